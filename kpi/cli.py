@@ -1,0 +1,190 @@
+"""``python -m kpi report|alerts|inspect`` (spec/CLI.md).
+
+Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
+file and what is wrong. Rejected rows alone do not fail a run; their summary goes to
+stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import NoReturn
+
+from kpi.errors import KpiError, UsageError
+from kpi.ingest import LoadOptions, load_files
+from kpi.model import LoadedData
+from kpi.presets import load_preset
+from kpi.problems import PROBLEM_COLUMNS
+from kpi.safety import safe_cell
+
+INSPECT_COLUMNS = (
+    "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
+    "warnings",
+)  # fmt: skip
+
+GROUPINGS = ("total", "client", "month", "client,month", "technician", "technician,month")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from e
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m kpi", description="KPI reports from MSP exports")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _Parser(add_help=False)
+    common.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
+    common.add_argument("--preset", action="append", default=[], metavar="FILE.json")
+    common.add_argument("--lang", choices=("en", "es"), default="en")
+    common.add_argument("--tz", default="UTC", metavar="ZONE")
+    common.add_argument("--out", metavar="FILE", help=".csv (default stdout), .xlsx or .json")
+    for name, help_text in (("report", "KPI table"), ("alerts", "alert list")):
+        p = sub.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("--start", type=_date)
+        p.add_argument("--end", type=_date)
+        p.add_argument("--as-of", type=_date, dest="as_of")
+        p.add_argument("--client", action="append", default=[])
+        p.add_argument("--technician", action="append", default=[])
+        p.add_argument("--by", default="total", choices=GROUPINGS)
+        p.add_argument("--compare", choices=("previous", "year"))
+    p = sub.add_parser("inspect", parents=[common], help="what each file was read as")
+    p.add_argument("--problems", metavar="FILE.csv")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> LoadedData:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise UsageError(f"--tz {args.tz}: unknown time zone (e.g. Europe/Madrid)") from e
+    presets = [load_preset(p) for p in args.preset]
+    return load_files(args.inputs, LoadOptions(lang=args.lang, tz=args.tz, presets=presets))
+
+
+def _summary(data: LoadedData) -> None:
+    """Rejected rows and unrecognised tables, one line each, on stderr."""
+    for f in data.files:
+        where = f"{f.file} [{f.sheet}]" if f.sheet else f.file
+        if f.error:
+            print(f"{where}: {f.error}", file=sys.stderr)
+        elif f.rows_rejected:
+            print(
+                f"{where}: {f.rows_rejected} of {f.rows_read} rows rejected "
+                "(python -m kpi inspect --problems FILE.csv lists them)",
+                file=sys.stderr,
+            )
+
+
+def _write_csv(rows: Sequence[Sequence[object]], header: Sequence[str], out: str | None) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    for row in rows:
+        w.writerow(["" if v is None else safe_cell(v) for v in row])
+    if out is None:
+        sys.stdout.write(buf.getvalue())
+    else:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buf.getvalue())
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    data = _load(args)
+    rows = [
+        (f.file, f.sheet or "", f.dataset or "", f.rows_read, f.rows_loaded, f.rows_merged,
+         f.rows_rejected, f.warnings)
+        for f in data.files
+    ]  # fmt: skip
+    if args.out and args.out.lower().endswith((".xlsx", ".json")):
+        import pandas as pd
+
+        from kpi.report import write_table
+
+        write_table(pd.DataFrame(rows, columns=list(INSPECT_COLUMNS)), args.out, lang=args.lang,
+                    sheet="inspect")  # fmt: skip
+    else:
+        _write_csv(rows, INSPECT_COLUMNS, args.out)
+    if args.problems:
+        prow = [
+            (p.file, p.sheet or "", p.row if p.row is not None else "", p.column or "",
+             p.value if p.value is not None else "",
+             p.problem if p.severity in ("rejected", "warning") else f"{p.severity}: {p.problem}")
+            for p in data.problems
+        ]  # fmt: skip
+        _write_csv(prow, PROBLEM_COLUMNS, args.problems)
+    for f in data.files:
+        where = f"{f.file} [{f.sheet}]" if f.sheet else f.file
+        if f.dataset:
+            pairs = ", ".join(f"{c} <- {h}" for c, h in f.mapping.items())
+            print(f"{where}: {f.dataset}: {pairs}", file=sys.stderr)
+            for note in f.notes:
+                print(f"{where}: {note}", file=sys.stderr)
+    for note in data.notes:
+        print(note, file=sys.stderr)
+    _summary(data)
+    return 0
+
+
+def _report_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kpi.report import ReportOptions
+
+    return ReportOptions(
+        start=args.start,
+        end=args.end,
+        as_of=args.as_of,
+        clients=list(args.client),
+        technicians=list(args.technician),
+        by=args.by,
+        compare=args.compare,
+        lang=args.lang,
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kpi.report import compute_report, write_table
+
+    data = _load(args)
+    df = compute_report(data, _report_options(args))
+    write_table(df, args.out, lang=args.lang, sheet="report")
+    _summary(data)
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from kpi.report import compute_alerts, write_table
+
+    data = _load(args)
+    df = compute_alerts(data, _report_options(args))
+    write_table(df, args.out, lang=args.lang, sheet="alerts")
+    _summary(data)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        command = {"inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts}
+        return command[args.command](args)
+    except KpiError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,587 @@
+"""The canonical datasets: one frozen declaration per dataset and column.
+
+This module is data, not logic. Header recognition (:mod:`kpi.recognize`) reads the
+aliases declared here; value coercion (:mod:`kpi.values`) reads the kinds. Adding an
+alias a tool exports is a one-line change in the ``aliases`` of its column.
+
+Aliases are written as a person reads them (``"Fecha de cierre"``, ``"dateEntered"``);
+they are compared after :func:`fold_header`, which lower-cases, strips accents and
+drops everything but letters and digits, so ``Fecha de cierre`` ~ ``fecha_de_cierre``
+~ ``FECHA DE CIERRE``. The first alias that matches a header wins, so aliases are
+listed from the most to the least specific.
+
+Kinds of column (the canonical type the engine sees in DuckDB):
+
+========  ===========  =========================================================
+kind      DuckDB type  accepted input
+========  ===========  =========================================================
+text      VARCHAR      anything; trimmed; empties and sentinels become NULL
+id        VARCHAR      like text; ``1.03006E+13`` kept as written with a warning
+ts        TIMESTAMP    every date form of DATA.md, converted to the report zone
+date      DATE         the same forms; the time of day is dropped
+num       DOUBLE       ``1,234.5``, ``1.234,5``, ``(420.81)``, currency, ``%``
+hours     DOUBLE       like num, and durations ``h:mm`` / ``h:mm:ss``
+pct       DOUBLE       like num; 0-100 or 0-1 per column, stored as a fraction
+int       BIGINT       like num, must be whole
+tier      BIGINT       the first integer in the text: ``L2``, ``Tier 3``, ``N2``
+bool      BOOLEAN      true/false, yes/no, si/no, 1/0, x/empty (checkbox)
+========  ===========  =========================================================
+
+Derived columns (``derived=True``) are never mapped from a file: ingestion computes
+them and the engine relies on them (see :mod:`kpi.ingest`):
+
+* ``tickets.resolved``: the effective resolution timestamp (resolved_at, else
+  closed_at; NULL when unresolved or earlier than created_at).
+* ``surveys.satisfied``: TRUE/FALSE per response; NULL for "offered"/"not offered"
+  rows, which are loaded but are not responses.
+* ``contracts.billing_months``: months per billing period (1, 2, 3, 6, 12 or n).
+* ``opportunities.outcome``: ``won``, ``lost`` or ``open`` (DETAILS.md 29).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+KINDS = ("text", "id", "ts", "date", "num", "hours", "pct", "int", "tier", "bool")
+
+DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "id": "VARCHAR",
+    "ts": "TIMESTAMP",
+    "date": "DATE",
+    "num": "DOUBLE",
+    "hours": "DOUBLE",
+    "pct": "DOUBLE",
+    "int": "BIGINT",
+    "tier": "BIGINT",
+    "bool": "BOOLEAN",
+}
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A header a tool exports for a column; ``inverted`` flips a boolean column."""
+
+    header: str
+    inverted: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a dataset."""
+
+    name: str
+    kind: str
+    required: bool = False
+    aliases: tuple[Alias, ...] = ()
+    derived: bool = False
+    description: str = ""
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One canonical dataset (tickets, surveys, ...)."""
+
+    name: str
+    label_en: str
+    label_es: str
+    columns: tuple[Column, ...]
+    #: columns whose value identifies a row; repeated ids are handled per dataset
+    key: str | None = None
+    description: str = ""
+    _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({c.name: c for c in self.columns})
+
+    def column(self, name: str) -> Column:
+        return self._by_name[name]
+
+    def has(self, name: str) -> bool:
+        return name in self._by_name
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    @property
+    def mappable(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.derived)
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold_header(text: str) -> str:
+    """Fold a header for comparison.
+
+    Lower-case, accents stripped, ``%`` read as ``pct``, ``#`` and ``º`` as ``no``,
+    everything but letters and digits dropped.
+
+    Examples:
+        >>> fold_header("Fecha de cierre") == fold_header("fecha_de_cierre")
+        True
+        >>> fold_header("*InvoiceNumber")
+        'invoicenumber'
+        >>> fold_header("% Complete")
+        'pctcomplete'
+        >>> fold_header("Nº ticket")
+        'noticket'
+    """
+    text = text.replace("%", " pct ").replace("#", " no ").replace("º", "o")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _c(
+    name: str,
+    kind: str,
+    *aliases: str | Alias,
+    required: bool = False,
+    description: str = "",
+) -> Column:
+    """Declare a column; the canonical name itself is always its first alias."""
+    al: list[Alias] = [Alias(name)]
+    for a in aliases:
+        al.append(a if isinstance(a, Alias) else Alias(a))
+    return Column(name, kind, required, tuple(al), False, description)
+
+
+def _derived(name: str, kind: str, description: str) -> Column:
+    return Column(name, kind, False, (), True, description)
+
+
+def inverted(header: str) -> Alias:
+    return Alias(header, inverted=True)
+
+
+# Client / company columns: shared by most datasets.
+_CLIENT = (
+    "Client", "Client Name", "Company", "Company Name", "company_name", "Company Identifier",
+    "Customer", "Customer Name", "customer_business_then_name", "Client full name",
+    "Account", "Account Name", "Organization", "Organisation", "Organization Name",
+    "Organizations", "Custom field (Organizations)", "client_name",
+    "Cliente", "Nombre cliente", "Nombre del cliente", "Empresa", "Cuenta",
+    "Organización", "Razón social",
+)  # fmt: skip
+_TECHNICIAN = (
+    "Technician", "Tech", "Resource", "Resource Name", "Member", "Member Identifier",
+    "member_identifier", "Agent", "Agent Name", "Assignee", "Assigned To", "Assigned",
+    "assigned_to", "Assigned Resource", "Owner", "Owner Identifier", "resource_list",
+    "Técnico", "Asignado a", "Agente", "Responsable", "Recurso", "Persona asignada",
+)  # fmt: skip
+
+TICKETS = Dataset(
+    "tickets",
+    "Tickets",
+    "Tickets",
+    key="ticket_id",
+    description="PSA / help desk service tickets",
+    columns=(
+        _c("ticket_id", "id", required=True, *(
+            "Ticket ID", "Ticket #", "Ticket Number", "ticketNumber", "TicketNbr",
+            "Ticket Nbr", "Ticket No", "Issue key", "Number", "Incident",
+            "Incident Number", "Case Number", "Case ID", "faultid", "faults.faultid",
+            "ID", "Issue id",
+            "Número de ticket", "Nº ticket", "Número", "Ticket", "Incidencia",
+            "Nº incidencia", "Clave de incidencia", "ID de la incidencia", "Código",
+            "Referencia",
+        )),  # fmt: skip
+        _c("client", "text", *_CLIENT),
+        _c("created_at", "ts", required=True, *(
+            "Created", "Created at", "Created Time", "Created Date", "Create Date",
+            "createDate", "Date Created", "Creation Date", "Created On", "Date Entered",
+            "date_entered", "_info.dateEntered", "Opened", "opened_at", "Open Date",
+            "Date Opened", "Opened Date", "sys_created_on", "dateoccurred",
+            "Ticket created - Timestamp",
+            "Fecha de apertura", "Fecha apertura", "Fecha de creación", "Fecha creación",
+            "Creado", "Creada", "Abierto", "Fecha alta", "Fecha de alta",
+        )),  # fmt: skip
+        _c("resolved_at", "ts", *(
+            "Resolved", "Resolved at", "Resolved Time", "Resolved Date", "Date Resolved",
+            "dateResolved", "resolvedDateTime", "Solved at", "Solved", "datecleared",
+            "Fecha de resolución", "Fecha resolución", "Resuelto", "Resuelta",
+        )),  # fmt: skip
+        _c("closed_at", "ts", *(
+            "Closed", "Closed at", "Closed Time", "Closed Date", "Date Closed",
+            "closedDate", "Date_Closed", "dateclosed", "Completed Date", "completedDate",
+            "Fecha de cierre", "Fecha cierre", "Cerrado", "Cerrada",
+        )),  # fmt: skip
+        _c("updated_at", "ts", *(
+            "Updated", "Updated at", "Last Updated", "Last Update Time", "Last Updated Time",
+            "lastUpdated", "_info.lastUpdated", "sys_updated_on", "Last Activity Date",
+            "lastActivityDate", "lastactiondate",
+            "Actualizado", "Actualizada", "Fecha de actualización", "Última actualización",
+        )),  # fmt: skip
+        _c("first_response_at", "ts", *(
+            "First Response", "First Response at", "First Response Date", "Date Responded",
+            "dateResponded", "firstResponseDateTime", "firstresponsedate", "responsedate",
+            "First Reply at", "Initial Response Time",
+            "Fecha primera respuesta", "Fecha de primera respuesta", "Primera respuesta",
+        )),  # fmt: skip
+        _c("due_at", "ts", *(
+            "Due", "Due Date", "Due by", "Due by Time", "Resolve by", "Required Date",
+            "requiredDate", "Date_Required", "resolvedDueDateTime", "dueDateTime",
+            "fixbydate",
+            "Fecha límite", "Vencimiento", "Fecha de vencimiento", "Fecha compromiso",
+        )),  # fmt: skip
+        _c("status", "text", *(
+            "Status", "State", "incident_state", "Ticket status", "Status Name",
+            "status_name", "Status_Description", "Estado",
+        )),  # fmt: skip
+        _c("priority", "text", "Priority", "Priority Name", "Prioridad"),
+        _c("technician", "text", *_TECHNICIAN),
+        _c("queue", "text", *(
+            "Queue", "Board", "Board Name", "Board_Name", "Group", "Assignment Group",
+            "Team", "queueID", "sectio_", "Cola", "Grupo", "Equipo",
+        )),  # fmt: skip
+        _c("category", "text", *(
+            "Category", "Ticket Category", "ticketCategory", "category_1", "Issue Type",
+            "issueType", "Ticket type", "Type", "Categoría", "Tipo de incidencia", "Tipo",
+        )),  # fmt: skip
+        _c("channel", "text", *(
+            "Channel", "Source", "Via", "Contact type", "contact_type", "Canal", "Origen",
+        )),  # fmt: skip
+        _c("tier", "tier", *(
+            "Tier", "Support Level", "Support Tier", "Level", "Tier Level",
+            "Nivel", "Nivel de soporte", "Línea",
+        )),  # fmt: skip
+        _c("escalated", "bool", "Escalated", "Is Escalated", "Escalado", "Escalada"),
+        _c("reassignment_count", "int", *(
+            "Reassignment Count", "Reassignments", "Reasignaciones",
+        )),  # fmt: skip
+        _c("reopen_count", "int", *(
+            "Reopen Count", "Reopens", "Times Reopened", "Reaperturas", "Veces reabierto",
+        )),  # fmt: skip
+        _c("first_contact_resolution", "bool", *(
+            "First Contact Resolution", "FCR", "Resolved on First Contact",
+            "Resuelto en primer contacto", "Resolución en primer contacto",
+        )),  # fmt: skip
+        _c("sla_met", "bool", *(
+            "SLA Met", "Within SLA", "Made SLA", "made_sla", "In SLA", "isInSla",
+            "serviceLevelAgreementHasBeenMet", "Resolution status",
+            "SLA cumplido", "Cumple SLA", "Dentro de SLA",
+        )),  # fmt: skip
+        _c("hours", "hours", *(
+            "Actual Hours", "actualHours", "Hours_Actual", "Hours", "Hours Worked",
+            "Time Worked", "Time tracked", "Horas", "Horas reales", "Horas trabajadas",
+            "Tiempo", "Tiempo empleado",
+        )),  # fmt: skip
+        _derived("resolved", "ts", "effective resolution: resolved_at, else closed_at"),
+    ),
+)
+
+SURVEYS = Dataset(
+    "surveys",
+    "CSAT surveys",
+    "Encuestas CSAT",
+    description="customer satisfaction responses",
+    columns=(
+        _c("responded_at", "ts", required=True, *(
+            "Rated On", "Response Date", "Responded at", "Survey Date", "Submitted",
+            "Submitted at", "Date Submitted", "fbDate", "Custom field (Satisfaction date)",
+            "Satisfaction date", "Created at", "created_at", "Date",
+            "Fecha de respuesta", "Fecha de valoración", "Fecha encuesta",
+            "Fecha de la encuesta", "Fecha",
+        )),  # fmt: skip
+        _c("score", "text", required=True, *(
+            "Rating", "Score", "Satisfaction", "Satisfaction Score", "Satisfaction Rating",
+            "Survey Result", "Survey Results", "CSAT", "CSAT Score", "FBscore",
+            "Custom field (Satisfaction)", "Ticket satisfaction rating",
+            "Puntuación", "Valoración", "Nota", "Satisfacción",
+        )),  # fmt: skip
+        _c("client", "text", *_CLIENT),
+        _c("ticket_id", "id", *(
+            "Ticket ID", "Ticket #", "Ticket Number", "Ticket", "fbfaultid", "Issue key",
+            "Número de ticket", "Nº ticket", "Incidencia",
+        )),  # fmt: skip
+        _c("technician", "text", *_TECHNICIAN),
+        _c("survey_id", "id", "Survey ID", "Response ID", "ID", "Id encuesta"),
+        _derived("satisfied", "bool", "satisfied response; NULL when not a response"),
+    ),
+)
+
+TIME_ENTRIES = Dataset(
+    "time_entries",
+    "Time entries",
+    "Partes de horas",
+    description="timesheets",
+    columns=(
+        _c("technician", "text", required=True, *(
+            "Member", "Member Identifier", "member_identifier", "Resource", "resourceID",
+            "Resource Name", "Technician", "Agent", "Employee", "User", "Staff",
+            "Técnico", "Recurso", "Empleado", "Usuario",
+        )),  # fmt: skip
+        _c("date", "date", required=True, *(
+            "Date Start", "Date_Start", "Date Worked", "dateWorked", "Work Date",
+            "Spent Date", "Date", "Entry Date",
+            "Fecha del parte", "Fecha de trabajo", "Fecha", "Día",
+        )),  # fmt: skip
+        _c("hours", "hours", required=True, *(
+            "Hours", "Hours Worked", "hoursWorked", "Actual Hours", "actualHours",
+            "hours_actual", "Time Worked", "Duration", "Horas", "Horas trabajadas",
+            "Tiempo", "Duración",
+        )),  # fmt: skip
+        _c("start_at", "ts", "Time Start", "timeStart", "Start Time", "startDateTime",
+           "Hora inicio", "Hora de inicio"),
+        _c("end_at", "ts", "Time End", "timeEnd", "End Time", "endDateTime",
+           "Hora fin", "Hora de fin"),
+        _c("client", "text", *_CLIENT),
+        _c("ticket_id", "id", "Ticket ID", "ticketID", "Ticket #", "Ticket Number",
+           "SR_Service_RecID", "Ticket", "Nº ticket", "Número de ticket", "Incidencia"),
+        _c("project_id", "id", "Project ID", "projectID", "PM_Project_RecID", "Project",
+           "Proyecto", "Id proyecto"),
+        _c("work_type", "text", "Work Type", "workType", "Work Role", "workRole",
+           "Tipo de trabajo", "Type", "Tipo"),
+        _c("billable", "bool", *(
+            "Billable", "Billable Option", "billableOption", "Billable?", "Is Billable",
+            inverted("isNonBillable"), inverted("Non Billable"), inverted("Non-billable"),
+            "Facturable", "¿Facturable?",
+        )),  # fmt: skip
+    ),
+)
+
+STAFF = Dataset(
+    "staff",
+    "Staff",
+    "Plantilla",
+    key="technician",
+    description="technicians, their cost and capacity",
+    columns=(
+        _c("technician", "text", required=True, *(
+            "Technician", "Name", "Member", "Member Identifier", "Resource", "Employee",
+            "Staff", "Full Name", "Técnico", "Nombre", "Empleado", "Recurso",
+        )),  # fmt: skip
+        _c("hourly_cost", "num", *(
+            "Hourly Cost", "Cost Rate", "Internal Cost", "Cost per Hour", "hourlyCost",
+            "Coste hora", "Coste por hora", "Coste/hora", "Precio coste", "Coste horario",
+        )),  # fmt: skip
+        _c("weekly_hours", "num", *(
+            "Weekly Hours", "Hours per Week", "Capacity", "Horas semanales",
+            "Jornada semanal", "Horas/semana",
+        )),  # fmt: skip
+        _c("tier", "text", "Tier", "Level", "Support Level", "Nivel"),
+        _c("role", "text", "Role", "Title", "Position", "Rol", "Puesto", "Cargo"),
+    ),
+)
+
+CONTRACTS = Dataset(
+    "contracts",
+    "Contracts",
+    "Contratos",
+    key="contract_id",
+    description="agreements and their recurring charge",
+    columns=(
+        _c("contract_id", "id", required=True, *(
+            "Contract ID", "Contract Number", "contractNumber", "Agreement ID",
+            "Agreement", "Contract", "ID", "Contract Name", "contractName", "Name",
+            "Nº contrato", "Número de contrato", "Código de contrato", "Contrato",
+        )),  # fmt: skip
+        _c("client", "text", required=True, *_CLIENT),
+        _c("start_date", "date", required=True, *(
+            "Start Date", "startDate", "Start", "Bill Start Date", "Fecha de inicio",
+            "Fecha inicio", "Inicio", "Fecha alta",
+        )),  # fmt: skip
+        _c("end_date", "date", *(
+            "End Date", "endDate", "End", "Expiration Date", "Expiry Date",
+            "Fecha de fin", "Fecha fin", "Fin", "Fecha de vencimiento", "Vencimiento",
+        )),  # fmt: skip
+        _c("amount", "num", required=True, *(
+            "Bill Amount", "billAmount", "Recurring Amount", "Monthly Fee", "agr_amount",
+            "Amount", "Price", "estimatedRevenue",
+            "Importe recurrente", "Cuota", "Cuota mensual", "Importe", "Precio",
+        )),  # fmt: skip
+        _c("billing_period", "text", *(
+            "Billing Period", "Billing Cycle", "Billing Frequency", "billCycleId",
+            "invoicingCycle", "contractPeriodType", "Period",
+            "Periodicidad", "Frecuencia de facturación", "Periodo",
+        )),  # fmt: skip
+        _c("covered_devices", "int", *(
+            "Covered Devices", "Devices Covered", "Devices", "Endpoints", "Quantity",
+            "Equipos cubiertos", "Dispositivos cubiertos", "Nº equipos", "Equipos",
+        )),  # fmt: skip
+        _c("covered_users", "int", "Covered Users", "Users Covered", "Users", "Seats",
+           "Usuarios cubiertos", "Usuarios"),
+        _c("status", "text", "Status", "agr_status", "Estado"),
+        _c("type", "text", "Type", "Agreement Type", "Contract Type", "contractType",
+           "agr_type_desc", "Tipo", "Tipo de contrato"),
+        _c("renewed", "bool", "Renewed", "Renovado"),
+        _c("auto_renew", "bool", "Auto Renew", "Auto-renewal", "Auto Renewal", "Evergreen",
+           "Renovación automática"),
+        _derived("billing_months", "int", "months per billing period"),
+    ),
+)
+
+DEVICES = Dataset(
+    "devices",
+    "Devices",
+    "Equipos",
+    key="device_id",
+    description="RMM / configuration inventory",
+    columns=(
+        _c("device_id", "id", required=True, *(
+            "Device ID", "deviceId", "Device UID", "uid", "rmmDeviceUid", "ID",
+            "Serial Number", "serialNumber", "Asset Tag", "tagNumber", "deviceIdentifier",
+            "Id dispositivo", "Número de serie", "Nº serie", "Activo nº",
+            "Hostname", "systemName", "displayName", "Device Name", "Computer Name",
+            "Config Name", "Nombre del equipo", "Equipo",
+        )),  # fmt: skip
+        _c("client", "text", required=True, *(
+            *_CLIENT, "organizationId", "Site", "Site Name", "siteName", "companyID",
+        )),  # fmt: skip
+        _c("hostname", "text", *(
+            "Hostname", "Host Name", "Device Name", "Computer Name", "Config Name",
+            "systemName", "dnsName", "displayName", "rmmDeviceAuditHostname", "Name",
+            "Nombre del equipo", "Nombre", "Host",
+        )),  # fmt: skip
+        _c("device_type", "text", "Device Type", "deviceType", "deviceType.category",
+           "nodeClass", "configurationItemType", "Type", "Tipo de equipo", "Tipo"),
+        _c("first_seen", "ts", *(
+            "First Seen", "Created", "creationDate", "Installed Date", "Installation Date",
+            "installationDate", "Install Date", "installDate", "Registered", "createDate",
+            "Fecha de alta", "Alta", "Instalado",
+        )),  # fmt: skip
+        _c("last_seen", "ts", *(
+            "Last Seen", "lastSeen", "Last Contact", "lastContact", "Last Check-in",
+            "Last Checkin", "dattoLastCheckInDateTime",
+            "Última conexión", "Último contacto", "Visto por última vez",
+        )),  # fmt: skip
+        _c("contract_id", "id", "Contract ID", "contractID", "Contract", "Agreement",
+           "Contrato", "Nº contrato"),
+        _c("covered", "bool", "Covered", "Billed", "Billable", "billFlag", "Billing Status",
+           "Cubierto", "Facturable"),
+        _c("active", "bool", "Active", "isActive", "activeFlag", "Activo"),
+    ),
+)
+
+PROJECTS = Dataset(
+    "projects",
+    "Projects",
+    "Proyectos",
+    key="project_id",
+    description="projects with budget and progress",
+    columns=(
+        _c("project_id", "id", required=True, *(
+            "Project ID", "projectNumber", "Project Number", "PM_Project_RecID", "ID",
+            "Project", "Id proyecto", "Código proyecto", "Proyecto",
+        )),  # fmt: skip
+        _c("client", "text", *_CLIENT),
+        _c("name", "text", "Project Name", "projectName", "Name", "Nombre del proyecto",
+           "Nombre"),
+        _c("status", "text", "Status", "Estado"),
+        _c("start_date", "date", required=True, *(
+            "Start Date", "startDate", "Estimated Start", "estimatedStart",
+            "startDateTime", "Scheduled Start", "Actual Start", "Fecha de inicio",
+            "Fecha inicio", "Inicio",
+        )),  # fmt: skip
+        _c("due_date", "date", required=True, *(
+            "Due Date", "Planned End", "Estimated End", "estimatedEnd", "End Date",
+            "endDateTime", "Scheduled End", "Fecha prevista fin", "Fecha fin prevista",
+            "Fecha límite", "Fecha fin",
+        )),  # fmt: skip
+        _c("budget_hours", "num", required=True, *(
+            "Budget Hours", "budgetHours", "Estimated Hours", "estimatedHours",
+            "Estimated Time", "estimatedTime", "Horas presupuestadas", "Horas estimadas",
+            "Presupuesto horas",
+        )),  # fmt: skip
+        _c("actual_hours", "num", "Actual Hours", "actualHours", "Horas reales",
+           "Horas consumidas", "Horas trabajadas"),
+        _c("percent_complete", "pct", *(
+            "% Complete", "Percent Complete", "completedPercentage",
+            "Completed Percentage", "Progress", "% completado", "Porcentaje completado",
+            "Avance",
+        )),  # fmt: skip
+        _c("closed_at", "date", *(
+            "Closed", "Closed Date", "Actual End", "actualEnd", "completedDateTime",
+            "Completed Date", "Fecha de cierre", "Fecha cierre", "Fecha fin real",
+        )),  # fmt: skip
+        _c("budget_amount", "num", "Budget Amount", "billingAmount", "Budget",
+           "Presupuesto", "Importe presupuestado"),
+    ),
+)
+
+INVOICES = Dataset(
+    "invoices",
+    "Invoices",
+    "Facturas",
+    description="billing lines",
+    columns=(
+        _c("client", "text", required=True, *(*_CLIENT, "*ContactName", "ContactName", "Name")),
+        _c("date", "date", required=True, *(
+            "Invoice Date", "*InvoiceDate", "InvoiceDate", "invoiceDateTime",
+            "Transaction date", "Date", "Fecha de factura", "Fecha factura",
+            "Fecha de emisión", "Fecha emisión", "Fecha",
+        )),  # fmt: skip
+        _c("amount", "num", required=True, *(
+            "Line Amount", "LineAmount", "Net Amount", "Net", "Subtotal", "Amount",
+            "invoiceTotal", "Base imponible", "Importe neto", "Base", "Importe",
+        )),  # fmt: skip
+        _c("invoice_id", "id", "Invoice Number", "*InvoiceNumber", "InvoiceNumber",
+           "Invoice ID", "Invoice", "Num", "Número de factura", "Nº factura", "Factura"),
+        _c("type", "text", "Type", "Transaction type", "Tipo"),
+        _c("cost", "num", "Cost", "Cost Amount", "Unit Cost x Qty", "Coste", "Coste total"),
+    ),
+)
+
+OPPORTUNITIES = Dataset(
+    "opportunities",
+    "Opportunities",
+    "Oportunidades",
+    key="opportunity_id",
+    description="CRM deals",
+    columns=(
+        _c("opportunity_id", "id", required=True, *(
+            "Opportunity ID", "Record ID", "Deal ID", "ID", "Id oportunidad",
+            "Oportunidad",
+        )),  # fmt: skip
+        _c("created_at", "ts", required=True, *(
+            "Created Date", "CreatedDate", "Create Date", "createDate", "Created",
+            "dateBecameLead", "_info.dateEntered", "Fecha de creación", "Fecha creación",
+            "Creado", "Creada",
+        )),  # fmt: skip
+        _c("client", "text", *(*_CLIENT, "Associated Company", "Prospect")),
+        _c("closed_at", "ts", "Close Date", "Closed Date", "closedDate", "CloseDate",
+           "Fecha de cierre", "Fecha cierre"),
+        _c("stage", "text", "Stage", "Deal Stage", "StageName", "Etapa", "Fase"),
+        _c("status", "text", "Status", "Estado"),
+        _c("source", "text", "Lead Source", "LeadSource", "Source", "Origen"),
+        _c("owner", "text", "Owner", "Deal owner", "Opportunity Owner", "primarySalesRep",
+           "ownerResourceID", "Propietario", "Comercial"),
+        _c("amount", "num", "Amount", "Deal Amount", "Importe", "Valor"),
+        _c("probability", "pct", "Probability", "Probability (%)", "Deal probability",
+           "Probabilidad"),
+        _c("last_activity_at", "ts", "Last Activity Date", "lastActivityDate",
+           "Last Activity", "Última actividad"),
+        _derived("outcome", "text", "won, lost or open"),
+    ),
+)
+
+CLIENTS = Dataset(
+    "clients",
+    "Client aliases",
+    "Alias de clientes",
+    description="optional: other names of a client",
+    columns=(
+        _c("client", "text", "Client", "Cliente", "Company", "Empresa", required=True),
+        _c("alias", "text", "Alias", "Other Name", "Also Known As", "Otro nombre",
+           required=True),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        TICKETS, SURVEYS, TIME_ENTRIES, STAFF, CONTRACTS, DEVICES, PROJECTS, INVOICES,
+        OPPORTUNITIES, CLIENTS,
+    )
+}  # fmt: skip
+
+#: The client shown for rows of datasets where the client is optional and empty.
+NO_CLIENT = "(none)"

@@ -1,0 +1,1 @@
+"""Shared Streamlit helpers for the pages (state, filters, charts, text catalog)."""
