@@ -1,8 +1,43 @@
-"""Entry point: page config, shared state, navigation (``streamlit run app.py``)."""
+"""Entry point (``streamlit run app.py``): page config, language, sidebar, navigation.
+
+Pages are thin scripts under ``pages/``; what they share lives in ``ui/``.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
+from ui import sidebar
+from ui.i18n import t
 
-pages = [st.Page("pages/data.py", title="Data", icon="📁", default=True)]
-st.navigation(pages).run()
+st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
+sidebar.init_language()
+
+#: (script, catalog key of the title, icon, url path); url paths stay English
+DASHBOARDS = [
+    ("pages/overview.py", "page.overview", "🏠", "overview"),
+    ("pages/profitability.py", "page.profitability", "💶", "profitability"),
+    ("pages/service_desk.py", "page.service_desk", "🎧", "service_desk"),
+    ("pages/resources.py", "page.resources", "👥", "resources"),
+    ("pages/contracts.py", "page.contracts", "📄", "contracts"),
+    ("pages/projects.py", "page.projects", "📐", "projects"),
+    ("pages/sales.py", "page.sales", "📈", "sales"),
+    ("pages/alerts.py", "page.alerts", "⚠️", "alerts"),
+]
+MANAGE = [
+    ("pages/data.py", "page.data", "📁", "data"),
+    ("pages/settings.py", "page.settings", "⚙️", "settings"),
+    ("pages/definitions.py", "page.definitions", "📖", "definitions"),
+]
+#: pages where the sidebar's technician filter applies
+TECHNICIAN_PAGES = {"service_desk", "resources"}
+
+
+def _pages(items: list[tuple[str, str, str, str]]) -> list[st.Page]:
+    return [
+        st.Page(path, title=t(key), icon=icon, url_path=url, default=url == "overview")
+        for path, key, icon, url in items
+    ]
+
+
+page = st.navigation({t("nav.dashboards"): _pages(DASHBOARDS), t("nav.manage"): _pages(MANAGE)})
+sidebar.render(technician_applies=page.url_path in TECHNICIAN_PAGES)
+page.run()

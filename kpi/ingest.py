@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -194,8 +195,8 @@ def coerce(
     where_sheet = raw.sheet
     problems: list[Problem] = []
     notes: list[str] = []
-    reject = pa.array([False] * n, type=pa.bool_()) if n else pa.array([], type=pa.bool_())
-    reasons: list[tuple[pa.Array, str, str, pa.Array]] = []  # mask, column, why, raw
+    reject = pa.array(np.zeros(n, dtype=bool))
+    reasons: list[tuple[pa.Array, str, str, pa.Array]] = []  # mask, header, why, raw
     columns: dict[str, pa.Array] = {}
     rows = raw.row_numbers
 
@@ -244,24 +245,26 @@ def coerce(
             notes.append(f"{col_name} ({header}): {parsed.error}")
         why = parsed.error or parsed.reason or f"not a valid {col.kind}"
         if col.required:
-            missing = pc.and_(pc.is_null(parsed.values), pc.invert(parsed.invalid))
-            reasons.append((parsed.invalid, col_name, f"{header}: {why}", raw_col))
-            reasons.append((missing, col_name, f"{header}: required value is empty", raw_col))
+            missing = values.empty_mask(raw_col)
+            reasons.append((parsed.invalid, header, why, raw_col))
+            reasons.append((missing, header, "required value is empty", raw_col))
             reject = pc.or_(reject, pc.or_(parsed.invalid, missing))
         else:
             warn_rows(parsed.invalid, col_name, header, f"{why}; left empty", raw_col)
         if parsed.warnings is not None and parsed.warning_reason:
             warn_rows(parsed.warnings, col_name, header, parsed.warning_reason, raw_col)
 
+    if ds.name == "time_entries":
+        reject = _time_entry_hours(raw, mapping, columns, reasons, reject)
+
     # rows rejected: one problem per row, the first reason found
     rejected_idx = pc.indices_nonzero(reject)
     if len(rejected_idx):
         first: dict[int, Problem] = {}
-        for mask, _col, why, raw_col in reasons:
+        for mask, header, why, raw_col in reasons:
             hit = pc.indices_nonzero(mask)
             if len(hit) == 0:
                 continue
-            header = why.split(":", 1)[0]
             for i, r, v in zip(
                 hit.to_pylist(),
                 pc.take(rows, hit).to_pylist(),
@@ -269,14 +272,40 @@ def coerce(
                 strict=True,
             ):
                 if i not in first:
-                    first[i] = Problem(raw.file, where_sheet, r, header, v,
-                                       why.split(": ", 1)[1], "rejected")  # fmt: skip
+                    first[i] = Problem(raw.file, where_sheet, r, header, v, why, "rejected")
         problems.extend(first[i] for i in sorted(first))
     keep = pc.invert(reject)
     names = list(columns)
     table = pa.Table.from_arrays([columns[c] for c in names] + [rows], names=[*names, "_row"])
     table = table.filter(keep)
     return table, problems, notes
+
+
+def _time_entry_hours(
+    raw: RawTable,
+    mapping: Mapping,
+    columns: dict[str, pa.Array],
+    reasons: list[tuple[pa.Array, str, str, pa.Array]],
+    reject: pa.Array,
+) -> pa.Array:
+    """DATA.md time_entries: hours = end - start when there is no hours column; hours
+    <= 0 reject the row (DETAILS.md 25)."""
+    if "hours" not in columns:
+        start, end = columns["start_at"], columns["end_at"]
+        micros = pc.subtract(end.cast(pa.int64()), start.cast(pa.int64()))
+        columns["hours"] = pc.divide(micros.cast(pa.float64()), 3_600_000_000.0)
+        header = f"{raw.headers[mapping.columns['start_at']]} / {raw.headers[mapping.columns['end_at']]}"
+        no_span = pc.and_(pc.is_null(columns["hours"]), pc.invert(reject))
+        reasons.append((no_span, header, "no hours and no start and end time",
+                        raw.data.column(mapping.columns["start_at"])))  # fmt: skip
+        reject = pc.or_(reject, no_span)
+        hours_raw = pc.cast(columns["hours"], pa.string())
+    else:
+        header = raw.headers[mapping.columns["hours"]]
+        hours_raw = raw.data.column(mapping.columns["hours"])
+    not_positive = pc.fill_null(pc.less_equal(columns["hours"], 0), False)
+    reasons.append((not_positive, header, "hours must be more than 0", hours_raw))
+    return pc.or_(reject, not_positive)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -341,7 +370,7 @@ def _stack(ds: Dataset, parts: list[tuple[int, TableResult]]) -> pa.Table:
                 cols.append(t.column(col.name).cast(typ))
             else:
                 cols.append(pa.nulls(n, type=typ))
-        cols.append(pa.array([idx] * n, type=pa.int64()) if n else pa.array([], pa.int64()))
+        cols.append(pa.array(np.full(n, idx, dtype=np.int64)))
         cols.append(t.column("_row").cast(pa.int64()))
         tables.append(
             pa.Table.from_arrays(cols, names=[c.name for c in ds.columns] + ["_file", "_row"])
@@ -532,7 +561,7 @@ def _derive(
                 "time entries: no billable column, so every hour counts as billable"
             )
             t = t.set_column(
-                t.column_names.index("billable"), "billable", pa.array([True] * t.num_rows)
+                t.column_names.index("billable"), "billable", pa.array(np.ones(t.num_rows, dtype=bool))
             )
         else:
             # DETAILS 25: an empty or unknown billable value is not billable

@@ -105,12 +105,21 @@ def auto_map(
     return mapping, inverted
 
 
+def _missing(ds: Dataset, mapping: dict[str, int]) -> tuple[str, ...]:
+    """Required columns not mapped (a column with ``unless`` is satisfied by those)."""
+    return tuple(
+        c.name
+        for c in ds.required
+        if c.name not in mapping and not (c.unless and all(u in mapping for u in c.unless))
+    )
+
+
 def candidates(headers: list[str]) -> list[Candidate]:
     """Every dataset with how many columns it finds and which required ones it misses."""
     out = []
     for ds in DATASETS.values():
         mapping, _ = auto_map(ds, headers)
-        missing = tuple(c.name for c in ds.required if c.name not in mapping)
+        missing = _missing(ds, mapping)
         out.append(Candidate(ds.name, len(mapping), missing))
     return out
 
@@ -144,7 +153,7 @@ def recognize(
             )
         ds = DATASETS[dataset]
         mapping, inv = auto_map(ds, headers, fixed)
-        missing = [c.name for c in ds.required if c.name not in mapping]
+        missing = _missing(ds, mapping)
         if missing:
             raise UnrecognisedDatasetError(
                 file,

@@ -78,6 +78,9 @@ class Column:
     aliases: tuple[Alias, ...] = ()
     derived: bool = False
     description: str = ""
+    #: a required column that may be absent when all of these are mapped instead
+    #: (time entry hours: end - start)
+    unless: tuple[str, ...] = ()
 
     @property
     def duckdb_type(self) -> str:
@@ -146,12 +149,13 @@ def _c(
     *aliases: str | Alias,
     required: bool = False,
     description: str = "",
+    unless: tuple[str, ...] = (),
 ) -> Column:
     """Declare a column; the canonical name itself is always its first alias."""
     al: list[Alias] = [Alias(name)]
     for a in aliases:
         al.append(a if isinstance(a, Alias) else Alias(a))
-    return Column(name, kind, required, tuple(al), False, description)
+    return Column(name, kind, required, tuple(al), False, description, unless)
 
 
 def _derived(name: str, kind: str, description: str) -> Column:
@@ -324,7 +328,7 @@ TIME_ENTRIES = Dataset(
             "Spent Date", "Date", "Entry Date",
             "Fecha del parte", "Fecha de trabajo", "Fecha", "Día",
         )),  # fmt: skip
-        _c("hours", "hours", required=True, *(
+        _c("hours", "hours", required=True, unless=("start_at", "end_at"), *(
             "Hours", "Hours Worked", "hoursWorked", "Actual Hours", "actualHours",
             "hours_actual", "Time Worked", "Duration", "Horas", "Horas trabajadas",
             "Tiempo", "Duración",

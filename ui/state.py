@@ -1,20 +1,468 @@
-"""Per-session state. Everything a user loads lives in ``st.session_state`` only."""
+"""Per-session state: the files, the loaded data, the engine, settings and filters.
+
+Everything a visitor loads lives in ``st.session_state`` only: never in module globals
+or ``st.cache_resource``, which every visitor shares. Uploaded bytes are copied into
+the session once; each file is read once per (reading options, mapping) and the
+typed tables are kept so that fixing one file's mapping re-reads only that file.
+
+The :class:`AppState` object holds what is not a widget value; filters are the
+sidebar widgets' own keys (``f_*``), rendered on every page so they persist across
+pages.
+"""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import streamlit as st
 
-from kpi import LoadedData, LoadOptions, load_files
+from kpi import LoadedData, LoadOptions, Override, Preset
+from kpi.errors import UnreadableFileError
+from kpi.ingest import TableResult, assemble, expand_inputs, read_file
+from ui import periods
+
+if TYPE_CHECKING:
+    from kpi.report import Engine, ReportOptions
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
-_DATA_KEY = "loaded_data"
+_STATE_KEY = "app_state"
+
+#: sidebar widget keys (the filters' single source of truth)
+K_CLIENTS = "f_clients"
+K_TECHS = "f_techs"
+K_PERIOD = "f_period"
+K_RANGE = "f_range"
+K_COMPARE = "f_compare"
+K_LANG = "lang"
+
+COMPARES = ("none", "previous", "year")
+#: reports kept per session (a handful of filter combinations)
+_CACHE_SIZE = 48
+#: rows kept per table for the mapping editor's preview
+PREVIEW_ROWS = 5
 
 
-def loaded_data() -> LoadedData:
-    """The session's data; the built-in sample on first use."""
-    if _DATA_KEY not in st.session_state:
-        st.session_state[_DATA_KEY] = load_files([SAMPLE_DIR], LoadOptions())
-    data: LoadedData = st.session_state[_DATA_KEY]
-    return data
+@dataclass
+class Source:
+    """One file of the session: its name and bytes, copied once from the upload."""
+
+    name: str
+    data: bytes
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass
+class TableView:
+    """What the Data page shows for one table: headers, a preview, the read result."""
+
+    source: Source
+    sheet: str | None
+    headers: list[str]
+    preview: pd.DataFrame
+    result: TableResult
+
+
+@dataclass
+class AppState:
+    """The session's files, reading choices, settings and caches."""
+
+    sources: list[Source] = field(default_factory=list)
+    #: "sample", "uploads" or "none"
+    kind: str = "none"
+    overrides: dict[tuple[str, str | None], Override] = field(default_factory=dict)
+    presets: list[Preset] = field(default_factory=list)
+    read_lang: str = "en"
+    tz: str = "UTC"
+    currency: str = "EUR"
+    as_of: date | None = None
+    targets: dict[str, Any] = field(default_factory=dict)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    #: bumped whenever the loaded data changes (cache keys, filter resets)
+    version: int = 0
+    #: file name -> why it could not be read
+    errors: dict[str, str] = field(default_factory=dict)
+    # caches (rebuilt from the above)
+    views: list[TableView] = field(default_factory=list)
+    read_cache: dict[str, list[TableView]] = field(default_factory=dict)
+    data: LoadedData | None = None
+    engine: Engine | None = None
+    reports: dict[str, pd.DataFrame] = field(default_factory=dict)
+    dims: dict[str, list[str]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- access
+
+
+def app_state() -> AppState:
+    """The session's :class:`AppState`, created with the sample files on first use."""
+    state = st.session_state.get(_STATE_KEY)
+    if state is None:
+        state = AppState()
+        state.sources = sample_sources()
+        state.kind = "sample" if state.sources else "none"
+        st.session_state[_STATE_KEY] = state
+    return state
+
+
+def sample_sources() -> list[Source]:
+    """The built-in sample files (empty when the folder holds none)."""
+    if not SAMPLE_DIR.is_dir():
+        return []
+    try:
+        paths = expand_inputs([SAMPLE_DIR])
+    except UnreadableFileError:
+        return []
+    return [Source(p.name, p.read_bytes()) for p in paths]
+
+
+def loaded_data(progress: Callable[[int, int, str], None] | None = None) -> LoadedData:
+    """The session's data, read from its files when they or the reading options changed."""
+    state = app_state()
+    if state.data is None:
+        rebuild(state, progress)
+    assert state.data is not None
+    return state.data
+
+
+def engine() -> Engine:
+    """The session's engine (one private DuckDB connection per session)."""
+    from kpi.report import Engine
+
+    state = app_state()
+    data = loaded_data()
+    if state.engine is None:
+        state.engine = Engine(data)
+    return state.engine
+
+
+def invalidate(state: AppState) -> None:
+    """Forget the loaded data (not the per-file reads) after files or mappings change."""
+    state.data = None
+    state.engine = None
+    state.reports.clear()
+    state.dims.clear()
+    state.version += 1
+
+
+def load_options(state: AppState) -> LoadOptions:
+    return LoadOptions(lang=state.read_lang, tz=state.tz, presets=list(state.presets))
+
+
+def _read_key(state: AppState, src: Source) -> str:
+    """Cache key of one file's read: its uid, the reading options and its overrides."""
+    ovs = {
+        str(sheet): dataclasses.asdict(ov)
+        for (name, sheet), ov in sorted(state.overrides.items(), key=lambda kv: str(kv[0]))
+        if name == src.name
+    }
+    presets = [p.to_json() for p in state.presets]
+    return json.dumps(
+        [src.uid, state.read_lang, state.tz, presets, ovs],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _overrides_for(state: AppState, name: str) -> dict[str | None, Override]:
+    out: dict[str | None, Override] = {}
+    for (fname, sheet), ov in state.overrides.items():
+        if fname == name:
+            out[sheet] = ov
+    return out
+
+
+def _view_of(src: Source, res: TableResult) -> TableView:
+    raw = res.raw
+    headers = list(raw.headers) if raw is not None else []
+    if raw is not None and raw.data.num_rows:
+        part = raw.data.slice(0, PREVIEW_ROWS)
+        cols = {}
+        for i, h in enumerate(headers):
+            label = h or f"({i + 1})"
+            while label in cols:
+                label += " "
+            cols[label] = part.column(i).to_pylist()
+        preview = pd.DataFrame(cols)
+    else:
+        preview = pd.DataFrame({h or f"({i + 1})": [] for i, h in enumerate(headers)})
+    # the raw strings of a big file are not kept: the typed table is enough to assemble
+    return TableView(src, raw.sheet if raw is not None else None, headers, preview,
+                     dataclasses.replace(res, raw=None))  # fmt: skip
+
+
+def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = None) -> None:
+    """Read every file (reusing unchanged reads) and assemble the session's data."""
+    options = load_options(state)
+    views: list[TableView] = []
+    state.errors = {}
+    fresh: dict[str, list[TableView]] = {}
+    for i, src in enumerate(state.sources):
+        if progress is not None:
+            progress(i, len(state.sources), src.name)
+        key = _read_key(state, src)
+        cached = state.read_cache.get(key)
+        if cached is None:
+            try:
+                results = read_file(src.name, src.data, options, _overrides_for(state, src.name))
+            except UnreadableFileError as e:
+                state.errors[src.name] = e.why
+                continue
+            cached = [_view_of(src, r) for r in results]
+        fresh[key] = cached
+        views.extend(cached)
+    if progress is not None:
+        progress(len(state.sources), len(state.sources), "")
+    state.read_cache = fresh
+    state.views = views
+    # assemble() updates the reports' counts (merged rows, warnings): give it copies
+    results = [dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views]
+    data = assemble(results, options)
+    state.data = data
+    state.engine = None
+    state.reports.clear()
+    state.dims.clear()
+    state.version += 1
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def add_uploads(files: list[tuple[str, bytes]]) -> None:
+    """Copy uploaded files into the session; they replace the sample data, and a file
+    uploaded again under the same name replaces the earlier one."""
+    state = app_state()
+    if state.kind != "uploads":
+        state.sources = []
+        state.overrides = {}
+        state.read_cache = {}
+    names = {n for n, _ in files}
+    state.sources = [s for s in state.sources if s.name not in names]
+    state.sources.extend(Source(n, b) for n, b in files)
+    state.overrides = {k: v for k, v in state.overrides.items() if k[0] not in names}
+    state.kind = "uploads" if state.sources else "none"
+    invalidate(state)
+    reset_filters()
+
+
+def use_sample() -> None:
+    state = app_state()
+    state.sources = sample_sources()
+    state.kind = "sample" if state.sources else "none"
+    state.overrides = {}
+    state.read_cache = {}
+    invalidate(state)
+    reset_filters()
+
+
+def clear_all() -> None:
+    state = app_state()
+    state.sources = []
+    state.kind = "none"
+    state.overrides = {}
+    state.read_cache = {}
+    state.presets = []
+    invalidate(state)
+    reset_filters()
+
+
+def remove_source(name: str) -> None:
+    state = app_state()
+    state.sources = [s for s in state.sources if s.name != name]
+    state.overrides = {k: v for k, v in state.overrides.items() if k[0] != name}
+    if not state.sources:
+        state.kind = "none"
+    invalidate(state)
+    reset_filters()
+
+
+def set_override(name: str, sheet: str | None, override: Override | None) -> None:
+    """Choose a dataset/mapping by hand for one table (None: back to automatic)."""
+    state = app_state()
+    if override is None:
+        state.overrides.pop((name, sheet), None)
+    else:
+        state.overrides[(name, sheet)] = override
+    invalidate(state)
+
+
+def set_reading(read_lang: str | None = None, tz: str | None = None) -> None:
+    """Change how files are read (number and date conventions, time zone)."""
+    state = app_state()
+    changed = False
+    if read_lang is not None and read_lang != state.read_lang:
+        state.read_lang = read_lang
+        changed = True
+    if tz is not None and tz != state.tz:
+        state.tz = tz
+        changed = True
+    if changed:
+        invalidate(state)
+
+
+def add_preset(preset: Preset) -> None:
+    state = app_state()
+    state.presets = [p for p in state.presets if p.to_json() != preset.to_json()] + [preset]
+    invalidate(state)
+
+
+def clear_presets() -> None:
+    state = app_state()
+    state.presets = []
+    invalidate(state)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def reset_filters() -> None:
+    """Forget the sidebar's selections (the loaded clients/technicians changed)."""
+    for key in (K_CLIENTS, K_TECHS, K_RANGE):
+        st.session_state.pop(key, None)
+
+
+#: datasets that carry each filter dimension
+_DIM_SOURCES = {
+    "client": (
+        "tickets",
+        "surveys",
+        "time_entries",
+        "contracts",
+        "devices",
+        "projects",
+        "invoices",
+        "opportunities",
+    ),
+    "technician": ("staff", "time_entries", "tickets", "surveys"),
+}
+
+
+def dimension_values(dim: str) -> list[str]:
+    """The clients or technicians of the loaded data, sorted, for the sidebar."""
+    import pyarrow.compute as pc
+
+    from kpi.schema import NO_CLIENT
+
+    state = app_state()
+    data = loaded_data()
+    if dim not in state.dims:
+        seen: set[str] = set()
+        for name in _DIM_SOURCES[dim]:
+            table = data.tables.get(name)
+            if table is not None and dim in table.column_names:
+                seen.update(v for v in pc.unique(table.column(dim)).to_pylist() if v)
+        seen.discard(NO_CLIENT)
+        state.dims[dim] = sorted(seen, key=lambda s: (s.casefold(), s))
+    return state.dims[dim]
+
+
+def as_of() -> date:
+    """The report date: Settings' choice, else the data's latest event, else today."""
+    state = app_state()
+    if state.as_of is not None:
+        return state.as_of
+    data = loaded_data()
+    return data.as_of or date.today()
+
+
+def period() -> tuple[date, date]:
+    """The sidebar's period as dates."""
+    preset = st.session_state.get(K_PERIOD) or periods.DEFAULT_PRESET
+    custom = st.session_state.get(K_RANGE)
+    rng: tuple[date, date] | None = None
+    if isinstance(custom, (list, tuple)) and len(custom) == 2 and all(custom):
+        rng = (custom[0], custom[1])
+    if preset == "custom" and rng is None:
+        preset = periods.DEFAULT_PRESET
+    return periods.period_range(preset, as_of(), rng)
+
+
+def selected_clients() -> list[str]:
+    return list(st.session_state.get(K_CLIENTS) or [])
+
+
+def selected_technicians() -> list[str]:
+    return list(st.session_state.get(K_TECHS) or [])
+
+
+def compare() -> str | None:
+    value = st.session_state.get(K_COMPARE) or "none"
+    return None if value == "none" else value
+
+
+def lang() -> str:
+    value = st.session_state.get(K_LANG)
+    return value if value in ("en", "es") else "en"
+
+
+def report_options(
+    by: str = "total",
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    compare_with: str | bool | None = True,
+    technicians: bool = False,
+) -> ReportOptions:
+    """The engine's options for the sidebar filters and the Settings.
+
+    Args:
+        by: the grouping (total, client, month, client,month, technician, ...).
+        start, end: another period than the sidebar's (the sparklines' 12 months).
+        compare_with: True for the sidebar's comparison, or a value to force.
+        technicians: True on pages where the technician filter applies.
+    """
+    from kpi.report import ReportOptions
+
+    state = app_state()
+    p_start, p_end = period()
+    return ReportOptions(
+        start=start or p_start,
+        end=end or p_end,
+        as_of=state.as_of,
+        clients=selected_clients(),
+        technicians=selected_technicians() if technicians else [],
+        by=by,
+        compare=compare() if compare_with is True else (compare_with or None),
+        lang=lang(),
+        targets=dict(state.targets),
+    )
+
+
+def _opts_key(kind: str, opts: Any, extra: Any = None) -> str:
+    state = app_state()
+    return json.dumps(
+        [kind, state.version, dataclasses.asdict(opts), extra], sort_keys=True, default=str
+    )
+
+
+def _remember(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    state = app_state()
+    hit = state.reports.get(key)
+    if hit is None:
+        hit = compute()
+        if len(state.reports) >= _CACHE_SIZE:
+            state.reports.pop(next(iter(state.reports)))
+        state.reports[key] = hit
+    return hit
+
+
+def report(opts: ReportOptions) -> pd.DataFrame:
+    """The engine's report for these options, computed once per session and options."""
+    return _remember(_opts_key("report", opts), lambda: engine().report(opts))
+
+
+def alerts(opts: ReportOptions) -> pd.DataFrame:
+    """The alerts for these options and the session's thresholds."""
+    state = app_state()
+    thresholds = dict(state.thresholds) or None
+    return _remember(
+        _opts_key("alerts", opts, thresholds), lambda: engine().alerts(opts, thresholds)
+    )

@@ -1,0 +1,1110 @@
+"""Vectorised coercion of raw cell text into the canonical typed columns.
+
+Every function takes a pyarrow string array (``Array`` or ``ChunkedArray``, nulls allowed)
+holding the cell texts exactly as a reader produced them, and works on whole columns with
+:mod:`pyarrow.compute` and DuckDB (never a Python loop over rows). The rules are DATA.md
+"General rules" and DETAILS.md 15, 19, 22, 25, 30-33; the kinds are those of
+:mod:`kpi.schema`.
+
+Column-level decisions (decimal comma, day-first, epoch seconds, checkbox, percent scale)
+are taken once per call, i.e. once per column of one file, and reported in
+:attr:`ParsedColumn.note` so the user can see them.
+
+Dates go through two paths that give the same answers:
+
+* a fast path: the most common plain shape of the column (``dd/mm/yyyy hh:mm``,
+  ``yyyy-mm-dd hh:mm:ss``, ...) is parsed by DuckDB's ``try_strptime``, guarded by a
+  regular expression that admits only that exact shape;
+* the general path (everything else: month names, AM/PM, offsets, 2-digit years,
+  fractions): one regular expression per family extracts the fields, and the timestamp
+  is computed arithmetically and validated by a round trip (``31/02/2024`` is invalid).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zoneinfo
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "ParsedColumn",
+    "clean_text",
+    "empty_mask",
+    "parse_billing_months",
+    "parse_column",
+    "parse_csat",
+]
+
+_US_PER_SECOND = 1_000_000
+_US_PER_MINUTE = 60 * _US_PER_SECOND
+_US_PER_HOUR = 60 * _US_PER_MINUTE
+_US_PER_DAY = 24 * _US_PER_HOUR
+#: Excel serial day 0 is 1899-12-30, i.e. 25569 days before 1970-01-01
+_EXCEL_EPOCH_DAYS = -25_569
+
+#: set to False (tests only) to send every date through the general path
+_USE_FAST_PATH = True
+
+
+@dataclass
+class ParsedColumn:
+    """One column coerced to its canonical type.
+
+    Attributes:
+        values: the typed values: string (text/id), timestamp[us] naive local wall-clock
+            (ts), date32 (date), float64 (num/hours/pct), int64 (int/tier), bool (bool).
+            NULL where the raw value is empty or invalid.
+        invalid: True where the raw value is non-empty but unusable.
+        reason: why the invalid ones are invalid (user-facing); None when none is.
+        warnings: True where the value was parsed but deserves a warning; None when
+            the kind never warns.
+        warning_reason: why the warned ones are warned.
+        note: a column-level decision shown to the user ("decimal comma",
+            "day-first (decided by values like 25/03/2024)", "checkbox column", ...).
+        error: a column-level error; then every non-empty value is invalid.
+    """
+
+    values: pa.Array
+    invalid: pa.Array
+    reason: str | None = None
+    warnings: pa.Array | None = None
+    warning_reason: str | None = None
+    note: str | None = None
+    error: str | None = None
+
+
+# --------------------------------------------------------------------------- basics
+
+
+def _as_strings(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
+    """One contiguous ``string`` array from whatever string-ish array a reader gave."""
+    if isinstance(raw, pa.ChunkedArray):
+        raw = (
+            raw.combine_chunks() if raw.num_chunks else pa.array([], type=raw.type or pa.string())
+        )
+    if pa.types.is_dictionary(raw.type):
+        raw = raw.dictionary_decode()
+    if raw.type != pa.string():
+        raw = pc.cast(raw, pa.string())
+    return raw
+
+
+def _any(mask: pa.Array) -> bool:
+    """True when a boolean array has at least one True (nulls count as False)."""
+    return bool(pc.any(mask).as_py())
+
+
+def _count(mask: pa.Array) -> int:
+    """Number of True in a boolean array (nulls count as False)."""
+    return int(pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0)
+
+
+def _falses(n: int) -> pa.Array:
+    return pa.array(np.zeros(n, dtype=bool))
+
+
+def _scatter(base: pa.Array, mask: pa.Array, sub: pa.Array) -> pa.Array:
+    """Write ``sub`` (one value per True of ``mask``) into ``base`` where mask is True."""
+    if len(sub) == 0:
+        return base
+    return pc.replace_with_mask(base, pc.fill_null(mask, False), sub.cast(base.type))
+
+
+def _match(arr: pa.Array, pattern: str) -> pa.Array:
+    """Regex match as a null-free bool mask."""
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+
+
+def _fold(arr: pa.Array) -> pa.Array:
+    """Lower-case, strip accents, drop spaces, ``_``, ``-`` and ``.``.
+
+    Used on small dictionaries of distinct values only. ``Sí`` -> ``si``,
+    ``Within SLA`` -> ``withinsla``, ``Do Not Bill`` -> ``donotbill``,
+    ``Semi-annual`` -> ``semiannual``.
+    """
+    low = pc.utf8_lower(pc.utf8_normalize(arr, form="NFD"))
+    return pc.replace_substring_regex(low, r"\p{Mn}|[\s_\-.\x{00a0}]", "")
+
+
+# Empty tokens, compared case-insensitively: every case variant of n/a, null, none.
+_EMPTY_WORDS = ("n/a", "null", "none")
+_EMPTY_TOKENS = pa.array(
+    ["", "?", "-"]
+    + sorted(
+        {
+            "".join(chars)
+            for word in _EMPTY_WORDS
+            for chars in itertools.product(*((c.lower(), c.upper()) for c in word))
+        }
+    )
+)
+
+# Sentinel "no date" values (DETAILS 33) in any written format and with any time:
+# 1899-12-30, 1899/12/30 10:00, 30/12/1899, 12/30/1899, 1900-01-01T00:00:00Z, 1/1/1900,
+# 01.01.1900, 30-Dec-1899, 30 dic 1899, Jan 1, 1900.
+_SENTINEL_RE = (
+    r"(?i)^(?:"
+    r"1899[-/.]12[-/.]30|1900[-/.]0?1[-/.]0?1"
+    r"|30[-/.]12[-/.]1899|12[-/.]30[-/.]1899|0?1[-/.]0?1[-/.]1900"
+    r"|30[-/. ]*(?:de )?(?:dec|dic)\p{L}*\.?[-/., ]*(?:de )?1899"
+    r"|0?1[-/. ]*(?:de )?(?:jan|ene)\p{L}*\.?[-/., ]*(?:de )?1900"
+    r"|(?:dec|dic)\p{L}*\.? +30,? +1899|(?:jan|ene)\p{L}*\.? +0?1,? +1900"
+    r")(?:[ t,].*)?$"
+)
+
+
+def _trimmed(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
+    return pc.utf8_trim_whitespace(_as_strings(raw))
+
+
+def _empty_of_trimmed(t: pa.Array) -> pa.Array:
+    empty = pc.or_(pc.is_null(t), pc.is_in(t, value_set=_EMPTY_TOKENS))
+    # cheap literal pre-filter: only texts holding 1899 or 1900 can be sentinels
+    maybe = pc.or_(
+        pc.fill_null(pc.match_substring(t, "1899"), False),
+        pc.fill_null(pc.match_substring(t, "1900"), False),
+    )
+    if _any(maybe):
+        sub = pc.filter(t, maybe)
+        empty = pc.or_(empty, _scatter(_falses(len(t)), maybe, _match(sub, _SENTINEL_RE)))
+    return pc.fill_null(empty, True)
+
+
+def empty_mask(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """True where a raw value counts as empty (DATA.md Text, DETAILS.md 33).
+
+    Empty after trimming: ``''``, a lone space, ``?``, ``-``, ``n/a``, ``null``, ``none``
+    (any case), and the sentinel dates ``1899-12-30`` / ``1900-01-01`` in any format
+    and with any time (``30/12/1899 0:00``, ``1900-01-01T00:00:00Z``).
+
+    Args:
+        raw: the raw cell texts.
+
+    Returns:
+        A null-free bool array.
+    """
+    return _empty_of_trimmed(_trimmed(raw))
+
+
+def _blanked(raw: pa.Array | pa.ChunkedArray) -> tuple[pa.StringArray, pa.Array]:
+    """(trimmed text with NULL where empty, empty mask)."""
+    t = _trimmed(raw)
+    empty = _empty_of_trimmed(t)
+    return pc.if_else(empty, pa.scalar(None, pa.string()), t), empty
+
+
+def clean_text(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Trimmed text; empties (see :func:`empty_mask`) become NULL.
+
+    Args:
+        raw: the raw cell texts.
+
+    Returns:
+        A string array.
+    """
+    return _blanked(raw)[0]
+
+
+# --------------------------------------------------------------------------- numbers
+
+# Decorations stripped from numbers: spaces (also no-break and narrow no-break), the
+# apostrophe thousands separator, %, currency symbols and codes.
+# "€ 1.234,50" -> "1.234,50"; "1 234,5 EUR" -> "1234,5"; "US$ 5" -> "5"; "12 %" -> "12".
+_NUM_DECOR_RE = (
+    r"(?i)[\s\x{00a0}\x{202f}'’%€$£¥₹]"
+    r"|usd|eur|gbp|mxn|ars|clp|cop|pen|cad|aud|chf|jpy|brl|us|ca"
+)
+# Anything but digits, separators, signs, parentheses and an exponent needs stripping.
+_NUM_NEEDS_STRIP_RE = r"[^0-9.,+\-()eE]"
+# Scientific notation: "1.03006E+13", "2,5e-3".
+_NUM_SCI_RE = r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$"
+# Digits and separators with at least one digit: "1.234,5", ",5", "1,234,567".
+_NUM_PLAIN_RE = r"^[.,]*\d[\d.,]*$"
+# Exactly one separator followed by exactly three digits: "1,234", "1.234" (ambiguous).
+_NUM_THREE_AFTER_RE = r"^\d*[.,]\d{3}$"
+# Integer part 0 or absent: "0,125", ".5" (a separator there can only be decimal).
+_NUM_LEAD_ZERO_RE = r"^0*[.,]"
+# The last separator is a point: "1,234.5" (point decides), "1.234,5" (comma decides).
+_NUM_LAST_POINT_RE = r"\.\d*$"
+# Valid numbers once the decimal separator is known (groups of 3 after the first):
+# point: "1,234,567.89", "1234.5", ".5", "5."; comma: "1.234.567,89", "1234,5".
+_NUM_VALID_POINT_RE = r"^(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?$"
+_NUM_VALID_COMMA_RE = r"^(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d*)?$"
+# Durations for hours: "1:30" = 1.5, "00:45:00" = 0.75, "2:00:30,5".
+_DURATION_RE = r"^(?P<h>\d{1,6}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d(?:[.,]\d+)?))?$"
+
+
+@dataclass
+class _Number:
+    values: pa.Array  # float64, NULL where empty or invalid
+    invalid: pa.Array
+    note: str | None
+
+
+def _decimal_default(lang: str, decimal: str | None) -> tuple[str, str]:
+    """(separator, why) when no value decides: the ``decimal`` setting, else language."""
+    if decimal in (".", ","):
+        return decimal, "setting"
+    if decimal is not None:
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+    return ("," if lang == "es" else "."), f"language {lang}"
+
+
+def _parse_number(
+    t: pa.Array, empty: pa.Array, *, lang: str, decimal: str | None, durations: bool
+) -> _Number:
+    """Numbers per DATA.md / DETAILS.md 32 on trimmed text (NULL where empty)."""
+    n = len(t)
+    s = t
+    needs = _match(s, _NUM_NEEDS_STRIP_RE)
+    if _any(needs):
+        sub = pc.replace_substring_regex(pc.filter(s, needs), _NUM_DECOR_RE, "")
+        sub = pc.replace_substring(sub, "−", "-")  # U+2212 minus sign
+        s = _scatter(s, needs, sub)
+
+    # "(420.81)" = -420.81; "-5"; "+5"
+    paren = pc.and_(
+        pc.fill_null(pc.starts_with(s, "("), False), pc.fill_null(pc.ends_with(s, ")"), False)
+    )
+    if _any(paren):
+        s = pc.if_else(paren, pc.utf8_slice_codeunits(s, 1, -1), s)
+    minus = pc.fill_null(pc.starts_with(s, "-"), False)
+    signed = pc.or_(minus, pc.fill_null(pc.starts_with(s, "+"), False))
+    if _any(signed):
+        s = pc.if_else(signed, pc.utf8_slice_codeunits(s, 1), s)
+    negative = pc.or_(paren, minus)
+
+    values = pa.nulls(n, pa.float64())
+
+    sci = _match(s, _NUM_SCI_RE)
+    if _any(sci):
+        sub = pc.replace_substring(pc.filter(s, sci), ",", ".")
+        values = _scatter(values, sci, pc.cast(sub, pa.float64()))
+
+    dur = _falses(n)
+    if durations:
+        dur = _match(s, _DURATION_RE)
+        if _any(dur):
+            f = pc.extract_regex(pc.filter(s, dur), _DURATION_RE)
+            secs = pc.replace_substring(f.field("s"), ",", ".")
+            secs = pc.cast(pc.if_else(pc.equal(secs, ""), "0", secs), pa.float64())
+            hours = pc.add(
+                pc.add(
+                    pc.cast(f.field("h"), pa.float64()),
+                    pc.divide(pc.cast(f.field("m"), pa.float64()), 60.0),
+                ),
+                pc.divide(secs, 3600.0),
+            )
+            values = _scatter(values, dur, hours)
+
+    plain = pc.and_(_match(s, _NUM_PLAIN_RE), pc.invert(dur))
+    note = None
+    if _any(plain):
+        n_dot = pc.count_substring(s, ".")
+        n_com = pc.count_substring(s, ",")
+        has_dot = pc.greater(n_dot, 0)
+        has_com = pc.greater(n_com, 0)
+        last_point = _match(s, _NUM_LAST_POINT_RE)
+        single_open = pc.or_(pc.invert(_match(s, _NUM_THREE_AFTER_RE)), _match(s, _NUM_LEAD_ZERO_RE))
+        both = pc.and_(has_dot, has_com)
+        # point decides: "1,234.5" (point last), "1,234,567" (repeated comma), "12.5"
+        point_votes = pc.and_(
+            plain,
+            pc.or_(
+                pc.or_(
+                    pc.and_(both, last_point),
+                    pc.and_(pc.greater(n_com, 1), pc.invert(has_dot)),
+                ),
+                pc.and_(pc.and_(pc.equal(n_dot, 1), pc.invert(has_com)), single_open),
+            ),
+        )
+        # comma decides: "1.234,5" (comma last), "1.234.567" (repeated point), "12,5"
+        comma_votes = pc.and_(
+            plain,
+            pc.or_(
+                pc.or_(
+                    pc.and_(both, pc.invert(last_point)),
+                    pc.and_(pc.greater(n_dot, 1), pc.invert(has_com)),
+                ),
+                pc.and_(pc.and_(pc.equal(n_com, 1), pc.invert(has_dot)), single_open),
+            ),
+        )
+        points, commas = _count(point_votes), _count(comma_votes)
+        if points != commas:
+            sep, why = ("." if points > commas else ","), ""
+        else:
+            sep, why = _decimal_default(lang, decimal)
+        has_sep = _any(pc.and_(plain, pc.or_(has_dot, has_com)))
+        if sep == "," and has_sep:
+            note = "decimal comma" + (f" (ambiguous; {why})" if why else "")
+        valid = pc.and_(
+            plain, _match(s, _NUM_VALID_POINT_RE if sep == "." else _NUM_VALID_COMMA_RE)
+        )
+        if _any(valid):
+            sub = pc.filter(s, valid)
+            if sep == ".":
+                sub = pc.replace_substring(sub, ",", "")
+            else:
+                sub = pc.replace_substring(pc.replace_substring(sub, ".", ""), ",", ".")
+            # "5." and "," never reach here without a digit; "." alone is not plain
+            values = _scatter(values, valid, pc.cast(sub, pa.float64()))
+
+    values = pc.if_else(negative, pc.negate(values), values)
+    invalid = pc.and_(pc.invert(empty), pc.is_null(values))
+    return _Number(values, invalid, note)
+
+
+# --------------------------------------------------------------------------- dates
+
+# Time of day after a date: " 14:30", "T14:30:00", " 9:05:07.123", ", 2:30".
+_TIME = (
+    r"(?:(?:\s*t\s*|\s+|,\s*)(?P<H>\d{1,2}):(?P<M>\d{2})"
+    r"(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
+)
+# AM/PM: "pm", "p.m.", "p. m." (Spanish Excel), "AM".
+_AMPM = r"(?:\s*(?P<ap>[ap])\.?\s?m\.?)?"
+# Zone: "z", "+02:00", "+0200", "-05", "utc", "gmt+1", "utc+02:00".
+_ZONE = r"(?:\s*(?P<tz>z|(?:utc|gmt)?\s?[+-]\d{1,2}(?::?\d{2})?|utc|gmt))?"
+_TAIL = _TIME + _AMPM + _ZONE + "$"
+# Numeric dates (on lower-cased text): "2024-03-05t14:30:00+02:00", "2024/03/05",
+# "25/03/2024 14:30", "3/25/2024 2:30 pm", "05-03-2024 10:00", "05.03.24".
+_DATE_NUMERIC_RE = r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{2,4})" + _TAIL
+# Day, month name, year: "5 mar 2024", "12-ene-24", "05/mar/24 2:30 pm" (Jira),
+# "5 de marzo de 2024", "tue, 05 mar 2024 14:30:00 +0000", "1st january 2024".
+_DATE_DAY_WORD_RE = (
+    r"^(?:\p{L}+\.?,?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th|º|ª)?(?:\s+de\s+|[\s/.\-]*)"
+    r"(?P<mon>\p{L}+)\.?(?:\s+de\s+|[\s/.\-,]+)(?P<y>\d{4}|\d{2})" + _TAIL
+)
+# Month name, day, year: "march 5, 2024", "mar 5 2024 10:00", "tue mar 05 2024".
+_DATE_WORD_DAY_RE = (
+    r"^(?:\p{L}+\.?,?\s+)?(?P<mon>\p{L}+)\.?[\s/\-]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    r"(?P<y>\d{4})" + _TAIL
+)
+# Offsets: "+02:00" -> +120 min, "-0530" -> -330, "gmt+1" -> +60.
+_OFFSET_RE = r"(?P<sg>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?$"
+# A bare number in a date column: Excel serial "45356.5" / "45356,5", epoch "1709640000".
+_DATE_NUMBER_RE = r"^\d{1,13}(?:[.,]\d+)?$"
+
+_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "january jan enero ene",
+        "february feb febrero",
+        "march mar marzo",
+        "april apr abril abr",
+        "may mayo",
+        "june jun junio",
+        "july jul julio",
+        "august aug agosto ago",
+        "september sep sept septiembre setiembre set",
+        "october oct octubre",
+        "november nov noviembre",
+        "december dec diciembre dic",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _i
+_MONTH_NAMES = pa.array(list(_MONTHS))
+_MONTH_NUMBERS = pa.array(list(_MONTHS.values()), pa.int64())
+
+# Day-first / month-first evidence (DETAILS 32), any separator, 2- or 4-digit year:
+# "25/03/2024" (first field 13-31, second 1-12) settles day-first,
+# "03/25/2024" settles month-first; "05/03/2024" is ambiguous.
+_DM_TAIL = r"[/.\-](?:\d{2}|\d{4})(?:[ Tt,].*)?"
+_DAY_FIRST_EVIDENCE = r"(?:1[3-9]|2\d|3[01])[/.\-](?:0?[1-9]|1[0-2])" + _DM_TAIL
+_MONTH_FIRST_EVIDENCE = r"(?:0?[1-9]|1[0-2])[/.\-](?:1[3-9]|2\d|3[01])" + _DM_TAIL
+_DM_ANY = r"\d{1,2}[/.\-]\d{1,2}" + _DM_TAIL
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A plain date shape for the fast path: guard regex, strptime formats, label."""
+
+    guard: str
+    day_first_format: str
+    month_first_format: str
+    day_first_label: str
+    month_first_label: str
+    zulu: bool = False
+
+
+def _fast_shapes() -> list[_Shape]:
+    shapes: list[_Shape] = []
+    times = [
+        ("", "", ""),
+        (r" \d{1,2}:\d{2}", " %H:%M", " hh:mm"),
+        (r" \d{1,2}:\d{2}:\d{2}", " %H:%M:%S", " hh:mm:ss"),
+    ]
+    # 25/03/2024, 25-03-2024 14:30, 25.03.2024 14:30:00 (and month-first)
+    for sep in "/-.":
+        q = re.escape(sep)
+        for guard_t, fmt_t, label_t in times:
+            shapes.append(
+                _Shape(
+                    rf"\d{{1,2}}{q}\d{{1,2}}{q}\d{{4}}{guard_t}",
+                    f"%d{sep}%m{sep}%Y{fmt_t}",
+                    f"%m{sep}%d{sep}%Y{fmt_t}",
+                    f"dd{sep}mm{sep}yyyy{label_t}",
+                    f"mm{sep}dd{sep}yyyy{label_t}",
+                )
+            )
+    # 2024-03-05, 2024-03-05 14:30, 2024-03-05T14:30:00, 2024-03-05T14:30:00.123Z, 2024/03/05
+    iso_times = [
+        *times[1:],
+        (r" \d{1,2}:\d{2}:\d{2}\.\d{1,6}", " %H:%M:%S.%f", " hh:mm:ss.ffffff"),
+    ]
+    for sep in "-/":
+        date_g, date_f = rf"\d{{4}}{sep}\d{{1,2}}{sep}\d{{1,2}}", f"%Y{sep}%m{sep}%d"
+        label = f"yyyy{sep}mm{sep}dd"
+        shapes.append(_Shape(date_g, date_f, date_f, label, label))
+        for joiner in (" ", "T"):
+            for guard_t, fmt_t, label_t in iso_times:
+                for zulu in (False, True):
+                    if zulu and joiner == " ":
+                        continue
+                    z = "Z" if zulu else ""
+                    g = date_g + joiner + guard_t[1:] + z
+                    f = date_f + joiner + fmt_t[1:] + z
+                    lab = label + joiner + label_t[1:] + z
+                    shapes.append(_Shape(g, f, f, lab, lab, zulu))
+    return shapes
+
+
+_FAST_SHAPES = _fast_shapes()
+_FAST_SAMPLE = 200
+
+
+@dataclass
+class _Written:
+    """Dates as written: wall-clock microseconds, offset minutes (NULL: naive), ok."""
+
+    us: pa.Array  # int64
+    offset: pa.Array  # int64 minutes east of UTC, NULL for naive values
+    ok: pa.Array  # bool, null-free
+
+
+def _int_field(s: pa.Array, default: int = 0) -> pa.Array:
+    """Digit strings to int64; ``''`` (an optional group that did not take part) -> default."""
+    return pc.cast(pc.if_else(pc.equal(s, ""), str(default), s), pa.int64())
+
+
+def _days_from_civil(y: pa.Array, m: pa.Array, d: pa.Array) -> pa.Array:
+    """Days since 1970-01-01 for a proleptic Gregorian date (years >= 1).
+
+    H. Hinnant's algorithm: 2024-03-05 -> 19787. Out-of-range months or days give some
+    other day, which the caller's round-trip check rejects.
+    """
+    jan_feb = pc.less_equal(m, 2)
+    y2 = pc.subtract(y, pc.cast(jan_feb, pa.int64()))
+    era = pc.divide(y2, 400)
+    yoe = pc.subtract(y2, pc.multiply(era, 400))
+    mp = pc.if_else(jan_feb, pc.add(m, 9), pc.subtract(m, 3))
+    doy = pc.add(pc.divide(pc.add(pc.multiply(mp, 153), 2), 5), pc.subtract(d, 1))
+    doe = pc.add(
+        pc.subtract(
+            pc.add(pc.multiply(yoe, 365), pc.divide(yoe, 4)),
+            pc.divide(yoe, 100),
+        ),
+        doy,
+    )
+    return pc.subtract(pc.add(pc.multiply(era, 146_097), doe), 719_468)
+
+
+def _assemble(
+    y_s: pa.Array,
+    m: pa.Array,
+    d_s: pa.Array,
+    f: pa.StructArray,
+) -> _Written:
+    """Timestamp from extracted fields; ``f`` holds the H, M, S, F, ap and tz groups."""
+    # 2-digit years: "24" -> 2024, "69" -> 2069, "70" -> 1970, "99" -> 1999
+    y_len = pc.utf8_length(y_s)
+    y = _int_field(y_s)
+    y = pc.if_else(
+        pc.equal(y_len, 2), pc.if_else(pc.less(y, 70), pc.add(y, 2000), pc.add(y, 1900)), y
+    )
+    year_ok = pc.or_(pc.equal(y_len, 2), pc.equal(y_len, 4))
+    d = _int_field(d_s)
+    has_time = pc.not_equal(f.field("H"), "")
+    hour = _int_field(f.field("H"))
+    minute = _int_field(f.field("M"))
+    second = _int_field(f.field("S"))
+    # fraction "123" -> 123000 µs; digits past the sixth are dropped
+    frac = pc.utf8_slice_codeunits(pc.utf8_rpad(f.field("F"), 6, "0"), 0, 6)
+    micro = pc.cast(frac, pa.int64())
+    ap = f.field("ap")
+    has_ap = pc.not_equal(ap, "")
+    # 12 am -> 0, 1 am -> 1, 12 pm -> 12, 1 pm -> 13; with am/pm the hour must be 1-12
+    raw_hour = hour
+    hour12 = pc.if_else(pc.equal(hour, 12), 0, hour)
+    hour = pc.if_else(has_ap, pc.if_else(pc.equal(ap, "p"), pc.add(hour12, 12), hour12), hour)
+    in_1_12 = pc.and_(pc.greater_equal(raw_hour, 1), pc.less_equal(raw_hour, 12))
+    ap_ok = pc.if_else(has_ap, pc.and_(has_time, in_1_12), True)
+    time_ok = pc.and_(
+        pc.and_(pc.less_equal(hour, 23), pc.less_equal(minute, 59)), pc.less_equal(second, 59)
+    )
+    days = _days_from_civil(y, m, d)
+    date = pc.cast(days, pa.int32()).cast(pa.date32())
+    date_ok = pc.and_(
+        pc.and_(pc.equal(pc.year(date), y), pc.equal(pc.month(date), m)),
+        pc.equal(pc.day(date), d),
+    )
+    us = pc.add(
+        pc.add(
+            pc.multiply(days, _US_PER_DAY),
+            pc.add(pc.multiply(hour, _US_PER_HOUR), pc.multiply(minute, _US_PER_MINUTE)),
+        ),
+        pc.add(pc.multiply(second, _US_PER_SECOND), micro),
+    )
+    offset, off_ok = _offsets(f.field("tz"))
+    ok = pc.and_(pc.and_(pc.and_(year_ok, ap_ok), pc.and_(time_ok, date_ok)), off_ok)
+    ok = pc.fill_null(ok, False)
+    return _Written(us, offset, ok)
+
+
+def _offsets(tz: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Zone text to minutes east of UTC: ``z``/``utc``/``gmt`` -> 0, ``+02:00`` -> 120,
+    ``-0530`` -> -330, ``''`` -> NULL (naive). Returns (minutes, ok)."""
+    n = len(tz)
+    minutes = pa.nulls(n, pa.int64())
+    ok = pa.array(np.ones(n, dtype=bool))
+    zero = pc.is_in(tz, value_set=pa.array(["z", "utc", "gmt"]))
+    minutes = pc.if_else(zero, 0, minutes)
+    numeric = pc.and_(pc.not_equal(tz, ""), pc.invert(zero))
+    if _any(numeric):
+        g = pc.extract_regex(pc.filter(tz, numeric), _OFFSET_RE)
+        oh = _int_field(g.field("oh"))
+        om = _int_field(g.field("om"))
+        total = pc.add(pc.multiply(oh, 60), om)
+        total = pc.if_else(pc.equal(g.field("sg"), "-"), pc.negate(total), total)
+        good = pc.and_(pc.less_equal(oh, 14), pc.less_equal(om, 59))
+        minutes = _scatter(minutes, numeric, total)
+        ok = _scatter(ok, numeric, pc.fill_null(good, False))
+    return minutes, ok
+
+
+def _general_dates(g: pa.Array, day_first: bool) -> _Written:
+    """Parse lower-cased date texts with the three regex families (see module doc)."""
+    n = len(g)
+    us = pa.nulls(n, pa.int64())
+    offset = pa.nulls(n, pa.int64())
+    ok = _falses(n)
+    todo = pc.invert(pc.is_null(g))
+
+    # 1. numeric: a/b/c with a 4-digit a = year first, else year last and d/m by order
+    f = pc.extract_regex(g, _DATE_NUMERIC_RE)
+    hit = pc.and_(todo, pc.is_valid(f))
+    if _any(hit):
+        sub = pc.filter(f, hit)
+        a, b, c = sub.field("a"), sub.field("b"), sub.field("c")
+        len_a, len_c = pc.utf8_length(a), pc.utf8_length(c)
+        year_first = pc.equal(len_a, 4)
+        first_is_day = pc.scalar(day_first)
+        y_s = pc.if_else(year_first, a, c)
+        m_s = pc.if_else(year_first, b, pc.if_else(first_is_day, b, a))
+        d_s = pc.if_else(year_first, c, pc.if_else(first_is_day, a, b))
+        w = _assemble(y_s, _int_field(m_s), d_s, sub)
+        # "2024-03-2024" and "123/4/2024" are not dates
+        shape_ok = pc.if_else(year_first, pc.less_equal(len_c, 2), pc.less_equal(len_a, 2))
+        us = _scatter(us, hit, w.us)
+        offset = _scatter(offset, hit, w.offset)
+        ok = _scatter(ok, hit, pc.and_(w.ok, shape_ok))
+        todo = pc.and_(todo, pc.invert(hit))
+
+    # 2./3. month names: "5 mar 2024", "march 5, 2024"
+    for pattern in (_DATE_DAY_WORD_RE, _DATE_WORD_DAY_RE):
+        if not _any(todo):
+            break
+        rest = pc.filter(g, todo)
+        f = pc.extract_regex(rest, pattern)
+        hit_rest = pc.is_valid(f)
+        if not _any(hit_rest):
+            continue
+        hit = _scatter(_falses(n), todo, hit_rest)
+        sub = pc.filter(f, hit_rest)
+        month = pc.take(_MONTH_NUMBERS, pc.index_in(sub.field("mon"), value_set=_MONTH_NAMES))
+        w = _assemble(sub.field("y"), month, sub.field("d"), sub)
+        us = _scatter(us, hit, w.us)
+        offset = _scatter(offset, hit, w.offset)
+        ok = _scatter(ok, hit, w.ok)
+        todo = pc.and_(todo, pc.invert(hit))
+
+    return _Written(pc.if_else(ok, us, pa.scalar(None, pa.int64())), offset, ok)
+
+
+def _pick_shape(t: pa.Array, text_rows: pa.Array) -> _Shape | None:
+    """The fast-path shape that fits most of the first non-empty text values."""
+    sample = pc.filter(t, text_rows).slice(0, _FAST_SAMPLE)
+    best, best_hits = None, 0
+    for shape in _FAST_SHAPES:
+        hits = _count(_match(sample, f"^{shape.guard}$"))
+        if hits > best_hits:
+            best, best_hits = shape, hits
+    return best
+
+
+def _utc_to_local(us: pa.Array, tz: str) -> pa.Array:
+    """UTC microseconds -> naive wall-clock microseconds in ``tz``."""
+    if tz == "UTC":
+        return us
+    aware = us.cast(pa.timestamp("us", tz=tz))
+    return pc.local_timestamp(aware).cast(pa.int64())
+
+
+def _check_tz(tz: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {tz!r} (use an IANA name like Europe/Madrid)") from exc
+
+
+def _parse_dates(
+    t: pa.Array,
+    empty: pa.Array,
+    kind: str,
+    *,
+    lang: str,
+    tz: str,
+    day_first: bool | None,
+) -> ParsedColumn:
+    """ts / date columns (DATA.md Dates, DETAILS.md 30, 32, 33)."""
+    _check_tz(tz)
+    n = len(t)
+    out_type = pa.timestamp("us") if kind == "ts" else pa.date32()
+    nonempty = pc.invert(empty)
+    numeric = pc.and_(nonempty, _match(t, _DATE_NUMBER_RE))
+    text_rows = pc.and_(nonempty, pc.invert(numeric))
+    notes: list[str] = []
+
+    # --- day-first / month-first, once per column (DETAILS 32)
+    order_first_day = day_first if day_first is not None else lang == "es"
+    shape: _Shape | None = None
+    fast = pa.nulls(n, pa.int64())
+    con = duckdb.connect()
+    try:
+        if _any(text_rows):
+            con.register(
+                "t",
+                pa.table(
+                    {"s": pc.if_else(text_rows, t, pa.scalar(None, pa.string())),
+                     "i": pa.array(np.arange(n, dtype=np.int64))}
+                ),
+            )  # fmt: skip
+            ev = con.sql(
+                "SELECT"
+                f" min(i) FILTER (WHERE regexp_full_match(s, '{_DAY_FIRST_EVIDENCE}')),"
+                f" min(i) FILTER (WHERE regexp_full_match(s, '{_MONTH_FIRST_EVIDENCE}')),"
+                f" count(*) FILTER (WHERE regexp_full_match(s, '{_DM_ANY}'))"
+                " FROM t"
+            ).fetchall()[0]
+            df_row, mf_row, n_dm = ev
+            if df_row is not None and mf_row is not None:
+                df_ex, mf_ex = t[df_row].as_py(), t[mf_row].as_py()
+                error = (
+                    f"dates mix day-first ({df_ex}) and month-first ({mf_ex}) values; "
+                    "export the column in one format (best yyyy-mm-dd)"
+                )
+                return ParsedColumn(
+                    values=pa.nulls(n, out_type),
+                    invalid=nonempty,
+                    reason=error if _any(nonempty) else None,
+                    error=error,
+                )
+            if df_row is not None:
+                order_first_day = True
+                notes.append(f"day-first (decided by values like {t[df_row].as_py()})")
+            elif mf_row is not None:
+                order_first_day = False
+                notes.append(f"month-first (decided by values like {t[mf_row].as_py()})")
+            elif n_dm:
+                order = "day-first" if order_first_day else "month-first"
+                why = "setting" if day_first is not None else f"language {lang}"
+                notes.append(f"{order} (ambiguous; {why})")
+
+            # --- fast path: the column's most common plain shape through DuckDB strptime
+            if _USE_FAST_PATH:
+                shape = _pick_shape(t, text_rows)
+            if shape is not None:
+                fmt = shape.day_first_format if order_first_day else shape.month_first_format
+                got = con.sql(
+                    f"SELECT CASE WHEN regexp_full_match(s, '{shape.guard}')"
+                    f" THEN try_strptime(s, '{fmt}') END AS v FROM t"
+                ).to_arrow_table()
+                fast = got.column("v").combine_chunks().cast(pa.int64())
+    finally:
+        con.close()
+
+    fast_ok = pc.is_valid(fast)
+    us = fast
+    offset = pc.if_else(
+        fast_ok, pa.scalar(0 if shape is not None and shape.zulu else None, pa.int64()),
+        pa.scalar(None, pa.int64()),
+    )  # fmt: skip
+    ok = fast_ok
+
+    # --- general path for the rest
+    rest = pc.and_(text_rows, pc.invert(fast_ok))
+    if _any(rest):
+        w = _general_dates(pc.utf8_lower(pc.filter(t, rest)), order_first_day)
+        us = _scatter(us, rest, w.us)
+        offset = _scatter(offset, rest, w.offset)
+        ok = _scatter(ok, rest, w.ok)
+
+    # --- bare numbers: Excel serial days, epoch seconds or milliseconds (one mode per column)
+    sentinel_num = _falses(n)
+    mode = None
+    if _any(numeric):
+        v = pc.cast(pc.replace_substring(pc.filter(t, numeric), ",", "."), pa.float64())
+        whole = pc.floor(v)
+        frac = pc.subtract(v, whole)
+        ip = pc.cast(whole, pa.int64())
+        classes = {
+            # 45356.5 -> 2024-03-05 12:00 (days since 1899-12-30, local time)
+            "Excel serial dates": pc.and_(
+                pc.greater_equal(v, 20_000), pc.less_equal(v, 80_000)
+            ),
+            # 1709640000 -> 2024-03-05 12:00:00 UTC (9-10 digits)
+            "epoch seconds": pc.and_(pc.greater_equal(v, 1e8), pc.less(v, 1e10)),
+            # 1709640000000 -> the same instant (12-13 digits)
+            "epoch milliseconds": pc.and_(pc.greater_equal(v, 1e11), pc.less(v, 1e13)),
+        }
+        counts = {name: _count(mask) for name, mask in classes.items()}
+        best = max(counts, key=lambda k: counts[k])  # ties: the order above
+        if counts[best]:
+            mode = best
+            notes.append(mode)
+            hit = classes[mode]
+            if mode == "Excel serial dates":
+                # milliseconds of the day rounded: 45356.604166666664 -> 14:30:00.000
+                num_us = pc.add(
+                    pc.multiply(pc.add(ip, _EXCEL_EPOCH_DAYS), _US_PER_DAY),
+                    pc.multiply(pc.cast(pc.round(pc.multiply(frac, 86_400_000.0)), pa.int64()), 1000),
+                )
+                num_off = pa.nulls(len(v), pa.int64())
+            else:
+                unit = _US_PER_SECOND if mode == "epoch seconds" else 1000
+                num_us = pc.add(
+                    pc.multiply(ip, unit),
+                    pc.cast(pc.round(pc.multiply(frac, float(unit))), pa.int64()),
+                )
+                num_off = pa.array(np.zeros(len(v), dtype=np.int64))
+            us = _scatter(us, numeric, pc.if_else(hit, num_us, pa.scalar(None, pa.int64())))
+            offset = _scatter(offset, numeric, num_off)
+            ok = _scatter(ok, numeric, hit)
+        # Excel serials 0 and 1 (1899-12-30 / 1900-01-01) are sentinels: empty
+        sentinel_num = _scatter(sentinel_num, numeric, pc.less(v, 2.0))
+
+    us = pc.if_else(ok, us, pa.scalar(None, pa.int64()))
+    # --- sentinels by the date as written (before any zone conversion)
+    written_day = pc.cast(
+        pc.cast(pc.floor(pc.divide(pc.cast(us, pa.float64()), float(_US_PER_DAY))), pa.int64()),
+        pa.int32(),
+    ).cast(pa.date32())
+    sentinel_days = pa.array([-25_569, -25_567], pa.int32()).cast(pa.date32())
+    sentinel = pc.or_(
+        pc.fill_null(pc.is_in(written_day, value_set=sentinel_days), False), sentinel_num
+    )
+    # --- offsets and epochs: to UTC, then to the report zone's wall clock
+    has_off = pc.is_valid(offset)
+    if _any(pc.and_(ok, has_off)):
+        utc = pc.subtract(us, pc.multiply(offset, _US_PER_MINUTE))
+        us = pc.if_else(has_off, _utc_to_local(utc, tz), us)
+
+    keep = pc.and_(ok, pc.invert(sentinel))
+    ts = pc.if_else(keep, us, pa.scalar(None, pa.int64())).cast(pa.timestamp("us"))
+    values = ts if kind == "ts" else pc.cast(ts, pa.date32())
+    invalid = pc.and_(pc.and_(nonempty, pc.invert(ok)), pc.invert(sentinel))
+    reason = None
+    if _any(invalid):
+        if mode is not None and not _any(text_rows):
+            reason = f"not a date (the column holds {mode})"
+        elif shape is not None:
+            label = shape.day_first_label if order_first_day else shape.month_first_label
+            reason = f"not a date (expected {label})"
+        else:
+            reason = f"not a date (expected {'dd/mm/yyyy' if order_first_day else 'mm/dd/yyyy'})"
+    return ParsedColumn(
+        values=values, invalid=invalid, reason=reason, note="; ".join(notes) or None
+    )
+
+
+# --------------------------------------------------------------------------- booleans
+
+_TRUE_WORDS = ("true", "yes", "y", "1", "si", "verdadero", "t", "billable", "withinsla", "x")
+_FALSE_WORDS = (
+    "false", "no", "n", "0", "falso", "f",
+    "donotbill", "nocharge", "slaviolated", "violated", "breached",
+)  # fmt: skip
+_NULL_WORDS = ("nodefault",)
+
+
+def _parse_bool(t: pa.Array, empty: pa.Array, inverted: bool) -> ParsedColumn:
+    """bool columns on the dictionary of distinct values (DATA.md Booleans, DETAILS 25, 31)."""
+    enc = pc.dictionary_encode(t)
+    words = _fold(enc.dictionary)
+    is_true = pc.is_in(words, value_set=pa.array(_TRUE_WORDS))
+    is_false = pc.is_in(words, value_set=pa.array(_FALSE_WORDS))
+    is_null = pc.is_in(words, value_set=pa.array(_NULL_WORDS))
+    d_values = pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
+    d_bad = pc.invert(pc.or_(pc.or_(is_true, is_false), is_null))
+    values = pc.take(d_values, enc.indices)
+    invalid = pc.fill_null(pc.take(d_bad, enc.indices), False)
+    # DETAILS 31: a column whose only non-empty value is x is a checkbox; empty is false
+    checkbox = len(words) > 0 and bool(pc.all(pc.equal(words, "x")).as_py())
+    note = None
+    if checkbox:
+        values = pc.fill_null(values, False)
+        note = "checkbox column"
+    if inverted:
+        values = pc.invert(values)
+    return ParsedColumn(
+        values=values,
+        invalid=invalid,
+        reason="not a yes/no value" if _any(invalid) else None,
+        note=note,
+    )
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """First integer in each text: ``L2`` -> 2, ``Tier 3`` -> 3, ``Nivel 2`` -> 2.
+
+    Returns (int64 values, ok mask); done on the dictionary of distinct values.
+    """
+    enc = pc.dictionary_encode(t)
+    f = pc.extract_regex(enc.dictionary, r"(?P<n>\d+)")
+    digits = pc.utf8_ltrim(f.field("n"), "0")
+    digits = pc.if_else(pc.equal(digits, ""), "0", digits)
+    fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), 18), False)
+    d_values = pc.cast(pc.if_else(fits, digits, pa.scalar(None, pa.string())), pa.int64())
+    values = pc.take(d_values, enc.indices)
+    return values, pc.is_valid(values)
+
+
+def parse_column(
+    raw: pa.Array | pa.ChunkedArray,
+    kind: str,
+    *,
+    lang: str = "en",
+    tz: str = "UTC",
+    day_first: bool | None = None,
+    inverted: bool = False,
+    decimal: str | None = None,
+) -> ParsedColumn:
+    """Coerce raw cell texts to the canonical type of ``kind``.
+
+    Args:
+        raw: the raw cell texts of one column of one file.
+        kind: one of :data:`kpi.schema.KINDS`.
+        lang: ``en`` or ``es``; decides ambiguous day/month order (es: day-first) and
+            decimal separator (es: comma) when the values do not.
+        tz: the report time zone (IANA name); values with an offset and epoch values
+            are converted to it. Naive values are taken as already local.
+        day_first: a preset for ambiguous dates; the values still win when they decide.
+        inverted: flip a bool column (``isNonBillable``).
+        decimal: ``"."`` or ``","``, a preset for numbers whose values do not decide.
+
+    Returns:
+        The :class:`ParsedColumn`.
+
+    Raises:
+        ValueError: an unknown kind, time zone or decimal separator.
+
+    Examples:
+        >>> parse_column(pa.array(["(420.81)", "1.234,5"]), "num").values.to_pylist()
+        [-420.81, 1234.5]
+    """
+    t, empty = _blanked(raw)
+    n = len(t)
+    nonempty = pc.invert(empty)
+    if kind == "text":
+        return ParsedColumn(values=t, invalid=_falses(n))
+    if kind == "id":
+        # "1.03006E+13": Excel turned a long id into a rounded number
+        sci = _match(t, r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+        return ParsedColumn(
+            values=t,
+            invalid=_falses(n),
+            warnings=sci,
+            warning_reason="looks destroyed by Excel (scientific notation); export ids as text"
+            if _any(sci)
+            else None,
+        )
+    if kind in ("ts", "date"):
+        return _parse_dates(t, empty, kind, lang=lang, tz=tz, day_first=day_first)
+    if kind == "bool":
+        return _parse_bool(t, empty, inverted)
+    if kind == "tier":
+        values, ok = _first_int(t)
+        invalid = pc.and_(nonempty, pc.invert(ok))
+        return ParsedColumn(
+            values=values,
+            invalid=invalid,
+            reason="no level number (expected e.g. L2, Tier 3, 2)" if _any(invalid) else None,
+        )
+    if kind in ("num", "hours", "pct", "int"):
+        num = _parse_number(t, empty, lang=lang, decimal=decimal, durations=kind == "hours")
+        values, invalid, notes = num.values, num.invalid, [num.note] if num.note else []
+        reason = {
+            "num": "not a number",
+            "hours": "not a number of hours (expected e.g. 1.5 or 1:30)",
+            "pct": "not a percentage",
+            "int": "not a whole number",
+        }[kind]
+        if kind == "pct" and _any(pc.greater(values, 1.0)):
+            # 0-100 column: 85 -> 0.85 (and 0.5 in the same column -> 0.005)
+            values = pc.divide(values, 100.0)
+            notes.append("percent 0-100 divided by 100")
+        if kind == "int":
+            whole = pc.and_(
+                pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 9.2e18)
+            )
+            whole = pc.fill_null(whole, False)
+            invalid = pc.or_(invalid, pc.and_(nonempty, pc.invert(whole)))
+            values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
+        return ParsedColumn(
+            values=values,
+            invalid=invalid,
+            reason=reason if _any(invalid) else None,
+            note="; ".join(notes) or None,
+        )
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+# --------------------------------------------------------------------------- contracts
+
+_BILLING_WORDS: dict[str, int] = {
+    **dict.fromkeys(["monthly", "month", "mensual", "m"], 1),
+    **dict.fromkeys(["bimonthly", "bimestral"], 2),
+    **dict.fromkeys(["quarterly", "trimestral", "q", "t"], 3),
+    **dict.fromkeys(["semiannual", "halfyearly", "semestral", "s"], 6),
+    **dict.fromkeys(["annual", "annually", "yearly", "anual", "a", "y"], 12),
+}
+
+
+def parse_billing_months(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
+    """Months per billing period (DETAILS.md 22).
+
+    ``monthly``/``month``/``mensual``/``M`` = 1; ``bimonthly``/``bimestral`` = 2;
+    ``quarterly``/``trimestral``/``Q``/``T`` = 3; ``semiannual``/``semi-annual``/
+    ``half-yearly``/``semestral``/``S`` = 6; ``annual``/``annually``/``yearly``/
+    ``anual``/``A``/``Y`` = 12; a bare number (``3``) = months, also written
+    ``3 months`` / ``3 meses``. Empty -> 1. Anything else -> 1 with a warning (never
+    invalid).
+
+    Args:
+        raw: the raw cell texts.
+
+    Returns:
+        A :class:`ParsedColumn` with int64 values (never NULL) and ``warnings``.
+    """
+    t, _ = _blanked(raw)
+    enc = pc.dictionary_encode(t)
+    words = _fold(enc.dictionary)
+    idx = pc.index_in(words, value_set=pa.array(list(_BILLING_WORDS)))
+    by_word = pc.take(pa.array(list(_BILLING_WORDS.values()), pa.int64()), idx)
+    # "12", "3 months", "6 meses" (spaces already folded away: "3months")
+    f = pc.extract_regex(words, r"^(?P<n>\d{1,4})(?:months?|meses|mes)?$")
+    number = pc.cast(f.field("n"), pa.int64())
+    number = pc.if_else(pc.greater(number, 0), number, pa.scalar(None, pa.int64()))
+    d_values = pc.coalesce(by_word, number)
+    values = pc.take(d_values, enc.indices)
+    unknown = pc.and_(pc.is_valid(t), pc.is_null(values))
+    return ParsedColumn(
+        values=pc.fill_null(values, 1),
+        invalid=_falses(len(t)),
+        warnings=unknown,
+        warning_reason="unknown billing period; read as monthly (1 month)"
+        if _any(unknown)
+        else None,
+    )
+
+
+# --------------------------------------------------------------------------- surveys
+
+_CSAT_GOOD = (
+    "good positive satisfied verysatisfied happy great awesome excellent bueno buena "
+    "positivo positiva satisfecho satisfecha muysatisfecho muysatisfecha excelente genial"
+).split()
+_CSAT_BAD = (
+    "bad negative neutral ok okay poor unsatisfied dissatisfied malo mala negativo negativa "
+    "neutro neutra regular insatisfecho insatisfecha"
+).split()
+_CSAT_NOT_RESPONSE = "offered unoffered notoffered ofrecida noofrecida".split()
+_CSAT_SCALES = (3, 4, 5, 7, 10)
+
+
+def parse_csat(
+    raw: pa.Array | pa.ChunkedArray, *, scale: int | None = None, reverse: bool = False
+) -> ParsedColumn:
+    """Satisfied or not per survey response (KPIS.md 2, DETAILS.md 19).
+
+    Numeric scores (``4``, ``4,5``) are on a scale S: ``scale`` when given, else the
+    largest score rounded up to the next of 3, 4, 5, 7, 10. A score is satisfied when
+    ``score >= ceil(0.8 * S)`` (5 -> 4, 10 -> 8, 3 -> 3); with ``reverse`` (1 is best,
+    Halo FBscore) the score is first mapped to ``S + 1 - score``. Scores below 0 or
+    above 10 (or above a given scale) are invalid. Labels compare case-, accent- and
+    space-insensitively; "not a response" labels (``offered``) give NULL, as do empty
+    values; any other label is invalid.
+
+    Args:
+        raw: the raw cell texts.
+        scale: the preset ``csat_scale``.
+        reverse: the preset ``csat_reverse``.
+
+    Returns:
+        A :class:`ParsedColumn` with bool values.
+    """
+    t, _ = _blanked(raw)
+    enc = pc.dictionary_encode(t)
+    words = _fold(enc.dictionary)
+    # "4", "4,5", "9.0", "-1" (negative: invalid below)
+    f = pc.extract_regex(enc.dictionary, r"^(?P<n>[+-]?\d{1,6}(?:[.,]\d+)?)$")
+    score = pc.cast(pc.replace_substring(f.field("n"), ",", "."), pa.float64())
+    limit = float(scale) if scale is not None else 10.0
+    in_range = pc.fill_null(
+        pc.and_(pc.greater_equal(score, 0.0), pc.less_equal(score, limit)), False
+    )
+    score = pc.if_else(in_range, score, pa.scalar(None, pa.float64()))
+    note = None
+    if scale is None:
+        top = pc.max(score).as_py()
+        if top is not None:
+            s = next(x for x in _CSAT_SCALES if x >= top)
+            note = f"scale of {s} (from the largest score {top:g})"
+        else:
+            s = 5
+    else:
+        s = scale
+        note = f"scale of {s} (setting)"
+    if reverse:
+        score = pc.subtract(float(s + 1), score)
+        note = (note or f"scale of {s}") + "; 1 is best"
+    threshold = (4 * s + 4) // 5  # ceil(0.8 * S) in integers: 5 -> 4, 10 -> 8, 3 -> 3, 7 -> 6
+    by_score = pc.greater_equal(score, float(threshold))
+    good = pc.is_in(words, value_set=pa.array(_CSAT_GOOD))
+    bad = pc.is_in(words, value_set=pa.array(_CSAT_BAD))
+    no_response = pc.is_in(words, value_set=pa.array(_CSAT_NOT_RESPONSE))
+    d_values = pc.if_else(
+        good, True, pc.if_else(bad, False, by_score)
+    )
+    d_bad = pc.invert(pc.or_(pc.or_(pc.or_(good, bad), no_response), pc.is_valid(score)))
+    values = pc.take(d_values, enc.indices)
+    invalid = pc.fill_null(pc.take(d_bad, enc.indices), False)
+    if not _any(pc.is_valid(score)):
+        note = note if scale is not None else None
+    return ParsedColumn(
+        values=values,
+        invalid=invalid,
+        reason="not a satisfaction score (0-10) or a known label" if _any(invalid) else None,
+        note=note,
+    )

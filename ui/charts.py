@@ -1,0 +1,513 @@
+"""Altair chart builders: plain functions from small aggregate frames to ``alt.Chart``.
+
+Every builder takes a few hundred rows at most (one per month, client, technician or
+stage), adds a localised text column for the tooltip (Babel, via :mod:`ui.fmt`) and
+returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``.
+
+Colours are shared by every page: :data:`STATUS_COLORS` for target status (ok, warn,
+bad, none) and :data:`MOVEMENT_COLORS` for MRR movements, so green means the same
+thing everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ui import fmt
+
+#: target status -> colour (ok green, warn amber, bad red, no status grey)
+STATUS_COLORS: dict[str, str] = {
+    "ok": "#2e7d32",
+    "warn": "#e69500",
+    "bad": "#c62828",
+    "none": "#9e9e9e",
+}
+STATUS_ORDER = ("ok", "warn", "bad", "none")
+
+#: MRR movement -> colour; contraction and churn are drawn below zero
+MOVEMENT_COLORS: dict[str, str] = {
+    "mrr_new": "#2e7d32",
+    "mrr_expansion": "#81c784",
+    "mrr_contraction": "#ef9a9a",
+    "mrr_churn": "#c62828",
+}
+NEGATIVE_MOVEMENTS = ("mrr_contraction", "mrr_churn")
+
+#: a positive amount (blue) and a loss (red) in signed bar charts
+POSITIVE = "#1f77b4"
+NEGATIVE = STATUS_COLORS["bad"]
+TARGET = "#555555"
+
+HEIGHT = 280
+#: Vega-Lite's number and month names per language (axis labels, not only tooltips)
+_LOCALES: dict[str, dict[str, Any]] = {
+    "es": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
+        "time": {
+            "dateTime": "%A, %e de %B de %Y, %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
+            "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+            "months": [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+            "shortMonths": [
+                "ene",
+                "feb",
+                "mar",
+                "abr",
+                "may",
+                "jun",
+                "jul",
+                "ago",
+                "sept",
+                "oct",
+                "nov",
+                "dic",
+            ],
+        },
+    },
+}
+
+
+def status_scale() -> alt.Scale:
+    """The one colour scale for target status, legend order ok, warn, bad, none."""
+    return alt.Scale(domain=list(STATUS_ORDER), range=[STATUS_COLORS[s] for s in STATUS_ORDER])
+
+
+def _axis_format(unit: str) -> str:
+    """d3 format of a value axis: ratios as percentages, money and counts grouped."""
+    return {"ratio": ".0%", "currency": ",.0f", "hours": ",.0f", "days": ",.1f"}.get(unit, ",.0f")
+
+
+def _finish(chart: Any, lang: str, title: str | None = None) -> Any:
+    """Title, height and the language's number/month names, applied once at the top."""
+    if title:
+        chart = chart.properties(title=title)
+    loc = _LOCALES.get(lang)
+    if loc is not None:
+        chart = chart.configure(locale=loc)
+    return chart
+
+
+def _texts(values: pd.Series, unit: str, lang: str, currency: str) -> list[str]:
+    """Formatted tooltip text per value (a few hundred values at most)."""
+    return [fmt.value(v, unit, lang, currency) for v in values]
+
+
+def with_month(df: pd.DataFrame, period: str = "period") -> pd.DataFrame:
+    """Add a ``month`` timestamp column from ``YYYY-MM`` periods (temporal x axis)."""
+    out = df.copy()
+    out["month"] = pd.to_datetime(out[period].astype(str) + "-01", format="%Y-%m-%d")
+    return out
+
+
+def _month_labels(df: pd.DataFrame, lang: str) -> list[str]:
+    return [fmt.month(m.date(), lang) for m in df["month"]]
+
+
+def target_layer(
+    target: Any, unit: str, lang: str, currency: str, label: str, axis: str = "y"
+) -> alt.Chart | None:
+    """A dashed rule at a target, or a shaded band for a ``(lo, hi)`` target.
+
+    ``axis`` is the value axis: ``y`` for trends, ``x`` for horizontal bars.
+    """
+    if target is None:
+        return None
+    tip = [alt.Tooltip("label:N", title=""), alt.Tooltip("text:N", title="")]
+    if isinstance(target, tuple):
+        lo, hi = (float(x) for x in target)
+        text = f"{fmt.value(lo, unit, lang, currency)} – {fmt.value(hi, unit, lang, currency)}"
+        band = pd.DataFrame({"lo": [lo], "hi": [hi], "text": [text], "label": [label]})
+        return (
+            alt.Chart(band)
+            .mark_rect(opacity=0.12, color=STATUS_COLORS["ok"])
+            .encode(**{axis: "lo:Q", f"{axis}2": "hi:Q"}, tooltip=tip)
+        )
+    if fmt.is_empty(target):
+        return None
+    text = fmt.value(target, unit, lang, currency)
+    rule = pd.DataFrame({"t": [float(target)], "text": [text], "label": [label]})
+    return (
+        alt.Chart(rule)
+        .mark_rule(strokeDash=[6, 4], color=TARGET, size=2)
+        .encode(**{axis: "t:Q"}, tooltip=tip)
+    )
+
+
+def trend(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    lang: str,
+    y_title: str,
+    series: str | None = None,
+    series_title: str = "",
+    target: Any = None,
+    target_label: str = "",
+    currency: str = "EUR",
+    title: str | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Any:
+    """A monthly line (one per ``series``) with points, an optional target rule or band.
+
+    Args:
+        df: columns ``period`` (``YYYY-MM``), ``value`` and ``series`` when given.
+        unit: the KPI unit (axis format and tooltip text).
+        target: a number (dashed rule), a ``(lo, hi)`` band, or None.
+        extra: more tooltip columns as (column, title), e.g. the response count.
+    """
+    data = with_month(df)
+    data["text"] = _texts(data["value"], unit, lang, currency)
+    data["month_label"] = _month_labels(data, lang)
+    tooltip = [alt.Tooltip("month_label:N", title="")]
+    if series:
+        tooltip.append(alt.Tooltip(f"{series}:N", title=series_title))
+    tooltip.append(alt.Tooltip("text:N", title=y_title))
+    tooltip += [alt.Tooltip(f"{c}:N", title=t) for c, t in extra]
+    enc: dict[str, Any] = {
+        "x": alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+        "y": alt.Y("value:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))),
+        "tooltip": tooltip,
+    }
+    if series:
+        enc["color"] = alt.Color(f"{series}:N", title=series_title)
+    line = alt.Chart(data).mark_line(point=True).encode(**enc)
+    layers: list[Any] = []
+    rule = target_layer(target, unit, lang, currency, target_label)
+    if rule is not None:
+        layers.append(rule)
+    layers.append(line)
+    chart = (alt.layer(*layers) if len(layers) > 1 else line).properties(height=HEIGHT)
+    return _finish(chart, lang, title)
+
+
+def bars(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    unit: str,
+    lang: str,
+    x_title: str,
+    category_title: str = "",
+    status: str | None = None,
+    status_labels: dict[str, str] | None = None,
+    signed: bool = False,
+    target: Any = None,
+    target_label: str = "",
+    currency: str = "EUR",
+    title: str | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Any:
+    """Horizontal bars of ``value`` per category, sorted by value, largest first.
+
+    Colour: the ``status`` column (status colours), else red for negative values when
+    ``signed`` (losses), else one colour. A target draws a vertical rule or band.
+    """
+    data = df.copy()
+    data["text"] = _texts(data["value"], unit, lang, currency)
+    tooltip = [
+        alt.Tooltip(f"{category}:N", title=category_title),
+        alt.Tooltip("text:N", title=x_title),
+    ] + [alt.Tooltip(f"{c}:N", title=t) for c, t in extra]
+    enc: dict[str, Any] = {
+        "y": alt.Y(f"{category}:N", sort="-x", title=category_title or None),
+        "x": alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
+        "tooltip": tooltip,
+    }
+    if status:
+        data["status_key"] = data[status].fillna("").replace("", "none")
+        labels = status_labels or {}
+        data["status_label"] = [labels.get(s, s) for s in data["status_key"]]
+        enc["color"] = alt.Color("status_key:N", scale=status_scale(), legend=None)
+        enc["tooltip"] = [*tooltip, alt.Tooltip("status_label:N", title="")]
+    elif signed:
+        data["sign"] = ["loss" if (v is not None and v < 0) else "gain" for v in data["value"]]
+        enc["color"] = alt.Color(
+            "sign:N", scale=alt.Scale(domain=["gain", "loss"], range=[POSITIVE, NEGATIVE]),
+            legend=None,
+        )  # fmt: skip
+    else:
+        enc["color"] = alt.value(POSITIVE)
+    bar = alt.Chart(data).mark_bar().encode(**enc)
+    height = max(120, min(24 * len(data), 900))
+    layers: list[Any] = []
+    rule = target_layer(target, unit, lang, currency, target_label, axis="x")
+    if rule is not None:
+        layers.append(rule)
+    layers.append(bar)
+    chart = (alt.layer(*layers) if len(layers) > 1 else bar).properties(height=height)
+    return _finish(chart, lang, title)
+
+
+def stacked_area(
+    df: pd.DataFrame,
+    *,
+    series: str,
+    unit: str,
+    lang: str,
+    y_title: str,
+    series_title: str,
+    currency: str = "EUR",
+    title: str | None = None,
+) -> Any:
+    """Monthly values stacked by ``series`` (MRR by top clients)."""
+    data = with_month(df)
+    data["text"] = _texts(data["value"], unit, lang, currency)
+    data["month_label"] = _month_labels(data, lang)
+    chart = (
+        alt.Chart(data)
+        .mark_area()
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("value:Q", stack="zero", title=y_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color(f"{series}:N", title=series_title),
+            order=alt.Order("order:Q") if "order" in data else alt.Order(),
+            tooltip=[
+                alt.Tooltip("month_label:N", title=""),
+                alt.Tooltip(f"{series}:N", title=series_title),
+                alt.Tooltip("text:N", title=y_title),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+    return _finish(chart, lang, title)
+
+
+def movements(
+    df: pd.DataFrame,
+    *,
+    labels: dict[str, str],
+    lang: str,
+    y_title: str,
+    currency: str = "EUR",
+    title: str | None = None,
+) -> Any:
+    """MRR movements per month: new and expansion up, contraction and churn down.
+
+    Args:
+        df: columns ``period``, ``kpi`` (mrr_new, mrr_expansion, mrr_contraction,
+            mrr_churn) and ``value`` (positive amounts as the engine reports them).
+        labels: kpi id -> label shown in the legend and tooltip.
+    """
+    data = with_month(df)
+    data["text"] = _texts(data["value"], "currency", lang, currency)
+    data["signed"] = [
+        -v if k in NEGATIVE_MOVEMENTS else v
+        for k, v in zip(data["kpi"], data["value"], strict=True)
+    ]
+    data["label"] = [labels.get(k, k) for k in data["kpi"]]
+    data["month_label"] = _month_labels(data, lang)
+    order = list(MOVEMENT_COLORS)
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("signed:Q", stack="zero", title=y_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "label:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[labels.get(k, k) for k in order],
+                    range=[MOVEMENT_COLORS[k] for k in order],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("month_label:N", title=""),
+                alt.Tooltip("label:N", title=""),
+                alt.Tooltip("text:N", title=y_title),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+    return _finish(chart, lang, title)
+
+
+def heatmap(
+    df: pd.DataFrame,
+    *,
+    row: str,
+    unit: str,
+    lang: str,
+    value_title: str,
+    row_title: str = "",
+    status: str | None = None,
+    currency: str = "EUR",
+    title: str | None = None,
+) -> Any:
+    """Row x month grid (technician x month), coloured by target status when given,
+    else by value; the value is written in each cell."""
+    data = with_month(df)
+    data["text"] = _texts(data["value"], unit, lang, currency)
+    data["month_label"] = _month_labels(data, lang)
+    if status:
+        data["status_key"] = data[status].fillna("").replace("", "none")
+        color = alt.Color("status_key:N", scale=status_scale(), legend=None)
+    else:
+        color = alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues"))
+    base = alt.Chart(data).encode(
+        x=alt.X("month_label:O", title=None, sort=alt.SortField("month")),
+        y=alt.Y(f"{row}:N", title=row_title or None),
+    )
+    cells = base.mark_rect(opacity=0.75).encode(
+        color=color,
+        tooltip=[
+            alt.Tooltip(f"{row}:N", title=row_title),
+            alt.Tooltip("month_label:N", title=""),
+            alt.Tooltip("text:N", title=value_title),
+        ],
+    )
+    labels = base.mark_text(fontSize=10).encode(text="text:N")
+    n_rows = data[row].nunique()
+    chart = alt.layer(cells, labels).properties(height=max(120, min(28 * n_rows, 900)))
+    return _finish(chart, lang, title)
+
+
+def funnel(
+    df: pd.DataFrame,
+    *,
+    stage: str,
+    lang: str,
+    x_title: str,
+    stage_title: str,
+    unit: str = "currency",
+    currency: str = "EUR",
+    title: str | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Any:
+    """Pipeline by stage: horizontal bars in the frame's row order (the stage order)."""
+    data = df.copy()
+    data["text"] = _texts(data["value"], unit, lang, currency)
+    order = list(data[stage])
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{stage}:N", sort=order, title=stage_title),
+            x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
+            color=alt.value(POSITIVE),
+            tooltip=[
+                alt.Tooltip(f"{stage}:N", title=stage_title),
+                alt.Tooltip("text:N", title=x_title),
+                *[alt.Tooltip(f"{c}:N", title=t) for c, t in extra],
+            ],
+        )
+        .properties(height=max(120, min(32 * len(data), 600)))
+    )
+    return _finish(chart, lang, title)
+
+
+def scatter(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    label: str,
+    lang: str,
+    x_title: str,
+    y_title: str,
+    label_title: str = "",
+    status: str | None = None,
+    rules: Sequence[float] = (1.0,),
+    title: str | None = None,
+) -> Any:
+    """Points (projects by CPI and SPI) with reference rules on both axes."""
+    data = df.dropna(subset=[x, y]).copy()
+    data["x_text"] = [fmt.number(v, lang, 2) for v in data[x]]
+    data["y_text"] = [fmt.number(v, lang, 2) for v in data[y]]
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False)),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        "tooltip": [
+            alt.Tooltip(f"{label}:N", title=label_title),
+            alt.Tooltip("x_text:N", title=x_title),
+            alt.Tooltip("y_text:N", title=y_title),
+        ],
+    }
+    if status:
+        data["status_key"] = data[status].fillna("").replace("", "none")
+        enc["color"] = alt.Color("status_key:N", scale=status_scale(), legend=None)
+    points = alt.Chart(data).mark_circle(size=90, opacity=0.8).encode(**enc)
+    refs = pd.DataFrame({"r": list(rules)})
+    vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x="r:Q")
+    hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y="r:Q")
+    chart = alt.layer(vrule, hrule, points).properties(height=HEIGHT + 60)
+    return _finish(chart, lang, title)
+
+
+def boxes(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    lang: str,
+    y_title: str,
+    category_title: str,
+    unit: str = "hours",
+    title: str | None = None,
+) -> Any:
+    """A distribution per category from precomputed quantiles (no raw rows travel).
+
+    Args:
+        df: one row per category with ``q0`` (min), ``q1``, ``q2`` (median), ``q3``,
+            ``q4`` (max) and ``n`` (count).
+    """
+    data = df.copy()
+    for q in ("q0", "q1", "q2", "q3", "q4"):
+        data[f"{q}_text"] = _texts(data[q], unit, lang, "EUR")
+    data["n_text"] = [fmt.number(v, lang) for v in data["n"]]
+    x = alt.X(f"{category}:N", title=category_title, sort=list(data[category]))
+    tooltip = [
+        alt.Tooltip(f"{category}:N", title=category_title),
+        alt.Tooltip("n_text:N", title="n"),
+        alt.Tooltip("q0_text:N", title="min"),
+        alt.Tooltip("q1_text:N", title="p25"),
+        alt.Tooltip("q2_text:N", title="p50"),
+        alt.Tooltip("q3_text:N", title="p75"),
+        alt.Tooltip("q4_text:N", title="max"),
+    ]
+    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    whisker = base.mark_rule(color=TARGET).encode(
+        y=alt.Y("q0:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))), y2="q4:Q"
+    )
+    box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(y="q1:Q", y2="q3:Q")
+    median = base.mark_tick(size=28, thickness=2, color="black").encode(y="q2:Q")
+    chart = alt.layer(whisker, box, median).properties(height=HEIGHT)
+    return _finish(chart, lang, title)
+
+
+def grouped_lines(
+    df: pd.DataFrame,
+    *,
+    labels: dict[str, str],
+    unit: str,
+    lang: str,
+    y_title: str,
+    currency: str = "EUR",
+    title: str | None = None,
+) -> Any:
+    """Several KPIs over months on one axis (revenue vs cost): columns period, kpi, value."""
+    data = df.copy()
+    data["series"] = [labels.get(k, k) for k in data["kpi"]]
+    return trend(
+        data, unit=unit, lang=lang, y_title=y_title, series="series", currency=currency,
+        title=title,
+    )  # fmt: skip

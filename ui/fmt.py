@@ -1,0 +1,158 @@
+"""Numbers, percentages, money, hours and dates for display, per language (Babel).
+
+Display only: exports keep full precision. ``None`` and NaN show as an em dash.
+
+Examples (en / es):
+
+    >>> currency(1234.56, "en")
+    '€1,234.56'
+    >>> currency(1234.56, "es")
+    '1.234,56\\xa0€'
+    >>> percent(0.8234, "es")
+    '82,3\\xa0%'
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from babel import dates as bdates
+from babel import numbers as bnum
+
+#: UI language -> Babel locale
+LOCALES = {"en": "en_US", "es": "es_ES"}
+
+#: shown for an empty value
+EMPTY = "—"
+
+#: currencies offered in Settings (ISO 4217)
+CURRENCIES = ("EUR", "USD", "GBP", "MXN", "COP", "ARS", "CLP", "CHF")
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["en"])
+
+
+def is_empty(value: Any) -> bool:
+    """True for None, NaN and pandas' NA (everything shown as an em dash)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and pd.NA are not equal to themselves
+    except TypeError:  # pd.NA raises on bool()
+        return True
+
+
+def number(value: Any, lang: str, digits: int = 0) -> str:
+    """A plain number with grouping: ``1,234`` / ``1.234``."""
+    if is_empty(value):
+        return EMPTY
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return bnum.format_decimal(float(value), format=pattern, locale=_locale(lang))
+
+
+def percent(value: Any, lang: str, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.8234 -> ``82.3%`` / ``82,3 %``."""
+    if is_empty(value):
+        return EMPTY
+    loc = bnum.Locale.parse(_locale(lang))
+    # the locale's own pattern with the fraction digits added: "#,##0 %" -> "#,##0.0 %"
+    pattern = loc.percent_formats[None].pattern.split(";")[0]
+    pattern = pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
+    return bnum.format_percent(float(value), format=pattern, locale=loc)
+
+
+def currency(value: Any, lang: str, code: str = "EUR", digits: int | None = None) -> str:
+    """Money: ``€1,234.56`` / ``1.234,56 €``; ``digits=0`` for large round figures."""
+    if is_empty(value):
+        return EMPTY
+    if digits is None:
+        return bnum.format_currency(float(value), code, locale=_locale(lang))
+    loc = bnum.Locale.parse(_locale(lang))
+    pattern = loc.currency_formats["standard"].pattern
+    # the locale's pattern with the fraction digits replaced: "¤#,##0.00" -> "¤#,##0"
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = pattern.split(";")[0].replace("#,##0.00", body)
+    return bnum.format_currency(
+        float(value), code, format=pattern, locale=_locale(lang), currency_digits=False
+    )
+
+
+def hours(value: Any, lang: str) -> str:
+    """Hours with one decimal: ``12.5 h`` / ``12,5 h``."""
+    if is_empty(value):
+        return EMPTY
+    return f"{number(value, lang, 1)}\xa0h"
+
+
+def days(value: Any, lang: str) -> str:
+    """Days with one decimal: ``34.5 days`` / ``34,5 días``."""
+    if is_empty(value):
+        return EMPTY
+    word = "días" if lang == "es" else "days"
+    return f"{number(value, lang, 1)}\xa0{word}"
+
+
+def value(v: Any, unit: str, lang: str, code: str = "EUR") -> str:
+    """A KPI value per its unit (ratio, currency, hours, days, count)."""
+    if unit == "ratio":
+        return percent(v, lang)
+    if unit == "currency":
+        # whole units from 1,000 up: "€12,346" reads better than "€12,345.60" on a card
+        big = not is_empty(v) and abs(float(v)) >= 1000
+        return currency(v, lang, code, digits=0 if big else None)
+    if unit == "hours":
+        return hours(v, lang)
+    if unit == "days":
+        return days(v, lang)
+    return number(v, lang, 0 if is_empty(v) or float(v) == int(float(v)) else 1)
+
+
+def delta(v: Any, unit: str, lang: str, code: str = "EUR") -> str | None:
+    """A change with its sign; ratios in percentage points (``+2.3 pp`` / ``+2,3 p. p.``).
+
+    None for an empty delta, so ``st.metric`` shows no arrow.
+    """
+    if is_empty(v):
+        return None
+    x = float(v)
+    sign = "+" if x > 0 else ("−" if x < 0 else "±")
+    mag = abs(x)
+    if unit == "ratio":
+        pp = "p. p." if lang == "es" else "pp"
+        return f"{sign}{number(mag * 100, lang, 1)}\xa0{pp}"
+    return sign + value(mag, unit, lang, code)
+
+
+def date_(d: date | datetime | None, lang: str, style: str = "medium") -> str:
+    """A date: ``Mar 5, 2024`` / ``5 mar 2024``."""
+    if d is None or is_empty(d):
+        return EMPTY
+    if isinstance(d, datetime):
+        d = d.date()
+    return bdates.format_date(d, style, locale=_locale(lang))
+
+
+def month(d: date, lang: str) -> str:
+    """A month: ``Mar 2024`` / ``mar 2024``."""
+    return bdates.format_date(d, "MMM y", locale=_locale(lang))
+
+
+def date_range(start: date, end: date, lang: str) -> str:
+    """``Jan 1, 2024 – Dec 31, 2024``."""
+    return f"{date_(start, lang)} – {date_(end, lang)}"
+
+
+def ratio_parts(num: Any, den: Any, unit_word: str, lang: str) -> str:
+    """``41 of 50 tickets`` / ``41 de 50 tickets``; the numbers keep their decimals."""
+    if is_empty(num) or is_empty(den):
+        return EMPTY
+
+    def n(x: Any) -> str:
+        fx = float(x)
+        return number(fx, lang, 0 if math.isclose(fx, round(fx)) else 1)
+
+    of = "de" if lang == "es" else "of"
+    return f"{n(num)} {of} {n(den)} {unit_word}".strip()

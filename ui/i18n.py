@@ -1,0 +1,445 @@
+"""Every visible string of the app, in English and Spanish.
+
+Pages never write literal text: they call :func:`t` with a key of :data:`CATALOG`.
+KPI and dataset labels come from their declarations (``kpi.kpis``, ``kpi.schema``),
+not from here. A test checks that every key has both languages and the same
+``{placeholders}`` in each.
+
+The language is chosen once per session from the browser (``st.context.locale``,
+``es-ES`` -> ``es``) and can be switched in the sidebar.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("en", "es")
+LANG_NAMES = {"en": "English", "es": "Español"}
+
+#: key -> (English, Spanish)
+CATALOG: dict[str, tuple[str, str]] = {
+    # ----------------------------------------------------------------- app frame
+    "app.title": ("MSP KPIs", "KPIs del MSP"),
+    "page.overview": ("Overview", "Resumen"),
+    "page.profitability": ("Profitability", "Rentabilidad"),
+    "page.service_desk": ("Service desk", "Service desk"),
+    "page.resources": ("Resources", "Recursos"),
+    "page.contracts": ("Contracts & devices", "Contratos y equipos"),
+    "page.projects": ("Projects", "Proyectos"),
+    "page.sales": ("Sales & pipeline", "Ventas y pipeline"),
+    "page.alerts": ("Alerts", "Alertas"),
+    "page.data": ("Data", "Datos"),
+    "page.settings": ("Settings", "Ajustes"),
+    "page.definitions": ("Definitions", "Definiciones"),
+    "nav.dashboards": ("Dashboards", "Cuadros de mando"),
+    "nav.manage": ("Data and settings", "Datos y ajustes"),
+    # ----------------------------------------------------------------- sidebar
+    "sb.language": ("Language", "Idioma"),
+    "sb.filters": ("Filters", "Filtros"),
+    "sb.clients": ("Clients", "Clientes"),
+    "sb.clients_all": ("All clients", "Todos los clientes"),
+    "sb.technicians": ("Technicians", "Técnicos"),
+    "sb.technicians_all": ("All technicians", "Todos los técnicos"),
+    "sb.technicians_help": (
+        "Applies to tickets, CSAT, time entries and utilisation; KPIs without a "
+        "technician (MRR, contracts, devices, sales) are hidden while it is set.",
+        "Se aplica a tickets, CSAT, partes de horas y utilización; los KPIs sin técnico "
+        "(MRR, contratos, equipos, ventas) se ocultan mientras esté activo.",
+    ),
+    "sb.clients_help": (
+        "Utilisation and available hours are per technician and are hidden while a "
+        "client is selected.",
+        "La utilización y las horas disponibles son por técnico y se ocultan mientras "
+        "haya un cliente seleccionado.",
+    ),
+    "sb.technicians_not_here": (
+        "The technician filter does not apply to this page.",
+        "El filtro de técnicos no se aplica a esta página.",
+    ),
+    "sb.period": ("Period", "Periodo"),
+    "sb.custom_range": ("From – to", "Desde – hasta"),
+    "sb.compare": ("Compare with", "Comparar con"),
+    "sb.as_of": ("As of {date}", "A fecha de {date}"),
+    "sb.no_data": ("No data loaded.", "No hay datos cargados."),
+    "sb.reset": ("Reset filters", "Quitar filtros"),
+    "period.this_month": ("This month", "Este mes"),
+    "period.last_month": ("Last month", "Mes pasado"),
+    "period.this_quarter": ("This quarter", "Este trimestre"),
+    "period.last_quarter": ("Last quarter", "Trimestre pasado"),
+    "period.ytd": ("Year to date", "Año en curso"),
+    "period.last_12_months": ("Last 12 months", "Últimos 12 meses"),
+    "period.custom": ("Custom range", "Rango personalizado"),
+    "compare.none": ("No comparison", "Sin comparación"),
+    "compare.previous": ("Previous period", "Periodo anterior"),
+    "compare.year": ("Same period last year", "Mismo periodo del año anterior"),
+    # ----------------------------------------------------------------- status, common
+    "status.ok": ("On target", "En objetivo"),
+    "status.warn": ("Close to target", "Cerca del objetivo"),
+    "status.bad": ("Off target", "Fuera de objetivo"),
+    "status.none": ("No target status", "Sin estado"),
+    "common.target": ("Target", "Objetivo"),
+    "common.value": ("Value", "Valor"),
+    "common.previous": ("Previous", "Anterior"),
+    "common.delta": ("Change", "Variación"),
+    "common.client": ("Client", "Cliente"),
+    "common.technician": ("Technician", "Técnico"),
+    "common.month": ("Month", "Mes"),
+    "common.period": ("Period", "Periodo"),
+    "common.kpi": ("KPI", "KPI"),
+    "common.unit": ("Unit", "Unidad"),
+    "common.status": ("Status", "Estado"),
+    "common.numerator": ("Numerator", "Numerador"),
+    "common.denominator": ("Denominator", "Denominador"),
+    "common.count": ("Count", "Número"),
+    "common.other": ("Other", "Otros"),
+    "common.none": ("(none)", "(ninguno)"),
+    "common.empty": ("Nothing to show for these filters.", "Nada que mostrar con estos filtros."),
+    "common.not_available": (
+        "Not available with the loaded data: {why}",
+        "No disponible con los datos cargados: {why}",
+    ),
+    "common.hidden_by_filter": (
+        "Not shown under the current filters (this KPI has no {dimension}).",
+        "No se muestra con los filtros actuales (este KPI no tiene {dimension}).",
+    ),
+    "common.how": ("How is this calculated?", "¿Cómo se calcula?"),
+    "common.sql": ("SQL run for this number", "SQL ejecutado para este número"),
+    "common.params": ("Parameters", "Parámetros"),
+    "common.inputs": ("Inputs", "Datos de entrada"),
+    "common.formula": ("Formula", "Fórmula"),
+    "common.parts": ("{parts}", "{parts}"),
+    "common.summary_table": ("Summary table", "Tabla resumen"),
+    "common.period_caption": ("{range} · as of {as_of}", "{range} · a fecha de {as_of}"),
+    "common.compare_caption": ("compared with {range}", "comparado con {range}"),
+    "common.error": (
+        "Something went wrong computing this page: {error}",
+        "Algo ha fallado al calcular esta página: {error}",
+    ),
+    "common.no_data_hint": (
+        "No data is loaded. Load the sample data or upload your exports on the Data page.",
+        "No hay datos cargados. Carga los datos de ejemplo o sube tus exportaciones en la "
+        "página Datos.",
+    ),
+    "common.health": ("Health score", "Salud"),
+    "common.responses": ("Responses", "Respuestas"),
+    "common.hours": ("Hours", "Horas"),
+    "common.tickets": ("tickets", "tickets"),
+    "common.not_loaded": ("Load {dataset} to see this.", "Carga {dataset} para ver esto."),
+    # ----------------------------------------------------------------- downloads
+    "dl.title": ("Downloads", "Descargas"),
+    "dl.summary_csv": ("Summary (CSV)", "Resumen (CSV)"),
+    "dl.kpis_csv": ("All KPIs, long format (CSV)", "Todos los KPIs, formato largo (CSV)"),
+    "dl.workbook": ("Excel workbook", "Libro Excel"),
+    "dl.alerts_csv": ("Alerts (CSV)", "Alertas (CSV)"),
+    "dl.problems_csv": ("Data problems (CSV)", "Problemas de datos (CSV)"),
+    "dl.dialect": ("CSV format", "Formato CSV"),
+    "dl.dialect.comma": ("Comma, decimal point (1234.5)", "Coma, punto decimal (1234.5)"),
+    "dl.dialect.semicolon": (
+        "Semicolon, decimal comma (1234,5)",
+        "Punto y coma, coma decimal (1234,5)",
+    ),
+    "dl.help": (
+        "CSV files are UTF-8 with BOM so Excel opens accents right. The long format has "
+        "the same columns and numbers as `python -m kpi report`.",
+        "Los CSV van en UTF-8 con BOM para que Excel abra bien los acentos. El formato "
+        "largo tiene las mismas columnas y números que `python -m kpi report`.",
+    ),
+    "dl.sheet.definitions": ("Definitions", "Definiciones"),
+    "dl.sheet.problems": ("Data problems", "Problemas de datos"),
+    "dl.sheet.alerts": ("Alerts", "Alertas"),
+    "dl.sheet.all": ("All KPIs", "Todos los KPIs"),
+    # ----------------------------------------------------------------- overview
+    "ov.title": ("Overview", "Resumen"),
+    "ov.alerts_link": ("{n} alerts to review", "{n} alertas por revisar"),
+    "ov.no_alerts": ("No alerts", "Sin alertas"),
+    "ov.health_title": ("Client health", "Salud por cliente"),
+    "ov.health_help": (
+        "Each cell is coloured by its target status. Health = the share of the client's "
+        "headline KPIs on target (close to target counts half). Click a header to sort.",
+        "Cada celda se colorea según su objetivo. Salud = la parte de los KPIs principales "
+        "del cliente en objetivo (cerca del objetivo cuenta la mitad). Pulsa una cabecera "
+        "para ordenar.",
+    ),
+    "ov.with": ("{label}: {value}", "{label}: {value}"),
+    "ov.vs": ("vs {value}", "frente a {value}"),
+    "ov.card_unavailable": ("Not available", "No disponible"),
+    "ov.target": ("Target {target}", "Objetivo {target}"),
+    "ov.sparkline": ("Last 12 months", "Últimos 12 meses"),
+    # ----------------------------------------------------------------- profitability
+    "pr.mrr_by_client": ("MRR by client (top {n})", "MRR por cliente (top {n})"),
+    "pr.movements": ("MRR movements by month", "Movimientos de MRR por mes"),
+    "pr.margin_by_client": ("Gross margin by client", "Margen bruto por cliente"),
+    "pr.rate_trend": ("Effective hourly rate", "Tarifa horaria efectiva"),
+    "pr.revenue_cost": ("Revenue vs cost", "Ingresos frente a costes"),
+    "pr.total_cost": ("Total cost", "Coste total"),
+    # ----------------------------------------------------------------- service desk
+    "sd.csat_trend": ("CSAT by month", "CSAT por mes"),
+    "sd.csat_by_client": ("CSAT by client", "CSAT por cliente"),
+    "sd.csat_by_tech": ("CSAT by technician", "CSAT por técnico"),
+    "sd.fcr_sla": ("First contact resolution and SLA", "Resolución al primer contacto y SLA"),
+    "sd.resolution_priority": ("Resolution time by priority", "Tiempo de resolución por prioridad"),
+    "sd.escalation_by": ("Escalation by {dimension}", "Escalado por {dimension}"),
+    "sd.queue": ("queue", "cola"),
+    "sd.tier": ("tier", "nivel"),
+    "sd.priority": ("Priority", "Prioridad"),
+    "sd.backlog": ("Backlog at each month end", "Backlog al final de cada mes"),
+    "sd.escalated_hours": ("Hours on escalated tickets", "Horas en tickets escalados"),
+    "sd.no_priority": ("(no priority)", "(sin prioridad)"),
+    # ----------------------------------------------------------------- resources
+    "rs.util_by_tech": ("Utilisation by technician", "Utilización por técnico"),
+    "rs.heatmap": ("Utilisation by technician and month", "Utilización por técnico y mes"),
+    "rs.hours_by_client": ("Hours by client", "Horas por cliente"),
+    "rs.labor_cost": ("Labour cost by month", "Coste de personal por mes"),
+    "rs.band": ("Target band", "Banda objetivo"),
+    # ----------------------------------------------------------------- contracts
+    "ct.uncovered_by_client": ("Uncovered devices by client", "Equipos sin cubrir por cliente"),
+    "ct.leak": ("Revenue leak per month", "Ingreso perdido al mes"),
+    "ct.renewal_trend": ("Renewal rate by month", "Tasa de renovación por mes"),
+    "ct.upcoming": ("Upcoming renewals", "Próximas renovaciones"),
+    "ct.bucket": ("Ends within", "Vence en"),
+    "ct.bucket_days": ("{lo}–{hi} days", "{lo}–{hi} días"),
+    "ct.contracts": ("Contracts", "Contratos"),
+    "ct.mrr_at_stake": ("MRR at stake", "MRR en juego"),
+    "ct.upcoming_help": (
+        "Contracts ending after {as_of}, not already renewed by the renewal rule.",
+        "Contratos que vencen después del {as_of} y que la regla de renovación no da ya "
+        "por renovados.",
+    ),
+    # ----------------------------------------------------------------- projects
+    "pj.portfolio": ("Portfolio", "Cartera"),
+    "pj.project": ("Project", "Proyecto"),
+    "pj.state": ("State", "Estado"),
+    "pj.burn": ("Burn", "Consumo"),
+    "pj.planned": ("Planned", "Previsto"),
+    "pj.cpi_spi": ("Cost and schedule performance", "Rendimiento de coste y plazo"),
+    "pj.cpi": ("CPI (cost)", "CPI (coste)"),
+    "pj.spi": ("SPI (schedule)", "SPI (plazo)"),
+    "pj.due": ("Due", "Entrega"),
+    "pj.budget_hours": ("Budget hours", "Horas presupuestadas"),
+    "pj.actual_hours": ("Actual hours", "Horas reales"),
+    "pj.complete": ("Complete", "Completado"),
+    "pj.state.completed": ("Completed", "Completado"),
+    "pj.state.late": ("Late", "Retrasado"),
+    "pj.state.over_budget": ("Over budget", "Sobre presupuesto"),
+    "pj.state.at_risk": ("At risk", "En riesgo"),
+    "pj.state.on_track": ("On track", "En plazo"),
+    "pj.state.not_started": ("Not started", "Sin empezar"),
+    # ----------------------------------------------------------------- sales
+    "sl.funnel": ("Open pipeline by stage", "Pipeline abierto por etapa"),
+    "sl.stage": ("Stage", "Etapa"),
+    "sl.opportunities": ("Opportunities", "Oportunidades"),
+    "sl.weighted": ("Weighted", "Ponderado"),
+    "sl.stale": ("Stale opportunities", "Oportunidades estancadas"),
+    "sl.win_trend": ("Win rate by month", "Tasa de éxito por mes"),
+    "sl.cycle": ("Sales cycle by month", "Ciclo de venta por mes"),
+    "sl.no_stage": ("(no stage)", "(sin etapa)"),
+    # ----------------------------------------------------------------- alerts
+    "al.rule": ("Rule", "Regla"),
+    "al.severity": ("Severity", "Gravedad"),
+    "al.subject": ("Subject", "Asunto"),
+    "al.threshold": ("Threshold", "Umbral"),
+    "al.action": ("Suggested action", "Acción sugerida"),
+    "al.filter_rule": ("Rules", "Reglas"),
+    "al.filter_severity": ("Severities", "Gravedades"),
+    "al.thresholds": ("Thresholds", "Umbrales"),
+    "al.thresholds_help": (
+        "Change a threshold and the list updates. Defaults come from the KPI definitions.",
+        "Cambia un umbral y la lista se actualiza. Los valores por defecto vienen de las "
+        "definiciones de los KPIs.",
+    ),
+    "al.reset": ("Restore defaults", "Restaurar valores por defecto"),
+    "al.none": ("No alerts for these filters.", "No hay alertas con estos filtros."),
+    "al.count": ("{n} alerts", "{n} alertas"),
+    "sev.high": ("High", "Alta"),
+    "sev.medium": ("Medium", "Media"),
+    "sev.low": ("Low", "Baja"),
+    "sev.critical": ("Critical", "Crítica"),
+    "sev.warning": ("Warning", "Aviso"),
+    "sev.info": ("Info", "Información"),
+    # ----------------------------------------------------------------- data
+    "dt.title": ("Data", "Datos"),
+    "dt.source_sample": (
+        "Showing the built-in sample data of a fictional MSP.",
+        "Se muestran los datos de ejemplo de un MSP ficticio.",
+    ),
+    "dt.source_uploads": ("Showing {n} uploaded file(s).", "Se muestran {n} archivo(s) subido(s)."),
+    "dt.source_none": ("No data loaded.", "No hay datos cargados."),
+    "dt.upload": ("Upload exports", "Subir exportaciones"),
+    "dt.upload_help": (
+        "CSV, TSV, TXT, Excel (xlsx, xls, xlsm), ODS, Parquet or JSON; several at once. "
+        "Files stay in this browser session only and are never stored on the server.",
+        "CSV, TSV, TXT, Excel (xlsx, xls, xlsm), ODS, Parquet o JSON; varios a la vez. "
+        "Los archivos solo viven en esta sesión del navegador y nunca se guardan en el "
+        "servidor.",
+    ),
+    "dt.loading": ("Reading {file}…", "Leyendo {file}…"),
+    "dt.loaded": ("Loaded {n} file(s).", "{n} archivo(s) cargado(s)."),
+    "dt.use_sample": ("Use the sample data", "Usar los datos de ejemplo"),
+    "dt.clear": ("Clear all", "Quitar todo"),
+    "dt.remove": ("Remove {file}", "Quitar {file}"),
+    "dt.files": ("Files", "Archivos"),
+    "dt.file": ("File", "Archivo"),
+    "dt.sheet": ("Sheet", "Hoja"),
+    "dt.dataset": ("Dataset", "Conjunto de datos"),
+    "dt.read": ("Read", "Leídas"),
+    "dt.loaded_rows": ("Loaded", "Cargadas"),
+    "dt.merged": ("Merged", "Fusionadas"),
+    "dt.rejected": ("Rejected", "Rechazadas"),
+    "dt.skipped": ("Skipped lines", "Líneas omitidas"),
+    "dt.warnings": ("Warnings", "Avisos"),
+    "dt.not_recognised": ("Not recognised: {why}", "No reconocido: {why}"),
+    "dt.unreadable": ("{file} could not be read: {why}", "No se pudo leer {file}: {why}"),
+    "dt.mapping": ("Column mapping", "Correspondencia de columnas"),
+    "dt.mapping_help": (
+        "Each canonical column on the left is read from the file's column you choose. "
+        "Required columns are marked *. Changes apply at once and the KPIs follow.",
+        "Cada columna canónica de la izquierda se lee de la columna del archivo que elijas. "
+        "Las obligatorias llevan *. Los cambios se aplican al momento y los KPIs se "
+        "actualizan.",
+    ),
+    "dt.dataset_select": ("Read this table as", "Leer esta tabla como"),
+    "dt.auto": ("(automatic)", "(automático)"),
+    "dt.unmapped_option": ("(not mapped)", "(sin asignar)"),
+    "dt.preview": ("Preview (first rows as read)", "Vista previa (primeras filas leídas)"),
+    "dt.notes": ("Reading notes", "Notas de lectura"),
+    "dt.unmapped": ("Columns not used: {cols}", "Columnas no usadas: {cols}"),
+    "dt.problems": ("Problems ({n})", "Problemas ({n})"),
+    "dt.problems_none": ("No problems found.", "No se encontraron problemas."),
+    "dt.problem_row": ("Row", "Fila"),
+    "dt.problem_column": ("Column", "Columna"),
+    "dt.problem_value": ("Value", "Valor"),
+    "dt.problem": ("Problem", "Problema"),
+    "dt.severity": ("Kind", "Tipo"),
+    "dt.sev.rejected": ("rejected", "rechazada"),
+    "dt.sev.warning": ("warning", "aviso"),
+    "dt.sev.skipped": ("skipped", "omitida"),
+    "dt.sev.info": ("info", "info"),
+    "dt.presets": ("Mapping presets", "Plantillas de correspondencia"),
+    "dt.presets_help": (
+        "A preset remembers a mapping for next time (same JSON as `--preset` of the "
+        "command line). It applies to every file whose headers contain its source columns.",
+        "Una plantilla recuerda una correspondencia para la próxima vez (el mismo JSON que "
+        "`--preset` de la línea de comandos). Se aplica a todo archivo cuyas cabeceras "
+        "contengan sus columnas de origen.",
+    ),
+    "dt.preset_save": (
+        "Download this mapping as a preset",
+        "Descargar esta correspondencia como plantilla",
+    ),
+    "dt.preset_load": ("Load presets (JSON)", "Cargar plantillas (JSON)"),
+    "dt.preset_loaded": ("Preset {name} applied.", "Plantilla {name} aplicada."),
+    "dt.preset_error": ("Preset not loaded: {why}", "Plantilla no cargada: {why}"),
+    "dt.presets_active": ("Active presets: {names}", "Plantillas activas: {names}"),
+    "dt.presets_clear": ("Forget presets", "Olvidar plantillas"),
+    "dt.read_options": ("Reading options", "Opciones de lectura"),
+    "dt.read_lang": (
+        "When a file does not settle it, read numbers and dates the",
+        "Cuando el archivo no lo aclara, leer números y fechas a la",
+    ),
+    "dt.read_lang.en": ("English way (1,234.5 and month/day)", "inglesa (1,234.5 y mes/día)"),
+    "dt.read_lang.es": ("Spanish way (1.234,5 and day/month)", "española (1.234,5 y día/mes)"),
+    "dt.day_first": ("Dates", "Fechas"),
+    "dt.day_first.auto": ("Detect from the values", "Detectar de los valores"),
+    "dt.day_first.true": ("Day first (31/01/2024)", "Día primero (31/01/2024)"),
+    "dt.day_first.false": ("Month first (01/31/2024)", "Mes primero (01/31/2024)"),
+    "dt.notes_global": ("Notes", "Notas"),
+    "dt.encoding": (
+        "Encoding {enc}, delimiter {delim}, header on row {row}",
+        "Codificación {enc}, separador {delim}, cabecera en la fila {row}",
+    ),
+    "dt.summary": (
+        "{files} table(s): {read} rows read, {loaded} loaded, {merged} merged, "
+        "{rejected} rejected.",
+        "{files} tabla(s): {read} filas leídas, {loaded} cargadas, {merged} fusionadas, "
+        "{rejected} rechazadas.",
+    ),
+    "dt.datasets_loaded": ("Datasets loaded", "Conjuntos cargados"),
+    "dt.rows": ("Rows", "Filas"),
+    # ----------------------------------------------------------------- settings
+    "st.targets": ("Targets", "Objetivos"),
+    "st.targets_help": (
+        "Ratios are entered as percentages. A band (utilisation) has a low and a high end.",
+        "Los ratios se introducen en porcentaje. Una banda (utilización) tiene un mínimo y "
+        "un máximo.",
+    ),
+    "st.default": ("Default", "Por defecto"),
+    "st.low": ("Low", "Mínimo"),
+    "st.high": ("High", "Máximo"),
+    "st.direction": ("Good when", "Bien cuando"),
+    "dir.higher": ("higher", "mayor"),
+    "dir.lower": ("lower", "menor"),
+    "dir.band": ("inside the band", "dentro de la banda"),
+    "st.currency": ("Currency", "Moneda"),
+    "st.timezone": ("Report time zone", "Zona horaria del informe"),
+    "st.timezone_help": (
+        "Timestamps with an offset are converted to this zone; changing it reloads the data.",
+        "Las fechas con zona se convierten a esta; cambiarla vuelve a cargar los datos.",
+    ),
+    "st.as_of": ("Report date (as of)", "Fecha del informe (a fecha de)"),
+    "st.as_of_auto": (
+        "Use the latest date in the data ({date})",
+        "Usar la última fecha de los datos ({date})",
+    ),
+    "st.as_of_help": (
+        "Point-in-time KPIs (MRR, backlog, devices, projects, pipeline) are measured on this "
+        "day; the period presets end on it.",
+        "Los KPIs a fecha (MRR, backlog, equipos, proyectos, pipeline) se miden en este día; "
+        "los periodos predefinidos terminan en él.",
+    ),
+    "st.language": ("Language", "Idioma"),
+    "st.reset_targets": ("Restore default targets", "Restaurar objetivos por defecto"),
+    "st.general": ("General", "General"),
+    # ----------------------------------------------------------------- definitions
+    "df.intro": (
+        "Every KPI the app computes, as defined in the project's KPI specification.",
+        "Todos los KPIs que calcula la app, tal como se definen en la especificación.",
+    ),
+    "df.search": ("Search", "Buscar"),
+    "df.needs": ("Needs", "Necesita"),
+    "df.available": ("Available with the loaded data", "Disponible con los datos cargados"),
+    "df.yes": ("Yes", "Sí"),
+    "df.no": ("No: {why}", "No: {why}"),
+    "df.direction": ("Better when", "Mejor cuando"),
+    "df.groupings": ("Groupings", "Agrupaciones"),
+    "df.show_sql": ("Show the SQL", "Ver el SQL"),
+    "df.headline": ("Headline KPI", "KPI principal"),
+}
+
+
+def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
+    """The text of ``key`` in ``lang`` (default: the session's language).
+
+    Raises:
+        KeyError: an unknown key (a typo in a page shows up in the page tests).
+    """
+    en, es = CATALOG[key]
+    text = es if (lang or current_lang()) == "es" else en
+    return text.format(**kwargs) if kwargs else text
+
+
+def current_lang() -> str:
+    """The session's language; ``en`` outside a Streamlit session (tests, scripts)."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx() is None:
+        return "en"
+    lang = st.session_state.get("lang")
+    return lang if lang in LANGS else "en"
+
+
+def lang_from_locale(locale: str | None) -> str:
+    """The app language for a browser locale: ``es-ES``/``es-419``/``es`` -> ``es``.
+
+    Examples:
+        >>> lang_from_locale("es-MX")
+        'es'
+        >>> lang_from_locale("de-DE")
+        'en'
+        >>> lang_from_locale(None)
+        'en'
+    """
+    if not locale:
+        return "en"
+    base = locale.replace("_", "-").split("-")[0].lower()
+    return base if base in LANGS else "en"

@@ -1,0 +1,104 @@
+"""The sidebar shown on every page: language, clients, period, comparison, technicians.
+
+The widgets are drawn by ``app.py`` on every run, whatever the page, so their values
+(kept under their keys in ``st.session_state``) persist when the user switches pages.
+The technician filter is drawn everywhere too, but disabled on pages it does not
+apply to, so its selection survives a visit to those pages.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import fmt, periods, state
+from ui.i18n import LANG_NAMES, LANGS, lang_from_locale, t
+
+
+def init_language() -> None:
+    """The session's language on first run: the browser's locale (``es-*`` -> Spanish)."""
+    if state.K_LANG not in st.session_state:
+        st.session_state[state.K_LANG] = lang_from_locale(st.context.locale)
+
+
+def render(technician_applies: bool) -> None:
+    """Draw the sidebar. Filter values are read back through :mod:`ui.state`."""
+    lang = state.lang()
+    with st.sidebar:
+        st.radio(
+            t("sb.language", lang),
+            LANGS,
+            key=state.K_LANG,
+            format_func=LANG_NAMES.__getitem__,
+            horizontal=True,
+        )
+        lang = state.lang()
+        data = state.loaded_data()
+        if not data.tables:
+            st.caption(t("sb.no_data", lang))
+            return
+        st.subheader(t("sb.filters", lang))
+        clients = state.dimension_values("client")
+        _keep_known(state.K_CLIENTS, clients)
+        st.multiselect(
+            t("sb.clients", lang),
+            clients,
+            key=state.K_CLIENTS,
+            placeholder=t("sb.clients_all", lang),
+            help=t("sb.clients_help", lang),
+        )
+        st.selectbox(
+            t("sb.period", lang),
+            periods.PRESETS,
+            key=state.K_PERIOD,
+            format_func=lambda p: t(f"period.{p}", lang),
+        )
+        as_of = state.as_of()
+        if st.session_state.get(state.K_PERIOD) == "custom":
+            if state.K_RANGE not in st.session_state:
+                st.session_state[state.K_RANGE] = periods.period_range(
+                    periods.DEFAULT_PRESET, as_of
+                )
+            st.date_input(
+                t("sb.custom_range", lang),
+                key=state.K_RANGE,
+                format="DD/MM/YYYY" if lang == "es" else "YYYY-MM-DD",
+            )
+        start, end = state.period()
+        st.caption(
+            t("common.period_caption", lang, range=fmt.date_range(start, end, lang),
+              as_of=fmt.date_(as_of, lang))
+        )  # fmt: skip
+        st.selectbox(
+            t("sb.compare", lang),
+            state.COMPARES,
+            key=state.K_COMPARE,
+            format_func=lambda c: t(f"compare.{c}", lang),
+        )
+        cmp = state.compare()
+        if cmp is not None:
+            c_start, c_end = periods.comparison_range(start, end, cmp)
+            st.caption(
+                t("common.compare_caption", lang, range=fmt.date_range(c_start, c_end, lang))
+            )
+        technicians = state.dimension_values("technician")
+        _keep_known(state.K_TECHS, technicians)
+        st.multiselect(
+            t("sb.technicians", lang),
+            technicians,
+            key=state.K_TECHS,
+            placeholder=t("sb.technicians_all", lang),
+            help=t("sb.technicians_help", lang),
+            disabled=not technician_applies or not technicians,
+        )
+        if not technician_applies and state.selected_technicians():
+            st.caption(t("sb.technicians_not_here", lang))
+
+
+def _keep_known(key: str, options: list[str]) -> None:
+    """Drop selected values that are no longer options (other data was loaded)."""
+    chosen = st.session_state.get(key)
+    if chosen:
+        known = set(options)
+        kept = [c for c in chosen if c in known]
+        if kept != list(chosen):
+            st.session_state[key] = kept
