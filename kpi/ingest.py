@@ -627,7 +627,7 @@ def _default_as_of(con: duckdb.DuckDBPyConnection, data: LoadedData) -> date | N
             continue
         con.register("x", data.tables[name])
         for c in cols:
-            v = con.sql(f'SELECT max(CAST("{c}" AS DATE)) FROM x').fetchone()
+            v = con.sql(f'SELECT max(CAST("{c}" AS DATE)) FROM x').fetchall()[0]
             if v and v[0] is not None:
                 latest.append(v[0])
         con.unregister("x")
@@ -635,7 +635,7 @@ def _default_as_of(con: duckdb.DuckDBPyConnection, data: LoadedData) -> date | N
         con.register("x", data.tables["opportunities"])
         v = con.sql(
             "SELECT max(CAST(closed_at AS DATE)) FROM x WHERE outcome IN ('won', 'lost')"
-        ).fetchone()
+        ).fetchall()[0]
         con.unregister("x")
         if v and v[0] is not None:
             latest.append(v[0])

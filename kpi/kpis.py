@@ -136,9 +136,7 @@ _REVENUE = need("invoices", "contracts")
 _LABOR = (need("time_entries"), need("staff.hourly_cost"))
 _GM_NUM = "coalesce(fsum(rev), 0) - coalesce(fsum(labor), 0) - coalesce(fsum(dcost), 0)"
 _RESOLVED = need("tickets.resolved_at", "tickets.closed_at")
-_ESCALATED = need(
-    "tickets.escalated", "tickets.tier", "tickets.reassignment_count"
-)
+_ESCALATED = need("tickets.escalated", "tickets.tier", "tickets.reassignment_count")
 _FCR = need(
     "tickets.first_contact_resolution",
     "tickets.escalated",
@@ -217,8 +215,12 @@ _MOVE_ES = (
 _TICKET_INPUTS = ("tickets.client", "tickets.technician", "tickets.created_at")
 _RES_INPUTS = (*_TICKET_INPUTS, "tickets.resolved_at", "tickets.closed_at")
 _ESC_INPUTS = (*_TICKET_INPUTS, "tickets.escalated", "tickets.tier", "tickets.reassignment_count")
-_TE_INPUTS = ("time_entries.technician", "time_entries.client", "time_entries.date",
-              "time_entries.hours")  # fmt: skip
+_TE_INPUTS = (
+    "time_entries.technician",
+    "time_entries.client",
+    "time_entries.date",
+    "time_entries.hours",
+)
 _DEVICE_INPUTS = (
     "devices.client",
     "devices.first_seen",
@@ -262,10 +264,9 @@ _PROJECT_STATE_ES = (
     "sin % completado: reales/presupuesto > planificado + 0,1), en plazo."
 )
 _OPEN_EN = " Open at D: created on or before D and not won or lost with a close date <= D."
-_OPEN_ES = (
-    " Abierta en D: creada en D o antes y no ganada ni perdida con fecha de cierre <= D."
-)
+_OPEN_ES = " Abierta en D: creada en D o antes y no ganada ni perdida con fecha de cierre <= D."
 
+# fmt: off
 KPIS: tuple[Kpi, ...] = (
     # 1. Profitability -------------------------------------------------------------------
     _k("mrr", "profit", ("MRR", "MRR"),
@@ -352,7 +353,7 @@ KPIS: tuple[Kpi, ...] = (
        "sum", _GM_NUM, ("gross margin", "margen bruto"),
        direction="higher", groupings=C_M, needs=(_REVENUE, *_LABOR),
        inputs=("invoices.amount", "invoices.cost", *_CONTRACT_INPUTS, *_TE_INPUTS,
-               "staff.hourly_cost")),  # fmt: skip
+               "staff.hourly_cost")),
     _k("gross_margin_pct", "profit", ("Gross margin %", "Margen bruto %"),
        ("Gross margin / revenue.", "Margen bruto / ingresos."),
        "ratio", ("invoices", "contracts", "time_entries", "staff"), "invoices.date",
@@ -360,7 +361,7 @@ KPIS: tuple[Kpi, ...] = (
        ("revenue", "ingresos"),
        direction="higher", target=0.40, groupings=C_M, needs=(_REVENUE, *_LABOR),
        inputs=("invoices.amount", "invoices.cost", *_CONTRACT_INPUTS, *_TE_INPUTS,
-               "staff.hourly_cost")),  # fmt: skip
+               "staff.hourly_cost")),
     _k("effective_hourly_rate", "profit", ("Effective hourly rate", "Precio hora efectivo"),
        ("(Revenue - direct cost) / hours worked in the period, billable or not.",
         "(Ingresos - coste directo) / horas trabajadas en el periodo, facturables o no."),
@@ -378,7 +379,7 @@ KPIS: tuple[Kpi, ...] = (
        ("satisfied", "satisfechas"), "sum(resp)", ("responses", "respuestas"),
        direction="higher", target=0.90, groupings=C_T_M, needs=(need("surveys"),),
        inputs=("surveys.responded_at", "surveys.score", "surveys.client",
-               "surveys.technician", "surveys.ticket_id")),  # fmt: skip
+               "surveys.technician", "surveys.ticket_id")),
     _k("csat_responses", "csat", ("CSAT responses", "Respuestas CSAT"),
        ("Survey responses in the period (offered-only rows are not responses).",
         "Respuestas de encuesta del periodo (las solo ofrecidas no cuentan)."),
@@ -386,7 +387,7 @@ KPIS: tuple[Kpi, ...] = (
        ("responses", "respuestas"),
        direction="higher", groupings=C_T_M, needs=(need("surveys"),),
        inputs=("surveys.responded_at", "surveys.score", "surveys.client",
-               "surveys.technician")),  # fmt: skip
+               "surveys.technician")),
     # 3. FCR and SLA -----------------------------------------------------------------------
     _k("tickets_opened", "tickets", ("Tickets opened", "Tickets abiertos"),
        ("Tickets created in the period.", "Tickets creados en el periodo."),
@@ -417,7 +418,7 @@ KPIS: tuple[Kpi, ...] = (
        direction="higher", target=0.70, groupings=C_T_M,
        needs=(need("tickets"), _RESOLVED, _FCR), flag="fcr",
        inputs=(*_ESC_INPUTS, "tickets.first_contact_resolution", "tickets.reopen_count",
-               "tickets.resolved_at", "tickets.closed_at")),  # fmt: skip
+               "tickets.resolved_at", "tickets.closed_at")),
     _k("sla_rate", "tickets", ("SLA met", "SLA cumplido"),
        ("Tickets that met the SLA / tickets resolved in the period with a known flag "
         "(sla_met; else resolved on or before due_at).",
@@ -506,7 +507,7 @@ KPIS: tuple[Kpi, ...] = (
        ("available hours", "horas disponibles"),
        direction="higher", groupings=T_M, needs=(need("staff", "time_entries"),),
        inputs=("staff.technician", "staff.weekly_hours", "time_entries.technician",
-               "time_entries.date")),  # fmt: skip
+               "time_entries.date")),
     _k("utilization", "time", ("Utilisation", "Utilización"),
        ("Billable hours / available hours.", "Horas facturables / horas disponibles."),
        "ratio", ("time_entries", "staff"), "time_entries.date", "ratio", "fsum(bill_h)",
@@ -514,7 +515,7 @@ KPIS: tuple[Kpi, ...] = (
        ("available hours", "horas disponibles"),
        direction="band", target=(0.70, 0.85), groupings=T_M, needs=(need("time_entries"),),
        inputs=(*_TE_INPUTS, "time_entries.billable", "staff.technician",
-               "staff.weekly_hours")),  # fmt: skip
+               "staff.weekly_hours")),
     # 6. Devices ---------------------------------------------------------------------------
     _k("active_devices", "devices", ("Active devices", "Equipos activos"),
        ("Devices active at D: first seen empty or <= D, last seen empty or within 30 days "
@@ -524,7 +525,7 @@ KPIS: tuple[Kpi, ...] = (
        "count", ("devices",), "@D", "sum", "sum(active_n)", ("devices", "equipos"),
        direction="higher", groupings=C_M, needs=(need("devices"),),
        inputs=("devices.client", "devices.first_seen", "devices.last_seen",
-               "devices.active")),  # fmt: skip
+               "devices.active")),
     _k("uncovered_devices", "devices", ("Uncovered devices", "Equipos sin cubrir"),
        ("Active devices - covered devices at D. Covered per device (covered flag, or a "
         "contract_id active at D) when the devices file has those columns; otherwise per "
@@ -711,7 +712,8 @@ KPIS: tuple[Kpi, ...] = (
        ("days", "días"), "count(cycle_days)", ("won", "ganadas"),
        direction="lower", groupings=C_M,
        needs=(need("opportunities"), need("opportunities.closed_at")), inputs=_OPP_INPUTS),
-)  # fmt: skip
+)
+# fmt: on
 
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
 

@@ -198,7 +198,9 @@ TICKETS = Dataset(
             "Nº incidencia", "Clave de incidencia", "ID de la incidencia", "Código",
             "Referencia",
         )),  # fmt: skip
-        _c("client", "text", *_CLIENT),
+        # "Site": a grid export's client column (EXPORT_FORMATS 14); after _CLIENT, so
+        # "Company" wins when both are exported
+        _c("client", "text", *_CLIENT, "Site"),
         _c("created_at", "ts", required=True, *(
             "Created", "Created at", "Created Time", "Created Date", "Create Date",
             "createDate", "Date Created", "Creation Date", "Created On", "Date Entered",
@@ -331,7 +333,7 @@ TIME_ENTRIES = Dataset(
         _c("hours", "hours", required=True, unless=("start_at", "end_at"), *(
             "Hours", "Hours Worked", "hoursWorked", "Actual Hours", "actualHours",
             "hours_actual", "Time Worked", "Duration", "Horas", "Horas trabajadas",
-            "Tiempo", "Duración",
+            "Horas reales", "Tiempo", "Duración",
         )),  # fmt: skip
         _c("start_at", "ts", "Time Start", "timeStart", "Start Time", "startDateTime",
            "Hora inicio", "Hora de inicio"),

@@ -85,9 +85,7 @@ class ParsedColumn:
 def _as_strings(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     """One contiguous ``string`` array from whatever string-ish array a reader gave."""
     if isinstance(raw, pa.ChunkedArray):
-        raw = (
-            raw.combine_chunks() if raw.num_chunks else pa.array([], type=raw.type or pa.string())
-        )
+        raw = raw.combine_chunks() if raw.num_chunks else pa.array([], type=raw.type or pa.string())
     if pa.types.is_dictionary(raw.type):
         raw = raw.dictionary_decode()
     if raw.type != pa.string():
@@ -116,6 +114,11 @@ def _scatter(base: pa.Array, mask: pa.Array, sub: pa.Array) -> pa.Array:
     return pc.replace_with_mask(base, pc.fill_null(mask, False), sub.cast(base.type))
 
 
+def _group(found: pa.StructArray, name: str) -> pa.Array:
+    """A named group of an ``extract_regex`` result, NULL where the regex did not match."""
+    return pc.if_else(pc.is_valid(found), found.field(name), pa.scalar(None, pa.string()))
+
+
 def _match(arr: pa.Array, pattern: str) -> pa.Array:
     """Regex match as a null-free bool mask."""
     return pc.fill_null(pc.match_substring_regex(arr, pattern), False)
@@ -134,16 +137,12 @@ def _fold(arr: pa.Array) -> pa.Array:
 
 # Empty tokens, compared case-insensitively: every case variant of n/a, null, none.
 _EMPTY_WORDS = ("n/a", "null", "none")
-_EMPTY_TOKENS = pa.array(
-    ["", "?", "-"]
-    + sorted(
-        {
-            "".join(chars)
-            for word in _EMPTY_WORDS
-            for chars in itertools.product(*((c.lower(), c.upper()) for c in word))
-        }
-    )
-)
+_EMPTY_CASED = {
+    "".join(chars)
+    for word in _EMPTY_WORDS
+    for chars in itertools.product(*((c.lower(), c.upper()) for c in word))
+}
+_EMPTY_TOKENS = pa.array(["", "?", "-", *sorted(_EMPTY_CASED)])
 
 # Sentinel "no date" values (DETAILS 33) in any written format and with any time:
 # 1899-12-30, 1899/12/30 10:00, 30/12/1899, 12/30/1899, 1900-01-01T00:00:00Z, 1/1/1900,
@@ -226,10 +225,6 @@ _NUM_NEEDS_STRIP_RE = r"[^0-9.,+\-()eE]"
 _NUM_SCI_RE = r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$"
 # Digits and separators with at least one digit: "1.234,5", ",5", "1,234,567".
 _NUM_PLAIN_RE = r"^[.,]*\d[\d.,]*$"
-# Exactly one separator followed by exactly three digits: "1,234", "1.234" (ambiguous).
-_NUM_THREE_AFTER_RE = r"^\d*[.,]\d{3}$"
-# Integer part 0 or absent: "0,125", ".5" (a separator there can only be decimal).
-_NUM_LEAD_ZERO_RE = r"^0*[.,]"
 # The last separator is a point: "1,234.5" (point decides), "1.234,5" (comma decides).
 _NUM_LAST_POINT_RE = r"\.\d*$"
 # Valid numbers once the decimal separator is known (groups of 3 after the first):
@@ -282,7 +277,9 @@ def _parse_number(
 
     values = pa.nulls(n, pa.float64())
 
-    sci = _match(s, _NUM_SCI_RE)
+    sci = pc.fill_null(pc.match_substring(s, "e", ignore_case=True), False)  # cheap pre-filter
+    if _any(sci):
+        sci = _scatter(sci, sci, _match(pc.filter(s, sci), _NUM_SCI_RE))
     if _any(sci):
         sub = pc.replace_substring(pc.filter(s, sci), ",", ".")
         values = _scatter(values, sci, pc.cast(sub, pa.float64()))
@@ -310,9 +307,20 @@ def _parse_number(
         n_com = pc.count_substring(s, ",")
         has_dot = pc.greater(n_dot, 0)
         has_com = pc.greater(n_com, 0)
-        last_point = _match(s, _NUM_LAST_POINT_RE)
-        single_open = pc.or_(pc.invert(_match(s, _NUM_THREE_AFTER_RE)), _match(s, _NUM_LEAD_ZERO_RE))
         both = pc.and_(has_dot, has_com)
+        last_point = _falses(n)
+        if _any(both):
+            last_point = _scatter(last_point, both, _match(pc.filter(s, both), _NUM_LAST_POINT_RE))
+        # A single separator decides unless exactly 3 digits follow it ("1,234" and
+        # "1.234" are ambiguous), except after an integer part of 0 or nothing ("0,125",
+        # ",5": never thousands). Position arithmetic instead of regexes: s is ASCII here.
+        sep_at = pc.max_element_wise(pc.find_substring(s, "."), pc.find_substring(s, ","))
+        three_after = pc.equal(pc.subtract(pc.utf8_length(s), sep_at), 4)
+        lead_zero = pc.or_(
+            pc.equal(sep_at, 0),
+            pc.and_(pc.equal(sep_at, 1), pc.fill_null(pc.starts_with(s, "0"), False)),
+        )
+        single_open = pc.or_(pc.invert(three_after), lead_zero)
         # point decides: "1,234.5" (point last), "1,234,567" (repeated comma), "12.5"
         point_votes = pc.and_(
             plain,
@@ -374,7 +382,7 @@ _ZONE = r"(?:\s*(?P<tz>z|(?:utc|gmt)?\s?[+-]\d{1,2}(?::?\d{2})?|utc|gmt))?"
 _TAIL = _TIME + _AMPM + _ZONE + "$"
 # Numeric dates (on lower-cased text): "2024-03-05t14:30:00+02:00", "2024/03/05",
 # "25/03/2024 14:30", "3/25/2024 2:30 pm", "05-03-2024 10:00", "05.03.24".
-_DATE_NUMERIC_RE = r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{2,4})" + _TAIL
+_DATE_NUMERIC_RE = r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})" + _TAIL
 # Day, month name, year: "5 mar 2024", "12-ene-24", "05/mar/24 2:30 pm" (Jira),
 # "5 de marzo de 2024", "tue, 05 mar 2024 14:30:00 +0000", "1st january 2024".
 _DATE_DAY_WORD_RE = (
@@ -599,17 +607,16 @@ def _general_dates(g: pa.Array, day_first: bool) -> _Written:
     todo = pc.invert(pc.is_null(g))
 
     # 1. numeric: a/b/c with a 4-digit a = year first, else year last and d/m by order
-    f = pc.extract_regex(g, _DATE_NUMERIC_RE)
-    hit = pc.and_(todo, pc.is_valid(f))
+    # a capture-free match first (fast), the extraction only where it matched
+    hit = pc.and_(todo, _match(g, _DATE_NUMERIC_RE))
     if _any(hit):
-        sub = pc.filter(f, hit)
+        sub = pc.extract_regex(pc.filter(g, hit), _DATE_NUMERIC_RE)
         a, b, c = sub.field("a"), sub.field("b"), sub.field("c")
         len_a, len_c = pc.utf8_length(a), pc.utf8_length(c)
         year_first = pc.equal(len_a, 4)
-        first_is_day = pc.scalar(day_first)
         y_s = pc.if_else(year_first, a, c)
-        m_s = pc.if_else(year_first, b, pc.if_else(first_is_day, b, a))
-        d_s = pc.if_else(year_first, c, pc.if_else(first_is_day, a, b))
+        m_s = pc.if_else(year_first, b, b if day_first else a)
+        d_s = pc.if_else(year_first, c, a if day_first else b)
         w = _assemble(y_s, _int_field(m_s), d_s, sub)
         # "2024-03-2024" and "123/4/2024" are not dates
         shape_ok = pc.if_else(year_first, pc.less_equal(len_c, 2), pc.less_equal(len_a, 2))
@@ -622,13 +629,10 @@ def _general_dates(g: pa.Array, day_first: bool) -> _Written:
     for pattern in (_DATE_DAY_WORD_RE, _DATE_WORD_DAY_RE):
         if not _any(todo):
             break
-        rest = pc.filter(g, todo)
-        f = pc.extract_regex(rest, pattern)
-        hit_rest = pc.is_valid(f)
-        if not _any(hit_rest):
+        hit = pc.and_(todo, _match(g, pattern))
+        if not _any(hit):
             continue
-        hit = _scatter(_falses(n), todo, hit_rest)
-        sub = pc.filter(f, hit_rest)
+        sub = pc.extract_regex(pc.filter(g, hit), pattern)
         month = pc.take(_MONTH_NUMBERS, pc.index_in(sub.field("mon"), value_set=_MONTH_NAMES))
         w = _assemble(sub.field("y"), month, sub.field("d"), sub)
         us = _scatter(us, hit, w.us)
@@ -665,6 +669,108 @@ def _check_tz(tz: str) -> None:
         raise ValueError(f"unknown time zone {tz!r} (use an IANA name like Europe/Madrid)") from exc
 
 
+@dataclass
+class _Order:
+    """The column's day/month order decision (DETAILS 32)."""
+
+    day_first: bool
+    note: str | None = None
+    error: str | None = None
+
+
+def _date_order(
+    con: duckdb.DuckDBPyConnection, t: pa.Array, lang: str, day_first: bool | None
+) -> _Order:
+    """Decide day-first once per column from table ``t`` (columns ``s``, ``i``) in ``con``.
+
+    A first field > 12 in any value settles day-first (``25/03/2024``), a second field
+    > 12 month-first (``03/25/2024``), both is an error; neither: the ``day_first``
+    setting, else the language (es: day-first, en: month-first).
+    """
+    # The evidence is in the text before the first space ("25/03/2024" of
+    # "25/03/2024 14:30"): match each distinct date part once, keeping its first row.
+    df_row, mf_row, n_dm = con.sql(
+        "WITH d AS (SELECT split_part(s, ' ', 1) AS p, min(i) AS i, count(*) AS c"
+        " FROM t WHERE s IS NOT NULL GROUP BY p) SELECT"
+        f" min(i) FILTER (WHERE regexp_full_match(p, '{_DAY_FIRST_EVIDENCE}')),"
+        f" min(i) FILTER (WHERE regexp_full_match(p, '{_MONTH_FIRST_EVIDENCE}')),"
+        f" sum(c) FILTER (WHERE regexp_full_match(p, '{_DM_ANY}'))"
+        " FROM d"
+    ).fetchall()[0]
+    fallback = day_first if day_first is not None else lang == "es"
+    if df_row is not None and mf_row is not None:
+        df_ex, mf_ex = t[df_row].as_py(), t[mf_row].as_py()
+        return _Order(
+            fallback,
+            error=f"dates mix day-first ({df_ex}) and month-first ({mf_ex}) values; "
+            "export the column in one format (best yyyy-mm-dd)",
+        )
+    if df_row is not None:
+        return _Order(True, f"day-first (decided by values like {t[df_row].as_py()})")
+    if mf_row is not None:
+        return _Order(False, f"month-first (decided by values like {t[mf_row].as_py()})")
+    if not n_dm:
+        return _Order(fallback)
+    why = "setting" if day_first is not None else f"language {lang}"
+    return _Order(fallback, f"{'day-first' if fallback else 'month-first'} (ambiguous; {why})")
+
+
+def _fast_dates(con: duckdb.DuckDBPyConnection, shape: _Shape, day_first: bool) -> _Written:
+    """The fast path over table ``t`` in ``con``: NULL where the shape or date does not fit."""
+    fmt = shape.day_first_format if day_first else shape.month_first_format
+    got = con.sql(
+        f"SELECT CASE WHEN regexp_full_match(s, '{shape.guard}')"
+        f" THEN try_strptime(s, '{fmt}') END AS v FROM t"
+    ).to_arrow_table()
+    us = got.column("v").combine_chunks().cast(pa.int64())
+    ok = pc.is_valid(us)
+    # the zulu shapes end in Z: UTC, offset 0; the others are naive
+    offset = pc.if_else(ok, pa.scalar(0 if shape.zulu else None, pa.int64()), None)
+    return _Written(us, offset, ok)
+
+
+def _numeric_dates(numbers: pa.Array) -> tuple[_Written, pa.Array, str | None]:
+    """Bare numbers of a date column: one mode per column, the most frequent of
+    Excel serial days, epoch seconds and epoch milliseconds; other numbers are invalid.
+
+    Returns (dates as written, sentinel mask, mode or None).
+    """
+    v = pc.cast(pc.replace_substring(numbers, ",", "."), pa.float64())
+    whole = pc.floor(v)
+    frac = pc.subtract(v, whole)
+    ip = pc.cast(whole, pa.int64())
+    classes = {
+        # 45356.5 -> 2024-03-05 12:00 (days since 1899-12-30, local time)
+        "Excel serial dates": pc.and_(pc.greater_equal(v, 20_000), pc.less_equal(v, 80_000)),
+        # 1709640000 -> 2024-03-05 12:00:00 UTC (9-10 digits)
+        "epoch seconds": pc.and_(pc.greater_equal(v, 1e8), pc.less(v, 1e10)),
+        # 1709640000000 -> the same instant (12-13 digits)
+        "epoch milliseconds": pc.and_(pc.greater_equal(v, 1e11), pc.less(v, 1e13)),
+    }
+    # Excel serials 0 and 1 (1899-12-30 / 1900-01-01) are the "no date" sentinels
+    sentinel = pc.less(v, 2.0)
+    counts = {name: _count(mask) for name, mask in classes.items()}
+    mode = max(counts, key=lambda k: counts[k])  # ties: the order above
+    if not counts[mode]:
+        none = pa.nulls(len(v), pa.int64())
+        return _Written(none, none, _falses(len(v))), sentinel, None
+    if mode == "Excel serial dates":
+        # milliseconds of the day rounded: 45356.604166666664 -> 14:30:00.000
+        ms_of_day = pc.cast(pc.round(pc.multiply(frac, 86_400_000.0)), pa.int64())
+        us = pc.add(
+            pc.multiply(pc.add(ip, _EXCEL_EPOCH_DAYS), _US_PER_DAY), pc.multiply(ms_of_day, 1000)
+        )
+        offset = pa.nulls(len(v), pa.int64())
+    else:
+        unit = _US_PER_SECOND if mode == "epoch seconds" else 1000
+        us = pc.add(
+            pc.multiply(ip, unit), pc.cast(pc.round(pc.multiply(frac, float(unit))), pa.int64())
+        )
+        offset = pa.array(np.zeros(len(v), dtype=np.int64))  # epochs are UTC
+    ok = classes[mode]
+    return _Written(us, offset, ok), sentinel, mode
+
+
 def _parse_dates(
     t: pa.Array,
     empty: pa.Array,
@@ -677,159 +783,83 @@ def _parse_dates(
     """ts / date columns (DATA.md Dates, DETAILS.md 30, 32, 33)."""
     _check_tz(tz)
     n = len(t)
-    out_type = pa.timestamp("us") if kind == "ts" else pa.date32()
     nonempty = pc.invert(empty)
     numeric = pc.and_(nonempty, _match(t, _DATE_NUMBER_RE))
     text_rows = pc.and_(nonempty, pc.invert(numeric))
-    notes: list[str] = []
-
-    # --- day-first / month-first, once per column (DETAILS 32)
-    order_first_day = day_first if day_first is not None else lang == "es"
+    order = _Order(day_first if day_first is not None else lang == "es")
     shape: _Shape | None = None
-    fast = pa.nulls(n, pa.int64())
-    con = duckdb.connect()
-    try:
-        if _any(text_rows):
-            con.register(
-                "t",
-                pa.table(
-                    {"s": pc.if_else(text_rows, t, pa.scalar(None, pa.string())),
-                     "i": pa.array(np.arange(n, dtype=np.int64))}
-                ),
-            )  # fmt: skip
-            ev = con.sql(
-                "SELECT"
-                f" min(i) FILTER (WHERE regexp_full_match(s, '{_DAY_FIRST_EVIDENCE}')),"
-                f" min(i) FILTER (WHERE regexp_full_match(s, '{_MONTH_FIRST_EVIDENCE}')),"
-                f" count(*) FILTER (WHERE regexp_full_match(s, '{_DM_ANY}'))"
-                " FROM t"
-            ).fetchall()[0]
-            df_row, mf_row, n_dm = ev
-            if df_row is not None and mf_row is not None:
-                df_ex, mf_ex = t[df_row].as_py(), t[mf_row].as_py()
-                error = (
-                    f"dates mix day-first ({df_ex}) and month-first ({mf_ex}) values; "
-                    "export the column in one format (best yyyy-mm-dd)"
-                )
+    w = _Written(pa.nulls(n, pa.int64()), pa.nulls(n, pa.int64()), _falses(n))
+
+    if _any(text_rows):
+        con = duckdb.connect()
+        try:
+            texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string()))
+            con.register("t", pa.table({"s": texts, "i": pa.array(np.arange(n, dtype=np.int64))}))
+            order = _date_order(con, t, lang, day_first)
+            if order.error:
+                out_type = pa.timestamp("us") if kind == "ts" else pa.date32()
                 return ParsedColumn(
                     values=pa.nulls(n, out_type),
                     invalid=nonempty,
-                    reason=error if _any(nonempty) else None,
-                    error=error,
+                    reason=order.error,
+                    error=order.error,
                 )
-            if df_row is not None:
-                order_first_day = True
-                notes.append(f"day-first (decided by values like {t[df_row].as_py()})")
-            elif mf_row is not None:
-                order_first_day = False
-                notes.append(f"month-first (decided by values like {t[mf_row].as_py()})")
-            elif n_dm:
-                order = "day-first" if order_first_day else "month-first"
-                why = "setting" if day_first is not None else f"language {lang}"
-                notes.append(f"{order} (ambiguous; {why})")
-
-            # --- fast path: the column's most common plain shape through DuckDB strptime
-            if _USE_FAST_PATH:
-                shape = _pick_shape(t, text_rows)
+            shape = _pick_shape(t, text_rows) if _USE_FAST_PATH else None
             if shape is not None:
-                fmt = shape.day_first_format if order_first_day else shape.month_first_format
-                got = con.sql(
-                    f"SELECT CASE WHEN regexp_full_match(s, '{shape.guard}')"
-                    f" THEN try_strptime(s, '{fmt}') END AS v FROM t"
-                ).to_arrow_table()
-                fast = got.column("v").combine_chunks().cast(pa.int64())
-    finally:
-        con.close()
+                w = _fast_dates(con, shape, order.day_first)
+        finally:
+            con.close()
+        # the general path for the rest, each distinct text once (exports repeat dates)
+        rest = pc.and_(text_rows, pc.invert(w.ok))
+        if _any(rest):
+            enc = pc.dictionary_encode(pc.filter(t, rest))
+            g = _general_dates(pc.utf8_lower(enc.dictionary), order.day_first)
+            w = _Written(
+                _scatter(w.us, rest, pc.take(g.us, enc.indices)),
+                _scatter(w.offset, rest, pc.take(g.offset, enc.indices)),
+                _scatter(w.ok, rest, pc.take(g.ok, enc.indices)),
+            )
 
-    fast_ok = pc.is_valid(fast)
-    us = fast
-    offset = pc.if_else(
-        fast_ok, pa.scalar(0 if shape is not None and shape.zulu else None, pa.int64()),
-        pa.scalar(None, pa.int64()),
-    )  # fmt: skip
-    ok = fast_ok
-
-    # --- general path for the rest
-    rest = pc.and_(text_rows, pc.invert(fast_ok))
-    if _any(rest):
-        w = _general_dates(pc.utf8_lower(pc.filter(t, rest)), order_first_day)
-        us = _scatter(us, rest, w.us)
-        offset = _scatter(offset, rest, w.offset)
-        ok = _scatter(ok, rest, w.ok)
-
-    # --- bare numbers: Excel serial days, epoch seconds or milliseconds (one mode per column)
-    sentinel_num = _falses(n)
+    notes = [order.note] if order.note else []
+    sentinel = _falses(n)
     mode = None
     if _any(numeric):
-        v = pc.cast(pc.replace_substring(pc.filter(t, numeric), ",", "."), pa.float64())
-        whole = pc.floor(v)
-        frac = pc.subtract(v, whole)
-        ip = pc.cast(whole, pa.int64())
-        classes = {
-            # 45356.5 -> 2024-03-05 12:00 (days since 1899-12-30, local time)
-            "Excel serial dates": pc.and_(
-                pc.greater_equal(v, 20_000), pc.less_equal(v, 80_000)
-            ),
-            # 1709640000 -> 2024-03-05 12:00:00 UTC (9-10 digits)
-            "epoch seconds": pc.and_(pc.greater_equal(v, 1e8), pc.less(v, 1e10)),
-            # 1709640000000 -> the same instant (12-13 digits)
-            "epoch milliseconds": pc.and_(pc.greater_equal(v, 1e11), pc.less(v, 1e13)),
-        }
-        counts = {name: _count(mask) for name, mask in classes.items()}
-        best = max(counts, key=lambda k: counts[k])  # ties: the order above
-        if counts[best]:
-            mode = best
+        num, num_sentinel, mode = _numeric_dates(pc.filter(t, numeric))
+        w = _Written(
+            _scatter(w.us, numeric, num.us),
+            _scatter(w.offset, numeric, num.offset),
+            _scatter(w.ok, numeric, num.ok),
+        )
+        sentinel = _scatter(sentinel, numeric, num_sentinel)
+        if mode:
             notes.append(mode)
-            hit = classes[mode]
-            if mode == "Excel serial dates":
-                # milliseconds of the day rounded: 45356.604166666664 -> 14:30:00.000
-                num_us = pc.add(
-                    pc.multiply(pc.add(ip, _EXCEL_EPOCH_DAYS), _US_PER_DAY),
-                    pc.multiply(pc.cast(pc.round(pc.multiply(frac, 86_400_000.0)), pa.int64()), 1000),
-                )
-                num_off = pa.nulls(len(v), pa.int64())
-            else:
-                unit = _US_PER_SECOND if mode == "epoch seconds" else 1000
-                num_us = pc.add(
-                    pc.multiply(ip, unit),
-                    pc.cast(pc.round(pc.multiply(frac, float(unit))), pa.int64()),
-                )
-                num_off = pa.array(np.zeros(len(v), dtype=np.int64))
-            us = _scatter(us, numeric, pc.if_else(hit, num_us, pa.scalar(None, pa.int64())))
-            offset = _scatter(offset, numeric, num_off)
-            ok = _scatter(ok, numeric, hit)
-        # Excel serials 0 and 1 (1899-12-30 / 1900-01-01) are sentinels: empty
-        sentinel_num = _scatter(sentinel_num, numeric, pc.less(v, 2.0))
 
-    us = pc.if_else(ok, us, pa.scalar(None, pa.int64()))
-    # --- sentinels by the date as written (before any zone conversion)
-    written_day = pc.cast(
-        pc.cast(pc.floor(pc.divide(pc.cast(us, pa.float64()), float(_US_PER_DAY))), pa.int64()),
-        pa.int32(),
-    ).cast(pa.date32())
-    sentinel_days = pa.array([-25_569, -25_567], pa.int32()).cast(pa.date32())
-    sentinel = pc.or_(
-        pc.fill_null(pc.is_in(written_day, value_set=sentinel_days), False), sentinel_num
-    )
-    # --- offsets and epochs: to UTC, then to the report zone's wall clock
-    has_off = pc.is_valid(offset)
-    if _any(pc.and_(ok, has_off)):
-        utc = pc.subtract(us, pc.multiply(offset, _US_PER_MINUTE))
+    us = pc.if_else(w.ok, w.us, pa.scalar(None, pa.int64()))
+    # sentinels by the date as written, before any zone conversion (DETAILS 33)
+    written_day = us.cast(pa.timestamp("us")).cast(pa.date32())  # floors: 23:59 -> same day
+    sentinel_days = pa.array([-25_569, -25_567], pa.int32()).cast(
+        pa.date32()
+    )  # 1899-12-30, 1900-01-01
+    sentinel = pc.or_(pc.fill_null(pc.is_in(written_day, value_set=sentinel_days), False), sentinel)
+    # offsets and epochs: to UTC, then to the report zone's wall clock (DETAILS 30)
+    has_off = pc.and_(w.ok, pc.is_valid(w.offset))
+    if _any(has_off):
+        utc = pc.subtract(us, pc.multiply(w.offset, _US_PER_MINUTE))
         us = pc.if_else(has_off, _utc_to_local(utc, tz), us)
 
-    keep = pc.and_(ok, pc.invert(sentinel))
+    keep = pc.and_(w.ok, pc.invert(sentinel))
     ts = pc.if_else(keep, us, pa.scalar(None, pa.int64())).cast(pa.timestamp("us"))
     values = ts if kind == "ts" else pc.cast(ts, pa.date32())
-    invalid = pc.and_(pc.and_(nonempty, pc.invert(ok)), pc.invert(sentinel))
+    invalid = pc.and_(pc.and_(nonempty, pc.invert(w.ok)), pc.invert(sentinel))
     reason = None
     if _any(invalid):
         if mode is not None and not _any(text_rows):
             reason = f"not a date (the column holds {mode})"
         elif shape is not None:
-            label = shape.day_first_label if order_first_day else shape.month_first_label
+            label = shape.day_first_label if order.day_first else shape.month_first_label
             reason = f"not a date (expected {label})"
         else:
-            reason = f"not a date (expected {'dd/mm/yyyy' if order_first_day else 'mm/dd/yyyy'})"
+            reason = f"not a date (expected {'dd/mm/yyyy' if order.day_first else 'mm/dd/yyyy'})"
     return ParsedColumn(
         values=values, invalid=invalid, reason=reason, note="; ".join(notes) or None
     )
@@ -882,8 +912,9 @@ def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
     """
     enc = pc.dictionary_encode(t)
     f = pc.extract_regex(enc.dictionary, r"(?P<n>\d+)")
+    # "007" -> "7", "0" -> "0"; no digit at all -> NULL
     digits = pc.utf8_ltrim(f.field("n"), "0")
-    digits = pc.if_else(pc.equal(digits, ""), "0", digits)
+    digits = pc.if_else(pc.is_valid(f), pc.if_else(pc.equal(digits, ""), "0", digits), None)
     fits = pc.fill_null(pc.less_equal(pc.utf8_length(digits), 18), False)
     d_values = pc.cast(pc.if_else(fits, digits, pa.scalar(None, pa.string())), pa.int64())
     values = pc.take(d_values, enc.indices)
@@ -965,9 +996,7 @@ def parse_column(
             values = pc.divide(values, 100.0)
             notes.append("percent 0-100 divided by 100")
         if kind == "int":
-            whole = pc.and_(
-                pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 9.2e18)
-            )
+            whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 9.2e18))
             whole = pc.fill_null(whole, False)
             invalid = pc.or_(invalid, pc.and_(nonempty, pc.invert(whole)))
             values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
@@ -1014,7 +1043,7 @@ def parse_billing_months(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
     by_word = pc.take(pa.array(list(_BILLING_WORDS.values()), pa.int64()), idx)
     # "12", "3 months", "6 meses" (spaces already folded away: "3months")
     f = pc.extract_regex(words, r"^(?P<n>\d{1,4})(?:months?|meses|mes)?$")
-    number = pc.cast(f.field("n"), pa.int64())
+    number = pc.cast(_group(f, "n"), pa.int64())
     number = pc.if_else(pc.greater(number, 0), number, pa.scalar(None, pa.int64()))
     d_values = pc.coalesce(by_word, number)
     values = pc.take(d_values, enc.indices)
@@ -1032,14 +1061,15 @@ def parse_billing_months(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
 # --------------------------------------------------------------------------- surveys
 
 _CSAT_GOOD = (
-    "good positive satisfied verysatisfied happy great awesome excellent bueno buena "
-    "positivo positiva satisfecho satisfecha muysatisfecho muysatisfecha excelente genial"
-).split()
+    "good", "positive", "satisfied", "verysatisfied", "happy", "great", "awesome", "excellent",
+    "bueno", "buena", "positivo", "positiva", "satisfecho", "satisfecha", "muysatisfecho",
+    "muysatisfecha", "excelente", "genial",
+)  # fmt: skip
 _CSAT_BAD = (
-    "bad negative neutral ok okay poor unsatisfied dissatisfied malo mala negativo negativa "
-    "neutro neutra regular insatisfecho insatisfecha"
-).split()
-_CSAT_NOT_RESPONSE = "offered unoffered notoffered ofrecida noofrecida".split()
+    "bad", "negative", "neutral", "ok", "okay", "poor", "unsatisfied", "dissatisfied", "malo",
+    "mala", "negativo", "negativa", "neutro", "neutra", "regular", "insatisfecho", "insatisfecha",
+)  # fmt: skip
+_CSAT_NOT_RESPONSE = ("offered", "unoffered", "notoffered", "ofrecida", "noofrecida")
 _CSAT_SCALES = (3, 4, 5, 7, 10)
 
 
@@ -1069,39 +1099,37 @@ def parse_csat(
     words = _fold(enc.dictionary)
     # "4", "4,5", "9.0", "-1" (negative: invalid below)
     f = pc.extract_regex(enc.dictionary, r"^(?P<n>[+-]?\d{1,6}(?:[.,]\d+)?)$")
-    score = pc.cast(pc.replace_substring(f.field("n"), ",", "."), pa.float64())
-    limit = float(scale) if scale is not None else 10.0
+    score = pc.cast(pc.replace_substring(_group(f, "n"), ",", "."), pa.float64())
+    if scale is not None and scale < 1:
+        raise ValueError(f"csat scale must be a positive number, not {scale!r}")
+    # 0-10 only (DETAILS 19), and no more than a preset scale
+    limit = float(min(scale, 10)) if scale is not None else 10.0
     in_range = pc.fill_null(
         pc.and_(pc.greater_equal(score, 0.0), pc.less_equal(score, limit)), False
     )
     score = pc.if_else(in_range, score, pa.scalar(None, pa.float64()))
-    note = None
-    if scale is None:
-        top = pc.max(score).as_py()
-        if top is not None:
-            s = next(x for x in _CSAT_SCALES if x >= top)
-            note = f"scale of {s} (from the largest score {top:g})"
-        else:
-            s = 5
+    top = pc.max(score).as_py()
+    if scale is not None:
+        s, why = scale, "setting"
+    elif top is not None:
+        # largest 4.5 -> 5, 6 -> 7, 8 -> 10, 2 -> 3
+        s, why = next(x for x in _CSAT_SCALES if x >= top), f"from the largest score {top:g}"
     else:
-        s = scale
-        note = f"scale of {s} (setting)"
+        s, why = 5, ""  # labels only: no scale needed
+    note = None
+    if top is not None:
+        note = f"scale of {s} ({why})" + ("; 1 is best" if reverse else "")
     if reverse:
-        score = pc.subtract(float(s + 1), score)
-        note = (note or f"scale of {s}") + "; 1 is best"
+        score = pc.subtract(float(s + 1), score)  # 1 of 4 -> 4, 4 of 4 -> 1
     threshold = (4 * s + 4) // 5  # ceil(0.8 * S) in integers: 5 -> 4, 10 -> 8, 3 -> 3, 7 -> 6
     by_score = pc.greater_equal(score, float(threshold))
     good = pc.is_in(words, value_set=pa.array(_CSAT_GOOD))
     bad = pc.is_in(words, value_set=pa.array(_CSAT_BAD))
     no_response = pc.is_in(words, value_set=pa.array(_CSAT_NOT_RESPONSE))
-    d_values = pc.if_else(
-        good, True, pc.if_else(bad, False, by_score)
-    )
+    d_values = pc.if_else(good, True, pc.if_else(bad, False, by_score))
     d_bad = pc.invert(pc.or_(pc.or_(pc.or_(good, bad), no_response), pc.is_valid(score)))
     values = pc.take(d_values, enc.indices)
     invalid = pc.fill_null(pc.take(d_bad, enc.indices), False)
-    if not _any(pc.is_valid(score)):
-        note = note if scale is not None else None
     return ParsedColumn(
         values=values,
         invalid=invalid,

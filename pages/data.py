@@ -1,23 +1,239 @@
-"""Data page: what each file of the loaded data was read as."""
+"""Data page: upload exports, see what each table was read as, fix mappings, presets."""
+
+from __future__ import annotations
+
+import json
 
 import streamlit as st
 
-from ui.state import loaded_data
+from kpi.errors import PresetError
+from kpi.presets import parse_preset
+from kpi.readers import SUPPORTED_EXTENSIONS
+from kpi.schema import DATASETS
+from ui import dataview, downloads, state
+from ui.i18n import t
 
-st.title("Data")
-data = loaded_data()
-st.caption("Built-in sample data of a fictional MSP. Uploading your own files comes next.")
-rows = [
-    {
-        "file": f.file,
-        "sheet": f.sheet or "",
-        "dataset": f.dataset or "",
-        "read": f.rows_read,
-        "loaded": f.rows_loaded,
-        "merged": f.rows_merged,
-        "rejected": f.rows_rejected,
-        "warnings": f.warnings,
+lang = state.lang()
+app = state.app_state()
+st.title(t("dt.title", lang))
+
+# ------------------------------------------------------------------ upload
+upload_key = f"data_upload_{st.session_state.get('upload_round', 0)}"
+uploaded = st.file_uploader(
+    t("dt.upload", lang),
+    type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
+    accept_multiple_files=True,
+    key=upload_key,
+    help=t("dt.upload_help", lang),
+)
+if uploaded:
+    files = [(f.name, f.getvalue()) for f in uploaded]
+    state.add_uploads(files)
+    bar = st.progress(0.0)
+
+    def _progress(i: int, n: int, name: str) -> None:
+        bar.progress(i / n if n else 1.0, text=t("dt.loading", lang, file=name) if name else "")
+
+    state.rebuild(app, _progress)
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+    st.rerun()
+
+data = state.loaded_data()
+if app.kind == "sample":
+    st.info(t("dt.source_sample", lang))
+elif app.kind == "uploads":
+    st.info(t("dt.source_uploads", lang, n=len(app.sources)))
+else:
+    st.warning(t("dt.source_none", lang))
+
+c1, c2, _ = st.columns([1, 1, 3])
+if c1.button(t("dt.use_sample", lang), key="data_use_sample", disabled=app.kind == "sample"):
+    state.use_sample()
+    st.rerun()
+if c2.button(t("dt.clear", lang), key="data_clear", disabled=not app.sources):
+    state.clear_all()
+    st.rerun()
+
+with st.expander(t("dt.read_options", lang)):
+    read_lang = st.radio(
+        t("dt.read_lang", lang),
+        ("en", "es"),
+        index=0 if app.read_lang == "en" else 1,
+        format_func=lambda x: t(f"dt.read_lang.{x}", lang),
+        key="data_read_lang",
+    )
+    if read_lang != app.read_lang:
+        state.set_reading(read_lang=read_lang)
+        st.rerun()
+
+for name, why in app.errors.items():
+    st.error(t("dt.unreadable", lang, file=name, why=why))
+
+# ------------------------------------------------------------------ summary
+if data.files:
+    st.subheader(t("dt.files", lang))
+    totals = {
+        "files": len(data.files),
+        "read": sum(f.rows_read for f in data.files),
+        "loaded": sum(f.rows_loaded for f in data.files),
+        "merged": sum(f.rows_merged for f in data.files),
+        "rejected": sum(f.rows_rejected for f in data.files),
     }
-    for f in data.files
-]
-st.dataframe(rows, width="stretch", hide_index=True)
+    st.caption(t("dt.summary", lang, **{k: f"{v:,}" for k, v in totals.items()}))
+    st.dataframe(dataview.files_frame(data, lang), hide_index=True, key="data_files")
+    if data.tables:
+        with st.expander(t("dt.datasets_loaded", lang)):
+            st.dataframe(dataview.datasets_frame(data, lang), hide_index=True)
+    for note in data.notes:
+        st.caption(note)
+
+# ------------------------------------------------------------------ mapping editor
+if app.views:
+    st.subheader(t("dt.mapping", lang))
+    st.caption(t("dt.mapping_help", lang))
+dataset_names = list(DATASETS)
+unmapped_label = t("dt.unmapped_option", lang)
+for vi, view in enumerate(app.views):
+    # the report of the assembled data (with merge counts) matches by position
+    report = data.files[vi] if vi < len(data.files) else view.result.report
+    where = f"{view.source.name} [{view.sheet}]" if view.sheet else view.source.name
+    title = f"{where} → {dataview.dataset_label(report.dataset, lang) or '?'}"
+    ov_key = (view.source.name, view.sheet)
+    current = app.overrides.get(ov_key)
+    wkey = f"{view.source.uid}|{view.sheet}|{report.dataset}|{sorted(report.mapping.items())}"
+    with st.expander(title, expanded=report.dataset is None):
+        if report.error:
+            st.error(t("dt.not_recognised", lang, why=report.error))
+        st.caption(
+            t("dt.encoding", lang, enc=report.encoding or "—", delim=repr(report.delimiter or "—"),
+              row=report.header_row if report.header_row is not None else "—")
+        )  # fmt: skip
+        options = [None, *dataset_names]
+        chosen = st.selectbox(
+            t("dt.dataset_select", lang),
+            options,
+            index=options.index(current.dataset) if current and current.dataset else 0,
+            format_func=lambda d: (
+                t("dt.auto", lang) if d is None else dataview.dataset_label(d, lang)
+            ),
+            key=f"ds|{view.source.uid}|{view.sheet}",
+        )
+        if chosen != (current.dataset if current else None):
+            # None: back to automatic recognition (the table's hand-made choices go)
+            new = dataview.override_with(current, dataset=chosen) if chosen else None
+            state.set_override(view.source.name, view.sheet, new)
+            st.rerun()
+        dataset = report.dataset or chosen
+        if dataset:
+            headers = [h for h in view.headers if h]
+            cols = st.columns(3)
+            for ci, (col, required) in enumerate(dataview.mapping_choices(dataset)):
+                now = report.mapping.get(col, "")
+                choices = ["", *headers]
+                picked = cols[ci % 3].selectbox(
+                    f"{col} *" if required else col,
+                    choices,
+                    index=choices.index(now) if now in choices else 0,
+                    format_func=lambda h: unmapped_label if h == "" else h,
+                    key=f"map|{wkey}|{col}",
+                )
+                if picked != now:
+                    new = dataview.override_with(current, column=(col, picked))
+                    if new.dataset is None:
+                        new.dataset = dataset
+                    state.set_override(view.source.name, view.sheet, new)
+                    st.rerun()
+            o1, o2, o3 = st.columns(3)
+            opts = dict(view.result.options)
+            day_first = o1.selectbox(
+                t("dt.day_first", lang),
+                (None, True, False),
+                index=(None, True, False).index(opts.get("day_first")),
+                format_func=lambda v: t(
+                    f"dt.day_first.{'auto' if v is None else str(v).lower()}", lang
+                ),
+                key=f"opt|{wkey}|day_first",
+            )
+            if day_first != opts.get("day_first"):
+                new = dataview.override_with(current, option=("day_first", day_first))
+                new.dataset = new.dataset or dataset
+                state.set_override(view.source.name, view.sheet, new)
+                st.rerun()
+            if dataset == "surveys":
+                scales = (None, 3, 4, 5, 7, 10)
+                scale = o2.selectbox(
+                    "CSAT max",
+                    scales,
+                    index=scales.index(opts.get("csat_scale"))
+                    if opts.get("csat_scale") in scales
+                    else 0,
+                    format_func=lambda v: t("dt.auto", lang) if v is None else str(v),
+                    key=f"opt|{wkey}|csat_scale",
+                )
+                if scale != opts.get("csat_scale"):
+                    new = dataview.override_with(current, option=("csat_scale", scale))
+                    new.dataset = new.dataset or dataset
+                    state.set_override(view.source.name, view.sheet, new)
+                    st.rerun()
+            if current is not None and o3.button(t("dt.auto", lang), key=f"auto|{wkey}"):
+                state.set_override(view.source.name, view.sheet, None)
+                st.rerun()
+            if report.unmapped:
+                st.caption(t("dt.unmapped", lang, cols=", ".join(report.unmapped)))
+            for note in report.notes:
+                st.caption(note)
+            if report.mapping:
+                preset = dataview.preset_of(dataset, report.mapping, opts)
+                st.download_button(
+                    t("dt.preset_save", lang),
+                    json.dumps(preset.to_json(), ensure_ascii=False, indent=2).encode("utf-8"),
+                    file_name=f"preset_{dataset}.json",
+                    mime="application/json",
+                    key=f"preset_dl|{view.source.uid}|{view.sheet}",
+                )
+        st.caption(t("dt.preview", lang))
+        st.dataframe(view.preview, hide_index=True)
+
+# ------------------------------------------------------------------ presets
+st.subheader(t("dt.presets", lang))
+st.caption(t("dt.presets_help", lang))
+preset_key = f"preset_upload_{st.session_state.get('preset_round', 0)}"
+preset_files = st.file_uploader(
+    t("dt.preset_load", lang), type=["json"], accept_multiple_files=True, key=preset_key
+)
+if preset_files:
+    for f in preset_files:
+        try:
+            obj = json.loads(f.getvalue().decode("utf-8-sig"))
+            state.add_preset(parse_preset(obj, f.name))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            st.session_state.setdefault("preset_errors", []).append(f"{f.name}: {e}")
+        except PresetError as e:
+            st.session_state.setdefault("preset_errors", []).append(str(e))
+    st.session_state["preset_round"] = st.session_state.get("preset_round", 0) + 1
+    st.rerun()
+for err in st.session_state.pop("preset_errors", []):
+    st.error(t("dt.preset_error", lang, why=err))
+if app.presets:
+    st.caption(t("dt.presets_active", lang, names=", ".join(p.name or "?" for p in app.presets)))
+    if st.button(t("dt.presets_clear", lang), key="data_presets_clear"):
+        state.clear_presets()
+        st.rerun()
+
+# ------------------------------------------------------------------ problems
+problems = dataview.problems_frame(data.problems, lang)
+st.subheader(t("dt.problems", lang, n=len(problems)))
+if problems.empty:
+    st.caption(t("dt.problems_none", lang))
+else:
+    st.dataframe(problems.head(5000), hide_index=True, key="data_problems")
+    dialect = downloads.dialect_for(lang, app.csv_dialect)
+    all_problems = data.problems
+    st.download_button(
+        t("dl.problems_csv", lang),
+        lambda: downloads.csv_bytes(dataview.problems_frame(all_problems, "en"), dialect),
+        on_click="ignore",
+        file_name="problems.csv",
+        mime="text/csv",
+        key="data_problems_dl",
+    )

@@ -156,3 +156,15 @@ def ratio_parts(num: Any, den: Any, unit_word: str, lang: str) -> str:
 
     of = "de" if lang == "es" else "of"
     return f"{n(num)} {of} {n(den)} {unit_word}".strip()
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def escape_md(text: str) -> str:
+    """Text shown through Markdown exactly as written: ``*ACME* <b>`` stays literal.
+
+    Every Markdown-significant character gets a backslash (``*`` -> ``\\*``), so data
+    (client names, file names) never turns into formatting, links or HTML.
+    """
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

@@ -46,6 +46,8 @@ def render(technician_applies: bool) -> None:
             placeholder=t("sb.clients_all", lang),
             help=t("sb.clients_help", lang),
         )
+        if state.K_PERIOD not in st.session_state:
+            st.session_state[state.K_PERIOD] = periods.DEFAULT_PRESET
         st.selectbox(
             t("sb.period", lang),
             periods.PRESETS,

@@ -83,6 +83,8 @@ class AppState:
     read_lang: str = "en"
     tz: str = "UTC"
     currency: str = "EUR"
+    #: CSV dialect chosen in Settings ("comma", "semicolon"); None follows the language
+    csv_dialect: str | None = None
     as_of: date | None = None
     targets: dict[str, Any] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
@@ -95,7 +97,7 @@ class AppState:
     read_cache: dict[str, list[TableView]] = field(default_factory=dict)
     data: LoadedData | None = None
     engine: Engine | None = None
-    reports: dict[str, pd.DataFrame] = field(default_factory=dict)
+    reports: dict[str, Any] = field(default_factory=dict)
     dims: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -455,8 +457,18 @@ def _remember(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
 
 
 def report(opts: ReportOptions) -> pd.DataFrame:
-    """The engine's report for these options, computed once per session and options."""
-    return _remember(_opts_key("report", opts), lambda: engine().report(opts))
+    """The engine's report for these options, computed once per session and options.
+
+    ``attrs`` keeps only the notes (text): Streamlit serialises attrs with every table.
+    """
+
+    def compute() -> pd.DataFrame:
+        df = engine().report(opts)
+        notes = [str(n) for n in df.attrs.get("notes", [])]
+        df.attrs = {"notes": notes}
+        return df
+
+    return _remember(_opts_key("report", opts), compute)
 
 
 def alerts(opts: ReportOptions) -> pd.DataFrame:
@@ -465,4 +477,57 @@ def alerts(opts: ReportOptions) -> pd.DataFrame:
     thresholds = dict(state.thresholds) or None
     return _remember(
         _opts_key("alerts", opts, thresholds), lambda: engine().alerts(opts, thresholds)
+    )
+
+
+def explanation(kpi_id: str, opts: ReportOptions | None = None) -> Any:
+    """``Engine.explain`` for the sidebar's options, once per session and options."""
+    opts = opts or report_options()
+    state = app_state()
+    key = _opts_key("explain:" + kpi_id, opts)
+    cache = state.reports
+    hit = cache.get(key)
+    if hit is None:
+        hit = engine().explain(kpi_id, opts)
+        if len(cache) >= _CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = hit
+    return hit
+
+
+def availability() -> dict[str, str | None]:
+    """KPI id -> None when the loaded data allows it, else what would enable it."""
+    state = app_state()
+    key = f"availability:{state.version}:{lang()}"
+    hit = state.reports.get(key)
+    if hit is None:
+        hit = engine().availability(lang())
+        state.reports[key] = hit
+    return hit  # type: ignore[return-value]
+
+
+def problems_frame() -> pd.DataFrame:
+    """Every data problem in the CLI's columns (``inspect --problems``), once per data."""
+    from ui.dataview import problems_frame as build
+
+    state = app_state()
+    key = f"problems:{state.version}"
+    hit = state.reports.get(key)
+    if hit is None:
+        hit = build(loaded_data().problems, "en")
+        state.reports[key] = hit
+    return hit  # type: ignore[no-any-return]
+
+
+def detail_filter(*, technicians: bool = False) -> Any:
+    """The sidebar's choices for :mod:`ui.details` breakdowns."""
+    from ui.details import Filter
+
+    start, end = period()
+    return Filter(
+        start=start,
+        end=end,
+        as_of=app_state().as_of,
+        clients=tuple(selected_clients()),
+        technicians=tuple(selected_technicians()) if technicians else (),
     )

@@ -1,0 +1,305 @@
+"""Alert rules (KPIS.md 9): what needs someone's attention, and what to do about it.
+
+Each rule has a default threshold the user can change (:data:`DEFAULT_THRESHOLDS`), and
+each alert names ``rule, severity, client, subject, value, threshold, message``:
+
+=====================  =====================================================  ==========
+rule                   fires when                                              threshold
+=====================  =====================================================  ==========
+csat_low               client csat < threshold with >= 5 responses             0.90
+sla_low                client sla_rate < threshold with >= 5 resolved          0.90
+margin_low             client gross_margin_pct < threshold                     0.20
+uncovered_devices      client uncovered_devices > threshold (at D)             0
+renewal_due            contract ending in (as_of, as_of + threshold days],     90
+                       not already renewed
+project_late           active project more than threshold days past due (D)    0
+project_over_budget    active project, not late, with actual hours above       1.0
+                       threshold x budget or CPI < 0.9 (the over_budget state)
+stale_opportunity      open opportunity without activity for more than         30
+                       threshold days (at D)
+utilization_high       technician utilization > threshold                      0.90
+utilization_low        technician utilization < threshold (staff only)         0.50
+=====================  =====================================================  ==========
+
+Severity is ``bad`` or ``warn``: ratio rules are ``bad`` when the value is more than 10%
+beyond the threshold (csat 0.80 < 0.90 x 0.9), else ``warn``; renewals ending within 30
+days, late and over-budget projects are ``bad``; the rest ``warn``. The minimum counts
+(``csat_low_min_responses``, ``sla_low_min_resolved``) are thresholds too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kpi.engine import AS_OF, POINT, Core, Scope, _filters, project_state_ctes
+from kpi.errors import UsageError
+from kpi.kpis import get
+
+if TYPE_CHECKING:
+    from kpi.report import Engine
+
+ALERT_COLUMNS = ("rule", "severity", "client", "subject", "value", "threshold", "message")
+
+RULES = (
+    "csat_low",
+    "sla_low",
+    "margin_low",
+    "uncovered_devices",
+    "renewal_due",
+    "project_late",
+    "project_over_budget",
+    "stale_opportunity",
+    "utilization_high",
+    "utilization_low",
+)
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "csat_low": 0.90,
+    "csat_low_min_responses": 5,
+    "sla_low": 0.90,
+    "sla_low_min_resolved": 5,
+    "margin_low": 0.20,
+    "uncovered_devices": 0,
+    "renewal_due": 90,
+    "project_late": 0,
+    "project_over_budget": 1.0,
+    "stale_opportunity": 30,
+    "utilization_high": 0.90,
+    "utilization_low": 0.50,
+}
+
+#: Renewals ending within this many days are ``bad``.
+RENEWAL_URGENT_DAYS = 30
+
+# Messages: what happened and the action to take. {v} value, {t} threshold, {n} count.
+MESSAGES: dict[str, dict[str, str]] = {
+    "csat_low": {
+        "en": "{client}: CSAT {v:.0%} from {n:g} responses, below {t:.0%}. "
+        "Review the unsatisfied responses with the team.",
+        "es": "{client}: CSAT del {v:.0%} con {n:g} respuestas, por debajo del {t:.0%}. "
+        "Revisa con el equipo las respuestas insatisfechas.",
+    },
+    "sla_low": {
+        "en": "{client}: {v:.0%} of {n:g} resolved tickets met the SLA, below {t:.0%}. "
+        "Check the queue load and priorities.",
+        "es": "{client}: el {v:.0%} de {n:g} tickets resueltos cumplió el SLA, por debajo "
+        "del {t:.0%}. Revisa la carga de la cola y las prioridades.",
+    },
+    "margin_low": {
+        "en": "{client}: gross margin {v:.1%}, below {t:.0%}. "
+        "Review the pricing and the hours spent.",
+        "es": "{client}: margen bruto del {v:.1%}, por debajo del {t:.0%}. "
+        "Revisa el precio y las horas dedicadas.",
+    },
+    "uncovered_devices": {
+        "en": "{client}: {v:g} active devices not covered by a contract. "
+        "Add them to the contract or retire them.",
+        "es": "{client}: {v:g} equipos activos sin contrato que los cubra. "
+        "Añádelos al contrato o dalos de baja.",
+    },
+    "renewal_due": {
+        "en": "{client}: contract {subject} ends on {when} (in {v:g} days). Prepare the renewal.",
+        "es": "{client}: el contrato {subject} termina el {when} (en {v:g} días). "
+        "Prepara la renovación.",
+    },
+    "project_late": {
+        "en": "{client}: project {subject} is {v:g} days past its due date ({when}). "
+        "Agree a new plan with the client.",
+        "es": "{client}: el proyecto {subject} lleva {v:g} días de retraso (fecha prevista "
+        "{when}). Acuerda un nuevo plan con el cliente.",
+    },
+    "project_over_budget": {
+        "en": "{client}: project {subject} has used {ac:g} of {budget:g} budget hours. "
+        "Review the scope and the budget.",
+        "es": "{client}: el proyecto {subject} ha consumido {ac:g} de {budget:g} horas "
+        "presupuestadas. Revisa el alcance y el presupuesto.",
+    },
+    "stale_opportunity": {
+        "en": "{client}: opportunity {subject} has had no activity for {v:g} days. "
+        "Follow it up or close it.",
+        "es": "{client}: la oportunidad {subject} lleva {v:g} días sin actividad. "
+        "Haz seguimiento o ciérrala.",
+    },
+    "utilization_high": {
+        "en": "{subject}: utilisation {v:.0%}, above {t:.0%}. Rebalance the workload.",
+        "es": "{subject}: utilización del {v:.0%}, por encima del {t:.0%}. "
+        "Reparte mejor la carga de trabajo.",
+    },
+    "utilization_low": {
+        "en": "{subject}: utilisation {v:.0%}, below {t:.0%}. Assign billable work.",
+        "es": "{subject}: utilización del {v:.0%}, por debajo del {t:.0%}. "
+        "Asigna trabajo facturable.",
+    },
+}
+
+
+def thresholds_with(overrides: dict[str, float]) -> dict[str, float]:
+    """The default thresholds with the user's overrides.
+
+    Raises:
+        UsageError: an unknown threshold name.
+    """
+    unknown = set(overrides) - set(DEFAULT_THRESHOLDS)
+    if unknown:
+        raise UsageError(
+            f"unknown alert threshold(s) {sorted(unknown)}; known: {', '.join(DEFAULT_THRESHOLDS)}"
+        )
+    out = dict(DEFAULT_THRESHOLDS)
+    out.update({k: float(v) for k, v in overrides.items()})
+    return out
+
+
+def _message(rule: str, lang: str, **kw: object) -> str:
+    text = MESSAGES[rule]["es" if lang == "es" else "en"].format(**kw)
+    if lang == "es":
+        # "85%" -> "85 %" (Spanish typography); numbers keep the point of machine output
+        text = text.replace("%", "\u00a0%")
+    return text
+
+
+def _ratio_severity(value: float, threshold: float, below: bool) -> str:
+    if below:
+        return "bad" if value < threshold * 0.9 else "warn"
+    return "bad" if value > threshold * 1.1 else "warn"
+
+
+def _kpi_rows(
+    core: Core, scope: Scope, kpi_id: str, dim: str
+) -> list[tuple[str, float, float, float]]:
+    """``(group, value, numerator, denominator)`` of one KPI by ``dim`` (client or
+    technician) for the alert scope; groups with an empty value are left out."""
+    k = get(kpi_id)
+    if core.missing(k) is not None:
+        return []
+    if scope.clients is not None and "client" not in k.groupings:
+        return []  # e.g. no utilisation under a client filter (DETAILS.md 8)
+    if scope.technicians is not None and "technician" not in k.groupings:
+        return []
+    sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, [k])
+    long = core.run_family(k.family, sub)
+    long = long[long["grp"].notna() & long["value"].notna()]
+    return list(
+        zip(
+            long["grp"].astype(str).tolist(),
+            long["value"].astype(float).tolist(),
+            long["numerator"].astype(float).tolist(),
+            long["denominator"].astype(float).tolist(),
+            strict=True,
+        )
+    )
+
+
+def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]) -> pd.DataFrame:
+    """Every alert of the period and filters of ``scope``."""
+    core = engine.core
+    th = thresholds_with(overrides)
+    rows: list[dict[str, object]] = []
+
+    def add(rule: str, severity: str, client: object, subject: object, value: float,
+            threshold: float, **kw: object) -> None:  # fmt: skip
+        rows.append(
+            {
+                "rule": rule,
+                "severity": severity,
+                "client": client,
+                "subject": subject,
+                "value": float(value),
+                "threshold": float(threshold),
+                "message": _message(
+                    rule, lang, client=client, subject=subject, v=value, t=threshold, **kw
+                ),
+            }
+        )
+
+    # client ratios over the period -----------------------------------------------------
+    t = th["csat_low"]
+    for grp, value, _num, den in _kpi_rows(core, scope, "csat", "client"):
+        if den >= th["csat_low_min_responses"] and value < t:
+            add("csat_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
+    t = th["sla_low"]
+    for grp, value, _num, den in _kpi_rows(core, scope, "sla_rate", "client"):
+        if den >= th["sla_low_min_resolved"] and value < t:
+            add("sla_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
+    t = th["margin_low"]
+    for grp, value, _num, _den in _kpi_rows(core, scope, "gross_margin_pct", "client"):
+        if value < t:
+            sev = "bad" if value < t - 0.1 * abs(t) else "warn"
+            add("margin_low", sev, grp, None, value, t)
+    t = th["uncovered_devices"]
+    for grp, value, _num, _den in _kpi_rows(core, scope, "uncovered_devices", "client"):
+        if value > t:
+            add("uncovered_devices", "warn", grp, None, value, t)
+
+    no_tech = scope.technicians is None
+    params = scope.params()
+    # contracts ending soon --------------------------------------------------------------
+    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
+        params["days"] = int(th["renewal_due"])
+        sql = (
+            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
+            f" FROM contracts_p WHERE end_date > {AS_OF}"
+            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
+            f"{_filters(scope, technician=False)} ORDER BY client, contract_id"
+        )
+        for r in core.query(sql, params).to_dict("records"):
+            days = float(r["days"])
+            sev = "bad" if days <= RENEWAL_URGENT_DAYS else "warn"
+            add("renewal_due", sev, r["client"], r["contract_id"], days, th["renewal_due"],
+                when=r["end_date"].isoformat())  # fmt: skip
+
+    # projects at D ----------------------------------------------------------------------
+    if no_tech and core.has("projects"):
+        params["burn"] = th["project_over_budget"]
+        sql = (
+            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
+            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
+            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
+            " budget_hours,\n"
+            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
+            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
+            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
+            "ORDER BY client, subject"
+        )
+        for r in core.query(sql, params).to_dict("records"):
+            if r["state"] == "late" and float(r["days_late"]) > th["project_late"]:
+                add("project_late", "bad", r["client"], r["subject"], float(r["days_late"]),
+                    th["project_late"], when=r["due_date"].isoformat())  # fmt: skip
+            elif r["state"] != "late" and r["over"]:
+                ac, budget = float(r["ac"]), float(r["budget_hours"])
+                burn = ac / budget if budget else float("nan")
+                add("project_over_budget", "bad", r["client"], r["subject"], burn,
+                    th["project_over_budget"], ac=ac, budget=budget)  # fmt: skip
+
+    # stale opportunities at D -----------------------------------------------------------
+    if no_tech and core.has("opportunities"):
+        params["stale"] = int(th["stale_opportunity"])
+        sql = (
+            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
+            f" WHERE created_d <= {POINT}"
+            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
+            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
+            f"{_filters(scope, technician=False)} ORDER BY client, opportunity_id"
+        )
+        for r in core.query(sql, params).to_dict("records"):
+            add("stale_opportunity", "warn", r["client"], r["opportunity_id"], float(r["days"]),
+                th["stale_opportunity"])  # fmt: skip
+
+    # technicians ------------------------------------------------------------------------
+    hi, lo = th["utilization_high"], th["utilization_low"]
+    for tech, value, _num, _den in _kpi_rows(core, scope, "utilization", "technician"):
+        if value > hi:
+            add("utilization_high", _ratio_severity(value, hi, False), None, tech, value, hi)
+        elif value < lo:
+            add("utilization_low", _ratio_severity(value, lo, True), None, tech, value, lo)
+
+    out = pd.DataFrame(rows, columns=list(ALERT_COLUMNS))
+    if out.empty:
+        return out.astype({"value": float, "threshold": float})
+    order = {r: i for i, r in enumerate(RULES)}
+    out["_o"] = out["rule"].map(order)
+    out["_c"] = out["client"].fillna("").astype(str).str.casefold()
+    out["_s"] = out["subject"].fillna("").astype(str).str.casefold()
+    out = out.sort_values(["_o", "_c", "_s"], kind="stable").drop(columns=["_o", "_c", "_s"])
+    return out.reset_index(drop=True)

@@ -1,0 +1,982 @@
+"""The SQL behind the KPIs: prepared tables, one query per KPI family and grouping.
+
+:class:`Core` owns one private in-memory DuckDB connection (never the module-global
+``duckdb.sql``). At start it copies the :class:`~kpi.model.LoadedData` tables into
+*prepared* tables with the per-row rules already applied (ticket flags, durations on
+absolute time, monthly recurring revenue of each contract, its renewal, ...). A report then
+runs one query per family (:data:`kpi.kpis.FAMILIES`):
+
+1. ``parts``: the family's contributions, one row per event dated in the period (a ticket
+   created, an invoice) or per entity at each date D (a contract active at D), with the
+   columns ``client``, ``technician``, ``d`` (the attribution date) and the contribution
+   columns the KPI declarations aggregate;
+2. ``GROUP BY GROUPING SETS``: one set per distinct grouping the family's KPIs need (a KPI
+   that cannot be grouped by a dimension falls back to the coarser grouping, e.g. MRR in a
+   report by technician is a total row);
+3. values: ``CAST(num AS DOUBLE) / NULLIF(den, 0)`` for ratios and means.
+
+Filter values (clients, technicians, dates) are always bound parameters; the only
+identifiers written into SQL are the ones in this module and in :mod:`kpi.kpis`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from kpi.errors import UsageError
+from kpi.kpis import DIMS, FAMILIES, KPIS, Kpi, Need
+from kpi.model import LoadedData
+from kpi.names import client_key, technician_key
+from kpi.periods import Period
+from kpi.schema import NO_CLIENT
+
+#: ``by`` values of CLI.md and the dimensions they group by.
+GROUPINGS: dict[str, tuple[str, ...]] = {
+    "total": (),
+    "client": ("client",),
+    "month": ("month",),
+    "client,month": ("client", "month"),
+    "technician": ("technician",),
+    "technician,month": ("technician", "month"),
+}
+
+#: Project status words that mean completed (KPIS.md 8), compared folded: "Completádo "
+#: -> "completado".
+COMPLETED_WORDS = ("closed", "completed", "complete", "done", "cerrado", "completado",
+                   "finalizado")  # fmt: skip
+
+#: Days after D within which a device must have been seen to be active.
+DEVICE_SEEN_DAYS = 30
+#: Days without activity that make an open opportunity stale.
+STALE_DAYS = 30
+#: Days after as_of in which an ending contract is an upcoming renewal.
+UPCOMING_DAYS = 90
+#: Days after a contract's end within which a successor contract renews it.
+SUCCESSOR_DAYS = 30
+
+# Bound parameters, always cast (a date parameter is typed by its use).
+START = "CAST($start AS DATE)"
+END = "CAST($end AS DATE)"
+AS_OF = "CAST($as_of AS DATE)"
+POINT = "CAST($point AS DATE)"
+
+#: KPI id -> declaration order, the first sort key of every report
+KPI_INDEX = {k.id: i for i, k in enumerate(KPIS)}
+
+_PARAM = re.compile(r"\$([a-z_]+)\b")
+_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+#: SQL words of the KPI aggregates (everything else in them is a contribution column)
+_SQL_WORDS = frozenset({"sum", "fsum", "count", "coalesce", "quantile_cont"})
+
+
+def parse_by(by: str) -> tuple[str, ...]:
+    """The dimensions of a ``--by`` value: ``"month,client"`` -> ``("client", "month")``.
+
+    Raises:
+        UsageError: a grouping CLI.md does not list.
+    """
+    parts = tuple(p.strip().lower() for p in (by or "total").split(",") if p.strip())
+    dims = tuple(d for d in DIMS if d in parts)
+    bad = len(dims) != len(parts) or ("client" in dims and "technician" in dims)
+    if bad and parts != ("total",):
+        raise UsageError(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
+    return dims
+
+
+@dataclass(frozen=True)
+class Part:
+    """One SELECT of contributions and the contribution columns it fills."""
+
+    sql: str
+    columns: frozenset[str]
+
+
+@dataclass
+class Scope:
+    """What one family query computes: the period, filters, KPIs and their groupings."""
+
+    period: Period
+    dims: tuple[str, ...]
+    clients: list[str] | None = None
+    technicians: list[str] | None = None
+    kpis: list[Kpi] = field(default_factory=list)
+
+    @property
+    def monthly(self) -> bool:
+        return "month" in self.dims
+
+    def params(self) -> dict[str, object]:
+        p = self.period
+        return {
+            "start": p.start,
+            "end": p.end,
+            "as_of": p.as_of,
+            "point": p.point,
+            "clients": self.clients or [],
+            "techs": self.technicians or [],
+        }
+
+
+def effective_dims(kpi: Kpi, dims: tuple[str, ...]) -> tuple[str, ...]:
+    """The grouping a KPI is computed at: the requested dimensions it allows.
+
+    Example: MRR (client, month) in a report by technician,month -> ("month",).
+    """
+    return tuple(d for d in dims if d in kpi.groupings)
+
+
+def used_columns(expr: str) -> set[str]:
+    """Identifiers of an aggregate expression: ``"fsum(rev) - fsum(x)"`` -> {fsum, rev, x}."""
+    return set(_IDENT.findall(expr))
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
+    used = set(_PARAM.findall(sql))
+    rel = con.sql(sql, params={k: v for k, v in params.items() if k in used} or None)
+    return rel.to_arrow_table().to_pandas()
+
+
+_DIM_TYPE = {"client": "VARCHAR", "technician": "VARCHAR", "month": "DATE"}
+
+
+def _kpi_select(k: Kpi, i: int, block: int, dims: tuple[str, ...]) -> str:
+    """The long rows of the i-th KPI from its aggregate block: value, numerator, denominator.
+
+    Ratios and means: ``num / NULLIF(den, 0)`` with both written (0 when nothing
+    contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty).
+    """
+    if k.kind in ("ratio", "mean"):
+        num, den = f"coalesce(n{i}, 0)", f"coalesce(d{i}, 0)"
+        value = f"{num} / NULLIF({den}, 0)"
+    else:
+        num = den = "CAST(NULL AS DOUBLE)"
+        value = f"coalesce(n{i}, 0)" if k.kind == "sum" and not k.nullable else f"n{i}"
+    # the rows of this KPI's grouping set; a NULL key is a row of contributions without
+    # that dimension (available hours have no client) and is dropped
+    where = " AND ".join(
+        (f"g_{d} = 0 AND {d} IS NOT NULL" if d in dims else f"g_{d} = 1") for d in DIMS
+    )
+    group = next((d for d in dims if d != "month"), None)
+    grp = group or "CAST(NULL AS VARCHAR)"
+    month = "strftime(month, '%Y-%m')" if "month" in dims else "CAST(NULL AS VARCHAR)"
+    return (
+        f"SELECT {KPI_INDEX[k.id]} AS kpi_i, '{k.id}' AS kpi, {grp} AS grp, {month} AS month,"
+        f" {value} AS value, {num} AS numerator, {den} AS denominator FROM agg{block}"
+        f" WHERE {where}"
+    )
+
+
+class Core:
+    """Prepared tables and the family queries of one :class:`LoadedData`.
+
+    Args:
+        data: the loaded tables (see :mod:`kpi.model`).
+    """
+
+    def __init__(self, data: LoadedData) -> None:
+        self.data = data
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("SET TimeZone = 'UTC'")
+        for name, table in data.tables.items():
+            self.con.register(f"raw_{name}", table)
+        self._prepare()
+        for name in data.tables:
+            self.con.unregister(f"raw_{name}")
+        self.device_level = data.has("devices", "covered") or data.has("devices", "contract_id")
+        self.known_flags = self._known_flags()
+        self.as_of = data.as_of or self._latest_event()
+        self._client_names = self._names("client")
+        self._technician_names = self._names("technician")
+
+    # ---------------------------------------------------------------- preparation
+    def has(self, dataset: str, column: str | None = None) -> bool:
+        return self.data.has(dataset, column)
+
+    def _prepare(self) -> None:
+        tz = self.data.tz or "UTC"
+        # Durations are measured on absolute time (DETAILS.md 30): 01:30 -> 03:30 local on
+        # the night clocks go forward in Madrid is 1 hour. Naive UTC needs no conversion.
+        abs_ts = "timezone($tz, {})" if tz.upper() != "UTC" else "{}"
+
+        def hours_between(a: str, b: str) -> str:
+            return f"(epoch({abs_ts.format(b)}) - epoch({abs_ts.format(a)})) / 3600.0"
+
+        stmts: list[str] = []
+        if self.has("tickets"):
+            stmts.append(f"""
+            CREATE TABLE tickets_p AS
+            WITH r AS (
+              SELECT *,
+                -- resolution earlier than creation is no resolution (DETAILS.md 13)
+                CASE WHEN resolved >= created_at THEN resolved END AS res,
+                -- escalated: escalated; else tier > 1; else reassigned; else unknown
+                CASE WHEN escalated IS NOT NULL THEN escalated
+                     WHEN tier IS NOT NULL THEN tier > 1
+                     WHEN reassignment_count IS NOT NULL THEN reassignment_count > 0
+                END AS esc
+              FROM raw_tickets)
+            SELECT coalesce(client, '{NO_CLIENT}') AS client,
+              coalesce(technician, '{NO_CLIENT}') AS technician,
+              ticket_id,
+              CAST(created_at AS DATE) AS created_d,
+              CAST(res AS DATE) AS resolved_d,
+              esc,
+              -- fcr: the flag; else resolved, not escalated, never reopened; unknown when
+              -- escalation is unknown
+              CASE WHEN first_contact_resolution IS NOT NULL THEN first_contact_resolution
+                   WHEN esc IS NULL THEN NULL
+                   ELSE res IS NOT NULL AND NOT esc AND coalesce(reopen_count, 0) = 0
+              END AS fcr,
+              CASE WHEN sla_met IS NOT NULL THEN sla_met
+                   WHEN res IS NOT NULL AND due_at IS NOT NULL THEN res <= due_at
+              END AS sla,
+              {hours_between("created_at", "res")} AS res_hours,
+              CASE WHEN first_response_at >= created_at
+                   THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
+              hours
+            FROM r""")
+        if self.has("surveys"):
+            stmts.append(f"""
+            CREATE TABLE surveys_p AS
+            SELECT coalesce(client, '{NO_CLIENT}') AS client,
+              coalesce(technician, '{NO_CLIENT}') AS technician,
+              CAST(responded_at AS DATE) AS d, satisfied
+            FROM raw_surveys""")
+        if self.has("staff"):
+            stmts.append("""
+            CREATE TABLE staff_p AS
+            SELECT technician, coalesce(weekly_hours, 40.0) AS weekly, hourly_cost
+            FROM raw_staff WHERE technician IS NOT NULL""")
+        if self.has("time_entries"):
+            cost = "s.hourly_cost" if self.has("staff") else "CAST(NULL AS DOUBLE)"
+            join = "LEFT JOIN staff_p s ON s.technician = t.technician" if self.has("staff") else ""
+            stmts.append(f"""
+            CREATE TABLE time_p AS
+            SELECT coalesce(t.client, '{NO_CLIENT}') AS client, t.technician,
+              t.date AS d, t.hours, coalesce(t.billable, TRUE) AS billable, t.project_id,
+              {cost} AS hourly_cost
+            FROM raw_time_entries t {join}""")
+        if self.has("contracts"):
+            stmts.append(f"""
+            CREATE TABLE contracts_p AS
+            WITH c AS (SELECT * FROM raw_contracts)
+            SELECT c.contract_id, coalesce(c.client, '{NO_CLIENT}') AS client,
+              c.start_date, c.end_date,
+              c.amount / greatest(coalesce(c.billing_months, 1), 1) AS mrr_c,
+              c.covered_devices,
+              -- renewed (DETAILS.md 27): the flag decides; else auto_renew; else a successor
+              -- of the same client starting after this start, no later than end + 30 days,
+              -- ending after this end or never
+              CASE WHEN c.renewed IS NOT NULL THEN c.renewed
+                   WHEN c.auto_renew THEN TRUE
+                   ELSE EXISTS (
+                     SELECT 1 FROM c s
+                     WHERE s.client = c.client AND s.start_date > c.start_date
+                       AND s.start_date <= c.end_date + {SUCCESSOR_DAYS}
+                       AND (s.end_date IS NULL OR s.end_date > c.end_date))
+              END AS renewed_eff
+            FROM c""")
+        if self.has("devices"):
+            stmts.append(f"""
+            CREATE TABLE devices_p AS
+            SELECT device_id, coalesce(client, '{NO_CLIENT}') AS client,
+              CAST(first_seen AS DATE) AS first_d, CAST(last_seen AS DATE) AS last_d,
+              active, covered, contract_id
+            FROM raw_devices""")
+        if self.has("projects"):
+            words = ", ".join(f"'{w}'" for w in COMPLETED_WORDS)
+            stmts.append(f"""
+            CREATE TABLE projects_p AS
+            SELECT project_id, coalesce(client, '{NO_CLIENT}') AS client, name, status,
+              lower(strip_accents(trim(status))) IN ({words}) AS status_done,
+              start_date, due_date, budget_hours, actual_hours, percent_complete, closed_at
+            FROM raw_projects""")
+        if self.has("invoices"):
+            stmts.append(f"""
+            CREATE TABLE invoices_p AS
+            SELECT coalesce(client, '{NO_CLIENT}') AS client, date AS d, amount, cost
+            FROM raw_invoices""")
+        if self.has("opportunities"):
+            stmts.append(f"""
+            CREATE TABLE opps_p AS
+            SELECT opportunity_id, coalesce(client, '{NO_CLIENT}') AS client,
+              CAST(created_at AS DATE) AS created_d, CAST(closed_at AS DATE) AS closed_d,
+              coalesce(outcome, 'open') AS outcome, coalesce(amount, 0.0) AS amount,
+              probability,
+              CAST(coalesce(last_activity_at, created_at) AS DATE) AS activity_d,
+              CASE WHEN outcome IN ('won', 'lost')
+                   THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days
+            FROM raw_opportunities""")
+        for sql in stmts:
+            if "$tz" in sql:
+                self.con.execute(sql, {"tz": tz})
+            else:
+                self.con.execute(sql)
+
+    def _known_flags(self) -> dict[str, bool]:
+        if not self.has("tickets"):
+            return {"escalated": False, "fcr": False, "sla_met": False}
+        esc, fcr, sla = self.con.sql(
+            "SELECT count(esc), count(fcr), count(sla) FROM tickets_p"
+        ).fetchall()[0]
+        return {"escalated": esc > 0, "fcr": fcr > 0, "sla_met": sla > 0}
+
+    def _latest_event(self) -> date | None:
+        """DETAILS.md 9, for data whose ``as_of`` ingestion did not set."""
+        d = self.data
+        sources: list[str] = []
+        if d.has("tickets"):
+            sources.append(
+                "SELECT greatest(max(created_at), max(resolved), max(updated_at)) FROM raw_tickets"
+            )
+        if d.has("surveys"):
+            sources.append("SELECT max(responded_at) FROM raw_surveys")
+        if d.has("time_entries"):
+            sources.append("SELECT max(date) FROM raw_time_entries")
+        if d.has("invoices"):
+            sources.append("SELECT max(date) FROM raw_invoices")
+        if d.has("devices"):
+            sources.append("SELECT max(last_seen) FROM raw_devices")
+        if d.has("opportunities"):
+            sources.append(
+                "SELECT greatest(max(created_at), max(last_activity_at), max(closed_at) "
+                "FILTER (WHERE outcome IN ('won', 'lost'))) FROM raw_opportunities"
+            )
+        if not sources:
+            return None
+        for name, table in d.tables.items():
+            self.con.register(f"raw_{name}", table)
+        try:
+            union = " UNION ALL ".join(f"SELECT CAST(({s}) AS DATE) AS d" for s in sources)
+            latest: date | None = self.con.sql(f"SELECT max(d) FROM ({union})").fetchall()[0][0]
+        finally:
+            for name in d.tables:
+                self.con.unregister(f"raw_{name}")
+        return latest
+
+    def _names(self, dim: str) -> list[str]:
+        tables = {
+            "client": ["tickets_p", "surveys_p", "time_p", "contracts_p", "devices_p",
+                       "projects_p", "invoices_p", "opps_p"],
+            "technician": ["tickets_p", "surveys_p", "time_p", "staff_p"],
+        }[dim]  # fmt: skip
+        existing = {r[0] for r in self.con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+        selects = [f"SELECT DISTINCT {dim} AS n FROM {t}" for t in tables if t in existing]
+        if not selects:
+            return []
+        rows = self.con.sql(" UNION ".join(selects)).fetchall()
+        return sorted(r[0] for r in rows if r[0] is not None)
+
+    # ---------------------------------------------------------------- filters
+    def client_names(self) -> list[str]:
+        """Every client display name in the loaded data, sorted."""
+        return list(self._client_names)
+
+    def technician_names(self) -> list[str]:
+        """Every technician name in the loaded data, sorted."""
+        return list(self._technician_names)
+
+    def match_clients(self, wanted: list[str]) -> tuple[list[str], list[str]]:
+        """Loaded client names matching the user's names by client key, and the unmatched.
+
+        Example: ``["acme sl"]`` matches ``"ACME, S.L."`` (both are key ``acme``).
+        """
+        return _match(wanted, self._client_names, client_key)
+
+    def match_technicians(self, wanted: list[str]) -> tuple[list[str], list[str]]:
+        """Loaded technician names matching the user's names by technician key."""
+        return _match(wanted, self._technician_names, technician_key)
+
+    # ---------------------------------------------------------------- availability
+    def missing(self, kpi: Kpi, lang: str = "en") -> str | None:
+        """None when the KPI's inputs are loaded, else what would enable it."""
+        for n in kpi.needs:
+            if not any(self.has(ds, col) for ds, col in n.any_of):
+                return describe_need(n, lang)
+        if kpi.flag and not self.known_flags.get(kpi.flag, False):
+            cols = next(n for n in kpi.needs if all(ds == "tickets" for ds, _ in n.any_of))
+            if lang == "es":
+                return f"ningún ticket tiene el dato: {describe_need(cols, lang)} con valores"
+            return f"no ticket has a known value: {describe_need(cols, lang)} with values"
+        return None
+
+    # ---------------------------------------------------------------- queries
+    def family_sql(self, family: str, scope: Scope) -> tuple[str, dict[str, object], list[Kpi]]:
+        """The SQL of one family for ``scope`` and the KPIs (in order) it computes.
+
+        The result has one row per KPI and group, ordered by KPI (declaration order), group
+        name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
+        denominator``; ``grp`` is the client or technician (NULL when not grouped by one),
+        ``month`` is ``YYYY-MM`` (NULL when not monthly).
+        """
+        kpis = [k for k in scope.kpis if k.family == family]
+        ctes, parts = _BUILDERS[family](self, scope)
+        common = [_MONTHS_CTE]
+        if scope.monthly:
+            common.append("points AS (SELECT d_at FROM months)")
+        else:
+            common.append(f"points AS (SELECT {POINT} AS d_at)")
+        # KPIs are aggregated over the union of just the parts they read: the tickets
+        # opened need the "created" rows only, the gross margin invoices and time entries
+        by_parts: dict[tuple[int, ...], list[tuple[int, Kpi]]] = {}
+        for i, k in enumerate(kpis):
+            cols = (used_columns(k.numerator) | used_columns(k.denominator or "")) - _SQL_WORDS
+            chosen = tuple(j for j, p in enumerate(parts) if p.columns & cols)
+            if not chosen:
+                raise ValueError(f"no contributions for {k.id}")
+            by_parts.setdefault(chosen, []).append((i, k))
+        blocks: list[str] = []
+        selects: list[str] = []
+        for b, (chosen, members) in enumerate(by_parts.items()):
+            needed: set[str] = set()
+            for _, k in members:
+                needed |= used_columns(k.numerator) | used_columns(k.denominator or "")
+            needed -= _SQL_WORDS
+            provided = set().union(*(parts[j].columns for j in chosen))
+            # a contribution no loaded dataset provides (direct cost without invoices)
+            fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
+            union = "\nUNION ALL BY NAME\n".join(f"({parts[j].sql})" for j in chosen)
+            sets = list(dict.fromkeys(effective_dims(k, scope.dims) for _, k in members))
+            gsets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
+            grouped = {d for s in sets for d in s}
+            dim_cols = ", ".join(
+                d if d in grouped else f"CAST(NULL AS {_DIM_TYPE[d]}) AS {d}" for d in DIMS
+            )
+            # GROUPING(x) is 0 when the row is grouped by x; a dimension of no set never is
+            flags = ", ".join(
+                f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in DIMS
+            )
+            aggs = []
+            for i, k in members:
+                aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
+                aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
+            blocks.append(
+                f"ev{b} AS (SELECT *, CAST(date_trunc('month', d) AS DATE) AS month{fill}"
+                f" FROM (\n{union}\n)),\n"
+                f"agg{b} AS (SELECT {flags}, {dim_cols},\n  "
+                + ",\n  ".join(aggs)
+                + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
+            )
+            for i, k in members:
+                selects.append(_kpi_select(k, i, b, effective_dims(k, scope.dims)))
+        sql = (
+            "WITH "
+            + ",\n".join([*common, *ctes, *blocks])
+            + "\nSELECT kpi, grp, month, value, numerator, denominator FROM (\n"
+            + "\nUNION ALL\n".join(selects)
+            + "\n) ORDER BY kpi_i, lower(grp) NULLS FIRST, grp NULLS FIRST, month NULLS FIRST"
+        )
+        params = scope.params()
+        if self.data.tz and "$tz" in sql:
+            params["tz"] = self.data.tz
+        return sql, params, kpis
+
+    def run_family(self, family: str, scope: Scope) -> pd.DataFrame:
+        """Long rows ``kpi, grp, month, value, numerator, denominator`` of one family."""
+        sql, params, _ = self.family_sql(family, scope)
+        return _fetch(self.con, sql, params)
+
+    def query(self, sql: str, params: dict[str, object]) -> pd.DataFrame:
+        """Run SQL built by this package on the private connection (bound params only)."""
+        return _fetch(self.con, sql, params)
+
+    def labor_without_cost(self, scope: Scope) -> float:
+        """Hours in the period of technicians without an hourly cost (for a note)."""
+        if not self.has("time_entries"):
+            return 0.0
+        sql = (
+            f"SELECT coalesce(fsum(hours), 0) AS h FROM time_p WHERE d BETWEEN {START} AND {END}"
+            f" AND hourly_cost IS NULL{_filters(scope, technician=True)}"
+        )
+        return float(_fetch(self.con, sql, scope.params())["h"].iloc[0])
+
+
+def _empty_long() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kpi": pd.Series([], dtype=object),
+            "grp": pd.Series([], dtype=object),
+            "month": pd.Series([], dtype=object),
+            "value": pd.Series([], dtype=float),
+            "numerator": pd.Series([], dtype=float),
+            "denominator": pd.Series([], dtype=float),
+        }
+    )
+
+
+def _match(wanted: list[str], names: list[str], key: object) -> tuple[list[str], list[str]]:
+    fn = key  # a key function of kpi.names
+    by_key: dict[str, list[str]] = {}
+    for n in names:
+        by_key.setdefault(fn(n), []).append(n)  # type: ignore[operator]
+    found: list[str] = []
+    unmatched: list[str] = []
+    for w in wanted:
+        hits = by_key.get(fn(w), [])  # type: ignore[operator]
+        if hits:
+            found.extend(h for h in hits if h not in found)
+        else:
+            unmatched.append(w)
+    return found, unmatched
+
+
+_DATASET_ES = {
+    "tickets": "tickets",
+    "surveys": "encuestas",
+    "time_entries": "partes de horas",
+    "staff": "plantilla",
+    "contracts": "contratos",
+    "devices": "equipos",
+    "projects": "proyectos",
+    "invoices": "facturas",
+    "opportunities": "oportunidades",
+}
+
+
+def describe_need(n: Need, lang: str = "en") -> str:
+    """What satisfies a :class:`~kpi.kpis.Need`, in words.
+
+    Examples: ``load invoices or contracts``; ``map column sla_met or due_at of tickets``.
+    """
+    es = lang == "es"
+    loads = [ds for ds, col in n.any_of if col is None]
+    cols: dict[str, list[str]] = {}
+    for ds, col in n.any_of:
+        if col is not None:
+            cols.setdefault(ds, []).append(col)
+    pieces: list[str] = []
+    if loads:
+        names = [_DATASET_ES.get(d, d) if es else d.replace("_", " ") for d in loads]
+        pieces.append(("cargar " if es else "load ") + (" o " if es else " or ").join(names))
+    for ds, cs in cols.items():
+        name = _DATASET_ES.get(ds, ds) if es else ds.replace("_", " ")
+        word = (
+            ("columna " if es else "column ")
+            if len(cs) == 1
+            else ("columnas " if es else "columns ")
+        )
+        joined = (" o " if es else " or ").join(cs)
+        pieces.append(
+            f"asignar {word}{joined} de {name}" if es else f"map {word}{joined} of {name}"
+        )
+    return (" o " if es else " or ").join(pieces)
+
+
+def _filters(scope: Scope, *, technician: bool, prefix: str = "") -> str:
+    """`` AND ...`` conditions of the client / technician filters (values bound)."""
+    out = ""
+    if scope.clients is not None:
+        out += f" AND list_contains($clients, {prefix}client)"
+    if technician and scope.technicians is not None:
+        out += f" AND list_contains($techs, {prefix}technician)"
+    return out
+
+
+_MONTHS_CTE = f"""months AS (
+  -- each calendar month of the period that starts on or before as_of, with its D and
+  -- the D of the month before (the previous month's last day)
+  SELECT CAST(m AS DATE) AS month,
+    least(last_day(CAST(m AS DATE)), {END}, {AS_OF}) AS d_at,
+    CAST(m AS DATE) - 1 AS prev_d
+  FROM generate_series(CAST(date_trunc('month', {START}) AS TIMESTAMP),
+                       CAST(date_trunc('month', {END}) AS TIMESTAMP), INTERVAL 1 MONTH) g(m)
+  WHERE CAST(m AS DATE) <= {AS_OF})"""
+
+_ACTIVE_AT = "{k}.start_date <= {d} AND ({k}.end_date IS NULL OR {k}.end_date >= {d})"
+
+
+def _base(name: str, table: str, s: Scope, *, technician: bool) -> str:
+    """A CTE of a prepared table under the filters, inlined where it is used."""
+    return (
+        f"{name} AS NOT MATERIALIZED (SELECT * FROM {table} WHERE TRUE"
+        f"{_filters(s, technician=technician)})"
+    )
+
+
+def _active(k: str, d: str) -> str:
+    """A contract active at D: ``start_date <= D`` and (no end or ``end_date >= D``)."""
+    return _ACTIVE_AT.format(k=k, d=d)
+
+
+def _in_period(col: str) -> str:
+    return f"{col} BETWEEN {START} AND {END}"
+
+
+# ------------------------------------------------------------------ family builders
+def _parts_profit(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    ctes: list[str] = []
+    parts: list[Part] = []
+    if core.has("contracts"):
+        ctes.append(_base("k", "contracts_p", s, technician=False))
+        parts.append(
+            Part(
+                "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, "
+                f"k.mrr_c AS mrr FROM k JOIN points p ON {_active('k', 'p.d_at')}",
+                frozenset({"mrr"}),
+            )
+        )
+        rev = "" if core.has("invoices") else ", k.mrr_c AS rev"
+        parts.append(
+            Part(
+                "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, m.d_at AS d, "
+                f"k.mrr_c AS rr{rev} FROM k JOIN months m ON {_active('k', 'm.d_at')}",
+                frozenset({"rr"} | (set() if core.has("invoices") else {"rev"})),
+            )
+        )
+        ctes.append(f"""cmv AS (
+  -- per client, MRR at each month's D (cur) and at the previous month's end (prev)
+  SELECT cl.client, m.d_at,
+    coalesce(fsum(k.mrr_c) FILTER (WHERE {_active("k", "m.d_at")}), 0) AS cur,
+    coalesce(fsum(k.mrr_c) FILTER (WHERE {_active("k", "m.prev_d")}), 0) AS prev
+  FROM (SELECT DISTINCT client FROM k) cl CROSS JOIN months m JOIN k ON k.client = cl.client
+  GROUP BY cl.client, m.d_at)""")
+        # equal up to float noise: the same contracts summed in another order
+        same = "abs(cur - prev) <= 1e-9 * greatest(1, abs(cur), abs(prev))"
+        parts.append(
+            Part(
+                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d_at AS d,\n"
+                "  CASE WHEN prev = 0 AND cur > 0 THEN cur ELSE 0 END AS mv_new,\n"
+                f"  CASE WHEN prev > 0 AND cur > prev AND NOT ({same}) THEN cur - prev"
+                " ELSE 0 END AS mv_exp,\n"
+                f"  CASE WHEN cur > 0 AND cur < prev AND NOT ({same}) THEN prev - cur"
+                " ELSE 0 END AS mv_con,\n"
+                "  CASE WHEN cur = 0 AND prev > 0 THEN prev ELSE 0 END AS mv_churn\n"
+                "FROM cmv WHERE cur <> 0 OR prev <> 0",
+                frozenset({"mv_new", "mv_exp", "mv_con", "mv_churn"}),
+            )
+        )
+    if core.has("invoices"):
+        parts.append(
+            Part(
+                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d, amount AS rev, "
+                f"cost AS dcost FROM invoices_p WHERE {_in_period('d')}"
+                f"{_filters(s, technician=False)}",
+                frozenset({"rev", "dcost"}),
+            )
+        )
+    if core.has("time_entries"):
+        parts.append(
+            Part(
+                "SELECT client, technician, d, hours AS hours_all, hours * hourly_cost AS labor "
+                f"FROM time_p WHERE {_in_period('d')}{_filters(s, technician=True)}",
+                frozenset({"hours_all", "labor"}),
+            )
+        )
+    return ctes, parts
+
+
+def _parts_csat(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("surveys"):
+        return [], []
+    return [], [
+        Part(
+            "SELECT client, technician, d, CAST(satisfied AS INTEGER) AS sat, 1 AS resp "
+            f"FROM surveys_p WHERE satisfied IS NOT NULL AND {_in_period('d')}"
+            f"{_filters(s, technician=True)}",
+            frozenset({"sat", "resp"}),
+        )
+    ]
+
+
+def _parts_tickets(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("tickets"):
+        return [], []
+    ctes = [_base("t", "tickets_p", s, technician=True)]
+    parts = [
+        Part(
+            "SELECT client, technician, created_d AS d, 1 AS opened,\n"
+            "  CAST(coalesce(esc, FALSE) AS INTEGER) AS esc_n,\n"
+            "  CAST(esc IS NOT NULL AS INTEGER) AS esc_known,\n"
+            "  CASE WHEN esc THEN hours END AS esc_hours, frt_hours\n"
+            f"FROM t WHERE {_in_period('created_d')}",
+            frozenset({"opened", "esc_n", "esc_known", "esc_hours", "frt_hours"}),
+        ),
+        Part(
+            "SELECT client, technician, resolved_d AS d, 1 AS resolved_n,\n"
+            "  CAST(coalesce(fcr, FALSE) AS INTEGER) AS fcr_n,\n"
+            "  CAST(fcr IS NOT NULL AS INTEGER) AS fcr_known,\n"
+            "  CAST(coalesce(sla, FALSE) AS INTEGER) AS sla_n,\n"
+            "  CAST(sla IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
+            f"FROM t WHERE {_in_period('resolved_d')}",
+            frozenset({"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours"}),
+        ),
+    ]
+    if s.monthly:
+        # backlog at each month's D = tickets created up to D - tickets resolved up to D,
+        # a running sum over the months (a ticket's created or resolved date before the
+        # first month counts in the first month)
+        # running sums at the grouping's own keys only (the family has one grouping set);
+        # tickets resolved before the first month cancel out and are skipped
+        keys = [d for d in ("client", "technician") if d in s.dims]
+        sel = "".join(f"{k}, " for k in keys)
+        on = "".join(f"e.{k} = g.{k} AND " for k in keys)
+        part_by = ", ".join(f"g.{k}" for k in keys) or "NULL"
+        null_dims = "".join(
+            f"CAST(NULL AS VARCHAR) AS {d}, " for d in ("client", "technician") if d not in keys
+        )
+        first = f"CAST(date_trunc('month', {START}) AS DATE)"
+        last = POINT  # the last month's D
+        ctes.append(f"""bk_ev AS (
+  SELECT {sel}greatest(CAST(date_trunc('month', created_d) AS DATE), {first}) AS b, 1 AS n
+  FROM t WHERE created_d <= {last} AND (resolved_d IS NULL OR resolved_d >= {first})
+  UNION ALL
+  SELECT {sel}CAST(date_trunc('month', resolved_d) AS DATE), -1
+  FROM t WHERE resolved_d BETWEEN {first} AND {last}),
+bk_g AS (SELECT {sel}b, sum(n) AS n FROM bk_ev GROUP BY ALL),
+bk AS (
+  SELECT {"".join(f"g.{k}, " for k in keys)}m.d_at,
+    sum(coalesce(e.n, 0)) OVER (PARTITION BY {part_by} ORDER BY m.month) AS open_n
+  FROM (SELECT DISTINCT {sel}1 AS one FROM bk_g) g CROSS JOIN months m
+  LEFT JOIN bk_g e ON {on}e.b = m.month)""")
+        parts.append(
+            Part(
+                f"SELECT {sel}{null_dims}d_at AS d, open_n AS backlog FROM bk WHERE open_n <> 0",
+                frozenset({"backlog"}),
+            )
+        )
+    else:
+        parts.append(
+            Part(
+                f"SELECT client, technician, {POINT} AS d, 1 AS backlog FROM t\n"
+                f"WHERE created_d <= {POINT} AND (resolved_d IS NULL OR resolved_d > {POINT})",
+                frozenset({"backlog"}),
+            )
+        )
+    return ctes, parts
+
+
+def _parts_time(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    ctes: list[str] = []
+    parts: list[Part] = []
+    if core.has("time_entries"):
+        parts.append(
+            Part(
+                "SELECT client, technician, d, hours,"
+                " CASE WHEN billable THEN hours ELSE 0 END AS bill_h "
+                f"FROM time_p WHERE {_in_period('d')}{_filters(s, technician=True)}",
+                frozenset({"hours", "bill_h"}),
+            )
+        )
+    tech_filter = " AND list_contains($techs, technician)" if s.technicians is not None else ""
+    if core.has("staff"):
+        ctes.append(f"crew AS (SELECT technician, weekly FROM staff_p WHERE TRUE{tech_filter})")
+    elif core.has("time_entries"):
+        # without a staff list: the technicians with entries in the period, 40 h a week
+        ctes.append(
+            "crew AS (SELECT DISTINCT technician, 40.0 AS weekly FROM time_p "
+            f"WHERE {_in_period('d')}{tech_filter})"
+        )
+    if ctes:
+        ctes.append(
+            "wd AS (SELECT CAST(g.x AS DATE) AS d FROM generate_series("
+            f"CAST({START} AS TIMESTAMP), CAST({END} AS TIMESTAMP), INTERVAL 1 DAY) g(x)"
+            " WHERE isodow(g.x) <= 5)"
+        )
+        parts.append(
+            Part(
+                "SELECT CAST(NULL AS VARCHAR) AS client, crew.technician, wd.d,"
+                " crew.weekly / 5.0 AS avail FROM crew CROSS JOIN wd",
+                frozenset({"avail"}),
+            )
+        )
+    return ctes, parts
+
+
+def _parts_devices(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("devices"):
+        return [], []
+    cf = _filters(s, technician=False)
+    ctes = [
+        f"""act AS (
+  -- devices active at D: first seen empty or <= D, last seen empty or >= D - 30 days,
+  -- active not false
+  SELECT dv.*, p.d_at FROM devices_p dv JOIN points p
+    ON (dv.first_d IS NULL OR dv.first_d <= p.d_at)
+   AND (dv.last_d IS NULL OR dv.last_d >= p.d_at - {DEVICE_SEEN_DAYS})
+   AND dv.active IS NOT FALSE
+  WHERE TRUE{cf})"""
+    ]
+    contracts = core.has("contracts")
+    if core.device_level:
+        if contracts:
+            ctes.append(
+                "kact AS (SELECT DISTINCT k.contract_id, p.d_at FROM contracts_p k "
+                f"JOIN points p ON {_active('k', 'p.d_at')})"
+            )
+            covered = "act.covered IS TRUE OR kact.contract_id IS NOT NULL"
+            join = "LEFT JOIN kact ON kact.contract_id = act.contract_id AND kact.d_at = act.d_at"
+        else:
+            covered, join = "act.covered IS TRUE", ""
+        ctes.append(
+            "cov AS (SELECT act.client, act.d_at, count(*) AS active_n, "
+            f"count(*) FILTER (WHERE {covered}) AS covered_n FROM act {join} GROUP BY ALL)"
+        )
+    else:
+        ctes.append("cov AS (SELECT client, d_at, count(*) AS active_n FROM act GROUP BY ALL)")
+    if contracts:
+        ctes.append(
+            f"""cap AS (
+  -- per client at D: devices its active contracts pay for, and the price per device
+  SELECT k.client, p.d_at, sum(k.covered_devices) AS cap,
+    fsum(k.mrr_c) FILTER (WHERE k.covered_devices > 0) AS priced_mrr,
+    sum(k.covered_devices) FILTER (WHERE k.covered_devices > 0) AS priced_devices
+  FROM contracts_p k JOIN points p ON {_active("k", "p.d_at")}
+  WHERE TRUE{_filters(s, technician=False, prefix="k.")}
+  GROUP BY ALL)"""
+        )
+        cap_join = "LEFT JOIN cap ON cap.client = cov.client AND cap.d_at = cov.d_at"
+        price = "cap.priced_mrr / cap.priced_devices"
+        capacity = "coalesce(cap.cap, 0)"
+    else:
+        cap_join, price, capacity = "", "CAST(NULL AS DOUBLE)", "0"
+    covered_n = "cov.covered_n" if core.device_level else f"least(cov.active_n, {capacity})"
+    ctes.append(
+        f"cv AS (SELECT cov.client, cov.d_at, cov.active_n, {covered_n} AS covered_n, "
+        f"{price} AS price FROM cov {cap_join})"
+    )
+    part = Part(
+        "SELECT client, CAST(NULL AS VARCHAR) AS technician, d_at AS d, active_n, covered_n,\n"
+        "  active_n - covered_n AS uncovered_n, (active_n - covered_n) * price AS unc_mrr\n"
+        "FROM cv",
+        frozenset({"active_n", "covered_n", "uncovered_n", "unc_mrr"}),
+    )
+    return ctes, [part]
+
+
+def _parts_renewals(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("contracts"):
+        return [], []
+    ctes = [_base("k", "contracts_p", s, technician=False)]
+    parts = [
+        Part(
+            "SELECT client, CAST(NULL AS VARCHAR) AS technician, end_date AS d, 1 AS due,"
+            " CAST(renewed_eff AS INTEGER) AS ren\n"
+            f"FROM k WHERE {_in_period('end_date')} AND end_date <= {AS_OF}",
+            frozenset({"due", "ren"}),
+        ),
+        Part(
+            "SELECT client, CAST(NULL AS VARCHAR) AS technician, CAST(NULL AS DATE) AS d,"
+            " 1 AS up, mrr_c AS up_mrr\n"
+            f"FROM k WHERE end_date > {AS_OF} AND end_date <= {AS_OF} + {UPCOMING_DAYS}"
+            " AND NOT renewed_eff",
+            frozenset({"up", "up_mrr"}),
+        ),
+    ]
+    return ctes, parts
+
+
+def project_state_ctes(core: Core, s: Scope) -> list[str]:
+    """CTEs ``pj`` (projects with AC at D) and ``ps`` (state, active) of KPIS.md 8.
+
+    D = min(period end, as_of). Used by the project KPIs and the project alerts.
+    """
+    if core.has("time_entries"):
+        te = (
+            "LEFT JOIN (SELECT project_id, fsum(hours) AS h FROM time_p"
+            f" WHERE d <= {POINT} AND project_id IS NOT NULL GROUP BY project_id) te"
+            " ON te.project_id = p.project_id"
+        )
+        ac = "coalesce(p.actual_hours, te.h, 0)"
+    else:
+        te, ac = "", "p.actual_hours"
+    pj = (
+        f"pj AS (SELECT p.*, {POINT} AS dd, {ac} AS ac FROM projects_p p {te}"
+        f" WHERE TRUE{_filters(s, technician=False, prefix='p.')})"
+    )
+    ps = """pv AS (
+  SELECT *,
+    -- planned share at D, clamped to [0, 1]; due = start: 1 from the due date on
+    CASE WHEN due_date <= start_date THEN CASE WHEN dd >= due_date THEN 1.0 ELSE 0.0 END
+         ELSE least(greatest(CAST(dd - start_date AS DOUBLE)
+                             / CAST(due_date - start_date AS DOUBLE), 0.0), 1.0)
+    END AS planned
+  FROM pj),
+ev_ AS (
+  SELECT *, planned * budget_hours AS pv_h, percent_complete * budget_hours AS ev_h
+  FROM pv),
+idx AS (
+  SELECT *,
+    CASE WHEN ac > 0 THEN ev_h / ac END AS cpi,   -- undefined when AC = 0
+    CASE WHEN pv_h > 0 THEN ev_h / pv_h END AS spi  -- undefined when PV = 0
+  FROM ev_),
+ps AS (
+  SELECT *,
+    CASE
+      WHEN coalesce(status_done, FALSE) OR coalesce(percent_complete >= 1, FALSE)
+           OR coalesce(closed_at <= dd, FALSE) THEN 'completed'
+      WHEN dd > due_date THEN 'late'
+      WHEN coalesce(ac > budget_hours, FALSE) OR coalesce(cpi < 0.9, FALSE) THEN 'over_budget'
+      WHEN coalesce(spi < 0.9, FALSE) OR coalesce(cpi < 1, FALSE)
+           OR (percent_complete IS NULL
+               AND coalesce(ac / NULLIF(budget_hours, 0) > planned + 0.1, FALSE))
+           THEN 'at_risk'
+      ELSE 'on_track'
+    END AS state
+  FROM idx)"""
+    return [pj, ps]
+
+
+def _parts_projects(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("projects"):
+        return [], []
+    ctes = project_state_ctes(core, s)
+    part = Part(
+        "SELECT client, CAST(NULL AS VARCHAR) AS technician, CAST(NULL AS DATE) AS d,\n"
+        "  1 AS p_active, CAST(state = 'on_track' AS INTEGER) AS p_on_track,\n"
+        "  CAST(state = 'late' AS INTEGER) AS p_late,\n"
+        "  CAST(state = 'over_budget' AS INTEGER) AS p_over,\n"
+        "  ac AS ac_a, CASE WHEN ac IS NOT NULL THEN budget_hours END AS bud_a\n"
+        "FROM ps WHERE start_date <= dd AND state <> 'completed'",
+        frozenset({"p_active", "p_on_track", "p_late", "p_over", "ac_a", "bud_a"}),
+    )
+    return ctes, [part]
+
+
+def _parts_opportunities(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
+    if not core.has("opportunities"):
+        return [], []
+    ctes = [_base("o", "opps_p", s, technician=False)]
+    parts = [
+        Part(
+            "SELECT o.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, 1 AS open_n,\n"
+            "  o.amount AS open_amt, o.amount * o.probability AS weighted,\n"
+            f"  CAST(o.activity_d < p.d_at - {STALE_DAYS} AS INTEGER) AS stale\n"
+            "FROM o JOIN points p ON o.created_d <= p.d_at\n"
+            "  AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= p.d_at, FALSE))",
+            frozenset({"open_n", "open_amt", "weighted", "stale"}),
+        ),
+        Part(
+            "SELECT client, CAST(NULL AS VARCHAR) AS technician, created_d AS d, 1 AS created_n"
+            f" FROM o WHERE {_in_period('created_d')}",
+            frozenset({"created_n"}),
+        ),
+        Part(
+            "SELECT client, CAST(NULL AS VARCHAR) AS technician, closed_d AS d,\n"
+            "  CAST(outcome = 'won' AS INTEGER) AS won_n,\n"
+            "  CAST(outcome = 'lost' AS INTEGER) AS lost_n,\n"
+            "  CASE WHEN outcome = 'won' THEN amount END AS won_amt,\n"
+            "  CASE WHEN outcome = 'won' THEN cycle_days END AS cycle_days\n"
+            f"FROM o WHERE outcome IN ('won', 'lost') AND {_in_period('closed_d')}",
+            frozenset({"won_n", "lost_n", "won_amt", "cycle_days"}),
+        ),
+    ]
+    return ctes, parts
+
+
+_BUILDERS = {
+    "profit": _parts_profit,
+    "csat": _parts_csat,
+    "tickets": _parts_tickets,
+    "time": _parts_time,
+    "devices": _parts_devices,
+    "renewals": _parts_renewals,
+    "projects": _parts_projects,
+    "opportunities": _parts_opportunities,
+}
+assert set(_BUILDERS) == set(FAMILIES), "every family has a builder"
+assert {k.family for k in KPIS} <= set(_BUILDERS)

@@ -1,0 +1,1525 @@
+"""Turn the bytes of an uploaded file into raw string tables.
+
+One :class:`RawTable` per CSV/TSV/TXT, JSON or Parquet file and per non-empty sheet of a
+workbook (xlsx, xlsm, xls, ods). Every cell is a string (``""`` for empty, never NULL);
+typing the values is the job of later stages. What this module settles:
+
+* **Format.** Chosen by content first (``PK`` zip, ``D0 CF 11 E0`` OLE, ``PAR1`` Parquet),
+  then by extension; a file with an unknown extension is sniffed (``[``/``{`` -> JSON, else
+  delimited text). Images, PDFs, archives, binary junk, password-protected workbooks and
+  zip bombs raise :class:`kpi.errors.UnreadableFileError` with a message the user can act on.
+* **Encoding** of text files: UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode
+  text"), cp1252. A mostly-UTF-8 file with a few stray bytes is read as UTF-8 with those
+  bytes decoded as cp1252, and each affected row is reported as a warning.
+* **Delimiter** among ``,`` ``;`` tab ``|``, sniffed from the first records (quotes respected).
+* **Header row**: chosen among the first 30 rows (by the caller's ``header_score``, else by
+  field counts); rows before it are skipped as title lines.
+* **Rows that are not data**: blank rows, totals (``Total for Checking``, ``Grand Totals (3
+  records)``, ``Totales``, ``Suma``), group headings (cells only under unnamed columns),
+  footers after the data (``Confidential Information - Do Not Distribute``, a trailing
+  timestamp line) are skipped with a reason and a row number.
+* **Row numbers** are those a user sees in a spreadsheet: 1-based, counting title lines and
+  the header; a CSV record with a quoted newline is one row.
+
+Large CSV files are parsed by ``pyarrow.csv`` with every column as string (about 0.2 s for
+1M rows x 15 columns); the classification of rows is vectorised with ``pyarrow.compute``.
+Python only looks at the first records (sniffing) and at the few rows that do not parse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import math
+import re
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import fastexcel
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from kpi.errors import UnreadableFileError
+from kpi.problems import Problem
+
+__all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "read_bytes", "read_path"]
+
+SUPPORTED_EXTENSIONS = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".parquet",
+    ".json",
+)
+
+HeaderScore = Callable[[list[str]], int]
+
+#: candidate delimiters, in the order that wins a tie
+DELIMITERS = (",", ";", "\t", "|")
+#: the header is looked for among the first rows of a file
+HEADER_SEARCH_ROWS = 30
+#: records parsed in Python to sniff the delimiter and the header
+SNIFF_RECORDS = 60
+#: zip bomb guard: total declared uncompressed size and compression ratio
+MAX_UNZIPPED_BYTES = 1 << 30
+MAX_ZIP_RATIO = 200
+#: pyarrow reads CSV in blocks of this size (in parallel when it can)
+_CSV_BLOCK_SIZE = 1 << 22
+#: a cell shown in a problem is cut to this many characters
+MAX_VALUE_CHARS = 200
+
+#: inserted before every stretch of bytes that were not valid UTF-8, to find their rows
+#: after parsing (a Unicode noncharacter: never part of real text); removed afterwards
+_MARK = "\ufdd0"
+_BAD_UTF8_WARNING = "row contains bytes that are not valid UTF-8 (read as cp1252)"
+
+
+@dataclass
+class RawTable:
+    """One table read from a file (a CSV file, or one sheet of a workbook), as strings.
+
+    Attributes:
+        file: the file name as the user gave it.
+        sheet: the sheet name for workbooks, else None.
+        headers: header cells as in the file, trimmed; duplicates kept as they are (Jira
+            ``Sprint``, ``Sprint``); an empty header is ``""``.
+        data: one string column per header, named ``c0`` .. ``c{n-1}``; every cell is a
+            string (``""`` for empty, never NULL).
+        row_numbers: int64, per data row, the row number the user sees in a spreadsheet.
+        header_row: 1-based row number of the header.
+        skipped: title lines, blank rows, totals, group headings and footers (severity
+            ``"skipped"``), with why.
+        rejected: data rows that cannot be read (severity ``"rejected"``); they count in
+            the rows read but are not in ``data``.
+        warnings: row-level warnings (e.g. bytes that were not valid UTF-8).
+        encoding: ``"utf-8"``, ``"utf-8-sig"``, ``"utf-16"``, ``"cp1252"`` (None for binary
+            formats).
+        delimiter: the CSV delimiter (None for other formats).
+    """
+
+    file: str
+    sheet: str | None
+    headers: list[str]
+    data: pa.Table
+    row_numbers: pa.Array
+    header_row: int
+    skipped: list[Problem] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read: loaded candidates plus rejected rows (skipped lines excluded)."""
+        return self.data.num_rows + len(self.rejected)
+
+
+# --------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------
+
+
+def read_path(path: str | Path, **kw: Any) -> list[RawTable]:
+    """Read a file from disk; see :func:`read_bytes` for the keyword arguments.
+
+    Raises:
+        UnreadableFileError: the file cannot be opened or is not a readable table.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise UnreadableFileError(p.name, f"cannot be opened ({e.strerror or e})") from e
+    return read_bytes(p.name, data, **kw)
+
+
+def read_bytes(
+    name: str,
+    data: bytes,
+    *,
+    header_score: HeaderScore | None = None,
+    sheet: str | None = None,
+    max_rows: int | None = None,
+) -> list[RawTable]:
+    """Read an uploaded file into raw string tables.
+
+    Args:
+        name: the file name as the user gave it (its extension is a hint; the content
+            decides when they disagree, e.g. an ``.xlsx`` saved with a ``.csv`` name).
+        data: the file's bytes.
+        header_score: counts how many cells of a row are known column aliases; the
+            best-scoring row among the first 30 is the header (earliest on ties). Without
+            it, or when every row scores 0: the first row with at least 2 non-empty cells
+            that is as wide as the most common width of the rows below it.
+        sheet: read only this sheet of a workbook (hidden sheets are read only this way).
+        max_rows: read at most this many records after the header (for previews).
+
+    Returns:
+        One table per CSV/JSON/Parquet file, one per non-empty sheet of a workbook.
+
+    Raises:
+        UnreadableFileError: empty file, binary junk, password-protected or damaged
+            workbook, zip bomb, JSON that is not a list of records, a missing sheet.
+    """
+    if not data or data.isspace():
+        raise UnreadableFileError(name, "is empty; export the data again and upload it")
+    ext = Path(name).suffix.lower()
+    magic = _magic(name, data)
+    if magic == "zip":
+        return _read_zip(name, data, ext, header_score, sheet, max_rows)
+    if magic == "ole":
+        return _read_ole(name, data, ext, header_score, sheet, max_rows)
+    if magic == "parquet":
+        return [_read_parquet(name, data, max_rows)]
+    if ext == ".json":
+        return [_read_json(name, data, max_rows)]
+    if ext in (".xlsx", ".xlsm", ".ods", ".parquet") and _looks_binary(data):
+        raise UnreadableFileError(
+            name,
+            f"is not a valid {ext} file (it is damaged or is another kind of file); "
+            "open it in its program and save it again",
+        )
+    if ext not in SUPPORTED_EXTENSIONS and data.lstrip()[:1] in (b"[", b"{"):
+        return [_read_json(name, data, max_rows)]
+    return [_read_text(name, data, ext, header_score, max_rows)]
+
+
+# --------------------------------------------------------------------------------------
+# Content sniffing and binary guards
+# --------------------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: a password-protected xlsx is an OLE container with a stream named "EncryptedPackage"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+#: magic numbers of files that are certainly not tables: (prefix, what it is)
+_NOT_TABLES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
+def _magic(name: str, data: bytes) -> str | None:
+    """Kind of container by its first bytes; raises for files that are not tables."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    for prefix, what in _NOT_TABLES:
+        if data.startswith(prefix):
+            raise UnreadableFileError(
+                name, f"is {what}, not a table; export the data as CSV or Excel"
+            )
+    return None
+
+
+def _is_utf16(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` for BOM-less UTF-16 text, else None.
+
+    Example: ``b"a\\x00,\\x00b\\x00"`` (ASCII text as UTF-16 LE) has NUL at every odd byte.
+    """
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.4 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.4 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+#: control characters that do not occur in text tables (tab, CR, LF, FF are fine)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text: NUL bytes, or > 1% control characters in the head."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _is_utf16(data):
+        return False
+    if b"\x00" in data:
+        return True
+    head = data[:65536].decode("latin-1")
+    return len(_CONTROL.findall(head)) > len(head) / 100
+
+
+def _reject_markup(name: str, text: str) -> None:
+    """Raise for HTML/XML files saved with a table's extension (common for ``.xls``)."""
+    head = text[:2048].lstrip().lower()
+    if not head.startswith("<"):
+        return
+    if "<html" in head or "<!doctype html" in head or "<table" in head:
+        raise UnreadableFileError(
+            name,
+            "is a web page (HTML), not a spreadsheet; open it in Excel and save it as "
+            ".xlsx or .csv",
+        )
+    if "urn:schemas-microsoft-com:office:spreadsheet" in head:
+        raise UnreadableFileError(
+            name, "is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"
+        )
+    raise UnreadableFileError(name, "is an XML document, not a table; export it as CSV or Excel")
+
+
+# --------------------------------------------------------------------------------------
+# Text decoding
+# --------------------------------------------------------------------------------------
+
+
+def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    is read as latin-1 (a C1 control), so decoding never fails."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return err.object[err.start : err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("kpi_latin1", _latin1_fallback)
+
+
+def _mark_cp1252(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler for UTF-8: one invalid byte -> ``_MARK`` + its cp1252 character.
+
+    The decoder runs in C and calls this only at the bad spots, so a 100 MB file with a
+    few stray bytes decodes in one pass. Example: ``b"Jos\\xe9"`` -> ``"Jos" + _MARK + "é"``.
+    """
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    raw = err.object[err.start : err.start + 1]
+    return _MARK + raw.decode("cp1252", "kpi_latin1"), err.start + 1
+
+
+codecs.register_error("kpi_mark_cp1252", _mark_cp1252)
+
+
+class _NeedsDecode(Exception):
+    """The fast path met bytes that are not valid UTF-8: decode the whole file."""
+
+
+def _repair_utf8(body: bytes, encoding: str) -> tuple[bytes, str, bool]:
+    """Decode a file that is not valid UTF-8; return UTF-8 bytes, encoding and marked.
+
+    Mostly UTF-8 (more bytes saved by valid multi-byte sequences than invalid bytes):
+    UTF-8, each invalid byte decoded as cp1252 and preceded by ``_MARK`` so that its row
+    can be reported. Otherwise the file is cp1252 (undefined bytes read as latin-1).
+
+    Example: ``b"T\\xc3\\xa9cnico;\\xe9"`` is UTF-8 with one stray byte (``é`` via cp1252);
+    ``b"A\\xf1o;T\\xe9cnico"`` has no valid multi-byte sequence: cp1252 ``Año;Técnico``.
+    """
+    # counted with C fast paths only: each invalid byte becomes one lone surrogate, which
+    # "ignore" drops when encoding back; each valid multi-byte character is 1-3
+    # characters shorter than its bytes
+    loose = body.decode("utf-8", "surrogateescape")
+    bad = len(body) - len(loose.encode("utf-8", "ignore"))
+    saved = len(body) - len(loose)
+    del loose
+    if saved == 0 or bad > saved:
+        return body.decode("cp1252", "kpi_latin1").encode("utf-8"), "cp1252", False
+    return body.decode("utf-8", "kpi_mark_cp1252").encode("utf-8"), encoding, True
+
+
+# --------------------------------------------------------------------------------------
+# Delimited text: records, delimiter, header
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Record:
+    start: int  # character offsets in the sniffed text
+    end: int
+    fields: list[str]
+
+
+_RECORD_RES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _record_res(delim: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes for one record and one field (RFC 4180 quoting, as pyarrow reads it).
+
+    A field is quoted only when its first character is ``"``; ``""`` inside is a quote;
+    a quote elsewhere is literal. Example with ``,``: ``a,"b,""c""
+    d",e`` is one record with fields ``a``, ``b,"c"\\nd``, ``e``.
+    """
+    if delim not in _RECORD_RES:
+        d = re.escape(delim)
+        quoted = rf'"[^"]*(?:""[^"]*)*"[^{d}\r\n]*'
+        plain = rf"[^{d}\r\n]*"
+        record = re.compile(rf"((?:{quoted}|{plain})(?:{d}(?:{quoted}|{plain}))*)(\r\n|\n|\r|\Z)")
+        fld = re.compile(rf'(?:"([^"]*(?:""[^"]*)*)"([^{d}\r\n]*)|({plain}))({d}|\Z)')
+        _RECORD_RES[delim] = (record, fld)
+    return _RECORD_RES[delim]
+
+
+def _split_fields(body: str, delim: str) -> list[str]:
+    """Fields of one record's text (without its line break), unquoted."""
+    fld = _record_res(delim)[1]
+    fields: list[str] = []
+    pos = 0
+    while True:
+        m = fld.match(body, pos)
+        if m is None:  # cannot happen: the plain alternative matches anything up to delim
+            fields.append(body[pos:])
+            break
+        if m.group(3) is not None:
+            fields.append(m.group(3))
+        else:
+            fields.append(m.group(1).replace('""', '"') + m.group(2))
+        if not m.group(4):
+            break
+        pos = m.end()
+    return fields
+
+
+def _split_records(text: str, delim: str, limit: int) -> list[_Record]:
+    """The first ``limit`` records of ``text``."""
+    record = _record_res(delim)[0]
+    out: list[_Record] = []
+    pos, n = 0, len(text)
+    while pos < n and len(out) < limit:
+        m = record.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        out.append(_Record(pos, m.end(), _split_fields(m.group(1), delim)))
+        pos = m.end()
+    return out
+
+
+def _head_text(payload: bytes, start: int, want_lines: int) -> tuple[str, bool]:
+    """Decode complete lines from ``payload[start:]``: at least ``want_lines`` of them, or
+    everything. Returns the text and whether it reaches the end of the payload.
+
+    Raises:
+        _NeedsDecode: the head is not valid UTF-8.
+    """
+    size = 1 << 18
+    while True:
+        chunk = payload[start : start + size]
+        complete = start + size >= len(payload)
+        if not complete:
+            cut = chunk.rfind(b"\n")
+            chunk = chunk[: cut + 1] if cut >= 0 else chunk
+        if complete or chunk.count(b"\n") >= want_lines or size >= 1 << 24:
+            try:
+                return chunk.decode("utf-8"), complete
+            except UnicodeDecodeError as e:
+                if not complete and e.start >= len(chunk) - 3:
+                    # a huge line cut inside a multi-byte character
+                    return chunk[: e.start].decode("utf-8", "replace"), False
+                raise _NeedsDecode from e
+        size *= 4
+
+
+def _width(cells: Sequence[str]) -> int:
+    """Index of the last non-empty cell + 1 (``["a", "", "b", ""]`` -> 3)."""
+    for i in range(len(cells) - 1, -1, -1):
+        if cells[i]:
+            return i + 1
+    return 0
+
+
+def _modal(counts: Sequence[int]) -> int:
+    """Most common count; ties go to the larger count (``[3, 3, 5, 5, 1]`` -> 5)."""
+    if not counts:
+        return 0
+    freq = Counter(counts)
+    return max(freq, key=lambda c: (freq[c], c))
+
+
+def _sniff_delimiter(text: str, complete: bool, prefer_tab: bool) -> str:
+    """Delimiter whose field count is the most consistent over the first records.
+
+    Score per delimiter: how many non-blank records have the modal field count (which
+    must be >= 2), then the modal count itself. Quotes are respected, so ``;`` wins for
+    ``Técnico;Horas`` / ``Ana;7,5`` (3 rows of 2 fields) over ``,`` (1 and 2 fields).
+    """
+    order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
+    best, best_score = order[0], (0, 0)
+    for rank, d in enumerate(order):
+        recs = _split_records(text, d, SNIFF_RECORDS)
+        if not complete and len(recs) > 2:
+            recs = recs[:-2]  # the last records may be cut off
+        counts = [len(r.fields) for r in recs if any(c.strip() for c in r.fields)]
+        m = _modal(counts)
+        if m < 2:
+            continue
+        score = (sum(1 for c in counts if c == m), m)
+        if score > best_score:
+            best, best_score = order[rank], score
+    return best
+
+
+def _choose_header(rows: Sequence[Sequence[str]], first: int, score: HeaderScore | None) -> int:
+    """Index of the header among ``rows`` (trimmed cells), searching from ``first``.
+
+    With a scorer: the best score among the first 30 rows, earliest on ties. Otherwise (or
+    when all score 0): the first row with >= 2 non-empty cells whose width is at least the
+    most common width of the non-blank rows below it (QuickBooks: the company name, title
+    and date range lines are 1 cell wide, the header and data rows 9). Last resort: the
+    first non-blank row.
+    """
+    last = min(len(rows), first + HEADER_SEARCH_ROWS)
+    widths = [_width(r) for r in rows]
+    if score is not None:
+        scores = [score(list(rows[i])) if widths[i] else 0 for i in range(first, last)]
+        if scores and max(scores) > 0:
+            return first + scores.index(max(scores))
+    for i in range(first, last):
+        if sum(1 for c in rows[i] if c) < 2:
+            continue
+        below = [w for w in widths[i + 1 :] if w]
+        if not below or widths[i] >= _modal(below):
+            return i
+    for i in range(first, len(rows)):
+        if widths[i]:
+            return i
+    return -1
+
+
+# --------------------------------------------------------------------------------------
+# Row classification (vectorised)
+# --------------------------------------------------------------------------------------
+
+#: a totals row: its first non-empty cell starts with one of these words (whole word,
+#: any case): "Total", "TOTAL", "Total for Checking (4346)", "Totals", "Grand Totals (3
+#: records)", "Totales", "Total general", "Suma", "Subtotal"
+_TOTALS_RE = r"^(?:grand\s+)?(?:sub)?(?:total|totals|totales|suma)\b"
+#: a footer line after the data (its only non-empty cell): "Confidential Information - Do
+#: Not Distribute", "Copyright (c) 2000-2025 salesforce.com", "© 2025", "Accrual Basis
+#: Wednesday, September 30, 2026 11:11 AM GMT-05:00", "Wednesday, September 30, ...",
+#: "Generated on 2025-01-01", "Page 1 of 2", a lone timestamp "30/09/2026 11:11"
+_FOOTER_RE = (
+    r"^(?:confidential|copyright|\(c\)|©|generated\b|printed\b|exported\b|report\s+generated"
+    r"|page\s+\d|(?:cash|accrual)\s+basis\b"
+    r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|mi[eé]rcoles"
+    r"|jueves|viernes|s[aá]bado|domingo)\b"
+    r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]+\d{1,2}:\d{2})"
+)
+
+_DATA, _BLANK, _TOTALS, _HEADING, _FOOTER, _BROKEN = range(6)
+_WHY = {
+    _BLANK: "blank row",
+    _TOTALS: "totals row, not data",
+    _HEADING: "group heading (only cells under unnamed columns), not data",
+    _FOOTER: "footer line after the data",
+}
+
+
+def _empty_masks(table: pa.Table) -> list[pa.ChunkedArray]:
+    """Per column: True where the cell is empty or only whitespace."""
+    return [
+        pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col)) for col in table.columns
+    ]
+
+
+def _first_nonempty(table: pa.Table, empties: list[pa.ChunkedArray], blank: np.ndarray) -> Any:
+    """Per row: the first non-empty cell, trimmed (NULL for blank rows).
+
+    Only the rows whose first cell is empty go through the other columns (QuickBooks:
+    ``,Checking (4346),,`` -> ``Checking (4346)``).
+    """
+    first = _arr(pc.utf8_trim_whitespace(pc.if_else(empties[0], None, table.column(0))))
+    if table.num_columns == 1:
+        return first
+    empty0 = np.asarray(empties[0].to_numpy(zero_copy_only=False), dtype=bool) & ~blank
+    idx = np.flatnonzero(empty0)
+    if len(idx) == 0:
+        return first
+    sub = table.take(pa.array(idx))
+    sub_empties = [e.take(pa.array(idx)) for e in empties]
+    val: Any = pa.nulls(len(idx), pa.string())
+    for j in range(1, sub.num_columns):
+        val = pc.coalesce(val, pc.if_else(sub_empties[j], None, sub.column(j)))
+    val = pc.utf8_trim_whitespace(val)
+    mask = np.zeros(table.num_rows, dtype=bool)
+    mask[idx] = True
+    return pc.replace_with_mask(first, pa.array(mask), _arr(val))
+
+
+def _arr(x: Any) -> Any:
+    """A ChunkedArray as one Array (other values unchanged)."""
+    return x.combine_chunks() if isinstance(x, pa.ChunkedArray) else x
+
+
+def _to_bool(arr: Any) -> np.ndarray:
+    """A boolean Arrow array (NULL = False) as a numpy array."""
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _classify(
+    table: pa.Table, headers: list[str], single_field: np.ndarray | None
+) -> tuple[np.ndarray, Any]:
+    """Code per row (``_DATA``, ``_BLANK``, ...) and the first non-empty cell per row.
+
+    ``single_field`` marks CSV lines that had a single field although the header has more:
+    a footer when after the last data row (``"Grand Totals (3 records)"``), else broken.
+    """
+    rows = table.num_rows
+    codes = np.zeros(rows, dtype=np.int8)
+    if rows == 0 or table.num_columns == 0:
+        return codes, pa.nulls(rows, pa.string())
+    empties = _empty_masks(table)
+    blank_arr = empties[0]
+    for e in empties[1:]:
+        blank_arr = pc.and_(blank_arr, e)
+    blank = _to_bool(blank_arr)
+    first = _first_nonempty(table, empties, blank)
+    totals = _to_bool(pc.match_substring_regex(first, _TOTALS_RE, ignore_case=True)) & ~blank
+    heading = np.zeros(rows, dtype=bool)
+    named = [j for j, h in enumerate(headers) if h]
+    if named and len(named) < len(headers):
+        named_empty = empties[named[0]]
+        for j in named[1:]:
+            named_empty = pc.and_(named_empty, empties[j])
+        heading = _to_bool(named_empty) & ~blank & ~totals
+    nonempty = np.zeros(rows, dtype=np.int32)
+    for e in empties:
+        nonempty += ~_to_bool(e)
+    footer_text = np.zeros(rows, dtype=bool)
+    one = np.flatnonzero(nonempty == 1)  # footer lines have a single non-empty cell
+    if len(one):
+        hit = pc.match_substring_regex(first.take(pa.array(one)), _FOOTER_RE, ignore_case=True)
+        footer_text[one] = _to_bool(hit)
+    single = single_field if single_field is not None else np.zeros(rows, dtype=bool)
+    # footer candidates: after the last data row they are footers (even when their cell
+    # is under an unnamed column, like QuickBooks' trailing timestamp line); before it, a
+    # single-field line is a group heading when its cell is under an unnamed column
+    # ("Checking (4346)"), else a broken row
+    candidate = (single | (footer_text & (nonempty == 1))) & ~blank & ~totals
+    datalike = ~(blank | totals | heading | candidate)
+    last_data = int(np.flatnonzero(datalike)[-1]) if datalike.any() else -1
+    after = np.arange(rows) > last_data
+    codes[blank] = _BLANK
+    codes[totals] = _TOTALS
+    codes[heading] = _HEADING
+    codes[candidate & after] = _FOOTER
+    codes[single & ~after & ~blank & ~totals & ~heading] = _BROKEN
+    return codes, first
+
+
+def _cut(value: str) -> str:
+    value = value.strip()
+    return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 3] + "..."
+
+
+@dataclass
+class _Parts:
+    """What a reader gathers before the common finishing steps."""
+
+    file: str
+    sheet: str | None
+    headers: list[str]
+    table: pa.Table  # string columns c0..c{n-1}, no NULL
+    row_numbers: np.ndarray  # int64
+    header_row: int
+    skipped: list[Problem] = field(default_factory=list)
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    single_field: np.ndarray | None = None
+    marked: bool = False
+
+
+def _finish(p: _Parts) -> RawTable:
+    """Classify rows, drop the ones that are not data, report them, build the table."""
+    table, nums = p.table, p.row_numbers
+    bad_col = None
+    if p.marked:
+        table, bad_col = _unmark(table)
+    codes, first = _classify(table, p.headers, p.single_field)
+    skipped, rejected, warnings = list(p.skipped), list(p.rejected), list(p.warnings)
+    drop = np.flatnonzero(codes != _DATA)
+    if len(drop):
+        firsts = first.take(pa.array(drop)).to_pylist()
+        n = len(p.headers)
+        for i, value in zip(drop.tolist(), firsts, strict=True):
+            code = int(codes[i])
+            row = int(nums[i])
+            if code == _BROKEN:
+                rejected.append(
+                    Problem(
+                        p.file,
+                        p.sheet,
+                        row,
+                        None,
+                        _cut(value or ""),
+                        f"has 1 field, the header has {n}",
+                        "rejected",
+                    )
+                )
+            else:
+                skipped.append(
+                    Problem(p.file, p.sheet, row, None, _cut(value or ""), _WHY[code], "skipped")
+                )
+        keep = codes == _DATA
+        table = table.filter(pa.array(keep))
+        nums = nums[keep]
+        bad_col = bad_col[keep] if bad_col is not None else None
+    if bad_col is not None and (bad_col >= 0).any():
+        warnings.extend(_bad_byte_warnings(p, table, nums, bad_col))
+    rejected.sort(key=lambda q: q.row or 0)
+    warnings.sort(key=lambda q: q.row or 0)
+    skipped.sort(key=lambda q: q.row or 0)
+    return RawTable(
+        file=p.file,
+        sheet=p.sheet,
+        headers=p.headers,
+        data=table,
+        row_numbers=pa.array(nums, pa.int64()),
+        header_row=p.header_row,
+        skipped=skipped,
+        rejected=rejected,
+        warnings=warnings,
+        encoding=p.encoding,
+        delimiter=p.delimiter,
+    )
+
+
+def _unmark(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Remove ``_MARK`` from every cell.
+
+    Returns the clean table and, per row, the index of the first column that had a mark
+    (-1 for none): the cell whose bytes were not valid UTF-8.
+    """
+    first_col = np.full(table.num_rows, -1, dtype=np.int64)
+    cols = []
+    for j, col in enumerate(table.columns):
+        hit = _to_bool(pc.match_substring(col, _MARK))
+        if hit.any():
+            first_col[hit & (first_col < 0)] = j
+            col = pc.replace_substring(col, _MARK, "")
+        cols.append(col)
+    return pa.table(cols, names=table.column_names), first_col
+
+
+def _bad_byte_warnings(
+    p: _Parts, table: pa.Table, nums: np.ndarray, bad_col: np.ndarray
+) -> list[Problem]:
+    """One warning per data row that had bytes that are not valid UTF-8 (its first such
+    cell named)."""
+    out = []
+    for i in np.flatnonzero(bad_col >= 0).tolist():
+        j = int(bad_col[i])
+        value = table.column(j)[i].as_py()
+        out.append(
+            Problem(p.file, p.sheet, int(nums[i]), p.headers[j], _cut(value), _BAD_UTF8_WARNING)
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Delimited text files
+# --------------------------------------------------------------------------------------
+
+
+def _read_text(
+    name: str, data: bytes, ext: str, score: HeaderScore | None, max_rows: int | None
+) -> RawTable:
+    """Read a CSV/TSV/TXT file (or any text) into one table."""
+    file_warnings: list[Problem] = []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _is_utf16(data):
+        # Excel "Unicode text": UTF-16 with BOM, usually tab-delimited
+        bom = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        codec = "utf-16" if bom else (_is_utf16(data) or "utf-16")
+        text = data.decode(codec, "replace")
+        if "\ufffd" in text:
+            file_warnings.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "the file has bytes that are not valid UTF-16; replaced by \ufffd",
+                )
+            )
+        if "\x00" in text:
+            raise UnreadableFileError(name, "contains binary data; it is not a text table")
+        text = text.lstrip("\ufeff")
+        payload, encoding = text.encode("utf-8"), "utf-16" if bom else codec
+        return _read_delimited(name, payload, encoding, False, ext, score, max_rows, file_warnings)
+    if _looks_binary(data):
+        raise UnreadableFileError(
+            name,
+            "contains binary data, not text; upload a CSV, Excel, JSON or Parquet export",
+        )
+    body, encoding = data, "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        body, encoding = data[3:], "utf-8-sig"
+    try:
+        return _read_delimited(name, body, encoding, False, ext, score, max_rows, file_warnings)
+    except _NeedsDecode:
+        payload, encoding, marked = _repair_utf8(body, encoding)
+        return _read_delimited(name, payload, encoding, marked, ext, score, max_rows, file_warnings)
+
+
+def _read_delimited(
+    name: str,
+    payload: bytes,
+    encoding: str,
+    marked: bool,
+    ext: str,
+    score: HeaderScore | None,
+    max_rows: int | None,
+    file_warnings: list[Problem],
+) -> RawTable:
+    """Parse UTF-8 ``payload``: sniff delimiter and header in Python, the rest with pyarrow.
+
+    Raises:
+        _NeedsDecode: ``payload`` is not valid UTF-8 (only when ``marked`` is False).
+    """
+    head, complete = _head_text(payload, 0, SNIFF_RECORDS + 2)
+    if not head.strip() and complete:
+        raise UnreadableFileError(name, "is empty; export the data again and upload it")
+    _reject_markup(name, head)
+    first = 0
+    # Excel's delimiter line, e.g. "sep=;" as the first line
+    sep = re.match(r"sep=([,;\t|])[ \t]*(?:\r\n|\n|\r)", head)
+    if sep:
+        delim = sep.group(1)
+        first = 1
+    else:
+        delim = _sniff_delimiter(head, complete, prefer_tab=ext == ".tsv")
+    records = _split_records(head, delim, SNIFF_RECORDS)
+    if not complete and len(records) > 2:
+        records = records[:-2]
+    rows = [[c.replace(_MARK, "").strip() for c in r.fields] for r in records]
+    h = _choose_header(rows, first, score)
+    if h < 0:
+        raise UnreadableFileError(name, "has no data (only blank lines)")
+    skipped: list[Problem] = []
+    for i in range(h):
+        value = next((c for c in rows[i] if c), "")
+        why = "title line before the header" if value else "blank row"
+        if i == 0 and sep:
+            why, value = "delimiter line for Excel", f"sep={delim}"
+        skipped.append(Problem(name, None, i + 1, None, _cut(value), why, "skipped"))
+    warnings = list(file_warnings)
+    headers = rows[h]
+    if any(_MARK in c for c in records[h].fields):
+        warnings.append(
+            Problem(name, None, h + 1, None, _cut(" | ".join(headers)), _BAD_UTF8_WARNING)
+        )
+    below = [len(r.fields) for r in records[h + 1 :] if any(c.strip() for c in r.fields)]
+    wider = _modal(below)
+    if wider > len(headers):
+        # data rows are consistently wider than the header: unnamed trailing columns
+        headers = headers + [""] * (wider - len(headers))
+    n = len(headers)
+    offset = len(head[: records[h].end].encode("utf-8"))
+    end = len(payload)
+    if max_rows is not None:
+        end = _records_end(payload, offset, delim, max_rows)
+    table, nums, single, rejected, padded = _parse_body(
+        name, payload, offset, end, delim, n, marked, h + 1
+    )
+    warnings.extend(padded)
+    return _finish(
+        _Parts(
+            file=name,
+            sheet=None,
+            headers=headers,
+            table=table,
+            row_numbers=nums,
+            header_row=h + 1,
+            skipped=skipped,
+            rejected=rejected,
+            warnings=warnings,
+            encoding=encoding,
+            delimiter=delim,
+            single_field=single,
+            marked=marked,
+        )
+    )
+
+
+def _records_end(payload: bytes, offset: int, delim: str, count: int) -> int:
+    """Byte offset after ``count`` records starting at ``offset`` (for ``max_rows``)."""
+    if count <= 0:
+        return offset
+    want = count + 2
+    while True:
+        text, complete = _head_text(payload, offset, want)
+        recs = _split_records(text, delim, count + 1)
+        if complete or len(recs) > count:
+            if len(recs) <= count:
+                return len(payload)
+            return offset + len(text[: recs[count - 1].end].encode("utf-8"))
+        want *= 4
+
+
+def _csv_options(
+    n: int, delim: str, threads: bool, newlines: bool, handler: Callable[[Any], str]
+) -> dict[str, Any]:
+    names = [f"c{i}" for i in range(n)]
+    return {
+        "read_options": pacsv.ReadOptions(
+            column_names=names, use_threads=threads, block_size=_CSV_BLOCK_SIZE
+        ),
+        "parse_options": pacsv.ParseOptions(
+            delimiter=delim,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=newlines,
+            ignore_empty_lines=False,
+            invalid_row_handler=handler,
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    }
+
+
+def _parse_body(
+    name: str,
+    payload: bytes,
+    offset: int,
+    end: int,
+    delim: str,
+    n: int,
+    marked: bool,
+    base: int,
+) -> tuple[pa.Table, np.ndarray, np.ndarray, list[Problem], list[Problem]]:
+    """Parse the records after the header with pyarrow.
+
+    Returns the table (rows in file order), the row number of each row (``base`` + the
+    1-based record number counted from the first record after the header: pyarrow counts
+    a record with a quoted newline once, as a spreadsheet does), the single-field mask,
+    the rejected rows and the warnings for padded rows.
+
+    Rows whose field count differs from the header's go through pyarrow's invalid-row
+    handler and are fixed here: extra fields that are all empty are dropped (``a,b,c,,``
+    for 3 columns); a row of 2+ fields but fewer than the header is padded with ``""``
+    (warning); a single-field line is kept for :func:`_classify` (footer or broken);
+    a row with extra non-empty fields is rejected.
+    """
+    names = [f"c{i}" for i in range(n)]
+    if end <= offset:
+        return _empty_table(n), np.zeros(0, np.int64), np.zeros(0, bool), [], []
+    buf = pa.py_buffer(payload)[offset:end]
+    invalid: list[tuple[int | None, str, int]] = []
+
+    def handler(row: Any) -> str:
+        invalid.append((row.number, row.text, row.actual_columns))
+        return "skip"
+
+    def parse(threads: bool, newlines: bool) -> pa.Table:
+        invalid.clear()
+        return pacsv.read_csv(buf, **_csv_options(n, delim, threads, newlines, handler))
+
+    try:
+        try:
+            # fastest: threads, and newlines only inside quotes within a block
+            table = parse(True, False)
+        except pa.ArrowInvalid as e:
+            if "UTF8" in str(e) and not marked:
+                raise _NeedsDecode from e
+            if "out of sync" not in str(e) and "newlines" not in str(e):
+                raise
+            # a quoted value spans a block boundary: parse with newlines_in_values
+            table = parse(True, True)
+        if invalid and any(num is None for num, _, _ in invalid):
+            # row numbers of invalid rows are only known to the single-threaded reader
+            table = parse(False, True)
+    except pa.ArrowInvalid as e:
+        if "UTF8" in str(e) and not marked:
+            raise _NeedsDecode from e
+        raise UnreadableFileError(name, f"is not a readable CSV file ({e})") from e
+    rows = table.num_rows
+    if not invalid:
+        nums = np.arange(base + 1, base + rows + 1, dtype=np.int64)
+        return table, nums, np.zeros(rows, bool), [], []
+    if any(num is None for num, _, _ in invalid):  # not expected from the serial reader
+        raise UnreadableFileError(name, "has rows that cannot be told apart; save it again")
+    total = rows + len(invalid)
+    valid_mask = np.ones(total, dtype=bool)
+    bad_numbers = np.array([num for num, _, _ in invalid], dtype=np.int64)
+    valid_mask[bad_numbers - 1] = False
+    nums = np.arange(1, total + 1, dtype=np.int64)[valid_mask]
+    extra_rows: list[list[str]] = []
+    extra_nums: list[int] = []
+    extra_single: list[bool] = []
+    rejected: list[Problem] = []
+    padded: list[Problem] = []
+    for rel, text, _ in invalid:
+        num = int(rel or 0) + base
+        body = re.sub(r"(?:\r\n|\n|\r)\Z", "", text)
+        fields = _split_fields(body, delim)
+        k = len(fields)
+        shown = _cut(body.replace(_MARK, ""))
+        if k > n and all(not f.strip() for f in fields[n:]):
+            fields = fields[:n]  # trailing empty fields: "a,b,c,," for 3 columns
+        elif k > n:
+            rejected.append(
+                Problem(
+                    name, None, num, None, shown, f"has {k} fields, the header has {n}", "rejected"
+                )
+            )
+            continue
+        elif k >= 2:
+            padded.append(
+                Problem(
+                    name,
+                    None,
+                    num,
+                    None,
+                    shown,
+                    f"has {k} fields, the header has {n}; the missing cells are read as empty",
+                )
+            )
+            fields = fields + [""] * (n - k)
+        else:
+            fields = (fields or [""]) + [""] * (n - 1)
+        extra_rows.append(fields)
+        extra_nums.append(num - base)
+        extra_single.append(k <= 1)
+    single = np.zeros(rows, dtype=bool)
+    if extra_rows:
+        cols = [pa.array([r[j] for r in extra_rows], pa.string()) for j in range(n)]
+        table = pa.concat_tables([table, pa.table(cols, names=names)])
+        nums = np.concatenate([nums, np.array(extra_nums, dtype=np.int64)])
+        single = np.concatenate([single, np.array(extra_single, dtype=bool)])
+        order = np.argsort(nums, kind="stable")
+        table = table.take(pa.array(order))
+        nums, single = nums[order], single[order]
+    return table, nums + base, single, rejected, padded
+
+
+def _empty_table(n: int) -> pa.Table:
+    return pa.table(
+        [pa.array([], pa.string()) for _ in range(n)], names=[f"c{i}" for i in range(n)]
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Workbooks (xlsx, xlsm, xls, ods) via fastexcel
+# --------------------------------------------------------------------------------------
+
+
+#: what zipfile raises for damaged archives (unsupported versions and methods included)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+)
+
+
+def _read_zip(
+    name: str,
+    data: bytes,
+    ext: str,
+    score: HeaderScore | None,
+    sheet: str | None,
+    max_rows: int | None,
+) -> list[RawTable]:
+    """A zip container: xlsx/xlsm/ods after the zip bomb guard; anything else is refused."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+        names = set(zf.namelist())
+    except _ZIP_ERRORS as e:
+        what = ext.lstrip(".") or "zip"
+        raise UnreadableFileError(
+            name, f"is damaged: not a readable {what} file ({e}); save or export it again"
+        ) from e
+    unzipped = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise UnreadableFileError(
+            name, "unpacks to more than 1 GB; split it into smaller files or export as CSV"
+        )
+    big_ratio = any(
+        i.file_size > 1 << 20 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1)
+        for i in infos
+    )
+    if big_ratio or (unzipped > MAX_ZIP_RATIO * max(packed, 1) and unzipped > 1 << 20):
+        raise UnreadableFileError(
+            name,
+            f"is compressed more than {MAX_ZIP_RATIO} to 1, which real spreadsheets never "
+            "are; refused as a possible zip bomb",
+        )
+    mimetype = b""
+    if "mimetype" in names and zf.getinfo("mimetype").file_size <= 1024:
+        try:
+            mimetype = zf.read("mimetype")
+        except _ZIP_ERRORS as e:
+            raise UnreadableFileError(name, f"is damaged ({e}); save or export it again") from e
+    is_ods = "content.xml" in names and b"spreadsheet" in mimetype
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names or is_ods:
+        return _read_workbook(name, data, score, sheet, max_rows)
+    if any(n.startswith("word/") for n in names):
+        raise UnreadableFileError(name, "is a Word document, not a table")
+    if any(n.startswith("ppt/") for n in names):
+        raise UnreadableFileError(name, "is a PowerPoint presentation, not a table")
+    raise UnreadableFileError(
+        name, "is a zip archive, not a spreadsheet; unzip it and upload the files inside"
+    )
+
+
+def _read_ole(
+    name: str,
+    data: bytes,
+    ext: str,
+    score: HeaderScore | None,
+    sheet: str | None,
+    max_rows: int | None,
+) -> list[RawTable]:
+    """An OLE/CFB container: a legacy .xls, or an encrypted (password) xlsx."""
+    if _ENCRYPTED_PACKAGE in data:
+        raise UnreadableFileError(
+            name, "is password-protected; save it without a password and upload again"
+        )
+    return _read_workbook(name, data, score, sheet, max_rows)
+
+
+#: Excel date/time cells as fastexcel writes them, normalised (``\1`` = first group):
+#: "2024-03-05 00:00:00" / "2024-03-05T00:00:00" -> "2024-03-05" (a date-only cell)
+_XL_MIDNIGHT = (r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$", r"\1")
+#: ODS "2024-03-05T14:30:00" -> "2024-03-05 14:30:00"
+_XL_ISO_T = (r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1 \2")
+#: a time-only cell, "1899-12-31 13:05:00" (Excel day 0/1) -> "13:05:00"
+_XL_TIME_ONLY = (r"^1899-12-3[01] (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1")
+
+
+def _normalise_excel(col: Any) -> Any:
+    """Excel/ODS cell strings as the user means them (date-only, ISO with a space)."""
+    col = pc.fill_null(col, "")
+    if not pc.any(pc.match_substring_regex(col, r"^\d{4}-\d{2}-\d{2}[ T]\d")).as_py():
+        return col
+    for pattern, repl in (_XL_MIDNIGHT, _XL_ISO_T, _XL_TIME_ONLY):
+        col = pc.replace_substring_regex(col, pattern, repl)
+    return col
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _read_workbook(
+    name: str, data: bytes, score: HeaderScore | None, sheet: str | None, max_rows: int | None
+) -> list[RawTable]:
+    """Every visible non-empty sheet (or the one asked for) as a table."""
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_names = reader.sheet_names
+    except fastexcel.FastExcelError as e:
+        raise UnreadableFileError(
+            name, f"is not a readable workbook; it may be damaged ({_first_line(e)})"
+        ) from e
+    if sheet is not None and sheet not in sheet_names:
+        raise UnreadableFileError(
+            name, f"has no sheet named {sheet!r}; its sheets are {', '.join(sheet_names)}"
+        )
+    out: list[RawTable] = []
+    for sname in [sheet] if sheet is not None else sheet_names:
+        try:
+            xs = reader.load_sheet(
+                sname,
+                header_row=None,
+                skip_rows=0,  # keep leading empty rows: row numbers stay the sheet's
+                dtypes="string",
+                n_rows=None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 30,
+            )
+            if sheet is None and xs.visible != "visible":
+                continue
+            if xs.height == 0 or xs.width == 0:
+                continue
+            batch = xs.to_arrow()
+        except fastexcel.FastExcelError as e:
+            raise UnreadableFileError(
+                name, f"sheet {sname!r} cannot be read ({_first_line(e)})"
+            ) from e
+        cols = [_normalise_excel(c) for c in batch.columns]
+        grid = pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
+        table = _grid_table(name, sname, grid, score, max_rows)
+        if table is not None:
+            out.append(table)
+    if not out:
+        where = f"sheet {sheet!r}" if sheet is not None else "any sheet"
+        raise UnreadableFileError(name, f"has no data in {where}")
+    return out
+
+
+def _grid_table(
+    name: str, sheet: str | None, grid: pa.Table, score: HeaderScore | None, max_rows: int | None
+) -> RawTable | None:
+    """A whole sheet (all rows, string cells) -> table; None when the sheet is blank."""
+    empties = _empty_masks(grid)
+    blank_arr = empties[0]
+    for e in empties[1:]:
+        blank_arr = pc.and_(blank_arr, e)
+    blank = _to_bool(blank_arr)
+    nonblank = np.flatnonzero(~blank)
+    if len(nonblank) == 0:
+        return None
+    start = int(nonblank[0])
+    sample = grid.slice(0, start + SNIFF_RECORDS).to_pydict()
+    rows = [[str(v).strip() for v in r] for r in zip(*sample.values(), strict=True)]
+    h = _choose_header(rows, start, score)
+    headers = rows[h][: _width(rows[h])]
+    data = grid.slice(h + 1)
+    if max_rows is not None:
+        data = data.slice(0, max_rows)
+    # columns right of the header that hold data get an empty header
+    n = len(headers)
+    data_empties = [e.slice(h + 1, data.num_rows) for e in empties]
+    for j in range(grid.num_columns - 1, n - 1, -1):
+        if pc.all(data_empties[j]).as_py() is False:
+            n = j + 1
+            break
+    headers = headers + [""] * (n - len(headers))
+    if n == 0:
+        return None
+    data = data.select(list(range(n))).rename_columns([f"c{i}" for i in range(n)])
+    skipped = [
+        Problem(
+            name,
+            sheet,
+            i + 1,
+            None,
+            _cut(next((c for c in rows[i] if c), "")),
+            "title line before the header" if _width(rows[i]) else "blank row",
+            "skipped",
+        )
+        for i in range(h)
+    ]
+    return _finish(
+        _Parts(
+            file=name,
+            sheet=sheet,
+            headers=headers,
+            table=data,
+            row_numbers=np.arange(h + 2, h + 2 + data.num_rows, dtype=np.int64),
+            header_row=h + 1,
+            skipped=skipped,
+        )
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Parquet
+# --------------------------------------------------------------------------------------
+
+
+def _read_parquet(name: str, data: bytes, max_rows: int | None) -> RawTable:
+    """Every column cast to string; timestamps ISO (``2024-03-05 14:30:00[+01:00]``).
+
+    Row numbers count as if the table were opened in a spreadsheet: header row 1, the
+    first record row 2.
+    """
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+        if max_rows is not None:
+            table = table.slice(0, max_rows)
+        names = table.column_names
+    except (pa.ArrowException, OSError, ValueError) as e:  # ValueError: UnicodeDecodeError
+        raise UnreadableFileError(name, f"is not a readable Parquet file ({_first_line(e)})") from e
+    headers: list[str] = []
+    cols: list[Any] = []
+    for col_name, col in zip(names, table.columns, strict=True):
+        try:
+            arr = col.combine_chunks() if col.num_chunks else pa.array([], col.type)
+            for h, c in _arrow_strings(str(col_name), arr):
+                headers.append(h.strip())
+                cols.append(c)
+        except (pa.ArrowException, OSError, ValueError) as e:
+            raise UnreadableFileError(
+                name, f"column {col_name!r} cannot be read as text ({_first_line(e)})"
+            ) from e
+    if not headers:
+        raise UnreadableFileError(name, "has no columns")
+    return _structured(name, headers, cols, table.num_rows, None, [])
+
+
+_TS_FRACTION = (r"\.0+(Z|[+-]\d{4})?$", r"\1")  # "14:30:00.000+0100" -> "14:30:00+0100"
+_TS_OFFSET = (r"([+-]\d{2})(\d{2})$", r"\1:\2")  # "+0100" -> "+01:00"
+_REF_KEYS = ("name", "identifier", "id")
+
+
+def _arrow_strings(name: str, arr: Any) -> list[tuple[str, Any]]:
+    """An Arrow array as one or more (header, string array) pairs.
+
+    Structs holding ``name``/``identifier``/``id`` are references and become that value
+    (the first present); other structs become dotted columns (``_info.dateEntered``);
+    lists are joined with ``"; "``.
+    """
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        return _arrow_strings(name, arr.dictionary_decode())
+    if pa.types.is_struct(t):
+        fields = [t.field(i).name for i in range(t.num_fields)]
+        ref = next((k for k in _REF_KEYS if k in fields), None)
+        if ref is not None:
+            return [(name, _arrow_strings(name, pc.struct_field(arr, [fields.index(ref)]))[0][1])]
+        out = []
+        for i, f in enumerate(fields):
+            out.extend(_arrow_strings(f"{name}.{f}", pc.struct_field(arr, [i])))
+        return out
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        values = _arrow_strings(name, pc.list_flatten(arr))[0][1]
+        lengths = pc.fill_null(pc.list_value_length(arr), 0).to_numpy(zero_copy_only=False)
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+        lists = pa.ListArray.from_arrays(pa.array(offsets), values)
+        return [(name, pc.fill_null(pc.binary_join(lists, "; "), ""))]
+    if pa.types.is_null(t):
+        return [(name, pa.array([""] * len(arr), pa.string()))]
+    if pa.types.is_timestamp(t):
+        s = pc.cast(arr, pa.string())
+        s = pc.replace_substring_regex(s, *_TS_FRACTION)
+        s = pc.replace_substring_regex(s, *_TS_OFFSET)
+    elif pa.types.is_time(t):
+        s = pc.replace_substring_regex(pc.cast(arr, pa.string()), r"\.0+$", "")
+    elif pa.types.is_duration(t):
+        per_second = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[t.unit]
+        s = pc.cast(pc.divide(pc.cast(arr, pa.float64()), per_second), pa.string())
+        s = pc.replace_substring_regex(s, r"\.0$", "")
+    elif pa.types.is_floating(t):
+        s = pc.cast(arr, pa.string())
+        s = pc.if_else(pc.equal(s, "nan"), "", s)
+    else:
+        s = pc.cast(arr, pa.string())
+    return [(name, pc.fill_null(s, ""))]
+
+
+def _structured(
+    name: str,
+    headers: list[str],
+    cols: list[Any],
+    rows: int,
+    encoding: str | None,
+    rejected: list[Problem],
+    row_numbers: np.ndarray | None = None,
+) -> RawTable:
+    """A table from a format without title lines or footers (JSON, Parquet)."""
+    names = [f"c{i}" for i in range(len(cols))]
+    table = pa.table(
+        [pa.array(c, pa.string()) if isinstance(c, list) else c for c in cols], names=names
+    )
+    nums = row_numbers if row_numbers is not None else np.arange(2, rows + 2, dtype=np.int64)
+    return RawTable(
+        file=name,
+        sheet=None,
+        headers=headers,
+        data=table,
+        row_numbers=pa.array(nums, pa.int64()),
+        header_row=1,
+        rejected=rejected,
+        encoding=encoding,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------------------
+
+#: keys under which APIs return the list of records: {"data": [...]}, OData {"value": [...]}
+_LIST_KEYS = ("data", "value", "items", "results", "records", "rows")
+
+
+def _scalar(v: Any) -> str:
+    """A JSON scalar as text: ``None`` -> ``""``, ``True`` -> ``"true"``, ``3.0`` -> ``"3"``."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if math.isfinite(v) and v.is_integer() and abs(v) < 1e16:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _reference(d: dict[str, Any]) -> str | None:
+    """A reference object's display value: ``{"id": 3, "name": "Acme"}`` -> ``"Acme"``;
+    ``{"id": 7, "identifier": "jdoe"}`` -> ``"jdoe"``; ``{"id": 5}`` -> ``"5"``. None when
+    the object has none of those keys."""
+    if not any(k in d for k in _REF_KEYS):
+        return None
+    for k in _REF_KEYS:
+        v = d.get(k)
+        if v is not None and v != "" and not isinstance(v, dict | list):
+            return _scalar(v)
+    return ""
+
+
+def _item(v: Any) -> str:
+    """One element of a list: references by their name, scalars as text."""
+    if isinstance(v, dict):
+        ref = _reference(v)
+        return ref if ref is not None else json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "; ".join(_item(x) for x in v)
+    return _scalar(v)
+
+
+def _flatten(obj: dict[str, Any], prefix: str, out: dict[str, str]) -> None:
+    """One record as flat text cells.
+
+    ``{"company": {"id": 1, "identifier": "acme", "name": "Acme"}}`` -> ``company=Acme``;
+    ``{"_info": {"dateEntered": "2024-03-05T10:00:00Z"}}`` -> ``_info.dateEntered=...``;
+    ``{"tags": ["a", "b"]}`` -> ``tags=a; b``.
+    """
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            ref = _reference(v)
+            if ref is not None:
+                out[key] = ref
+            else:
+                _flatten(v, key + ".", out)
+        elif isinstance(v, list):
+            out[key] = "; ".join(_item(x) for x in v)
+        else:
+            out[key] = _scalar(v)
+
+
+def _read_json(name: str, data: bytes, max_rows: int | None) -> RawTable:
+    """A list of records, an API object holding one (``{"data": [...]}``), or NDJSON."""
+    encoding = "utf-8"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text, encoding = data.decode("cp1252", "kpi_latin1"), "cp1252"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    if not text.strip():
+        raise UnreadableFileError(name, "is empty; export the data again and upload it")
+    try:
+        return _json_table(name, text, encoding, max_rows)
+    except RecursionError as e:
+        raise UnreadableFileError(name, "is JSON nested too deeply to be a table") from e
+
+
+def _json_table(name: str, text: str, encoding: str, max_rows: int | None) -> RawTable:
+    items: list[Any]
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        ndjson = _ndjson(text)
+        if ndjson is None:
+            raise UnreadableFileError(
+                name, f"is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})"
+            ) from e
+        items = ndjson
+    else:
+        items = _records_of(name, obj)
+    if max_rows is not None:
+        items = items[:max_rows]
+    flat: list[dict[str, str] | None] = []
+    rejected: list[Problem] = []
+    keys: dict[str, None] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            out: dict[str, str] = {}
+            _flatten(item, "", out)
+            flat.append(out)
+            keys.update(dict.fromkeys(out))
+        else:
+            flat.append(None)
+            shown = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+            rejected.append(
+                Problem(
+                    name,
+                    None,
+                    i + 2,
+                    None,
+                    _cut(shown),
+                    "is not a JSON object (record)",
+                    "rejected",
+                )
+            )
+    good = [r for r in flat if r is not None]
+    if not good:
+        raise UnreadableFileError(
+            name, "is JSON but holds no records (objects); export a list of records"
+        )
+    headers = list(keys)
+    cols = [[r.get(k, "") for r in good] for k in headers]
+    nums = np.array([i + 2 for i, r in enumerate(flat) if r is not None], dtype=np.int64)
+    return _structured(
+        name, [h.strip() for h in headers], cols, len(good), encoding, rejected, nums
+    )
+
+
+def _ndjson(text: str) -> list[Any] | None:
+    """Records of newline-delimited JSON, or None when the first line is not an object.
+
+    A later line that is not JSON becomes a string item (rejected as not an object).
+    """
+    out: list[Any] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            if not out:
+                return None
+            out.append(line)
+    if not out or not isinstance(out[0], dict):
+        return None
+    return out
+
+
+def _records_of(name: str, obj: Any) -> list[Any]:
+    """The list of records inside a parsed JSON document."""
+    if isinstance(obj, list):
+        if obj and not any(isinstance(x, dict) for x in obj):
+            raise UnreadableFileError(
+                name, "is a JSON list of values, not of records (objects); export records"
+            )
+        return obj
+    if isinstance(obj, dict):
+        lower = {str(k).lower(): v for k, v in obj.items()}
+        for key in _LIST_KEYS:
+            if isinstance(lower.get(key), list):
+                return _records_of(name, lower[key])
+        lists = [v for v in obj.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        if len(lists) == 1:
+            return lists[0]
+        keys = ", ".join(list(map(str, obj))[:8])
+        raise UnreadableFileError(
+            name,
+            f"is JSON but not a list of records (an object with keys {keys}); "
+            "export the list of records",
+        )
+    raise UnreadableFileError(name, "is JSON but not a list of records")

@@ -1,0 +1,533 @@
+"""The public API of the engine: reports, alerts, explanations and the output writers.
+
+Example:
+    >>> from kpi.report import Engine, ReportOptions
+    >>> engine = Engine(data)                      # one per user session
+    >>> df = engine.report(ReportOptions(by="client,month", compare="previous"))
+    >>> write_table(df, "report.xlsx")
+
+The report has the columns of CLI.md, in order:
+``kpi, client, period, value, numerator, denominator, unit, target, status`` (``technician``
+instead of ``client`` when grouped by technician; ``previous, delta`` with a comparison).
+Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
+know (hours without a cost, filter names that matched nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi import alerts as alert_rules
+from kpi.engine import KPI_INDEX, Core, Scope, effective_dims, parse_by
+from kpi.errors import UsageError
+from kpi.kpis import FAMILIES, KPIS, Kpi, get
+from kpi.model import LoadedData
+from kpi.periods import (
+    COMPARE_MODES,
+    Period,
+    comparison_period,
+    comparison_shift,
+    resolve_period,
+)
+from kpi.targets import effective_target, format_target, status
+
+REPORT_COLUMNS = (
+    "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",
+)  # fmt: skip
+COMPARE_COLUMNS = ("previous", "delta")
+ALERT_COLUMNS = alert_rules.ALERT_COLUMNS
+
+
+@dataclass
+class ReportOptions:
+    """What to compute. Every field has the CLI's default.
+
+    Attributes:
+        start, end: the period, inclusive (default: 12 calendar months ending at as_of).
+        as_of: the report date (default: the data's latest event date; filters never move it).
+        clients: client names, matched by normalised key (``acme sl`` = ``ACME, S.L.``).
+        technicians: technician names, matched case-, accent- and space-insensitively.
+        by: total, client, month, client,month, technician or technician,month.
+        compare: None, ``"previous"`` or ``"year"``: adds ``previous`` and ``delta``.
+        lang: ``en`` or ``es``, for labels and messages (never ids, units or statuses).
+        targets: KPI id -> target overriding the default: a number, ``(lo, hi)`` or
+            ``"0.7..0.85"``.
+    """
+
+    start: date | None = None
+    end: date | None = None
+    as_of: date | None = None
+    clients: list[str] = field(default_factory=list)
+    technicians: list[str] = field(default_factory=list)
+    by: str = "total"
+    compare: str | None = None
+    lang: str = "en"
+    targets: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Explanation:
+    """How a KPI is computed, for the definitions page and "how is this calculated".
+
+    Attributes:
+        kpi: the id.
+        label: the name in the requested language.
+        formula: the definition in words.
+        unit: the unit.
+        numerator, denominator: what the two sums are, in words (None when not a ratio).
+        sql: the query that computes the KPI for the options given (one family query
+            restricted to this KPI); empty when the KPI cannot be computed.
+        params: the bound parameters of ``sql``.
+        inputs: ``dataset.column`` read that are loaded.
+        missing_inputs: ``dataset.column`` it can read that are not loaded.
+        grouping: the dimensions it is computed by for these options.
+        period: the resolved period.
+        unavailable: None, or why the KPI is not produced (and what would enable it).
+    """
+
+    kpi: str
+    label: str
+    formula: str
+    unit: str
+    numerator: str | None
+    denominator: str | None
+    sql: str
+    params: dict[str, object]
+    inputs: list[str]
+    missing_inputs: list[str]
+    grouping: list[str]
+    period: Period | None
+    unavailable: str | None = None
+
+
+class Engine:
+    """The KPI engine of one user session.
+
+    Holds a private in-memory DuckDB connection with the tables of ``data`` prepared; build
+    one per session (never share it between users).
+
+    Args:
+        data: the loaded tables (:class:`kpi.model.LoadedData`).
+    """
+
+    def __init__(self, data: LoadedData) -> None:
+        self.data = data
+        self.core = Core(data)
+
+    @property
+    def as_of(self) -> date | None:
+        """The default report date (DETAILS.md 9)."""
+        return self.core.as_of
+
+    def clients(self) -> list[str]:
+        """Client names of the loaded data, for filter pickers."""
+        return self.core.client_names()
+
+    def technicians(self) -> list[str]:
+        """Technician names of the loaded data, for filter pickers."""
+        return self.core.technician_names()
+
+    def period(self, opts: ReportOptions) -> Period:
+        """The period and as_of the options resolve to.
+
+        Raises:
+            UsageError: start after end.
+        """
+        return resolve_period(opts.start, opts.end, opts.as_of, self.core.as_of)
+
+    def availability(self, lang: str = "en") -> dict[str, str | None]:
+        """KPI id -> None when it can be computed, else what would enable it.
+
+        Example: ``{"mrr": None, "labor_cost": "load time entries", "sla_rate":
+        "map columns sla_met or due_at of tickets", ...}``.
+        """
+        return {k.id: self.core.missing(k, lang) for k in KPIS}
+
+    def _produced(self, opts: ReportOptions, scope: Scope) -> list[Kpi]:
+        out = []
+        for k in KPIS:
+            if self.core.missing(k) is not None:
+                continue
+            if scope.clients is not None and "client" not in k.groupings:
+                continue  # DETAILS.md 8: no utilisation under a client filter
+            if scope.technicians is not None and "technician" not in k.groupings:
+                continue  # no MRR under a technician filter
+            out.append(k)
+        return out
+
+    def _scope(self, opts: ReportOptions, period: Period, notes: list[str]) -> Scope:
+        dims = parse_by(opts.by)
+        clients = techs = None
+        es = opts.lang == "es"
+        if opts.clients:
+            clients, unmatched = self.core.match_clients(list(opts.clients))
+            for u in unmatched:
+                notes.append(
+                    f"ningún cliente cargado coincide con {u!r}"
+                    if es
+                    else f"no loaded client matches {u!r}"
+                )
+        if opts.technicians:
+            techs, unmatched = self.core.match_technicians(list(opts.technicians))
+            for u in unmatched:
+                notes.append(
+                    f"ningún técnico cargado coincide con {u!r}"
+                    if es
+                    else f"no loaded technician matches {u!r}"
+                )
+        return Scope(period, dims, clients, techs)
+
+    def long(self, opts: ReportOptions, period: Period | None = None) -> tuple[pd.DataFrame, Scope]:
+        """The report as internal long rows ``kpi, grp, month, value, numerator,
+        denominator`` (``grp`` the client or technician, ``month`` a date or None)."""
+        notes: list[str] = []
+        period = period or self.period(opts)
+        scope = self._scope(opts, period, notes)
+        scope.kpis = self._produced(opts, scope)
+        frames = []
+        for fam in FAMILIES:
+            if any(k.family == fam for k in scope.kpis):
+                frames.append(self.core.run_family(fam, scope))
+        long = pd.concat(frames, ignore_index=True) if frames else _empty_long()
+        # DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
+        # contributed) gets its total row: 0 for counts and sums, empty for the rest
+        present = set(long["kpi"].unique())
+        missing = [k for k in scope.kpis if k.id not in present]
+        if missing:
+            extra = pd.DataFrame(
+                {
+                    "kpi": [k.id for k in missing],
+                    "grp": None,
+                    "month": None,
+                    "value": [
+                        0.0 if k.kind == "sum" and not k.nullable else np.nan for k in missing
+                    ],
+                    "numerator": [0.0 if k.has_fraction else np.nan for k in missing],
+                    "denominator": [0.0 if k.has_fraction else np.nan for k in missing],
+                }
+            )
+            long = pd.concat([long, extra], ignore_index=True) if len(long) else extra
+        if any(k.id == "labor_cost" for k in scope.kpis):
+            hours = self.core.labor_without_cost(scope)
+            if hours > 0:
+                notes.append(
+                    f"labor_cost: se excluyen {hours:g} horas de técnicos sin coste por hora"
+                    if opts.lang == "es"
+                    else f"labor_cost: {hours:g} hours of technicians without an hourly cost"
+                    " are left out"
+                )
+        long.attrs["notes"] = notes
+        return long, scope
+
+    def report(self, opts: ReportOptions) -> pd.DataFrame:
+        """The KPI table of CLI.md for these options.
+
+        Raises:
+            UsageError: a bad grouping, comparison, target or period.
+        """
+        if opts.compare is not None and opts.compare not in COMPARE_MODES:
+            raise UsageError(f"unknown comparison {opts.compare!r}: use previous or year")
+        period = self.period(opts)
+        long, scope = self.long(opts, period)
+        notes = list(long.attrs.get("notes", []))
+        if opts.compare:
+            prev_period = comparison_period(period, opts.compare)
+            prev, _ = self.long(opts, prev_period)
+            long = _attach_previous(long, prev, comparison_shift(period, prev_period))
+        out = _format(long, scope, opts)
+        out.attrs["notes"] = notes
+        out.attrs["period"] = period
+        return out
+
+    def alerts(
+        self, opts: ReportOptions, thresholds: dict[str, float] | None = None
+    ) -> pd.DataFrame:
+        """Alerts (KPIS.md 9) over the period: ``rule, severity, client, subject, value,
+        threshold, message``, in rule order then client and subject.
+
+        Args:
+            opts: period, filters and language (``by`` and ``compare`` are ignored).
+            thresholds: rule -> threshold overriding :data:`kpi.alerts.DEFAULT_THRESHOLDS`.
+
+        Raises:
+            UsageError: an unknown threshold name.
+        """
+        period = self.period(opts)
+        scope = self._scope(opts, period, [])
+        return alert_rules.compute(self, scope, opts.lang, thresholds or {})
+
+    def explain(self, kpi_id: str, opts: ReportOptions) -> Explanation:
+        """The SQL, bound parameters, inputs and formula behind a KPI for these options.
+
+        Raises:
+            KeyError: an unknown KPI id.
+        """
+        k = get(kpi_id)
+        lang = opts.lang
+        loaded = [i for i in k.inputs if self.core.has(*_split(i))]
+        not_loaded = [i for i in k.inputs if not self.core.has(*_split(i))]
+        base: dict[str, Any] = {
+            "kpi": k.id,
+            "label": k.label(lang),
+            "formula": k.description(lang),
+            "unit": k.unit,
+            "numerator": k.numerator_es if lang == "es" else k.numerator_en,
+            "denominator": k.denominator_es if lang == "es" else k.denominator_en,
+            "inputs": loaded,
+            "missing_inputs": not_loaded,
+        }
+        period = self.period(opts)
+        scope = self._scope(opts, period, [])
+        why = self.core.missing(k, lang)
+        if why is None and scope.clients is not None and "client" not in k.groupings:
+            why = (
+                "no se calcula con un filtro de cliente"
+                if lang == "es"
+                else "not computed under a client filter"
+            )
+        if why is None and scope.technicians is not None and "technician" not in k.groupings:
+            why = (
+                "no se calcula con un filtro de técnico"
+                if lang == "es"
+                else "not computed under a technician filter"
+            )
+        dims = list(effective_dims(k, scope.dims))
+        if why is not None:
+            return Explanation(**base, sql="", params={}, grouping=dims, period=period,
+                               unavailable=why)  # fmt: skip
+        scope.kpis = [k]
+        sql, params, _ = self.core.family_sql(k.family, scope)
+        used = {p for p in params if f"${p}" in sql}
+        return Explanation(
+            **base,
+            sql=sql,
+            params={p: v for p, v in params.items() if p in used},
+            grouping=dims,
+            period=period,
+        )
+
+
+def compute_report(data: LoadedData, opts: ReportOptions | None = None) -> pd.DataFrame:
+    """The report of ``data`` (a one-off :class:`Engine`)."""
+    return Engine(data).report(opts or ReportOptions())
+
+
+def compute_alerts(
+    data: LoadedData,
+    opts: ReportOptions | None = None,
+    thresholds: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """The alerts of ``data`` (a one-off :class:`Engine`)."""
+    return Engine(data).alerts(opts or ReportOptions(), thresholds)
+
+
+# ---------------------------------------------------------------------- formatting
+def _split(col: str) -> tuple[str, str | None]:
+    ds, _, c = col.partition(".")
+    return ds, c or None
+
+
+def _empty_long() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kpi": pd.Series([], dtype=object),
+            "grp": pd.Series([], dtype=object),
+            "month": pd.Series([], dtype=object),
+            "value": pd.Series([], dtype=float),
+            "numerator": pd.Series([], dtype=float),
+            "denominator": pd.Series([], dtype=float),
+        }
+    )
+
+
+def shift_month_labels(labels: pd.Series, months: int) -> pd.Series:
+    """``YYYY-MM`` labels moved by ``months`` (None stays None): 2023-11 + 3 -> 2024-02."""
+    known = labels.notna()
+    out = pd.Series([None] * len(labels), index=labels.index, dtype=object)
+    if known.any():
+        lab = labels[known].astype(str)
+        idx = lab.str[:4].astype(int) * 12 + lab.str[5:7].astype(int) - 1 + months
+        out[known] = (
+            (idx // 12).astype(str).str.zfill(4) + "-" + (idx % 12 + 1).astype(str).str.zfill(2)
+        ).astype(object)
+    return out
+
+
+def _attach_previous(cur: pd.DataFrame, prev: pd.DataFrame, shift: int) -> pd.DataFrame:
+    """``previous`` = the matching row of the comparison period (monthly rows: the month
+    ``shift`` months earlier); ``delta = value - previous``."""
+    c = cur.copy()
+    c["_grp"] = c["grp"].fillna("").astype(str)
+    c["_month"] = c["month"].fillna("").astype(str)
+    p = pd.DataFrame(
+        {
+            "kpi": prev["kpi"],
+            "_grp": prev["grp"].fillna("").astype(str),
+            "_month": shift_month_labels(prev["month"], shift).fillna("").astype(str),
+            "previous": prev["value"].astype(float),
+        }
+    )
+    merged = c.merge(p, on=["kpi", "_grp", "_month"], how="left", sort=False)
+    merged["delta"] = merged["value"] - merged["previous"]
+    return merged.drop(columns=["_grp", "_month"])
+
+
+def _format(long: pd.DataFrame, scope: Scope, opts: ReportOptions) -> pd.DataFrame:
+    """Order (declaration order; within a KPI the SQL already ordered group name and month)
+    and add period, unit, target and status."""
+    kpis = {k.id: k for k in KPIS}
+    order = long["kpi"].map(KPI_INDEX).to_numpy()
+    df = long.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    group_col = "technician" if "technician" in scope.dims else "client"
+    target_of = {k.id: effective_target(k, opts.targets) for k in KPIS}
+    kpi_col = df["kpi"].astype(str)
+    out = pd.DataFrame(
+        {
+            "kpi": kpi_col,
+            group_col: df["grp"].astype("str"),
+            "period": df["month"].astype("str").fillna(scope.period.label),
+            "value": df["value"].astype(float),
+            "numerator": df["numerator"].astype(float),
+            "denominator": df["denominator"].astype(float),
+            "unit": kpi_col.map({i: k.unit for i, k in kpis.items()}).astype("str"),
+            "target": kpi_col.map({i: format_target(t) for i, t in target_of.items()}).astype(
+                object
+            ),
+        }
+    )
+    statuses = np.full(len(df), None, dtype=object)
+    values = df["value"].to_numpy(dtype=float)
+    for kpi_id, idx in df.groupby("kpi", sort=False).indices.items():
+        statuses[idx] = status(values[idx], target_of[str(kpi_id)], kpis[str(kpi_id)].direction)
+    out["status"] = pd.Series(statuses, dtype="str")
+    if "previous" in df.columns:
+        out["previous"] = df["previous"].astype(float)
+        out["delta"] = df["delta"].astype(float)
+    return out
+
+
+# ---------------------------------------------------------------------- writers
+_INJECTION = r"^[=+\-@\t\r]"
+
+
+def _safe_text(arr: pa.Array) -> pa.Array:
+    """Formula-injection guard: text starting with = + - @ tab or CR gets a ``'`` prefix.
+
+    Example: ``=HYPERLINK("x")`` -> ``'=HYPERLINK("x")``; ``-5`` text -> ``'-5``.
+    """
+    hit = pc.fill_null(pc.match_substring_regex(arr, _INJECTION), False)
+    return pc.if_else(hit, pc.binary_join_element_wise("'", arr, ""), arr)
+
+
+def _column_text(s: pd.Series) -> pa.Array:
+    """One column as CSV text: numbers unrounded, shortest round-trip (0.1 + 0.2 ->
+    ``0.30000000000000004``, 12.0 -> ``12``); NaN / None empty; text guarded."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return pa.array(s.map({True: "true", False: "false"}).astype(object), pa.string())
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        arr = pa.array(s.astype(float).to_numpy(), type=pa.float64(), from_pandas=True)
+        return pc.cast(arr, pa.string())
+    values = [_cell_text(v) for v in s.astype(object).tolist()]
+    arr = pa.array(values, type=pa.string())
+    text_mask = pa.array([isinstance(v, str) for v in s.astype(object).tolist()])
+    return pc.if_else(text_mask, _safe_text(arr), arr)
+
+
+def _cell_text(v: object) -> str | None:
+    # mixed object columns (``target``: 0.9 or "0.7..0.85"); numbers as numbers
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float | np.floating | np.integer):
+        text: str = pc.cast(pa.array([float(v)]), pa.string())[0].as_py()
+        return text
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    """The CSV of CLI.md: ``.`` decimals, no thousands separator, empty for undefined,
+    numbers unrounded, text cells guarded against formula injection, quotes only where
+    needed (``Acme, Inc`` -> ``"Acme, Inc"``)."""
+    columns = [_column_text(df[c]).to_pylist() for c in df.columns]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([str(c) for c in df.columns])
+    # the rows of a report or alert list (aggregates, never data rows)
+    writer.writerows(zip(*columns, strict=True))
+    return buf.getvalue()
+
+
+def _guard_object(v: object) -> object:
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+def write_table(
+    df: pd.DataFrame, out: str | None, *, lang: str = "en", sheet: str = "report"
+) -> None:
+    """Write a report, alert or inspect table.
+
+    Args:
+        df: the table.
+        out: None for CSV on stdout; else a path ending in .csv, .xlsx or .json.
+        lang: language of the table (kept for the writers' messages; the columns are
+            machine output and are never translated).
+        sheet: the sheet name of an .xlsx.
+
+    Raises:
+        UsageError: an unsupported extension.
+    """
+    del lang  # machine output: ids, units, statuses and headers are never translated
+    if out is None:
+        sys.stdout.write(to_csv_text(df))
+        sys.stdout.flush()
+        return
+    path = Path(out)
+    ext = path.suffix.lower()
+    if ext == ".csv":
+        path.write_text(to_csv_text(df), encoding="utf-8", newline="")
+    elif ext == ".json":
+        records = []
+        for row in df.astype(object).itertuples(index=False, name=None):
+            records.append({str(c): _json_value(v) for c, v in zip(df.columns, row, strict=True)})
+        path.write_text(
+            json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8"
+        )
+    elif ext == ".xlsx":
+        safe = df.astype(object).map(_guard_object)
+        safe = safe.where(df.notna(), None)
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            safe.to_excel(xw, sheet_name=sheet[:31] or "report", index=False)
+    else:
+        raise UsageError(f"{out}: unsupported output; use .csv, .xlsx or .json")
+
+
+def _json_value(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, float | np.floating):
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    if v is pd.NaT:
+        return None
+    return v

@@ -1,0 +1,99 @@
+"""Contracts & devices: uncovered devices and revenue leak by client, renewal rate,
+upcoming renewals by 30/60/90/120 days with the MRR at stake."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, details, fmt, kpiview, page, state
+from ui.i18n import t
+
+KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
+        "contracts_due", "renewal_rate", "renewals_upcoming", "renewals_upcoming_mrr")  # fmt: skip
+
+ctx = page.begin("page.contracts")
+lang, cur = ctx.lang, ctx.currency
+total = state.report(state.report_options())
+kpiview.kpi_strip(KPIS, total, lang, cur, key="ct")
+by_client = state.report(state.report_options("client", compare_with=None))
+by_month = state.report(state.report_options("month", compare_with=None))
+
+left, right = st.columns(2)
+with left:
+    unc = kpiview.rows_of(by_client, "uncovered_devices")
+    unc = unc[unc["value"] > 0] if not unc.empty else unc
+    if not unc.empty:
+        leak = kpiview.rows_of(by_client, "uncovered_mrr").set_index("client")["value"]
+        active = kpiview.rows_of(by_client, "active_devices").set_index("client")["value"]
+        unc = unc.assign(
+            leak=[fmt.currency(leak.get(c), lang, cur) for c in unc["client"]],
+            active=[fmt.number(active.get(c), lang) for c in unc["client"]],
+        )
+        st.altair_chart(
+            charts.bars(unc, category="client", unit="count", lang=lang,
+                        x_title=kpiview.label("uncovered_devices", lang),
+                        category_title=t("common.client", lang), status="status",
+                        title=t("ct.uncovered_by_client", lang),
+                        extra=[("leak", t("ct.leak", lang)),
+                               ("active", kpiview.label("active_devices", lang))]),
+            width="stretch",
+        )  # fmt: skip
+    else:
+        st.caption(t("ct.uncovered_by_client", lang) + ": " + fmt.number(0, lang))
+with right:
+    ren = kpiview.monthly(by_month, ["renewal_rate"])
+    ren = ren.dropna(subset=["value"]) if not ren.empty else ren
+    if not ren.empty:
+        st.altair_chart(
+            charts.trend(ren, unit="ratio", lang=lang, y_title=kpiview.label("renewal_rate", lang),
+                         target=kpiview.target_of(total, "renewal_rate"),
+                         target_label=t("common.target", lang), title=t("ct.renewal_trend", lang)),
+            width="stretch",
+        )  # fmt: skip
+
+st.subheader(t("ct.upcoming", lang))
+st.caption(t("ct.upcoming_help", lang, as_of=fmt.date_(state.as_of(), lang)))
+core = state.engine().core
+flt = state.detail_filter()
+buckets = details.upcoming_renewals(core, flt)
+if not buckets.empty:
+    lo = [0, *details.RENEWAL_BUCKETS[:-1]]
+    buckets = buckets.assign(
+        label=[
+            t("ct.bucket_days", lang, lo=a + 1, hi=b)
+            for a, b in zip(lo, buckets["bucket"], strict=True)
+        ],
+        value=buckets["mrr"],
+        n=[fmt.number(n, lang) for n in buckets["contracts"]],
+    )
+    st.altair_chart(
+        charts.funnel(buckets, stage="label", lang=lang, x_title=t("ct.mrr_at_stake", lang),
+                      stage_title=t("ct.bucket", lang), currency=cur,
+                      extra=[("n", t("ct.contracts", lang))]),
+        width="stretch",
+    )  # fmt: skip
+    upcoming = details.upcoming_contracts(core, flt)
+    if not upcoming.empty:
+        shown = pd.DataFrame({
+            t("ct.contract", lang): upcoming["contract_id"],
+            t("common.client", lang): upcoming["client"],
+            t("ct.end_date", lang): [fmt.date_(d, lang) for d in upcoming["end_date"]],
+            t("ct.days_left", lang): upcoming["days"],
+            "MRR": [fmt.currency(v, lang, cur) for v in upcoming["mrr"]],
+        })  # fmt: skip
+        st.dataframe(shown, hide_index=True, key="ct_upcoming")
+
+st.subheader(t("common.summary_table", lang))
+table_ids = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
+             "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",
+             "renewals_upcoming_mrr")  # fmt: skip
+values = kpiview.wide(by_client, table_ids, lang)
+if values.empty:
+    st.caption(t("common.empty", lang))
+else:
+    statuses = kpiview.wide(by_client, table_ids, lang, status=True)
+    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="ct_table")
+page.downloads_section(
+    ctx, values.reset_index() if not values.empty else pd.DataFrame(), "contracts"
+)

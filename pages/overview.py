@@ -1,0 +1,73 @@
+"""Overview: the ten headline KPIs, the alert count and the client health table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.kpis import HEADLINE
+from ui import fmt, kpiview, page, periods, state
+from ui.i18n import t
+
+ctx = page.begin("ov.title")
+lang, currency = ctx.lang, ctx.currency
+
+total = state.report(state.report_options())
+spark_start, spark_end = periods.sparkline_range(ctx.end)
+months = state.report(
+    state.report_options("month", start=spark_start, end=spark_end, compare_with=None)
+)
+alerts = state.alerts(state.report_options(compare_with=None))
+available = state.availability()
+
+# ------------------------------------------------------------------ alert count
+n_alerts = len(alerts)
+st.page_link(
+    "pages/alerts.py",
+    label=t("ov.alerts_link", lang, n=n_alerts) if n_alerts else t("ov.no_alerts", lang),
+    icon="⚠️" if n_alerts else "✅",
+)
+
+# ------------------------------------------------------------------ cards
+for row_start in range(0, len(HEADLINE), 5):
+    cols = st.columns(5)
+    for col, kpi_id in zip(cols, HEADLINE[row_start : row_start + 5], strict=False):
+        spark = kpiview.monthly(months, [kpi_id]).sort_values("period")["value"].tolist()
+        why = available.get(kpi_id)
+        if why is None and kpiview.total_row(total, kpi_id) is None:
+            why = t("common.hidden_by_filter", lang, dimension=t("common.client", lang).lower())
+        elif why is not None:
+            why = t("common.not_available", lang, why=why)
+        with col:
+            kpiview.kpi_card(
+                kpi_id,
+                total,
+                lang,
+                currency,
+                spark=spark,
+                unavailable=why,
+                companions=kpiview.COMPANIONS.get(kpi_id, ()),
+                key=f"ov_{kpi_id}",
+            )
+            if kpi_id == "pipeline_weighted":
+                st.caption(t("ov.with", lang, label=t("page.alerts", lang), value=n_alerts))
+
+# ------------------------------------------------------------------ client health
+st.subheader(t("ov.health_title", lang))
+st.caption(t("ov.health_help", lang))
+by_client = state.report(state.report_options("client", compare_with=None))
+values = kpiview.wide(by_client, HEADLINE, lang)
+if values.empty:
+    st.caption(t("common.empty", lang))
+    health = values
+else:
+    statuses = kpiview.wide(by_client, HEADLINE, lang, status=True)
+    health_col = t("common.health", lang)
+    scores = kpiview.health_scores(statuses.reindex(index=values.index))
+    values.insert(0, health_col, scores)
+    values = values.sort_values(health_col, kind="stable")
+    styled = kpiview.styled_wide(values, statuses, HEADLINE, lang, currency)
+    styled = styled.format({health_col: lambda v: fmt.number(v, lang)}, na_rep=fmt.EMPTY)
+    st.dataframe(styled, key="ov_health")
+    health = values.reset_index()
+
+page.downloads_section(ctx, kpiview.summary_frame(total, HEADLINE, lang, currency), "overview")

@@ -1,0 +1,70 @@
+"""Projects: the portfolio with state, burn against plan, CPI/SPI; late and over budget first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, details, fmt, kpiview, page, state
+from ui.i18n import t
+
+KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
+        "projects_over_budget", "project_budget_burn")  # fmt: skip
+#: project state -> target status colour (late and over budget red, at risk amber)
+STATE_STATUS = {"late": "bad", "over_budget": "bad", "at_risk": "warn", "on_track": "ok",
+                "completed": "none"}  # fmt: skip
+
+ctx = page.begin("page.projects")
+lang, cur = ctx.lang, ctx.currency
+total = state.report(state.report_options())
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=6, key="pj")
+
+core = state.engine().core
+portfolio = details.project_portfolio(core, state.detail_filter())
+summary = pd.DataFrame()
+if portfolio.empty:
+    st.caption(t("common.empty", lang))
+else:
+    names = portfolio["name"].fillna(portfolio["project_id"])
+    st.subheader(t("pj.portfolio", lang))
+    summary = pd.DataFrame({
+        t("pj.project", lang): names,
+        t("common.client", lang): portfolio["client"],
+        t("pj.state", lang): [t(f"pj.state.{s}", lang) for s in portfolio["state"]],
+        t("pj.due", lang): portfolio["due_date"],
+        t("pj.budget_hours", lang): portfolio["budget_hours"],
+        t("pj.actual_hours", lang): portfolio["actual_hours"],
+        t("pj.burn", lang): portfolio["burn"],
+        t("pj.planned", lang): portfolio["planned"],
+        t("pj.complete", lang): portfolio["percent_complete"],
+        "CPI": portfolio["cpi"],
+        "SPI": portfolio["spi"],
+    })  # fmt: skip
+    colours = [kpiview.CELL.get(STATE_STATUS.get(s, ""), "") for s in portfolio["state"]]
+    state_col = t("pj.state", lang)
+    pct = {
+        c: (lambda v: fmt.percent(v, lang, 0))
+        for c in (t("pj.burn", lang), t("pj.planned", lang), t("pj.complete", lang))
+    }
+    styled = summary.style.format(
+        {**pct, "CPI": lambda v: fmt.number(v, lang, 2), "SPI": lambda v: fmt.number(v, lang, 2),
+         t("pj.due", lang): lambda d: fmt.date_(d, lang),
+         t("pj.budget_hours", lang): lambda v: fmt.hours(v, lang),
+         t("pj.actual_hours", lang): lambda v: fmt.hours(v, lang)},
+        na_rep=fmt.EMPTY,
+    ).apply(lambda col: [f"background-color: {c}" if c else "" for c in colours],
+            subset=[state_col])  # fmt: skip
+    st.dataframe(styled, hide_index=True, key="pj_table")
+
+    scatter = portfolio.assign(
+        label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]
+    )[lambda d: d["state"] != "completed"]
+    if scatter[["cpi", "spi"]].notna().all(axis=1).any():
+        st.altair_chart(
+            charts.scatter(scatter, x="cpi", y="spi", label="label", lang=lang,
+                           x_title=t("pj.cpi", lang), y_title=t("pj.spi", lang),
+                           label_title=t("pj.project", lang), status="status",
+                           title=t("pj.cpi_spi", lang)),
+            width="stretch",
+        )  # fmt: skip
+page.downloads_section(ctx, summary, "projects")

@@ -1,0 +1,91 @@
+"""Resources: utilisation by technician against the target band, technician x month,
+hours by client, labour cost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import charts, fmt, kpiview, page, state
+from ui.i18n import t
+
+KPIS = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")
+
+ctx = page.begin("page.resources", technicians=True)
+lang, cur = ctx.lang, ctx.currency
+total = state.report(state.report_options(technicians=True))
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=5, key="rs")
+if state.selected_clients():
+    st.info(t("sb.clients_help", lang))
+
+by_tech = state.report(state.report_options("technician", compare_with=None, technicians=True))
+by_tech_month = state.report(
+    state.report_options("technician,month", compare_with=None, technicians=True)
+)
+by_client = state.report(state.report_options("client", compare_with=None, technicians=True))
+by_month = state.report(state.report_options("month", compare_with=None, technicians=True))
+status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
+row = kpiview.total_row(total, "utilization")
+band = kpiview.parse_report_target(row["target"]) if row is not None else None
+
+util = kpiview.rows_of(by_tech, "utilization")
+if not util.empty and "technician" in util:
+    bill = kpiview.rows_of(by_tech, "billable_hours").set_index("technician")["value"]
+    util = util.assign(
+        parts=[f"{fmt.hours(bill.get(tch), lang)} / {fmt.hours(a, lang)}"
+               for tch, a in zip(util["technician"], util["denominator"], strict=True)]
+    )  # fmt: skip
+    st.altair_chart(
+        charts.bars(
+            util, category="technician", unit="ratio", lang=lang,
+            x_title=kpiview.label("utilization", lang), category_title=t("common.technician", lang),
+            status="status", status_labels=status_labels, target=band,
+            target_label=t("rs.band", lang), title=t("rs.util_by_tech", lang),
+            extra=[("parts", f"{kpiview.label('billable_hours', lang)} / "
+                             f"{kpiview.label('available_hours', lang)}")],
+        ),
+        width="stretch",
+    )  # fmt: skip
+
+heat = kpiview.monthly(by_tech_month, ["utilization"])
+if not heat.empty and "technician" in heat:
+    st.altair_chart(
+        charts.heatmap(heat, row="technician", unit="ratio", lang=lang,
+                       value_title=kpiview.label("utilization", lang),
+                       row_title=t("common.technician", lang), status="status",
+                       title=t("rs.heatmap", lang)),
+        width="stretch",
+    )  # fmt: skip
+
+left, right = st.columns(2)
+with left:
+    hours = kpiview.rows_of(by_client, "hours_worked")
+    if not hours.empty:
+        bill = kpiview.rows_of(by_client, "billable_hours").set_index("client")["value"]
+        hours = hours.assign(bill=[fmt.hours(bill.get(c), lang) for c in hours["client"]])
+        st.altair_chart(
+            charts.bars(hours, category="client", unit="hours", lang=lang,
+                        x_title=kpiview.label("hours_worked", lang),
+                        category_title=t("common.client", lang),
+                        title=t("rs.hours_by_client", lang),
+                        extra=[("bill", kpiview.label("billable_hours", lang))]),
+            width="stretch",
+        )  # fmt: skip
+with right:
+    cost = kpiview.monthly(by_month, ["labor_cost"])
+    if not cost.empty:
+        st.altair_chart(
+            charts.trend(cost, unit="currency", lang=lang,
+                         y_title=kpiview.label("labor_cost", lang), currency=cur,
+                         title=t("rs.labor_cost", lang)),
+            width="stretch",
+        )  # fmt: skip
+
+st.subheader(t("common.summary_table", lang))
+table_ids = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")
+values = kpiview.wide(by_tech, table_ids, lang)
+if values.empty:
+    st.caption(t("common.empty", lang))
+else:
+    statuses = kpiview.wide(by_tech, table_ids, lang, status=True)
+    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="rs_table")
+page.downloads_section(ctx, values.reset_index() if not values.empty else None, "resources")

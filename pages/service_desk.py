@@ -1,0 +1,127 @@
+"""Service desk: CSAT, first contact resolution, SLA, resolution time, escalation, backlog."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, details, fmt, kpiview, page, state
+from ui.i18n import t
+
+KPIS = ("csat", "csat_responses", "fcr_rate", "sla_rate", "tickets_opened", "tickets_resolved",
+        "backlog", "mean_resolution_hours", "median_resolution_hours",
+        "mean_first_response_hours", "escalation_rate", "escalated_hours")  # fmt: skip
+
+ctx = page.begin("page.service_desk", technicians=True)
+lang, cur = ctx.lang, ctx.currency
+total = state.report(state.report_options(technicians=True))
+kpiview.kpi_strip(KPIS, total, lang, cur, key="sd")
+
+by_month = state.report(state.report_options("month", compare_with=None, technicians=True))
+by_client = state.report(state.report_options("client", compare_with=None, technicians=True))
+by_tech = state.report(state.report_options("technician", compare_with=None, technicians=True))
+status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
+
+
+def with_counts(rows: pd.DataFrame, counts: pd.DataFrame, col: str) -> pd.DataFrame:
+    """Add the response count per client/technician for the tooltip."""
+    n = counts.set_index(col)["value"]
+    return rows.assign(n=[fmt.number(n.get(c), lang) for c in rows[col]])
+
+
+# ------------------------------------------------------------------ CSAT
+csat_m = kpiview.monthly(by_month, ["csat"])
+if not csat_m.empty:
+    st.altair_chart(
+        charts.trend(
+            csat_m, unit="ratio", lang=lang, y_title="CSAT",
+            target=kpiview.target_of(total, "csat"),
+            target_label=t("common.target", lang), title=t("sd.csat_trend", lang),
+            extra=[],
+        ),
+        width="stretch",
+    )  # fmt: skip
+left, right = st.columns(2)
+for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client"),
+                                (right, by_tech, "technician", "sd.csat_by_tech")):  # fmt: skip
+    rows = kpiview.rows_of(report, "csat")
+    if rows.empty or col not in rows:
+        continue
+    rows = with_counts(rows, kpiview.rows_of(report, "csat_responses"), col)
+    with box:
+        st.altair_chart(
+            charts.bars(
+                rows, category=col, unit="ratio", lang=lang, x_title="CSAT",
+                category_title=t(f"common.{col}", lang), status="status",
+                status_labels=status_labels, target=kpiview.target_of(total, "csat"),
+                target_label=t("common.target", lang), title=t(title, lang),
+                extra=[("n", t("common.responses", lang))],
+            ),
+            width="stretch",
+        )  # fmt: skip
+
+# ------------------------------------------------------------------ FCR and SLA
+fs = kpiview.monthly(by_month, ["fcr_rate", "sla_rate"])
+if not fs.empty:
+    st.altair_chart(
+        charts.grouped_lines(
+            fs, labels={k: kpiview.label(k, lang) for k in ("fcr_rate", "sla_rate")},
+            unit="ratio", lang=lang, y_title="", title=t("sd.fcr_sla", lang),
+        ),
+        width="stretch",
+    )  # fmt: skip
+
+core = state.engine().core
+flt = state.detail_filter(technicians=True)
+left, right = st.columns(2)
+with left:
+    res = details.resolution_by_priority(core, flt)
+    if not res.empty:
+        res = res.assign(priority=res["priority"].fillna(t("sd.no_priority", lang)))
+        st.altair_chart(
+            charts.boxes(res, category="priority", lang=lang, y_title=t("common.hours", lang),
+                         category_title=t("sd.priority", lang),
+                         title=t("sd.resolution_priority", lang)),
+            width="stretch",
+        )  # fmt: skip
+with right:
+    dim = "queue" if core.has("tickets", "queue") else "tier"
+    esc = details.escalation_by(core, flt, dim)
+    if not esc.empty:
+        esc = esc.assign(grp=esc["grp"].fillna(t("common.none", lang)),
+                         hours_text=[fmt.hours(h, lang) for h in esc["hours"]],
+                         counts=[f"{fmt.number(e, lang)} / {fmt.number(k, lang)}" for e, k
+                                 in zip(esc["escalated"], esc["known"], strict=True)])  # fmt: skip
+        st.altair_chart(
+            charts.bars(
+                esc, category="grp", unit="ratio", lang=lang,
+                x_title=kpiview.label("escalation_rate", lang),
+                category_title=t(f"sd.{dim}", lang).capitalize(),
+                target=kpiview.target_of(total, "escalation_rate"),
+                target_label=t("common.target", lang),
+                title=t("sd.escalation_by", lang, dimension=t(f"sd.{dim}", lang)),
+                extra=[("counts", kpiview.label("escalated_tickets", lang)),
+                       ("hours_text", t("sd.escalated_hours", lang))],
+            ),
+            width="stretch",
+        )  # fmt: skip
+
+backlog = kpiview.monthly(by_month, ["backlog"])
+if not backlog.empty:
+    st.altair_chart(
+        charts.trend(backlog, unit="count", lang=lang, y_title=kpiview.label("backlog", lang),
+                     title=t("sd.backlog", lang)),
+        width="stretch",
+    )  # fmt: skip
+
+st.subheader(t("common.summary_table", lang))
+table_ids = ("csat", "csat_responses", "fcr_rate", "sla_rate", "tickets_opened",
+             "tickets_resolved", "backlog", "mean_resolution_hours", "escalation_rate",
+             "escalated_hours")  # fmt: skip
+values = kpiview.wide(by_client, table_ids, lang)
+if values.empty:
+    st.caption(t("common.empty", lang))
+else:
+    statuses = kpiview.wide(by_client, table_ids, lang, status=True)
+    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="sd_table")
+page.downloads_section(ctx, values.reset_index() if not values.empty else None, "service_desk")

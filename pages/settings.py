@@ -1,0 +1,118 @@
+"""Settings: targets per KPI, currency, time zone, report date, language, CSV format."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+import streamlit as st
+
+from kpi import kpis as decl
+from ui import downloads, fmt, state
+from ui.fmt import CURRENCIES
+from ui.i18n import LANG_NAMES, LANGS, t
+
+lang = state.lang()
+app = state.app_state()
+st.title(t("page.settings", lang))
+
+# ------------------------------------------------------------------ general
+st.subheader(t("st.general", lang))
+c1, c2, c3 = st.columns(3)
+
+
+def _set_lang() -> None:
+    # runs before the script, so the sidebar's language widget can still take the value
+    st.session_state[state.K_LANG] = st.session_state["settings_lang"]
+
+
+c1.selectbox(
+    t("st.language", lang), LANGS, index=LANGS.index(lang), format_func=LANG_NAMES.__getitem__,
+    key="settings_lang", on_change=_set_lang,
+)  # fmt: skip
+currency = c2.selectbox(
+    t("st.currency", lang), CURRENCIES, index=CURRENCIES.index(app.currency)
+    if app.currency in CURRENCIES else 0, key="settings_currency",
+)  # fmt: skip
+app.currency = currency
+dialects = (None, *downloads.DIALECTS)
+dialect = c3.selectbox(
+    t("dl.dialect", lang), dialects, index=dialects.index(app.csv_dialect),
+    format_func=lambda d: t("st.dialect_auto", lang) if d is None else t(f"dl.dialect.{d}", lang),
+    key="settings_dialect",
+)  # fmt: skip
+app.csv_dialect = dialect
+
+zones = sorted(available_timezones())
+c1, c2 = st.columns(2)
+tz = c1.selectbox(
+    t("st.timezone", lang), zones,
+    index=zones.index(app.tz if app.tz in zones else "UTC"),
+    help=t("st.timezone_help", lang), key="settings_tz",
+)  # fmt: skip
+if tz != app.tz:
+    state.set_reading(tz=tz)
+    st.rerun()
+
+data = state.loaded_data()
+data_as_of = data.as_of
+with c2:
+    auto = st.checkbox(
+        t("st.as_of_auto", lang, date=fmt.date_(data_as_of, lang)), value=app.as_of is None,
+        help=t("st.as_of_help", lang), key="settings_as_of_auto",
+    )  # fmt: skip
+    if auto:
+        if app.as_of is not None:
+            app.as_of = None
+            app.reports.clear()
+    else:
+        chosen = st.date_input(
+            t("st.as_of", lang), value=app.as_of or data_as_of, key="settings_as_of",
+            format="DD/MM/YYYY" if lang == "es" else "YYYY-MM-DD",
+        )  # fmt: skip
+        if chosen != app.as_of:
+            app.as_of = chosen
+            app.reports.clear()
+
+# ------------------------------------------------------------------ targets
+st.subheader(t("st.targets", lang))
+st.caption(t("st.targets_help", lang))
+targets = dict(app.targets)
+rnd = st.session_state.get("targets_round", 0)
+for k in (k for k in decl.KPIS if k.target is not None):
+    current = targets.get(k.id, k.target)
+    pct = k.unit == "ratio"
+    scale = 100.0 if pct else 1.0
+    cols = st.columns([3, 2, 2, 3])
+    cols[0].markdown(f"**{fmt.escape_md(k.label(lang))}**  \n`{k.id}`")
+    if isinstance(k.target, tuple):
+        lo_now, hi_now = current if isinstance(current, tuple) else k.target
+        lo = cols[1].number_input(t("st.low", lang) + (" (%)" if pct else ""),
+                                  value=float(lo_now) * scale, step=1.0,
+                                  key=f"tg_{k.id}_lo_{rnd}")  # fmt: skip
+        hi = cols[2].number_input(t("st.high", lang) + (" (%)" if pct else ""),
+                                  value=float(hi_now) * scale, step=1.0,
+                                  key=f"tg_{k.id}_hi_{rnd}")  # fmt: skip
+        new: object = (min(lo, hi) / scale, max(lo, hi) / scale)
+    else:
+        value = cols[1].number_input(
+            t("common.target", lang) + (" (%)" if pct else ""), value=float(current) * scale,
+            step=1.0, key=f"tg_{k.id}_{rnd}",
+        )  # fmt: skip
+        new = value / scale
+    cols[3].caption(
+        f"{t('st.direction', lang)}: {t(f'dir.{k.direction}', lang)} · "
+        f"{t('st.default', lang)}: {downloads.cell_text(k.target)}"
+    )
+    if new == k.target or (isinstance(new, float) and isinstance(k.target, float)
+                           and abs(new - k.target) < 1e-12):  # fmt: skip
+        targets.pop(k.id, None)
+    else:
+        targets[k.id] = new
+if targets != app.targets:
+    app.targets = targets
+    app.reports.clear()
+if app.targets and st.button(t("st.reset_targets", lang), key="settings_reset_targets"):
+    app.targets = {}
+    app.reports.clear()
+    st.session_state["targets_round"] = rnd + 1
+    st.rerun()

@@ -1,0 +1,175 @@
+"""AppTest: every page runs on the sample data, and the numbers follow the filters as the
+engine says (the expected numbers come from the engine run outside the app)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.state
+from kpi import LoadOptions, load_files
+from kpi.kpis import HEADLINE, get
+from kpi.readers import SUPPORTED_EXTENSIONS
+from kpi.report import Engine, ReportOptions
+from ui import fmt, periods
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = [
+    "pages/overview.py",
+    "pages/profitability.py",
+    "pages/service_desk.py",
+    "pages/resources.py",
+    "pages/contracts.py",
+    "pages/projects.py",
+    "pages/sales.py",
+    "pages/alerts.py",
+    "pages/data.py",
+    "pages/settings.py",
+    "pages/definitions.py",
+]
+TIMEOUT = 180
+
+
+def _has_sample(folder: Path) -> bool:
+    return any(p.suffix.lower() in SUPPORTED_EXTENSIONS for p in folder.iterdir())
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The committed sample data; generated into a temporary folder when the checkout
+    does not have it yet (same generator, same seed)."""
+    real = ui.state.SAMPLE_DIR
+    if _has_sample(real):
+        return real
+    out = tmp_path_factory.mktemp("sample")
+    subprocess.run(
+        [sys.executable, str(real / "generate.py"), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _sample(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ui.state, "SAMPLE_DIR", sample_dir)
+
+
+@pytest.fixture(scope="module")
+def engine(sample_dir: Path) -> Engine:
+    """The engine on the sample, loaded the way the CLI loads it."""
+    return Engine(load_files([sample_dir], LoadOptions()))
+
+
+@pytest.fixture(scope="module")
+def shared_app(sample_dir: Path) -> AppTest:
+    """One session for the page smoke tests (the data is read once)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(ui.state, "SAMPLE_DIR", sample_dir)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    yield at
+    mp.undo()
+
+
+def _no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_runs_on_the_sample(shared_app: AppTest, page: str, lang: str) -> None:
+    shared_app.radio(key="lang").set_value(lang)
+    shared_app.switch_page(page).run()
+    _no_errors(shared_app)
+    assert shared_app.title, f"{page} shows no title"
+
+
+def _metric(at: AppTest, label: str) -> object:
+    hits = [m for m in at.metric if m.label == label]
+    assert hits, f"no card {label!r}; cards: {[m.label for m in at.metric]}"
+    return hits[0]
+
+
+def _expected(engine: Engine, kpi_id: str, opts: ReportOptions, column: str = "value") -> object:
+    df = engine.report(opts)
+    return df.loc[df["kpi"] == kpi_id, column].iloc[0]
+
+
+def _default_period(engine: Engine) -> tuple[date, date]:
+    assert engine.as_of is not None
+    return periods.period_range(periods.DEFAULT_PRESET, engine.as_of)
+
+
+def test_overview_shows_the_ten_headline_kpis_as_the_engine_computes_them(
+    engine: Engine,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(at)
+    start, end = _default_period(engine)
+    opts = ReportOptions(start=start, end=end)
+    for kpi_id in HEADLINE:
+        card = _metric(at, get(kpi_id).label_en)
+        want = fmt.value(_expected(engine, kpi_id, opts), get(kpi_id).unit, "en")
+        assert card.value == want, kpi_id
+
+
+def test_a_client_filter_changes_the_numbers_as_the_engine_says(engine: Engine) -> None:
+    start, end = _default_period(engine)
+    by_client = engine.report(ReportOptions(start=start, end=end, by="client"))
+    csat = by_client[by_client["kpi"] == "csat_responses"].sort_values("value")
+    client = csat["client"].iloc[-1]  # the client with most survey responses
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    before = _metric(at, "CSAT").value
+    at.multiselect(key=ui.state.K_CLIENTS).set_value([client]).run()
+    _no_errors(at)
+    want = _expected(engine, "csat", ReportOptions(start=start, end=end, clients=[client]))
+    assert _metric(at, "CSAT").value == fmt.value(want, "ratio", "en")
+    assert _metric(at, "CSAT").value != before
+    # utilisation has no client dimension (DETAILS.md 8): not shown under a client filter
+    assert _metric(at, get("utilization").label_en).value == fmt.EMPTY
+
+
+def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Engine) -> None:
+    assert engine.as_of is not None
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key=ui.state.K_PERIOD).set_value("last_quarter").run()
+    at.selectbox(key=ui.state.K_COMPARE).set_value("year").run()
+    _no_errors(at)
+    start, end = periods.period_range("last_quarter", engine.as_of)
+    opts = ReportOptions(start=start, end=end, compare="year")
+    for kpi_id in ("csat", "fcr_rate", "escalation_rate"):
+        card = _metric(at, get(kpi_id).label_en)
+        assert card.value == fmt.value(_expected(engine, kpi_id, opts), "ratio", "en")
+        delta = fmt.delta(_expected(engine, kpi_id, opts, "delta"), "ratio", "en")
+        assert card.delta == delta, kpi_id
+
+
+def test_filters_persist_across_pages(engine: Engine) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key=ui.state.K_PERIOD).set_value("ytd").run()
+    at.switch_page("pages/service_desk.py").run()
+    at.switch_page("pages/overview.py").run()
+    assert at.selectbox(key=ui.state.K_PERIOD).value == "ytd"
+
+
+def test_language_switch_and_browser_locale() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert at.title[0].value == "Overview"
+    at.radio(key="lang").set_value("es").run()
+    _no_errors(at)
+    assert at.title[0].value == "Resumen"
+    assert any(m.label == get("gross_margin_pct").label_es for m in at.metric)
+    # a Spanish browser starts in Spanish
+    es = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    es.context = {"locale": "es-ES"}
+    es.run()
+    assert es.title[0].value == "Resumen"
+    assert es.radio(key="lang").value == "es"

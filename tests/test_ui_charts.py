@@ -1,0 +1,123 @@
+"""Chart builders, inspected through their Vega-Lite spec (no server, no browser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ui import charts
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec.get("layer", [spec])
+
+
+def _data(spec: dict[str, Any], chart: Any) -> list[dict[str, Any]]:
+    """The rows of every dataset in the spec (Altair moves them to ``datasets``)."""
+    rows: list[dict[str, Any]] = []
+    for values in spec.get("datasets", {}).values():
+        rows.extend(values)
+    return rows
+
+
+def test_trend_has_tooltips_in_the_language_and_a_target_rule() -> None:
+    df = pd.DataFrame({"period": ["2024-01", "2024-02"], "value": [0.85, 0.92]})
+    chart = charts.trend(df, unit="ratio", lang="es", y_title="CSAT", target=0.9,
+                         target_label="Objetivo")  # fmt: skip
+    spec = chart.to_dict()
+    layers = _layers(spec)
+    assert [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+            for layer in layers] == ["rule", "line"]  # fmt: skip
+    rows = _data(spec, chart)
+    # tooltips carry Babel text: 0.85 -> "85,0 %"
+    assert {"85,0\xa0%", "92,0\xa0%"} <= {r.get("text") for r in rows}
+    assert {"Objetivo"} <= {r.get("label") for r in rows}
+    line = layers[1]
+    assert [tip["field"] for tip in line["encoding"]["tooltip"]] == ["month_label", "text"]
+    # Spanish month and number names for the axes
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_band_target_is_a_shaded_rectangle() -> None:
+    df = pd.DataFrame({"period": ["2024-01"], "value": [0.8]})
+    spec = charts.trend(df, unit="ratio", lang="en", y_title="U", target=(0.7, 0.85)).to_dict()
+    rect = _layers(spec)[0]
+    assert rect["mark"]["type"] == "rect"
+    assert rect["encoding"]["y"]["field"] == "lo" and rect["encoding"]["y2"]["field"] == "hi"
+    assert "locale" not in spec.get("config", {})  # English keeps Vega's defaults
+
+
+def test_bars_use_the_shared_status_colours() -> None:
+    df = pd.DataFrame({"client": ["A", "B", "C"], "value": [0.95, 0.85, None],
+                       "status": ["ok", "warn", None]})  # fmt: skip
+    spec = charts.bars(df, category="client", unit="ratio", lang="en", x_title="CSAT",
+                       status="status", target=0.9).to_dict()  # fmt: skip
+    bar = _layers(spec)[-1]
+    scale = bar["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["ok", "warn", "bad", "none"]
+    assert scale["range"] == [charts.STATUS_COLORS[s] for s in scale["domain"]]
+    # an empty status is drawn grey ("none"), never dropped
+    assert {r["status_key"] for r in _data(spec, None) if "status_key" in r} == {
+        "ok",
+        "warn",
+        "none",
+    }
+    # the target of horizontal bars is a vertical rule (x)
+    assert _layers(spec)[0]["encoding"]["x"]["field"] == "t"
+
+
+def test_signed_bars_show_losses_in_red() -> None:
+    df = pd.DataFrame({"client": ["A", "B"], "value": [1200.0, -300.0]})
+    spec = charts.bars(df, category="client", unit="currency", lang="en", x_title="GM",
+                       signed=True).to_dict()  # fmt: skip
+    enc = _layers(spec)[-1]["encoding"]["color"]
+    assert enc["scale"]["range"] == [charts.POSITIVE, charts.NEGATIVE]
+    signs = {r["client"]: r["sign"] for r in _data(spec, None) if "sign" in r}
+    assert signs == {"A": "gain", "B": "loss"}
+
+
+def test_movements_draw_contraction_and_churn_below_zero() -> None:
+    df = pd.DataFrame({
+        "period": ["2024-01"] * 4,
+        "kpi": ["mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn"],
+        "value": [100.0, 50.0, 20.0, 80.0],
+    })  # fmt: skip
+    labels = {"mrr_new": "New", "mrr_expansion": "Expansion", "mrr_contraction": "Contraction",
+              "mrr_churn": "Churn"}  # fmt: skip
+    spec = charts.movements(df, labels=labels, lang="en", y_title="MRR").to_dict()
+    signed = {r["kpi"]: r["signed"] for r in _data(spec, None)}
+    assert signed == {"mrr_new": 100.0, "mrr_expansion": 50.0, "mrr_contraction": -20.0,
+                      "mrr_churn": -80.0}  # fmt: skip
+    assert spec["encoding"]["color"]["scale"]["domain"] == list(labels.values())
+
+
+def test_heatmap_scatter_funnel_boxes_and_area_build() -> None:
+    hm = pd.DataFrame({"technician": ["Ana", "Ana", "Luis"],
+                       "period": ["2024-01", "2024-02", "2024-01"],
+                       "value": [0.8, 0.9, 0.4], "status": ["ok", "warn", "bad"]})  # fmt: skip
+    spec = charts.heatmap(hm, row="technician", unit="ratio", lang="en", value_title="U",
+                          status="status").to_dict()  # fmt: skip
+    assert [layer["mark"]["type"] for layer in _layers(spec)] == ["rect", "text"]
+
+    sc = pd.DataFrame({"name": ["P1", "P2"], "cpi": [1.1, None], "spi": [0.8, 0.9]})
+    spec = charts.scatter(sc, x="cpi", y="spi", label="name", lang="en", x_title="CPI",
+                          y_title="SPI").to_dict()  # fmt: skip
+    # a project without CPI is not drawn (undefined), the reference rules are at 1
+    assert [r["name"] for r in _data(spec, None) if "name" in r] == ["P1"]
+
+    fn = pd.DataFrame({"stage": ["Lead", "Proposal"], "value": [5000.0, 2000.0], "n": ["4", "2"]})
+    spec = charts.funnel(fn, stage="stage", lang="en", x_title="Amount", stage_title="Stage",
+                         extra=[("n", "Count")]).to_dict()  # fmt: skip
+    assert spec["encoding"]["y"]["sort"] == ["Lead", "Proposal"]
+
+    bx = pd.DataFrame({"priority": ["P1"], "q0": [1.0], "q1": [2.0], "q2": [3.0], "q3": [5.0],
+                       "q4": [9.0], "n": [12]})  # fmt: skip
+    spec = charts.boxes(bx, category="priority", lang="en", y_title="Hours",
+                        category_title="Priority").to_dict()  # fmt: skip
+    assert [layer["mark"]["type"] for layer in _layers(spec)] == ["rule", "bar", "tick"]
+
+    ar = pd.DataFrame({"period": ["2024-01", "2024-01"], "client": ["A", "B"], "value": [1.0, 2.0]})
+    spec = charts.stacked_area(ar, series="client", unit="currency", lang="en", y_title="MRR",
+                               series_title="Client").to_dict()  # fmt: skip
+    assert spec["encoding"]["y"]["stack"] == "zero"

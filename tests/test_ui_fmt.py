@@ -1,0 +1,57 @@
+"""Display formats per language (Babel)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from ui import fmt
+
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(
+    "func, args, en, es",
+    [
+        (fmt.currency, (1234.56,), "€1,234.56", f"1.234,56{NBSP}€"),
+        (fmt.currency, (-5.5,), "-€5.50", f"-5,50{NBSP}€"),
+        (fmt.percent, (0.8234,), "82.3%", f"82,3{NBSP}%"),
+        (fmt.number, (1234567,), "1,234,567", "1.234.567"),
+        (fmt.hours, (12.25,), f"12.2{NBSP}h", f"12,2{NBSP}h"),
+        (fmt.date_, (date(2024, 3, 5),), "Mar 5, 2024", "5 mar 2024"),
+    ],
+)
+def test_formats(func, args, en: str, es: str) -> None:  # type: ignore[no-untyped-def]
+    assert func(*args, "en") == en
+    assert func(*args, "es") == es
+
+
+def test_value_per_unit() -> None:
+    assert fmt.value(0.9, "ratio", "en") == "90.0%"
+    # money from 1,000 up without cents, below with cents
+    assert fmt.value(12345.6, "currency", "en") == "€12,346"
+    assert fmt.value(99.5, "currency", "es", "USD") == f"99,50{NBSP}US$"
+    assert fmt.value(7.0, "count", "en") == "7"
+    assert fmt.value(34.25, "days", "es") == f"34,2{NBSP}días"
+
+
+@pytest.mark.parametrize("empty", [None, float("nan"), math.nan])
+def test_empty_values_show_a_dash(empty: object) -> None:
+    assert fmt.value(empty, "ratio", "en") == fmt.EMPTY
+    assert fmt.delta(empty, "ratio", "en") is None
+
+
+def test_deltas_have_a_sign_and_ratios_are_in_points() -> None:
+    # 0.023 as a rate is 2.3 percentage points
+    assert fmt.delta(0.023, "ratio", "en") == f"+2.3{NBSP}pp"
+    assert fmt.delta(-0.023, "ratio", "es") == f"−2,3{NBSP}p. p."
+    assert fmt.delta(-1500, "currency", "en") == "−€1,500"
+    assert fmt.delta(0, "count", "en") == "±0"
+
+
+def test_numerator_and_denominator_in_words() -> None:
+    assert fmt.ratio_parts(41, 50, "tickets", "en") == "41 of 50 tickets"
+    assert fmt.ratio_parts(41.0, 50.5, "horas", "es") == "41 de 50,5 horas"
+    assert fmt.ratio_parts(None, 50, "tickets", "en") == fmt.EMPTY

@@ -1,0 +1,68 @@
+"""The text catalog: both languages everywhere, and every key a page uses exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ui.i18n import CATALOG, LANGS, lang_from_locale, t
+
+ROOT = Path(__file__).resolve().parent.parent
+# t("key" ...) and t('key' ...) with a literal key
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_both_languages_with_the_same_placeholders(key: str) -> None:
+    en, es = CATALOG[key]
+    assert en.strip() and es.strip()
+    assert _fields(en) == _fields(es)
+
+
+def test_every_literal_key_used_by_the_app_exists() -> None:
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    used = {k for p in sources for k in LITERAL_KEY.findall(p.read_text(encoding="utf-8"))}
+    assert used, "the scan found no keys: the regex is wrong"
+    assert sorted(used - set(CATALOG)) == []
+
+
+@pytest.mark.parametrize(
+    "prefix, names",
+    [
+        ("period.", ["this_month", "last_month", "this_quarter", "last_quarter", "ytd",
+                     "last_12_months", "custom"]),
+        ("compare.", ["none", "previous", "year"]),
+        ("status.", ["ok", "warn", "bad", "none"]),
+        ("dt.sev.", ["rejected", "warning", "skipped", "info"]),
+        ("dt.read_lang.", ["en", "es"]),
+        ("dt.day_first.", ["auto", "true", "false"]),
+        ("dir.", ["higher", "lower", "band"]),
+    ],
+)  # fmt: skip
+def test_keys_built_at_run_time_exist(prefix: str, names: list[str]) -> None:
+    for name in names:
+        assert prefix + name in CATALOG
+
+
+def test_translation_and_placeholders() -> None:
+    assert t("ov.alerts_link", "en", n=3) == "3 alerts to review"
+    assert t("ov.alerts_link", "es", n=3) == "3 alertas por revisar"
+    # outside a Streamlit session the language is English
+    assert t("page.data") == "Data"
+
+
+@pytest.mark.parametrize(
+    "locale, lang",
+    [("es-ES", "es"), ("es", "es"), ("es-419", "es"), ("ES_mx", "es"), ("en-GB", "en"),
+     ("de-DE", "en"), ("", "en"), (None, "en")],
+)  # fmt: skip
+def test_language_from_the_browser_locale(locale: str | None, lang: str) -> None:
+    assert lang_from_locale(locale) == lang
+    assert lang in LANGS

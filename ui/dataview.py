@@ -1,0 +1,116 @@
+"""Tables of the Data page built from :class:`kpi.LoadedData` (pure; no Streamlit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kpi import LoadedData, Override
+from kpi.presets import Preset, preset_from_mapping
+from kpi.problems import Problem
+from kpi.schema import DATASETS
+from ui.i18n import t
+
+#: Data page: canonical options a table's reading may carry (preset "options")
+TABLE_OPTIONS = ("day_first", "decimal", "csat_scale", "csat_reverse")
+
+
+def dataset_label(name: str | None, lang: str) -> str:
+    """``tickets`` -> ``Tickets``; ``time_entries`` -> ``Partes de horas`` in Spanish."""
+    if not name:
+        return ""
+    ds = DATASETS.get(name)
+    if ds is None:
+        return name
+    return ds.label_es if lang == "es" else ds.label_en
+
+
+def files_frame(data: LoadedData, lang: str) -> pd.DataFrame:
+    """One row per table read: file, sheet, dataset and the row accounting."""
+    rows = [
+        {
+            t("dt.file", lang): f.file,
+            t("dt.sheet", lang): f.sheet or "",
+            t("dt.dataset", lang): dataset_label(f.dataset, lang)
+            or t("dt.not_recognised", lang, why=f.error or ""),
+            t("dt.read", lang): f.rows_read,
+            t("dt.loaded_rows", lang): f.rows_loaded,
+            t("dt.merged", lang): f.rows_merged,
+            t("dt.rejected", lang): f.rows_rejected,
+            t("dt.skipped", lang): f.rows_skipped,
+            t("dt.warnings", lang): f.warnings,
+        }
+        for f in data.files
+    ]
+    return pd.DataFrame(rows)
+
+
+def datasets_frame(data: LoadedData, lang: str) -> pd.DataFrame:
+    """One row per loaded dataset with its row count."""
+    return pd.DataFrame(
+        [
+            {t("dt.dataset", lang): dataset_label(name, lang), t("dt.rows", lang): tbl.num_rows}
+            for name, tbl in data.tables.items()
+        ]
+    )
+
+
+def problems_frame(problems: list[Problem], lang: str | None = None) -> pd.DataFrame:
+    """Every problem, CLI column names (file, sheet, row, column, value, problem, severity).
+
+    Column names stay the CLI's (``inspect --problems``) so that files are comparable;
+    ``lang`` only translates the severity words.
+    """
+    sev = {s: t(f"dt.sev.{s}", lang) for s in ("rejected", "warning", "skipped", "info")}
+    return pd.DataFrame(
+        {
+            "file": [p.file for p in problems],
+            "sheet": [p.sheet or "" for p in problems],
+            "row": pd.array([p.row for p in problems], dtype="Int64"),
+            "column": [p.column or "" for p in problems],
+            "value": [p.value if p.value is not None else "" for p in problems],
+            "problem": [p.problem for p in problems],
+            "severity": [sev.get(p.severity, p.severity) for p in problems],
+        }
+    )
+
+
+def mapping_choices(dataset: str) -> list[tuple[str, bool]]:
+    """The canonical columns a user can map for a dataset: (name, required)."""
+    return [(c.name, c.required) for c in DATASETS[dataset].mappable]
+
+
+def override_with(
+    current: Override | None,
+    *,
+    dataset: str | None = None,
+    column: tuple[str, str] | None = None,
+    option: tuple[str, Any] | None = None,
+) -> Override:
+    """A copy of ``current`` with one change: the dataset, one column, or one option.
+
+    Choosing another dataset forgets the columns chosen for the previous one. An option
+    set to None goes back to automatic.
+    """
+    ov = current or Override()
+    new = Override(ov.dataset, dict(ov.columns), dict(ov.options))
+    if dataset is not None and dataset != new.dataset:
+        new.dataset = dataset
+        new.columns = {}
+    if column is not None:
+        name, source = column
+        new.columns[name] = source
+    if option is not None:
+        key, value = option
+        if value is None:
+            new.options.pop(key, None)
+        else:
+            new.options[key] = value
+    return new
+
+
+def preset_of(dataset: str, mapping: dict[str, str], options: dict[str, Any]) -> Preset:
+    """The preset that reproduces a table's mapping (columns + reading options)."""
+    opts = {k: v for k, v in options.items() if k in TABLE_OPTIONS}
+    return preset_from_mapping(dataset, mapping, opts)

@@ -1,0 +1,324 @@
+"""How the dashboards show KPIs: labels, values, targets, cards, tables, explanations.
+
+Labels, units, directions and targets come from the declarations in :mod:`kpi.kpis`;
+numbers from the engine's report (columns of CLI.md). Pure helpers first (testable
+without a server), then the few functions that draw with Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kpi import kpis as decl
+from kpi.errors import KpiError
+from kpi.targets import parse_target
+from ui import fmt
+from ui.i18n import t
+
+#: units of a KPI's numerator and denominator, where they are not counts
+PART_UNITS: dict[str, tuple[str, str]] = {
+    "gross_margin_pct": ("currency", "currency"),
+    "effective_hourly_rate": ("currency", "hours"),
+    "utilization": ("hours", "hours"),
+    "project_budget_burn": ("hours", "hours"),
+    "mean_resolution_hours": ("hours", "count"),
+    "mean_first_response_hours": ("hours", "count"),
+    "avg_sales_cycle_days": ("days", "count"),
+}
+
+#: KPIs shown under a headline card (KPIS.md "The ten headline KPIs")
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "gross_margin_pct": ("mrr",),
+    "fcr_rate": ("sla_rate",),
+    "pipeline_weighted": ("stale_opportunities",),
+}
+
+#: Streamlit badge colour per status
+BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
+#: light cell background per status (client health table)
+CELL = {"ok": "#e3f1e4", "warn": "#fdf0d5", "bad": "#f9dcdc"}
+#: family -> dashboard page (workbook sheets, definitions)
+AREAS: dict[str, str] = {
+    "profit": "page.profitability",
+    "csat": "page.service_desk",
+    "tickets": "page.service_desk",
+    "time": "page.resources",
+    "devices": "page.contracts",
+    "renewals": "page.contracts",
+    "projects": "page.projects",
+    "opportunities": "page.sales",
+}
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def label(kpi_id: str, lang: str) -> str:
+    return decl.get(kpi_id).label(lang)
+
+
+def unit(kpi_id: str) -> str:
+    return decl.get(kpi_id).unit
+
+
+def is_empty(v: Any) -> bool:
+    return fmt.is_empty(v)
+
+
+def value_text(kpi_id: str, v: Any, lang: str, currency: str) -> str:
+    return fmt.value(v, unit(kpi_id), lang, currency)
+
+
+def parse_report_target(target: Any) -> Any:
+    """The report's ``target`` cell as a number or ``(lo, hi)``; None when empty."""
+    if target is None or (isinstance(target, float) and fmt.is_empty(target)):
+        return None
+    return parse_target(target)
+
+
+def target_text(kpi_id: str, target: Any, lang: str, currency: str) -> str:
+    """``≥ 90.0%``, ``≤ 20.0%``, ``70.0%–85.0%``; empty without a target."""
+    tgt = parse_report_target(target)
+    if tgt is None:
+        return ""
+    u = unit(kpi_id)
+    if isinstance(tgt, tuple):
+        return f"{fmt.value(tgt[0], u, lang, currency)}–{fmt.value(tgt[1], u, lang, currency)}"
+    sign = "≤" if decl.get(kpi_id).direction == "lower" else "≥"
+    return f"{sign} {fmt.value(tgt, u, lang, currency)}"
+
+
+def delta_color(kpi_id: str) -> str:
+    """``st.metric``'s delta colour: green up for higher-is-better, inverse for lower."""
+    direction = decl.get(kpi_id).direction
+    return {"higher": "normal", "lower": "inverse"}.get(direction, "off")
+
+
+def parts_text(kpi_id: str, numerator: Any, denominator: Any, lang: str, currency: str) -> str:
+    """ "41 satisfied of 50 responses" / "41 satisfechas de 50 respuestas"; empty when the
+    KPI is not a ratio or a mean."""
+    k = decl.get(kpi_id)
+    if not k.has_fraction or is_empty(numerator) or is_empty(denominator):
+        return ""
+    nu, du = PART_UNITS.get(kpi_id, ("count", "count"))
+    n_words = k.numerator_es if lang == "es" else k.numerator_en
+    d_words = (k.denominator_es if lang == "es" else k.denominator_en) or ""
+    n_text = fmt.value(numerator, nu, lang, currency)
+    d_text = fmt.value(denominator, du, lang, currency)
+    if k.kind == "mean":
+        over = "entre" if lang == "es" else "over"
+        return f"{n_text} ({n_words}) {over} {d_text} {d_words}".strip()
+    of = "de" if lang == "es" else "of"
+    return f"{n_text} {n_words} {of} {d_text} {d_words}".strip()
+
+
+def target_of(report: pd.DataFrame, kpi_id: str) -> Any:
+    """The effective target of a KPI as the report gives it (number, band or None)."""
+    row = total_row(report, kpi_id)
+    return parse_report_target(row["target"]) if row is not None else None
+
+
+def rows_of(report: pd.DataFrame, kpi_id: str) -> pd.DataFrame:
+    """The report's rows of one KPI (an empty frame when it was not produced)."""
+    if report.empty:
+        return report
+    return report[report["kpi"] == kpi_id]
+
+
+def total_row(report: pd.DataFrame, kpi_id: str) -> pd.Series | None:
+    """The single row of a KPI in a total report, or None."""
+    rows = rows_of(report, kpi_id)
+    return None if rows.empty else rows.iloc[0]
+
+
+def monthly(report: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
+    """Monthly rows (``period`` = ``YYYY-MM``) of some KPIs."""
+    ids = list(kpi_ids)
+    if report.empty:
+        return report
+    sub = report[report["kpi"].isin(ids)]
+    return sub[sub["period"].astype(str).str.len() == 7]
+
+
+def group_col(report: pd.DataFrame) -> str:
+    return "technician" if "technician" in report.columns else "client"
+
+
+def wide(
+    report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, *, status: bool = False
+) -> pd.DataFrame:
+    """One row per client (or technician), one column per KPI (its label), values raw.
+
+    With ``status`` the statuses are returned in the same shape instead of the values.
+    """
+    col = group_col(report)
+    sub = report[report["kpi"].isin(kpi_ids) & report[col].notna()]
+    if sub.empty:
+        return pd.DataFrame()
+    field = "status" if status else "value"
+    table = sub.pivot_table(index=col, columns="kpi", values=field, aggfunc="first", sort=False)
+    present = [k for k in kpi_ids if k in table.columns]
+    table = table[present]
+    table.columns = [label(k, lang) for k in present]
+    table.index.name = t("common.technician" if col == "technician" else "common.client", lang)
+    return table
+
+
+HEALTH_POINTS = {"ok": 1.0, "warn": 0.5, "bad": 0.0}
+
+
+def health_scores(statuses: pd.DataFrame) -> pd.Series:
+    """Per row: 100 x the mean of ok = 1, warn = 0.5, bad = 0 over the KPIs with a status.
+
+    Example: ok, warn, bad, (none) -> (1 + 0.5 + 0) / 3 = 50.
+    """
+    points = statuses.apply(lambda col: col.map(HEALTH_POINTS))
+    return points.mean(axis=1, skipna=True) * 100.0
+
+
+def summary_frame(
+    report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str
+) -> pd.DataFrame:
+    """A page's summary for download: one row per KPI, labelled, numbers raw."""
+    rows = []
+    for kpi_id in kpi_ids:
+        row = total_row(report, kpi_id)
+        if row is None:
+            continue
+        out = {
+            t("common.kpi", lang): label(kpi_id, lang),
+            "kpi": kpi_id,
+            t("common.value", lang): row["value"],
+            t("common.unit", lang): row["unit"],
+            t("common.numerator", lang): row["numerator"],
+            t("common.denominator", lang): row["denominator"],
+            t("common.target", lang): row["target"],
+            t("common.status", lang): t(f"status.{row['status']}", lang)
+            if isinstance(row["status"], str)
+            else "",
+        }
+        if "previous" in report.columns:
+            out[t("common.previous", lang)] = row["previous"]
+            out[t("common.delta", lang)] = row["delta"]
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) -> None:
+    """The body of "how is this calculated": parts, formula, inputs and the SQL."""
+    from ui import state
+
+    k = decl.get(kpi_id)
+    if row is not None:
+        parts = parts_text(kpi_id, row.get("numerator"), row.get("denominator"), lang, currency)
+        if parts:
+            st.markdown(f"**{fmt.escape_md(parts)}**")
+    st.caption(t("common.formula", lang))
+    st.text(k.description(lang))
+    try:
+        ex = state.explanation(kpi_id)
+    except KpiError as e:  # e.g. a period that starts after it ends: say so, go on
+        st.caption(t("common.error", lang, error=e))
+        return
+    if ex.unavailable:
+        st.caption(t("common.not_available", lang, why=ex.unavailable))
+    if ex.inputs:
+        st.caption(t("common.inputs", lang) + ": " + ", ".join(ex.inputs))
+    if ex.sql:
+        st.caption(t("common.sql", lang))
+        st.code(ex.sql, language="sql")
+        if ex.params:
+            st.caption(t("common.params", lang))
+            st.json({k2: str(v) for k2, v in ex.params.items()}, expanded=False)
+
+
+def kpi_card(
+    kpi_id: str,
+    report: pd.DataFrame,
+    lang: str,
+    currency: str,
+    *,
+    spark: Sequence[Any] | None = None,
+    unavailable: str | None = None,
+    companions: Sequence[str] = (),
+    key: str = "",
+) -> None:
+    """One KPI as a bordered card: value, delta, status badge, sparkline, companions and
+    a "how is this calculated" popover."""
+    row = total_row(report, kpi_id)
+    with st.container(border=True):
+        if row is None:
+            st.metric(label(kpi_id, lang), fmt.EMPTY)
+            st.caption(unavailable or t("ov.card_unavailable", lang))
+            return
+        delta = fmt.delta(row.get("delta"), unit(kpi_id), lang, currency)
+        help_text = target_text(kpi_id, row.get("target"), lang, currency)
+        st.metric(
+            label(kpi_id, lang),
+            value_text(kpi_id, row["value"], lang, currency),
+            delta=delta,
+            delta_color=delta_color(kpi_id),  # type: ignore[arg-type]
+            chart_data=[float(v) for v in spark if not is_empty(v)] or None if spark else None,
+            help=t("ov.target", lang, target=help_text) if help_text else None,
+        )
+        status = row.get("status")
+        if isinstance(status, str) and status in BADGE:
+            st.badge(t(f"status.{status}", lang), color=BADGE[status])  # type: ignore[arg-type]
+        for other in companions:
+            crow = total_row(report, other)
+            if crow is not None:
+                st.caption(
+                    t("ov.with", lang, label=label(other, lang),
+                      value=value_text(other, crow["value"], lang, currency))
+                )  # fmt: skip
+        with st.popover(t("common.how", lang), key=f"how_{key or kpi_id}"):
+            explain_block(kpi_id, row, lang, currency)
+
+
+def kpi_strip(
+    kpi_ids: Sequence[str],
+    report: pd.DataFrame,
+    lang: str,
+    currency: str,
+    per_row: int = 4,
+    key: str = "",
+) -> None:
+    """Several KPI cards in rows (the KPIs the report does not have are skipped)."""
+    present = [k for k in kpi_ids if total_row(report, k) is not None]
+    for i in range(0, len(present), per_row):
+        cols = st.columns(per_row)
+        for col, kpi_id in zip(cols, present[i : i + per_row], strict=False):
+            with col:
+                kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}")
+
+
+def styled_wide(
+    values: pd.DataFrame,
+    statuses: pd.DataFrame | None,
+    kpi_ids: Sequence[str],
+    lang: str,
+    currency: str,
+) -> Any:
+    """A wide table with Babel-formatted cells, coloured by status when given."""
+    labels = {label(k, lang): k for k in kpi_ids}
+    formats = {
+        col: (lambda v, k=labels[col]: value_text(k, v, lang, currency))
+        for col in values.columns
+        if col in labels
+    }
+    styler = values.style.format(formats, na_rep=fmt.EMPTY)
+    if statuses is not None:
+        colours = statuses.reindex(index=values.index, columns=values.columns)
+
+        def paint(frame: pd.DataFrame) -> pd.DataFrame:
+            return colours.map(lambda s: f"background-color: {CELL[s]}" if s in CELL else "")
+
+        styler = styler.apply(paint, axis=None)
+    return styler
