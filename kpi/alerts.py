@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from babel.numbers import format_decimal, format_percent
 
 from kpi.engine import AS_OF, POINT, Core, Scope, _filters, project_state_ctes
 from kpi.errors import UsageError
@@ -76,61 +77,59 @@ RENEWAL_URGENT_DAYS = 30
 # Messages: what happened and the action to take. {v} value, {t} threshold, {n} count.
 MESSAGES: dict[str, dict[str, str]] = {
     "csat_low": {
-        "en": "{client}: CSAT {v:.0%} from {n:g} responses, below {t:.0%}. "
+        "en": "{client}: CSAT {v} from {n} responses, below {t}. "
         "Review the unsatisfied responses with the team.",
-        "es": "{client}: CSAT del {v:.0%} con {n:g} respuestas, por debajo del {t:.0%}. "
+        "es": "{client}: CSAT del {v} con {n} respuestas, por debajo del {t}. "
         "Revisa con el equipo las respuestas insatisfechas.",
     },
     "sla_low": {
-        "en": "{client}: {v:.0%} of {n:g} resolved tickets met the SLA, below {t:.0%}. "
+        "en": "{client}: {v} of {n} resolved tickets met the SLA, below {t}. "
         "Check the queue load and priorities.",
-        "es": "{client}: el {v:.0%} de {n:g} tickets resueltos cumplió el SLA, por debajo "
-        "del {t:.0%}. Revisa la carga de la cola y las prioridades.",
+        "es": "{client}: el {v} de {n} tickets resueltos cumplió el SLA, por debajo "
+        "del {t}. Revisa la carga de la cola y las prioridades.",
     },
     "margin_low": {
-        "en": "{client}: gross margin {v:.1%}, below {t:.0%}. "
-        "Review the pricing and the hours spent.",
-        "es": "{client}: margen bruto del {v:.1%}, por debajo del {t:.0%}. "
+        "en": "{client}: gross margin {v}, below {t}. Review the pricing and the hours spent.",
+        "es": "{client}: margen bruto del {v}, por debajo del {t}. "
         "Revisa el precio y las horas dedicadas.",
     },
     "uncovered_devices": {
-        "en": "{client}: {v:g} active devices not covered by a contract. "
+        "en": "{client}: {v} active devices not covered by a contract. "
         "Add them to the contract or retire them.",
-        "es": "{client}: {v:g} equipos activos sin contrato que los cubra. "
+        "es": "{client}: {v} equipos activos sin contrato que los cubra. "
         "Añádelos al contrato o dalos de baja.",
     },
     "renewal_due": {
-        "en": "{client}: contract {subject} ends on {when} (in {v:g} days). Prepare the renewal.",
-        "es": "{client}: el contrato {subject} termina el {when} (en {v:g} días). "
+        "en": "{client}: contract {subject} ends on {when} (in {v} days). Prepare the renewal.",
+        "es": "{client}: el contrato {subject} termina el {when} (en {v} días). "
         "Prepara la renovación.",
     },
     "project_late": {
-        "en": "{client}: project {subject} is {v:g} days past its due date ({when}). "
+        "en": "{client}: project {subject} is {v} days past its due date ({when}). "
         "Agree a new plan with the client.",
-        "es": "{client}: el proyecto {subject} lleva {v:g} días de retraso (fecha prevista "
+        "es": "{client}: el proyecto {subject} lleva {v} días de retraso (fecha prevista "
         "{when}). Acuerda un nuevo plan con el cliente.",
     },
     "project_over_budget": {
-        "en": "{client}: project {subject} has used {ac:g} of {budget:g} budget hours. "
+        "en": "{client}: project {subject} has used {ac} of {budget} budget hours. "
         "Review the scope and the budget.",
-        "es": "{client}: el proyecto {subject} ha consumido {ac:g} de {budget:g} horas "
+        "es": "{client}: el proyecto {subject} ha consumido {ac} de {budget} horas "
         "presupuestadas. Revisa el alcance y el presupuesto.",
     },
     "stale_opportunity": {
-        "en": "{client}: opportunity {subject} has had no activity for {v:g} days. "
+        "en": "{client}: opportunity {subject} has had no activity for {v} days. "
         "Follow it up or close it.",
-        "es": "{client}: la oportunidad {subject} lleva {v:g} días sin actividad. "
+        "es": "{client}: la oportunidad {subject} lleva {v} días sin actividad. "
         "Haz seguimiento o ciérrala.",
     },
     "utilization_high": {
-        "en": "{subject}: utilisation {v:.0%}, above {t:.0%}. Rebalance the workload.",
-        "es": "{subject}: utilización del {v:.0%}, por encima del {t:.0%}. "
+        "en": "{subject}: utilisation {v}, above {t}. Rebalance the workload.",
+        "es": "{subject}: utilización del {v}, por encima del {t}. "
         "Reparte mejor la carga de trabajo.",
     },
     "utilization_low": {
-        "en": "{subject}: utilisation {v:.0%}, below {t:.0%}. Assign billable work.",
-        "es": "{subject}: utilización del {v:.0%}, por debajo del {t:.0%}. "
-        "Asigna trabajo facturable.",
+        "en": "{subject}: utilisation {v}, below {t}. Assign billable work.",
+        "es": "{subject}: utilización del {v}, por debajo del {t}. Asigna trabajo facturable.",
     },
 }
 
@@ -151,12 +150,29 @@ def thresholds_with(overrides: dict[str, float]) -> dict[str, float]:
     return out
 
 
+#: Rules whose value and threshold are fractions, shown as percentages in messages.
+PERCENT_RULES = frozenset(
+    {"csat_low", "sla_low", "margin_low", "utilization_high", "utilization_low"}
+)
+
+
+def _fmt(value: float, lang: str, percent: bool = False) -> str:
+    """A number for a message in the user's language: 0.885 -> ``88.5%`` / ``88,5 %``;
+    1234.5 -> ``1,234.5`` / ``1.234,5``."""
+    locale = "es" if lang == "es" else "en"
+    if percent:
+        text = str(format_percent(value, "#,##0.#%", locale=locale))
+        return text.replace("%", "\u00a0%") if locale == "es" else text
+    return str(format_decimal(value, "#,##0.##", locale=locale))
+
+
 def _message(rule: str, lang: str, **kw: object) -> str:
-    text = MESSAGES[rule]["es" if lang == "es" else "en"].format(**kw)
-    if lang == "es":
-        # "85%" -> "85 %" (Spanish typography); numbers keep the point of machine output
-        text = text.replace("%", "\u00a0%")
-    return text
+    percent = rule in PERCENT_RULES
+    args = {
+        k: _fmt(v, lang, percent=percent and k in ("v", "t")) if isinstance(v, int | float) else v
+        for k, v in kw.items()
+    }
+    return MESSAGES[rule]["es" if lang == "es" else "en"].format(**args)
 
 
 def _ratio_severity(value: float, threshold: float, below: bool) -> str:

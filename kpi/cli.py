@@ -20,6 +20,7 @@ from kpi.ingest import LoadOptions, load_files
 from kpi.model import LoadedData
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
+from kpi.report import ReportOptions, compute_alerts, compute_report, write_table
 from kpi.safety import safe_cell
 
 INSPECT_COLUMNS = (
@@ -115,8 +116,6 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.out and args.out.lower().endswith((".xlsx", ".json")):
         import pandas as pd
 
-        from kpi.report import write_table
-
         write_table(pd.DataFrame(rows, columns=list(INSPECT_COLUMNS)), args.out, lang=args.lang,
                     sheet="inspect")  # fmt: skip
     else:
@@ -142,9 +141,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kpi.report import ReportOptions
-
+def _report_options(args: argparse.Namespace) -> ReportOptions:
     return ReportOptions(
         start=args.start,
         end=args.end,
@@ -158,8 +155,6 @@ def _report_options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kpi.report import compute_report, write_table
-
     data = _load(args)
     df = compute_report(data, _report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="report")
@@ -168,8 +163,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from kpi.report import compute_alerts, write_table
-
     data = _load(args)
     df = compute_alerts(data, _report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="alerts")

@@ -469,7 +469,7 @@ class Core:
             + ",\n".join([*common, *ctes, *blocks])
             + "\nSELECT kpi, grp, month, value, numerator, denominator FROM (\n"
             + "\nUNION ALL\n".join(selects)
-            + "\n) ORDER BY kpi_i, lower(grp) NULLS FIRST, grp NULLS FIRST, month NULLS FIRST"
+            + "\n) ORDER BY kpi_i, lower(strip_accents(grp)) NULLS FIRST, grp NULLS FIRST, month NULLS FIRST"
         )
         params = scope.params()
         if self.data.tz and "$tz" in sql:

@@ -128,15 +128,18 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
         )
     dataset, fixed, inverted, opts = _choose_preset(raw, options, override)
     try:
-        mapping = recognize(raw.headers, file=_where(raw), dataset=dataset, fixed=fixed,
-                            inverted=inverted)  # fmt: skip
+        mapping = recognize(
+            raw.headers, file=_where(raw), dataset=dataset, fixed=fixed, inverted=inverted
+        )
     except UnrecognisedDatasetError as e:
         report.error = e.why
         report.rows_rejected = n_read
         problems = [*raw.skipped, *raw.rejected]
         return TableResult(report, raw, None, None, problems, opts)
     if override is not None and override.columns:
-        mapping = replace(mapping, origin={**mapping.origin, **dict.fromkeys(override.columns, "user")})
+        mapping = replace(
+            mapping, origin={**mapping.origin, **dict.fromkeys(override.columns, "user")}
+        )
     report.dataset = mapping.dataset
     report.mapping = mapping.source(raw.headers)
     used = set(mapping.columns.values())
@@ -294,10 +297,18 @@ def _time_entry_hours(
         start, end = columns["start_at"], columns["end_at"]
         micros = pc.subtract(end.cast(pa.int64()), start.cast(pa.int64()))
         columns["hours"] = pc.divide(micros.cast(pa.float64()), 3_600_000_000.0)
-        header = f"{raw.headers[mapping.columns['start_at']]} / {raw.headers[mapping.columns['end_at']]}"
+        header = (
+            f"{raw.headers[mapping.columns['start_at']]} / {raw.headers[mapping.columns['end_at']]}"
+        )
         no_span = pc.and_(pc.is_null(columns["hours"]), pc.invert(reject))
-        reasons.append((no_span, header, "no hours and no start and end time",
-                        raw.data.column(mapping.columns["start_at"])))  # fmt: skip
+        reasons.append(
+            (
+                no_span,
+                header,
+                "no hours and no start and end time",
+                raw.data.column(mapping.columns["start_at"]),
+            )
+        )
         reject = pc.or_(reject, no_span)
         hours_raw = pc.cast(columns["hours"], pa.string())
     else:
@@ -408,13 +419,17 @@ def _dedupe(
             strict=True,
         ):
             merged_rows.append((f, r, f"merged into a later row of ticket {tid} (event log)"))
-        out["tickets"] = ranked.filter(keep).drop_columns(["_rank"]).sort_by(
-            [("_file", "ascending"), ("_row", "ascending")]
+        out["tickets"] = (
+            ranked.filter(keep)
+            .drop_columns(["_rank"])
+            .sort_by([("_file", "ascending"), ("_row", "ascending")])
         )
     if "staff" in out:
         # DETAILS 25: staff listed twice, the first row wins
         t = out["staff"]
-        keys = pa.array([technician_key(v) if v else "" for v in t.column("technician").to_pylist()])
+        keys = pa.array(
+            [technician_key(v) if v else "" for v in t.column("technician").to_pylist()]
+        )
         seen: set[str] = set()
         mask = []
         for i, k in enumerate(keys.to_pylist()):
@@ -423,8 +438,11 @@ def _dedupe(
             mask.append(not dup)
             if dup:
                 merged_rows.append(
-                    (t.column("_file")[i].as_py(), t.column("_row")[i].as_py(),
-                     "technician listed twice in staff; the first row wins")  # fmt: skip
+                    (
+                        t.column("_file")[i].as_py(),
+                        t.column("_row")[i].as_py(),
+                        "technician listed twice in staff; the first row wins",
+                    )
                 )
         out["staff"] = t.filter(pa.array(mask, type=pa.bool_()))
     if "devices" in out:
@@ -444,8 +462,15 @@ def _dedupe(
             ):
                 res = results[f]
                 data.problems.append(
-                    Problem(res.report.file, res.report.sheet, r, "device_id", dev,
-                            "device listed more than once; each row counts", "warning")  # fmt: skip
+                    Problem(
+                        res.report.file,
+                        res.report.sheet,
+                        r,
+                        "device_id",
+                        dev,
+                        "device listed more than once; each row counts",
+                        "warning",
+                    )
                 )
                 res.report.warnings += 1
     for f, r, why in merged_rows:
@@ -528,9 +553,13 @@ def _derive(
         t = out["tickets"]
         eff = pc.coalesce(t.column("resolved_at"), t.column("closed_at"))
         early = pc.fill_null(pc.less(eff, t.column("created_at")), False)
-        problem_rows(t, early, "resolved_at",
-                     "resolution date earlier than created_at; the ticket counts as unresolved",
-                     "warning")  # fmt: skip
+        problem_rows(
+            t,
+            early,
+            "resolved_at",
+            "resolution date earlier than created_at; the ticket counts as unresolved",
+            "warning",
+        )
         eff = pc.if_else(early, pa.scalar(None, pa.timestamp("us")), eff)
         t = t.set_column(t.column_names.index("resolved"), "resolved", eff)
         out["tickets"] = _fill_client(t)
@@ -540,10 +569,11 @@ def _derive(
             con.register("s_in", t)
             con.register("t_in", out["tickets"].select(["ticket_id", "client", "technician"]))
             cols = ", ".join(
-                f's."{c}"' if c not in ("client", "technician") else
-                f'coalesce(s."{c}", tk."{c}") AS "{c}"'
+                f's."{c}"'
+                if c not in ("client", "technician")
+                else f'coalesce(s."{c}", tk."{c}") AS "{c}"'
                 for c in t.column_names
-            )  # fmt: skip
+            )
             t = con.sql(
                 f"""SELECT {cols} FROM s_in s
                 LEFT JOIN t_in tk
@@ -557,25 +587,27 @@ def _derive(
         t = out["time_entries"]
         present = data.present.get("time_entries", frozenset())
         if "billable" not in present:
-            data.notes.append(
-                "time entries: no billable column, so every hour counts as billable"
-            )
+            data.notes.append("time entries: no billable column, so every hour counts as billable")
             t = t.set_column(
-                t.column_names.index("billable"), "billable", pa.array(np.ones(t.num_rows, dtype=bool))
+                t.column_names.index("billable"),
+                "billable",
+                pa.array(np.ones(t.num_rows, dtype=bool)),
             )
         else:
             # DETAILS 25: an empty or unknown billable value is not billable
             t = t.set_column(
-                t.column_names.index("billable"), "billable",
+                t.column_names.index("billable"),
+                "billable",
                 pc.fill_null(t.column("billable"), False),
-            )  # fmt: skip
+            )
         out["time_entries"] = _fill_client(t)
     if "contracts" in out:
         t = out["contracts"]
         t = t.set_column(
-            t.column_names.index("billing_months"), "billing_months",
+            t.column_names.index("billing_months"),
+            "billing_months",
             pc.fill_null(t.column("billing_months"), 1),
-        )  # fmt: skip
+        )
         out["contracts"] = t
     if "projects" in out:
         out["projects"] = _fill_client(out["projects"])
@@ -588,8 +620,9 @@ def _derive(
         lost = pc.fill_null(pc.is_in(word, value_set=pa.array(sorted(LOST))), False)
         closed = pc.is_valid(t.column("closed_at"))
         undated = pc.and_(pc.or_(won, lost), pc.invert(closed))
-        problem_rows(t, undated, "closed_at",
-                     "won or lost without a close date; counted as open", "warning")  # fmt: skip
+        problem_rows(
+            t, undated, "closed_at", "won or lost without a close date; counted as open", "warning"
+        )
         outcome = pc.if_else(
             pc.and_(won, closed), "won", pc.if_else(pc.and_(lost, closed), "lost", "open")
         )
@@ -659,8 +692,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
                 f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS
             )
             if not files:
-                raise UnreadableFileError(str(p), "folder holds no data files "
-                                          f"({', '.join(SUPPORTED_EXTENSIONS)})")  # fmt: skip
+                raise UnreadableFileError(
+                    str(p), f"folder holds no data files ({', '.join(SUPPORTED_EXTENSIONS)})"
+                )
             out.extend(files)
         elif p.is_file():
             out.append(p)
@@ -695,8 +729,6 @@ def load_files(
             except OSError as e:
                 raise UnreadableFileError(path.name, f"cannot be opened ({e.strerror})") from e
     for name, blob in items:
-        per_sheet = {
-            sheet: ov for (fname, sheet), ov in (overrides or {}).items() if fname == name
-        }
+        per_sheet = {sheet: ov for (fname, sheet), ov in (overrides or {}).items() if fname == name}
         results.extend(read_file(name, blob, options, per_sheet))
     return assemble(results, options)

@@ -79,7 +79,6 @@ class LoadedData:
         return column is None or column in self.present.get(dataset, frozenset())
 
 
-
 def canonical_table(dataset: str, columns: dict[str, list[object]]) -> pa.Table:
     """Build a canonical table from Python values (for tests, notebooks and ingestion).
 

@@ -15,8 +15,9 @@ import pyarrow.compute as pc
 #: Legal-form tokens dropped from the end of a client key, repeatedly.
 #: Dotted forms arrive as letters after folding: ``S.L.U.`` -> ``slu``.
 LEGAL_SUFFIXES = frozenset(
-    "sl slu sa inc llc ltd limited gmbh bv sas srl corp co llp plc ag nv pty slp coop".split()
-)
+    ["sl", "slu", "sa", "inc", "llc", "ltd", "limited", "gmbh", "bv", "sas", "srl", "corp", "co",
+     "llp", "plc", "ag", "nv", "pty", "slp", "coop"]
+)  # fmt: skip
 
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")

@@ -43,7 +43,9 @@ class Preset:
     def matches(self, headers: list[str], sheet: str | None = None) -> bool:
         """True when every source column named is among the headers (folded)."""
         want_sheet = self.options.get("sheet")
-        if want_sheet is not None and (sheet is None or fold_header(sheet) != fold_header(want_sheet)):
+        if want_sheet is not None and (
+            sheet is None or fold_header(sheet) != fold_header(want_sheet)
+        ):
             return False
         folded = {fold_header(h) for h in headers}
         return all(fold_header(src) in folded for src in self.columns.values())

@@ -45,9 +45,7 @@ def _alias_index(dataset: str) -> dict[str, list[tuple[int, str, bool]]]:
     index: dict[str, list[tuple[int, str, bool]]] = {}
     for col in DATASETS[dataset].mappable:
         for prio, alias in enumerate(col.aliases):
-            index.setdefault(fold_header(alias.header), []).append(
-                (prio, col.name, alias.inverted)
-            )
+            index.setdefault(fold_header(alias.header), []).append((prio, col.name, alias.inverted))
     return index
 
 

@@ -166,6 +166,9 @@ def inverted(header: str) -> Alias:
     return Alias(header, inverted=True)
 
 
+# The declarations below are laid out by hand: one family of aliases per line.
+# fmt: off
+
 # Client / company columns: shared by most datasets.
 _CLIENT = (
     "Client", "Client Name", "Company", "Company Name", "company_name", "Company Identifier",
@@ -174,13 +177,13 @@ _CLIENT = (
     "Organizations", "Custom field (Organizations)", "client_name",
     "Cliente", "Nombre cliente", "Nombre del cliente", "Empresa", "Cuenta",
     "Organización", "Razón social",
-)  # fmt: skip
+)
 _TECHNICIAN = (
     "Technician", "Tech", "Resource", "Resource Name", "Member", "Member Identifier",
     "member_identifier", "Agent", "Agent Name", "Assignee", "Assigned To", "Assigned",
     "assigned_to", "Assigned Resource", "Owner", "Owner Identifier", "resource_list",
     "Técnico", "Asignado a", "Agente", "Responsable", "Recurso", "Persona asignada",
-)  # fmt: skip
+)
 
 TICKETS = Dataset(
     "tickets",
@@ -197,7 +200,7 @@ TICKETS = Dataset(
             "Número de ticket", "Nº ticket", "Número", "Ticket", "Incidencia",
             "Nº incidencia", "Clave de incidencia", "ID de la incidencia", "Código",
             "Referencia",
-        )),  # fmt: skip
+        )),
         # "Site": a grid export's client column (EXPORT_FORMATS 14); after _CLIENT, so
         # "Company" wins when both are exported
         _c("client", "text", *_CLIENT, "Site"),
@@ -209,77 +212,77 @@ TICKETS = Dataset(
             "Ticket created - Timestamp",
             "Fecha de apertura", "Fecha apertura", "Fecha de creación", "Fecha creación",
             "Creado", "Creada", "Abierto", "Fecha alta", "Fecha de alta",
-        )),  # fmt: skip
+        )),
         _c("resolved_at", "ts", *(
             "Resolved", "Resolved at", "Resolved Time", "Resolved Date", "Date Resolved",
             "dateResolved", "resolvedDateTime", "Solved at", "Solved", "datecleared",
             "Fecha de resolución", "Fecha resolución", "Resuelto", "Resuelta",
-        )),  # fmt: skip
+        )),
         _c("closed_at", "ts", *(
             "Closed", "Closed at", "Closed Time", "Closed Date", "Date Closed",
             "closedDate", "Date_Closed", "dateclosed", "Completed Date", "completedDate",
             "Fecha de cierre", "Fecha cierre", "Cerrado", "Cerrada",
-        )),  # fmt: skip
+        )),
         _c("updated_at", "ts", *(
             "Updated", "Updated at", "Last Updated", "Last Update Time", "Last Updated Time",
             "lastUpdated", "_info.lastUpdated", "sys_updated_on", "Last Activity Date",
             "lastActivityDate", "lastactiondate",
             "Actualizado", "Actualizada", "Fecha de actualización", "Última actualización",
-        )),  # fmt: skip
+        )),
         _c("first_response_at", "ts", *(
             "First Response", "First Response at", "First Response Date", "Date Responded",
             "dateResponded", "firstResponseDateTime", "firstresponsedate", "responsedate",
             "First Reply at", "Initial Response Time",
             "Fecha primera respuesta", "Fecha de primera respuesta", "Primera respuesta",
-        )),  # fmt: skip
+        )),
         _c("due_at", "ts", *(
             "Due", "Due Date", "Due by", "Due by Time", "Resolve by", "Required Date",
             "requiredDate", "Date_Required", "resolvedDueDateTime", "dueDateTime",
             "fixbydate",
             "Fecha límite", "Vencimiento", "Fecha de vencimiento", "Fecha compromiso",
-        )),  # fmt: skip
+        )),
         _c("status", "text", *(
             "Status", "State", "incident_state", "Ticket status", "Status Name",
             "status_name", "Status_Description", "Estado",
-        )),  # fmt: skip
+        )),
         _c("priority", "text", "Priority", "Priority Name", "Prioridad"),
         _c("technician", "text", *_TECHNICIAN),
         _c("queue", "text", *(
             "Queue", "Board", "Board Name", "Board_Name", "Group", "Assignment Group",
             "Team", "queueID", "sectio_", "Cola", "Grupo", "Equipo",
-        )),  # fmt: skip
+        )),
         _c("category", "text", *(
             "Category", "Ticket Category", "ticketCategory", "category_1", "Issue Type",
             "issueType", "Ticket type", "Type", "Categoría", "Tipo de incidencia", "Tipo",
-        )),  # fmt: skip
+        )),
         _c("channel", "text", *(
             "Channel", "Source", "Via", "Contact type", "contact_type", "Canal", "Origen",
-        )),  # fmt: skip
+        )),
         _c("tier", "tier", *(
             "Tier", "Support Level", "Support Tier", "Level", "Tier Level",
             "Nivel", "Nivel de soporte", "Línea",
-        )),  # fmt: skip
+        )),
         _c("escalated", "bool", "Escalated", "Is Escalated", "Escalado", "Escalada"),
         _c("reassignment_count", "int", *(
             "Reassignment Count", "Reassignments", "Reasignaciones",
-        )),  # fmt: skip
+        )),
         _c("reopen_count", "int", *(
             "Reopen Count", "Reopens", "Times Reopened", "Reaperturas", "Veces reabierto",
-        )),  # fmt: skip
+        )),
         _c("first_contact_resolution", "bool", *(
             "First Contact Resolution", "FCR", "Resolved on First Contact",
             "Resuelto en primer contacto", "Resolución en primer contacto",
-        )),  # fmt: skip
+        )),
         _c("sla_met", "bool", *(
             "SLA Met", "Within SLA", "Made SLA", "made_sla", "In SLA", "isInSla",
             "serviceLevelAgreementHasBeenMet", "Resolution status",
             "SLA cumplido", "Cumple SLA", "Dentro de SLA",
-        )),  # fmt: skip
+        )),
         _c("hours", "hours", *(
             "Actual Hours", "actualHours", "Hours_Actual", "Hours", "Hours Worked",
             "Time Worked", "Time tracked", "Horas", "Horas reales", "Horas trabajadas",
             "Tiempo", "Tiempo empleado",
-        )),  # fmt: skip
+        )),
         _derived("resolved", "ts", "effective resolution: resolved_at, else closed_at"),
     ),
 )
@@ -296,18 +299,18 @@ SURVEYS = Dataset(
             "Satisfaction date", "Created at", "created_at", "Date",
             "Fecha de respuesta", "Fecha de valoración", "Fecha encuesta",
             "Fecha de la encuesta", "Fecha",
-        )),  # fmt: skip
+        )),
         _c("score", "text", required=True, *(
             "Rating", "Score", "Satisfaction", "Satisfaction Score", "Satisfaction Rating",
             "Survey Result", "Survey Results", "CSAT", "CSAT Score", "FBscore",
             "Custom field (Satisfaction)", "Ticket satisfaction rating",
             "Puntuación", "Valoración", "Nota", "Satisfacción",
-        )),  # fmt: skip
+        )),
         _c("client", "text", *_CLIENT),
         _c("ticket_id", "id", *(
             "Ticket ID", "Ticket #", "Ticket Number", "Ticket", "fbfaultid", "Issue key",
             "Número de ticket", "Nº ticket", "Incidencia",
-        )),  # fmt: skip
+        )),
         _c("technician", "text", *_TECHNICIAN),
         _c("survey_id", "id", "Survey ID", "Response ID", "ID", "Id encuesta"),
         _derived("satisfied", "bool", "satisfied response; NULL when not a response"),
@@ -324,17 +327,17 @@ TIME_ENTRIES = Dataset(
             "Member", "Member Identifier", "member_identifier", "Resource", "resourceID",
             "Resource Name", "Technician", "Agent", "Employee", "User", "Staff",
             "Técnico", "Recurso", "Empleado", "Usuario",
-        )),  # fmt: skip
+        )),
         _c("date", "date", required=True, *(
             "Date Start", "Date_Start", "Date Worked", "dateWorked", "Work Date",
             "Spent Date", "Date", "Entry Date",
             "Fecha del parte", "Fecha de trabajo", "Fecha", "Día",
-        )),  # fmt: skip
+        )),
         _c("hours", "hours", required=True, unless=("start_at", "end_at"), *(
             "Hours", "Hours Worked", "hoursWorked", "Actual Hours", "actualHours",
             "hours_actual", "Time Worked", "Duration", "Horas", "Horas trabajadas",
             "Horas reales", "Tiempo", "Duración",
-        )),  # fmt: skip
+        )),
         _c("start_at", "ts", "Time Start", "timeStart", "Start Time", "startDateTime",
            "Hora inicio", "Hora de inicio"),
         _c("end_at", "ts", "Time End", "timeEnd", "End Time", "endDateTime",
@@ -350,7 +353,7 @@ TIME_ENTRIES = Dataset(
             "Billable", "Billable Option", "billableOption", "Billable?", "Is Billable",
             inverted("isNonBillable"), inverted("Non Billable"), inverted("Non-billable"),
             "Facturable", "¿Facturable?",
-        )),  # fmt: skip
+        )),
     ),
 )
 
@@ -364,15 +367,15 @@ STAFF = Dataset(
         _c("technician", "text", required=True, *(
             "Technician", "Name", "Member", "Member Identifier", "Resource", "Employee",
             "Staff", "Full Name", "Técnico", "Nombre", "Empleado", "Recurso",
-        )),  # fmt: skip
+        )),
         _c("hourly_cost", "num", *(
             "Hourly Cost", "Cost Rate", "Internal Cost", "Cost per Hour", "hourlyCost",
             "Coste hora", "Coste por hora", "Coste/hora", "Precio coste", "Coste horario",
-        )),  # fmt: skip
+        )),
         _c("weekly_hours", "num", *(
             "Weekly Hours", "Hours per Week", "Capacity", "Horas semanales",
             "Jornada semanal", "Horas/semana",
-        )),  # fmt: skip
+        )),
         _c("tier", "text", "Tier", "Level", "Support Level", "Nivel"),
         _c("role", "text", "Role", "Title", "Position", "Rol", "Puesto", "Cargo"),
     ),
@@ -389,30 +392,30 @@ CONTRACTS = Dataset(
             "Contract ID", "Contract Number", "contractNumber", "Agreement ID",
             "Agreement", "Contract", "ID", "Contract Name", "contractName", "Name",
             "Nº contrato", "Número de contrato", "Código de contrato", "Contrato",
-        )),  # fmt: skip
+        )),
         _c("client", "text", required=True, *_CLIENT),
         _c("start_date", "date", required=True, *(
             "Start Date", "startDate", "Start", "Bill Start Date", "Fecha de inicio",
             "Fecha inicio", "Inicio", "Fecha alta",
-        )),  # fmt: skip
+        )),
         _c("end_date", "date", *(
             "End Date", "endDate", "End", "Expiration Date", "Expiry Date",
             "Fecha de fin", "Fecha fin", "Fin", "Fecha de vencimiento", "Vencimiento",
-        )),  # fmt: skip
+        )),
         _c("amount", "num", required=True, *(
             "Bill Amount", "billAmount", "Recurring Amount", "Monthly Fee", "agr_amount",
             "Amount", "Price", "estimatedRevenue",
             "Importe recurrente", "Cuota", "Cuota mensual", "Importe", "Precio",
-        )),  # fmt: skip
+        )),
         _c("billing_period", "text", *(
             "Billing Period", "Billing Cycle", "Billing Frequency", "billCycleId",
             "invoicingCycle", "contractPeriodType", "Period",
             "Periodicidad", "Frecuencia de facturación", "Periodo",
-        )),  # fmt: skip
+        )),
         _c("covered_devices", "int", *(
             "Covered Devices", "Devices Covered", "Devices", "Endpoints", "Quantity",
             "Equipos cubiertos", "Dispositivos cubiertos", "Nº equipos", "Equipos",
-        )),  # fmt: skip
+        )),
         _c("covered_users", "int", "Covered Users", "Users Covered", "Users", "Seats",
            "Usuarios cubiertos", "Usuarios"),
         _c("status", "text", "Status", "agr_status", "Estado"),
@@ -438,27 +441,27 @@ DEVICES = Dataset(
             "Id dispositivo", "Número de serie", "Nº serie", "Activo nº",
             "Hostname", "systemName", "displayName", "Device Name", "Computer Name",
             "Config Name", "Nombre del equipo", "Equipo",
-        )),  # fmt: skip
+        )),
         _c("client", "text", required=True, *(
             *_CLIENT, "organizationId", "Site", "Site Name", "siteName", "companyID",
-        )),  # fmt: skip
+        )),
         _c("hostname", "text", *(
             "Hostname", "Host Name", "Device Name", "Computer Name", "Config Name",
             "systemName", "dnsName", "displayName", "rmmDeviceAuditHostname", "Name",
             "Nombre del equipo", "Nombre", "Host",
-        )),  # fmt: skip
+        )),
         _c("device_type", "text", "Device Type", "deviceType", "deviceType.category",
            "nodeClass", "configurationItemType", "Type", "Tipo de equipo", "Tipo"),
         _c("first_seen", "ts", *(
             "First Seen", "Created", "creationDate", "Installed Date", "Installation Date",
             "installationDate", "Install Date", "installDate", "Registered", "createDate",
             "Fecha de alta", "Alta", "Instalado",
-        )),  # fmt: skip
+        )),
         _c("last_seen", "ts", *(
             "Last Seen", "lastSeen", "Last Contact", "lastContact", "Last Check-in",
             "Last Checkin", "dattoLastCheckInDateTime",
             "Última conexión", "Último contacto", "Visto por última vez",
-        )),  # fmt: skip
+        )),
         _c("contract_id", "id", "Contract ID", "contractID", "Contract", "Agreement",
            "Contrato", "Nº contrato"),
         _c("covered", "bool", "Covered", "Billed", "Billable", "billFlag", "Billing Status",
@@ -477,7 +480,7 @@ PROJECTS = Dataset(
         _c("project_id", "id", required=True, *(
             "Project ID", "projectNumber", "Project Number", "PM_Project_RecID", "ID",
             "Project", "Id proyecto", "Código proyecto", "Proyecto",
-        )),  # fmt: skip
+        )),
         _c("client", "text", *_CLIENT),
         _c("name", "text", "Project Name", "projectName", "Name", "Nombre del proyecto",
            "Nombre"),
@@ -486,28 +489,28 @@ PROJECTS = Dataset(
             "Start Date", "startDate", "Estimated Start", "estimatedStart",
             "startDateTime", "Scheduled Start", "Actual Start", "Fecha de inicio",
             "Fecha inicio", "Inicio",
-        )),  # fmt: skip
+        )),
         _c("due_date", "date", required=True, *(
             "Due Date", "Planned End", "Estimated End", "estimatedEnd", "End Date",
             "endDateTime", "Scheduled End", "Fecha prevista fin", "Fecha fin prevista",
             "Fecha límite", "Fecha fin",
-        )),  # fmt: skip
+        )),
         _c("budget_hours", "num", required=True, *(
             "Budget Hours", "budgetHours", "Estimated Hours", "estimatedHours",
             "Estimated Time", "estimatedTime", "Horas presupuestadas", "Horas estimadas",
             "Presupuesto horas",
-        )),  # fmt: skip
+        )),
         _c("actual_hours", "num", "Actual Hours", "actualHours", "Horas reales",
            "Horas consumidas", "Horas trabajadas"),
         _c("percent_complete", "pct", *(
             "% Complete", "Percent Complete", "completedPercentage",
             "Completed Percentage", "Progress", "% completado", "Porcentaje completado",
             "Avance",
-        )),  # fmt: skip
+        )),
         _c("closed_at", "date", *(
             "Closed", "Closed Date", "Actual End", "actualEnd", "completedDateTime",
             "Completed Date", "Fecha de cierre", "Fecha cierre", "Fecha fin real",
-        )),  # fmt: skip
+        )),
         _c("budget_amount", "num", "Budget Amount", "billingAmount", "Budget",
            "Presupuesto", "Importe presupuestado"),
     ),
@@ -524,11 +527,11 @@ INVOICES = Dataset(
             "Invoice Date", "*InvoiceDate", "InvoiceDate", "invoiceDateTime",
             "Transaction date", "Date", "Fecha de factura", "Fecha factura",
             "Fecha de emisión", "Fecha emisión", "Fecha",
-        )),  # fmt: skip
+        )),
         _c("amount", "num", required=True, *(
             "Line Amount", "LineAmount", "Net Amount", "Net", "Subtotal", "Amount",
             "invoiceTotal", "Base imponible", "Importe neto", "Base", "Importe",
-        )),  # fmt: skip
+        )),
         _c("invoice_id", "id", "Invoice Number", "*InvoiceNumber", "InvoiceNumber",
            "Invoice ID", "Invoice", "Num", "Número de factura", "Nº factura", "Factura"),
         _c("type", "text", "Type", "Transaction type", "Tipo"),
@@ -546,12 +549,12 @@ OPPORTUNITIES = Dataset(
         _c("opportunity_id", "id", required=True, *(
             "Opportunity ID", "Record ID", "Deal ID", "ID", "Id oportunidad",
             "Oportunidad",
-        )),  # fmt: skip
+        )),
         _c("created_at", "ts", required=True, *(
             "Created Date", "CreatedDate", "Create Date", "createDate", "Created",
             "dateBecameLead", "_info.dateEntered", "Fecha de creación", "Fecha creación",
             "Creado", "Creada",
-        )),  # fmt: skip
+        )),
         _c("client", "text", *(*_CLIENT, "Associated Company", "Prospect")),
         _c("closed_at", "ts", "Close Date", "Closed Date", "closedDate", "CloseDate",
            "Fecha de cierre", "Fecha cierre"),
@@ -587,7 +590,9 @@ DATASETS: dict[str, Dataset] = {
         TICKETS, SURVEYS, TIME_ENTRIES, STAFF, CONTRACTS, DEVICES, PROJECTS, INVOICES,
         OPPORTUNITIES, CLIENTS,
     )
-}  # fmt: skip
+}
+
+# fmt: on
 
 #: The client shown for rows of datasets where the client is optional and empty.
 NO_CLIENT = "(none)"

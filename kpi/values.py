@@ -12,9 +12,9 @@ are taken once per call, i.e. once per column of one file, and reported in
 
 Dates go through two paths that give the same answers:
 
-* a fast path: the most common plain shape of the column (``dd/mm/yyyy hh:mm``,
-  ``yyyy-mm-dd hh:mm:ss``, ...) is parsed by DuckDB's ``try_strptime``, guarded by a
-  regular expression that admits only that exact shape;
+* a fast path for columns of 2,000 rows or more: the most common plain shape of the
+  column (``dd/mm/yyyy hh:mm``, ``yyyy-mm-dd hh:mm:ss``, ...) is parsed by DuckDB's
+  ``try_strptime``, guarded by a regular expression that admits only that exact shape;
 * the general path (everything else: month names, AM/PM, offsets, 2-digit years,
   fractions): one regular expression per family extracts the fields, and the timestamp
   is computed arithmetically and validated by a round trip (``31/02/2024`` is invalid).
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 import zoneinfo
 from dataclasses import dataclass
 
@@ -48,8 +49,9 @@ _US_PER_DAY = 24 * _US_PER_HOUR
 #: Excel serial day 0 is 1899-12-30, i.e. 25569 days before 1970-01-01
 _EXCEL_EPOCH_DAYS = -25_569
 
-#: set to False (tests only) to send every date through the general path
-_USE_FAST_PATH = True
+#: date columns with fewer rows skip DuckDB (its per-query cost beats its speed there):
+#: the day/month evidence is then found with pyarrow and every date takes the general path
+_DUCKDB_MIN_ROWS = 2_000
 
 
 @dataclass
@@ -669,6 +671,23 @@ def _check_tz(tz: str) -> None:
         raise ValueError(f"unknown time zone {tz!r} (use an IANA name like Europe/Madrid)") from exc
 
 
+_LOCAL = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """This thread's private in-memory DuckDB connection.
+
+    Opening a connection costs several milliseconds (tens on a busy machine), which
+    would dominate small columns; one connection per thread is reused instead (never
+    the module-global ``duckdb.sql``). Every query on it is fetched completely.
+    """
+    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = duckdb.connect()
+        _LOCAL.con = con
+    return con
+
+
 @dataclass
 class _Order:
     """The column's day/month order decision (DETAILS 32)."""
@@ -678,17 +697,12 @@ class _Order:
     error: str | None = None
 
 
-def _date_order(
-    con: duckdb.DuckDBPyConnection, t: pa.Array, lang: str, day_first: bool | None
-) -> _Order:
-    """Decide day-first once per column from table ``t`` (columns ``s``, ``i``) in ``con``.
+def _evidence_duckdb(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None, int]:
+    """(first day-first row, first month-first row, d/m values) over table ``t`` in ``con``.
 
-    A first field > 12 in any value settles day-first (``25/03/2024``), a second field
-    > 12 month-first (``03/25/2024``), both is an error; neither: the ``day_first``
-    setting, else the language (es: day-first, en: month-first).
+    The evidence is in the text before the first space ("25/03/2024" of
+    "25/03/2024 14:30"): each distinct date part is matched once, keeping its first row.
     """
-    # The evidence is in the text before the first space ("25/03/2024" of
-    # "25/03/2024 14:30"): match each distinct date part once, keeping its first row.
     df_row, mf_row, n_dm = con.sql(
         "WITH d AS (SELECT split_part(s, ' ', 1) AS p, min(i) AS i, count(*) AS c"
         " FROM t WHERE s IS NOT NULL GROUP BY p) SELECT"
@@ -697,6 +711,36 @@ def _date_order(
         f" sum(c) FILTER (WHERE regexp_full_match(p, '{_DM_ANY}'))"
         " FROM d"
     ).fetchall()[0]
+    return df_row, mf_row, int(n_dm or 0)
+
+
+def _evidence_arrow(texts: pa.Array) -> tuple[int | None, int | None, int]:
+    """The same as :func:`_evidence_duckdb` with pyarrow, for small columns."""
+
+    def first(pattern: str) -> int | None:
+        hits = pc.indices_nonzero(_match(texts, f"^{pattern}$"))
+        return int(hits[0].as_py()) if len(hits) else None
+
+    return (
+        first(_DAY_FIRST_EVIDENCE),
+        first(_MONTH_FIRST_EVIDENCE),
+        _count(_match(texts, f"^{_DM_ANY}$")),
+    )
+
+
+def _date_order(
+    t: pa.Array,
+    evidence: tuple[int | None, int | None, int],
+    lang: str,
+    day_first: bool | None,
+) -> _Order:
+    """Decide day-first once per column (DETAILS 32).
+
+    A first field > 12 in any value settles day-first (``25/03/2024``), a second field
+    > 12 month-first (``03/25/2024``), both is an error; neither: the ``day_first``
+    setting, else the language (es: day-first, en: month-first).
+    """
+    df_row, mf_row, n_dm = evidence
     fallback = day_first if day_first is not None else lang == "es"
     if df_row is not None and mf_row is not None:
         df_ex, mf_ex = t[df_row].as_py(), t[mf_row].as_py()
@@ -791,24 +835,27 @@ def _parse_dates(
     w = _Written(pa.nulls(n, pa.int64()), pa.nulls(n, pa.int64()), _falses(n))
 
     if _any(text_rows):
-        con = duckdb.connect()
-        try:
-            texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string()))
-            con.register("t", pa.table({"s": texts, "i": pa.array(np.arange(n, dtype=np.int64))}))
-            order = _date_order(con, t, lang, day_first)
-            if order.error:
-                out_type = pa.timestamp("us") if kind == "ts" else pa.date32()
-                return ParsedColumn(
-                    values=pa.nulls(n, out_type),
-                    invalid=nonempty,
-                    reason=order.error,
-                    error=order.error,
-                )
-            shape = _pick_shape(t, text_rows) if _USE_FAST_PATH else None
-            if shape is not None:
-                w = _fast_dates(con, shape, order.day_first)
-        finally:
-            con.close()
+        texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string()))
+        if n < _DUCKDB_MIN_ROWS:
+            order = _date_order(t, _evidence_arrow(texts), lang, day_first)
+        else:
+            con = _connection()
+            try:
+                con.register("t", pa.table({"s": texts, "i": pa.array(np.arange(n))}))
+                order = _date_order(t, _evidence_duckdb(con), lang, day_first)
+                shape = None if order.error else _pick_shape(t, text_rows)
+                if shape is not None:
+                    w = _fast_dates(con, shape, order.day_first)
+            finally:
+                con.unregister("t")
+        if order.error:
+            out_type = pa.timestamp("us") if kind == "ts" else pa.date32()
+            return ParsedColumn(
+                values=pa.nulls(n, out_type),
+                invalid=nonempty,
+                reason=order.error,
+                error=order.error,
+            )
         # the general path for the rest, each distinct text once (exports repeat dates)
         rest = pc.and_(text_rows, pc.invert(w.ok))
         if _any(rest):

@@ -738,9 +738,9 @@ def build_time_entries(
             pick = aug[first_half] if s % 2 == 0 else aug[~first_half]
             days_off = np.concatenate([pick, rng.choice(work_days, 14, replace=False)])
         vacation[s, days_off] = True
-    billable_done = np.zeros((st.n, N_DAYS))
-    np.add.at(billable_done, (tk.tech[owner][t_bill], e_day[t_bill]), eq[t_bill] / 4)
-    np.add.at(billable_done, (p_tech, p_day), p_q / 4)
+    cell = np.concatenate([tk.tech[owner][t_bill] * N_DAYS + e_day[t_bill], p_tech * N_DAYS + p_day])
+    done_q = np.concatenate([eq[t_bill], p_q])
+    billable_done = np.bincount(cell, done_q / 4, minlength=st.n * N_DAYS).reshape(st.n, N_DAYS)
     daily = st.weekly / 5
     target = (daily * st.util)[:, None] * rng.uniform(0.85, 1.15, (st.n, N_DAYS))
     deficit = np.where(IS_WORKDAY[None, :] & ~vacation, target - billable_done, 0)
@@ -973,19 +973,14 @@ _YEARS = pa.array([str(y) for y in range(1970, 2300)])
 _AMPM = pa.array(["AM", "PM"])
 
 
-def fmt_time(sec: np.ndarray, fmt: str) -> pa.Array:
-    """Format epoch seconds (-1 = empty) with a small strftime subset, vectorised.
+def _format_fields(sec: np.ndarray, fmt: str) -> pa.Array:
+    """Format epoch seconds with a small strftime subset, field by field.
 
     Tokens: ``%Y %m %d %H %M %I %p``; ``%-m``, ``%-d``, ``%-I`` drop the leading zero as
-    US tools do (``%-m/%-d/%Y %-I:%M %p`` -> ``3/7/2026 9:05 AM``). Each field is computed
-    with numpy and looked up in a small table of strings, then the pieces are joined by
-    pyarrow: several times faster than ``pc.strftime`` on a million rows.
+    US tools do (``%-m/%-d/%Y %-I:%M %p`` -> ``3/7/2026 9:05 AM``).
     """
-    sec = np.asarray(sec, dtype=np.int64)
-    empty = sec < 0
-    s = np.where(empty, 0, sec)
-    days = s // DAY_S
-    rest = s - days * DAY_S
+    days = sec // DAY_S
+    rest = sec - days * DAY_S
     d64 = days.astype("datetime64[D]")
     m64 = d64.astype("datetime64[M]")
     y64 = m64.astype("datetime64[Y]")
@@ -1001,21 +996,38 @@ def fmt_time(sec: np.ndarray, fmt: str) -> pa.Array:
     }
     pieces: list[pa.Array | pa.Scalar] = []
     pos = 0
-    first_array = True
     for m in _TOKEN.finditer(fmt):
         if m.start() > pos:
             pieces.append(pa.scalar(fmt[pos : m.start()]))
         tok = m.group()
         table = {"Y": _YEARS, "p": _AMPM}.get(tok[-1], _PLAIN if tok[1] == "-" else _PADDED)
-        arr = pc.take(table, pa.array(fields[tok[-1]]))
-        if first_array:  # a null piece makes the joined value null
-            arr = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
-            first_array = False
-        pieces.append(arr)
+        pieces.append(pc.take(table, pa.array(fields[tok[-1]])))
         pos = m.end()
     if pos < len(fmt):
         pieces.append(pa.scalar(fmt[pos:]))
     return pc.binary_join_element_wise(*pieces, "")
+
+
+def fmt_time(sec: np.ndarray, fmt: str) -> pa.Array:
+    """Format epoch seconds (-1 = empty) as ``fmt`` (tokens of :func:`_format_fields`).
+
+    A million timestamps span a few hundred days and 1,440 minutes of the day, so the
+    date part and the time part (split at the first space of ``fmt``) are formatted once
+    per distinct value and looked up: two takes and one join per column, several times
+    faster than ``pc.strftime``.
+    """
+    sec = np.asarray(sec, dtype=np.int64)
+    empty = sec < 0
+    sec0 = np.where(empty, 0, sec)
+    date_fmt, _, time_fmt = fmt.partition(" ")
+    days = sec0 // DAY_S
+    lo, hi = (int(days[~empty].min()), int(days[~empty].max())) if (~empty).any() else (0, 0)
+    dates = _format_fields(np.arange(lo, hi + 1, dtype=np.int64) * DAY_S, date_fmt)
+    out = pc.take(dates, pa.array(days - lo, mask=empty))  # a null index gives null
+    if time_fmt:
+        times = _format_fields(np.arange(1440, dtype=np.int64) * 60, time_fmt)
+        out = pc.binary_join_element_wise(out, pc.take(times, pa.array(sec0 % DAY_S // 60)), " ")
+    return out
 
 
 def fmt_day(day: np.ndarray, fmt: str) -> pa.Array:
@@ -1099,34 +1111,49 @@ def write_delimited(
     cells = []
     for name, col in columns.items():
         col = pc.fill_null(col.cast(pa.string()), "")
-        searched = free_text is None or name in free_text
-        has_quote = searched and pc.any(pc.match_substring(col, '"')).as_py()
-        escaped = pc.replace_substring(col, '"', '""') if has_quote else col
+        if free_text is not None and name not in free_text:
+            cells.append(col)
+            continue
+        # Search the distinct values (a few thousand names, not a million rows), then
+        # mark the rows holding one of those that need quotes.
+        uniq = pc.unique(col)
+        has_quote = pc.match_substring(uniq, '"')
+        if pc.any(has_quote).as_py():
+            col = pc.replace_substring(col, '"', '""')
         if quote_all:
-            quoted = pc.binary_join_element_wise('"', escaped, '"', "")
-            col = pc.if_else(pc.equal(col, ""), col, quoted)
-        elif searched:
-            # literal searches are much faster than one regex with a character class
-            special = [pc.match_substring(col, ch) for ch in (sep, '"', "\n", "\r")]
-            need = pc.or_(pc.or_(special[0], special[1]), pc.or_(special[2], special[3]))
-            if pc.any(need).as_py():
-                quoted = pc.binary_join_element_wise('"', escaped, '"', "")
-                col = pc.if_else(need, quoted, col)
+            cells.append(col)  # the quotes go around every value below, with the separators
+            continue
+        need = has_quote
+        for ch in (sep, "\n", "\r"):
+            need = pc.or_(need, pc.match_substring(uniq, ch))
+        if pc.any(need).as_py():
+            rows = pc.is_in(pc.fill_null(columns[name].cast(pa.string()), ""),
+                            value_set=uniq.filter(need))  # fmt: skip
+            col = pc.if_else(rows, pc.binary_join_element_wise('"', col, '"', ""), col)
         cells.append(col)
-    lines = pc.binary_join_element_wise(*cells, sep)
-    lines = pc.binary_join_element_wise(lines, pa.scalar(eol), "")
+    # One join per file: with quote_all, "a","b" is '"' + a + '","' + b + '"'; the end of
+    # line is appended to the last column only.
+    opening, closing = ('"', '"') if quote_all else ("", "")
+    cells[0] = pc.binary_join_element_wise(opening, cells[0], "")
+    cells[-1] = pc.binary_join_element_wise(cells[-1], closing + eol, "")
+    lines = pc.binary_join_element_wise(*cells, f"{closing}{sep}{opening}")
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
+
     def q(h: str) -> str:
         return f'"{h}"' if quote_all or re.search(needs_quotes, h) else h
+
     header = sep.join(q(h) for h in columns) + eol
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1,
                             offset=lines.offset * 4)  # fmt: skip
-    body = lines.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]] if len(lines) else b""
-    text = header.encode("utf-8") + body
-    if encoding != "utf-8":
-        text = text.decode("utf-8").encode(encoding)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text)
+    body = memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
+    with path.open("wb") as f:
+        f.write(b"\xef\xbb\xbf" if bom else b"")
+        if encoding == "utf-8":
+            f.write(header.encode("utf-8"))
+            f.write(body)
+        else:  # cp1252: the Spanish files, a few MB even at a million tickets
+            f.write((header + str(body, "utf-8")).encode(encoding))
 
 
 FIXED_ZIP_TIME = (2026, 10, 31, 18, 0, 0)
@@ -1262,8 +1289,9 @@ def write_tickets_xlsx(path: Path, cols: dict[str, pa.Array], seconds: dict[str,
             data.append(pc.cast(cols[h], pa.float64()).to_pylist())
         else:
             data.append(cols[h].to_pylist())
-    fmts = {i: "m/d/yyyy h:mm AM/PM" for i, h in enumerate(header) if h in seconds}
-    write_xlsx(path, "Service Tickets", header, data, fmts)
+    # plain values: openpyxl gives datetimes a date format itself, and styled cells
+    # would make 100,000 rows several times slower
+    write_xlsx(path, "Service Tickets", header, data)
 
 
 def surveys_columns(rng: np.random.Generator, tk: Tickets, cl: Clients) -> dict[str, pa.Array]:

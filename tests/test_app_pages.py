@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import ui.state
@@ -56,9 +57,24 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def navigation_only(mp: pytest.MonkeyPatch) -> None:
+    """AppTest resets Streamlit's "pages/ folder" flag before every run, so with a folder
+    named ``pages`` it runs a switched-to page as a v1 multipage script, without
+    ``app.py`` (no sidebar). A real session clears the flag as soon as ``app.py`` calls
+    ``st.navigation``; do the same here."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    mp.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture(autouse=True)
 def _sample(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ui.state, "SAMPLE_DIR", sample_dir)
+    navigation_only(monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +88,7 @@ def shared_app(sample_dir: Path) -> AppTest:
     """One session for the page smoke tests (the data is read once)."""
     mp = pytest.MonkeyPatch()
     mp.setattr(ui.state, "SAMPLE_DIR", sample_dir)
+    navigation_only(mp)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     yield at

@@ -126,6 +126,14 @@ def test_stray_byte_with_quoted_newline_before_it_reports_spreadsheet_row() -> N
     assert [(w.row, w.column) for w in t.warnings] == [(3, "Técnico")]
 
 
+def test_stray_byte_in_the_header_is_reported_on_the_header_row() -> None:
+    # 0x80 is the euro sign in cp1252; the rest of the file is UTF-8 (Técnico, José)
+    data = "Técnico,Coste ".encode() + b"\x80\n" + "José,30\n".encode()
+    t = one("h.csv", data)
+    assert (t.encoding, t.headers, cells(t)) == ("utf-8", ["Técnico", "Coste €"], [["José", "30"]])
+    assert [w.row for w in t.warnings] == [1]
+
+
 def test_ascii_file_with_one_high_byte_is_cp1252_without_warning() -> None:
     # no valid multi-byte UTF-8 sequence at all: the file is cp1252
     t = one("c.csv", b"Name,Hours\nJos\xe9,8\n")
@@ -460,15 +468,18 @@ def test_parquet_round_trip() -> None:
             "day": [dt.date(2024, 3, 5), None],
             "ok": [True, None],
             "count": pa.array([3, None], pa.int64()),
+            # a reference struct: its name, else its id
+            "company": [{"id": 1, "name": "Acme"}, {"id": 3, "name": None}],
+            "tags": [["a", "b"], None],
         }
     )
     buf = io.BytesIO()
     pq.write_table(table, buf)
     t = one("t.parquet", buf.getvalue())
-    assert t.headers == ["ticket", "created", "hours", "day", "ok", "count"]
+    assert t.headers == ["ticket", "created", "hours", "day", "ok", "count", "company", "tags"]
     assert cells(t) == [
-        ["00123", "2024-03-05 14:30:00", "1", "2024-03-05", "true", "3"],
-        ["T-2", "", "2.5", "", "", ""],
+        ["00123", "2024-03-05 14:30:00", "1", "2024-03-05", "true", "3", "Acme", "a; b"],
+        ["T-2", "", "2.5", "", "", "", "3", ""],
     ]
     assert (t.encoding, t.delimiter, rows(t)) == (None, None, [2, 3])
 
@@ -545,6 +556,23 @@ def test_xlsx_quickbooks_layout_row_numbers() -> None:
         (10, "blank row"),
         (11, "footer line after the data"),
     ]
+
+
+def test_xlsx_table_not_at_a1_keeps_sheet_row_numbers() -> None:
+    # header in B3:C3, data in B4:C5 -> rows 1-2 are empty sheet rows (blank, skipped),
+    # the header is row 3 and the data rows 4 and 5; column A holds nothing
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"] = "Id", "Client"
+    ws["B4"], ws["C4"] = 1, "Acme"
+    ws["B5"], ws["C5"] = 2, "Globex"
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = one("offset.xlsx", buf.getvalue())
+    assert (t.header_row, t.headers, rows(t)) == (3, ["Id", "Client"], [4, 5])
+    assert cells(t) == [["1", "Acme"], ["2", "Globex"]]
+    assert why(t.skipped) == [(1, "blank row"), (2, "blank row")]
+    assert rows(one("offset.xlsx", buf.getvalue(), max_rows=1)) == [4]
 
 
 def test_xlsx_header_only_sheet() -> None:

@@ -266,20 +266,28 @@ def test_inverted_flips() -> None:
 # --------------------------------------------------------------------------- dates
 
 
-def test_day_first_decided_by_values() -> None:
+@pytest.fixture(params=["arrow", "duckdb"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a date test through both engines: small columns (pyarrow only) and large
+    ones (DuckDB evidence and fast path)."""
+    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 10**9 if request.param == "arrow" else 0)
+    return str(request.param)
+
+
+def test_day_first_decided_by_values(engine: str) -> None:
     got = parse("ts", "25/03/2024", "05/03/2024 14:30")
     assert got.values.to_pylist() == [datetime(2024, 3, 25), datetime(2024, 3, 5, 14, 30)]
     assert got.values.type == pa.timestamp("us")
     assert got.note == "day-first (decided by values like 25/03/2024)"
 
 
-def test_month_first_decided_by_values() -> None:
+def test_month_first_decided_by_values(engine: str) -> None:
     got = parse("ts", "03/25/2024", "05/03/2024", lang="es")
     assert got.values.to_pylist() == [datetime(2024, 3, 25), datetime(2024, 5, 3)]
     assert got.note == "month-first (decided by values like 03/25/2024)"
 
 
-def test_both_orders_is_a_column_error() -> None:
+def test_both_orders_is_a_column_error(engine: str) -> None:
     got = parse("ts", "25/03/2024", "03/25/2024", "2024-03-05", "")
     assert got.error is not None
     assert "25/03/2024" in got.error and "03/25/2024" in got.error
@@ -287,7 +295,7 @@ def test_both_orders_is_a_column_error() -> None:
     assert got.invalid.to_pylist() == [True, True, True, False]
 
 
-def test_ambiguous_dates_follow_language_then_setting() -> None:
+def test_ambiguous_dates_follow_language_then_setting(engine: str) -> None:
     es = parse("ts", "05/03/2024", lang="es")
     assert es.values.to_pylist() == [datetime(2024, 3, 5)]
     assert es.note == "day-first (ambiguous; language es)"
@@ -301,13 +309,13 @@ def test_ambiguous_dates_follow_language_then_setting() -> None:
     assert vals("ts", "05/03/2024", "25/03/2024", day_first=False)[0] == datetime(2024, 3, 5)
 
 
-def test_dashes_and_dots_decide_too() -> None:
+def test_dashes_and_dots_decide_too(engine: str) -> None:
     got = parse("ts", "05-03-2024 10:00", "25.03.2024")
     assert got.values.to_pylist() == [datetime(2024, 3, 5, 10), datetime(2024, 3, 25)]
     assert got.note is not None and got.note.startswith("day-first")
 
 
-def test_iso_forms_without_offset_are_local() -> None:
+def test_iso_forms_without_offset_are_local(engine: str) -> None:
     got = parse(
         "ts",
         "2024-03-05",
@@ -327,7 +335,7 @@ def test_iso_forms_without_offset_are_local() -> None:
     assert got.note is None
 
 
-def test_offsets_convert_to_the_report_zone() -> None:
+def test_offsets_convert_to_the_report_zone(engine: str) -> None:
     # 23:30 at +02:00 is 21:30 UTC; Madrid is UTC+1 in early March -> 22:30
     assert vals("ts", "2024-03-05T23:30:00+02:00") == [datetime(2024, 3, 5, 21, 30)]
     assert vals("ts", "2024-03-05T23:30:00+02:00", tz="Europe/Madrid") == [
@@ -345,7 +353,7 @@ def test_offsets_convert_to_the_report_zone() -> None:
     assert got.values.to_pylist() == [date(2024, 3, 5), date(2024, 3, 6)]
 
 
-def test_epoch_seconds_and_milliseconds_are_utc() -> None:
+def test_epoch_seconds_and_milliseconds_are_utc(engine: str) -> None:
     # 1709640000 s / 86400 = 19787.5 days: 1970-01-01 + 19787 days = 2024-03-05, + 12 h
     got = parse("ts", "1709640000")
     assert got.values.to_pylist() == [datetime(2024, 3, 5, 12)]
@@ -357,7 +365,7 @@ def test_epoch_seconds_and_milliseconds_are_utc() -> None:
     assert vals("ts", "1709640000", tz="Europe/Madrid") == [datetime(2024, 3, 5, 13)]
 
 
-def test_excel_serial_dates_are_local() -> None:
+def test_excel_serial_dates_are_local(engine: str) -> None:
     # 45356 - 25569 (days from 1899-12-30 to 1970-01-01) = 19787 -> 2024-03-05; .5 = 12:00;
     # 45356.604166666664 = 45356 + 14.5/24 -> 14:30 (rounded to the millisecond)
     got = parse("ts", "45356.5", "45356,604166666664", tz="Europe/Madrid")
@@ -366,14 +374,14 @@ def test_excel_serial_dates_are_local() -> None:
     assert vals("date", "45356") == [date(2024, 3, 5)]
 
 
-def test_numbers_of_another_mode_are_invalid() -> None:
+def test_numbers_of_another_mode_are_invalid(engine: str) -> None:
     # two epoch seconds beat one serial: the serial is not a date in this column
     got = parse("ts", "1709640000", "1709640001", "45356")
     assert got.values.to_pylist()[:2] == [datetime(2024, 3, 5, 12), datetime(2024, 3, 5, 12, 0, 1)]
     assert got.invalid.to_pylist() == [False, False, True]
 
 
-def test_sentinel_dates_are_empty_not_invalid() -> None:
+def test_sentinel_dates_are_empty_not_invalid(engine: str) -> None:
     got = parse(
         "ts", "1899-12-30", "30/12/1899 00:00", "1900-01-01T00:00:00Z", "0", "1", "2024-01-01"
     )
@@ -381,14 +389,14 @@ def test_sentinel_dates_are_empty_not_invalid() -> None:
     assert got.invalid.to_pylist() == [False] * 6
 
 
-def test_impossible_dates_are_invalid() -> None:
+def test_impossible_dates_are_invalid(engine: str) -> None:
     got = parse("ts", "31/02/2024", "29/02/2023", "29/02/2024", "25/13/2024", "10/10/2024 24:00")
     assert got.values.to_pylist() == [None, None, datetime(2024, 2, 29), None, None]
     assert got.invalid.to_pylist() == [True, True, False, True, True]
     assert got.reason == "not a date (expected dd/mm/yyyy)"
 
 
-def test_month_names_english_and_spanish() -> None:
+def test_month_names_english_and_spanish(engine: str) -> None:
     got = parse(
         "ts",
         "5 mar 2024",
@@ -415,7 +423,7 @@ def test_month_names_english_and_spanish() -> None:
     assert got.invalid.to_pylist() == [False] * 8 + [True]
 
 
-def test_jira_format_am_pm_and_two_digit_years() -> None:
+def test_jira_format_am_pm_and_two_digit_years(engine: str) -> None:
     # dd/MMM/yy h:mm AM/PM; 12 AM is 00, 12 PM is 12; yy < 70 -> 20yy, else 19yy
     got = parse(
         "ts",
@@ -475,6 +483,17 @@ FAST_AND_GENERAL = [
 ]
 
 
+def test_fast_shapes_cover_plain_exports() -> None:
+    plain = arr(
+        "25/03/2024", "25/03/2024 14:30", "25-03-2024 14:30:00", "25.03.2024", "2024-03-25",
+        "2024-03-25 14:30:00", "2024-03-25T14:30:00Z", "2024-03-25T14:30:00.123Z", "2024/03/25",
+    )  # fmt: skip
+    for i in range(len(plain)):
+        one = plain.slice(i, 1)
+        shape = V._pick_shape(one, pa.array([True]))
+        assert shape is not None, one[0]
+
+
 @pytest.mark.parametrize("kind", ["ts", "date"])
 @pytest.mark.parametrize("first", FAST_AND_GENERAL)
 def test_fast_path_equals_general_path(
@@ -483,8 +502,9 @@ def test_fast_path_equals_general_path(
     # the most common shape of the column's first values is the fast one: make it `first`'s;
     # every value must then read the same with and without the fast path
     column = arr(*[first] * 40, *FAST_AND_GENERAL)
+    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 0)
     fast = parse_column(column, kind, tz="Europe/Madrid")
-    monkeypatch.setattr(V, "_USE_FAST_PATH", False)
+    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 10**9)
     general = parse_column(column, kind, tz="Europe/Madrid")
     assert fast.values.to_pylist() == general.values.to_pylist()
     assert fast.invalid.to_pylist() == general.invalid.to_pylist()
@@ -626,8 +646,12 @@ def test_day_first_dates_round_trip(
     dates = [*days[:at], decider, *days[at:]]
     time = " 7:05" if with_time else ""
     texts = [f"{d.day}/{d.month}/{d.year}{time}" for d in dates]
-    got = parse_column(pa.array(texts), "ts", lang="en")  # en alone would say month-first
-    assert got.note is not None and got.note.startswith("day-first (decided by values like ")
     want = [datetime(d.year, d.month, d.day, 7 if with_time else 0, 5 if with_time else 0)
             for d in dates]  # fmt: skip
-    assert got.values.to_pylist() == want
+    for min_rows in (0, 10**9):  # DuckDB and pyarrow engines
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(V, "_DUCKDB_MIN_ROWS", min_rows)
+            got = parse_column(pa.array(texts), "ts", lang="en")  # en alone: month-first
+        assert got.note is not None
+        assert got.note.startswith("day-first (decided by values like ")
+        assert got.values.to_pylist() == want

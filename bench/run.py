@@ -1,0 +1,250 @@
+"""Benchmarks: the engine against a plain pandas baseline, in the same run.
+
+``make bench`` (or ``python -m bench``) generates the sample MSP at several sizes with
+``sample_data/generate.py`` into a temporary folder, then measures, each several times
+and reporting the median:
+
+* ``csv_tickets``: reading the tickets CSV export (recognise, parse, type every column);
+* ``xlsx_tickets``: the same export as .xlsx (100k rows at most: openpyxl writes it);
+* ``load_all``: every file of the data set, assembled (event-log merge, names joined);
+* ``end_to_end``: load_all + engine + the full report, i.e. "CSV read + all KPIs";
+* ``full_report``: the full report ``--by client,month`` on a loaded engine;
+* ``filter``: one filter interaction (one client, one quarter, by month and total);
+* ``page_rerun``: a rerun of the Overview page through Streamlit's AppTest;
+* ``peak_rss_mb``: the server-side memory with the data loaded (a fresh process).
+
+The pandas baseline does the same work the way a notebook would: ``pandas.read_csv``
+with ``parse_dates``, ``pandas.read_excel`` with its default engine, and ``groupby`` for
+a subset of the KPIs (tickets opened/resolved, mean resolution hours, SLA rate by
+client and month; hours and billable hours by technician and month; invoice revenue by
+client and month). Ratios are baseline time / our time.
+
+Output: JSON (``--out``, default ``bench/results.json``) and a readable table.
+Tests never assert times; this is where speed is watched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATE = ROOT / "sample_data" / "generate.py"
+
+
+def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def generate(n_tickets: int, out: Path, fmt: str = "csv") -> None:
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--tickets", str(n_tickets), "--out", str(out),
+         "--format", fmt, "-q"],
+        check=True,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- ours
+
+
+def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
+    from kpi.ingest import LoadOptions, load_files, read_file
+    from kpi.report import Engine, ReportOptions
+
+    res: dict[str, float] = {}
+    blob = (folder / "tickets.csv").read_bytes()
+    res["csv_tickets"], _ = _median_time(lambda: read_file("tickets.csv", blob), repeat)
+    if xlsx is not None:
+        xblob = xlsx.read_bytes()
+        res["xlsx_tickets"], _ = _median_time(lambda: read_file(xlsx.name, xblob), repeat)
+    res["load_all"], data = _median_time(lambda: load_files([folder], LoadOptions()), repeat)
+
+    def end_to_end() -> Any:
+        d = load_files([folder], LoadOptions())
+        return Engine(d).report(ReportOptions(by="client,month"))
+
+    res["end_to_end"], _ = _median_time(end_to_end, repeat)
+    engine = Engine(data)
+    engine.report(ReportOptions(by="client,month"))  # warm-up: first query plans
+    res["full_report"], report = _median_time(
+        lambda: engine.report(ReportOptions(by="client,month")), repeat
+    )
+    res["report_rows"] = float(len(report))
+    clients = sorted({c for c in report["client"].dropna() if c})
+    one = clients[len(clients) // 2] if clients else None
+    as_of = data.as_of or date.today()
+    q_start = date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+
+    def interaction() -> Any:
+        opts = ReportOptions(clients=[one] if one else [], start=q_start, end=as_of, by="month")
+        a = engine.report(opts)
+        b = engine.report(ReportOptions(clients=opts.clients, start=q_start, end=as_of))
+        return a, b
+
+    res["filter"], _ = _median_time(interaction, max(repeat, 5))
+    res["page_rerun"] = page_rerun(folder, repeat)
+    return res
+
+
+def page_rerun(folder: Path, repeat: int) -> float:
+    """Median time of a rerun of the Overview page, the data already loaded."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import state
+
+    sources = [state.Source(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state[state._STATE_KEY] = state.AppState(sources=sources, kind="uploads")
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"the app failed: {at.exception[0].message}")
+    t, _ = _median_time(at.run, repeat)
+    return t
+
+
+def peak_rss_mb(folder: Path) -> float:
+    """Peak memory of a fresh process that loads the data and computes a report."""
+    code = (
+        "import resource, sys\n"
+        "from kpi.ingest import load_files\n"
+        "from kpi.report import Engine, ReportOptions\n"
+        f"d = load_files([{str(folder)!r}])\n"
+        "Engine(d).report(ReportOptions(by='client,month'))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+TICKET_DATES = ["Date Entered", "Date Resolved", "Required Date"]
+
+
+def baseline(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
+    import pandas as pd
+
+    res: dict[str, float] = {}
+
+    def read_tickets() -> Any:
+        return pd.read_csv(folder / "tickets.csv", parse_dates=TICKET_DATES)
+
+    res["csv_tickets"], tickets = _median_time(read_tickets, repeat)
+    if xlsx is not None:
+        res["xlsx_tickets"], _ = _median_time(lambda: pd.read_excel(xlsx), 1)
+
+    def kpis(tk: Any, te: Any, inv: Any) -> Any:
+        tk = tk.drop_duplicates("Ticket #", keep="last")
+        tk["month"] = tk["Date Entered"].dt.to_period("M")
+        tk["res_h"] = (tk["Date Resolved"] - tk["Date Entered"]).dt.total_seconds() / 3600
+        tk["sla"] = tk["Date Resolved"] <= tk["Required Date"]
+        t = tk.groupby(["Company", "month"]).agg(
+            opened=("Ticket #", "size"), resolved=("Date Resolved", "count"),
+            mean_res=("res_h", "mean"), sla=("sla", "mean"),
+        )  # fmt: skip
+        te["month"] = te["Date Worked"].dt.to_period("M")
+        te["billable_h"] = te["Hours Worked"].where(te["isNonBillable"] == False, 0.0)  # noqa: E712
+        u = te.groupby(["Resource", "month"]).agg(
+            hours=("Hours Worked", "sum"), billable=("billable_h", "sum")
+        )
+        inv["month"] = inv["*InvoiceDate"].dt.to_period("M")
+        r = inv.groupby(["*ContactName", "month"])["LineAmount"].sum()
+        return t, u, r
+
+    def end_to_end() -> Any:
+        tk = pd.read_csv(folder / "tickets.csv", parse_dates=TICKET_DATES)
+        te = pd.read_csv(folder / "time_entries.csv", parse_dates=["Date Worked"])
+        inv = pd.read_csv(folder / "invoices.csv", parse_dates=["*InvoiceDate"], dayfirst=True)
+        return kpis(tk, te, inv)
+
+    res["end_to_end"], _ = _median_time(end_to_end, repeat)
+    te = pd.read_csv(folder / "time_entries.csv", parse_dates=["Date Worked"])
+    inv = pd.read_csv(folder / "invoices.csv", parse_dates=["*InvoiceDate"], dayfirst=True)
+    res["full_report"], _ = _median_time(
+        lambda: kpis(tickets.copy(), te.copy(), inv.copy()), repeat
+    )
+    return res
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def run(sizes: list[int], repeat: int, xlsx_rows: int) -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "repeat": repeat,
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="kpi-bench-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"t{n}"
+            t0 = time.perf_counter()
+            generate(n, folder)
+            xlsx = None
+            if n <= xlsx_rows:
+                xfolder = Path(tmp) / f"x{n}"
+                generate(n, xfolder, "xlsx")
+                xlsx = next(xfolder.glob("tickets*.xlsx"))
+            gen = time.perf_counter() - t0
+            print(f"[{n:,} tickets] generated in {gen:.1f}s", file=sys.stderr)
+            mine = ours(folder, repeat, xlsx)
+            mine["peak_rss_mb"] = peak_rss_mb(folder)
+            base = baseline(folder, repeat, xlsx)
+            ratios = {k: base[k] / mine[k] for k in base if k in mine and mine[k] > 0}
+            results["sizes"][str(n)] = {"ours": mine, "pandas": base, "speedup": ratios}
+            print(table({str(n): results["sizes"][str(n)]}), file=sys.stderr)
+    return results
+
+
+def table(sizes: dict[str, Any]) -> str:
+    lines = [f"{'tickets':>10} {'measure':<14} {'ours':>10} {'pandas':>10} {'speedup':>8}"]
+    for n, r in sizes.items():
+        for k, v in r["ours"].items():
+            base = r["pandas"].get(k)
+            sp = r["speedup"].get(k)
+            unit = "" if k in ("report_rows", "peak_rss_mb") else "s"
+            lines.append(
+                f"{int(n):>10,} {k:<14} {v:>9.3f}{unit:1} "
+                f"{'' if base is None else f'{base:9.3f}s':>10} {'' if sp is None else f'{sp:7.1f}x':>8}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000,5000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = run(sizes, args.repeat, args.xlsx_rows)
+    text = json.dumps(results, indent=2)
+    Path(args.out).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(table(results["sizes"]))
+    return 0

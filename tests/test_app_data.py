@@ -1,0 +1,199 @@
+"""AppTest of the Data page: upload, the mapping editor (and the KPIs following it),
+presets round-trip, sample data, clear all, and names shown as text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+import ui.state
+from kpi.kpis import get
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+# Three tickets: two of "Acme" (sites Norte and Sur), one of "Beta" (site Sur).
+# "Client" is recognised as the client column; "Site" is not mapped automatically.
+TICKETS = (
+    "Ticket ID,Created,Resolved,Client,Site,Priority\n"
+    "1,2024-01-05 10:00,2024-01-05 12:00,Acme,Norte,P1\n"
+    "2,2024-01-10 09:00,,Acme,Sur,P2\n"
+    "3,2024-02-01 09:00,2024-02-02 09:00,Beta,Sur,P1\n"
+).encode()
+# A Spanish export: cp1252, ";" and decimal commas, day-first dates.
+CONTRACTS_ES = (
+    "Contrato;Cliente;Fecha de inicio;Fecha de fin;Importe;Periodo\n"
+    "C1;Acme;01/01/2023;;1.200,50;Mensual\n"
+    "C2;Señora Núñez;15/03/2023;31/12/2024;3.000,00;Trimestral\n"
+).encode("cp1252")
+
+
+def navigation_only(mp: pytest.MonkeyPatch) -> None:
+    """See tests/test_app_pages.py: AppTest and a folder named ``pages``."""
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    mp.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def at(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    """A session on the Data page with an empty sample folder (uploads only)."""
+    empty = tmp_path / "sample"
+    empty.mkdir()
+    monkeypatch.setattr(ui.state, "SAMPLE_DIR", empty)
+    navigation_only(monkeypatch)
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    app.switch_page("pages/data.py").run()
+    return app
+
+
+def _no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def _upload(at: AppTest, files: list[tuple[str, bytes]]) -> None:
+    uploader = next(u for u in at.get("file_uploader") if u.key.startswith("data_upload_"))
+    uploader.set_value([(name, blob, "application/octet-stream") for name, blob in files])
+    at.run()
+    _no_errors(at)
+
+
+def _state(at: AppTest) -> ui.state.AppState:
+    state = at.session_state[ui.state._STATE_KEY]
+    assert isinstance(state, ui.state.AppState)
+    return state
+
+
+def test_upload_several_files_at_once(at: AppTest) -> None:
+    _upload(at, [("tickets.csv", TICKETS), ("contratos.csv", CONTRACTS_ES)])
+    state = _state(at)
+    assert state.kind == "uploads"
+    assert [s.name for s in state.sources] == ["tickets.csv", "contratos.csv"]
+    data = state.data
+    assert data is not None
+    assert {f.file: f.dataset for f in data.files} == {
+        "tickets.csv": "tickets",
+        "contratos.csv": "contracts",
+    }
+    # the cp1252 accents and the decimal comma are read right: 1.200,50 -> 1200.5
+    contracts = data.tables["contracts"].to_pydict()
+    assert contracts["client"] == ["Acme", "Señora Núñez"]
+    assert contracts["amount"] == [1200.5, 3000.0]
+    # the uploader was emptied (files are copied once) and the files table shows them
+    assert [u.key for u in at.get("file_uploader")][0] == "data_upload_1"
+    assert at.dataframe(key="data_files").value["File"].tolist() == ["tickets.csv", "contratos.csv"]
+
+
+def test_the_mapping_editor_changes_a_mapping_and_the_kpis_follow(at: AppTest) -> None:
+    _upload(at, [("tickets.csv", TICKETS)])
+    state = _state(at)
+    assert state.data is not None
+    assert sorted(set(state.data.tables["tickets"].column("client").to_pylist())) == [
+        "Acme",
+        "Beta",
+    ]
+    client_select = next(s for s in at.selectbox if s.key and s.key.endswith("|client"))
+    assert client_select.value == "Client"
+    client_select.set_value("Site").run()
+    _no_errors(at)
+    state = _state(at)
+    assert state.data is not None
+    assert state.overrides[("tickets.csv", None)].columns == {"client": "Site"}
+    tickets = state.data.tables["tickets"].to_pydict()
+    assert sorted(set(tickets["client"])) == ["Norte", "Sur"]
+    # the sidebar offers the new clients and the KPIs follow: Sur has tickets 2 and 3
+    assert at.multiselect(key=ui.state.K_CLIENTS).options == ["Norte", "Sur"]
+    at.multiselect(key=ui.state.K_CLIENTS).set_value(["Sur"])
+    at.selectbox(key=ui.state.K_PERIOD).set_value("custom").run()
+    at.date_input(key=ui.state.K_RANGE).set_value((
+        __import__("datetime").date(2024, 1, 1), __import__("datetime").date(2024, 2, 29)
+    ))  # fmt: skip
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    opened = next(m for m in at.metric if m.label == get("tickets_opened").label_en)
+    assert opened.value == "2"
+
+
+def test_a_preset_round_trips(at: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _upload(at, [("tickets.csv", TICKETS)])
+    next(s for s in at.selectbox if s.key and s.key.endswith("|client")).set_value("Site").run()
+    state = _state(at)
+    report = state.data.files[0] if state.data else None
+    assert report is not None and report.mapping["client"] == "Site"
+    # the preset the page offers for download (same builder as the button)
+    from ui.dataview import preset_of
+
+    preset = preset_of("tickets", report.mapping, state.views[0].result.options).to_json()
+    assert preset["dataset"] == "tickets" and preset["columns"]["client"] == "Site"
+
+    # a new session: load the preset, then the file; the file is read with the preset
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    fresh.switch_page("pages/data.py").run()
+    preset_box = next(u for u in fresh.get("file_uploader") if u.key.startswith("preset_upload_"))
+    preset_box.set_value(("tickets_preset.json", json.dumps(preset).encode(), "application/json"))
+    fresh.run()
+    _no_errors(fresh)
+    assert [p.to_json() for p in _state(fresh).presets] == [preset]
+    _upload(fresh, [("tickets.csv", TICKETS)])
+    data = _state(fresh).data
+    assert data is not None
+    assert data.files[0].mapping["client"] == "Site"
+    assert sorted(set(data.tables["tickets"].column("client").to_pylist())) == ["Norte", "Sur"]
+
+
+def test_a_bad_preset_is_reported_not_raised(at: AppTest) -> None:
+    box = next(u for u in at.get("file_uploader") if u.key.startswith("preset_upload_"))
+    box.set_value(("bad.json", b'{"dataset": "nope"}', "application/json"))
+    at.run()
+    _no_errors(at)
+    assert any("nope" in e.value for e in at.error)
+    assert _state(at).presets == []
+
+
+def test_clear_all_and_back_to_the_sample(at: AppTest, tmp_path: Path) -> None:
+    _upload(at, [("tickets.csv", TICKETS)])
+    at.button(key="data_clear").click().run()
+    _no_errors(at)
+    state = _state(at)
+    assert state.kind == "none" and state.sources == [] and state.data is not None
+    assert state.data.tables == {}
+    # every dashboard says there is nothing to show, without an exception
+    at.switch_page("pages/overview.py").run()
+    _no_errors(at)
+    at.switch_page("pages/data.py").run()
+    (ui.state.SAMPLE_DIR / "tickets.csv").write_bytes(TICKETS)
+    at.button(key="data_use_sample").click().run()
+    _no_errors(at)
+    assert _state(at).kind == "sample"
+    assert _state(at).data is not None and "tickets" in _state(at).data.tables  # type: ignore[union-attr]
+
+
+def test_rejected_rows_are_counted_and_listed(at: AppTest) -> None:
+    bad = TICKETS + b"4,not a date,,Acme,Sur,P1\n"
+    _upload(at, [("tickets.csv", bad)])
+    files = at.dataframe(key="data_files").value
+    assert files["Rejected"].tolist() == [1]
+    problems = at.dataframe(key="data_problems").value
+    assert "not a date" in problems["value"].tolist()
+
+
+def test_names_with_markup_are_shown_as_text(at: AppTest) -> None:
+    evil = "<script>alert(1)</script>"
+    blob = TICKETS.replace(b"Beta", evil.encode())
+    _upload(at, [("tickets <b>x</b>.csv", blob)])
+    assert evil in at.multiselect(key=ui.state.K_CLIENTS).options
+    for page in ("pages/data.py", "pages/overview.py", "pages/service_desk.py"):
+        at.switch_page(page).run()
+        _no_errors(at)
+        for md in at.markdown:
+            assert not md.proto.allow_html, md.value
+            assert "<script>" not in md.value
