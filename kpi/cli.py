@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NoReturn
 
-from kpi.errors import KpiError, UsageError
+from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
 from kpi.ingest import LoadOptions, load_files
-from kpi.model import LoadedData
+from kpi.model import FileReport, LoadedData
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
 from kpi.report import ReportOptions, compute_alerts, compute_report, write_table
@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> LoadedData:
+def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
+    """Load the inputs; ``strict``: a table not recognised stops the run (exit 2)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -76,7 +77,16 @@ def _load(args: argparse.Namespace) -> LoadedData:
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise UsageError(f"--tz {args.tz}: unknown time zone (e.g. Europe/Madrid)") from e
     presets = [load_preset(p) for p in args.preset]
-    return load_files(args.inputs, LoadOptions(lang=args.lang, tz=args.tz, presets=presets))
+    data = load_files(args.inputs, LoadOptions(lang=args.lang, tz=args.tz, presets=presets))
+    if strict:
+        for f in data.files:
+            if f.error:
+                raise UnrecognisedDatasetError(_where(f), f.error)
+    return data
+
+
+def _where(f: FileReport) -> str:
+    return f"{f.file} [{f.sheet}]" if f.sheet else f.file
 
 
 def _summary(data: LoadedData) -> None:
@@ -138,7 +148,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for note in data.notes:
         print(note, file=sys.stderr)
     _summary(data)
-    return 0
+    # CLI.md: an unrecognised dataset is unusable input, after the table is written
+    return 2 if any(f.error for f in data.files) else 0
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
@@ -155,7 +166,7 @@ def _report_options(args: argparse.Namespace) -> ReportOptions:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    data = _load(args)
+    data = _load(args, strict=True)
     df = compute_report(data, _report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="report")
     _summary(data)
@@ -163,7 +174,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    data = _load(args)
+    data = _load(args, strict=True)
     df = compute_alerts(data, _report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="alerts")
     _summary(data)

@@ -397,7 +397,7 @@ class Core:
         """None when the KPI's inputs are loaded, else what would enable it."""
         for n in kpi.needs:
             if not any(self.has(ds, col) for ds, col in n.any_of):
-                return describe_need(n, lang)
+                return describe_need(n, lang, frozenset(self.data.tables))
         if kpi.flag and not self.known_flags.get(kpi.flag, False):
             cols = next(n for n in kpi.needs if all(ds == "tickets" for ds, _ in n.any_of))
             if lang == "es":
@@ -538,33 +538,50 @@ _DATASET_ES = {
 }
 
 
-def describe_need(n: Need, lang: str = "en") -> str:
+def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = None) -> str:
     """What satisfies a :class:`~kpi.kpis.Need`, in words.
 
-    Examples: ``load invoices or contracts``; ``map column sla_met or due_at of tickets``.
+    Examples: ``load invoices or contracts``; ``map columns sla_met or due_at of
+    tickets``; ``load contracts with column covered_devices`` (when contracts are not loaded).
+
+    Args:
+        n: the need.
+        lang: ``en`` or ``es``.
+        loaded: the loaded datasets (None: assume each column's dataset is loaded).
     """
     es = lang == "es"
+    orr = " o " if es else " or "
     loads = [ds for ds, col in n.any_of if col is None]
     cols: dict[str, list[str]] = {}
     for ds, col in n.any_of:
         if col is not None:
             cols.setdefault(ds, []).append(col)
+
+    def name(ds: str) -> str:
+        return _DATASET_ES.get(ds, ds) if es else ds.replace("_", " ")
+
     pieces: list[str] = []
     if loads:
-        names = [_DATASET_ES.get(d, d) if es else d.replace("_", " ") for d in loads]
-        pieces.append(("cargar " if es else "load ") + (" o " if es else " or ").join(names))
+        pieces.append(("cargar " if es else "load ") + orr.join(name(d) for d in loads))
     for ds, cs in cols.items():
-        name = _DATASET_ES.get(ds, ds) if es else ds.replace("_", " ")
+        plural = len(cs) > 1
         word = (
-            ("columna " if es else "column ")
-            if len(cs) == 1
-            else ("columnas " if es else "columns ")
+            ("columnas " if plural else "columna ") if es else ("columns " if plural else "column ")
         )
-        joined = (" o " if es else " or ").join(cs)
-        pieces.append(
-            f"asignar {word}{joined} de {name}" if es else f"map {word}{joined} of {name}"
-        )
-    return (" o " if es else " or ").join(pieces)
+        joined = orr.join(cs)
+        if loaded is not None and ds not in loaded:
+            pieces.append(
+                f"cargar {name(ds)} con {'las' if plural else 'la'} {word}{joined}"
+                if es
+                else f"load {name(ds)} with {word}{joined}"
+            )
+        else:
+            pieces.append(
+                f"asignar {word}{joined} de {name(ds)}"
+                if es
+                else f"map {word}{joined} of {name(ds)}"
+            )
+    return orr.join(pieces)
 
 
 def _filters(scope: Scope, *, technician: bool, prefix: str = "") -> str:

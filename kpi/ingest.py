@@ -498,22 +498,31 @@ def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table
         ("client", "client", client_key),
         ("technician", "technician", technician_key),
     ):
-        # spelling counts over all loaded rows of every dataset, first seen breaks ties
+        # spelling counts over all loaded rows of every dataset; ties: first seen in
+        # reading order (files in the order given, then rows)
         counts: dict[str, dict[str, list[int]]] = {}
-        order = 0
         users = [n for n, t in out.items() if n != "clients" and column in t.column_names]
         for name in users:
-            vc = pc.value_counts(out[name].column(column))
-            for item in vc.to_pylist():
-                spelling = item["values"]
+            t = out[name]
+            seen_at = pc.add(pc.multiply(t.column("_file"), 1 << 32), t.column("_row"))
+            grouped = (
+                pa.table({"v": t.column(column), "o": seen_at})
+                .group_by("v")
+                .aggregate([("o", "count"), ("o", "min")])
+            )
+            for spelling, n, first_seen in zip(
+                grouped.column("v").to_pylist(),
+                grouped.column("o_count").to_pylist(),
+                grouped.column("o_min").to_pylist(),
+                strict=True,
+            ):
                 if spelling is None:
                     continue
                 if kind == "client":
                     spelling = alias_to.get(keyfn(spelling), spelling)
-                k = keyfn(spelling)
-                slot = counts.setdefault(k, {}).setdefault(spelling, [0, order])
-                slot[0] += item["counts"]
-                order += 1
+                slot = counts.setdefault(keyfn(spelling), {}).setdefault(spelling, [0, first_seen])
+                slot[0] += n
+                slot[1] = min(slot[1], first_seen)
         display = {
             k: min(sp.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for k, sp in counts.items()
         }

@@ -457,12 +457,14 @@ def _modal(counts: Sequence[int]) -> int:
 def _sniff_delimiter(text: str, complete: bool, prefer_tab: bool) -> str:
     """Delimiter whose field count is the most consistent over the first records.
 
-    Score per delimiter: how many non-blank records have the modal field count (which
-    must be >= 2), then the modal count itself. Quotes are respected, so ``;`` wins for
+    Score per delimiter: the share of non-blank records that have the modal field count
+    (which must be >= 2), then the modal count, then how many records have it. A share,
+    not a count: a comma file whose quoted cell holds tab-indented lines splits into many
+    2-field "records" by tab, but few of all its lines agree. Quotes are respected, so ``;`` wins for
     ``Técnico;Horas`` / ``Ana;7,5`` (3 rows of 2 fields) over ``,`` (1 and 2 fields).
     """
     order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
-    best, best_score = order[0], (0, 0)
+    best, best_score = order[0], (0.0, 0, 0)
     for rank, d in enumerate(order):
         recs = _split_records(text, d, SNIFF_RECORDS)
         if not complete and len(recs) > 2:
@@ -471,7 +473,8 @@ def _sniff_delimiter(text: str, complete: bool, prefer_tab: bool) -> str:
         m = _modal(counts)
         if m < 2:
             continue
-        score = (sum(1 for c in counts if c == m), m)
+        agree = sum(1 for c in counts if c == m)
+        score = (agree / len(counts), m, agree)
         if score > best_score:
             best, best_score = order[rank], score
     return best

@@ -281,7 +281,7 @@ TICKETS = Dataset(
         _c("hours", "hours", *(
             "Actual Hours", "actualHours", "Hours_Actual", "Hours", "Hours Worked",
             "Time Worked", "Time tracked", "Horas", "Horas reales", "Horas trabajadas",
-            "Tiempo", "Tiempo empleado",
+            "Tiempo",
         )),
         _derived("resolved", "ts", "effective resolution: resolved_at, else closed_at"),
     ),

@@ -119,7 +119,7 @@ BASE_CLIENTS: list[tuple[str, str, int, float, float, bool]] = [
     ("Colegio Santa Lucía", "Coop.", 58, 1.0, 63.0, True),  # 14 September peak
     ("Transportes Galicia Norte", "S.L.", 44, 1.3, 70.0, True),  # 15 low CSAT, slow SLA
     ("Blue Harbor Marketing", "LLC", 23, 1.0, 73.0, True),  # 16
-    ("Panadería La Espiga", "S.L.", 0, 1.0, 63.0, False),  # 17 churned 31/03/2026
+    ("Panadería La Espiga", "S.L.", 0, 0.7, 63.0, False),  # 17 churned 31/03/2026
     ("Asesoría Fiscal Jiménez", "S.L.P.", 13, 1.0, 70.0, True),  # 18 tax-season peaks
     ("Greenfield Architects", "Ltd", 27, 1.0, 70.0, True),  # 19 renewal due 31/12/2026
     ("Laboratorios Biomédica", "S.A.", 48, 0.9, 77.0, True),  # 20 over-budget project
@@ -130,7 +130,7 @@ BASE_CLIENTS: list[tuple[str, str, int, float, float, bool]] = [
 ]
 N_BASE_CLIENTS = len(BASE_CLIENTS)
 HOTEL, COLEGIO, TRANSPORTES, PANADERIA, ASESORIA, SUMMIT = 9, 14, 15, 17, 18, 24
-PIXEL = 22
+CONTOSO, TALLERES, COOPERATIVA, PIXEL = 6, 13, 21, 22
 
 # Contracts of the base clients: client, start, end ("" = open-ended), amount per billing
 # period, periodicity, covered devices (0 = not a per-device contract), automatic renewal,
@@ -374,9 +374,15 @@ def build_clients(rng: np.random.Generator, scale: float) -> Clients:
         first = np.concatenate([first, np.zeros(n_extra, dtype=np.int64)])
         last = np.concatenate([last, np.full(n_extra, N_MONTHS - 1, dtype=np.int64)])
     return Clients(
-        base, form, np.array(devices, dtype=np.int64), np.array(load), np.array(price),
-        np.array(lic, dtype=bool), first, last,
-    )  # fmt: skip
+        base,
+        form,
+        np.array(devices, dtype=np.int64),
+        np.array(load),
+        np.array(price),
+        np.array(lic, dtype=bool),
+        first,
+        last,
+    )
 
 
 def build_staff(rng: np.random.Generator, scale: float) -> Staff:
@@ -393,17 +399,24 @@ def build_staff(rng: np.random.Generator, scale: float) -> Staff:
             full = f"{FIRST_NAMES[fn[i]]} {SURNAMES[sn[i]]} {i + 9:04d}"
             name.append(full)
             ascii_name.append(strip_accents(full))
-            role.append(["Técnico de soporte", "Técnico de sistemas", "Arquitecto cloud"][
-                tiers[i] - 1])  # fmt: skip
+            role.append(
+                ["Técnico de soporte", "Técnico de sistemas", "Arquitecto cloud"][tiers[i] - 1]
+            )
             joined.append("2023-01-09")
         tier += list(tiers)
         cost += list(np.round(18.0 + 7.0 * tiers + rng.uniform(-2, 2, n_extra), 1))
         weekly += [40.0] * n_extra
         util += list(np.round(rng.uniform(0.82, 0.92, n_extra), 2))
     return Staff(
-        name, ascii_name, np.array(tier), role, np.array(cost), np.array(weekly, dtype=float),
-        np.array(util), joined,
-    )  # fmt: skip
+        name,
+        ascii_name,
+        np.array(tier),
+        role,
+        np.array(cost),
+        np.array(weekly, dtype=float),
+        np.array(util),
+        joined,
+    )
 
 
 @dataclass
@@ -411,7 +424,7 @@ class Contracts:
     contract_id: list[str]
     client: np.ndarray
     start: np.ndarray  # day index
-    end: np.ndarray  # day index, -10**6 sentinel replaced by has_end
+    end: np.ndarray  # day index; 10**6 (far future) when open-ended, see has_end
     has_end: np.ndarray
     amount: np.ndarray
     period: list[str]
@@ -437,7 +450,8 @@ def build_contracts(rng: np.random.Generator, cl: Clients) -> Contracts:
     starts = np.array([day_index(r[1]) for r in rows])
     order = np.argsort(starts, kind="stable")
     rows = [rows[i] for i in order]
-    ids, per_year = [], {}
+    ids: list[str] = []
+    per_year: dict[str, int] = {}
     for r in rows:
         y = r[1][:4]
         per_year[y] = per_year.get(y, 0) + 1
@@ -534,8 +548,11 @@ def tech_for_tier(rng: np.random.Generator, st: Staff, tier: np.ndarray) -> np.n
     weights = np.zeros((4, st.n))
     for t in (1, 2, 3):
         weights[t] = (st.tier == t).astype(float)
-    base = {1: {3: 0.38, 4: 0.34, 6: 0.18, JOSE: 0.10}, 2: {JOSE: 0.45, 2: 0.40, PABLO: 0.15},
-            3: {LAURA: 0.5, KEVIN: 0.5}}  # fmt: skip
+    base = {
+        1: {3: 0.38, 4: 0.34, 6: 0.18, JOSE: 0.10},
+        2: {JOSE: 0.45, 2: 0.40, PABLO: 0.15},
+        3: {LAURA: 0.5, KEVIN: 0.5},
+    }
     for t, tw in base.items():
         for i, w in tw.items():
             weights[t, i] = w * 8  # the named technicians carry most of their tier
@@ -578,14 +595,15 @@ def build_tickets(
     summary = rng.integers(0, len(SUMMARIES), n)
 
     resp_median = np.array([8.0, 20.0, 45.0, 120.0])[priority]
-    responded = created + (resp_median * rng.lognormal(0, 0.7, n) * 60).astype(np.int64)
+    # whole minutes everywhere, as exports show them (the .csv and .xlsx variants agree)
+    responded = created + (resp_median * rng.lognormal(0, 0.7, n)).astype(np.int64) * 60
     due = created + (SLA_HOURS[priority] * 3600).astype(np.int64)
     slow = np.where(client == TRANSPORTES, 1.6, 1.0)
     res_median = np.array([1.5, 3.0, 6.0, 20.0])[priority] * np.array([0, 0.7, 1.3, 2.0])[tier]
     duration = res_median * slow * rng.lognormal(0, 0.8, n)
     reopens = rng.choice(3, n, p=[0.92, 0.065, 0.015])
     duration = duration * (1 + 0.8 * reopens)
-    resolved = created + np.maximum(duration * 3600, 600).astype(np.int64)
+    resolved = created + np.maximum(duration * 60, 10).astype(np.int64) * 60
     stuck = rng.random(n) < 0.003  # waiting on the customer for months
     resolved = np.where(stuck | (resolved > END_S), -1, resolved)
     is_open = resolved < 0
@@ -593,7 +611,7 @@ def build_tickets(
     responded = np.where(responded > END_S, -1, responded)
 
     # Closing: 1-3 days after resolution; 5% closed directly (no "Date Resolved").
-    closed = resolved + rng.integers(1, 4, n) * DAY_S + rng.integers(-3600, 3600, n)
+    closed = resolved + rng.integers(1, 4, n) * DAY_S + rng.integers(-60, 60, n) * 60
     closed = np.where(is_open | (closed > END_S), -1, closed)
     direct = ~is_open & (rng.random(n) < 0.05)
     closed = np.where(direct, resolved, closed)
@@ -606,15 +624,32 @@ def build_tickets(
     hours_median = np.array([0, 0.6, 1.2, 2.5])[tier]
     quarters = np.ceil(hours_median * rng.lognormal(0, 0.7, n) * 4).astype(np.int64)
     quarters = np.maximum(quarters, 1)
-    last_touch = np.maximum(created, END_S - rng.integers(0, 20 * DAY_S, n))
+    last_touch = np.maximum(created, END_S - rng.integers(0, 20 * 1440, n) * 60)
     updated = np.where(closed >= 0, closed, np.where(~is_open, resolved, -1))
-    updated = np.where(updated < 0, np.minimum(np.maximum(created + 3600, last_touch), END_S),
-                       updated)  # fmt: skip
+    updated = np.where(
+        updated < 0, np.minimum(np.maximum(created + 3600, last_touch), END_S), updated
+    )
     ticket_id = 104_000 + np.arange(n)
     tickets = Tickets(
-        ticket_id, client, tech, tier, priority, board, summary, created, responded, due,
-        resolved, resolved_col, closed, updated, status, reopens, made_sla, quarters,
-    )  # fmt: skip
+        ticket_id,
+        client,
+        tech,
+        tier,
+        priority,
+        board,
+        summary,
+        created,
+        responded,
+        due,
+        resolved,
+        resolved_col,
+        closed,
+        updated,
+        status,
+        reopens,
+        made_sla,
+        quarters,
+    )
     # 3% of resolved tickets also appear as an earlier "In Progress" row (event log).
     snap = np.flatnonzero(~is_open & (rng.random(n) < 0.03))
     return tickets, snap
@@ -649,7 +684,8 @@ class Projects:
     pct: np.ndarray
     status: list[str]
     closed: np.ndarray  # day index, NO_DAY = open
-    manager: np.ndarray
+    manager: np.ndarray  # technician index, logs most of the hours
+    helper: np.ndarray  # technician index, logs the rest
 
     @property
     def n(self) -> int:
@@ -660,8 +696,13 @@ def build_projects(rng: np.random.Generator, cl: Clients, st: Staff, scale: floa
     """The story projects, plus completed projects of extra clients when scaled up."""
     rows = list(BASE_PROJECTS)
     n_extra = max(0, round(len(BASE_PROJECTS) * scale) - len(BASE_PROJECTS))
-    names = ["Migración a Microsoft 365", "Renovación de servidores", "Despliegue Wi-Fi",
-             "Plan de copias y continuidad", "Renovación de puestos"]  # fmt: skip
+    names = [
+        "Migración a Microsoft 365",
+        "Renovación de servidores",
+        "Despliegue Wi-Fi",
+        "Plan de copias y continuidad",
+        "Renovación de puestos",
+    ]
     extra_clients = rng.integers(N_BASE_CLIENTS, max(cl.n, N_BASE_CLIENTS + 1), n_extra)
     starts = rng.integers(0, N_DAYS - 120, n_extra)
     lengths = rng.integers(30, 100, n_extra)
@@ -670,10 +711,26 @@ def build_projects(rng: np.random.Generator, cl: Clients, st: Staff, scale: floa
         s = START + int(starts[i])
         d = s + int(lengths[i])
         actual = float(round(budgets[i] * rng.uniform(0.85, 1.1)))
-        rows.append((int(extra_clients[i]) if cl.n > N_BASE_CLIENTS else 0,
-                     names[i % len(names)], str(s), str(d), float(budgets[i]), actual, 100,
-                     "Closed", str(d - int(rng.integers(0, 5)))))  # fmt: skip
+        rows.append(
+            (
+                int(extra_clients[i]) if cl.n > N_BASE_CLIENTS else 0,
+                names[i % len(names)],
+                str(s),
+                str(d),
+                float(budgets[i]),
+                actual,
+                100,
+                "Closed",
+                str(d - int(rng.integers(0, 5))),
+            )
+        )
+    # Pablo runs most story projects, Kevin helps; generated projects go to any
+    # second- or third-level technician (so that no one carries a thousand projects).
     managers = np.where(rng.random(len(rows)) < 0.7, PABLO, LAURA)
+    helpers = np.full(len(rows), KEVIN)
+    senior = np.flatnonzero(st.tier >= 2)
+    managers[len(BASE_PROJECTS) :] = rng.choice(senior, n_extra)
+    helpers[len(BASE_PROJECTS) :] = rng.choice(senior, n_extra)
     return Projects(
         client=np.array([r[0] for r in rows]),
         name=[r[1] for r in rows],
@@ -685,13 +742,13 @@ def build_projects(rng: np.random.Generator, cl: Clients, st: Staff, scale: floa
         status=[r[7] for r in rows],
         closed=np.array([day_index(r[8]) if r[8] else NO_DAY for r in rows]),
         manager=managers,
+        helper=helpers,
     )
 
 
 def build_time_entries(
-    rng: np.random.Generator, cl: Clients, st: Staff, tk: Tickets, pj: Projects,
-    contracts: Contracts,
-) -> TimeEntries:  # fmt: skip
+    rng: np.random.Generator, cl: Clients, st: Staff, tk: Tickets, pj: Projects
+) -> TimeEntries:
     """Ticket work, project work, and planned maintenance filling each technician's day.
 
     Ticket entries sum exactly to the ticket's Actual Hours, project entries to the
@@ -708,8 +765,9 @@ def build_time_entries(
     first = np.concatenate([[0], np.cumsum(parts)[:-1]])
     rank = np.arange(len(owner)) - first[owner]
     span = end_day[owner] - c_day[owner] + 1
-    e_day = np.where(rank == 0, c_day[owner], c_day[owner] + rng.integers(0, 1 << 30,
-                                                                          len(owner)) % span)
+    e_day = np.where(
+        rank == 0, c_day[owner], c_day[owner] + rng.integers(0, 1 << 30, len(owner)) % span
+    )
     t_work = np.where(tk.board[owner] == 2, 1, np.where(tk.board[owner] == 3, 2, 0))
     t_bill = rng.random(len(owner)) >= 0.07  # warranty / rework is not billed
     t_note = rng.integers(0, len(TIME_NOTES), len(owner))
@@ -724,7 +782,7 @@ def build_time_entries(
     lo_i = np.searchsorted(work_days, p_lo[p_owner])
     hi_i = np.searchsorted(work_days, p_hi[p_owner], side="right")
     p_day = work_days[lo_i + rng.integers(0, 1 << 30, len(p_owner)) % np.maximum(hi_i - lo_i, 1)]
-    p_tech = np.where(rng.random(len(p_owner)) < 0.75, pj.manager[p_owner], KEVIN)
+    p_tech = np.where(rng.random(len(p_owner)) < 0.75, pj.manager[p_owner], pj.helper[p_owner])
 
     # --- maintenance: top up each planned working day to the technician's target
     vacation = np.zeros((st.n, N_DAYS), dtype=bool)
@@ -738,7 +796,9 @@ def build_time_entries(
             pick = aug[first_half] if s % 2 == 0 else aug[~first_half]
             days_off = np.concatenate([pick, rng.choice(work_days, 14, replace=False)])
         vacation[s, days_off] = True
-    cell = np.concatenate([tk.tech[owner][t_bill] * N_DAYS + e_day[t_bill], p_tech * N_DAYS + p_day])
+    cell = np.concatenate(
+        [tk.tech[owner][t_bill] * N_DAYS + e_day[t_bill], p_tech * N_DAYS + p_day]
+    )
     done_q = np.concatenate([eq[t_bill], p_q])
     billable_done = np.bincount(cell, done_q / 4, minlength=st.n * N_DAYS).reshape(st.n, N_DAYS)
     daily = st.weekly / 5
@@ -807,14 +867,15 @@ def build_devices(rng: np.random.Generator, cl: Clients, contracts: Contracts) -
     onboard_s = START_S + onboard[client] * DAY_S
     created = onboard_s + rng.integers(0, 20 * DAY_S, n)
     # Growth: a share of the devices joined later (the uncovered clients grew most).
-    grow = rng.random(n) < np.where(np.isin(client, [6, 13, 21]), 0.25, 0.10)
+    grow = rng.random(n) < np.where(np.isin(client, [CONTOSO, TALLERES, COOPERATIVA]), 0.25, 0.1)
     late_add = END_S - rng.integers(10 * DAY_S, 500 * DAY_S, n)
     created = np.where(grow, np.maximum(created, late_add), created)
     # Active: checked in during the last days (servers today, PCs by Friday);
     # retired: last seen 40-400 days ago, but after they were created.
     server = np.isin(node, [1, 3, 4])
-    recent = np.where(server, END_S - rng.integers(0, 3600 * 6, n),
-                      END_S - DAY_S - rng.integers(0, 3 * DAY_S, n))  # fmt: skip
+    recent = np.where(
+        server, END_S - rng.integers(0, 3600 * 6, n), END_S - DAY_S - rng.integers(0, 3 * DAY_S, n)
+    )
     away = rng.random(n) < 0.04  # laptops off for a while, still inside the 30 days
     recent = np.where(away, END_S - rng.integers(5 * DAY_S, 25 * DAY_S, n), recent)
     gone = END_S - rng.integers(40 * DAY_S, 400 * DAY_S, n)
@@ -855,16 +916,34 @@ def build_invoice_lines(
     ok &= (bill_day >= contracts.start[:, None]) & (bill_day <= contracts.end[:, None])
     ok &= bill_day < N_DAYS
     ci, mi = np.nonzero(ok)
-    parts.append(dict(client=contracts.client[ci], day=bill_day[ci, mi], kind=np.zeros_like(ci),
-                      quantity=np.ones(len(ci)), unit=contracts.amount[ci],
-                      cost=np.full(len(ci), np.nan), ref=ci, month=mi))  # fmt: skip
+    parts.append(
+        dict(
+            client=contracts.client[ci],
+            day=bill_day[ci, mi],
+            kind=np.zeros_like(ci),
+            quantity=np.ones(len(ci)),
+            unit=contracts.amount[ci],
+            cost=np.full(len(ci), np.nan),
+            ref=ci,
+            month=mi,
+        )
+    )
     # Licences: monthly, with the fee, for clients that resell Microsoft 365.
     act = month_activity(cl) > 0
     li, lm = np.nonzero(act & cl.licences[:, None] & (cl.devices > 0)[:, None])
     users = np.round(cl.devices[li] * 1.1)
-    parts.append(dict(client=li, day=MONTH_START_DAY[lm], kind=np.ones_like(li), quantity=users,
-                      unit=np.full(len(li), 12.5), cost=users * 10.3, ref=np.full(len(li), -1),
-                      month=lm))  # fmt: skip
+    parts.append(
+        dict(
+            client=li,
+            day=MONTH_START_DAY[lm],
+            kind=np.ones_like(li),
+            quantity=users,
+            unit=np.full(len(li), 12.5),
+            cost=users * 10.3,
+            ref=np.full(len(li), -1),
+            month=lm,
+        )
+    )
     # Hardware: a few sales a year per client, sold at about 20% over cost.
     lam = np.maximum(cl.devices, 8)[:, None] / 150 * act
     counts = rng.poisson(lam)
@@ -874,19 +953,36 @@ def build_invoice_lines(
     hday = MONTH_START_DAY[hm] + rng.integers(0, 28, len(hi))
     hday = np.minimum(hday, N_DAYS - 1)
     amount = np.round(rng.uniform(350, 3500, len(hi)), -1)
-    parts.append(dict(client=hi, day=hday, kind=np.full(len(hi), 2), quantity=np.ones(len(hi)),
-                      unit=amount, cost=np.round(amount * rng.uniform(0.78, 0.85, len(hi)), 2),
-                      ref=np.full(len(hi), -1), month=hm))  # fmt: skip
+    parts.append(
+        dict(
+            client=hi,
+            day=hday,
+            kind=np.full(len(hi), 2),
+            quantity=np.ones(len(hi)),
+            unit=amount,
+            cost=np.round(amount * rng.uniform(0.78, 0.85, len(hi)), 2),
+            ref=np.full(len(hi), -1),
+            month=hm,
+        )
+    )
     # Projects: half on the start date, half when closed.
     price = pj.budget * PROJECT_PRICE_PER_HOUR / 2
     p_days = np.concatenate([pj.start, pj.closed])
     p_ref = np.concatenate([np.arange(pj.n), np.arange(pj.n)])
     keep = (p_days >= 0) & (p_days < N_DAYS)  # in the window (NO_DAY is negative)
     p_days, p_ref = p_days[keep], p_ref[keep]
-    parts.append(dict(client=pj.client[p_ref], day=p_days, kind=np.full(len(p_ref), 3),
-                      quantity=np.ones(len(p_ref)), unit=price[p_ref],
-                      cost=np.full(len(p_ref), np.nan), ref=p_ref,
-                      month=DAY_MONTH[p_days]))  # fmt: skip
+    parts.append(
+        dict(
+            client=pj.client[p_ref],
+            day=p_days,
+            kind=np.full(len(p_ref), 3),
+            quantity=np.ones(len(p_ref)),
+            unit=price[p_ref],
+            cost=np.full(len(p_ref), np.nan),
+            ref=p_ref,
+            month=DAY_MONTH[p_days],
+        )
+    )
     cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     cat["amount"] = np.round(cat["quantity"] * cat["unit"], 2)
     order = np.lexsort((cat["kind"], cat["client"], cat["day"]))
@@ -926,6 +1022,9 @@ def build_deals(rng: np.random.Generator, cl: Clients, scale: float) -> Deals:
     created[0] = START_S + day_index("2025-11-10") * DAY_S + 10 * 3600
     close[0] = START_S + day_index("2026-01-20") * DAY_S + 12 * 3600
     stage[0], is_open[0], is_prospect[0], client_idx[0] = 5, False, False, SUMMIT
+    # Two deals under CRM trade names only the clients alias table can join.
+    for i, c in enumerate(CRM_ALIASES, start=1):
+        is_prospect[i], client_idx[i] = False, c
     close = np.where(is_open, close, np.minimum(close, END_S - rng.integers(0, 5, n) * DAY_S))
     close = np.maximum(close, created + DAY_S)
     # Open deals: recent activity, expected close ahead; the oldest few went stale.
@@ -933,13 +1032,15 @@ def build_deals(rng: np.random.Generator, cl: Clients, scale: float) -> Deals:
     last = last_day - rng.integers(1, 25, n) * DAY_S + rng.integers(8 * 60, 19 * 60, n) * 60
     last = np.where(is_open, np.maximum(last, created), close)
     open_idx = np.flatnonzero(is_open)
-    stale = open_idx[np.argsort(created[open_idx], kind="stable")[:N_STALE_DEALS]]
+    stale = open_idx[np.argsort(created[open_idx], kind="stable")[: round(N_STALE_DEALS * scale)]]
     cutoff = last_day - 35 * DAY_S
     last[stale] = np.maximum(
         created[stale],
-        np.minimum(created[stale] + rng.integers(3, 20, len(stale)) * DAY_S,
-                   cutoff - rng.integers(0, 60, len(stale)) * DAY_S),
-    )  # fmt: skip
+        np.minimum(
+            created[stale] + rng.integers(3, 20, len(stale)) * DAY_S,
+            cutoff - rng.integers(0, 60, len(stale)) * DAY_S,
+        ),
+    )
     is_stale = np.zeros(n, dtype=bool)
     is_stale[stale] = True
     expected = np.where(is_stale, last_day - 30 * DAY_S, last_day + rng.integers(10, 90, n) * DAY_S)
@@ -951,16 +1052,26 @@ def build_deals(rng: np.random.Generator, cl: Clients, scale: float) -> Deals:
     crm = spellings(cl, "psa")
     for i, a in CRM_ALIASES.items():
         crm[i] = a
-    names = [PROSPECTS[p] if pr else crm[c]
-             for p, pr, c in zip(prospect_idx, is_prospect, client_idx, strict=True)]
+    names = [
+        PROSPECTS[p] if pr else crm[c]
+        for p, pr, c in zip(prospect_idx, is_prospect, client_idx, strict=True)
+    ]
     product = rng.integers(0, len(DEAL_PRODUCTS), n)
     product[0] = 0
     owner = rng.integers(0, len(SALES_OWNERS), n)
     record_id = 15_683_425_761 + np.cumsum(rng.integers(1000, 900_000, n))
     order = np.argsort(created, kind="stable")
-    return Deals(record_id, [names[i] for i in order], product[order], stage[order],
-                 created[order], closed[order], last[order], owner[order],
-                 amount[order])  # fmt: skip
+    return Deals(
+        record_id,
+        [names[i] for i in order],
+        product[order],
+        stage[order],
+        created[order],
+        closed[order],
+        last[order],
+        owner[order],
+        amount[order],
+    )
 
 
 # --------------------------------------------------------------------------- formatting
@@ -1055,8 +1166,11 @@ def fmt_num(x: np.ndarray, decimals: int = 2, dec: str = ".", thousands: str = "
         t = pa.scalar(thousands)
         big = pc.binary_join_element_wise(pa.array(mil).cast(pa.string()), _pad3(th), _pad3(un), t)
         mid = pc.binary_join_element_wise(pa.array(ip // 1000).cast(pa.string()), _pad3(un), t)
-        ip_s = pc.if_else(pa.array(ip >= 1_000_000), big,
-                          pc.if_else(pa.array(ip >= 1000), mid, pa.array(ip).cast(pa.string())))
+        ip_s = pc.if_else(
+            pa.array(ip >= 1_000_000),
+            big,
+            pc.if_else(pa.array(ip >= 1000), mid, pa.array(ip).cast(pa.string())),
+        )
     else:
         ip_s = pa.array(ip).cast(pa.string())
     if decimals:
@@ -1081,7 +1195,6 @@ def take(labels: Sequence[str] | np.ndarray, idx: np.ndarray) -> pa.Array:
 
 
 # --------------------------------------------------------------------------- writers
-
 
 
 def write_delimited(
@@ -1127,8 +1240,9 @@ def write_delimited(
         for ch in (sep, "\n", "\r"):
             need = pc.or_(need, pc.match_substring(uniq, ch))
         if pc.any(need).as_py():
-            rows = pc.is_in(pc.fill_null(columns[name].cast(pa.string()), ""),
-                            value_set=uniq.filter(need))  # fmt: skip
+            rows = pc.is_in(
+                pc.fill_null(columns[name].cast(pa.string()), ""), value_set=uniq.filter(need)
+            )
             col = pc.if_else(rows, pc.binary_join_element_wise('"', col, '"', ""), col)
         cells.append(col)
     # One join per file: with quote_all, "a","b" is '"' + a + '","' + b + '"'; the end of
@@ -1144,8 +1258,9 @@ def write_delimited(
         return f'"{h}"' if quote_all or re.search(needs_quotes, h) else h
 
     header = sep.join(q(h) for h in columns) + eol
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1,
-                            offset=lines.offset * 4)  # fmt: skip
+    offsets = np.frombuffer(
+        lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4
+    )
     body = memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
     with path.open("wb") as f:
         f.write(b"\xef\xbb\xbf" if bom else b"")
@@ -1181,8 +1296,13 @@ def deterministic_xlsx(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_xlsx(path: Path, sheet: str, header: list[str], columns: list[list[object]],
-               number_formats: dict[int, str] | None = None) -> None:  # fmt: skip
+def write_xlsx(
+    path: Path,
+    sheet: str,
+    header: list[str],
+    columns: list[list[object]],
+    number_formats: dict[int, str] | None = None,
+) -> None:
     """Write one sheet with openpyxl in write-only mode (the only per-row loop here)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -1231,7 +1351,7 @@ def tickets_columns(
     n = tk.n
     # Event-log rows: an "In Progress" snapshot half-way to the resolution. Half are
     # placed just before the final row, half just after it (file order must not decide).
-    snap_updated = tk.created[snap] + (tk.resolved[snap] - tk.created[snap]) // 2
+    snap_updated = tk.created[snap] + (tk.resolved[snap] - tk.created[snap]) // 120 * 60
     snap_updated = np.maximum(snap_updated, tk.created[snap] + 60)
     rows = np.concatenate([np.arange(n), snap])
     is_snap = np.concatenate([np.zeros(n, dtype=bool), np.ones(len(snap), dtype=bool)])
@@ -1266,15 +1386,17 @@ def tickets_columns(
         "Support Level": take(["", "L1", "L2", "L3"], tk.tier[rows]),
         **{h: fmt_time(v, US_TS) for h, v in seconds.items()},
         "Reopens": fmt_int(pick(tk.reopens, 0)),
-        "Made SLA": take(["False", "True", ""], np.where(pick(tk.made_sla, -1) < 0, 2,
-                                                         pick(tk.made_sla, -1))),
+        "Made SLA": take(
+            ["False", "True", ""], np.where(pick(tk.made_sla, -1) < 0, 2, pick(tk.made_sla, -1))
+        ),
         "Actual Hours": fmt_num(quarters / 4),
-    }  # fmt: skip
+    }
     return cols, seconds
 
 
-def write_tickets_xlsx(path: Path, cols: dict[str, pa.Array], seconds: dict[str, np.ndarray]
-                       ) -> None:  # fmt: skip
+def write_tickets_xlsx(
+    path: Path, cols: dict[str, pa.Array], seconds: dict[str, np.ndarray]
+) -> None:
     """The tickets as an Excel export: real date cells, numbers as numbers."""
     header = list(cols)
     data: list[list[object]] = []
@@ -1298,25 +1420,32 @@ def surveys_columns(rng: np.random.Generator, tk: Tickets, cl: Clients) -> dict[
     """Spanish satisfaction-survey export: scores 1-5, some answers as words."""
     resolved = np.flatnonzero(tk.resolved >= 0)
     pick = resolved[rng.random(len(resolved)) < 0.18]
-    responded = tk.resolved[pick] + (rng.lognormal(np.log(6), 1.0, len(pick)) * 3600).astype(
-        np.int64)  # fmt: skip
+    delay = (rng.lognormal(np.log(6), 1.0, len(pick)) * 60).astype(np.int64) * 60
+    responded = tk.resolved[pick] + delay
     keep = responded <= END_S
     pick, responded = pick[keep], responded[keep]
     n = len(pick)
-    happy = np.array([0.01, 0.01, 0.03, 0.25, 0.70])
-    unhappy = np.array([0.07, 0.08, 0.15, 0.30, 0.40])
-    u = rng.random(n)
-    score = 1 + (u[:, None] > np.cumsum(happy)[None, :]).sum(axis=1)
-    score_unhappy = 1 + (u[:, None] > np.cumsum(unhappy)[None, :]).sum(axis=1)
-    score = np.minimum(np.where(tk.client[pick] == TRANSPORTES, score_unhappy, score), 5)
+    # Unsatisfied answers (3 or less): one in 16 of each client's answers, spread evenly
+    # so that no small client looks unhappy by chance; three in ten at Transportes.
+    client_idx = tk.client[pick]
+    by_client = np.lexsort((responded, client_idx))
+    group_start = np.concatenate([[0], np.flatnonzero(np.diff(client_idx[by_client])) + 1])
+    starts = np.repeat(group_start, np.diff(np.concatenate([group_start, [n]])))
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_client] = np.arange(n) - starts + client_idx[by_client] * 7
+    unhappy = np.where(client_idx == TRANSPORTES, rng.random(n) < 0.3, rank % 16 == 7)
+    score = np.where(rng.random(n) < 0.73, 5, 4)
+    score = np.where(unhappy, rng.choice([1, 2, 3, 3, 3], n), score)
     as_label = rng.random(n) < 0.08
     score_text = pc.if_else(pa.array(as_label), take(SCORE_LABELS, score), fmt_int(score))
     client = take(spellings(cl, "survey"), tk.client[pick])
     client = pc.if_else(pa.array(rng.random(n) < 0.10), pa.scalar(None, pa.string()), client)
     has_comment = rng.random(n) < 0.3
-    comment = pc.if_else(pa.array(has_comment),
-                         take(SURVEY_COMMENTS, rng.integers(0, len(SURVEY_COMMENTS), n)),
-                         pa.scalar(None, pa.string()))  # fmt: skip
+    comment = pc.if_else(
+        pa.array(has_comment),
+        take(SURVEY_COMMENTS, rng.integers(0, len(SURVEY_COMMENTS), n)),
+        pa.scalar(None, pa.string()),
+    )
     order = np.argsort(responded, kind="stable")
     return {
         "Nº ticket": fmt_int(tk.ticket_id[pick][order]),
@@ -1335,13 +1464,15 @@ def time_entries_columns(te: TimeEntries, cl: Clients, st: Staff) -> dict[str, p
         "Hours Worked": fmt_num(te.quarters / 4),
         "Company": take(spellings(cl, "psa"), te.client),
         "Ticket Number": fmt_int(te.ticket, te.ticket < 0),
-        "Project ID": pc.if_else(pa.array(te.project < 0), pa.scalar(None, pa.string()),
-                                 pc.binary_join_element_wise("P-", fmt_int(1001 + te.project),
-                                                             "")),
+        "Project ID": pc.if_else(
+            pa.array(te.project < 0),
+            pa.scalar(None, pa.string()),
+            pc.binary_join_element_wise("P-", fmt_int(1001 + te.project), ""),
+        ),
         "Work Type": take(WORK_TYPES, te.work_type),
         "isNonBillable": take(["True", "False"], te.billable.astype(np.int64)),
         "Summary Notes": take(TIME_NOTES, te.note),
-    }  # fmt: skip
+    }
 
 
 def contracts_columns(ct: Contracts, cl: Clients) -> dict[str, pa.Array]:
@@ -1370,8 +1501,10 @@ def devices_columns(dv: Devices, cl: Clients) -> dict[str, pa.Array]:
     """NinjaOne device list (API field names, epoch seconds)."""
     lut = np.frombuffer(b"".join(f"{i:02x}".encode() for i in range(256)), dtype="S2")
     hexes = pa.array(lut[dv.uid_bytes].view("S32").ravel()).cast(pa.string())
-    sl = [pc.utf8_slice_codeunits(hexes, a, b) for a, b in ((0, 8), (8, 12), (12, 16),
-                                                              (16, 20), (20, 32))]  # fmt: skip
+    sl = [
+        pc.utf8_slice_codeunits(hexes, a, b)
+        for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))
+    ]
     uid = pc.binary_join_element_wise(*sl, "-")
     slug = [re.sub(r"[^a-z0-9]", "", strip_accents(b).lower())[:10] for b in cl.base]
     kind = take(["pc", "srv", "mac", "lnx", "vm"], dv.node_class)
@@ -1409,8 +1542,9 @@ def projects_columns(pj: Projects, cl: Clients, st: Staff) -> dict[str, pa.Array
     }
 
 
-def invoices_columns(inv: InvoiceLines, cl: Clients, ct: Contracts, pj: Projects) -> dict[
-        str, pa.Array]:  # fmt: skip
+def invoices_columns(
+    inv: InvoiceLines, cl: Clients, ct: Contracts, pj: Projects
+) -> dict[str, pa.Array]:
     """Xero sales-invoice export: one row per line, the invoice totals repeated."""
     key = inv.day.astype(np.int64) * (cl.n + 1) + inv.client
     new = np.concatenate([[True], key[1:] != key[:-1]])
@@ -1424,8 +1558,8 @@ def invoices_columns(inv: InvoiceLines, cl: Clients, ct: Contracts, pj: Projects
     mon = take(ES_MONTH, MONTH_CAL[inv.month])
     year = fmt_int(MONTH_YEAR[inv.month])
     period = pc.binary_join_element_wise(mon, year, " ")
-    ctype = take(ct.ctype + [""], np.where(inv.kind == 0, inv.ref, len(ct.ctype)))
-    pname = take(pj.name + [""], np.where(inv.kind == 3, inv.ref, pj.n))
+    ctype = take([*ct.ctype, ""], np.where(inv.kind == 0, inv.ref, len(ct.ctype)))
+    pname = take([*pj.name, ""], np.where(inv.kind == 3, inv.ref, pj.n))
     desc = pc.case_when(
         pc.make_struct(pa.array(inv.kind == 0), pa.array(inv.kind == 1), pa.array(inv.kind == 2)),
         pc.binary_join_element_wise(ctype, period, " - "),
@@ -1435,16 +1569,16 @@ def invoices_columns(inv: InvoiceLines, cl: Clients, ct: Contracts, pj: Projects
     )
     ref = pc.case_when(
         pc.make_struct(pa.array(inv.kind == 0), pa.array(inv.kind == 3)),
-        take(ct.contract_id + [""], np.where(inv.kind == 0, inv.ref, len(ct.contract_id))),
+        take([*ct.contract_id, ""], np.where(inv.kind == 0, inv.ref, len(ct.contract_id))),
         pc.binary_join_element_wise("P-", fmt_int(1001 + np.maximum(inv.ref, 0)), ""),
     )
     paid = inv.day < N_DAYS - 30
     return {
         "*ContactName": take(xero, inv.client),
-        "EmailAddress": pc.binary_join_element_wise("facturas@", take(slug, inv.client), ".es",
-                                                    ""),  # fmt: skip
+        "EmailAddress": pc.binary_join_element_wise("facturas@", take(slug, inv.client), ".es", ""),
         "*InvoiceNumber": pc.binary_join_element_wise(
-            "INV-", pc.utf8_lpad(fmt_int(inv_no), width=5, padding="0"), ""),
+            "INV-", pc.utf8_lpad(fmt_int(inv_no), width=5, padding="0"), ""
+        ),
         "Reference": ref,
         "*InvoiceDate": fmt_day(inv.day, "%d/%m/%Y"),
         "*DueDate": fmt_day(inv.day + 30, "%d/%m/%Y"),
@@ -1461,14 +1595,15 @@ def invoices_columns(inv: InvoiceLines, cl: Clients, ct: Contracts, pj: Projects
         "Type": pa.array(np.full(len(inv.day), "Sales invoice")),
         "Status": take(["AUTHORISED", "PAID"], paid.astype(np.int64)),
         "Cost": fmt_num(inv.cost),
-    }  # fmt: skip
+    }
 
 
 def deals_columns(dl: Deals) -> dict[str, pa.Array]:
     """HubSpot deals export (``YYYY-MM-DD HH:MM``)."""
     fmt = "%Y-%m-%d %H:%M"
-    name = pc.binary_join_element_wise(pa.array(dl.client_name), take(DEAL_PRODUCTS, dl.product),
-                                       " - ")  # fmt: skip
+    name = pc.binary_join_element_wise(
+        pa.array(dl.client_name), take(DEAL_PRODUCTS, dl.product), " - "
+    )
     prob = np.array([p for _, p in DEAL_STAGES])[dl.stage]
     return {
         "Record ID": fmt_int(dl.record_id),
@@ -1487,17 +1622,28 @@ def deals_columns(dl: Deals) -> dict[str, pa.Array]:
 
 def staff_sheet(st: Staff) -> tuple[list[str], list[list[object]], dict[int, str]]:
     """The staff list as a Spanish Excel sheet (real numbers and dates)."""
-    header = ["Técnico", "Email", "Rol", "Nivel", "Coste hora", "Horas semanales",
-              "Fecha de incorporación"]  # fmt: skip
-    emails = [
+    header = [
+        "Técnico",
+        "Email",
+        "Rol",
+        "Nivel",
+        "Coste hora",
+        "Horas semanales",
+        "Fecha de incorporación",
+    ]
+    emails: list[object] = [
         ".".join(strip_accents(n).lower().replace("'", "").split()[:2]) + "@nubetec.es"
         for n in st.name
     ]
     cols: list[list[object]] = [
-        list(st.name), emails, list(st.role), [f"N{t}" for t in st.tier],
-        [float(c) for c in st.cost], [float(w) for w in st.weekly],
+        list(st.name),
+        emails,
+        list(st.role),
+        [f"N{t}" for t in st.tier],
+        [float(c) for c in st.cost],
+        [float(w) for w in st.weekly],
         [datetime.fromisoformat(j) for j in st.joined],
-    ]  # fmt: skip
+    ]
     return header, cols, {4: '#,##0.00 "€"', 5: "0", 6: "dd/mm/yyyy"}
 
 
@@ -1517,8 +1663,9 @@ FILES = {
 }
 
 
-def generate(out: Path, n_tickets: int = DEFAULT_TICKETS, fmt: str = "csv",
-             verbose: bool = False) -> dict[str, Path]:  # fmt: skip
+def generate(
+    out: Path, n_tickets: int = DEFAULT_TICKETS, fmt: str = "csv", verbose: bool = False
+) -> dict[str, Path]:
     """Build the fictional MSP and write its exports into ``out``.
 
     Args:
@@ -1540,7 +1687,7 @@ def generate(out: Path, n_tickets: int = DEFAULT_TICKETS, fmt: str = "csv",
     ct = build_contracts(rng, cl)
     tk, snap = build_tickets(rng, n_tickets, cl, st)
     pj = build_projects(rng, cl, st, scale)
-    te = build_time_entries(rng, cl, st, tk, pj, ct)
+    te = build_time_entries(rng, cl, st, tk, pj)
     dv = build_devices(rng, cl, ct)
     inv = build_invoice_lines(rng, cl, ct, pj)
     dl = build_deals(rng, cl, scale)
@@ -1557,29 +1704,54 @@ def generate(out: Path, n_tickets: int = DEFAULT_TICKETS, fmt: str = "csv",
     if fmt == "xlsx":
         write_tickets_xlsx(paths["tickets"], tcols, tsec)
     else:
-        write_delimited(paths["tickets"], tcols, quote_all=True, eol="\r\n",
-                        free_text=["Company", "Summary", "Resource"])  # fmt: skip
-    write_delimited(paths["surveys"], survey_cols, sep=";", encoding="cp1252", eol="\r\n",
-                    free_text=["Cliente", "Comentario"])  # fmt: skip
-    write_delimited(paths["time_entries"], time_entries_columns(te, cl, st), eol="\r\n",
-                    free_text=["Resource", "Company", "Summary Notes"])  # fmt: skip
+        write_delimited(
+            paths["tickets"],
+            tcols,
+            quote_all=True,
+            eol="\r\n",
+            free_text=["Company", "Summary", "Resource"],
+        )
+    write_delimited(
+        paths["surveys"],
+        survey_cols,
+        sep=";",
+        encoding="cp1252",
+        eol="\r\n",
+        free_text=["Cliente", "Comentario"],
+    )
+    write_delimited(
+        paths["time_entries"],
+        time_entries_columns(te, cl, st),
+        eol="\r\n",
+        free_text=["Resource", "Company", "Summary Notes"],
+    )
     header, cols, nfmt = staff_sheet(st)
     write_xlsx(paths["staff"], "Técnicos", header, cols, nfmt)
-    write_delimited(paths["contracts"], contracts_columns(ct, cl), sep=";", encoding="cp1252",
-                    eol="\r\n")  # fmt: skip
-    write_delimited(paths["devices"], devices_columns(dv, cl),
-                    free_text=["organizationName", "locationName"])  # fmt: skip
+    write_delimited(
+        paths["contracts"], contracts_columns(ct, cl), sep=";", encoding="cp1252", eol="\r\n"
+    )
+    write_delimited(
+        paths["devices"], devices_columns(dv, cl), free_text=["organizationName", "locationName"]
+    )
     write_delimited(paths["projects"], projects_columns(pj, cl, st), bom=True, eol="\r\n")
-    write_delimited(paths["invoices"], invoices_columns(inv, cl, ct, pj), eol="\r\n",
-                    free_text=["*ContactName", "*Description", "Reference"])  # fmt: skip
+    write_delimited(
+        paths["invoices"],
+        invoices_columns(inv, cl, ct, pj),
+        eol="\r\n",
+        free_text=["*ContactName", "*Description", "Reference"],
+    )
     write_delimited(paths["opportunities"], deals_columns(dl))
     psa = spellings(cl, "psa")
     write_delimited(
         paths["clients"],
-        {"Cliente": pa.array([psa[i] for i in CRM_ALIASES]),
-         "Alias": pa.array(list(CRM_ALIASES.values()))},
-        sep=";", bom=True, eol="\r\n",
-    )  # fmt: skip
+        {
+            "Cliente": pa.array([psa[i] for i in CRM_ALIASES]),
+            "Alias": pa.array(list(CRM_ALIASES.values())),
+        },
+        sep=";",
+        bom=True,
+        eol="\r\n",
+    )
     t2 = time.perf_counter()
     if verbose:
         print(f"built in {t1 - t0:.2f}s, written in {t2 - t1:.2f}s")
@@ -1590,15 +1762,25 @@ def generate(out: Path, n_tickets: int = DEFAULT_TICKETS, fmt: str = "csv",
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS,
-                        help=f"number of tickets (default {DEFAULT_TICKETS})")  # fmt: skip
+    parser.add_argument(
+        "--tickets",
+        type=int,
+        default=DEFAULT_TICKETS,
+        help=f"number of tickets (default {DEFAULT_TICKETS})",
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: here)")
-    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv",
-                        help="format of the tickets file")  # fmt: skip
+    parser.add_argument(
+        "--format", choices=("csv", "xlsx"), default="csv", help="format of the tickets file"
+    )
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.tickets < 1000:
         parser.error("--tickets must be at least 1000 (the stories need the volume)")
+    if args.out.resolve() == HERE and (args.tickets != DEFAULT_TICKETS or args.format != "csv"):
+        parser.error(
+            "sample_data/ holds the committed sample: write other sizes or formats "
+            "elsewhere with --out DIR"
+        )
     generate(args.out, args.tickets, args.format, verbose=not args.quiet)
     return 0
 

@@ -158,6 +158,17 @@ def test_client_name_ties_go_to_the_first_seen_spelling() -> None:
     assert col(data, "tickets", "client") == ["ACME SL"]
 
 
+def test_client_name_ties_follow_the_reading_order_across_datasets() -> None:
+    first = ("1_tickets.csv", text("Ticket #,Created,Company", "T1,2025-03-01,Globex"))
+    second = ("2_contracts.csv", text("Contract ID,Company,Start Date,Amount",
+                                      "C1,Acme S.L.,2025-01-01,1000"))  # fmt: skip
+    third = ("3_tickets.csv", text("Ticket #,Created,Company", "T2,2025-03-02,ACME SL"))
+    # "Acme S.L." (file 2) and "ACME SL" (file 3) once each: the one read first is shown
+    data = load(first, second, third)
+    assert col(data, "tickets", "client") == ["Globex", "Acme S.L."]
+    assert col(data, "contracts", "client") == ["Acme S.L."]
+
+
 def test_client_alias_table() -> None:
     aliases = ("clients.csv", text(
         "Client,Alias",
@@ -308,6 +319,48 @@ def test_required_value_missing_or_bad_rejects_the_row_with_where_and_why() -> N
     warnings = [(p.row, p.column, p.value) for p in data.problems if p.severity == "warning"]
     assert warnings == [(8, "Hours", "abc")]
     assert f.warnings == 1
+
+
+def test_unknown_satisfaction_label_or_score_above_10_rejects_the_survey() -> None:
+    data = load(("csat.csv", text(
+        "Survey Date,Rating",
+        "2025-03-01,5",
+        "2025-03-02,meh",      # row 3: not a known label
+        "2025-03-03,11",       # row 4: above 10
+        "2025-03-04,Offered",  # loaded, not a response
+        "2025-03-05,4",
+    )))  # fmt: skip
+    assert counts(report(data, "csat.csv")) == (5, 3, 0, 2)
+    assert [(p.row, p.column, p.value) for p in data.problems if p.severity == "rejected"] == [
+        (3, "Rating", "meh"), (4, "Rating", "11")]  # fmt: skip
+    # scale 5 (largest loaded score): 5 and 4 >= ceil(0.8 * 5) = 4 are satisfied
+    assert col(data, "surveys", "satisfied") == [True, None, True]
+
+
+def test_ids_stay_text_and_excel_damaged_ids_warn() -> None:
+    data = load(("t.csv", text(
+        "Ticket #,Created",
+        "00123,2025-03-01",        # leading zeros kept
+        "1.03006E+13,2025-03-01",  # row 3: Excel destroyed it; kept as written, warned
+    )))  # fmt: skip
+    assert col(data, "tickets", "ticket_id") == ["00123", "1.03006E+13"]
+    assert counts(report(data, "t.csv")) == (2, 2, 0, 0)
+    assert [(p.row, p.column) for p in data.problems if p.severity == "warning"] == [
+        (3, "Ticket #")]  # fmt: skip
+
+
+def test_quoted_multiline_cell_with_tab_indents_keeps_the_comma_delimiter() -> None:
+    # a ticket description pasted with tab-indented steps (ConnectWise Detail_Description,
+    # Jira Description); the header has commas and no tab at all
+    steps = "".join(f"\n\t{i}. step" for i in range(4))
+    data = load(("steps.csv", text(
+        "Ticket #,Summary,Created",
+        f'T1,"Steps to reproduce:{steps}",2025-03-01 09:00',
+        "T2,Printer jam,2025-03-02 10:00",
+    )))  # fmt: skip
+    f = report(data, "steps.csv")
+    assert (f.delimiter, f.dataset) == (",", "tickets")
+    assert counts(f) == (2, 2, 0, 0)
 
 
 def test_row_numbers_count_blank_lines_and_quoted_newlines() -> None:

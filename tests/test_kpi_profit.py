@@ -121,7 +121,7 @@ def test_contract_kpis_need_contracts_and_costs_need_their_inputs() -> None:
     avail = contracts_only().availability()
     assert avail["mrr"] is None
     assert avail["labor_cost"] == "load time entries"
-    assert avail["direct_cost"] == "map column cost of invoices"
+    assert avail["direct_cost"] == "load invoices with column cost"
     assert avail["gross_margin"] == "load time entries"
     df = contracts_only().report(PERIOD)
     assert "labor_cost" not in set(df["kpi"])

@@ -65,19 +65,29 @@ def test_missing_preset_file_is_a_preset_error(tmp_path: Path) -> None:
         ([PRESET], "a preset is a JSON object"),
         ({**PRESET, "colums": {}}, "unknown key(s) colums"),
         ({"dataset": "tikets", "columns": {}}, "unknown dataset 'tikets'"),
-        ({"dataset": "tickets", "columns": {"ticket_number": "Nro"}},
-         "tickets has no column(s) ticket_number"),
+        (
+            {"dataset": "tickets", "columns": {"ticket_number": "Nro"}},
+            "tickets has no column(s) ticket_number",
+        ),
         # derived columns are computed, never mapped
-        ({"dataset": "tickets", "columns": {"resolved": "Fecha"}},
-         "tickets has no column(s) resolved"),
+        (
+            {"dataset": "tickets", "columns": {"resolved": "Fecha"}},
+            "tickets has no column(s) resolved",
+        ),
         ({"columns": {"ticket_id": "Nro"}}, "columns need a dataset"),
-        ({"dataset": "tickets", "columns": {"ticket_id": 3}},
-         "columns must map canonical names to source headers"),
+        (
+            {"dataset": "tickets", "columns": {"ticket_id": 3}},
+            "columns must map canonical names to source headers",
+        ),
         ({"dataset": "tickets", "options": {"dayfirst": True}}, "unknown option 'dayfirst'"),
-        ({"dataset": "surveys", "options": {"csat_scale": "5"}},
-         "option csat_scale has the wrong type"),
-        ({"dataset": "surveys", "options": {"csat_scale": True}},
-         "option csat_scale has the wrong type"),
+        (
+            {"dataset": "surveys", "options": {"csat_scale": "5"}},
+            "option csat_scale has the wrong type",
+        ),
+        (
+            {"dataset": "surveys", "options": {"csat_scale": True}},
+            "option csat_scale has the wrong type",
+        ),
         ({"dataset": "surveys", "options": {"csat_scale": 6}}, "csat_scale must be one of"),
         ({"dataset": "tickets", "options": {"decimal": ";"}}, "option decimal must be"),
         ({"dataset": "tickets", "options": []}, "options must be an object"),
@@ -96,8 +106,9 @@ def test_preset_from_mapping_round_trips(tmp_path: Path) -> None:
     )
     path = write_json(tmp_path / "saved.json", made.to_json())
     again = load_preset(path)
-    assert (again.dataset, again.columns, again.options) == (
-        "tickets", {"ticket_id": "Nro", "created_at": "Abierta el"}, {"day_first": True})  # fmt: skip
+    assert again.dataset == "tickets"
+    assert again.columns == {"ticket_id": "Nro", "created_at": "Abierta el"}
+    assert again.options == {"day_first": True}
     assert json.loads(path.read_text()) == {
         "dataset": "tickets",
         "columns": {"ticket_id": "Nro", "created_at": "Abierta el"},

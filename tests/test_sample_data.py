@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from kpi.names import client_key, technician_key
-from kpi.recognize import recognize
+from kpi.recognize import candidates, recognize
 from kpi.schema import DATASETS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -201,6 +201,10 @@ def test_headers_are_recognised_as_the_intended_dataset(name: str, dataset: str)
     assert mapping.dataset == dataset
     required = {c.name for c in DATASETS[dataset].required}
     assert required <= set(mapping.columns)
+    # DATA.md: the winner has strictly more columns than any other complete candidate
+    by_name = {c.dataset: c for c in candidates(hdrs)}
+    rivals = [c.found for c in by_name.values() if not c.missing and c.dataset != dataset]
+    assert all(found < by_name[dataset].found for found in rivals)
 
 
 def test_recognised_columns_are_the_intended_ones() -> None:
@@ -234,8 +238,13 @@ def test_client_names_differ_by_file_but_join_by_key() -> None:
         spellings[name] = set(values)
     # Acme is written five different ways, all the same client
     acme = {v for s in spellings.values() for v in s if client_key(v) == "acme logistica"}
-    assert {"Acme Logística", "Acme Logística S.L.", "ACME LOGÍSTICA, S.L.", "Acme Logística SL",
-            "Acme Logistica"} <= acme  # fmt: skip
+    assert {
+        "Acme Logística",
+        "Acme Logística S.L.",
+        "ACME LOGÍSTICA, S.L.",
+        "Acme Logística SL",
+        "Acme Logistica",
+    } <= acme
     # Deals: clients (two only through the alias table) and prospects
     deals = csv("deals.csv")
     dk = set(key(deals["Associated Company"]))
@@ -252,10 +261,16 @@ def test_day_month_order_is_decidable_in_every_date_column() -> None:
         "invoices.csv": ["*InvoiceDate"],
     }
     month_first = {
-        "tickets.csv": ["Date Entered", "Date Responded", "Required Date", "Date Resolved",
-                        "Closed Date", "Last Updated"],
+        "tickets.csv": [
+            "Date Entered",
+            "Date Responded",
+            "Required Date",
+            "Date Resolved",
+            "Closed Date",
+            "Last Updated",
+        ],
         "time_entries.csv": ["Date Worked"],
-    }  # fmt: skip
+    }
     for files, field in ((day_first, 0), (month_first, 1)):
         for name, cols in files.items():
             df = csv(name)
@@ -278,8 +293,11 @@ def test_nothing_happens_after_the_as_of_date() -> None:
     o = csv("deals.csv")
     f = "%Y-%m-%d %H:%M"
     closed = o["Deal Stage"].isin(["Closed Won", "Closed Lost"])
-    events += [ts(o["Create Date"], f).max(), ts(o["Last Activity Date"], f).max(),
-               ts(o.loc[closed, "Close Date"], f).max()]  # fmt: skip
+    events += [
+        ts(o["Create Date"], f).max(),
+        ts(o["Last Activity Date"], f).max(),
+        ts(o.loc[closed, "Close Date"], f).max(),
+    ]
     assert max(events).normalize() == AS_OF
     assert tickets_raw()["Date Entered"].min() >= pd.Timestamp("2024-11-01")
 
@@ -340,8 +358,8 @@ def test_a_client_with_low_satisfaction() -> None:
     csat = satisfied.groupby(client).mean()
     responses = satisfied.groupby(client).size()
     assert csat[K["transportes"]] < 0.80 and responses[K["transportes"]] >= 50
-    others = csat.drop(K["transportes"])
-    assert others[responses >= 20].min() > 0.80
+    # everyone else answers "satisfied" about 15 times in 16
+    assert csat.drop(K["transportes"]).min() >= 0.85
     assert satisfied.mean() > 0.90
     assert 0.15 * len(tickets()) < len(s) < 0.20 * len(tickets())
 
@@ -368,7 +386,7 @@ def test_one_loss_making_client() -> None:
     assert list(clients[revenue < labour]) == [K["hotel"]]
     margin = (revenue - labour - direct) / revenue
     assert margin[K["hotel"]] < -0.2
-    assert margin.drop(K["hotel"]).min() > 0.25
+    assert margin.drop(K["hotel"]).min() > 0.20  # no other margin_low alert
     # Xero's Total includes 21% VAT; the line amounts are net
     inv = csv("invoices.csv")
     first = inv.drop_duplicates("*InvoiceNumber").set_index("*InvoiceNumber")
@@ -378,8 +396,10 @@ def test_one_loss_making_client() -> None:
 
 def test_contract_churn_and_renewals() -> None:
     c = contracts()
-    mrr = {d: c[active_at(c, d)].groupby("client")["mrr"].sum()
-           for d in (pd.Timestamp("2026-03-31"), pd.Timestamp("2026-04-30"))}  # fmt: skip
+    mrr = {
+        d: c[active_at(c, d)].groupby("client")["mrr"].sum()
+        for d in (pd.Timestamp("2026-03-31"), pd.Timestamp("2026-04-30"))
+    }
     # churn: the bakery's 756 €/month contract ended on 31/03/2026 and nothing replaced it
     assert mrr[pd.Timestamp("2026-03-31")][K["panaderia"]] == 756
     assert K["panaderia"] not in mrr[pd.Timestamp("2026-04-30")].index
@@ -394,7 +414,10 @@ def test_contract_churn_and_renewals() -> None:
     upcoming = c[(c["end"] > AS_OF) & (c["end"] <= AS_OF + pd.Timedelta(days=90))]
     assert len(upcoming) == 4
     assert set(upcoming.loc[~upcoming["renewed"], "client"]) == {
-        K["costa"], K["greenfield"], K["clavo"]}  # fmt: skip
+        K["costa"],
+        K["greenfield"],
+        K["clavo"],
+    }
 
 
 def test_clients_with_uncovered_devices() -> None:
@@ -408,8 +431,9 @@ def test_clients_with_uncovered_devices() -> None:
     c = contracts()
     capacity = c[active_at(c, AS_OF)].groupby("client")["covered"].sum()
     uncovered = (n_active - capacity.reindex(n_active.index, fill_value=0)).clip(lower=0)
-    assert uncovered[uncovered > 0].to_dict() == {K["contoso"]: 8, K["talleres"]: 5,
-                                                  K["coop"]: 3}  # fmt: skip
+    # Contoso grew to 88 active on an 80-device contract: 8; Talleres renewed for 20 in
+    # July 2026 but still runs 25: 5; the cooperative runs 33 on 30: 3. Everyone else fits.
+    assert uncovered[uncovered > 0].to_dict() == {K["contoso"]: 8, K["talleres"]: 5, K["coop"]: 3}
     # Acme lists more devices than it pays for, but the extra ones are retired
     acme = key(d["organizationName"]) == "acme logistica"
     assert acme.sum() > capacity["acme logistica"] >= (acme & active).sum()
@@ -425,15 +449,19 @@ def test_a_late_and_an_over_budget_project() -> None:
     closed = ts(p["Closed Date"], "%Y-%m-%d")
     budget, actual = num(p["Budget Hours"]), num(p["Actual Hours"])
     pct = num(p["% Complete"]) / 100
-    completed = p["Status"].str.lower().isin(["closed", "completed"]) | (pct == 1) | (
-        closed <= AS_OF)  # fmt: skip
+    completed = (
+        p["Status"].str.lower().isin(["closed", "completed"]) | (pct == 1) | (closed <= AS_OF)
+    )
     active = (start <= AS_OF) & ~completed
     planned = ((AS_OF - start) / (due - start)).clip(0, 1)
     ev, pv = pct * budget, planned * budget
     cpi, spi = ev / actual, ev / pv
-    late = active & (AS_OF > due)
+    late = active & (due < AS_OF)
     over = active & ~late & ((actual > budget) | (cpi < 0.9))
     at_risk = active & ~late & ~over & ((spi < 0.9) | (cpi < 1))
+    # Wi-Fi (cooperative): due 30/09/2026, 70% done -> late. ERP (Biomédica): due
+    # 18/12/2026, 178 h used of 160 -> over budget. Software (Clínica): planned
+    # 122/152 = 0.80 of 60 h = 48.2 h, earned 0.55 x 60 = 33 h, SPI 0.68 -> at risk.
     assert list(p.loc[late, "Project Name"]) == ["Despliegue Wi-Fi en naves"]
     assert list(p.loc[over, "Project Name"]) == ["Migración del ERP a la nube"]
     assert actual[over].iloc[0] > budget[over].iloc[0]  # 178 h of 160
@@ -451,14 +479,16 @@ def test_stale_opportunities() -> None:
     last = ts(o["Last Activity Date"], f).fillna(ts(o["Create Date"], f))
     stale = is_open & (last.dt.normalize() < AS_OF - pd.Timedelta(days=30))
     assert stale.sum() == 5
-    assert is_open.sum() >= 12  # a living pipeline besides the stale deals
+    assert is_open.sum() >= 8  # a living pipeline besides the stale deals
     won = o["Deal Stage"] == "Closed Won"
     assert (won & o["Deal Name"].str.startswith("Summit Engineering")).sum() == 1
     assert (is_open & (o["Close Date"] == "")).any()  # no expected close yet
 
 
 def test_one_technician_over_90_percent_utilised() -> None:
-    # utilisation = billable hours / (weekly hours / 5 x weekdays), KPIS.md 5
+    # utilisation = billable hours / (weekly hours / 5 x weekdays), KPIS.md 5. José plans
+    # 102% of 8 h a day and takes 5 days off a year; the others plan 80-90% and take
+    # three weeks, so they land at about 70-85%.
     e = time_entries()
     s = staff().set_index("tech")
     for start in (PERIOD_START, pd.Timestamp("2026-08-01")):

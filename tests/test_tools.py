@@ -9,6 +9,7 @@ Values are fictional; e-mail domains are the reserved example.* ones.
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ from kpi.model import FileReport, LoadedData
 from kpi.presets import load_preset
 
 TOOLS = Path(__file__).parent / "fixtures" / "tools"
-PRESET = "halopsa_feedback_preset.json"
-DATA_FILES = sorted(p.name for p in TOOLS.iterdir() if p.name != PRESET)
+#: presets live in a subfolder, so `python -m kpi inspect tests/fixtures/tools` reads data only
+PRESET = TOOLS / "presets" / "halopsa_feedback.json"
+DATA_FILES = sorted(p.name for p in TOOLS.iterdir() if p.is_file())
 
 
 def load(*names: str, lang: str = "en", tz: str = "UTC", presets: Any = ()) -> LoadedData:
@@ -237,7 +239,7 @@ def test_halopsa_feedback_needs_the_reverse_preset() -> None:
     assert col(plain, "surveys", "satisfied") == [False, False, True, False]
 
     # with csat_reverse, 1 is best: reversed = 5 - score -> 4, 3, 1, 2; satisfied >= 4
-    preset = load_preset(TOOLS / PRESET)
+    preset = load_preset(PRESET)
     data = load("halopsa_tickets.csv", "halopsa_feedback.csv", presets=[preset])
     tickets, surveys = data.files
     assert tickets.dataset == "tickets"  # the preset names FBscore: not in tickets
@@ -272,7 +274,9 @@ def test_syncro_iso_timestamps_with_offsets() -> None:
     assert col(data, "tickets", "ticket_id") == ["1031", "1032", "1033"]
     # 09:15+01:00 = 08:15 UTC; 23:30-05:00 on the 3rd = 04:30 UTC on the 4th
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 3, 8, 15), datetime(2025, 3, 4, 4, 30), datetime(2025, 3, 5, 10, 0)
+        datetime(2025, 3, 3, 8, 15),
+        datetime(2025, 3, 4, 4, 30),
+        datetime(2025, 3, 5, 10, 0),
     ]
     # report zone Europe/Madrid (UTC+1 in March): 09:15 and 05:30 local wall-clock
     madrid = load("syncro_tickets.json", tz="Europe/Madrid")
@@ -389,7 +393,9 @@ def test_zendesk_semicolon_variant_with_excel_damage() -> None:
     # dd-mm-yyyy HH:MM: "14-03-2025" settles day-first for the column, so "03-04-2025" is
     # 3 April, not 4 March
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 14, 9, 5), datetime(2025, 4, 3, 16, 40), datetime(2025, 4, 5, 7, 55)
+        datetime(2025, 3, 14, 9, 5),
+        datetime(2025, 4, 3, 16, 40),
+        datetime(2025, 4, 5, 7, 55),
     ]
     # the Excel-mangled requester ids (1.03006E+13) are in an unmapped column: no problem
     assert "Requester ID" in f.unmapped
@@ -429,7 +435,9 @@ def test_servicenow_incident_event_log() -> None:
     assert col(data, "tickets", "status") == ["Resolved", "Closed", "-100"]
     # d/m/yyyy H:MM, not zero padded; "13/2/2025" settles day-first: 2/3/2025 = 2 March
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 2, 9, 5), datetime(2025, 2, 13, 8, 30), datetime(2025, 2, 28, 23, 59)
+        datetime(2025, 3, 2, 9, 5),
+        datetime(2025, 2, 13, 8, 30),
+        datetime(2025, 2, 28, 23, 59),
     ]
     assert col(data, "tickets", "resolved") == [
         datetime(2025, 3, 3, 16, 10), datetime(2025, 2, 14, 17, 45), None]  # fmt: skip
@@ -464,7 +472,9 @@ def test_jira_csv_duplicate_headers_and_am_pm_dates() -> None:
     assert counts(f) == (3, 3, 0, 0)
     # dd/MMM/yy h:mm AM/PM: 12:30 PM is 12:30, 12:00 AM is midnight
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 3, 9, 15), datetime(2025, 3, 14, 11, 5), datetime(2025, 3, 17, 12, 30)
+        datetime(2025, 3, 3, 9, 15),
+        datetime(2025, 3, 14, 11, 5),
+        datetime(2025, 3, 17, 12, 30),
     ]
     assert col(data, "tickets", "resolved") == [
         datetime(2025, 3, 4, 14, 40), None, datetime(2025, 3, 18, 9, 10)]  # fmt: skip
@@ -489,7 +499,9 @@ def test_jira_spanish_headers() -> None:
     assert counts(f) == (3, 3, 0, 0)
     # Spanish month abbreviations: 14/abr/25 16:05 = 14 April 2025
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 3, 9, 15), datetime(2025, 4, 14, 16, 5), datetime(2025, 4, 22, 8, 45)
+        datetime(2025, 3, 3, 9, 15),
+        datetime(2025, 4, 14, 16, 5),
+        datetime(2025, 4, 22, 8, 45),
     ]
     assert col(data, "tickets", "technician") == ["Lucía Gómez", "Pedro Ruiz", "Lucía Gómez"]
 
@@ -663,6 +675,55 @@ def test_quickbooks_report_preamble_groups_and_totals() -> None:
                                              date(2025, 2, 20), date(2025, 3, 3)]  # fmt: skip
 
 
+def test_quickbooks_xlsx_has_the_same_layout() -> None:
+    # EXPORT_FORMATS 12: "XLSX has the same layout", here with real Excel dates, numbers
+    # and the accounting format that shows -420.81 as (420.81)
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Sales by Customer Detail"
+    rows = [
+        ["Northwind IT Services"],  # rows 1-4: preamble
+        ["Sales by Customer Detail"],
+        ["January 1 - March 31, 2025"],
+        [],
+        [None, "Transaction date", "Transaction type", "Num", "Client full name",
+         "Description", "Quantity", "Sales price", "Amount", "Balance"],  # row 5
+        ["Globex Corporation"],  # row 6: group heading
+        [None, datetime(2025, 1, 15), "Invoice", 1001, "Globex Corporation", "MS Jan", 1,
+         1200, 1200, 1200],
+        [None, datetime(2025, 2, 20), "Credit Memo", 1003, "Globex Corporation", "Credit", 1,
+         -420.81, -420.81, 779.19],
+        ["Total for Globex Corporation", None, None, None, None, None, None, None, 779.19],
+        ["TOTAL", None, None, None, None, None, None, None, 779.19],
+        [],
+        [" Wednesday, April 02, 2025 11:11 AM GMT-05:00"],
+    ]  # fmt: skip
+    for row in rows:
+        ws.append(row)
+    for cells in ws.iter_rows(min_row=7, max_row=8):
+        cells[1].number_format = "mm/dd/yyyy"
+        cells[8].number_format = "#,##0.00;(#,##0.00)"
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = load_files([("Sales by Customer Detail.xlsx", buf.getvalue())])
+    f = only(data)
+    assert (f.dataset, f.sheet, f.header_row) == ("invoices", "Sales by Customer Detail", 5)
+    assert f.mapping == {
+        "client": "Client full name",
+        "date": "Transaction date",
+        "amount": "Amount",
+        "invoice_id": "Num",
+        "type": "Transaction type",
+    }
+    assert counts(f) == (2, 2, 0, 0)
+    assert col(data, "invoices", "date") == [date(2025, 1, 15), date(2025, 2, 20)]
+    assert col(data, "invoices", "amount") == [1200.0, -420.81]
+    assert col(data, "invoices", "invoice_id") == ["1001", "1003"]  # numbers as ids: no ".0"
+
+
 # --------------------------------------------------------------------------- 14 labels
 
 
@@ -688,7 +749,9 @@ def test_screen_export_labels() -> None:
     assert counts(f) == (3, 3, 0, 0)
     # MM/DD/YYYY hh:mm AM/PM; 03/14/2025 settles month-first; 01:30 PM = 13:30
     assert col(data, "tickets", "created_at") == [
-        datetime(2025, 3, 3, 9, 10), datetime(2025, 3, 3, 13, 30), datetime(2025, 3, 14, 8, 0)
+        datetime(2025, 3, 3, 9, 10),
+        datetime(2025, 3, 3, 13, 30),
+        datetime(2025, 3, 14, 8, 0),
     ]
     assert col(data, "tickets", "tier") == [1, 2, 1]  # "Tier 1", "Tier 2"
     assert col(data, "tickets", "escalated") == [False, True, False]
@@ -817,9 +880,8 @@ def test_spanish_opportunities_status_else_stage() -> None:
     # Ganada -> won; Perdida -> lost; empty status, stage "Cerrada ganada" but no close
     # date -> open with a warning (row 4); Abierta -> open
     assert col(data, "opportunities", "outcome") == ["won", "lost", "open", "open"]
-    assert problems(data, "warning") == [
-        ("es_oportunidades.csv", 4, "closed_at", "won or lost without a close date; counted as open")
-    ]
+    why = "won or lost without a close date; counted as open"
+    assert problems(data, "warning") == [("es_oportunidades.csv", 4, "closed_at", why)]
 
 
 def test_spanish_surveys_fall_back_to_their_tickets() -> None:

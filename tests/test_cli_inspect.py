@@ -1,0 +1,212 @@
+"""``python -m kpi inspect`` (spec/CLI.md): columns, --problems, exit codes, unreadable input.
+
+Unreadable input must give exit status 2 and one line on stderr naming the file, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpi.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = Path(__file__).parent / "fixtures" / "tools"
+
+INSPECT_HEADER = "file,sheet,dataset,rows_read,rows_loaded,rows_merged,rows_rejected,warnings"
+PROBLEMS_HEADER = "file,sheet,row,column,value,problem"
+
+TICKETS = (
+    "Ticket #,Created,Hours\n"
+    "T1,2025-03-01,1.5\n"   # row 2: merged into row 5 (same ticket, later row)
+    ",2025-03-01,1\n"       # row 3: rejected, no ticket id
+    "T3,2025-03-02,abc\n"   # row 4: loaded, hours unreadable -> warning
+    "T1,2025-03-03,2\n"     # row 5
+)  # fmt: skip
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_inspect_columns_and_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = write(tmp_path / "tickets.csv", TICKETS)
+    code, out, err = run(["inspect", str(t)], capsys)
+    assert code == 0
+    # 4 rows read = 2 loaded (T3, T1) + 1 merged (row 2) + 1 rejected (row 3); 1 warning
+    assert out.splitlines() == [INSPECT_HEADER, "tickets.csv,,tickets,4,2,1,1,1"]
+    # the rejected rows are summarised on stderr, naming the file
+    assert "tickets.csv: 1 of 4 rows rejected" in err
+
+
+def test_inspect_problems_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = write(tmp_path / "tickets.csv", TICKETS)
+    problems = tmp_path / "problems.csv"
+    code, _, _ = run(["inspect", str(t), "--problems", str(problems)], capsys)
+    assert code == 0
+    text = problems.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == PROBLEMS_HEADER
+    rows = list(csv.DictReader(io.StringIO(text)))
+    rejected = [r for r in rows if r["row"] == "3"]
+    assert rejected == [{"file": "tickets.csv", "sheet": "", "row": "3", "column": "Ticket #",
+                         "value": "", "problem": "required value is empty"}]  # fmt: skip
+    (warning,) = [r for r in rows if r["row"] == "4"]
+    assert (warning["column"], warning["value"]) == ("Hours", "abc")
+    assert warning["problem"].endswith("left empty")
+
+
+def test_inspect_several_files_and_a_folder_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write(folder / "b_staff.csv", "Technician,Hourly Cost\nAna,30\nana,31\n")
+    write(folder / "a_time.csv", "Member,Date,Hours\nAna,2025-03-03,2\n")
+    write(folder / "notes.md", "not a data file")  # not a supported extension: ignored
+    t = write(tmp_path / "tickets.csv", TICKETS)
+    code, out, _ = run(["inspect", str(t), str(folder)], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        INSPECT_HEADER,
+        "tickets.csv,,tickets,4,2,1,1,1",
+        "a_time.csv,,time_entries,1,1,0,0,0",
+        "b_staff.csv,,staff,2,1,1,0,0",  # Ana listed twice: the first row wins
+    ]
+
+
+def test_inspect_out_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    t = write(tmp_path / "tickets.csv", TICKETS)
+    out_file = tmp_path / "inspect.csv"
+    code, out, _ = run(["inspect", str(t), "--out", str(out_file)], capsys)
+    assert code == 0 and out == ""
+    assert out_file.read_text(encoding="utf-8").splitlines()[0] == INSPECT_HEADER
+
+
+def test_inspect_tool_fixture(capsys: pytest.CaptureFixture[str]) -> None:
+    # ServiceNow event log: 5 rows, 3 tickets, 2 merged
+    code, out, err = run(["inspect", str(TOOLS / "servicenow_incidents.csv")], capsys)
+    assert code == 0
+    assert out.splitlines()[1] == "servicenow_incidents.csv,,tickets,5,3,2,0,0"
+    # the mapping is shown on stderr
+    assert "servicenow_incidents.csv: tickets: ticket_id <- number" in err
+
+
+def test_header_only_file_is_zero_rows_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t = write(tmp_path / "header_only.csv", "Ticket #,Created,Company\n")
+    code, out, _ = run(["inspect", str(t)], capsys)
+    assert code == 0
+    assert out.splitlines()[1] == "header_only.csv,,tickets,0,0,0,0,0"
+
+
+# --------------------------------------------------------------------------- exit 2
+
+# An OLE compound file holding an "EncryptedPackage" stream: how Excel saves a workbook
+# with a password (the real thing is an OLE container even with an .xlsx name)
+PROTECTED_XLSX = (
+    bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    + b"\0" * 1024
+)  # fmt: skip
+# Deterministic binary junk: every byte value, NULs included
+JUNK = bytes(range(256)) * 8
+
+UNREADABLE = [
+    ("junk.csv", JUNK),
+    ("junk.xlsx", JUNK),
+    ("empty.csv", b""),
+    ("blank.csv", b"\n\n  \n"),
+    ("protected.xlsx", PROTECTED_XLSX),
+    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+    ("list.json", b"[1, 2, 3]"),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), UNREADABLE, ids=[n for n, _ in UNREADABLE])
+def test_unreadable_input_exits_2_with_one_line_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes
+) -> None:
+    path = write(tmp_path / name, data)
+    code, out, err = run(["inspect", str(path)], capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert name in lines[0]
+    assert "Traceback" not in err
+
+
+def test_protected_workbook_message_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "protected.xlsx", PROTECTED_XLSX)
+    _, _, err = run(["inspect", str(path)], capsys)
+    assert "password" in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["inspect", str(tmp_path / "nowhere.csv")], capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "nowhere.csv" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["inspect"],  # no input
+        ["inspect", "x.csv", "--bogus"],  # unknown option
+        ["inspect", "x.csv", "--tz", "Mars/Olympus"],  # unknown time zone
+        ["inspect", "x.csv", "--lang", "fr"],
+        ["frobnicate", "x.csv"],  # unknown command
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    write(tmp_path / "x.csv", TICKETS)
+    argv = [str(tmp_path / a) if a == "x.csv" else a for a in argv]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def test_unrecognised_dataset_exits_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "notes.csv", "Summary,Description\nPrinter,Jams on tray 2\n")
+    code, _, err = run(["inspect", str(path)], capsys)
+    assert code == 2
+    assert any("notes.csv" in line and "not recognised" in line for line in err.splitlines())
+
+
+def test_module_entry_point_in_a_subprocess(tmp_path: Path) -> None:
+    # the real `python -m kpi` with a password-protected workbook: exit 2, one line
+    path = write(tmp_path / "Informe 2025.xlsx", PROTECTED_XLSX)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpi", "inspect", str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Informe 2025.xlsx" in lines[0]
