@@ -460,8 +460,8 @@ def _sniff_delimiter(text: str, complete: bool, prefer_tab: bool) -> str:
     Score per delimiter: the share of non-blank records that have the modal field count
     (which must be >= 2), then the modal count, then how many records have it. A share,
     not a count: a comma file whose quoted cell holds tab-indented lines splits into many
-    2-field "records" by tab, but few of all its lines agree. Quotes are respected, so ``;`` wins for
-    ``Técnico;Horas`` / ``Ana;7,5`` (3 rows of 2 fields) over ``,`` (1 and 2 fields).
+    2-field "records" by tab, but few of all its lines agree. Quotes are respected, so
+    ``;`` wins for ``Técnico;Horas`` / ``Ana;7,5`` (3 rows of 2 fields) over ``,``.
     """
     order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
     best, best_score = order[0], (0.0, 0, 0)

@@ -6,6 +6,7 @@ import math
 from datetime import date, datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kpi.errors import UsageError
@@ -97,13 +98,12 @@ def test_report_status_and_user_targets() -> None:
     assert row["value"] == 0.9 and row["target"] == 0.9 and row["status"] == "ok"
     # csat_responses has no target: empty target and status
     resp = df[df["kpi"] == "csat_responses"].iloc[0]
-    assert resp["target"] is None or (isinstance(resp["target"], float) and math.isnan(
-        resp["target"]))  # fmt: skip
+    assert pd.isna(resp["target"]) and pd.isna(resp["status"])
     # a user target of 0.95: 0.9 is within 10% (>= 0.855) -> warn
     df2 = eng.report(ReportOptions(**{**MARCH.__dict__, "targets": {"csat": 0.95}}))
     row2 = df2[df2["kpi"] == "csat"].iloc[0]
     assert row2["target"] == 0.95 and row2["status"] == "warn"
-    # a band on csat_responses: 10 in 5..8 + 0.05? no -> bad
+    # a band 5..8 on csat_responses: 10 is more than 0.05 above it -> bad
     df3 = eng.report(ReportOptions(**{**MARCH.__dict__, "targets": {"csat_responses": "5..8"}}))
     resp3 = df3[df3["kpi"] == "csat_responses"].iloc[0]
     assert resp3["target"] == "5..8" and resp3["status"] == "bad"
