@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import streamlit as st
@@ -100,7 +101,14 @@ for vi, view in enumerate(app.views):
     title = f"{where} → {dataview.dataset_label(report.dataset, lang) or '?'}"
     ov_key = (view.source.name, view.sheet)
     current = app.overrides.get(ov_key)
-    wkey = f"{view.source.uid}|{view.sheet}|{report.dataset}|{sorted(report.mapping.items())}"
+    # every widget of the table is keyed by what it shows (the mapping read and the
+    # override): when either changes, the widgets start again from the new values, so a
+    # widget's own state never disagrees with the data (no rerun ping-pong)
+    wkey = "|".join([
+        view.source.uid, str(view.sheet), str(report.dataset),
+        json.dumps(sorted(report.mapping.items())),
+        json.dumps(dataclasses.asdict(current) if current else None, sort_keys=True),
+    ])  # fmt: skip
     with st.expander(title, expanded=report.dataset is None):
         if report.error:
             st.error(t("dt.not_recognised", lang, why=report.error))
@@ -116,7 +124,7 @@ for vi, view in enumerate(app.views):
             format_func=lambda d: (
                 t("dt.auto", lang) if d is None else dataview.dataset_label(d, lang)
             ),
-            key=f"ds|{view.source.uid}|{view.sheet}",
+            key=f"ds|{wkey}",
         )
         if chosen != (current.dataset if current else None):
             # None: back to automatic recognition (the table's hand-made choices go)

@@ -190,3 +190,107 @@ def test_language_switch_and_browser_locale() -> None:
     es.run()
     assert es.title[0].value == "Resumen"
     assert es.radio(key="lang").value == "es"
+
+
+def test_the_kpi_csv_download_has_the_numbers_of_the_cli(
+    engine: Engine,
+    sample_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The "All KPIs" CSV of a filtered page equals ``python -m kpi report`` with the
+    same filters, cell by cell (numbers as text, so not one digit may differ)."""
+    import csv
+    import io
+
+    from kpi.cli import main
+    from ui import downloads
+
+    written: list[bytes] = []
+    real = downloads.csv_bytes
+
+    def recording(df: object, dialect: downloads.Dialect) -> bytes:
+        out = real(df, dialect)  # type: ignore[arg-type]
+        written.append(out)
+        return out
+
+    monkeypatch.setattr(downloads, "csv_bytes", recording)
+    assert engine.as_of is not None
+    start, end = periods.period_range("ytd", engine.as_of)
+    clients = sorted(engine.clients())[:2]
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key=ui.state.K_PERIOD).set_value("ytd")
+    at.multiselect(key=ui.state.K_CLIENTS).set_value(clients)
+    at.selectbox(key=ui.state.K_COMPARE).set_value("previous")
+    written.clear()
+    at.run()
+    _no_errors(at)
+    kpi_csvs = [b for b in written if b.startswith(downloads.BOM.encode() + b"kpi,client,period")]
+    assert kpi_csvs, "the page offered no KPI CSV"
+    app_text = kpi_csvs[-1].decode("utf-8").removeprefix(downloads.BOM)
+
+    argv = ["report", str(sample_dir), "--start", start.isoformat(), "--end", end.isoformat(),
+            "--compare", "previous"]  # fmt: skip
+    for c in clients:
+        argv += ["--client", c]
+    capsys.readouterr()
+    assert main(argv) == 0
+    cli_text = capsys.readouterr().out
+    app_rows = list(csv.reader(io.StringIO(app_text)))
+    cli_rows = list(csv.reader(io.StringIO(cli_text)))
+    assert app_rows[0] == ["kpi", "client", "period", "value", "numerator", "denominator", "unit",
+                           "target", "status", "previous", "delta"]  # fmt: skip
+    assert len(app_rows) > 20
+    assert app_rows == cli_rows
+
+
+def test_a_target_changed_in_settings_changes_the_status(engine: Engine) -> None:
+    start, end = _default_period(engine)
+    csat = _expected(engine, "csat", ReportOptions(start=start, end=end))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/settings.py").run()
+    # a target just below the sample's CSAT (in percent, as the page asks for it)
+    at.number_input(key="tg_csat_0").set_value(float(csat) * 100 - 0.5).run()
+    _no_errors(at)
+    state = at.session_state[ui.state._STATE_KEY]
+    assert abs(state.targets["csat"] - (float(csat) - 0.005)) < 1e-9
+    at.switch_page("pages/overview.py").run()
+    opts = ReportOptions(start=start, end=end, targets={"csat": float(csat) - 0.005})
+    assert _expected(engine, "csat", opts, "status") == "ok"
+    badges = [m.value for m in at.markdown if "badge[" in m.value]
+    assert badges[1] == ":green-badge[On target]"  # the CSAT card is the second
+    # back to the defaults
+    at.switch_page("pages/settings.py").run()
+    at.button(key="settings_reset_targets").click().run()
+    assert at.session_state[ui.state._STATE_KEY].targets == {}
+
+
+def test_alert_thresholds_are_editable(engine: Engine) -> None:
+    start, end = _default_period(engine)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/alerts.py").run()
+    _no_errors(at)
+    default = engine.alerts(ReportOptions(start=start, end=end))
+    assert len(at.dataframe[0].value) == len(default)
+    # CSAT alerts only below 50 %: the sample has none that low
+    key = next(n.key for n in at.number_input if n.key.startswith("al_th_csat_low_"))
+    at.number_input(key=key).set_value(50.0).run()
+    _no_errors(at)
+    want = engine.alerts(ReportOptions(start=start, end=end), {"csat_low": 0.5})
+    assert "csat_low" in set(default["rule"]) and "csat_low" not in set(want["rule"])
+    assert len(at.dataframe[0].value) == len(want)
+    # filter by rule
+    at.multiselect(key="al_rules").set_value(["sla_low"]).run()
+    assert set(at.dataframe[0].value["Rule"]) == {"SLA below target"}
+
+
+def test_definitions_list_every_kpi_with_its_sql() -> None:
+    from kpi.kpis import KPIS
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/definitions.py").run()
+    _no_errors(at)
+    table = at.dataframe[0].value
+    assert table["kpi"].tolist() == [k.id for k in KPIS]
+    at.selectbox(key="df_kpi").set_value("csat").run()
+    assert any("satisfied" in c.value for c in at.code)  # the family query of CSAT

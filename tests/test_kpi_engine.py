@@ -1,0 +1,264 @@
+"""The engine as a whole: declarations, output shape, filters, groupings, explain."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from kpi.engine import parse_by
+from kpi.errors import UsageError
+from kpi.kpis import KPIS, UNITS
+from kpi.model import LoadedData, loaded_data
+from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
+
+# Every id of KPIS.md, in its order.
+KPIS_MD_IDS = [
+    "mrr", "mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn", "mrr_net_change",
+    "recurring_revenue", "revenue", "labor_cost", "direct_cost", "gross_margin",
+    "gross_margin_pct", "effective_hourly_rate", "csat", "csat_responses", "tickets_opened",
+    "tickets_resolved", "backlog", "fcr_rate", "sla_rate", "mean_resolution_hours",
+    "median_resolution_hours", "mean_first_response_hours", "escalated_tickets",
+    "escalation_rate", "escalated_hours", "hours_worked", "billable_hours", "available_hours",
+    "utilization", "active_devices", "uncovered_devices", "device_coverage_rate",
+    "uncovered_mrr", "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",
+    "renewals_upcoming_mrr", "projects_active", "projects_on_track", "projects_on_track_rate",
+    "projects_late", "projects_over_budget", "project_budget_burn", "pipeline_count",
+    "pipeline_amount", "pipeline_weighted", "stale_opportunities", "opportunities_created",
+    "opportunities_won", "opportunities_lost", "win_rate", "won_amount", "avg_sales_cycle_days",
+]  # fmt: skip
+RATIO_UNITS = {
+    "csat", "fcr_rate", "sla_rate", "escalation_rate", "utilization", "device_coverage_rate",
+    "renewal_rate", "projects_on_track_rate", "win_rate", "gross_margin_pct",
+    "project_budget_burn",
+}  # fmt: skip
+
+D = date
+T = datetime
+
+
+def full_data(**kw: object) -> LoadedData:
+    """One small row set of every dataset."""
+    return loaded_data(
+        {
+            "tickets": {
+                "ticket_id": ["1", "2", "3"],
+                "client": ["ACME, S.L.", "Beta", None],
+                "technician": ["Ann", "Bob", None],
+                "created_at": [T(2024, 3, 1, 9), T(2024, 3, 2), T(2024, 3, 3)],
+                "resolved_at": [T(2024, 3, 1, 11), None, T(2024, 3, 4)],
+                "resolved": [T(2024, 3, 1, 11), None, T(2024, 3, 4)],
+                "first_response_at": [T(2024, 3, 1, 10), None, None],
+                "escalated": [False, True, None],
+                "sla_met": [True, None, False],
+                "hours": [1.0, 2.0, None],
+            },
+            "surveys": {"responded_at": [T(2024, 3, 5)], "score": ["5"], "client": ["Beta"],
+                        "technician": ["Bob"], "satisfied": [True]},
+            "time_entries": {"technician": ["Ann", "Bob"], "client": ["ACME, S.L.", "Beta"],
+                             "date": [D(2024, 3, 4), D(2024, 3, 5)], "hours": [6.0, 2.0],
+                             "billable": [True, False], "project_id": ["P1", None]},
+            "staff": {"technician": ["Ann", "Bob"], "hourly_cost": [40.0, 30.0]},
+            "contracts": {"contract_id": ["K1", "K2"], "client": ["ACME, S.L.", "Beta"],
+                          "start_date": [D(2023, 1, 1), D(2024, 1, 1)],
+                          "end_date": [D(2024, 3, 15), None], "amount": [300.0, 1200.0],
+                          "billing_months": [1, 12], "covered_devices": [2, 5]},
+            "devices": {"device_id": ["d1", "d2", "d3"], "client": ["ACME, S.L.", "Beta", "Beta"]},
+            "projects": {"project_id": ["P1"], "client": ["ACME, S.L."],
+                         "start_date": [D(2024, 3, 1)], "due_date": [D(2024, 4, 30)],
+                         "budget_hours": [20.0], "percent_complete": [0.1]},
+            "invoices": {"client": ["Beta"], "date": [D(2024, 3, 10)], "amount": [500.0],
+                         "cost": [100.0]},
+            "opportunities": {"opportunity_id": ["o1", "o2"], "client": ["Beta", "Gamma"],
+                              "created_at": [T(2024, 2, 1), T(2024, 3, 1)],
+                              "outcome": ["won", "open"], "closed_at": [T(2024, 3, 20), None],
+                              "amount": [1000.0, 200.0], "probability": [None, 0.5]},
+        },
+        **kw,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+MARCH = ReportOptions(start=D(2024, 3, 1), end=D(2024, 3, 31), as_of=D(2024, 3, 31))
+
+
+def test_every_kpi_of_kpis_md_is_declared_in_order_with_its_unit() -> None:
+    assert [k.id for k in KPIS] == KPIS_MD_IDS
+    for k in KPIS:
+        assert k.unit in UNITS
+        assert (k.unit == "ratio") == (k.id in RATIO_UNITS), k.id
+        assert k.label_en and k.label_es and k.description_en and k.description_es
+        assert k.direction in ("higher", "lower", "band")
+        assert k.kind in ("sum", "ratio", "mean", "median")
+        assert (k.denominator is not None) == (k.kind in ("ratio", "mean")), k.id
+    money = {k.id for k in KPIS if k.unit == "currency"}
+    assert "effective_hourly_rate" in money and "uncovered_mrr" in money
+
+
+def test_full_data_produces_every_kpi_with_the_cli_columns() -> None:
+    eng = Engine(full_data())
+    assert all(v is None for v in eng.availability().values()), eng.availability()
+    df = eng.report(MARCH)
+    assert tuple(df.columns) == REPORT_COLUMNS
+    # one total row per KPI, in declaration order
+    assert list(df["kpi"]) == KPIS_MD_IDS
+    assert set(df["period"]) == {"2024-03-01..2024-03-31"}
+    assert df["client"].isna().all()
+    units = dict(zip(df["kpi"], df["unit"], strict=True))
+    assert units["mrr"] == "currency" and units["backlog"] == "count"
+    assert units["avg_sales_cycle_days"] == "days" and units["hours_worked"] == "hours"
+
+
+def test_every_kpi_appears_even_when_nothing_happened() -> None:
+    # DETAILS.md 4: a filter that matches nothing still gives each KPI its total row
+    df = Engine(full_data()).report(replace(MARCH, clients=["Nobody"]))
+    # (no utilisation/available hours under a client filter, DETAILS.md 8)
+    expected = [k for k in KPIS_MD_IDS if k not in ("available_hours", "utilization")]
+    assert list(df["kpi"]) == expected
+    sums = df[df["unit"].isin(["count", "currency", "hours"]) & ~df["kpi"].isin(
+        ["uncovered_mrr", "median_resolution_hours", "mean_resolution_hours",
+         "mean_first_response_hours", "effective_hourly_rate"])]  # fmt: skip
+    assert (sums["value"] == 0).all(), sums
+    assert df[df["unit"] == "ratio"]["value"].isna().all()
+    assert any("Nobody" in n for n in df.attrs["notes"])
+
+
+def test_nothing_loaded() -> None:
+    eng = Engine(LoadedData())
+    assert eng.availability()["mrr"] == "load contracts"
+    assert eng.availability()["revenue"] == "load invoices or contracts"
+    df = eng.report(ReportOptions())
+    assert df.empty and tuple(df.columns) == REPORT_COLUMNS
+
+
+def test_client_filter_matches_normalised_names_and_binds_values() -> None:
+    eng = Engine(full_data())
+    df = eng.report(replace(MARCH, clients=["acme sl"]))
+    # ACME, S.L. = acme sl: its ticket 1 only
+    assert df[df["kpi"] == "tickets_opened"].iloc[0]["value"] == 1.0
+    # a name that looks like SQL is just a value
+    nasty = "x'); DROP TABLE tickets_p; --"
+    df2 = eng.report(replace(MARCH, clients=[nasty]))
+    assert df2[df2["kpi"] == "tickets_opened"].iloc[0]["value"] == 0.0
+    assert eng.report(MARCH)[lambda d: d["kpi"] == "tickets_opened"].iloc[0]["value"] == 3.0
+
+
+def test_missing_client_is_the_none_client() -> None:
+    eng = Engine(full_data())
+    df = eng.report(replace(MARCH, by="client"))
+    rows = df[df["kpi"] == "tickets_opened"]
+    assert list(rows["client"]) == ["(none)", "ACME, S.L.", "Beta"]
+    only_none = eng.report(replace(MARCH, clients=["(none)"]))
+    assert only_none[only_none["kpi"] == "tickets_opened"].iloc[0]["value"] == 1.0
+
+
+def test_row_order_is_declaration_then_name_then_month() -> None:
+    data = loaded_data(
+        {"invoices": {"client": ["zeta", "Álvarez", "beta", "Beta"],
+                      "date": [D(2024, 3, 1), D(2024, 2, 1), D(2024, 3, 2), D(2024, 2, 2)],
+                      "amount": [1.0, 2.0, 3.0, 4.0]}}  # fmt: skip
+    )
+    df = Engine(data).report(
+        ReportOptions(start=D(2024, 2, 1), end=D(2024, 3, 31), by="client,month")
+    )
+    rows = df[df["kpi"] == "revenue"]
+    # case- and accent-insensitive names, then month
+    assert list(zip(rows["client"], rows["period"], strict=True)) == [
+        ("Álvarez", "2024-02"), ("Beta", "2024-02"), ("beta", "2024-03"), ("zeta", "2024-03"),
+    ]  # fmt: skip
+    assert set(df["kpi"]) == {"revenue"}  # no cost column: no direct_cost
+
+
+def test_groupings_fall_back_to_what_a_kpi_allows() -> None:
+    eng = Engine(full_data())
+    by_tech = eng.report(replace(MARCH, by="technician,month"))
+    assert "technician" in by_tech.columns and "client" not in by_tech.columns
+    # MRR has no technician: by month only
+    mrr = by_tech[by_tech["kpi"] == "mrr"]
+    assert mrr["technician"].isna().all() and list(mrr["period"]) == ["2024-03"]
+    # tickets by technician and month; the unassigned ticket is "(none)"
+    opened = by_tech[by_tech["kpi"] == "tickets_opened"]
+    assert list(opened["technician"]) == ["(none)", "Ann", "Bob"]
+    # project and upcoming-renewal KPIs are by client only: a total row here
+    proj = by_tech[by_tech["kpi"] == "projects_active"]
+    assert len(proj) == 1 and proj.iloc[0]["period"] == "2024-03-01..2024-03-31"
+    by_client_month = eng.report(replace(MARCH, by="client,month"))
+    up = by_client_month[by_client_month["kpi"] == "renewals_upcoming"]
+    assert up["period"].eq("2024-03-01..2024-03-31").all()
+    util = by_client_month[by_client_month["kpi"] == "utilization"]
+    assert util["client"].isna().all() and list(util["period"]) == ["2024-03"]
+
+
+def test_unknown_grouping() -> None:
+    assert parse_by("month,client") == ("client", "month")
+    assert parse_by("total") == ()
+    for bad in ("week", "client,technician", "client,week"):
+        with pytest.raises(UsageError):
+            parse_by(bad)
+
+
+def test_spanish_changes_no_machine_value() -> None:
+    eng = Engine(full_data())
+    en = eng.report(MARCH)
+    es = eng.report(replace(MARCH, lang="es"))
+    pd.testing.assert_frame_equal(en, es)
+    assert eng.availability(lang="es")["mrr"] is None
+    assert Engine(LoadedData()).availability(lang="es")["mrr"] == "cargar contratos"
+
+
+def test_explain_returns_sql_params_and_inputs() -> None:
+    eng = Engine(full_data())
+    opts = replace(MARCH, clients=["acme"], by="client")
+    ex = eng.explain("sla_rate", opts)
+    assert ex.kpi == "sla_rate" and ex.unit == "ratio"
+    assert "sla_met" in ex.formula and ex.numerator == "met the SLA"
+    assert ex.grouping == ["client"]
+    # values are bound parameters, never in the SQL text
+    assert "$clients" in ex.sql and "ACME" not in ex.sql
+    assert ex.params["clients"] == ["ACME, S.L."]
+    assert ex.params["start"] == D(2024, 3, 1)
+    assert "tickets.sla_met" in ex.inputs and "tickets.closed_at" in ex.missing_inputs
+    # the SQL runs and gives the report's number
+    result = eng.core.query(ex.sql, ex.params)
+    report = eng.report(opts)
+    # ACME's ticket 1 met its SLA: 1 / 1
+    assert list(result["value"]) == list(report[report["kpi"] == "sla_rate"]["value"]) == [1.0]
+    es = eng.explain("sla_rate", replace(MARCH, lang="es"))
+    assert es.label == "SLA cumplido" and es.numerator == "cumplieron el SLA"
+
+
+def test_explain_unavailable_kpis_say_why() -> None:
+    eng = Engine(full_data())
+    ex = eng.explain("utilization", replace(MARCH, clients=["Beta"]))
+    assert ex.sql == "" and ex.unavailable == "not computed under a client filter"
+    bare = Engine(loaded_data({"tickets": {"ticket_id": ["1"], "created_at": [T(2024, 1, 1)]}}))
+    ex2 = bare.explain("mrr", MARCH)
+    assert ex2.unavailable == "load contracts" and ex2.missing_inputs
+    with pytest.raises(KeyError):
+        eng.explain("nope", MARCH)
+
+
+def test_durations_are_measured_on_absolute_time() -> None:
+    # Madrid springs forward on 2024-03-31 at 02:00: 01:30 -> 03:30 local is one hour
+    tickets = {
+        "ticket_id": ["1"],
+        "created_at": [T(2024, 3, 31, 1, 30)],
+        "resolved": [T(2024, 3, 31, 3, 30)],
+        "resolved_at": [T(2024, 3, 31, 3, 30)],
+    }
+    madrid = Engine(loaded_data({"tickets": tickets}, tz="Europe/Madrid")).report(MARCH)
+    utc = Engine(loaded_data({"tickets": tickets})).report(MARCH)
+    assert madrid[madrid["kpi"] == "mean_resolution_hours"].iloc[0]["value"] == 1.0
+    assert utc[utc["kpi"] == "mean_resolution_hours"].iloc[0]["value"] == 2.0
+
+
+def test_resolution_before_creation_is_no_resolution() -> None:
+    # DETAILS.md 13 (ingestion drops it; the engine does not trust it either)
+    tickets = {"ticket_id": ["1"], "created_at": [T(2024, 3, 5)],
+               "resolved": [T(2024, 3, 4)], "resolved_at": [T(2024, 3, 4)]}  # fmt: skip
+    df = Engine(loaded_data({"tickets": tickets})).report(MARCH)
+    assert df[df["kpi"] == "tickets_resolved"].iloc[0]["value"] == 0.0
+    assert df[df["kpi"] == "backlog"].iloc[0]["value"] == 1.0
+    assert math.isnan(df[df["kpi"] == "mean_resolution_hours"].iloc[0]["value"])

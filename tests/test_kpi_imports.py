@@ -1,0 +1,41 @@
+"""kpi/ is a plain package: it never imports streamlit or altair (STYLE.md)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+KPI_DIR = Path(__file__).resolve().parent.parent / "kpi"
+FORBIDDEN = ("streamlit", "altair")
+
+
+def test_no_module_of_kpi_imports_streamlit_or_altair() -> None:
+    offenders = []
+    files = sorted(KPI_DIR.glob("*.py"))
+    assert files, KPI_DIR
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
+    assert offenders == []
+
+
+def test_importing_the_engine_loads_neither() -> None:
+    code = (
+        "import sys, kpi, kpi.report, kpi.engine, kpi.alerts, kpi.kpis, kpi.targets, "
+        "kpi.periods\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=KPI_DIR.parent,
+    )  # fmt: skip
+    assert out.stdout.strip() == ""

@@ -1,0 +1,115 @@
+"""Output writers of reports and alerts (CLI.md number format, formula injection)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kpi.errors import UsageError
+from kpi.model import loaded_data
+from kpi.report import REPORT_COLUMNS, ReportOptions, compute_report, to_csv_text, write_table
+
+
+def sample() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "kpi": ["revenue", "csat", "mrr"],
+            "client": ["=HYPERLINK(\"http://x\")", "Acme, Inc", None],
+            "period": ["2024-01", "2024-01-01..2024-03-31", "2024-02"],
+            "value": [0.1 + 0.2, float("nan"), 1234567.0],
+            "numerator": [float("nan"), 0.0, -5.5],
+            "denominator": [float("nan"), 0.0, 1e-05],
+            "unit": ["currency", "ratio", "currency"],
+            "target": [None, 0.9, "0.7..0.85"],
+            "status": [None, None, "ok"],
+        }
+    )
+
+
+def test_csv_numbers_are_unrounded_and_empties_empty() -> None:
+    text = to_csv_text(sample())
+    lines = text.splitlines()
+    assert lines[0] == ",".join(REPORT_COLUMNS)
+    # 0.1 + 0.2 in full; no thousands separator; 1234567.0 written as 1234567
+    assert lines[1] == (
+        'revenue,"\'=HYPERLINK(""http://x"")",2024-01,0.30000000000000004,,,currency,,'
+    )
+    assert lines[2] == 'csat,"Acme, Inc",2024-01-01..2024-03-31,,0,0,ratio,0.9,'
+    # negative numbers stay numbers (no quote prefix); the band target is text
+    assert lines[3] == "mrr,,2024-02,1234567,-5.5,0.00001,currency,0.7..0.85,ok"
+
+
+def test_csv_guards_text_against_formulas() -> None:
+    df = pd.DataFrame({"client": ["-1+2", "+x", "@SUM(A1)", "\tTab", "safe", "a=b"],
+                       "value": [-1.0, 1.0, 2.0, 3.0, 4.0, 5.0]})  # fmt: skip
+    rows = to_csv_text(df).splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["'-1+2", "'+x", "'@SUM(A1)", "'\tTab", "safe",
+                                               "a=b"]  # fmt: skip
+    assert rows[0].endswith(",-1")
+
+
+def test_write_table_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    write_table(sample(), None)
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == ",".join(REPORT_COLUMNS)
+    assert out == to_csv_text(sample())
+
+
+def test_write_csv_file_is_utf8(tmp_path: Path) -> None:
+    df = pd.DataFrame({"client": ["Óptica Núñez"], "value": [1.5]})
+    path = tmp_path / "r.csv"
+    write_table(df, str(path))
+    assert path.read_bytes() == "client,value\nÓptica Núñez,1.5\n".encode()
+
+
+def test_write_json(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    write_table(sample(), str(path))
+    records = json.loads(path.read_text(encoding="utf-8"))
+    assert list(records[0]) == list(REPORT_COLUMNS)
+    assert records[0]["value"] == 0.30000000000000004
+    assert records[1]["value"] is None and records[1]["target"] == 0.9
+    assert records[2]["client"] is None and records[2]["target"] == "0.7..0.85"
+
+
+def test_write_xlsx_keeps_numbers_and_guards_text(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    write_table(sample(), str(path), sheet="report")
+    ws = openpyxl.load_workbook(path)["report"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == REPORT_COLUMNS
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"  # text, not a formula
+    assert rows[1][3] == pytest.approx(0.3) and isinstance(rows[1][3], float)
+    assert rows[3][4] == -5.5  # a negative number stays a number
+    assert rows[2][3] is None  # undefined: empty cell
+
+
+def test_unsupported_extension(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        write_table(sample(), str(tmp_path / "r.txt"))
+
+
+def test_compute_report_wrapper_and_csv_of_a_real_report() -> None:
+    data = loaded_data(
+        {"invoices": {"client": ["=cmd", "B"], "date": [date(2024, 1, 5), date(2024, 1, 6)],
+                      "amount": [0.1, 0.2]}}  # fmt: skip
+    )
+    df = compute_report(data, ReportOptions(start=date(2024, 1, 1), end=date(2024, 1, 31),
+                                            by="client"))  # fmt: skip
+    text = to_csv_text(df)
+    assert text.splitlines() == [
+        ",".join(REPORT_COLUMNS),
+        "revenue,'=cmd,2024-01-01..2024-01-31,0.1,,,currency,,",
+        "revenue,B,2024-01-01..2024-01-31,0.2,,,currency,,",
+    ]
+    total = compute_report(data, ReportOptions(start=date(2024, 1, 1), end=date(2024, 1, 31)))
+    # 0.1 + 0.2 summed exactly (compensated sum of the doubles): 0.30000000000000004 is the
+    # nearest double of the true sum, written unrounded
+    assert to_csv_text(total).splitlines()[1].split(",")[3] == repr(0.1 + 0.2)
+    assert not math.isnan(total["value"].iloc[0])
