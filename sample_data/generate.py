@@ -1670,8 +1670,11 @@ def generate(
 
     Args:
         out: target folder (created if needed).
-        n_tickets: number of tickets; clients, technicians, devices, projects and deals
-            scale in proportion (``n_tickets / 8000``), never below the story size.
+        n_tickets: number of tickets; technicians, projects and deals scale in
+            proportion (``n_tickets / 8000``), clients (and so contracts, devices and
+            invoices) with its square root: a bigger MSP has more tickets per client
+            too (1M tickets: ~280 clients, 1,000 technicians), never below the story
+            size.
         fmt: ``csv`` or ``xlsx`` for the tickets file.
         verbose: print timings.
 
@@ -1682,7 +1685,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     scale = max(1.0, n_tickets / DEFAULT_TICKETS)
     rng = np.random.default_rng(SEED)
-    cl = build_clients(rng, scale)
+    cl = build_clients(rng, scale**0.5)
     st = build_staff(rng, scale)
     ct = build_contracts(rng, cl)
     tk, snap = build_tickets(rng, n_tickets, cl, st)
