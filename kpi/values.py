@@ -451,6 +451,9 @@ def _fast_shapes() -> list[_Shape]:
         ("", "", ""),
         (r" \d{1,2}:\d{2}", " %H:%M", " hh:mm"),
         (r" \d{1,2}:\d{2}:\d{2}", " %H:%M:%S", " hh:mm:ss"),
+        # ConnectWise / US exports: 11/13/2024 7:34 AM
+        (r" \d{1,2}:\d{2} [AaPp][Mm]", " %I:%M %p", " h:mm AM/PM"),
+        (r" \d{1,2}:\d{2}:\d{2} [AaPp][Mm]", " %I:%M:%S %p", " h:mm:ss AM/PM"),
     ]
     # 25/03/2024, 25-03-2024 14:30, 25.03.2024 14:30:00 (and month-first)
     for sep in "/-.":
@@ -467,7 +470,7 @@ def _fast_shapes() -> list[_Shape]:
             )
     # 2024-03-05, 2024-03-05 14:30, 2024-03-05T14:30:00, 2024-03-05T14:30:00.123Z, 2024/03/05
     iso_times = [
-        *times[1:],
+        *times[1:3],
         (r" \d{1,2}:\d{2}:\d{2}\.\d{1,6}", " %H:%M:%S.%f", " hh:mm:ss.ffffff"),
     ]
     for sep in "-/":

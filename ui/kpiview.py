@@ -278,7 +278,7 @@ def kpi_card(
                     t("ov.with", lang, label=label(other, lang),
                       value=value_text(other, crow["value"], lang, currency))
                 )  # fmt: skip
-        with st.popover(t("common.how", lang), key=f"how_{key or kpi_id}"):
+        with st.popover(t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}"):
             explain_block(kpi_id, row, lang, currency)
 
 
