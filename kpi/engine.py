@@ -10,10 +10,13 @@ runs one query per family (:data:`kpi.kpis.FAMILIES`):
    created, an invoice) or per entity at each date D (a contract active at D), with the
    columns ``client``, ``technician``, ``d`` (the attribution date) and the contribution
    columns the KPI declarations aggregate;
-2. ``GROUP BY GROUPING SETS``: one set per distinct grouping the family's KPIs need (a KPI
-   that cannot be grouped by a dimension falls back to the coarser grouping, e.g. MRR in a
-   report by technician is a total row);
-3. values: ``CAST(num AS DOUBLE) / NULLIF(den, 0)`` for ratios and means.
+2. one aggregate block per set of parts the KPIs read (the tickets opened read the
+   "created" rows, the gross margin the invoice and time-entry rows), grouped with
+   ``GROUP BY GROUPING SETS``: one set per distinct grouping the KPIs need (a KPI that
+   cannot be grouped by a dimension falls back to the coarser grouping: MRR in a report
+   by technician is a total row);
+3. one long row per KPI and group: ``CAST(num AS DOUBLE) / NULLIF(den, 0)`` for ratios and
+   means, ordered by KPI, group name and month.
 
 Filter values (clients, technicians, dates) are always bound parameters; the only
 identifiers written into SQL are the ones in this module and in :mod:`kpi.kpis`.
@@ -29,7 +32,7 @@ import duckdb
 import pandas as pd
 
 from kpi.errors import UsageError
-from kpi.kpis import DIMS, FAMILIES, KPIS, Kpi, Need
+from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, Kpi, Need
 from kpi.model import LoadedData
 from kpi.names import client_key, technician_key
 from kpi.periods import Period
@@ -185,11 +188,12 @@ class Core:
         for name, table in data.tables.items():
             self.con.register(f"raw_{name}", table)
         self._prepare()
+        #: the default report date: ingestion's, else the latest event (DETAILS.md 9)
+        self.as_of: date | None = data.as_of or self._latest_event()
         for name in data.tables:
             self.con.unregister(f"raw_{name}")
         self.device_level = data.has("devices", "covered") or data.has("devices", "contract_id")
         self.known_flags = self._known_flags()
-        self.as_of = data.as_of or self._latest_event()
         self._client_names = self._names("client")
         self._technician_names = self._names("technician")
 
@@ -254,11 +258,16 @@ class Core:
             FROM raw_staff WHERE technician IS NOT NULL""")
         if self.has("time_entries"):
             cost = "s.hourly_cost" if self.has("staff") else "CAST(NULL AS DOUBLE)"
+            # DATA.md: without a billable column every hour is billable; with one, an
+            # empty value is not billable (DETAILS.md 25)
+            billable = (
+                "coalesce(t.billable, FALSE)" if self.has("time_entries", "billable") else "TRUE"
+            )
             join = "LEFT JOIN staff_p s ON s.technician = t.technician" if self.has("staff") else ""
             stmts.append(f"""
             CREATE TABLE time_p AS
             SELECT coalesce(t.client, '{NO_CLIENT}') AS client, t.technician,
-              t.date AS d, t.hours, coalesce(t.billable, TRUE) AS billable, t.project_id,
+              t.date AS d, t.hours, {billable} AS billable, t.project_id,
               {cost} AS hourly_cost
             FROM raw_time_entries t {join}""")
         if self.has("contracts"):
@@ -349,14 +358,8 @@ class Core:
             )
         if not sources:
             return None
-        for name, table in d.tables.items():
-            self.con.register(f"raw_{name}", table)
-        try:
-            union = " UNION ALL ".join(f"SELECT CAST(({s}) AS DATE) AS d" for s in sources)
-            latest: date | None = self.con.sql(f"SELECT max(d) FROM ({union})").fetchall()[0][0]
-        finally:
-            for name in d.tables:
-                self.con.unregister(f"raw_{name}")
+        union = " UNION ALL ".join(f"SELECT CAST(({q}) AS DATE) AS d" for q in sources)
+        latest: date | None = self.con.sql(f"SELECT max(d) FROM ({union})").fetchall()[0][0]
         return latest
 
     def _names(self, dim: str) -> list[str]:
@@ -399,10 +402,10 @@ class Core:
             if not any(self.has(ds, col) for ds, col in n.any_of):
                 return describe_need(n, lang, frozenset(self.data.tables))
         if kpi.flag and not self.known_flags.get(kpi.flag, False):
-            cols = next(n for n in kpi.needs if all(ds == "tickets" for ds, _ in n.any_of))
+            cols = describe_need(FLAG_NEEDS[kpi.flag], lang)
             if lang == "es":
-                return f"ningún ticket tiene el dato: {describe_need(cols, lang)} con valores"
-            return f"no ticket has a known value: {describe_need(cols, lang)} with values"
+                return f"ningún ticket tiene el dato; {cols} con valores"
+            return f"no ticket has a known value; {cols} with values"
         return None
 
     # ---------------------------------------------------------------- queries
@@ -411,7 +414,8 @@ class Core:
 
         The result has one row per KPI and group, ordered by KPI (declaration order), group
         name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
-        denominator``; ``grp`` is the client or technician (NULL when not grouped by one),
+        denominator`` (and ``kpi_i``, the declaration index); ``grp`` is the client or
+        technician (NULL when not grouped by one),
         ``month`` is ``YYYY-MM`` (NULL when not monthly).
         """
         kpis = [k for k in scope.kpis if k.family == family]
@@ -467,9 +471,10 @@ class Core:
         sql = (
             "WITH "
             + ",\n".join([*common, *ctes, *blocks])
-            + "\nSELECT kpi, grp, month, value, numerator, denominator FROM (\n"
+            + "\nSELECT kpi_i, kpi, grp, month, value, numerator, denominator FROM (\n"
             + "\nUNION ALL\n".join(selects)
-            + "\n) ORDER BY kpi_i, lower(strip_accents(grp)) NULLS FIRST, grp NULLS FIRST, month NULLS FIRST"
+            + "\n) ORDER BY kpi_i, lower(strip_accents(grp)) NULLS FIRST, grp NULLS FIRST,"
+            " month NULLS FIRST"
         )
         params = scope.params()
         if self.data.tz and "$tz" in sql:
@@ -494,19 +499,6 @@ class Core:
             f" AND hourly_cost IS NULL{_filters(scope, technician=True)}"
         )
         return float(_fetch(self.con, sql, scope.params())["h"].iloc[0])
-
-
-def _empty_long() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "kpi": pd.Series([], dtype=object),
-            "grp": pd.Series([], dtype=object),
-            "month": pd.Series([], dtype=object),
-            "value": pd.Series([], dtype=float),
-            "numerator": pd.Series([], dtype=float),
-            "denominator": pd.Series([], dtype=float),
-        }
-    )
 
 
 def _match(wanted: list[str], names: list[str], key: object) -> tuple[list[str], list[str]]:

@@ -144,6 +144,8 @@ _FCR = need(
     "tickets.reassignment_count",
 )
 _SLA = need("tickets.sla_met", "tickets.due_at")
+#: The columns that can give each ticket flag (KPIS.md 3), for "what would enable it".
+FLAG_NEEDS: dict[str, Need] = {"escalated": _ESCALATED, "fcr": _FCR, "sla_met": _SLA}
 _COVERAGE = need("devices.covered", "devices.contract_id", "contracts.covered_devices")
 
 

@@ -78,6 +78,8 @@ MAX_UNZIPPED_BYTES = 1 << 30
 MAX_ZIP_RATIO = 200
 #: pyarrow reads CSV in blocks of this size (in parallel when it can)
 _CSV_BLOCK_SIZE = 1 << 22
+#: the largest block pyarrow accepts (int32), for files with a record longer than a block
+_MAX_CSV_BLOCK_SIZE = (1 << 31) - 1
 #: a cell shown in a problem is cut to this many characters
 MAX_VALUE_CHARS = 200
 
@@ -878,12 +880,17 @@ def _records_end(payload: bytes, offset: int, delim: str, count: int) -> int:
 
 
 def _csv_options(
-    n: int, delim: str, threads: bool, newlines: bool, handler: Callable[[Any], str]
+    n: int,
+    delim: str,
+    threads: bool,
+    newlines: bool,
+    handler: Callable[[Any], str],
+    block_size: int = _CSV_BLOCK_SIZE,
 ) -> dict[str, Any]:
     names = [f"c{i}" for i in range(n)]
     return {
         "read_options": pacsv.ReadOptions(
-            column_names=names, use_threads=threads, block_size=_CSV_BLOCK_SIZE
+            column_names=names, use_threads=threads, block_size=block_size
         ),
         "parse_options": pacsv.ParseOptions(
             delimiter=delim,
@@ -937,24 +944,35 @@ def _parse_body(
         invalid.append((row.number, row.text, row.actual_columns))
         return "skip"
 
-    def parse(threads: bool, newlines: bool) -> pa.Table:
+    block = _CSV_BLOCK_SIZE
+    newlines = False
+
+    def parse(threads: bool) -> pa.Table:
         invalid.clear()
-        return pacsv.read_csv(buf, **_csv_options(n, delim, threads, newlines, handler))
+        return pacsv.read_csv(buf, **_csv_options(n, delim, threads, newlines, handler, block))
 
     try:
-        try:
-            # fastest: threads, and newlines only inside quotes within a block
-            table = parse(True, False)
-        except pa.ArrowInvalid as e:
-            if "out of sync" not in str(e) and "newlines" not in str(e):
-                raise
-            # a quoted value spans a block boundary: parse with newlines_in_values
-            table = parse(True, True)
+        while True:
+            try:
+                # fastest: threads, and newlines only inside quotes within a block
+                table = parse(True)
+                break
+            except pa.ArrowInvalid as e:
+                if "straddl" in str(e) and block < len(buf):
+                    # one record is longer than a block (a cell of several MB, e.g. a
+                    # pasted log): the whole body as one block, which always holds it
+                    block = min(len(buf) + 1, _MAX_CSV_BLOCK_SIZE)
+                elif ("out of sync" in str(e) or "newlines" in str(e)) and not newlines:
+                    # a quoted value spans a block boundary: parse with newlines_in_values
+                    newlines = True
+                else:
+                    raise
         if invalid and any(num is None for num, _, _ in invalid):
             # row numbers of invalid rows are only known to the single-threaded reader
-            table = parse(False, True)
+            newlines = True
+            table = parse(False)
     except pa.ArrowInvalid as e:
-        raise UnreadableFileError(name, f"is not a readable CSV file ({e})") from e
+        raise UnreadableFileError(name, f"is not a readable CSV file ({_first_line(e)})") from e
     rows = table.num_rows
     if not invalid:
         nums = np.arange(base + 1, base + rows + 1, dtype=np.int64)

@@ -209,6 +209,7 @@ class Engine:
         if missing:
             extra = pd.DataFrame(
                 {
+                    "kpi_i": [KPI_INDEX[k.id] for k in missing],
                     "kpi": [k.id for k in missing],
                     "grp": None,
                     "month": None,
@@ -240,6 +241,9 @@ class Engine:
         """
         if opts.compare is not None and opts.compare not in COMPARE_MODES:
             raise UsageError(f"unknown comparison {opts.compare!r}: use previous or year")
+        unknown = sorted(set(opts.targets) - {k.id for k in KPIS})
+        if unknown:
+            raise UsageError(f"targets for unknown KPI(s): {', '.join(unknown)}")
         period = self.period(opts)
         long, scope = self.long(opts, period)
         notes = list(long.attrs.get("notes", []))
@@ -343,6 +347,7 @@ def _split(col: str) -> tuple[str, str | None]:
 def _empty_long() -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "kpi_i": pd.Series([], dtype=np.int64),
             "kpi": pd.Series([], dtype=object),
             "grp": pd.Series([], dtype=object),
             "month": pd.Series([], dtype=object),
@@ -388,30 +393,34 @@ def _attach_previous(cur: pd.DataFrame, prev: pd.DataFrame, shift: int) -> pd.Da
 def _format(long: pd.DataFrame, scope: Scope, opts: ReportOptions) -> pd.DataFrame:
     """Order (declaration order; within a KPI the SQL already ordered group name and month)
     and add period, unit, target and status."""
-    kpis = {k.id: k for k in KPIS}
-    order = long["kpi"].map(KPI_INDEX).to_numpy()
+    order = long["kpi_i"].to_numpy(dtype=np.int64)
     df = long.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    idx = df["kpi_i"].to_numpy(dtype=np.int64)
     group_col = "technician" if "technician" in scope.dims else "client"
-    target_of = {k.id: effective_target(k, opts.targets) for k in KPIS}
-    kpi_col = df["kpi"].astype(str)
+    targets = [effective_target(k, opts.targets) for k in KPIS]
+    units = np.array([k.unit for k in KPIS], dtype=object)
+    # a number, a band "0.7..0.85", or NaN (no target)
+    shown = np.array([format_target(t) for t in targets] + [None], dtype=object)
+    shown[[i for i, v in enumerate(shown) if v is None]] = np.nan
     out = pd.DataFrame(
         {
-            "kpi": kpi_col,
+            "kpi": df["kpi"].astype("str"),
             group_col: df["grp"].astype("str"),
             "period": df["month"].astype("str").fillna(scope.period.label),
             "value": df["value"].astype(float),
             "numerator": df["numerator"].astype(float),
             "denominator": df["denominator"].astype(float),
-            "unit": kpi_col.map({i: k.unit for i, k in kpis.items()}).astype("str"),
-            "target": kpi_col.map({i: format_target(t) for i, t in target_of.items()}).astype(
-                object
-            ),
+            "unit": pd.Series(units[idx], dtype="str"),
+            "target": pd.Series(shown[idx], dtype=object),
         }
     )
     statuses = np.full(len(df), None, dtype=object)
     values = df["value"].to_numpy(dtype=float)
-    for kpi_id, idx in df.groupby("kpi", sort=False).indices.items():
-        statuses[idx] = status(values[idx], target_of[str(kpi_id)], kpis[str(kpi_id)].direction)
+    bounds = np.flatnonzero(np.diff(idx)) + 1  # rows are sorted by KPI: one slice each
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(idx)], strict=True):
+        if hi > lo:
+            k = KPIS[idx[lo]]
+            statuses[lo:hi] = status(values[lo:hi], targets[idx[lo]], k.direction)
     out["status"] = pd.Series(statuses, dtype="str")
     if "previous" in df.columns:
         out["previous"] = df["previous"].astype(float)
@@ -440,21 +449,29 @@ def _column_text(s: pd.Series) -> pa.Array:
     if pd.api.types.is_numeric_dtype(s.dtype):
         arr = pa.array(s.astype(float).to_numpy(), type=pa.float64(), from_pandas=True)
         return pc.cast(arr, pa.string())
-    values = [_cell_text(v) for v in s.astype(object).tolist()]
-    arr = pa.array(values, type=pa.string())
-    text_mask = pa.array([isinstance(v, str) for v in s.astype(object).tolist()])
-    return pc.if_else(text_mask, _safe_text(arr), arr)
+    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+        return _safe_text(pa.array(s, type=pa.string(), from_pandas=True))
+    # mixed object columns (``target``: 0.9 or "0.7..0.85"): numbers stay numbers
+    values = s.astype(object).tolist()
+    numbers = pa.array([float(v) if _is_number(v) else None for v in values], pa.float64())
+    texts = pa.array([_other_text(v) for v in values], type=pa.string())
+    return pc.coalesce(pc.cast(numbers, pa.string()), _safe_text(texts))
 
 
-def _cell_text(v: object) -> str | None:
-    # mixed object columns (``target``: 0.9 or "0.7..0.85"); numbers as numbers
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+def _is_number(v: object) -> bool:
+    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+        return False
+    return not math.isnan(float(v))
+
+
+def _other_text(v: object) -> str | None:
+    """Text of a cell that is not a number; None for empties and numbers."""
+    if v is None or (
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    ):
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, int | float | np.floating | np.integer):
-        text: str = pc.cast(pa.array([float(v)]), pa.string())[0].as_py()
-        return text
     if isinstance(v, date):
         return v.isoformat()
     return str(v)

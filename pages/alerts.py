@@ -86,5 +86,5 @@ else:
     styled = table.style.apply(
         lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[sev_col]
     )
-    st.dataframe(styled, hide_index=True, key="al_table")
+    st.dataframe(styled, hide_index=True, key="al_table", placeholder=fmt.EMPTY)
 page.downloads_section(ctx, shown, "alerts")

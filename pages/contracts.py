@@ -82,7 +82,7 @@ if not buckets.empty:
             t("ct.days_left", lang): upcoming["days"],
             "MRR": [fmt.currency(v, lang, cur) for v in upcoming["mrr"]],
         })  # fmt: skip
-        st.dataframe(shown, hide_index=True, key="ct_upcoming")
+        st.dataframe(shown, hide_index=True, key="ct_upcoming", placeholder=fmt.EMPTY)
 
 st.subheader(t("common.summary_table", lang))
 table_ids = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -93,7 +93,11 @@ if values.empty:
     st.caption(t("common.empty", lang))
 else:
     statuses = kpiview.wide(by_client, table_ids, lang, status=True)
-    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="ct_table")
+    st.dataframe(
+        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
+        key="ct_table",
+        placeholder=fmt.EMPTY,
+    )
 page.downloads_section(
     ctx, values.reset_index() if not values.empty else pd.DataFrame(), "contracts"
 )

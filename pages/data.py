@@ -11,9 +11,10 @@ from kpi.errors import PresetError
 from kpi.presets import parse_preset
 from kpi.readers import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
-from ui import dataview, downloads, state
+from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t
 
+page.frame_guard()
 lang = state.lang()
 app = state.app_state()
 st.title(t("dt.title", lang))
@@ -61,7 +62,7 @@ with st.expander(t("dt.read_options", lang)):
         ("en", "es"),
         index=0 if app.read_lang == "en" else 1,
         format_func=lambda x: t(f"dt.read_lang.{x}", lang),
-        key="data_read_lang",
+        key=f"data_read_lang_{app.read_lang}",  # a new widget when the state changes
     )
     if read_lang != app.read_lang:
         state.set_reading(read_lang=read_lang)
@@ -81,7 +82,9 @@ if data.files:
         "rejected": sum(f.rows_rejected for f in data.files),
     }
     st.caption(t("dt.summary", lang, **{k: f"{v:,}" for k, v in totals.items()}))
-    st.dataframe(dataview.files_frame(data, lang), hide_index=True, key="data_files")
+    st.dataframe(
+        dataview.files_frame(data, lang), hide_index=True, key="data_files", placeholder=fmt.EMPTY
+    )
     if data.tables:
         with st.expander(t("dt.datasets_loaded", lang)):
             st.dataframe(dataview.datasets_frame(data, lang), hide_index=True)
@@ -230,11 +233,20 @@ if app.presets:
 
 # ------------------------------------------------------------------ problems
 problems = dataview.problems_frame(data.problems, lang)
+counts = {sev: sum(1 for p in data.problems if p.severity == sev)
+          for sev in ("rejected", "warning", "skipped", "info")}  # fmt: skip
 st.subheader(t("dt.problems", lang, n=len(problems)))
 if problems.empty:
     st.caption(t("dt.problems_none", lang))
 else:
-    st.dataframe(problems.head(5000), hide_index=True, key="data_problems")
+    st.caption(" · ".join(f"{t(f'dt.sev.{k}', lang)}: {v:,}" for k, v in counts.items() if v))
+    shown = problems.head(5000).rename(columns={
+        "file": t("dt.file", lang), "sheet": t("dt.sheet", lang),
+        "row": t("dt.problem_row", lang), "column": t("dt.problem_column", lang),
+        "value": t("dt.problem_value", lang), "problem": t("dt.problem", lang),
+        "severity": t("dt.severity", lang),
+    })  # fmt: skip
+    st.dataframe(shown, hide_index=True, key="data_problems", placeholder=fmt.EMPTY)
     dialect = downloads.dialect_for(lang, app.csv_dialect)
     all_problems = data.problems
     st.download_button(

@@ -8,9 +8,10 @@ import streamlit as st
 
 from kpi import kpis as decl
 from kpi.schema import DATASETS
-from ui import dataview, kpiview, page, state
+from ui import dataview, fmt, kpiview, page, state
 from ui.i18n import t
 
+page.frame_guard()
 lang = state.lang()
 st.title(t("page.definitions", lang))
 st.caption(t("df.intro", lang))
@@ -18,7 +19,7 @@ data = state.loaded_data()
 
 table = page.definitions_frame(lang)
 table.insert(2, t("df.headline", lang), ["★" if k in decl.HEADLINE else "" for k in table["kpi"]])
-st.dataframe(table, hide_index=True, key="df_table")
+st.dataframe(table, hide_index=True, key="df_table", placeholder=fmt.EMPTY)
 
 st.subheader(t("df.show_sql", lang))
 kpi_id = st.selectbox(

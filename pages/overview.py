@@ -65,9 +65,11 @@ else:
     scores = kpiview.health_scores(statuses.reindex(index=values.index))
     values.insert(0, health_col, scores)
     values = values.sort_values(health_col, kind="stable")
-    styled = kpiview.styled_wide(values, statuses, HEADLINE, lang, currency)
-    styled = styled.format({health_col: lambda v: fmt.number(v, lang)}, na_rep=fmt.EMPTY)
-    st.dataframe(styled, key="ov_health")
+    styled = kpiview.styled_wide(
+        values, statuses, HEADLINE, lang, currency,
+        extra={health_col: lambda v: fmt.number(v, lang)},
+    )  # fmt: skip
+    st.dataframe(styled, key="ov_health", placeholder=fmt.EMPTY)
     health = values.reset_index()
 
 page.downloads_section(ctx, kpiview.summary_frame(total, HEADLINE, lang, currency), "overview")

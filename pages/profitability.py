@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, kpiview, page, state
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",
@@ -31,11 +31,13 @@ with left:
         other = t("common.other", lang)
         stacked = mrr.assign(series=[c if c in top else other for c in mrr["client"]])
         stacked = stacked.groupby(["period", "series"], as_index=False)["value"].sum()
-        stacked["order"] = [top.index(s) if s in top else len(top) for s in stacked["series"]]
+        stacked["rank"] = [top.index(s) if s in top else len(top) for s in stacked["series"]]
+        stacked = stacked.sort_values(["rank", "period"])
         st.altair_chart(
             charts.stacked_area(
                 stacked, series="series", unit="currency", lang=lang,
                 y_title=kpiview.label("mrr", lang), series_title=t("common.client", lang),
+                other=other,
                 currency=cur, title=t("pr.mrr_by_client", lang, n=TOP_CLIENTS),
             ),
             width="stretch",
@@ -103,5 +105,9 @@ if values.empty:
     st.caption(t("common.empty", lang))
 else:
     statuses = kpiview.wide(by_client, table_ids, lang, status=True)
-    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="pr_table")
+    st.dataframe(
+        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
+        key="pr_table",
+        placeholder=fmt.EMPTY,
+    )
 page.downloads_section(ctx, values.reset_index() if not values.empty else None, "profitability")

@@ -17,7 +17,7 @@ STATE_STATUS = {"late": "bad", "over_budget": "bad", "at_risk": "warn", "on_trac
 ctx = page.begin("page.projects")
 lang, cur = ctx.lang, ctx.currency
 total = state.report(state.report_options())
-kpiview.kpi_strip(KPIS, total, lang, cur, per_row=6, key="pj")
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj")
 
 core = state.engine().core
 portfolio = details.project_portfolio(core, state.detail_filter())
@@ -54,7 +54,7 @@ else:
         na_rep=fmt.EMPTY,
     ).apply(lambda col: [f"background-color: {c}" if c else "" for c in colours],
             subset=[state_col])  # fmt: skip
-    st.dataframe(styled, hide_index=True, key="pj_table")
+    st.dataframe(styled, hide_index=True, key="pj_table", placeholder=fmt.EMPTY)
 
     scatter = portfolio.assign(
         label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]

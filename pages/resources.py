@@ -87,5 +87,9 @@ if values.empty:
     st.caption(t("common.empty", lang))
 else:
     statuses = kpiview.wide(by_tech, table_ids, lang, status=True)
-    st.dataframe(kpiview.styled_wide(values, statuses, table_ids, lang, cur), key="rs_table")
+    st.dataframe(
+        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
+        key="rs_table",
+        placeholder=fmt.EMPTY,
+    )
 page.downloads_section(ctx, values.reset_index() if not values.empty else None, "resources")

@@ -81,5 +81,6 @@ else:
         }),
         hide_index=True,
         key="sl_stale",
+        placeholder=fmt.EMPTY,
     )  # fmt: skip
 page.downloads_section(ctx, summary, "sales")

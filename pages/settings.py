@@ -7,10 +7,11 @@ from zoneinfo import available_timezones
 import streamlit as st
 
 from kpi import kpis as decl
-from ui import downloads, fmt, state
+from ui import downloads, fmt, page, state
 from ui.fmt import CURRENCIES
 from ui.i18n import LANG_NAMES, LANGS, t
 
+page.frame_guard()
 lang = state.lang()
 app = state.app_state()
 st.title(t("page.settings", lang))

@@ -45,11 +45,13 @@ def test_columns_and_rule_order() -> None:
 
 def test_csat_low_needs_five_responses() -> None:
     data = loaded_data(
-        {"surveys": concat(
-            surveys("A", [True] * 4 + [False]),       # 4/5 = 0.8 with 5 responses: alert
-            surveys("B", [True, False, False, False]),  # 1/4 but only 4 responses: none
-            surveys("C", [True] * 9 + [False]),         # 9/10 = 0.9: not below 0.90
-        )}  # fmt: skip
+        {
+            "surveys": concat(
+                surveys("A", [True] * 4 + [False]),  # 4/5 = 0.8 with 5 responses: alert
+                surveys("B", [True, False, False, False]),  # 1/4 but only 4 responses: none
+                surveys("C", [True] * 9 + [False]),  # 9/10 = 0.9: not below 0.90
+            )
+        }
     )
     df = alerts_of(Engine(data).alerts(MARCH), "csat_low")
     assert list(df["client"]) == ["A"]

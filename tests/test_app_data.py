@@ -35,7 +35,10 @@ CONTRACTS_ES = (
 
 
 def navigation_only(mp: pytest.MonkeyPatch) -> None:
-    """See tests/test_app_pages.py: AppTest and a folder named ``pages``."""
+    """AppTest resets Streamlit's "pages/ folder" flag before every run (a server sets it
+    once), so every run would start as a v1 multipage run that ``page.frame_guard``
+    turns into a rerun, and a rerun drops button clicks. Start each run the way a
+    server does once ``app.py`` has called ``st.navigation``."""
     original = PagesManager.__init__
 
     def init(self: PagesManager, *args: object, **kwargs: object) -> None:
@@ -189,8 +192,8 @@ def test_rejected_rows_are_counted_and_listed(at: AppTest) -> None:
     _upload(at, [("tickets.csv", bad)])
     files = _table_with(at, "Rejected")
     assert files["Rejected"].tolist() == [1]
-    problems = _table_with(at, "problem")
-    assert "not a date" in problems["value"].tolist()
+    problems = _table_with(at, "Problem")
+    assert "not a date" in problems["Value"].tolist()
 
 
 def test_names_with_markup_are_shown_as_text(at: AppTest) -> None:

@@ -35,6 +35,8 @@ PAGES = [
     "pages/definitions.py",
 ]
 TIMEOUT = 180
+#: Streamlit's own PagesManager.__init__ (before navigation_only replaces it)
+STREAMLIT_PAGES_INIT = PagesManager.__init__
 
 
 def _has_sample(folder: Path) -> bool:
@@ -58,10 +60,10 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def navigation_only(mp: pytest.MonkeyPatch) -> None:
-    """AppTest resets Streamlit's "pages/ folder" flag before every run, so with a folder
-    named ``pages`` it runs a switched-to page as a v1 multipage script, without
-    ``app.py`` (no sidebar). A real session clears the flag as soon as ``app.py`` calls
-    ``st.navigation``; do the same here."""
+    """AppTest resets Streamlit's "pages/ folder" flag before every run (a server sets it
+    once), so every run would start as a v1 multipage run that ``page.frame_guard``
+    turns into a rerun, and a rerun drops button clicks. Start each run the way a
+    server does once ``app.py`` has called ``st.navigation``."""
     original = PagesManager.__init__
 
     def init(self: PagesManager, *args: object, **kwargs: object) -> None:
@@ -294,3 +296,17 @@ def test_definitions_list_every_kpi_with_its_sql() -> None:
     assert table["kpi"].tolist() == [k.id for k in KPIS]
     at.selectbox(key="df_kpi").set_value("csat").run()
     assert any("satisfied" in c.value for c in at.code)  # the family query of CSAT
+
+
+def test_a_page_reached_in_v1_mode_still_runs_inside_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without ``navigation_only`` every AppTest run starts as Streamlit's v1 "pages/
+    folder" mode, like the first deep link after a server start: the page's frame guard
+    must bring back app.py (sidebar, language) on the same page."""
+    monkeypatch.setattr(PagesManager, "__init__", STREAMLIT_PAGES_INIT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/data.py").run()
+    _no_errors(at)
+    assert at.title[0].value == "Data"
+    assert at.sidebar.radio(key="lang").value == "en"

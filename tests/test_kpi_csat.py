@@ -92,8 +92,14 @@ def test_csat_empty_period_gives_an_empty_ratio_and_zero_responses() -> None:
 
 def test_offered_only_rows_are_not_responses() -> None:
     data = loaded_data(
-        {"surveys": {"responded_at": [datetime(2024, 3, 5)] * 2, "score": ["offered"] * 2,
-                     "client": ["C", "C"], "satisfied": [None, None]}}  # fmt: skip
+        {
+            "surveys": {
+                "responded_at": [datetime(2024, 3, 5)] * 2,
+                "score": ["offered"] * 2,
+                "client": ["C", "C"],
+                "satisfied": [None, None],
+            }
+        }
     )
     df = Engine(data).report(FEB_MAR)
     # two "offered" rows: 0 responses, csat empty

@@ -156,9 +156,13 @@ def test_missing_client_is_the_none_client() -> None:
 
 def test_row_order_is_declaration_then_name_then_month() -> None:
     data = loaded_data(
-        {"invoices": {"client": ["zeta", "Álvarez", "beta", "Beta"],
-                      "date": [D(2024, 3, 1), D(2024, 2, 1), D(2024, 3, 2), D(2024, 2, 2)],
-                      "amount": [1.0, 2.0, 3.0, 4.0]}}  # fmt: skip
+        {
+            "invoices": {
+                "client": ["zeta", "Álvarez", "beta", "Beta"],
+                "date": [D(2024, 3, 1), D(2024, 2, 1), D(2024, 3, 2), D(2024, 2, 2)],
+                "amount": [1.0, 2.0, 3.0, 4.0],
+            }
+        }
     )
     df = Engine(data).report(
         ReportOptions(start=D(2024, 2, 1), end=D(2024, 3, 31), by="client,month")

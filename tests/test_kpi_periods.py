@@ -69,9 +69,7 @@ def test_comparison_previous_and_year() -> None:
     assert prev.days == q1.days == 91
     # same dates a year earlier; Feb 29 -> Feb 28
     leap = Period(D(2024, 2, 29), D(2024, 2, 29), D(2024, 3, 5))
-    assert comparison_period(leap, "year") == Period(
-        D(2023, 2, 28), D(2023, 2, 28), D(2023, 3, 5)
-    )
+    assert comparison_period(leap, "year") == Period(D(2023, 2, 28), D(2023, 2, 28), D(2023, 3, 5))
     assert comparison_shift(q1, comparison_period(q1, "year")) == 12
     assert comparison_shift(q1, prev) == 3
     with pytest.raises(UsageError):

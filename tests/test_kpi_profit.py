@@ -154,8 +154,7 @@ STAFF = {"technician": ["Ann", "Bob"], "hourly_cost": [50.0, None]}
 def full() -> Engine:
     return Engine(
         loaded_data(
-            {"contracts": CONTRACTS, "invoices": INVOICES, "time_entries": ENTRIES,
-             "staff": STAFF}  # fmt: skip
+            {"contracts": CONTRACTS, "invoices": INVOICES, "time_entries": ENTRIES, "staff": STAFF}
         )
     )
 
@@ -226,9 +225,7 @@ def test_effective_hourly_rate_uses_all_hours() -> None:
 
 def test_direct_cost_missing_counts_as_zero_in_margin() -> None:
     invoices = {k: v for k, v in INVOICES.items() if k != "cost"}
-    engine = Engine(
-        loaded_data({"invoices": invoices, "time_entries": ENTRIES, "staff": STAFF})
-    )
+    engine = Engine(loaded_data({"invoices": invoices, "time_entries": ENTRIES, "staff": STAFF}))
     df = engine.report(PERIOD)
     assert "direct_cost" not in set(df["kpi"])
     # 1500 - 700 - 0 = 800
@@ -240,8 +237,7 @@ def test_direct_cost_missing_counts_as_zero_in_margin() -> None:
 def test_money_sums_to_the_cent() -> None:
     # ten invoices of 0.10: a naive float sum gives 0.9999999999999999
     data = loaded_data(
-        {"invoices": {"client": ["A"] * 10, "date": [date(2024, 1, 2)] * 10,
-                      "amount": [0.1] * 10}}  # fmt: skip
+        {"invoices": {"client": ["A"] * 10, "date": [date(2024, 1, 2)] * 10, "amount": [0.1] * 10}}
     )
     df = Engine(data).report(PERIOD)
     assert pick(df, "revenue") == 1.0

@@ -156,3 +156,23 @@ def test_budget_burn_needs_actual_hours() -> None:
     # without AC, over budget and the AC rule of at_risk cannot apply: P5, P6 become
     # on track (P5: SPI 0.6 / (59/120) -> 1.22; P6: SPI 0.2 / (30/60) = 0.4 -> at risk)
     assert pick(df, "projects_over_budget") == 0.0
+
+
+def test_cpi_between_0_9_and_1_is_at_risk_and_0_9_is_not_over_budget() -> None:
+    # D = Mar 31; start Jan 1, due Jun 30 (planned 90/181 = 0.497, PV 49.7 of 100)
+    # Q1: pct 0.57, AC 60 -> EV 57, CPI 0.95 (< 1, >= 0.9), SPI 1.15 -> at_risk
+    # Q2: pct 0.54, AC 60 -> EV 54, CPI 0.9 exactly (not < 0.9), SPI 1.09 -> at_risk
+    # Q3: pct 0.53, AC 60 -> EV 53, CPI 0.883 (< 0.9) -> over_budget
+    projects = {
+        "project_id": ["Q1", "Q2", "Q3"],
+        "client": ["A", "A", "A"],
+        "start_date": [D(2024, 1, 1)] * 3,
+        "due_date": [D(2024, 6, 30)] * 3,
+        "budget_hours": [100.0] * 3,
+        "percent_complete": [0.57, 0.54, 0.53],
+        "actual_hours": [60.0] * 3,
+    }
+    df = engine(projects).report(Q1)
+    assert pick(df, "projects_active") == 3.0
+    assert pick(df, "projects_on_track") == 0.0
+    assert pick(df, "projects_over_budget") == 1.0  # Q3 only

@@ -91,8 +91,14 @@ def test_renewal_by_client_flag_beats_successor() -> None:
 def test_due_by_month_of_end_date() -> None:
     df = engine().report(replace(H1, by="month"))
     # Jan R1, Feb R3, Mar R2: renewed; Apr R5, May R7: not; Jun R9 R10 R14: 0 of 3
-    for month, due, renewed in [("2024-01", 1, 1), ("2024-02", 1, 1), ("2024-03", 1, 1),
-                                ("2024-04", 1, 0), ("2024-05", 1, 0), ("2024-06", 3, 0)]:
+    for month, due, renewed in [
+        ("2024-01", 1, 1),
+        ("2024-02", 1, 1),
+        ("2024-03", 1, 1),
+        ("2024-04", 1, 0),
+        ("2024-05", 1, 0),
+        ("2024-06", 3, 0),
+    ]:
         assert pick(df, "contracts_due", period=month) == due
         assert pick(df, "contracts_renewed", period=month) == renewed
     # renewals_upcoming is not by month: one total row with the period label
@@ -124,3 +130,19 @@ def test_renewals_need_an_end_date_column() -> None:
     eng = Engine(loaded_data({"contracts": contracts}))
     assert eng.availability()["renewal_rate"] == "map column end_date of contracts"
     assert "contracts_due" not in set(eng.report(H1)["kpi"])
+
+
+def test_a_successor_must_start_strictly_later_and_end_strictly_later() -> None:
+    contracts = {
+        "contract_id": ["X", "Y", "Z", "W"],
+        "client": ["A", "A", "B", "B"],
+        # Y starts the same day as X: not a successor; W ends the same day as Z: neither
+        "start_date": [D(2023, 1, 1), D(2023, 1, 1), D(2023, 1, 1), D(2024, 2, 1)],
+        "end_date": [D(2024, 3, 31), D(2025, 3, 31), D(2024, 3, 31), D(2024, 3, 31)],
+        "amount": [10.0] * 4,
+        "billing_months": [1] * 4,
+    }
+    df = Engine(loaded_data({"contracts": contracts})).report(H1)
+    # due in H1: X, Z, W (Y ends 2025) -> none renewed
+    assert pick(df, "contracts_due") == 3.0
+    assert pick(df, "contracts_renewed") == 0.0

@@ -107,3 +107,9 @@ def test_report_status_and_user_targets() -> None:
     df3 = eng.report(ReportOptions(**{**MARCH.__dict__, "targets": {"csat_responses": "5..8"}}))
     resp3 = df3[df3["kpi"] == "csat_responses"].iloc[0]
     assert resp3["target"] == "5..8" and resp3["status"] == "bad"
+
+
+def test_targets_for_unknown_kpis_are_a_usage_error() -> None:
+    eng = Engine(loaded_data({"surveys": SURVEYS}))
+    with pytest.raises(UsageError):
+        eng.report(ReportOptions(targets={"csat_score": 0.9}))

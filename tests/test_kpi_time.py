@@ -139,3 +139,15 @@ def test_available_hours_use_the_period_as_given_after_as_of() -> None:
     assert pick(df, "available_hours") == 520.0
     # hours include Ann's Apr 2 entry: 33 + 3
     assert pick(df, "hours_worked") == 36.0
+
+
+def test_billable_column_absent_or_empty() -> None:
+    entries = {k: v for k, v in ENTRIES.items() if k != "billable"}
+    df = Engine(loaded_data({"time_entries": entries})).report(MARCH)
+    # no billable column: every hour is billable (33 of 33)
+    assert pick(df, "billable_hours") == pick(df, "hours_worked") == 33.0
+    with_empty = dict(ENTRIES)
+    with_empty["billable"] = [True, None, None, True, True, True]
+    df2 = Engine(loaded_data({"time_entries": with_empty})).report(MARCH)
+    # an empty value in a billable column is not billable (DETAILS.md 25): 8 + 10 + 5 = 23
+    assert pick(df2, "billable_hours") == 23.0

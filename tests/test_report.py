@@ -20,7 +20,7 @@ def sample() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "kpi": ["revenue", "csat", "mrr"],
-            "client": ["=HYPERLINK(\"http://x\")", "Acme, Inc", None],
+            "client": ['=HYPERLINK("http://x")', "Acme, Inc", None],
             "period": ["2024-01", "2024-01-01..2024-03-31", "2024-02"],
             "value": [0.1 + 0.2, float("nan"), 1234567.0],
             "numerator": [float("nan"), 0.0, -5.5],
@@ -84,7 +84,7 @@ def test_write_xlsx_keeps_numbers_and_guards_text(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["report"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == REPORT_COLUMNS
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"  # text, not a formula
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'  # text, not a formula
     assert rows[1][3] == pytest.approx(0.3) and isinstance(rows[1][3], float)
     assert rows[3][4] == -5.5  # a negative number stays a number
     assert rows[2][3] is None  # undefined: empty cell
@@ -97,8 +97,13 @@ def test_unsupported_extension(tmp_path: Path) -> None:
 
 def test_compute_report_wrapper_and_csv_of_a_real_report() -> None:
     data = loaded_data(
-        {"invoices": {"client": ["=cmd", "B"], "date": [date(2024, 1, 5), date(2024, 1, 6)],
-                      "amount": [0.1, 0.2]}}  # fmt: skip
+        {
+            "invoices": {
+                "client": ["=cmd", "B"],
+                "date": [date(2024, 1, 5), date(2024, 1, 6)],
+                "amount": [0.1, 0.2],
+            }
+        }
     )
     df = compute_report(data, ReportOptions(start=date(2024, 1, 1), end=date(2024, 1, 31),
                                             by="client"))  # fmt: skip

@@ -111,13 +111,23 @@ def test_heatmap_scatter_funnel_boxes_and_area_build() -> None:
                          extra=[("n", "Count")]).to_dict()  # fmt: skip
     assert spec["encoding"]["y"]["sort"] == ["Lead", "Proposal"]
 
-    bx = pd.DataFrame({"priority": ["P1"], "q0": [1.0], "q1": [2.0], "q2": [3.0], "q3": [5.0],
-                       "q4": [9.0], "n": [12]})  # fmt: skip
+    bx = pd.DataFrame({"priority": ["P1"], "min": [0.5], "p05": [1.0], "p25": [2.0],
+                       "p50": [3.0], "p75": [5.0], "p95": [9.0], "max": [20.0],
+                       "n": [12]})  # fmt: skip
     spec = charts.boxes(bx, category="priority", lang="en", y_title="Hours",
                         category_title="Priority").to_dict()  # fmt: skip
     assert [layer["mark"]["type"] for layer in _layers(spec)] == ["rule", "bar", "tick"]
+    # whiskers p5..p95, the box p25..p75; min and max only in the tooltip
+    whisker = _layers(spec)[0]["encoding"]
+    assert (whisker["y"]["field"], whisker["y2"]["field"]) == ("p05", "p95")
+    assert {"min_text", "max_text"} <= {t["field"] for t in whisker["tooltip"]}
 
-    ar = pd.DataFrame({"period": ["2024-01", "2024-01"], "client": ["A", "B"], "value": [1.0, 2.0]})
+    ar = pd.DataFrame({"period": ["2024-01"] * 3, "client": ["Other", "A", "B"],
+                       "value": [5.0, 1.0, 2.0]})  # fmt: skip
     spec = charts.stacked_area(ar, series="client", unit="currency", lang="en", y_title="MRR",
-                               series_title="Client").to_dict()  # fmt: skip
+                               series_title="Client", other="Other").to_dict()  # fmt: skip
     assert spec["encoding"]["y"]["stack"] == "zero"
+    # the rest of the clients is the last band, in grey
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["A", "B", "Other"]
+    assert scale["range"][-1] == charts.OTHER

@@ -41,8 +41,25 @@ NEGATIVE_MOVEMENTS = ("mrr_contraction", "mrr_churn")
 POSITIVE = "#1f77b4"
 NEGATIVE = STATUS_COLORS["bad"]
 TARGET = "#555555"
+#: colours of several lines on one chart, in order (blue, orange, purple, teal, brown)
+SERIES = ["#1f77b4", "#e6550d", "#756bb1", "#17becf", "#8c564b", "#e377c2", "#7f7f7f"]
+#: a monthly time axis: one tick per month at most, labelled "Mar 2024"
+MONTH_AXIS = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})
+#: the "other clients" band of a stacked chart
+OTHER = "#c7c7c7"
 
-HEIGHT = 280
+HEIGHT = 300
+#: longest category label in pixels (client names) before it is cut with an ellipsis
+LABEL_LIMIT = 220
+#: Streamlit fits a chart's axes and title inside its height: room for them, in pixels
+AXES = 90
+
+
+def rows_height(n: int, per_row: int = 28, most: int = 1000) -> int:
+    """Height of a chart with one band per row (bars, heatmap rows), axes included."""
+    return min(AXES + per_row * max(n, 2), most)
+
+
 #: Vega-Lite's number and month names per language (axis labels, not only tooltips)
 _LOCALES: dict[str, dict[str, Any]] = {
     "es": {
@@ -184,12 +201,23 @@ def trend(
     tooltip.append(alt.Tooltip("text:N", title=y_title))
     tooltip += [alt.Tooltip(f"{c}:N", title=t) for c, t in extra]
     enc: dict[str, Any] = {
-        "x": alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
-        "y": alt.Y("value:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))),
+        "x": alt.X("month:T", title=None, axis=MONTH_AXIS),
+        "y": alt.Y(
+            "value:Q",
+            title=y_title,
+            axis=alt.Axis(format=_axis_format(unit)),
+            # rates and durations move in a narrow range: do not flatten them against 0
+            scale=alt.Scale(zero=unit in ("count", "currency")),
+        ),
         "tooltip": tooltip,
     }
     if series:
-        enc["color"] = alt.Color(f"{series}:N", title=series_title)
+        names = list(dict.fromkeys(data[series]))
+        enc["color"] = alt.Color(
+            f"{series}:N", title=series_title or None,
+            scale=alt.Scale(domain=names, range=SERIES[: len(names)]),
+            legend=alt.Legend(orient="bottom"),
+        )  # fmt: skip
     line = alt.Chart(data).mark_line(point=True).encode(**enc)
     layers: list[Any] = []
     rule = target_layer(target, unit, lang, currency, target_label)
@@ -229,7 +257,12 @@ def bars(
         alt.Tooltip("text:N", title=x_title),
     ] + [alt.Tooltip(f"{c}:N", title=t) for c, t in extra]
     enc: dict[str, Any] = {
-        "y": alt.Y(f"{category}:N", sort="-x", title=category_title or None),
+        "y": alt.Y(
+            f"{category}:N",
+            sort="-x",
+            title=category_title or None,
+            axis=alt.Axis(labelLimit=LABEL_LIMIT),
+        ),
         "x": alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
         "tooltip": tooltip,
     }
@@ -248,7 +281,7 @@ def bars(
     else:
         enc["color"] = alt.value(POSITIVE)
     bar = alt.Chart(data).mark_bar().encode(**enc)
-    height = max(120, min(24 * len(data), 900))
+    height = rows_height(len(data))
     layers: list[Any] = []
     rule = target_layer(target, unit, lang, currency, target_label, axis="x")
     if rule is not None:
@@ -266,21 +299,31 @@ def stacked_area(
     lang: str,
     y_title: str,
     series_title: str,
+    other: str | None = None,
     currency: str = "EUR",
     title: str | None = None,
 ) -> Any:
-    """Monthly values stacked by ``series`` (MRR by top clients)."""
+    """Monthly values stacked by ``series`` (MRR by top clients), in the frame's order of
+    first appearance; the ``other`` series (the rest of the clients) grey, at the top."""
     data = with_month(df)
     data["text"] = _texts(data["value"], unit, lang, currency)
     data["month_label"] = _month_labels(data, lang)
+    names = [n for n in dict.fromkeys(data[series]) if n != other]
+    if other is not None and other in set(data[series]):
+        names.append(other)
+    palette = alt.Scale(domain=names, range=[
+        OTHER if n == other else _CATEGORY[i % len(_CATEGORY)] for i, n in enumerate(names)
+    ])  # fmt: skip
+    data["order"] = [names.index(n) for n in data[series]]
     chart = (
         alt.Chart(data)
         .mark_area()
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:T", title=None, axis=MONTH_AXIS),
             y=alt.Y("value:Q", stack="zero", title=y_title, axis=alt.Axis(format=",.0f")),
-            color=alt.Color(f"{series}:N", title=series_title),
-            order=alt.Order("order:Q") if "order" in data else alt.Order(),
+            color=alt.Color(f"{series}:N", title=series_title, scale=palette,
+                            sort=names, legend=alt.Legend(labelLimit=LABEL_LIMIT)),
+            order=alt.Order("order:Q", sort="ascending"),
             tooltip=[
                 alt.Tooltip("month_label:N", title=""),
                 alt.Tooltip(f"{series}:N", title=series_title),
@@ -288,8 +331,13 @@ def stacked_area(
             ],
         )
         .properties(height=HEIGHT)
-    )
+    )  # fmt: skip
     return _finish(chart, lang, title)
+
+
+#: colours of the clients of a stacked chart (Tableau 10 without grey)
+_CATEGORY = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+             "#ff9da7", "#9c755f"]  # fmt: skip
 
 
 def movements(
@@ -321,7 +369,7 @@ def movements(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:T", title=None, axis=MONTH_AXIS),
             y=alt.Y("signed:Q", stack="zero", title=y_title, axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "label:N",
@@ -365,8 +413,13 @@ def heatmap(
     else:
         color = alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues"))
     base = alt.Chart(data).encode(
-        x=alt.X("month_label:O", title=None, sort=alt.SortField("month")),
-        y=alt.Y(f"{row}:N", title=row_title or None),
+        x=alt.X(
+            "month_label:O",
+            title=None,
+            sort=alt.SortField("month"),
+            axis=alt.Axis(labelAngle=0, labelOverlap=True),
+        ),
+        y=alt.Y(f"{row}:N", title=row_title or None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
     )
     cells = base.mark_rect(opacity=0.75).encode(
         color=color,
@@ -378,7 +431,7 @@ def heatmap(
     )
     labels = base.mark_text(fontSize=10).encode(text="text:N")
     n_rows = data[row].nunique()
-    chart = alt.layer(cells, labels).properties(height=max(120, min(28 * n_rows, 900)))
+    chart = alt.layer(cells, labels).properties(height=rows_height(n_rows, 32))
     return _finish(chart, lang, title)
 
 
@@ -402,7 +455,9 @@ def funnel(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{stage}:N", sort=order, title=stage_title),
+            y=alt.Y(
+                f"{stage}:N", sort=order, title=stage_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)
+            ),
             x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
             color=alt.value(POSITIVE),
             tooltip=[
@@ -411,7 +466,7 @@ def funnel(
                 *[alt.Tooltip(f"{c}:N", title=t) for c, t in extra],
             ],
         )
-        .properties(height=max(120, min(32 * len(data), 600)))
+        .properties(height=rows_height(len(data), 36))
     )
     return _finish(chart, lang, title)
 
@@ -447,10 +502,15 @@ def scatter(
         data["status_key"] = data[status].fillna("").replace("", "none")
         enc["color"] = alt.Color("status_key:N", scale=status_scale(), legend=None)
     points = alt.Chart(data).mark_circle(size=90, opacity=0.8).encode(**enc)
+    names = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=7, fontSize=11, color=TARGET)
+        .encode(x=enc["x"], y=enc["y"], text=alt.Text(f"{label}:N"))
+    )
     refs = pd.DataFrame({"r": list(rules)})
     vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x="r:Q")
     hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y="r:Q")
-    chart = alt.layer(vrule, hrule, points).properties(height=HEIGHT + 60)
+    chart = alt.layer(vrule, hrule, points, names).properties(height=HEIGHT + 60)
     return _finish(chart, lang, title)
 
 
@@ -464,32 +524,34 @@ def boxes(
     unit: str = "hours",
     title: str | None = None,
 ) -> Any:
-    """A distribution per category from precomputed quantiles (no raw rows travel).
+    """A distribution per category from precomputed quantiles (no raw rows travel):
+    whiskers from the 5th to the 95th percentile, the box from the 25th to the 75th, a
+    tick at the median; min and max in the tooltip.
 
     Args:
-        df: one row per category with ``q0`` (min), ``q1``, ``q2`` (median), ``q3``,
-            ``q4`` (max) and ``n`` (count).
+        df: one row per category with ``n``, ``min``, ``p05``, ``p25``, ``p50``, ``p75``,
+            ``p95`` and ``max``.
     """
     data = df.copy()
-    for q in ("q0", "q1", "q2", "q3", "q4"):
+    stats = ("min", "p05", "p25", "p50", "p75", "p95", "max")
+    for q in stats:
         data[f"{q}_text"] = _texts(data[q], unit, lang, "EUR")
     data["n_text"] = [fmt.number(v, lang) for v in data["n"]]
-    x = alt.X(f"{category}:N", title=category_title, sort=list(data[category]))
+    x = alt.X(
+        f"{category}:N", title=category_title, sort=list(data[category]),
+        axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT),
+    )  # fmt: skip
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
         alt.Tooltip("n_text:N", title="n"),
-        alt.Tooltip("q0_text:N", title="min"),
-        alt.Tooltip("q1_text:N", title="p25"),
-        alt.Tooltip("q2_text:N", title="p50"),
-        alt.Tooltip("q3_text:N", title="p75"),
-        alt.Tooltip("q4_text:N", title="max"),
+        *[alt.Tooltip(f"{q}_text:N", title=q) for q in stats],
     ]
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
     whisker = base.mark_rule(color=TARGET).encode(
-        y=alt.Y("q0:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))), y2="q4:Q"
+        y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))), y2="p95:Q"
     )
-    box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(y="q1:Q", y2="q3:Q")
-    median = base.mark_tick(size=28, thickness=2, color="black").encode(y="q2:Q")
+    box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(y="p25:Q", y2="p75:Q")
+    median = base.mark_tick(size=28, thickness=2, color="black").encode(y="p50:Q")
     chart = alt.layer(whisker, box, median).properties(height=HEIGHT)
     return _finish(chart, lang, title)
 

@@ -78,17 +78,18 @@ def _register(core: Core, dataset: str) -> str | None:
 def resolution_by_priority(core: Core, f: Filter) -> pd.DataFrame:
     """Resolution hours of the tickets resolved in the period, per priority.
 
-    Columns: ``priority`` (None = not given), ``n``, ``q0`` .. ``q4`` (min, p25, median,
-    p75, max), ``mean``; ordered by priority text.
+    Columns: ``priority`` (None = not given), ``n``, ``min``, ``p05``, ``p25``, ``p50``,
+    ``p75``, ``p95``, ``max``, ``mean``; ordered by priority text.
     """
     if not core.has("tickets") or not core.has("tickets", "priority"):
         return pd.DataFrame()
     raw = _register(core, "tickets")
+    quantiles = ", ".join(
+        f"quantile_cont(t.res_hours, {q / 100}) AS p{q:02d}" for q in (5, 25, 50, 75, 95)
+    )
     sql = f"""
-    SELECT r.priority AS priority, count(*) AS n,
-      min(t.res_hours) AS q0, quantile_cont(t.res_hours, 0.25) AS q1,
-      quantile_cont(t.res_hours, 0.5) AS q2, quantile_cont(t.res_hours, 0.75) AS q3,
-      max(t.res_hours) AS q4, avg(t.res_hours) AS mean
+    SELECT r.priority AS priority, count(*) AS n, min(t.res_hours) AS min, {quantiles},
+      max(t.res_hours) AS max, avg(t.res_hours) AS mean
     FROM tickets_p t JOIN {raw} r USING (ticket_id)
     WHERE t.resolved_d BETWEEN $start AND $end AND t.res_hours IS NOT NULL
       {_where(f, technician=True, prefix="t.")}

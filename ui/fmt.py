@@ -81,10 +81,11 @@ def currency(value: Any, lang: str, code: str = "EUR", digits: int | None = None
 
 
 def hours(value: Any, lang: str) -> str:
-    """Hours with one decimal: ``12.5 h`` / ``12,5 h``."""
+    """Hours with one decimal below 100 (``12.5 h`` / ``12,5 h``), whole from 100 up
+    (``13,338 h``: a card has no room for tenths of thousands of hours)."""
     if is_empty(value):
         return EMPTY
-    return f"{number(value, lang, 1)}\xa0h"
+    return f"{number(value, lang, 1 if abs(float(value)) < 100 else 0)}\xa0h"
 
 
 def days(value: Any, lang: str) -> str:

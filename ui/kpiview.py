@@ -305,14 +305,20 @@ def styled_wide(
     kpi_ids: Sequence[str],
     lang: str,
     currency: str,
+    extra: dict[str, Any] | None = None,
 ) -> Any:
-    """A wide table with Babel-formatted cells, coloured by status when given."""
+    """A wide table with Babel-formatted cells, coloured by status when given.
+
+    ``extra``: formatters of other columns (one ``Styler.format`` call: a second call
+    would reset the first one's columns to pandas' default format).
+    """
     labels = {label(k, lang): k for k in kpi_ids}
-    formats = {
+    formats: dict[str, Any] = {
         col: (lambda v, k=labels[col]: value_text(k, v, lang, currency))
         for col in values.columns
         if col in labels
     }
+    formats.update(extra or {})
     styler = values.style.format(formats, na_rep=fmt.EMPTY)
     if statuses is not None:
         colours = statuses.reindex(index=values.index, columns=values.columns)

@@ -14,6 +14,23 @@ from ui import downloads, fmt, kpiview, periods, state
 from ui.i18n import t
 
 
+def frame_guard() -> None:
+    """Make sure this page runs inside ``app.py`` (sidebar, language, navigation).
+
+    Streamlit treats a folder named ``pages`` next to the entry script as a "v1"
+    multipage app until the first run of ``app.py`` calls ``st.navigation``. A deep link
+    (``/data``) opened first after a server start would run the page script alone, and
+    keep doing so for everyone until someone opens ``/``. Every page calls this first: in
+    that mode it switches Streamlit to ``st.navigation`` and reruns, so ``app.py`` runs
+    and shows the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @dataclass(frozen=True)
 class Ctx:
     """The page's language, currency and period."""
@@ -28,6 +45,7 @@ class Ctx:
 
 def begin(title_key: str, *, technicians: bool = False) -> Ctx:
     """Title, period caption; stops the page with a hint when no data is loaded."""
+    frame_guard()
     lang = state.lang()
     st.title(t(title_key, lang))
     data = state.loaded_data()

@@ -80,7 +80,10 @@ class AppState:
     kind: str = "none"
     overrides: dict[tuple[str, str | None], Override] = field(default_factory=dict)
     presets: list[Preset] = field(default_factory=list)
+    #: how ambiguous numbers and dates are read (DETAILS.md 32): the sample like the
+    #: CLI's default (en); uploads in the UI language at upload time, unless chosen
     read_lang: str = "en"
+    read_lang_chosen: bool = False
     tz: str = "UTC"
     currency: str = "EUR"
     #: CSV dialect chosen in Settings ("comma", "semicolon"); None follows the language
@@ -242,6 +245,10 @@ def add_uploads(files: list[tuple[str, bytes]]) -> None:
     """Copy uploaded files into the session; they replace the sample data, and a file
     uploaded again under the same name replaces the earlier one."""
     state = app_state()
+    if not state.read_lang_chosen:
+        # uploads follow the uploader's language where a file does not settle it:
+        # in Spanish an ambiguous "1.234" is one thousand two hundred and thirty-four
+        state.read_lang = lang()
     if state.kind != "uploads":
         state.sources = []
         state.overrides = {}
@@ -300,9 +307,11 @@ def set_reading(read_lang: str | None = None, tz: str | None = None) -> None:
     """Change how files are read (number and date conventions, time zone)."""
     state = app_state()
     changed = False
-    if read_lang is not None and read_lang != state.read_lang:
-        state.read_lang = read_lang
-        changed = True
+    if read_lang is not None:
+        state.read_lang_chosen = True
+        if read_lang != state.read_lang:
+            state.read_lang = read_lang
+            changed = True
     if tz is not None and tz != state.tz:
         state.tz = tz
         changed = True

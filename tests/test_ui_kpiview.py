@@ -1,0 +1,80 @@
+"""KPI presentation helpers on a small hand-made report (the engine's columns)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ui import kpiview
+
+NBSP = "\xa0"
+
+
+def _report() -> pd.DataFrame:
+    """Two clients; Acme: csat 0.95 ok, margin 0.10 bad; Beta: csat 0.85 warn, no margin."""
+    return pd.DataFrame(
+        {
+            "kpi": ["gross_margin_pct", "gross_margin_pct", "csat", "csat", "mrr"],
+            "client": ["Acme", "Beta", "Acme", "Beta", "Acme"],
+            "period": ["2024-01-01..2024-12-31"] * 5,
+            "value": [0.10, float("nan"), 0.95, 0.85, 1200.0],
+            "numerator": [100.0, float("nan"), 19.0, 17.0, float("nan")],
+            "denominator": [1000.0, float("nan"), 20.0, 20.0, float("nan")],
+            "unit": ["ratio", "ratio", "ratio", "ratio", "currency"],
+            "target": [0.4, 0.4, 0.9, 0.9, None],
+            "status": ["bad", None, "ok", "warn", None],
+        }
+    )
+
+
+def test_wide_tables_and_health_scores() -> None:
+    values = kpiview.wide(_report(), ["gross_margin_pct", "csat"], "en")
+    statuses = kpiview.wide(_report(), ["gross_margin_pct", "csat"], "en", status=True)
+    assert list(values.columns) == ["Gross margin %", "CSAT"]
+    assert values.loc["Acme", "CSAT"] == 0.95
+    scores = kpiview.health_scores(statuses.reindex(index=values.index))
+    # Acme: bad (0) and ok (1) -> 50; Beta: only csat warn (0.5) -> 50 too
+    assert scores.to_dict() == {"Acme": 50.0, "Beta": 50.0}
+
+
+def test_health_of_a_client_without_any_status_is_empty() -> None:
+    statuses = pd.DataFrame({"CSAT": [None]}, index=["Gamma"])
+    assert math.isnan(kpiview.health_scores(statuses)["Gamma"])
+
+
+def test_styled_table_formats_every_column_and_colours_by_status() -> None:
+    report = _report()
+    ids = ["gross_margin_pct", "csat", "mrr"]
+    values = kpiview.wide(report, ids, "es")
+    values.insert(0, "Salud", [50.0, 50.0])
+    statuses = kpiview.wide(report, ids, "es", status=True)
+    styled = kpiview.styled_wide(values, statuses, ids, "es", "EUR",
+                                 extra={"Salud": lambda v: f"{v:.0f}"})  # fmt: skip
+    html = styled.to_html()
+    # Babel in Spanish: 0.95 -> "95,0 %"; 1200 is 1,000 or more, so whole euros with a
+    # thousands dot: "1.200 €"; an empty value -> "—"; the extra column its own format
+    assert f"95,0{NBSP}%" in html and f"1.200{NBSP}€" in html and "—" in html
+    assert ">50<" in html
+    assert "background-color: " + kpiview.CELL["bad"] in html
+    assert "background-color: " + kpiview.CELL["warn"] in html
+
+
+def test_parts_in_words_and_targets() -> None:
+    assert kpiview.parts_text("csat", 41, 50, "en", "EUR") == "41 satisfied of 50 responses"
+    assert kpiview.parts_text("mrr", 1, 2, "en", "EUR") == ""  # not a ratio
+    assert kpiview.target_text("csat", 0.9, "en", "EUR") == "≥ 90.0%"
+    assert kpiview.target_text("escalation_rate", 0.2, "en", "EUR") == "≤ 20.0%"
+    assert kpiview.target_text("utilization", "0.7..0.85", "en", "EUR") == "70.0%–85.0%"
+    assert kpiview.target_text("mrr", None, "en", "EUR") == ""
+    assert kpiview.delta_color("csat") == "normal"
+    assert kpiview.delta_color("escalation_rate") == "inverse"
+    assert kpiview.delta_color("utilization") == "off"
+
+
+def test_summary_frame_for_download() -> None:
+    total = _report().assign(client=None).drop_duplicates("kpi")
+    summary = kpiview.summary_frame(total, ["csat", "win_rate"], "en", "EUR")
+    # win_rate is not in the report: left out
+    assert summary["kpi"].tolist() == ["csat"]
+    assert summary.loc[0, "Status"] == "On target"
