@@ -7,24 +7,44 @@ The public API is small::
     data.files        # what each file/sheet was read as (dataset, mapping, row counts)
     data.problems     # every rejected row, warning and skipped line
 
-See :mod:`kpi.report` for reports, alerts and ``explain``.
+    engine = Engine(data)                       # one per session: a private DuckDB
+    engine.report(ReportOptions(by="client,month", compare="previous"))
+    engine.alerts(ReportOptions())
+    engine.explain("csat", ReportOptions())     # the SQL and inputs behind a number
+    engine.availability()                       # kpi id -> what would enable it
+
+The command line (``python -m kpi report|alerts|inspect``) is :mod:`kpi.cli`.
 """
 
 from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError
 from kpi.ingest import LoadOptions, Override, load_files
 from kpi.model import FileReport, LoadedData
 from kpi.presets import Preset, load_preset, preset_from_mapping
+from kpi.report import (
+    Engine,
+    Explanation,
+    ReportOptions,
+    compute_alerts,
+    compute_report,
+    write_table,
+)
 
 __all__ = [
+    "Engine",
+    "Explanation",
     "FileReport",
     "KpiError",
     "LoadOptions",
     "LoadedData",
     "Override",
     "Preset",
+    "ReportOptions",
     "UnreadableFileError",
     "UnrecognisedDatasetError",
+    "compute_alerts",
+    "compute_report",
     "load_files",
     "load_preset",
     "preset_from_mapping",
+    "write_table",
 ]
