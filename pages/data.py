@@ -62,7 +62,7 @@ with st.expander(t("dt.read_options", lang)):
         ("en", "es"),
         index=0 if app.read_lang == "en" else 1,
         format_func=lambda x: t(f"dt.read_lang.{x}", lang),
-        key=f"data_read_lang_{app.read_lang}",  # a new widget when the state changes
+        key=f"data_read_lang_{app.read_lang}_{lang}",  # a new widget when either changes
     )
     if read_lang != app.read_lang:
         state.set_reading(read_lang=read_lang)
@@ -108,7 +108,7 @@ for vi, view in enumerate(app.views):
     # override): when either changes, the widgets start again from the new values, so a
     # widget's own state never disagrees with the data (no rerun ping-pong)
     wkey = "|".join([
-        view.source.uid, str(view.sheet), str(report.dataset),
+        lang, view.source.uid, str(view.sheet), str(report.dataset),
         json.dumps(sorted(report.mapping.items())),
         json.dumps(dataclasses.asdict(current) if current else None, sort_keys=True),
     ])  # fmt: skip

@@ -24,7 +24,7 @@ st.dataframe(table, hide_index=True, key="df_table", placeholder=fmt.EMPTY)
 st.subheader(t("df.show_sql", lang))
 kpi_id = st.selectbox(
     t("common.kpi", lang), [k.id for k in decl.KPIS],
-    format_func=lambda i: f"{decl.get(i).label(lang)} ({i})", key="df_kpi",
+    format_func=lambda i: f"{decl.get(i).label(lang)} ({i})", key=f"df_kpi_{lang}",
 )  # fmt: skip
 if data.tables and kpi_id:
     kpiview.explain_block(kpi_id, None, lang, state.app_state().currency)

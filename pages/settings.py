@@ -39,7 +39,7 @@ dialects = (None, *downloads.DIALECTS)
 dialect = c3.selectbox(
     t("dl.dialect", lang), dialects, index=dialects.index(app.csv_dialect),
     format_func=lambda d: t("st.dialect_auto", lang) if d is None else t(f"dl.dialect.{d}", lang),
-    key="settings_dialect",
+    key=f"settings_dialect_{lang}",
 )  # fmt: skip
 app.csv_dialect = dialect
 

@@ -16,6 +16,8 @@ from kpi.kpis import get
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+PERIOD_EN = ui.state.widget_key(ui.state.K_PERIOD, "en")
+COMPARE_EN = ui.state.widget_key(ui.state.K_COMPARE, "en")
 TIMEOUT = 120
 
 # Three tickets: two of "Acme" (sites Norte and Sur), one of "Beta" (site Sur).
@@ -125,8 +127,8 @@ def test_the_mapping_editor_changes_a_mapping_and_the_kpis_follow(at: AppTest) -
     # the sidebar offers the new clients and the KPIs follow: Sur has tickets 2 and 3
     assert at.multiselect(key=ui.state.K_CLIENTS).options == ["Norte", "Sur"]
     at.multiselect(key=ui.state.K_CLIENTS).set_value(["Sur"])
-    at.selectbox(key=ui.state.K_PERIOD).set_value("custom").run()
-    at.date_input(key=ui.state.K_RANGE).set_value((date(2024, 1, 1), date(2024, 2, 29)))
+    at.selectbox(key=PERIOD_EN).set_value("custom").run()
+    at.date_input(key=ui.state.K_RANGE + ".w").set_value((date(2024, 1, 1), date(2024, 2, 29)))
     at.switch_page("pages/service_desk.py").run()
     _no_errors(at)
     opened = next(m for m in at.metric if m.label == get("tickets_opened").label_en)

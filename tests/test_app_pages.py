@@ -21,6 +21,8 @@ from ui import fmt, periods
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+PERIOD_EN = ui.state.widget_key(ui.state.K_PERIOD, "en")
+COMPARE_EN = ui.state.widget_key(ui.state.K_COMPARE, "en")
 PAGES = [
     "pages/overview.py",
     "pages/profitability.py",
@@ -159,8 +161,8 @@ def test_a_client_filter_changes_the_numbers_as_the_engine_says(engine: Engine) 
 def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Engine) -> None:
     assert engine.as_of is not None
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.selectbox(key=ui.state.K_PERIOD).set_value("last_quarter").run()
-    at.selectbox(key=ui.state.K_COMPARE).set_value("year").run()
+    at.selectbox(key=PERIOD_EN).set_value("last_quarter").run()
+    at.selectbox(key=COMPARE_EN).set_value("year").run()
     _no_errors(at)
     start, end = periods.period_range("last_quarter", engine.as_of)
     opts = ReportOptions(start=start, end=end, compare="year")
@@ -173,10 +175,10 @@ def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Eng
 
 def test_filters_persist_across_pages(engine: Engine) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.selectbox(key=ui.state.K_PERIOD).set_value("ytd").run()
+    at.selectbox(key=PERIOD_EN).set_value("ytd").run()
     at.switch_page("pages/service_desk.py").run()
     at.switch_page("pages/overview.py").run()
-    assert at.selectbox(key=ui.state.K_PERIOD).value == "ytd"
+    assert at.selectbox(key=PERIOD_EN).value == "ytd"
 
 
 def test_language_switch_and_browser_locale() -> None:
@@ -221,9 +223,9 @@ def test_the_kpi_csv_download_has_the_numbers_of_the_cli(
     start, end = periods.period_range("ytd", engine.as_of)
     clients = sorted(engine.clients())[:2]
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.selectbox(key=ui.state.K_PERIOD).set_value("ytd")
+    at.selectbox(key=PERIOD_EN).set_value("ytd")
     at.multiselect(key=ui.state.K_CLIENTS).set_value(clients)
-    at.selectbox(key=ui.state.K_COMPARE).set_value("previous")
+    at.selectbox(key=COMPARE_EN).set_value("previous")
     written.clear()
     at.run()
     _no_errors(at)
@@ -282,7 +284,7 @@ def test_alert_thresholds_are_editable(engine: Engine) -> None:
     assert "csat_low" in set(default["rule"]) and "csat_low" not in set(want["rule"])
     assert len(at.dataframe[0].value) == len(want)
     # filter by rule
-    at.multiselect(key="al_rules").set_value(["sla_low"]).run()
+    at.multiselect(key="al_rules_en").set_value(["sla_low"]).run()
     assert set(at.dataframe[0].value["Rule"]) == {"SLA below target"}
 
 
@@ -294,7 +296,7 @@ def test_definitions_list_every_kpi_with_its_sql() -> None:
     _no_errors(at)
     table = at.dataframe[0].value
     assert table["kpi"].tolist() == [k.id for k in KPIS]
-    at.selectbox(key="df_kpi").set_value("csat").run()
+    at.selectbox(key="df_kpi_en").set_value("csat").run()
     assert any("satisfied" in c.value for c in at.code)  # the family query of CSAT
 
 
@@ -310,3 +312,18 @@ def test_a_page_reached_in_v1_mode_still_runs_inside_the_app(
     _no_errors(at)
     assert at.title[0].value == "Data"
     assert at.sidebar.radio(key="lang").value == "en"
+
+
+def test_a_language_switch_keeps_the_filters() -> None:
+    """The period and comparison selects are one widget per language, started from the
+    kept value: switching language keeps them (the browser would fall back to the first
+    option of a select whose labels changed)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key=PERIOD_EN).set_value("ytd").run()
+    at.selectbox(key=COMPARE_EN).set_value("year").run()
+    at.radio(key="lang").set_value("es").run()
+    _no_errors(at)
+    es_period = at.selectbox(key=ui.state.widget_key(ui.state.K_PERIOD, "es"))
+    assert es_period.value == "ytd"
+    assert at.selectbox(key=ui.state.widget_key(ui.state.K_COMPARE, "es")).value == "year"
+    assert at.session_state[ui.state.K_PERIOD] == "ytd"

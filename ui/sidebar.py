@@ -8,6 +8,8 @@ apply to, so its selection survives a visit to those pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import streamlit as st
 
 from ui import fmt, periods, state
@@ -46,36 +48,29 @@ def render(technician_applies: bool) -> None:
             placeholder=t("sb.clients_all", lang),
             help=t("sb.clients_help", lang),
         )
-        if state.K_PERIOD not in st.session_state:
-            st.session_state[state.K_PERIOD] = periods.DEFAULT_PRESET
-        st.selectbox(
-            t("sb.period", lang),
-            periods.PRESETS,
-            key=state.K_PERIOD,
-            format_func=lambda p: t(f"period.{p}", lang),
-        )
+        translated_select(
+            t("sb.period", lang), periods.PRESETS, state.K_PERIOD, periods.DEFAULT_PRESET,
+            lambda p: t(f"period.{p}", lang), lang,
+        )  # fmt: skip
         as_of = state.as_of()
         if st.session_state.get(state.K_PERIOD) == "custom":
-            if state.K_RANGE not in st.session_state:
-                st.session_state[state.K_RANGE] = periods.period_range(
-                    periods.DEFAULT_PRESET, as_of
+            widget = state.K_RANGE + ".w"
+            if widget not in st.session_state:
+                st.session_state[widget] = st.session_state.get(
+                    state.K_RANGE, periods.period_range(periods.DEFAULT_PRESET, as_of)
                 )
-            st.date_input(
-                t("sb.custom_range", lang),
-                key=state.K_RANGE,
-                format="DD/MM/YYYY" if lang == "es" else "YYYY-MM-DD",
-            )
+            # ISO dates in both languages: a format change would make a new widget
+            st.date_input(t("sb.custom_range", lang), key=widget, format="YYYY-MM-DD")
+            st.session_state[state.K_RANGE] = st.session_state[widget]
         start, end = state.period()
         st.caption(
             t("common.period_caption", lang, range=fmt.date_range(start, end, lang),
               as_of=fmt.date_(as_of, lang))
         )  # fmt: skip
-        st.selectbox(
-            t("sb.compare", lang),
-            state.COMPARES,
-            key=state.K_COMPARE,
-            format_func=lambda c: t(f"compare.{c}", lang),
-        )
+        translated_select(
+            t("sb.compare", lang), state.COMPARES, state.K_COMPARE, "none",
+            lambda c: t(f"compare.{c}", lang), lang,
+        )  # fmt: skip
         cmp = state.compare()
         if cmp is not None:
             c_start, c_end = periods.comparison_range(start, end, cmp)
@@ -94,6 +89,30 @@ def render(technician_applies: bool) -> None:
         )
         if not technician_applies and state.selected_technicians():
             st.caption(t("sb.technicians_not_here", lang))
+
+
+def translated_select(
+    label: str,
+    options: Sequence[str],
+    name: str,
+    default: str,
+    format_func: Callable[[str], str],
+    lang: str,
+) -> str:
+    """A selectbox whose option labels are translated, its value kept under ``name``.
+
+    The browser keeps a selectbox's choice by its label, so when the labels change
+    language it falls back to the first option. One widget per language
+    (:func:`ui.state.widget_key`), started from the value kept under ``name``, keeps the
+    choice across a language switch and across pages.
+    """
+    key = state.widget_key(name, lang)
+    if key not in st.session_state:
+        kept = st.session_state.get(name, default)
+        st.session_state[key] = kept if kept in options else default
+    value: str = st.selectbox(label, options, key=key, format_func=format_func)
+    st.session_state[name] = value
+    return value
 
 
 def _keep_known(key: str, options: list[str]) -> None:

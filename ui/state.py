@@ -45,6 +45,14 @@ K_COMPARE = "f_compare"
 K_LANG = "lang"
 
 COMPARES = ("none", "previous", "year")
+
+
+def widget_key(name: str, lang: str) -> str:
+    """The key of the ``lang`` widget of a translated select kept under ``name``
+    (see :func:`ui.sidebar.translated_select`): ``f_period`` -> ``f_period.es``."""
+    return f"{name}.{lang}"
+
+
 #: reports kept per session (a handful of filter combinations)
 _CACHE_SIZE = 48
 #: rows kept per table for the mapping editor's preview
@@ -336,7 +344,7 @@ def clear_presets() -> None:
 
 def reset_filters() -> None:
     """Forget the sidebar's selections (the loaded clients/technicians changed)."""
-    for key in (K_CLIENTS, K_TECHS, K_RANGE):
+    for key in (K_CLIENTS, K_TECHS, K_RANGE, K_RANGE + ".w"):
         st.session_state.pop(key, None)
 
 
