@@ -16,7 +16,9 @@ listed, outside ``rows_read``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -39,6 +41,9 @@ from kpi.schema import DATASETS, NO_CLIENT, Dataset
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
+
+#: Tables at least this long have their columns parsed in parallel threads.
+PARALLEL_MIN_ROWS = 50_000
 
 #: Rows a single table may have; more is refused with a clear message (memory guard).
 MAX_ROWS = 10_000_000
@@ -212,34 +217,52 @@ def coerce(
         ):
             problems.append(Problem(raw.file, where_sheet, r, header, v, why, "warning"))
 
-    for col_name, pos in mapping.columns.items():
+    def parse(item: tuple[str, int]) -> values.ParsedColumn:
+        col_name, pos = item
+        raw_col = raw.data.column(pos)
+        if col_name == "score" and ds.name == "surveys":
+            return values.parse_csat(
+                raw_col, scale=opts.get("csat_scale"), reverse=bool(opts.get("csat_reverse"))
+            )
+        if col_name == "billing_period":
+            return values.parse_billing_months(raw_col)
+        return values.parse_column(
+            raw_col,
+            ds.column(col_name).kind,
+            lang=options.lang,
+            tz=options.tz,
+            day_first=opts.get("day_first"),
+            inverted=col_name in mapping.inverted,
+            decimal=opts.get("decimal"),
+        )
+
+    # columns are independent: parse them on every core (pyarrow and DuckDB release
+    # the GIL), then collect problems in column order
+    items = list(mapping.columns.items())
+    if n >= PARALLEL_MIN_ROWS and len(items) > 1:
+        with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+            parsed_all = list(pool.map(parse, items))
+    else:
+        parsed_all = [parse(item) for item in items]
+
+    for (col_name, pos), parsed_col in zip(items, parsed_all, strict=True):
         col = ds.column(col_name)
         header = raw.headers[pos]
         raw_col = raw.data.column(pos)
+        parsed: values.ParsedColumn | None = parsed_col
         if col_name == "score" and ds.name == "surveys":
-            parsed = values.parse_csat(
-                raw_col, scale=opts.get("csat_scale"), reverse=bool(opts.get("csat_reverse"))
-            )
-            columns["satisfied"] = parsed.values
+            columns["satisfied"] = parsed_col.values
             columns["score"] = values.clean_text(raw_col)
         elif col_name == "billing_period":
-            months = values.parse_billing_months(raw_col)
-            columns["billing_months"] = months.values
+            columns["billing_months"] = parsed_col.values
             columns["billing_period"] = values.clean_text(raw_col)
-            if months.warnings is not None:
-                warn_rows(months.warnings, col_name, header, months.warning_reason or "", raw_col)
+            if parsed_col.warnings is not None:
+                warn_rows(
+                    parsed_col.warnings, col_name, header, parsed_col.warning_reason or "", raw_col
+                )
             parsed = None
         else:
-            parsed = values.parse_column(
-                raw_col,
-                col.kind,
-                lang=options.lang,
-                tz=options.tz,
-                day_first=opts.get("day_first"),
-                inverted=col_name in mapping.inverted,
-                decimal=opts.get("decimal"),
-            )
-            columns[col_name] = parsed.values
+            columns[col_name] = parsed_col.values
         if parsed is None:
             continue
         if parsed.note:

@@ -51,6 +51,8 @@ for row_start in range(0, len(HEADLINE), 5):
             if kpi_id == "pipeline_weighted":
                 st.caption(t("ov.with", lang, label=t("page.alerts", lang), value=n_alerts))
 
+kpiview.report_notes(total)
+
 # ------------------------------------------------------------------ client health
 st.subheader(t("ov.health_title", lang))
 st.caption(t("ov.health_help", lang))

@@ -327,3 +327,33 @@ def test_a_language_switch_keeps_the_filters() -> None:
     assert es_period.value == "ytd"
     assert at.selectbox(key=ui.state.widget_key(ui.state.K_COMPARE, "es")).value == "year"
     assert at.session_state[ui.state.K_PERIOD] == "ytd"
+
+
+def test_the_excel_workbook_has_a_sheet_per_area(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    import openpyxl
+
+    from ui import downloads
+    from ui import page as ui_page
+
+    built: list[dict[str, object]] = []
+    real = ui_page.workbook_sheets
+
+    def recording(ctx: object) -> dict[str, object]:
+        sheets = real(ctx)  # type: ignore[arg-type]
+        built.append(sheets)  # type: ignore[arg-type]
+        return sheets  # type: ignore[return-value]
+
+    monkeypatch.setattr(ui_page, "workbook_sheets", recording)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(at)
+    assert built, "the overview offered no workbook"
+    book = openpyxl.load_workbook(io.BytesIO(downloads.excel_bytes(built[-1])))  # type: ignore[arg-type]
+    assert book.sheetnames == [
+        "All KPIs", "Profitability", "Service desk", "Resources", "Contracts & devices",
+        "Projects", "Sales & pipeline", "Definitions", "Alerts", "Data problems",
+    ]  # fmt: skip
+    all_kpis = book["All KPIs"]
+    assert [c.value for c in all_kpis[1]][:4] == ["kpi", "label", "client", "period"]
+    assert {row[0].value for row in book["Service desk"].iter_rows(min_row=2)} >= {"csat"}

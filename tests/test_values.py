@@ -655,3 +655,38 @@ def test_day_first_dates_round_trip(
         assert got.note is not None
         assert got.note.startswith("day-first (decided by values like ")
         assert got.values.to_pylist() == want
+
+
+@pytest.mark.parametrize(
+    ("kind", "pool"),
+    [
+        ("text", ["Acme", " Acme ", "", "n/a", None, "Globex"]),
+        ("id", ["00123", "1.03006E+13", "", None]),
+        ("ts", ["25/03/2024 10:00", "01/04/2024 09:30", "", "1899-12-30", "nonsense", None]),
+        ("date", ["3/25/2024", "4/1/2024", "", "31/02/2024", None]),
+        ("bool", ["Yes", "no", "", "maybe", None]),
+        ("tier", ["L2", "Tier 3", "", "none", "x", None]),
+    ],
+)
+def test_low_cardinality_columns_parse_like_every_value(kind: str, pool: list) -> None:
+    # 30,000 rows drawn from a few values take the distinct-values path; the result
+    # must equal parsing every row (masks, values, notes and reasons).
+    from kpi.values import _DISTINCT_MIN_ROWS, _parse_direct
+
+    rows = [pool[(i * 7 + i // 3) % len(pool)] for i in range(30_000)]
+    assert len(rows) >= _DISTINCT_MIN_ROWS
+    arr = pa.array(rows, type=pa.string())
+    fast = V.parse_column(arr, kind)
+    slow = _parse_direct(
+        arr, kind, lang="en", tz="UTC", day_first=None, inverted=False, decimal=None
+    )
+    assert fast.values.to_pylist() == slow.values.to_pylist()
+    assert fast.invalid.to_pylist() == slow.invalid.to_pylist()
+    assert (fast.warnings is None) == (slow.warnings is None)
+    if fast.warnings is not None:
+        assert fast.warnings.to_pylist() == slow.warnings.to_pylist()
+    assert (fast.note, fast.error) == (slow.note, slow.error)
+    # the reason may name the exact format only when every row was parsed
+    assert (fast.reason is None) == (slow.reason is None)
+    if fast.reason is not None:
+        assert slow.reason.startswith(fast.reason.split(" (")[0])

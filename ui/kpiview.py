@@ -297,6 +297,14 @@ def kpi_strip(
         for col, kpi_id in zip(cols, present[i : i + per_row], strict=False):
             with col:
                 kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}")
+    report_notes(report)
+
+
+def report_notes(report: pd.DataFrame) -> None:
+    """The engine's notes on a report (hours without a cost, names that matched nothing),
+    already in the report's language; shown as text, never as Markdown."""
+    for note in report.attrs.get("notes", []):
+        st.caption(fmt.escape_md(str(note)))
 
 
 def styled_wide(
