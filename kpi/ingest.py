@@ -271,7 +271,10 @@ def coerce(
             notes.append(f"{col_name} ({header}): {parsed.error}")
         why = parsed.error or parsed.reason or f"not a valid {col.kind}"
         if col.required:
-            missing = values.empty_mask(raw_col)
+            # empty (or a sentinel): NULL without being invalid; a survey score that
+            # is "not a response" is NULL in `satisfied` but not empty
+            kept = columns["score"] if col_name == "score" else parsed.values
+            missing = pc.and_(pc.is_null(kept), pc.invert(parsed.invalid))
             reasons.append((parsed.invalid, header, why, raw_col))
             reasons.append((missing, header, "required value is empty", raw_col))
             reject = pc.or_(reject, pc.or_(parsed.invalid, missing))
@@ -423,18 +426,29 @@ def _dedupe(
     merged_rows: list[tuple[int, int, str]] = []
     if "tickets" in out:
         # DETAILS 14: greatest updated_at wins; empty updated_at loses; ties: the later row
-        con.register("t_in", out["tickets"])
-        ranked = con.sql(
+        t = out["tickets"]
+        keys = pa.table(
+            {
+                "ticket_id": t.column("ticket_id"),
+                "updated_at": t.column("updated_at"),
+                "_file": t.column("_file"),
+                "_row": t.column("_row"),
+                "_i": pa.array(np.arange(t.num_rows, dtype=np.int64)),
+            }
+        )
+        con.register("t_in", keys)
+        lost = con.sql(
             """
-            SELECT *, row_number() OVER (
-                PARTITION BY ticket_id
-                ORDER BY updated_at DESC NULLS LAST, _file DESC, _row DESC) AS _rank
-            FROM t_in
+            SELECT _i, _file, _row, ticket_id FROM (
+                SELECT *, row_number() OVER (
+                    PARTITION BY ticket_id
+                    ORDER BY updated_at DESC NULLS LAST, _file DESC, _row DESC) AS _rank
+                FROM t_in)
+            WHERE _rank > 1
+            ORDER BY _file, _row
             """
         ).to_arrow_table()
         con.unregister("t_in")
-        keep = pc.equal(ranked.column("_rank"), 1)
-        lost = ranked.filter(pc.invert(keep))
         for f, r, tid in zip(
             lost.column("_file").to_pylist(),
             lost.column("_row").to_pylist(),
@@ -442,11 +456,9 @@ def _dedupe(
             strict=True,
         ):
             merged_rows.append((f, r, f"merged into a later row of ticket {tid} (event log)"))
-        out["tickets"] = (
-            ranked.filter(keep)
-            .drop_columns(["_rank"])
-            .sort_by([("_file", "ascending"), ("_row", "ascending")])
-        )
+        if lost.num_rows:
+            keep = pc.invert(pc.is_in(keys.column("_i"), value_set=lost.column("_i")))
+            out["tickets"] = t.filter(keep)
     if "staff" in out:
         # DETAILS 25: staff listed twice, the first row wins
         t = out["staff"]

@@ -81,7 +81,7 @@ if data.files:
         "merged": sum(f.rows_merged for f in data.files),
         "rejected": sum(f.rows_rejected for f in data.files),
     }
-    st.caption(t("dt.summary", lang, **{k: f"{v:,}" for k, v in totals.items()}))
+    st.caption(t("dt.summary", lang, **{k: fmt.number(v, lang) for k, v in totals.items()}))
     st.dataframe(
         dataview.files_frame(data, lang), hide_index=True, key="data_files", placeholder=fmt.EMPTY
     )
@@ -140,7 +140,10 @@ for vi, view in enumerate(app.views):
             cols = st.columns(3)
             for ci, (col, required) in enumerate(dataview.mapping_choices(dataset)):
                 now = report.mapping.get(col, "")
-                choices = ["", *headers]
+                # "(not mapped)" only while nothing is: ingestion maps a column it
+                # recognises whatever the override says (the "(automatic)" button undoes
+                # a choice made by hand)
+                choices = ["", *headers] if now == "" else headers
                 picked = cols[ci % 3].selectbox(
                     f"{col} *" if required else col,
                     choices,
@@ -173,7 +176,7 @@ for vi, view in enumerate(app.views):
             if dataset == "surveys":
                 scales = (None, 3, 4, 5, 7, 10)
                 scale = o2.selectbox(
-                    "CSAT max",
+                    t("dt.csat_scale", lang),
                     scales,
                     index=scales.index(opts.get("csat_scale"))
                     if opts.get("csat_scale") in scales
@@ -239,7 +242,11 @@ st.subheader(t("dt.problems", lang, n=len(problems)))
 if problems.empty:
     st.caption(t("dt.problems_none", lang))
 else:
-    st.caption(" · ".join(f"{t(f'dt.sev.{k}', lang)}: {v:,}" for k, v in counts.items() if v))
+    st.caption(
+        " · ".join(
+            f"{t(f'dt.sev.{k}', lang)}: {fmt.number(v, lang)}" for k, v in counts.items() if v
+        )
+    )
     shown = problems.head(5000).rename(columns={
         "file": t("dt.file", lang), "sheet": t("dt.sheet", lang),
         "row": t("dt.problem_row", lang), "column": t("dt.problem_column", lang),

@@ -52,8 +52,8 @@ def tickets_es() -> bytes:
     start = datetime(2026, 1, 5, 9, 0)
     for i in range(40):
         created = start + timedelta(days=2 * i, hours=i % 5)
-        resolved = "" if i % 5 == 4 else (created + timedelta(hours=2 + i % 7)).strftime(
-            "%d/%m/%Y %H:%M"
+        resolved = (
+            "" if i % 5 == 4 else (created + timedelta(hours=2 + i % 7)).strftime("%d/%m/%Y %H:%M")
         )
         client = CLIENT if i % 2 == 0 else "Ferretería Ñandú S.A."
         tech = "Ana Pérez" if i % 3 else "Luis Gómez"

@@ -369,6 +369,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "dt.read_lang.en": ("English way (1,234.5 and month/day)", "inglesa (1,234.5 y mes/día)"),
     "dt.read_lang.es": ("Spanish way (1.234,5 and day/month)", "española (1.234,5 y día/mes)"),
     "dt.day_first": ("Dates", "Fechas"),
+    "dt.csat_scale": ("Best CSAT score", "Mejor puntuación CSAT"),
     "dt.day_first.auto": ("Detect from the values", "Detectar de los valores"),
     "dt.day_first.true": ("Day first (31/01/2024)", "Día primero (31/01/2024)"),
     "dt.day_first.false": ("Month first (01/31/2024)", "Mes primero (01/31/2024)"),
