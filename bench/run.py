@@ -227,10 +227,9 @@ def table(sizes: dict[str, Any]) -> str:
             base = r["pandas"].get(k)
             sp = r["speedup"].get(k)
             unit = "" if k in ("report_rows", "peak_rss_mb") else "s"
-            lines.append(
-                f"{int(n):>10,} {k:<14} {v:>9.3f}{unit:1} "
-                f"{'' if base is None else f'{base:9.3f}s':>10} {'' if sp is None else f'{sp:7.1f}x':>8}"
-            )
+            base_s = "" if base is None else f"{base:9.3f}s"
+            sp_s = "" if sp is None else f"{sp:7.1f}x"
+            lines.append(f"{int(n):>10,} {k:<14} {v:>9.3f}{unit:1} {base_s:>10} {sp_s:>8}")
     return "\n".join(lines)
 
 

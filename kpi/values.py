@@ -25,9 +25,9 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from typing import Any
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
