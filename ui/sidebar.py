@@ -68,7 +68,7 @@ def render(technician_applies: bool) -> None:
               as_of=fmt.date_(as_of, lang))
         )  # fmt: skip
         translated_select(
-            t("sb.compare", lang), state.COMPARES, state.K_COMPARE, "none",
+            t("sb.compare", lang), state.COMPARES, state.K_COMPARE, state.DEFAULT_COMPARE,
             lambda c: t(f"compare.{c}", lang), lang,
         )  # fmt: skip
         cmp = state.compare()

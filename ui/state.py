@@ -45,6 +45,8 @@ K_COMPARE = "f_compare"
 K_LANG = "lang"
 
 COMPARES = ("none", "previous", "year")
+#: the cards show their change against the previous period unless the user says otherwise
+DEFAULT_COMPARE = "previous"
 
 
 def widget_key(name: str, lang: str) -> str:
@@ -413,7 +415,7 @@ def selected_technicians() -> list[str]:
 
 
 def compare() -> str | None:
-    value = st.session_state.get(K_COMPARE) or "none"
+    value = st.session_state.get(K_COMPARE) or DEFAULT_COMPARE
     return None if value == "none" else value
 
 
