@@ -132,9 +132,17 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
             "Export a shorter period or split the file",
         )
     dataset, fixed, inverted, opts = _choose_preset(raw, options, override)
+    excluded = frozenset(
+        c for c, src in (override.columns.items() if override else ()) if src == ""
+    )
     try:
         mapping = recognize(
-            raw.headers, file=_where(raw), dataset=dataset, fixed=fixed, inverted=inverted
+            raw.headers,
+            file=_where(raw),
+            dataset=dataset,
+            fixed=fixed,
+            inverted=inverted,
+            excluded=excluded,
         )
     except UnrecognisedDatasetError as e:
         report.error = e.why

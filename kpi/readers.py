@@ -76,17 +76,36 @@ SNIFF_RECORDS = 60
 #: zip bomb guard: total declared uncompressed size and compression ratio
 MAX_UNZIPPED_BYTES = 1 << 30
 MAX_ZIP_RATIO = 200
+_TOO_BIG_UNPACKED = (
+    "unpacks to more than 1 GB (the limit); split it into smaller files or export as CSV"
+)
 #: pyarrow reads CSV in blocks of this size (in parallel when it can)
 _CSV_BLOCK_SIZE = 1 << 22
 #: the largest block pyarrow accepts (int32), for files with a record longer than a block
 _MAX_CSV_BLOCK_SIZE = (1 << 31) - 1
 #: a cell shown in a problem is cut to this many characters
 MAX_VALUE_CHARS = 200
+#: columns a table may have: Excel's own limit (column XFD). A wider table is refused
+MAX_COLUMNS = 16_384
+#: a header cell longer than this is no column name: it is cut to this length (warning)
+MAX_HEADER_CHARS = 1_000
+#: the header line of a text file must end within its first 16 MB
+MAX_HEADER_LINE_BYTES = 1 << 24
+#: cells (rows x columns) a JSON or Parquet table may have; their compression or nesting
+#: can hide a table far larger than the file (10M rows x 10 columns, or 1M x 100)
+MAX_CELLS = 100_000_000
+#: rows a table may have: the same limit as :data:`kpi.ingest.MAX_ROWS`, checked here
+#: where a file's size does not bound it (Parquet metadata, before anything is decoded)
+MAX_TABLE_ROWS = 10_000_000
 
 #: inserted before every stretch of bytes that were not valid UTF-8, to find their rows
 #: after parsing (a Unicode noncharacter: never part of real text); removed afterwards
 _MARK = "\ufdd0"
 _BAD_UTF8_WARNING = "row contains bytes that are not valid UTF-8 (read as cp1252)"
+#: replaces every NUL byte of a text file, to find their rows after parsing; removed after
+_NUL_MARK = "\ufdd1"
+_NUL_WARNING = "row contains NUL bytes (removed)"
+_MARKS = ((_MARK, _BAD_UTF8_WARNING), (_NUL_MARK, _NUL_WARNING))
 
 
 @dataclass
@@ -382,18 +401,31 @@ def _record_res(delim: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         d = re.escape(delim)
         quoted = rf'"[^"]*(?:""[^"]*)*"[^{d}\r\n]*'
         plain = rf"[^{d}\r\n]*"
-        record = re.compile(rf"((?:{quoted}|{plain})(?:{d}(?:{quoted}|{plain}))*)(\r\n|\n|\r|\Z)")
+        # atomic groups and a possessive repeat: a field never needs backtracking (it ends
+        # at a delimiter or a line break either way), and without them the regex engine
+        # keeps one backtracking entry per field: ~1 GB for a line of 5 million commas
+        record = re.compile(
+            rf"((?>{quoted}|{plain})(?:{d}(?>{quoted}|{plain}))*+)(\r\n|\n|\r|\Z)"
+        )
         fld = re.compile(rf'(?:"([^"]*(?:""[^"]*)*)"([^{d}\r\n]*)|({plain}))({d}|\Z)')
         _RECORD_RES[delim] = (record, fld)
     return _RECORD_RES[delim]
 
 
-def _split_fields(body: str, delim: str) -> list[str]:
-    """Fields of one record's text (without its line break), unquoted."""
+def _split_fields(body: str, delim: str, limit: int | None = None) -> list[str]:
+    """Fields of one record's text (without its line break), unquoted.
+
+    With ``limit``: at most that many fields; the last one holds the rest of the record
+    as written (``_split_fields("a,b,c,d", ",", 2)`` -> ``["a", "b,c,d"]``), so a hostile
+    line of millions of delimiters costs one slice, not millions of Python objects.
+    """
     fld = _record_res(delim)[1]
     fields: list[str] = []
     pos = 0
     while True:
+        if limit is not None and len(fields) == limit - 1:
+            fields.append(body[pos:])
+            break
         m = fld.match(body, pos)
         if m is None:  # cannot happen: the plain alternative matches anything up to delim
             fields.append(body[pos:])
@@ -417,7 +449,7 @@ def _split_records(text: str, delim: str, limit: int) -> list[_Record]:
         m = record.match(text, pos)
         if m is None or m.end() == pos:
             break
-        out.append(_Record(pos, m.end(), _split_fields(m.group(1), delim)))
+        out.append(_Record(pos, m.end(), _split_fields(m.group(1), delim, MAX_COLUMNS + 1)))
         pos = m.end()
     return out
 
@@ -435,7 +467,7 @@ def _head_text(payload: bytes, start: int, want_lines: int) -> tuple[str, bool]:
         if not complete:
             cut = chunk.rfind(b"\n")
             chunk = chunk[: cut + 1] if cut >= 0 else chunk
-        if complete or chunk.count(b"\n") >= want_lines or size >= 1 << 24:
+        if complete or chunk.count(b"\n") >= want_lines or size >= MAX_HEADER_LINE_BYTES:
             return chunk.decode("utf-8", "replace"), complete
         size *= 4
 
@@ -494,7 +526,12 @@ def _choose_header(rows: Sequence[Sequence[str]], first: int, score: HeaderScore
     last = min(len(rows), first + HEADER_SEARCH_ROWS)
     widths = [_width(r) for r in rows]
     if score is not None:
-        scores = [score(list(rows[i])) if widths[i] else 0 for i in range(first, last)]
+        # a cell longer than any column name is not one (and folding a 100 MB cell to
+        # compare it with the aliases would take minutes)
+        scores = [
+            score([c if len(c) <= MAX_HEADER_CHARS else "" for c in rows[i]]) if widths[i] else 0
+            for i in range(first, last)
+        ]
         if scores and max(scores) > 0:
             return first + scores.index(max(scores))
     for i in range(first, last):
@@ -536,6 +573,44 @@ _WHY = {
     _HEADING: "group heading (only cells under unnamed columns), not data",
     _FOOTER: "footer line after the data",
 }
+
+
+def _limit_headers(
+    name: str, sheet: str | None, headers: list[str], row: int
+) -> tuple[list[str], list[Problem]]:
+    """Enforce :data:`MAX_COLUMNS` and :data:`MAX_HEADER_CHARS` on a header row.
+
+    Returns the headers (cells longer than the limit cut to it) and one warning per cut
+    cell. Example: a 5,000-character "header" cell becomes its first 1,000 characters.
+
+    Raises:
+        UnreadableFileError: more than :data:`MAX_COLUMNS` columns.
+    """
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFileError(
+            name,
+            f"has more than {MAX_COLUMNS:,} columns (the limit, as in Excel); "
+            "export only the columns you need",
+        )
+    long = [i for i, h in enumerate(headers) if len(h) > MAX_HEADER_CHARS]
+    if not long:
+        return headers, []
+    out = list(headers)
+    warnings = []
+    for i in long:
+        warnings.append(
+            Problem(
+                name,
+                sheet,
+                row,
+                None,
+                _cut(headers[i]),
+                f"header of column {i + 1} has {len(headers[i]):,} characters; "
+                f"cut to {MAX_HEADER_CHARS:,}",
+            )
+        )
+        out[i] = headers[i][:MAX_HEADER_CHARS].strip()
+    return out, warnings
 
 
 def _empty_masks(table: pa.Table) -> list[pa.ChunkedArray]:
@@ -657,9 +732,9 @@ class _Parts:
 def _finish(p: _Parts) -> RawTable:
     """Classify rows, drop the ones that are not data, report them, build the table."""
     table, nums = p.table, p.row_numbers
-    bad_col = None
+    marks: list[tuple[str, np.ndarray]] = []
     if p.marked:
-        table, bad_col = _unmark(table)
+        table, marks = _unmark(table)
     codes, first = _classify(table, p.headers, p.single_field)
     skipped, rejected, warnings = list(p.skipped), list(p.rejected), list(p.warnings)
     drop = np.flatnonzero(codes != _DATA)
@@ -688,9 +763,9 @@ def _finish(p: _Parts) -> RawTable:
         keep = codes == _DATA
         table = table.filter(pa.array(keep))
         nums = nums[keep]
-        bad_col = bad_col[keep] if bad_col is not None else None
-    if bad_col is not None and (bad_col >= 0).any():
-        warnings.extend(_bad_byte_warnings(p, table, nums, bad_col))
+        marks = [(why, bad_col[keep]) for why, bad_col in marks]
+    for why, bad_col in marks:
+        warnings.extend(_bad_byte_warnings(p, table, nums, bad_col, why))
     rejected.sort(key=lambda q: q.row or 0)
     warnings.sort(key=lambda q: q.row or 0)
     skipped.sort(key=lambda q: q.row or 0)
@@ -709,35 +784,41 @@ def _finish(p: _Parts) -> RawTable:
     )
 
 
-def _unmark(table: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """Remove ``_MARK`` from every cell.
+def _unmark(table: pa.Table) -> tuple[pa.Table, list[tuple[str, np.ndarray]]]:
+    """Remove the marks (``_MARK``, ``_NUL_MARK``) from every cell.
 
-    Returns the clean table and, per row, the index of the first column that had a mark
-    (-1 for none): the cell whose bytes were not valid UTF-8.
+    Returns the clean table and, per mark found, its warning and per row the index of
+    the first column that had it (-1 for none): the cell whose bytes were not valid UTF-8,
+    or held a NUL byte.
     """
-    first_col = np.full(table.num_rows, -1, dtype=np.int64)
+    found: dict[str, np.ndarray] = {}
     cols = []
     for j, col in enumerate(table.columns):
-        hit = _to_bool(pc.match_substring(col, _MARK))
-        if hit.any():
-            first_col[hit & (first_col < 0)] = j
-            col = pc.replace_substring(col, _MARK, "")
+        for mark, why in _MARKS:
+            hit = _to_bool(pc.match_substring(col, mark))
+            if hit.any():
+                first_col = found.setdefault(why, np.full(table.num_rows, -1, dtype=np.int64))
+                first_col[hit & (first_col < 0)] = j
+                col = pc.replace_substring(col, mark, "")
         cols.append(col)
-    return pa.table(cols, names=table.column_names), first_col
+    return pa.table(cols, names=table.column_names), list(found.items())
+
+
+def _strip_marks(text: str) -> str:
+    """Text without the marks (for header cells and rejected lines shown to the user)."""
+    return text.replace(_MARK, "").replace(_NUL_MARK, "")
 
 
 def _bad_byte_warnings(
-    p: _Parts, table: pa.Table, nums: np.ndarray, bad_col: np.ndarray
+    p: _Parts, table: pa.Table, nums: np.ndarray, bad_col: np.ndarray, why: str
 ) -> list[Problem]:
-    """One warning per data row that had bytes that are not valid UTF-8 (its first such
-    cell named)."""
+    """One warning per data row that had bytes that are not valid UTF-8 or NUL bytes (its
+    first such cell named)."""
     out = []
     for i in np.flatnonzero(bad_col >= 0).tolist():
         j = int(bad_col[i])
         value = table.column(j)[i].as_py()
-        out.append(
-            Problem(p.file, p.sheet, int(nums[i]), p.headers[j], _cut(value), _BAD_UTF8_WARNING)
-        )
+        out.append(Problem(p.file, p.sheet, int(nums[i]), p.headers[j], _cut(value), why))
     return out
 
 
@@ -772,17 +853,39 @@ def _read_text(
         text = text.lstrip("\ufeff")
         payload, encoding = text.encode("utf-8"), "utf-16" if bom else codec
         return _read_delimited(name, payload, encoding, False, ext, score, max_rows, file_warnings)
-    if _looks_binary(data):
+    # NUL bytes: trailing ones are padding (a copy cut short, a preallocated file); a few
+    # inside the text are removed with a warning on their rows; more is binary data
+    text = data.rstrip(b"\x00")
+    if not text.strip():
+        raise UnreadableFileError(
+            name, "holds only zero bytes (a damaged or unfinished copy); export it again"
+        )
+    nuls = text.count(b"\x00")
+    if nuls > max(len(text) // 100, 8) or _looks_binary(text[:65536].replace(b"\x00", b"")):
         raise UnreadableFileError(
             name,
             "contains binary data, not text; upload a CSV, Excel, JSON or Parquet export",
         )
-    body, encoding = data, "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
-        body, encoding = data[3:], "utf-8-sig"
+    if len(text) < len(data):
+        file_warnings.append(
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                None,
+                f"{len(data) - len(text):,} NUL bytes at the end of the file ignored",
+            )
+        )
+    body, encoding = text, "utf-8"
+    if text.startswith(codecs.BOM_UTF8):
+        body, encoding = text[3:], "utf-8-sig"
     marked = False
     if not _valid_utf8(body):
         body, encoding, marked = _repair_utf8(body, encoding)
+    if nuls:
+        # after decoding: in UTF-8 a 0x00 byte is always the NUL character
+        body, marked = body.replace(b"\x00", _NUL_MARK.encode()), True
     return _read_delimited(name, body, encoding, marked, ext, score, max_rows, file_warnings)
 
 
@@ -814,10 +917,17 @@ def _read_delimited(
     records = _split_records(head, delim, SNIFF_RECORDS)
     if not complete and len(records) > 2:
         records = records[:-2]
-    rows = [[c.replace(_MARK, "").strip() for c in r.fields] for r in records]
+    rows = [[_strip_marks(c).strip() for c in r.fields] for r in records]
     h = _choose_header(rows, first, score)
     if h < 0:
         raise UnreadableFileError(name, "has no data (only blank lines)")
+    if not complete and not head[: records[h].end].endswith(("\n", "\r")):
+        # no line break in the first 16 MB: a 100 MB line is no table's header
+        raise UnreadableFileError(
+            name,
+            f"has a header line longer than {MAX_HEADER_LINE_BYTES >> 20} MB (the limit); "
+            "it is not a table export",
+        )
     skipped: list[Problem] = []
     for i in range(h):
         value = next((c for c in rows[i] if c), "")
@@ -827,15 +937,16 @@ def _read_delimited(
         skipped.append(Problem(name, None, i + 1, None, _cut(value), why, "skipped"))
     warnings = list(file_warnings)
     headers = rows[h]
-    if any(_MARK in c for c in records[h].fields):
-        warnings.append(
-            Problem(name, None, h + 1, None, _cut(" | ".join(headers)), _BAD_UTF8_WARNING)
-        )
+    for mark, why in _MARKS:
+        if any(mark in c for c in records[h].fields):
+            warnings.append(Problem(name, None, h + 1, None, _cut(" | ".join(headers)), why))
     below = [len(r.fields) for r in records[h + 1 :] if any(c.strip() for c in r.fields)]
     wider = _modal(below)
     if wider > len(headers):
         # data rows are consistently wider than the header: unnamed trailing columns
         headers = headers + [""] * (wider - len(headers))
+    headers, cut = _limit_headers(name, None, headers, h + 1)
+    warnings.extend(cut)
     n = len(headers)
     offset = len(head[: records[h].end].encode("utf-8"))
     end = len(payload)
@@ -992,15 +1103,26 @@ def _parse_body(
     for rel, text, _ in invalid:
         num = int(rel or 0) + base
         body = re.sub(r"(?:\r\n|\n|\r)\Z", "", text)
-        fields = _split_fields(body, delim)
+        # at most n + 1 fields: the last holds the rest of the line as written, so a line
+        # of millions of delimiters is not split into millions of strings
+        fields = _split_fields(body, delim, n + 1)
         k = len(fields)
-        shown = _cut(body.replace(_MARK, ""))
-        if k > n and all(not f.strip() for f in fields[n:]):
+        shown = _cut(_strip_marks(body))
+        if k > n and _blank_fields(fields[n], delim):
             fields = fields[:n]  # trailing empty fields: "a,b,c,," for 3 columns
         elif k > n:
+            rest = fields[n]
+            more = len(_split_fields(rest, delim)) if len(rest) <= 100_000 else None
+            count = f"{n + more}" if more is not None else f"more than {n}"
             rejected.append(
                 Problem(
-                    name, None, num, None, shown, f"has {k} fields, the header has {n}", "rejected"
+                    name,
+                    None,
+                    num,
+                    None,
+                    shown,
+                    f"has {count} fields, the header has {n}",
+                    "rejected",
                 )
             )
             continue
@@ -1031,6 +1153,14 @@ def _parse_body(
         table = table.take(pa.array(order))
         nums, single = nums[order], single[order]
     return table, nums + base, single, rejected, padded
+
+
+def _blank_fields(rest: str, delim: str) -> bool:
+    """True when ``rest`` (fields as written, delimiter-separated) holds only empty or blank
+    fields, quoted or not: ``,,`` / ``"",  ,""`` (checked by one regular expression)."""
+    d = re.escape(delim)
+    blank = r'(?>[ \t]*"\s*"[ \t]*|[ \t]*)'  # atomic, possessive: constant memory
+    return re.fullmatch(rf"{blank}(?:{d}{blank})*+", rest) is not None
 
 
 def _empty_table(n: int) -> pa.Table:
@@ -1077,9 +1207,7 @@ def _read_zip(
     unzipped = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if unzipped > MAX_UNZIPPED_BYTES:
-        raise UnreadableFileError(
-            name, "unpacks to more than 1 GB; split it into smaller files or export as CSV"
-        )
+        raise UnreadableFileError(name, _TOO_BIG_UNPACKED)
     big_ratio = any(
         i.file_size > 1 << 20 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1)
         for i in infos
@@ -1223,6 +1351,7 @@ def _grid_table(
     headers = headers + [""] * (n - len(headers))
     if n == 0:
         return None
+    headers, cut = _limit_headers(name, sheet, headers, h + 1)
     data = data.select(list(range(n))).rename_columns([f"c{i}" for i in range(n)])
     skipped = [
         Problem(
@@ -1245,6 +1374,7 @@ def _grid_table(
             row_numbers=np.arange(h + 2, h + 2 + data.num_rows, dtype=np.int64),
             header_row=h + 1,
             skipped=skipped,
+            warnings=cut,
         )
     )
 
@@ -1261,12 +1391,26 @@ def _read_parquet(name: str, data: bytes, max_rows: int | None) -> RawTable:
     first record row 2.
     """
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        pf = pq.ParquetFile(pa.BufferReader(data))
+        _check_parquet_size(name, pf)
+        # text columns stay dictionary-encoded until their decoded size is known: a few KB
+        # of Parquet can repeat one 1 MB string a million times
+        schema = pf.schema
+        text_leaves = [
+            schema.column(i).path
+            for i in range(len(schema))
+            if schema.column(i).physical_type == "BYTE_ARRAY"
+        ]
+        pf = pq.ParquetFile(pa.BufferReader(data), read_dictionary=text_leaves)
+        table = pf.read()
         if max_rows is not None:
             table = table.slice(0, max_rows)
         names = table.column_names
+        decoded = sum(_decoded_bytes(chunk) for col in table.columns for chunk in col.chunks)
     except (pa.ArrowException, OSError, ValueError) as e:  # ValueError: UnicodeDecodeError
         raise UnreadableFileError(name, f"is not a readable Parquet file ({_first_line(e)})") from e
+    if decoded > MAX_UNZIPPED_BYTES:
+        raise UnreadableFileError(name, _TOO_BIG_UNPACKED)
     headers: list[str] = []
     cols: list[Any] = []
     for col_name, col in zip(names, table.columns, strict=True):
@@ -1282,6 +1426,62 @@ def _read_parquet(name: str, data: bytes, max_rows: int | None) -> RawTable:
     if not headers:
         raise UnreadableFileError(name, "has no columns")
     return _structured(name, headers, cols, table.num_rows, None, [])
+
+
+def _check_parquet_size(name: str, pf: pq.ParquetFile) -> None:
+    """Refuse a Parquet file whose metadata announce more than a table may hold.
+
+    Rows (:data:`MAX_TABLE_ROWS`), values (:data:`MAX_CELLS`: rows x leaf columns, or the
+    values of list columns) and uncompressed bytes (:data:`MAX_UNZIPPED_BYTES`) are known
+    before anything is decompressed.
+    """
+    md = pf.metadata
+    if md.num_rows > MAX_TABLE_ROWS:
+        raise UnreadableFileError(
+            name,
+            f"has {md.num_rows:,} rows; the limit is {MAX_TABLE_ROWS:,} per table. "
+            "Export a shorter period or split the file",
+        )
+    values = md.num_rows * md.num_columns
+    if values <= MAX_CELLS and any(
+        pf.schema.column(j).max_repetition_level > 0 for j in range(md.num_columns)
+    ):
+        # list columns: their values, not their rows, are what takes memory
+        values = sum(
+            md.row_group(i).column(j).num_values
+            for i in range(md.num_row_groups)
+            for j in range(md.num_columns)
+        )
+    if values > MAX_CELLS:
+        raise UnreadableFileError(
+            name,
+            f"holds {values:,} values, more than the limit of {MAX_CELLS:,}; "
+            "export fewer columns or a shorter period",
+        )
+    unpacked = sum(md.row_group(i).total_byte_size for i in range(md.num_row_groups))
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise UnreadableFileError(name, _TOO_BIG_UNPACKED)
+
+
+def _decoded_bytes(arr: Any) -> int:
+    """Bytes an Arrow array takes once dictionaries are decoded (without decoding them).
+
+    Example: 1,000,000 indices into the dictionary ``["x" * 1000]`` -> about 1 GB.
+    """
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        vt = t.value_type
+        if not (pa.types.is_string(vt) or pa.types.is_binary(vt) or pa.types.is_large_string(vt)
+                or pa.types.is_large_binary(vt)):
+            return 8 * len(arr) + int(arr.dictionary.nbytes)
+        lengths = pc.binary_length(arr.dictionary)
+        total = pc.sum(pc.take(lengths, arr.indices)).as_py() or 0
+        return int(total) + 8 * len(arr)
+    if pa.types.is_struct(t):
+        return sum(_decoded_bytes(pc.struct_field(arr, [i])) for i in range(t.num_fields))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _decoded_bytes(pc.list_flatten(arr)) + 8 * len(arr)
+    return int(arr.nbytes)
 
 
 _TS_FRACTION = (r"\.0+(Z|[+-]\d{4})?$", r"\1")  # "14:30:00.000+0100" -> "14:30:00+0100"
@@ -1349,6 +1549,7 @@ def _structured(
     row_numbers: np.ndarray | None = None,
 ) -> RawTable:
     """A table from a format without title lines or footers (JSON, Parquet)."""
+    headers, cut = _limit_headers(name, None, headers, 1)
     names = [f"c{i}" for i in range(len(cols))]
     table = pa.table(
         [pa.array(c, pa.string()) if isinstance(c, list) else c for c in cols], names=names
@@ -1362,6 +1563,7 @@ def _structured(
         row_numbers=pa.array(nums, pa.int64()),
         header_row=1,
         rejected=rejected,
+        warnings=cut,
         encoding=encoding,
     )
 
@@ -1496,6 +1698,15 @@ def _json_table(name: str, text: str, encoding: str, max_rows: int | None) -> Ra
             name, "is JSON but holds no records (objects); export a list of records"
         )
     headers = list(keys)
+    # checked before the columns are built: records x keys lookups (every record with a
+    # key of its own would make that quadratic)
+    _limit_headers(name, None, headers, 1)
+    if len(headers) * len(good) > MAX_CELLS:
+        raise UnreadableFileError(
+            name,
+            f"has {len(good):,} records x {len(headers):,} fields, more than the limit of "
+            f"{MAX_CELLS:,} cells; export fewer fields or a shorter period",
+        )
     cols = [[r.get(k, "") for r in good] for k in headers]
     nums = np.array([i + 2 for i, r in enumerate(flat) if r is not None], dtype=np.int64)
     return _structured(

@@ -66,13 +66,17 @@ def header_score(cells: list[str]) -> int:
 
 
 def auto_map(
-    ds: Dataset, headers: list[str], fixed: dict[str, int] | None = None
+    ds: Dataset,
+    headers: list[str],
+    fixed: dict[str, int] | None = None,
+    excluded: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, int], set[str]]:
     """Map headers to the dataset's columns by alias.
 
     Each canonical column takes the header matching its earliest alias; a header feeds one
     column at most, the first occurrence of a duplicated header is used, and the columns
-    in ``fixed`` (from a preset or the user) are kept as given.
+    in ``fixed`` (from a preset or the user) are kept as given, and the columns in
+    ``excluded`` (the user chose "not mapped") stay unmapped.
 
     Returns:
         (canonical column -> header index, canonical columns read inverted)
@@ -85,7 +89,7 @@ def auto_map(
     # required columns first, then declaration order; earliest alias wins a contested header
     order = [c for c in ds.mappable if c.required] + [c for c in ds.mappable if not c.required]
     for col in order:
-        if col.name in mapping:
+        if col.name in mapping or col.name in excluded:
             continue
         candidates = sorted(
             (prio, pos, inv)
@@ -129,6 +133,7 @@ def recognize(
     dataset: str | None = None,
     fixed: dict[str, int] | None = None,
     inverted: set[str] | None = None,
+    excluded: frozenset[str] = frozenset(),
 ) -> Mapping:
     """Recognise the dataset of a table and map its columns.
 
@@ -138,6 +143,7 @@ def recognize(
         dataset: force this dataset (a preset or the user chose it).
         fixed: canonical column -> header index chosen by a preset or the user.
         inverted: columns of ``fixed`` to read as inverted booleans.
+        excluded: canonical columns the user chose to leave unmapped.
 
     Raises:
         UnrecognisedDatasetError: no dataset has all its required columns, or two tie;
@@ -150,7 +156,7 @@ def recognize(
                 file, f"unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}"
             )
         ds = DATASETS[dataset]
-        mapping, inv = auto_map(ds, headers, fixed)
+        mapping, inv = auto_map(ds, headers, fixed, excluded)
         missing = _missing(ds, mapping)
         if missing:
             raise UnrecognisedDatasetError(
@@ -181,7 +187,7 @@ def recognize(
             tied,
         )
     ds = DATASETS[complete[0].dataset]
-    mapping, inv = auto_map(ds, headers, fixed)
+    mapping, inv = auto_map(ds, headers, fixed, excluded)
     return _mapping(ds.name, mapping, inv | (inverted or set()), fixed)
 
 

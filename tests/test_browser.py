@@ -222,10 +222,11 @@ def test_upload_fix_filter_translate_download(page: object, tmp_path: Path) -> N
     app_rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
     # ... and check its numbers against the CLI on the same files, preset and client
+    # (the sidebar compares with the previous period unless told otherwise)
     cli = subprocess.run(
         [sys.executable, "-m", "kpi", "report", str(tmp_path / "tickets_es.csv"),
          str(tmp_path / "partes.xlsx"), "--preset", str(tmp_path / "preset.json"),
-         "--client", CLIENT, "--lang", "en"],
+         "--client", CLIENT, "--compare", "previous", "--lang", "en"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     cli_rows = list(csv.reader(io.StringIO(cli.stdout)))

@@ -483,3 +483,20 @@ def test_accounting_invariant_over_generated_ticket_exports(files: list[Any]) ->
     if table is not None:
         ids = table.column("ticket_id").to_pylist()
         assert len(set(ids)) == len(ids) and None not in ids
+
+
+def test_override_can_leave_a_column_unmapped() -> None:
+    # "Made SLA" is recognised as sla_met; the user chooses "(not mapped)" for it (""),
+    # so the column stays unmapped and sla_met is no longer present for the engine.
+    from kpi.ingest import LoadOptions, Override, load_files
+
+    csv = b"Ticket #,Date Entered,Made SLA\n1,2024-03-01,true\n2,2024-03-02,false\n"
+    auto = load_files([("t.csv", csv)])
+    assert auto.files[0].mapping["sla_met"] == "Made SLA"
+    manual = load_files(
+        [("t.csv", csv)], LoadOptions(), {("t.csv", None): Override(columns={"sla_met": ""})}
+    )
+    assert "sla_met" not in manual.files[0].mapping
+    assert "Made SLA" in manual.files[0].unmapped
+    assert not manual.has("tickets", "sla_met")
+    assert manual.tables["tickets"].column("sla_met").null_count == 2

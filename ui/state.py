@@ -5,9 +5,10 @@ or ``st.cache_resource``, which every visitor shares. Uploaded bytes are copied 
 the session once; each file is read once per (reading options, mapping) and the
 typed tables are kept so that fixing one file's mapping re-reads only that file.
 
-The :class:`AppState` object holds what is not a widget value; filters are the
-sidebar widgets' own keys (``f_*``), rendered on every page so they persist across
-pages.
+The :class:`AppState` object holds what is not a widget value. Filters live under the
+``f_*`` keys: the client and technician multiselects are their own keys; period and
+comparison are plain keys fed by one select per language (:func:`widget_key`). The
+sidebar is drawn on every page, so the filters persist across pages.
 """
 
 from __future__ import annotations
