@@ -29,19 +29,23 @@ Python only looks at the first records (sniffing) and at the few rows that do no
 from __future__ import annotations
 
 import codecs
+import inspect
 import io
 import json
 import math
 import re
+import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import fastexcel
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -404,9 +408,7 @@ def _record_res(delim: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         # atomic groups and a possessive repeat: a field never needs backtracking (it ends
         # at a delimiter or a line break either way), and without them the regex engine
         # keeps one backtracking entry per field: ~1 GB for a line of 5 million commas
-        record = re.compile(
-            rf"((?>{quoted}|{plain})(?:{d}(?>{quoted}|{plain}))*+)(\r\n|\n|\r|\Z)"
-        )
+        record = re.compile(rf"((?>{quoted}|{plain})(?:{d}(?>{quoted}|{plain}))*+)(\r\n|\n|\r|\Z)")
         fld = re.compile(rf'(?:"([^"]*(?:""[^"]*)*)"([^{d}\r\n]*)|({plain}))({d}|\Z)')
         _RECORD_RES[delim] = (record, fld)
     return _RECORD_RES[delim]
@@ -855,18 +857,18 @@ def _read_text(
         return _read_delimited(name, payload, encoding, False, ext, score, max_rows, file_warnings)
     # NUL bytes: trailing ones are padding (a copy cut short, a preallocated file); a few
     # inside the text are removed with a warning on their rows; more is binary data
-    text = data.rstrip(b"\x00")
-    if not text.strip():
+    stripped = data.rstrip(b"\x00")
+    if not stripped.strip():
         raise UnreadableFileError(
             name, "holds only zero bytes (a damaged or unfinished copy); export it again"
         )
-    nuls = text.count(b"\x00")
-    if nuls > max(len(text) // 100, 8) or _looks_binary(text[:65536].replace(b"\x00", b"")):
+    nuls = stripped.count(b"\x00")
+    if nuls > max(len(stripped) // 100, 8) or _looks_binary(stripped[:65536].replace(b"\x00", b"")):
         raise UnreadableFileError(
             name,
             "contains binary data, not text; upload a CSV, Excel, JSON or Parquet export",
         )
-    if len(text) < len(data):
+    if len(stripped) < len(data):
         file_warnings.append(
             Problem(
                 name,
@@ -874,12 +876,12 @@ def _read_text(
                 None,
                 None,
                 None,
-                f"{len(data) - len(text):,} NUL bytes at the end of the file ignored",
+                f"{len(data) - len(stripped):,} NUL bytes at the end of the file ignored",
             )
         )
-    body, encoding = text, "utf-8"
-    if text.startswith(codecs.BOM_UTF8):
-        body, encoding = text[3:], "utf-8-sig"
+    body, encoding = stripped, "utf-8"
+    if stripped.startswith(codecs.BOM_UTF8):
+        body, encoding = stripped[3:], "utf-8-sig"
     marked = False
     if not _valid_utf8(body):
         body, encoding, marked = _repair_utf8(body, encoding)
@@ -1226,6 +1228,7 @@ def _read_zip(
             raise UnreadableFileError(name, f"is damaged ({e}); save or export it again") from e
     is_ods = "content.xml" in names and b"spreadsheet" in mimetype
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names or is_ods:
+        _check_inflated(name, data, infos)
         return _read_workbook(name, data, score, sheet, max_rows)
     if any(n.startswith("word/") for n in names):
         raise UnreadableFileError(name, "is a Word document, not a table")
@@ -1234,6 +1237,53 @@ def _read_zip(
     raise UnreadableFileError(
         name, "is a zip archive, not a spreadsheet; unzip it and upload the files inside"
     )
+
+
+def _check_inflated(name: str, data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Every part of the zip really unpacks to no more than it declares.
+
+    The guards above trust the sizes the zip declares; the workbook reader does not look at
+    them, so a part declaring 1 KB can inflate to gigabytes of XML. Each part is inflated
+    here 1 MB at a time into nothing (bounded memory, ~0.2 s per 100 MB of XML) and the
+    file is refused as soon as a part yields more than it declared. Parts may not overlap
+    (the sum of their compressed sizes is at most the file), and only the two methods
+    spreadsheets use (stored, deflate) are accepted.
+    """
+    bomb = "unpacks to more than it declares; refused as a possible zip bomb"
+    if sum(i.compress_size for i in infos) > len(data):
+        raise UnreadableFileError(name, f"has overlapping parts, so it {bomb}")
+    view = memoryview(data)
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise UnreadableFileError(name, "is encrypted; save it without a password")
+        if info.compress_type == zipfile.ZIP_STORED:
+            continue  # read as it is: never more than the file
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            raise UnreadableFileError(
+                name,
+                f"uses a compression spreadsheets do not use (method {info.compress_type}); "
+                "open it in its program and save it again",
+            )
+        off = info.header_offset
+        if data[off : off + 4] != b"PK\x03\x04":
+            raise UnreadableFileError(name, "is damaged (a part is missing); save it again")
+        name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+        pos = off + 30 + name_len + extra_len
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        produced = 0
+        pending: bytes | memoryview = b""
+        try:
+            while not inflater.eof:
+                if not pending:
+                    if pos >= len(data):
+                        break
+                    pending, pos = view[pos : pos + (1 << 20)], pos + (1 << 20)
+                produced += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+                if produced > info.file_size:
+                    raise UnreadableFileError(name, bomb)
+        except zlib.error as e:
+            raise UnreadableFileError(name, f"is damaged ({e}); save or export it again") from e
 
 
 def _read_ole(
@@ -1280,36 +1330,24 @@ def _read_workbook(
     name: str, data: bytes, score: HeaderScore | None, sheet: str | None, max_rows: int | None
 ) -> list[RawTable]:
     """Every visible non-empty sheet (or the one asked for) as a table."""
-    try:
-        reader = fastexcel.read_excel(data)
-        sheet_names = reader.sheet_names
-    except fastexcel.FastExcelError as e:
+    n_rows = None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 30
+    meta, batches = _open_workbook(name, data, sheet, n_rows)
+    if meta.get("error"):
         raise UnreadableFileError(
-            name, f"is not a readable workbook; it may be damaged ({_first_line(e)})"
-        ) from e
+            name, f"is not a readable workbook; it may be damaged ({meta['error']})"
+        )
+    sheet_names: list[str] = meta["sheet_names"]
     if sheet is not None and sheet not in sheet_names:
         raise UnreadableFileError(
             name, f"has no sheet named {sheet!r}; its sheets are {', '.join(sheet_names)}"
         )
     out: list[RawTable] = []
-    for sname in [sheet] if sheet is not None else sheet_names:
-        try:
-            xs = reader.load_sheet(
-                sname,
-                header_row=None,
-                skip_rows=0,  # keep leading empty rows: row numbers stay the sheet's
-                dtypes="string",
-                n_rows=None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 30,
-            )
-            if sheet is None and xs.visible != "visible":
-                continue
-            if xs.height == 0 or xs.width == 0:
-                continue
-            batch = xs.to_arrow()
-        except fastexcel.FastExcelError as e:
-            raise UnreadableFileError(
-                name, f"sheet {sname!r} cannot be read ({_first_line(e)})"
-            ) from e
+    for info, batch in zip(meta["sheets"], batches, strict=True):
+        sname = info["name"]
+        if info["error"]:
+            raise UnreadableFileError(name, f"sheet {sname!r} cannot be read ({info['error']})")
+        if batch is None:  # hidden, or empty
+            continue
         cols = [_normalise_excel(c) for c in batch.columns]
         grid = pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
         table = _grid_table(name, sname, grid, score, max_rows)
@@ -1319,6 +1357,178 @@ def _read_workbook(
         where = f"sheet {sheet!r}" if sheet is not None else "any sheet"
         raise UnreadableFileError(name, f"has no data in {where}")
     return out
+
+
+# A workbook is opened in a child process with a memory and a time limit. The reader
+# (calamine, in Rust) holds a sheet as a dense grid from its first to its last cell, 32
+# bytes a cell: a 5 KB xlsx with one cell in A1 and one in XFD1048576 asks for 550 GB, an
+# .xls with a cell at row and column 65535 for 137 GB, a small .ods repeating one cell for
+# a million rows likewise. Such an allocation aborts the whole process (Rust does not raise
+# on out-of-memory), which in the web app would stop every user's session. In the child
+# the limit makes it fail alone, and the file is refused with a clear message. Cost: about
+# 0.25 s per workbook (starting Python and importing pyarrow).
+
+#: memory the workbook reader may use, on top of the file itself. A 1,000,000-row x
+#: 20-column sheet needs about 1.3 GB
+MAX_WORKBOOK_MEMORY = 2 << 30
+#: seconds a workbook may take to open
+WORKBOOK_SECONDS = 300
+#: exit status of the child when Python itself ran out of memory
+_EXIT_NO_MEMORY = 3
+
+
+def _workbook_sheets(
+    data: bytes, sheet: str | None, n_rows: int | None
+) -> tuple[dict[str, Any], list[Any]]:
+    """The fastexcel part of reading a workbook: what the child process runs.
+
+    Self-contained (its source is sent to the child): returns ``meta`` (``error``: why
+    the workbook cannot be opened; ``sheet_names``; per sheet read: ``name``, ``error``)
+    and per sheet a record batch of string cells, None for a hidden or empty sheet.
+    """
+    import fastexcel
+
+    def first_line(e: BaseException) -> str:
+        text = str(e).strip()
+        return text.splitlines()[0] if text else type(e).__name__
+
+    try:
+        reader = fastexcel.read_excel(data)
+        names = list(reader.sheet_names)
+    except fastexcel.FastExcelError as e:
+        return {"error": first_line(e)}, []
+    meta: dict[str, Any] = {"error": None, "sheet_names": names, "sheets": []}
+    batches: list[Any] = []
+    if sheet is not None and sheet not in names:
+        return meta, batches
+    for sname in [sheet] if sheet is not None else names:
+        info: dict[str, Any] = {"name": sname, "error": None}
+        meta["sheets"].append(info)
+        batch = None
+        try:
+            xs = reader.load_sheet(
+                sname,
+                header_row=None,
+                skip_rows=0,  # keep leading empty rows: row numbers stay the sheet's
+                dtypes="string",
+                n_rows=n_rows,
+            )
+            if (sheet is not None or xs.visible == "visible") and xs.height and xs.width:
+                batch = xs.to_arrow()
+        except fastexcel.FastExcelError as e:
+            info["error"] = first_line(e)
+            batches.append(None)
+            break
+        batches.append(batch)
+    return meta, batches
+
+
+def _workbook_child() -> None:
+    """Entry point of the child process: args in argv[1] (JSON), the file on stdin; writes
+    one JSON line and then one Arrow IPC stream per batch (lengths in the JSON)."""
+    import json
+    import resource
+    import sys
+
+    import pyarrow as pa
+
+    args = json.loads(sys.argv[1])
+    data = sys.stdin.buffer.read()
+    try:
+        with open("/proc/self/statm") as fh:  # address space in use, in pages
+            used = int(fh.read().split()[0]) * resource.getpagesize()
+        limit = used + int(args["memory"])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):
+        pass  # not Linux: no limit
+    try:
+        meta, batches = _workbook_sheets(data, args["sheet"], args["n_rows"])
+        blobs = []
+        for batch in batches:
+            if batch is None:
+                blobs.append(b"")
+                continue
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            blobs.append(sink.getvalue().to_pybytes())
+    except MemoryError:
+        sys.exit(3)  # _EXIT_NO_MEMORY
+    except BaseException as e:  # a Rust panic arrives as pyo3's PanicException
+        meta, blobs = {"error": f"internal reader error: {str(e).strip()[:200]}"}, []
+    meta["sizes"] = [len(b) for b in blobs]
+    out = sys.stdout.buffer
+    out.write(json.dumps(meta).encode() + b"\n")
+    for blob in blobs:
+        out.write(blob)
+    out.flush()
+
+
+@cache
+def _child_code() -> str:
+    """Source of the child process: the two functions above and a call."""
+    return "\n".join(
+        [
+            "from __future__ import annotations",
+            "from typing import Any",
+            inspect.getsource(_workbook_sheets),
+            inspect.getsource(_workbook_child),
+            "_workbook_child()",
+        ]
+    )
+
+
+def _open_workbook(
+    name: str, data: bytes, sheet: str | None, n_rows: int | None
+) -> tuple[dict[str, Any], list[Any]]:
+    """:func:`_workbook_sheets` in a child process with a memory and a time limit.
+
+    Raises:
+        UnreadableFileError: the workbook needs more than :data:`MAX_WORKBOOK_MEMORY` or
+            :data:`WORKBOOK_SECONDS`, or the reader failed.
+    """
+    args = json.dumps({"sheet": sheet, "n_rows": n_rows, "memory": MAX_WORKBOOK_MEMORY})
+    cmd = [sys.executable, "-I", "-c", _child_code(), args]
+    try:
+        proc = subprocess.run(
+            cmd, input=data, capture_output=True, timeout=WORKBOOK_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired as e:
+        raise UnreadableFileError(
+            name,
+            f"takes more than {WORKBOOK_SECONDS} seconds to open (the limit); it is damaged "
+            "or far too big: export the data as CSV",
+        ) from e
+    except OSError:
+        if not sys.executable:
+            # no child processes here (Python in a browser): read in this process
+            return _workbook_sheets(data, sheet, n_rows)
+        raise
+    if proc.returncode == _EXIT_NO_MEMORY or proc.returncode < 0:
+        # a signal: Rust aborts when an allocation fails (SIGABRT), or the OOM killer
+        raise UnreadableFileError(
+            name,
+            f"needs more than {MAX_WORKBOOK_MEMORY >> 30} GB of memory to open (the limit): "
+            "a sheet reaches far beyond its data, or the file is damaged. Open it in Excel, "
+            "delete the empty rows and columns after the data and save it again, or export "
+            "it as CSV",
+        )
+    out = proc.stdout
+    line_end = out.find(b"\n")
+    if proc.returncode != 0 or line_end < 0:
+        why = _first_line(Exception(proc.stderr.decode("utf-8", "replace")))
+        raise UnreadableFileError(name, f"is not a readable workbook (the reader failed: {why})")
+    meta: dict[str, Any] = json.loads(out[:line_end])
+    batches: list[Any] = []
+    pos = line_end + 1
+    buf = pa.py_buffer(out)
+    for size in meta.get("sizes", []):
+        if size:
+            batches.append(pa.ipc.open_stream(buf[pos : pos + size]).read_next_batch())
+        else:
+            batches.append(None)
+        pos += size
+    return meta, batches
 
 
 def _grid_table(
@@ -1471,8 +1681,12 @@ def _decoded_bytes(arr: Any) -> int:
     t = arr.type
     if pa.types.is_dictionary(t):
         vt = t.value_type
-        if not (pa.types.is_string(vt) or pa.types.is_binary(vt) or pa.types.is_large_string(vt)
-                or pa.types.is_large_binary(vt)):
+        if not (
+            pa.types.is_string(vt)
+            or pa.types.is_binary(vt)
+            or pa.types.is_large_string(vt)
+            or pa.types.is_large_binary(vt)
+        ):
             return 8 * len(arr) + int(arr.dictionary.nbytes)
         lengths = pc.binary_length(arr.dictionary)
         total = pc.sum(pc.take(lengths, arr.indices)).as_py() or 0

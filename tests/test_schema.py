@@ -38,3 +38,14 @@ def test_every_dataset_and_column_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for ds in DATASETS.values():
         assert f"| {ds.name} |" in readme, ds.name
+
+
+def test_every_kpi_id_and_canonical_column_is_in_the_readme() -> None:
+    from kpi.kpis import KPIS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for k in KPIS:
+        assert f"`{k.id}`" in readme, k.id
+    for ds in DATASETS.values():
+        rows = [line for line in readme.splitlines() if line.startswith(f"| {ds.name} | ")]
+        assert any(all(c.name in row for c in ds.columns) for row in rows), ds.name
