@@ -119,7 +119,8 @@ def delta(v: Any, unit: str, lang: str, code: str = "EUR") -> str | None:
     if is_empty(v):
         return None
     x = float(v)
-    sign = "+" if x > 0 else ("−" if x < 0 else "±")
+    # ASCII "-": st.metric points its arrow down only for a delta starting with "-"
+    sign = "+" if x > 0 else ("-" if x < 0 else "±")
     mag = abs(x)
     if unit == "ratio":
         pp = "p. p." if lang == "es" else "pp"

@@ -265,6 +265,8 @@ def kpi_card(
             value_text(kpi_id, row["value"], lang, currency),
             delta=delta,
             delta_color=delta_color(kpi_id),  # type: ignore[arg-type]
+            # no change: no arrow (and no colour) rather than a red "up"
+            delta_arrow="off" if delta is not None and delta.startswith("±") else "auto",
             chart_data=[float(v) for v in spark if not is_empty(v)] or None if spark else None,
             help=t("ov.target", lang, target=help_text) if help_text else None,
         )
