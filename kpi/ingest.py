@@ -770,17 +770,25 @@ def load_files(
     """
     options = options or LoadOptions()
     results: list[TableResult] = []
-    items: list[tuple[str, bytes]] = []
+    # paths are checked up front (a typo fails before minutes of reading), then read one
+    # at a time so only one file's bytes are in memory
+    items: list[tuple[str, bytes] | Path] = []
     for item in inputs:
         if isinstance(item, tuple):
             items.append(item)
-            continue
-        for path in expand_inputs([item]):
+        else:
+            items.extend(expand_inputs([item]))
+    for entry in items:
+        if isinstance(entry, Path):
             try:
-                items.append((path.name, path.read_bytes()))
+                name, blob = entry.name, entry.read_bytes()
             except OSError as e:
-                raise UnreadableFileError(path.name, f"cannot be opened ({e.strerror})") from e
-    for name, blob in items:
+                raise UnreadableFileError(entry.name, f"cannot be opened ({e.strerror})") from e
+        else:
+            name, blob = entry
         per_sheet = {sheet: ov for (fname, sheet), ov in (overrides or {}).items() if fname == name}
-        results.extend(read_file(name, blob, options, per_sheet))
+        for res in read_file(name, blob, options, per_sheet):
+            res.raw = None  # the raw text table is only needed by a mapping editor
+            results.append(res)
+        del blob
     return assemble(results, options)
