@@ -10,7 +10,9 @@ typing the values is the job of later stages. What this module settles:
   zip bombs raise :class:`kpi.errors.UnreadableFileError` with a message the user can act on.
 * **Encoding** of text files: UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode
   text"), cp1252. A mostly-UTF-8 file with a few stray bytes is read as UTF-8 with those
-  bytes decoded as cp1252, and each affected row is reported as a warning.
+  bytes decoded as cp1252, and each affected row is reported as a warning. NUL bytes at
+  the end are padding (ignored, one warning); a few inside are removed, with a warning per
+  row; more than 1% of the bytes is binary data.
 * **Delimiter** among ``,`` ``;`` tab ``|``, sniffed from the first records (quotes respected).
 * **Header row**: chosen among the first 30 rows (by the caller's ``header_score``, else by
   field counts); rows before it are skipped as title lines.
@@ -24,6 +26,15 @@ typing the values is the job of later stages. What this module settles:
 Large CSV files are parsed by ``pyarrow.csv`` with every column as string (about 0.2 s for
 1M rows x 15 columns); the classification of rows is vectorised with ``pyarrow.compute``.
 Python only looks at the first records (sniffing) and at the few rows that do not parse.
+
+**Hostile files** (tests/test_hostile_files.py) meet deliberate limits, each named in the
+message that refuses them: 16,384 columns (:data:`MAX_COLUMNS`, Excel's), a header line of
+16 MB, a header cell of 1,000 characters (cut, not refused), 1 GB unpacked for a workbook
+or Parquet file (declared sizes *and* real inflated sizes), 200 to 1 compression, 10M rows
+and 50M values for Parquet and JSON (checked before decoding), and for workbooks 2 GB of
+reader memory and 300 s, enforced by reading them in a child process (see
+:func:`_open_workbook`). A record longer than pyarrow's block (a 100 MB cell) is parsed as
+one block; a line of millions of delimiters costs constant memory.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ import io
 import json
 import math
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -96,8 +108,8 @@ MAX_HEADER_CHARS = 1_000
 #: the header line of a text file must end within its first 16 MB
 MAX_HEADER_LINE_BYTES = 1 << 24
 #: cells (rows x columns) a JSON or Parquet table may have; their compression or nesting
-#: can hide a table far larger than the file (10M rows x 10 columns, or 1M x 100)
-MAX_CELLS = 100_000_000
+#: can hide a table far larger than the file (1M rows x 50 columns; ~1.5 GB as text)
+MAX_CELLS = 50_000_000
 #: rows a table may have: the same limit as :data:`kpi.ingest.MAX_ROWS`, checked here
 #: where a file's size does not bound it (Parquet metadata, before anything is decoded)
 MAX_TABLE_ROWS = 10_000_000
@@ -198,7 +210,8 @@ def read_bytes(
 
     Raises:
         UnreadableFileError: empty file, binary junk, password-protected or damaged
-            workbook, zip bomb, JSON that is not a list of records, a missing sheet.
+            workbook, zip bomb, JSON that is not a list of records, a missing sheet, or a
+            file beyond a limit (see the module docstring), with the limit in the message.
     """
     if not data or data.isspace():
         raise UnreadableFileError(name, "is empty; export the data again and upload it")
@@ -1375,6 +1388,7 @@ MAX_WORKBOOK_MEMORY = 2 << 30
 WORKBOOK_SECONDS = 300
 #: exit status of the child when Python itself ran out of memory
 _EXIT_NO_MEMORY = 3
+_OUT_OF_MEMORY_SIGNALS = (signal.SIGABRT, signal.SIGKILL)
 
 
 def _workbook_sheets(
@@ -1499,13 +1513,15 @@ def _open_workbook(
             f"takes more than {WORKBOOK_SECONDS} seconds to open (the limit); it is damaged "
             "or far too big: export the data as CSV",
         ) from e
-    except OSError:
+    except OSError as e:
         if not sys.executable:
             # no child processes here (Python in a browser): read in this process
             return _workbook_sheets(data, sheet, n_rows)
-        raise
-    if proc.returncode == _EXIT_NO_MEMORY or proc.returncode < 0:
-        # a signal: Rust aborts when an allocation fails (SIGABRT), or the OOM killer
+        raise UnreadableFileError(
+            name, f"cannot be opened now: the workbook reader did not start ({e}); try again"
+        ) from e
+    if proc.returncode == _EXIT_NO_MEMORY or -proc.returncode in _OUT_OF_MEMORY_SIGNALS:
+        # Rust aborts when an allocation fails (SIGABRT); the kernel's OOM killer: SIGKILL
         raise UnreadableFileError(
             name,
             f"needs more than {MAX_WORKBOOK_MEMORY >> 30} GB of memory to open (the limit): "
@@ -1516,7 +1532,8 @@ def _open_workbook(
     out = proc.stdout
     line_end = out.find(b"\n")
     if proc.returncode != 0 or line_end < 0:
-        why = _first_line(Exception(proc.stderr.decode("utf-8", "replace")))
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        why = err.splitlines()[-1][:200] if err else f"exit status {proc.returncode}"
         raise UnreadableFileError(name, f"is not a readable workbook (the reader failed: {why})")
     meta: dict[str, Any] = json.loads(out[:line_end])
     batches: list[Any] = []
