@@ -86,13 +86,18 @@ def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
 
 
 def _where(f: FileReport) -> str:
-    return f"{f.file} [{f.sheet}]" if f.sheet else f.file
+    return _one_line(f"{f.file} [{f.sheet}]" if f.sheet else f.file)
+
+
+def _one_line(text: str) -> str:
+    """Messages stay on one line, even for a file name with a line break in it."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def _summary(data: LoadedData) -> None:
     """Rejected rows and unrecognised tables, one line each, on stderr."""
     for f in data.files:
-        where = f"{f.file} [{f.sheet}]" if f.sheet else f.file
+        where = _where(f)
         if f.error:
             print(f"{where}: {f.error}", file=sys.stderr)
         elif f.rows_rejected:
@@ -139,7 +144,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         _write_csv(prow, PROBLEM_COLUMNS, args.problems)
     for f in data.files:
-        where = f"{f.file} [{f.sheet}]" if f.sheet else f.file
+        where = _where(f)
         if f.dataset:
             pairs = ", ".join(f"{c} <- {h}" for c, h in f.mapping.items())
             print(f"{where}: {f.dataset}: {pairs}", file=sys.stderr)
@@ -188,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = {"inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts}
         return command[args.command](args)
     except KpiError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {_one_line(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

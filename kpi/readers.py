@@ -871,10 +871,12 @@ def _read_text(
     # NUL bytes: trailing ones are padding (a copy cut short, a preallocated file); a few
     # inside the text are removed with a warning on their rows; more is binary data
     stripped = data.rstrip(b"\x00")
-    if not stripped.strip():
+    if not stripped:
         raise UnreadableFileError(
             name, "holds only zero bytes (a damaged or unfinished copy); export it again"
         )
+    if stripped.isspace():
+        raise UnreadableFileError(name, "is empty; export the data again and upload it")
     nuls = stripped.count(b"\x00")
     if nuls > max(len(stripped) // 100, 8) or _looks_binary(stripped[:65536].replace(b"\x00", b"")):
         raise UnreadableFileError(
@@ -1388,7 +1390,9 @@ MAX_WORKBOOK_MEMORY = 2 << 30
 WORKBOOK_SECONDS = 300
 #: exit status of the child when Python itself ran out of memory
 _EXIT_NO_MEMORY = 3
-_OUT_OF_MEMORY_SIGNALS = (signal.SIGABRT, signal.SIGKILL)
+_OUT_OF_MEMORY_SIGNALS = tuple(
+    getattr(signal, n) for n in ("SIGABRT", "SIGKILL") if hasattr(signal, n)
+)
 
 
 def _workbook_sheets(
@@ -1441,7 +1445,6 @@ def _workbook_child() -> None:
     """Entry point of the child process: args in argv[1] (JSON), the file on stdin; writes
     one JSON line and then one Arrow IPC stream per batch (lengths in the JSON)."""
     import json
-    import resource
     import sys
 
     import pyarrow as pa
@@ -1449,12 +1452,14 @@ def _workbook_child() -> None:
     args = json.loads(sys.argv[1])
     data = sys.stdin.buffer.read()
     try:
+        import resource
+
         with open("/proc/self/statm") as fh:  # address space in use, in pages
             used = int(fh.read().split()[0]) * resource.getpagesize()
         limit = used + int(args["memory"])
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):
-        pass  # not Linux: no limit
+    except (ImportError, OSError, ValueError):
+        pass  # not Linux: no limit (the time limit still holds)
     try:
         meta, batches = _workbook_sheets(data, args["sheet"], args["n_rows"])
         blobs = []

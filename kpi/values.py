@@ -367,6 +367,9 @@ def _parse_number(
             values = _scatter(values, valid, pc.cast(sub, pa.float64()))
 
     values = pc.if_else(negative, pc.negate(values), values)
+    # beyond the range of a double: "1e309" or 400 nines parse as infinity, and one such
+    # cell would turn every sum it enters into infinity; it is no number anybody meant
+    values = pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
     invalid = pc.and_(pc.invert(empty), pc.is_null(values))
     return _Number(values, invalid, note)
 
@@ -906,11 +909,15 @@ def _parse_dates(
     if _any(invalid):
         if mode is not None and not _any(text_rows):
             reason = f"not a date (the column holds {mode})"
-        elif shape is not None:
-            label = shape.day_first_label if order.day_first else shape.month_first_label
-            reason = f"not a date (expected {label})"
         else:
-            reason = f"not a date (expected {'dd/mm/yyyy' if order.day_first else 'mm/dd/yyyy'})"
+            # the shape most values have, also for short columns that skip the fast path:
+            # "2025-02-30" among ISO dates is "expected yyyy-mm-dd", whatever the length
+            like = shape if shape is not None else _pick_shape(t, text_rows)
+            if like is not None:
+                label = like.day_first_label if order.day_first else like.month_first_label
+            else:
+                label = "dd/mm/yyyy" if order.day_first else "mm/dd/yyyy"
+            reason = f"not a date (expected {label})"
     return ParsedColumn(
         values=values, invalid=invalid, reason=reason, note="; ".join(notes) or None
     )
