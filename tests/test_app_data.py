@@ -209,3 +209,17 @@ def test_names_with_markup_are_shown_as_text(at: AppTest) -> None:
         for md in at.markdown:
             assert not md.proto.allow_html, md.value
             assert "<script>" not in md.value
+
+
+def test_markdown_link_names_do_not_become_links(at: AppTest) -> None:
+    # a client named like a markdown link must never render as a clickable link
+    evil = "[x](javascript:alert(1))"
+    blob = TICKETS.replace(b"Beta", evil.encode())
+    _upload(at, [("tickets.csv", blob)])
+    assert evil in at.multiselect(key=ui.state.K_CLIENTS).options
+    pages = ("pages/data.py", "pages/overview.py", "pages/service_desk.py", "pages/alerts.py")
+    for page in pages:
+        at.switch_page(page).run()
+        _no_errors(at)
+        for md in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader]:
+            assert "](javascript:" not in md.value, (page, md.value)
