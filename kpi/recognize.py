@@ -84,6 +84,7 @@ def auto_map(
     fixed = dict(fixed or {})
     used = set(fixed.values())
     index = _alias_index(ds.name)
+    folded = [fold_header(h) for h in headers]  # once per call, not per column
     mapping = dict(fixed)
     inverted: set[str] = set()
     # required columns first, then declaration order; earliest alias wins a contested header
@@ -93,9 +94,9 @@ def auto_map(
             continue
         candidates = sorted(
             (prio, pos, inv)
-            for pos, header in enumerate(headers)
+            for pos, key in enumerate(folded)
             if pos not in used
-            for prio, name, inv in index.get(fold_header(header), ())
+            for prio, name, inv in index.get(key, ())
             if name == col.name
         )
         if candidates:

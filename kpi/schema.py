@@ -43,7 +43,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 KINDS = ("text", "id", "ts", "date", "num", "hours", "pct", "int", "tier", "bool")
 
@@ -122,7 +121,6 @@ class Dataset:
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=65_536)
 def fold_header(text: str) -> str:
     """Fold a header for comparison.
 
