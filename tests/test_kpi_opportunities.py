@@ -6,23 +6,11 @@ import math
 from dataclasses import replace
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
+from kpi_helpers import pick
 
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions
-
-
-def pick(df: pd.DataFrame, kpi: str, grp: str | None = None, period: str | None = None,
-         col: str = "value") -> float:  # fmt: skip
-    gcol = "technician" if "technician" in df.columns else "client"
-    rows = df[df["kpi"] == kpi]
-    rows = rows[rows[gcol].isna()] if grp is None else rows[rows[gcol] == grp]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    assert len(rows) == 1, f"{kpi} {grp} {period}: {len(rows)} rows\n{rows}"
-    return float(rows.iloc[0][col])
-
 
 T = datetime
 # D = 2024-03-31, stale when (last activity, else created) < D - 30 = Mar 1.

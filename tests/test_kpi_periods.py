@@ -6,8 +6,8 @@ import math
 from dataclasses import replace
 from datetime import date, datetime
 
-import pandas as pd
 import pytest
+from kpi_helpers import pick
 
 from kpi.errors import UsageError
 from kpi.model import loaded_data
@@ -21,17 +21,6 @@ from kpi.periods import (
 from kpi.report import Engine, ReportOptions
 
 D = date
-
-
-def pick(df: pd.DataFrame, kpi: str, grp: str | None = None, period: str | None = None,
-         col: str = "value") -> float:  # fmt: skip
-    gcol = "technician" if "technician" in df.columns else "client"
-    rows = df[df["kpi"] == kpi]
-    rows = rows[rows[gcol].isna()] if grp is None else rows[rows[gcol] == grp]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    assert len(rows) == 1, f"{kpi} {grp} {period}: {len(rows)} rows\n{rows}"
-    return float(rows.iloc[0][col])
 
 
 def test_default_period_is_twelve_months_ending_at_as_of() -> None:

@@ -11,22 +11,10 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from kpi_helpers import pick
 
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions
-
-
-def pick(df: pd.DataFrame, kpi: str, grp: str | None = None, period: str | None = None,
-         col: str = "value") -> float:  # fmt: skip
-    """The one cell of ``kpi`` for a group (None: the row without a group) and period."""
-    gcol = "technician" if "technician" in df.columns else "client"
-    rows = df[df["kpi"] == kpi]
-    rows = rows[rows[gcol].isna()] if grp is None else rows[rows[gcol] == grp]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    assert len(rows) == 1, f"{kpi} {grp} {period}: {len(rows)} rows\n{rows}"
-    return float(rows.iloc[0][col])
-
 
 # Contracts (client, start, end, amount, billing months -> mrr_c):
 #   C1 Alpha 2024-01-01..(none)        300 quarterly (3)  -> 100

@@ -5,23 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import pandas as pd
 import pytest
+from kpi_helpers import pick
 
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions
-
-
-def pick(df: pd.DataFrame, kpi: str, grp: str | None = None, period: str | None = None,
-         col: str = "value") -> float:  # fmt: skip
-    gcol = "technician" if "technician" in df.columns else "client"
-    rows = df[df["kpi"] == kpi]
-    rows = rows[rows[gcol].isna()] if grp is None else rows[rows[gcol] == grp]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    assert len(rows) == 1, f"{kpi} {grp} {period}: {len(rows)} rows\n{rows}"
-    return float(rows.iloc[0][col])
-
 
 D = date
 # D = 2024-03-31. planned = clamp((D - start) / (due - start), 0, 1); PV = planned x budget;

@@ -6,23 +6,11 @@ import math
 from dataclasses import replace
 from datetime import date
 
-import pandas as pd
 import pytest
+from kpi_helpers import pick
 
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions
-
-
-def pick(df: pd.DataFrame, kpi: str, grp: str | None = None, period: str | None = None,
-         col: str = "value") -> float:  # fmt: skip
-    gcol = "technician" if "technician" in df.columns else "client"
-    rows = df[df["kpi"] == kpi]
-    rows = rows[rows[gcol].isna()] if grp is None else rows[rows[gcol] == grp]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    assert len(rows) == 1, f"{kpi} {grp} {period}: {len(rows)} rows\n{rows}"
-    return float(rows.iloc[0][col])
-
 
 # March 2024 has 21 weekdays (Fri 1; 4-8, 11-15, 18-22, 25-29).
 # staff: Ann 40 h/week (8 h a day), Bob 20 h/week (4 h a day), Cid empty (40 h) and no entries
