@@ -219,13 +219,8 @@ def trend(
             legend=alt.Legend(orient="bottom"),
         )  # fmt: skip
     line = alt.Chart(data).mark_line(point=True).encode(**enc)
-    layers: list[Any] = []
     rule = target_layer(target, unit, lang, currency, target_label)
-    if rule is not None:
-        layers.append(rule)
-    layers.append(line)
-    chart = (alt.layer(*layers) if len(layers) > 1 else line).properties(height=HEIGHT)
-    return _finish(chart, lang, title)
+    return _finish(_behind(rule, line).properties(height=HEIGHT), lang, title)
 
 
 def bars(
@@ -282,13 +277,13 @@ def bars(
         enc["color"] = alt.value(POSITIVE)
     bar = alt.Chart(data).mark_bar().encode(**enc)
     height = rows_height(len(data))
-    layers: list[Any] = []
     rule = target_layer(target, unit, lang, currency, target_label, axis="x")
-    if rule is not None:
-        layers.append(rule)
-    layers.append(bar)
-    chart = (alt.layer(*layers) if len(layers) > 1 else bar).properties(height=height)
-    return _finish(chart, lang, title)
+    return _finish(_behind(rule, bar).properties(height=height), lang, title)
+
+
+def _behind(rule: Any, chart: Any) -> Any:
+    """The chart with a target rule or band drawn behind it (when there is one)."""
+    return chart if rule is None else alt.layer(rule, chart)
 
 
 def stacked_area(
