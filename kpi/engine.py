@@ -25,6 +25,7 @@ identifiers written into SQL are the ones in this module and in :mod:`kpi.kpis`.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -183,6 +184,9 @@ class Core:
 
     def __init__(self, data: LoadedData) -> None:
         self.data = data
+        #: one query at a time: Streamlit starts a new run while a stopped one may still
+        #: be inside DuckDB, and a DuckDB connection refuses a second concurrent call
+        self._lock = threading.Lock()
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
         for name, table in data.tables.items():
@@ -484,11 +488,15 @@ class Core:
     def run_family(self, family: str, scope: Scope) -> pd.DataFrame:
         """Long rows ``kpi, grp, month, value, numerator, denominator`` of one family."""
         sql, params, _ = self.family_sql(family, scope)
-        return _fetch(self.con, sql, params)
+        return self._run(sql, params)
+
+    def _run(self, sql: str, params: dict[str, object]) -> pd.DataFrame:
+        with self._lock:
+            return _fetch(self.con, sql, params)
 
     def query(self, sql: str, params: dict[str, object]) -> pd.DataFrame:
         """Run SQL built by this package on the private connection (bound params only)."""
-        return _fetch(self.con, sql, params)
+        return self._run(sql, params)
 
     def labor_without_cost(self, scope: Scope) -> float:
         """Hours in the period of technicians without an hourly cost (for a note)."""
@@ -498,7 +506,7 @@ class Core:
             f"SELECT coalesce(fsum(hours), 0) AS h FROM time_p WHERE d BETWEEN {START} AND {END}"
             f" AND hourly_cost IS NULL{_filters(scope, technician=True)}"
         )
-        return float(_fetch(self.con, sql, scope.params())["h"].iloc[0])
+        return float(self._run(sql, scope.params())["h"].iloc[0])
 
 
 def _match(wanted: list[str], names: list[str], key: object) -> tuple[list[str], list[str]]:

@@ -266,3 +266,36 @@ def test_resolution_before_creation_is_no_resolution() -> None:
     assert df[df["kpi"] == "tickets_resolved"].iloc[0]["value"] == 0.0
     assert df[df["kpi"] == "backlog"].iloc[0]["value"] == 1.0
     assert math.isnan(df[df["kpi"] == "mean_resolution_hours"].iloc[0]["value"])
+
+
+def test_one_engine_serialises_concurrent_queries() -> None:
+    # Streamlit may start a new run while a stopped one is still inside DuckDB; the
+    # engine must queue the second query, not fail with "connection is busy".
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date, datetime
+
+    from kpi.model import loaded_data
+    from kpi.report import Engine, ReportOptions
+
+    n = 2_000
+    created = [datetime(2024, 1, 1 + i % 28, 9) for i in range(n)]
+    data = loaded_data(
+        {
+            "tickets": {
+                "ticket_id": [str(i) for i in range(n)],
+                "client": [f"C{i % 50}" for i in range(n)],
+                "created_at": created,
+                "resolved_at": created,
+                "resolved": created,
+                "escalated": [i % 3 == 0 for i in range(n)],
+            }
+        },
+        as_of=date(2024, 1, 31),
+    )
+    engine = Engine(data)
+    opts = ReportOptions(by="client", start=date(2024, 1, 1), end=date(2024, 1, 31))
+    expected = engine.report(opts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: engine.report(opts), range(8)))
+    for df in results:
+        assert df.equals(expected)
