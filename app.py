@@ -3,9 +3,11 @@
 Pages are thin scripts under ``pages/``; what they share lives in ``ui/``.
 """
 
+import logging
+
 import streamlit as st
 
-from ui import sidebar
+from ui import sidebar, state
 from ui.i18n import t
 
 st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
@@ -40,4 +42,14 @@ def _pages(items: list[tuple[str, str, str, str]]) -> list[st.Page]:
 
 page = st.navigation({t("nav.dashboards"): _pages(DASHBOARDS), t("nav.manage"): _pages(MANAGE)})
 sidebar.render(technician_applies=page.url_path in TECHNICIAN_PAGES)
-page.run()
+try:
+    page.run()
+except Exception:
+    # Users never see a traceback (client.showErrorDetails = "none" too): a clear message
+    # and a way forward; the server log keeps the details. Streamlit's own rerun/stop
+    # signals are BaseExceptions and pass through.
+    logging.getLogger("msp_kpi").exception("page %s failed", page.url_path)
+    st.error(t("app.error"))
+    if st.button(t("app.error_sample"), key="app_error_sample"):
+        state.use_sample()
+        st.rerun()

@@ -337,6 +337,7 @@ def _summary(times: list[float]) -> dict[str, float]:
 
 
 def run(sessions: int, seconds: float) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kpi-load-") as tmp:
         log = Path(tmp) / "server.log"
         proc, url = start_server(log)
@@ -361,7 +362,13 @@ def run(sessions: int, seconds: float) -> dict[str, Any]:
         "sessions": sessions,
         "seconds": seconds,
         "duration_s": res["duration_s"],
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # other work on the machine skews the latencies (not the memory)
+            "load_average_1min_before": round(load_before, 2),
+            "load_average_1min_after": round(os.getloadavg()[0], 2),
+        },
         "rss_mb": {
             "idle": round(idle, 1),
             "one_session": round(res["rss_one_session_mb"], 1),

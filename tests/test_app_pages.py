@@ -357,3 +357,26 @@ def test_the_excel_workbook_has_a_sheet_per_area(monkeypatch: pytest.MonkeyPatch
     all_kpis = book["All KPIs"]
     assert [c.value for c in all_kpis[1]][:4] == ["kpi", "label", "client", "period"]
     assert {row[0].value for row in book["Service desk"].iter_rows(min_row=2)} >= {"csat"}
+
+
+def test_a_failing_page_shows_a_message_and_a_way_forward(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An unexpected error inside a page: no traceback, a clear message, a button back to
+    # the sample data; the other pages keep working.
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom: secret detail")
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    _no_errors(at)
+    monkeypatch.setattr(ui.state, "report", broken)
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.error) == 1
+    assert "Something went wrong" in at.error[0].value
+    assert "boom" not in at.error[0].value
+    assert at.button(key="app_error_sample")
+    monkeypatch.undo()
+    navigation_only(monkeypatch)
+    monkeypatch.setattr(ui.state, "SAMPLE_DIR", ui.state.SAMPLE_DIR)
+    at.switch_page("pages/data.py").run()
+    _no_errors(at)

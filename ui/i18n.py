@@ -33,6 +33,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     "page.definitions": ("Definitions", "Definiciones"),
     "nav.dashboards": ("Dashboards", "Cuadros de mando"),
     "nav.manage": ("Data and settings", "Datos y ajustes"),
+    "app.error": (
+        "Something went wrong while showing this page. Your data is still loaded: try "
+        "another page or other filters, or go back to the sample data. If it happens "
+        "again, please report it (the server log has the details).",
+        "Algo ha fallado al mostrar esta página. Tus datos siguen cargados: prueba otra "
+        "página u otros filtros, o vuelve a los datos de ejemplo. Si se repite, avísanos "
+        "(el registro del servidor tiene los detalles).",
+    ),
+    "app.error_sample": ("Back to the sample data", "Volver a los datos de ejemplo"),
     # ----------------------------------------------------------------- sidebar
     "sb.language": ("Language", "Idioma"),
     "sb.filters": ("Filters", "Filtros"),
