@@ -37,6 +37,7 @@ import openpyxl
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -214,9 +215,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     env = dict(os.environ, TMPDIR=str(tmp))
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
-    )
+    # the log goes to tests/artifacts (ignored by git), not to a temp folder under scan
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "isolation_server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -224,7 +227,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stdout.read() if proc.stdout else ''}")
+                raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
             time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start within 60 s")
@@ -318,6 +321,12 @@ def test_two_sessions_at_once_never_see_each_others_uploads(
         ctx = chromium.new_context(viewport={"width": 1440, "height": 1800}, locale="en-US")
         pg = ctx.new_page()
         pg.on("pageerror", lambda e, who=who: problems.append(f"{who} page error: {e}"))
+        pg.on(
+            "console",
+            lambda m, who=who: (
+                problems.append(f"{who} console error: {m.text}") if m.type == "error" else None
+            ),
+        )
         pg.on(
             "request",
             lambda r, who=who: (
