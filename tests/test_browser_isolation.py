@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import types
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -46,12 +47,17 @@ CHROMIUM_ARGS = [
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 #: the client only session A has (its files are built here, never written to disk)
 SECRET = "Zeta Secret Client S.L."
+#: in every row of A's files, new each run: copies of this source (a checkout in /tmp)
+#: hold the client's name, never this
+TOKEN = f"zt{uuid.uuid4().hex[:16]}"
 SECRET_CSV = "zeta_tickets.csv"
 SECRET_XLSX = "zeta_partes.xlsx"
 #: a client of the built-in sample (tickets.csv), so that B's client search can succeed
 SAMPLE_CLIENT = "Northwind Traders Ltd"
 SAMPLE_INFO = "Showing the built-in sample data of a fictional MSP."
 UPLOADS_INFO = "Showing 2 uploaded file(s)."
+#: Streamlit's frontend looks for the server under the page's path first
+PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)")
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin"
@@ -72,7 +78,7 @@ def secret_tickets() -> bytes:
         resolved = created + timedelta(hours=1 + i % 9)
         lines.append(
             f"{500_000 + i},{created:%Y-%m-%d %H:%M},{resolved:%Y-%m-%d %H:%M},{SECRET},"
-            f"P{1 + i % 4},Consulta confidencial número {i:05d} del cliente"
+            f"P{1 + i % 4},Consulta confidencial {TOKEN}-{i:05d} del cliente"
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -82,10 +88,10 @@ def secret_time_entries() -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["Técnico", "Fecha", "Horas", "Cliente", "Facturable"])
+    ws.append(["Técnico", "Fecha", "Horas", "Cliente", "Facturable", "Notas"])
     day = date(2025, 1, 1)
     while day.year == 2025 and day.month <= 3:
-        ws.append(["Zoe Zamora", day, 3.5, SECRET, "Sí"])
+        ws.append(["Zoe Zamora", day, 3.5, SECRET, "Sí", f"{TOKEN} {day}"])
         day += timedelta(days=1)
     buf = io.BytesIO()
     wb.save(buf)
@@ -93,16 +99,12 @@ def secret_time_entries() -> bytes:
 
 
 def needles(xlsx: bytes) -> list[bytes]:
-    """What a file holding A's uploads would contain: the client's name (UTF-8 and
-    UTF-16, as Python or a browser might store it), a ticket row's distinctive text, and
-    a compressed 48-byte stretch from the middle of the workbook (its text is zipped)."""
+    """What a file holding A's uploads would contain: the run's token (UTF-8 and UTF-16,
+    as Python or a browser might store text) and a compressed 48-byte stretch from the
+    middle of the workbook (its text is zipped). Not the client's name: a checkout of
+    this repository in a temp folder holds it."""
     mid = len(xlsx) // 2
-    return [
-        SECRET.encode("utf-8"),
-        SECRET.encode("utf-16-le"),
-        "Consulta confidencial número".encode(),
-        xlsx[mid : mid + 48],
-    ]
+    return [TOKEN.encode(), TOKEN.encode("utf-16-le"), xlsx[mid : mid + 48]]
 
 
 # ------------------------------------------------------------------ temp files
@@ -177,7 +179,8 @@ def test_the_temp_checks_find_a_leftover(tmp_path: Path) -> None:
     """The checks below can fail: a named file holding the bytes, and an unnamed temp
     file (what Starlette spools a large upload to) held open by a process."""
     xlsx = secret_time_entries()
-    (tmp_path / "left.bin").write_bytes(b"..." + SECRET.encode("utf-16-le") + b"...")
+    (tmp_path / "left.bin").write_bytes(b"..." + TOKEN.encode("utf-16-le") + b"...")
+    (tmp_path / "source.py").write_text(f"SECRET = {SECRET!r}")  # the name alone: no
     (tmp_path / "other.bin").write_bytes(b"nothing of A")
     (tmp_path / "part.bin").write_bytes(xlsx[100:])  # a piece of the workbook
     found = sorted(p.name for p in _files_under(tmp_path) if _holds(p, needles(xlsx)))
@@ -324,15 +327,20 @@ def test_two_sessions_at_once_never_see_each_others_uploads(
         pg.on(
             "console",
             lambda m, who=who: (
-                problems.append(f"{who} console error: {m.text}") if m.type == "error" else None
+                problems.append(f"{who} console error: {m.text}")
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
             ),
         )
+        # HTTP errors instead of the console's "Failed to load resource", but for
+        # Streamlit's base-path probe on a deep link (``/data`` reloaded: it tries
+        # ``/data/_stcore/health`` before ``/_stcore/health``)
         pg.on(
-            "request",
+            "response",
             lambda r, who=who: (
-                None
-                if r.url.startswith(server.url)
-                else problems.append(f"{who} outside request: {r.url}")
+                problems.append(f"{who} HTTP {r.status}: {r.url}")
+                if r.status >= 400 and not PROBE.fullmatch(r.url[len(server.url) :])
+                else None
             ),
         )
         pages.append(pg)
@@ -611,7 +619,9 @@ def test_module_globals_and_streamlit_caches_hold_nothing_of_a_session(
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/data.py").run()
-    uploader = next(u for u in at.get("file_uploader") if u.key.startswith("data_upload_"))
+    uploader: Any = next(
+        u for u in at.get("file_uploader") if (u.key or "").startswith("data_upload_")
+    )
     small = (
         b"Ticket ID,Created,Resolved,Client,Priority\n"
         + (
