@@ -151,6 +151,9 @@ def _process_tree(pid: int) -> list[int]:
     return tree
 
 
+_CHECKOUT = str(Path(__file__).resolve().parent.parent)
+
+
 def _open_temp_files(pid: int, folders: list[Path]) -> list[str]:
     """Files under ``folders`` (named, or unnamed temp files) that the process tree of
     ``pid`` holds open."""
@@ -169,6 +172,8 @@ def _open_temp_files(pid: int, folders: list[Path]) -> list[str]:
                 continue
             if not target.startswith("/") or target.startswith(("/dev/", "/proc/")):
                 continue  # sockets, pipes, anon inodes, ttys
+            if target.startswith(_CHECKOUT + "/"):
+                continue  # the repository itself (a CI checkout may live under /tmp)
             # an unnamed temp file shows as "/tmp/#1234 (deleted)"
             if any(target.startswith(r + "/") for r in roots):
                 found.append(f"{p}: {target}")
