@@ -84,20 +84,10 @@ if not buckets.empty:
         })  # fmt: skip
         st.dataframe(shown, hide_index=True, key="ct_upcoming", placeholder=fmt.EMPTY)
 
-st.subheader(t("common.summary_table", lang))
 table_ids = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
              "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",
              "renewals_upcoming_mrr")  # fmt: skip
-values = kpiview.wide(by_client, table_ids, lang)
-if values.empty:
-    st.caption(t("common.empty", lang))
-else:
-    statuses = kpiview.wide(by_client, table_ids, lang, status=True)
-    st.dataframe(
-        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
-        key="ct_table",
-        placeholder=fmt.EMPTY,
-    )
+values = kpiview.summary_table(by_client, table_ids, lang, cur, key="ct_table")
 page.downloads_section(
     ctx, values.reset_index() if not values.empty else pd.DataFrame(), "contracts"
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, fmt, kpiview, page, state
+from ui import charts, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",
@@ -97,17 +97,7 @@ with right:
             width="stretch",
         )  # fmt: skip
 
-st.subheader(t("common.summary_table", lang))
 table_ids = ("mrr", "revenue", "labor_cost", "direct_cost", "gross_margin", "gross_margin_pct",
              "effective_hourly_rate")  # fmt: skip
-values = kpiview.wide(by_client, table_ids, lang)
-if values.empty:
-    st.caption(t("common.empty", lang))
-else:
-    statuses = kpiview.wide(by_client, table_ids, lang, status=True)
-    st.dataframe(
-        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
-        key="pr_table",
-        placeholder=fmt.EMPTY,
-    )
+values = kpiview.summary_table(by_client, table_ids, lang, cur, key="pr_table")
 page.downloads_section(ctx, values.reset_index() if not values.empty else None, "profitability")

@@ -114,18 +114,8 @@ if not backlog.empty:
         width="stretch",
     )  # fmt: skip
 
-st.subheader(t("common.summary_table", lang))
 table_ids = ("csat", "csat_responses", "fcr_rate", "sla_rate", "tickets_opened",
              "tickets_resolved", "backlog", "mean_resolution_hours", "escalation_rate",
              "escalated_hours")  # fmt: skip
-values = kpiview.wide(by_client, table_ids, lang)
-if values.empty:
-    st.caption(t("common.empty", lang))
-else:
-    statuses = kpiview.wide(by_client, table_ids, lang, status=True)
-    st.dataframe(
-        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
-        key="sd_table",
-        placeholder=fmt.EMPTY,
-    )
+values = kpiview.summary_table(by_client, table_ids, lang, cur, key="sd_table")
 page.downloads_section(ctx, values.reset_index() if not values.empty else None, "service_desk")

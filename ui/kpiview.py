@@ -338,3 +338,22 @@ def styled_wide(
 
         styler = styler.apply(paint, axis=None)
     return styler
+
+
+def summary_table(
+    by_client: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str, key: str
+) -> pd.DataFrame:
+    """A page's summary table: clients x ``kpi_ids``, coloured by status (or a note when
+    there is nothing to show). Returns the values, for the page's CSV download."""
+    st.subheader(t("common.summary_table", lang))
+    values = wide(by_client, kpi_ids, lang)
+    if values.empty:
+        st.caption(t("common.empty", lang))
+    else:
+        statuses = wide(by_client, kpi_ids, lang, status=True)
+        st.dataframe(
+            styled_wide(values, statuses, kpi_ids, lang, currency),
+            key=key,
+            placeholder=fmt.EMPTY,
+        )
+    return values
