@@ -197,10 +197,8 @@ class Engine:
         period = period or self.period(opts)
         scope = self._scope(opts, period, notes)
         scope.kpis = self._produced(opts, scope)
-        frames = []
-        for fam in FAMILIES:
-            if any(k.family == fam for k in scope.kpis):
-                frames.append(self.core.run_family(fam, scope))
+        families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
+        frames = self.core.run_families(families, scope)
         long = pd.concat(frames, ignore_index=True) if frames else _empty_long()
         # DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
         # contributed) gets its total row: 0 for counts and sums, empty for the rest

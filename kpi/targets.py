@@ -90,7 +90,10 @@ def status(values: pd.Series | np.ndarray, target: Target | None, direction: str
         direction: ``higher`` or ``lower`` for a number (``band`` with a number is read
             as ``higher``).
     """
-    v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    v = np.asarray(values)
+    if v.dtype.kind not in "fiu":  # objects, text: what is not a number is empty
+        v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    v = v.astype(float, copy=False)
     out = np.full(v.shape, None, dtype=object)
     if target is None:
         return out

@@ -299,3 +299,26 @@ def test_one_engine_serialises_concurrent_queries() -> None:
         results = list(pool.map(lambda _: engine.report(opts), range(8)))
     for df in results:
         assert df.equals(expected)
+
+
+def test_a_registered_table_is_seen_by_every_cursor() -> None:
+    # queries run on a pool of cursors, and a registered view belongs to one connection:
+    # each cursor must get it before its next query, also one checked out at the time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    from kpi.engine import QUERY_THREADS
+    from kpi.model import loaded_data
+    from kpi.report import Engine
+
+    engine = Engine(loaded_data({"tickets": {"ticket_id": ["1"]}}))
+    engine.core.register("ui_extra", pa.table({"x": [1, 2, 3]}))
+    with ThreadPoolExecutor(max_workers=QUERY_THREADS * 2) as pool:
+        sums = list(
+            pool.map(
+                lambda _: engine.core.query("SELECT sum(x) AS s FROM ui_extra", {})["s"].iloc[0],
+                range(QUERY_THREADS * 4),
+            )
+        )
+    assert sums == [6] * (QUERY_THREADS * 4)

@@ -69,9 +69,7 @@ def _register(core: Core, dataset: str) -> str | None:
     if table is None:
         return None
     name = f"ui_{dataset}"
-    existing = {r[0] for r in core.con.sql("SELECT view_name FROM duckdb_views()").fetchall()}
-    if name not in existing:
-        core.con.register(name, table.select(RAW_COLUMNS[dataset]))
+    core.register(name, table.select(RAW_COLUMNS[dataset]))
     return name
 
 
