@@ -65,6 +65,8 @@ class ReportOptions:
         lang: ``en`` or ``es``, for labels and messages (never ids, units or statuses).
         targets: KPI id -> target overriding the default: a number, ``(lo, hi)`` or
             ``"0.7..0.85"``.
+        kpis: the KPI ids to compute (empty: all). A page asks for what it shows, so
+            that a family none of them belongs to costs nothing.
     """
 
     start: date | None = None
@@ -76,6 +78,7 @@ class ReportOptions:
     compare: str | None = None
     lang: str = "en"
     targets: dict[str, object] = field(default_factory=dict)
+    kpis: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -157,8 +160,11 @@ class Engine:
         return {k.id: self.core.missing(k, lang) for k in KPIS}
 
     def _produced(self, opts: ReportOptions, scope: Scope) -> list[Kpi]:
+        wanted = set(opts.kpis)
         out = []
         for k in KPIS:
+            if wanted and k.id not in wanted:
+                continue
             if self.core.missing(k) is not None:
                 continue
             if scope.clients is not None and "client" not in k.groupings:
@@ -242,6 +248,9 @@ class Engine:
         unknown = sorted(set(opts.targets) - {k.id for k in KPIS})
         if unknown:
             raise UsageError(f"targets for unknown KPI(s): {', '.join(unknown)}")
+        unknown = sorted(set(opts.kpis) - {k.id for k in KPIS})
+        if unknown:
+            raise UsageError(f"unknown KPI(s): {', '.join(unknown)}")
         period = self.period(opts)
         long, scope = self.long(opts, period)
         notes = list(long.attrs.get("notes", []))

@@ -11,13 +11,14 @@ from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
         "contracts_due", "renewal_rate", "renewals_upcoming", "renewals_upcoming_mrr")  # fmt: skip
+ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.contracts")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options())
+total = state.report(state.report_options(kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, key="ct")
-by_client = state.report(state.report_options("client", compare_with=None))
-by_month = state.report(state.report_options("month", compare_with=None))
+by_client = state.report(state.report_options("client", compare_with=None, kpis=ASK))
+by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
 
 left, right = st.columns(2)
 with left:

@@ -14,7 +14,9 @@ lang, currency = ctx.lang, ctx.currency
 total = state.report(state.report_options())
 spark_start, spark_end = periods.sparkline_range(ctx.end)
 months = state.report(
-    state.report_options("month", start=spark_start, end=spark_end, compare_with=None)
+    state.report_options(
+        "month", start=spark_start, end=spark_end, compare_with=None, kpis=HEADLINE
+    )
 )
 alerts = state.alerts(state.report_options(compare_with=None))
 available = state.availability()
@@ -56,7 +58,7 @@ kpiview.report_notes(total)
 # ------------------------------------------------------------------ client health
 st.subheader(t("ov.health_title", lang))
 st.caption(t("ov.health_help", lang))
-by_client = state.report(state.report_options("client", compare_with=None))
+by_client = state.report(state.report_options("client", compare_with=None, kpis=HEADLINE))
 values = kpiview.wide(by_client, HEADLINE, lang)
 if values.empty:
     st.caption(t("common.empty", lang))

@@ -11,15 +11,16 @@ from ui.i18n import t
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",
         "effective_hourly_rate", "labor_cost", "direct_cost")  # fmt: skip
 TOP_CLIENTS = 8
+ASK = kpiview.family_kpis((*KPIS, "mrr_new", "recurring_revenue"))
 
 ctx = page.begin("page.profitability")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options())
+total = state.report(state.report_options(kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, key="pr")
 
-by_month = state.report(state.report_options("month", compare_with=None))
-by_client_month = state.report(state.report_options("client,month", compare_with=None))
-by_client = state.report(state.report_options("client", compare_with=None))
+by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
+by_client_month = state.report(state.report_options("client,month", compare_with=None, kpis=ASK))
+by_client = state.report(state.report_options("client", compare_with=None, kpis=ASK))
 
 left, right = st.columns(2)
 with left:

@@ -13,10 +13,11 @@ KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "proje
 #: project state -> target status colour (late and over budget red, at risk amber)
 STATE_STATUS = {"late": "bad", "over_budget": "bad", "at_risk": "warn", "on_track": "ok",
                 "completed": "none"}  # fmt: skip
+ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.projects")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options())
+total = state.report(state.report_options(kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj")
 
 core = state.engine().core

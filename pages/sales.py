@@ -12,12 +12,13 @@ from ui.i18n import t
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",
         "opportunities_created", "opportunities_won", "win_rate",
         "avg_sales_cycle_days")  # fmt: skip
+ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.sales")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options())
+total = state.report(state.report_options(kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
-by_month = state.report(state.report_options("month", compare_with=None))
+by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
 core = state.engine().core
 flt = state.detail_filter()
 

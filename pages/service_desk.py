@@ -11,15 +11,22 @@ from ui.i18n import t
 KPIS = ("csat", "csat_responses", "fcr_rate", "sla_rate", "tickets_opened", "tickets_resolved",
         "backlog", "mean_resolution_hours", "median_resolution_hours",
         "mean_first_response_hours", "escalation_rate", "escalated_hours")  # fmt: skip
+ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.service_desk", technicians=True)
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(technicians=True))
+total = state.report(state.report_options(technicians=True, kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sd")
 
-by_month = state.report(state.report_options("month", compare_with=None, technicians=True))
-by_client = state.report(state.report_options("client", compare_with=None, technicians=True))
-by_tech = state.report(state.report_options("technician", compare_with=None, technicians=True))
+by_month = state.report(
+    state.report_options("month", compare_with=None, technicians=True, kpis=ASK)
+)
+by_client = state.report(
+    state.report_options("client", compare_with=None, technicians=True, kpis=ASK)
+)
+by_tech = state.report(
+    state.report_options("technician", compare_with=None, technicians=True, kpis=ASK)
+)
 status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
@@ -196,6 +197,22 @@ def test_language_switch_and_browser_locale() -> None:
     assert es.radio(key="lang").value == "es"
 
 
+def _record_download_buttons(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Key -> ``data`` of every download button of the next runs (bytes, or the function
+    Streamlit calls on click: AppTest has no server to call it)."""
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    seen: dict[str, Any] = {}
+    real = ButtonMixin.download_button
+
+    def recording(self: Any, label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        seen[str(kwargs.get("key"))] = data if callable(data) else (lambda: data)
+        return real(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
+    return seen
+
+
 def test_the_kpi_csv_download_has_the_numbers_of_the_cli(
     engine: Engine,
     sample_dir: Path,
@@ -210,15 +227,7 @@ def test_the_kpi_csv_download_has_the_numbers_of_the_cli(
     from kpi.cli import main
     from ui import downloads
 
-    written: list[bytes] = []
-    real = downloads.csv_bytes
-
-    def recording(df: object, dialect: downloads.Dialect) -> bytes:
-        out = real(df, dialect)  # type: ignore[arg-type]
-        written.append(out)
-        return out
-
-    monkeypatch.setattr(downloads, "csv_bytes", recording)
+    buttons = _record_download_buttons(monkeypatch)
     assert engine.as_of is not None
     start, end = periods.period_range("ytd", engine.as_of)
     clients = sorted(engine.clients())[:2]
@@ -226,12 +235,14 @@ def test_the_kpi_csv_download_has_the_numbers_of_the_cli(
     at.selectbox(key=PERIOD_EN).set_value("ytd")
     at.multiselect(key=ui.state.K_CLIENTS).set_value(clients)
     at.selectbox(key=COMPARE_EN).set_value("previous")
-    written.clear()
+    buttons.clear()
     at.run()
     _no_errors(at)
-    kpi_csvs = [b for b in written if b.startswith(downloads.BOM.encode() + b"kpi,client,period")]
-    assert kpi_csvs, "the page offered no KPI CSV"
-    app_text = kpi_csvs[-1].decode("utf-8").removeprefix(downloads.BOM)
+    kpi_csv = buttons.get("dl_kpis_overview")
+    assert kpi_csv is not None, "the page offered no KPI CSV"
+    data = kpi_csv()  # built on click, as Streamlit's worker thread does
+    assert isinstance(data, bytes) and data.startswith(downloads.BOM.encode() + b"kpi,client,")
+    app_text = data.decode("utf-8").removeprefix(downloads.BOM)
 
     argv = ["report", str(sample_dir), "--start", start.isoformat(), "--end", end.isoformat(),
             "--compare", "previous"]  # fmt: skip
@@ -334,22 +345,14 @@ def test_the_excel_workbook_has_a_sheet_per_area(monkeypatch: pytest.MonkeyPatch
 
     import openpyxl
 
-    from ui import downloads
-    from ui import page as ui_page
-
-    built: list[dict[str, object]] = []
-    real = ui_page.workbook_sheets
-
-    def recording(ctx: object) -> dict[str, object]:
-        sheets = real(ctx)  # type: ignore[arg-type]
-        built.append(sheets)  # type: ignore[arg-type]
-        return sheets  # type: ignore[return-value]
-
-    monkeypatch.setattr(ui_page, "workbook_sheets", recording)
+    buttons = _record_download_buttons(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _no_errors(at)
-    assert built, "the overview offered no workbook"
-    book = openpyxl.load_workbook(io.BytesIO(downloads.excel_bytes(built[-1])))  # type: ignore[arg-type]
+    workbook = buttons.get("dl_xlsx_overview")
+    assert workbook is not None, "the overview offered no workbook"
+    data = workbook()
+    assert isinstance(data, bytes)
+    book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == [
         "All KPIs", "Profitability", "Service desk", "Resources", "Contracts & devices",
         "Projects", "Sales & pipeline", "Definitions", "Alerts", "Data problems",

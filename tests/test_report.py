@@ -118,3 +118,32 @@ def test_compute_report_wrapper_and_csv_of_a_real_report() -> None:
     # nearest double of the true sum, written unrounded
     assert to_csv_text(total).splitlines()[1].split(",")[3] == repr(0.1 + 0.2)
     assert not math.isnan(total["value"].iloc[0])
+
+
+def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
+    # a page asks for the KPIs it shows; their rows are those of the full report
+    data = loaded_data(
+        {
+            "tickets": {
+                "ticket_id": ["1", "2", "3"],
+                "client": ["A", "B", "A"],
+                "created_at": [pd.Timestamp(2024, 3, d) for d in (1, 2, 3)],
+                "resolved": [pd.Timestamp(2024, 3, 4), None, pd.Timestamp(2024, 3, 5)],
+            },
+            "invoices": {"client": ["A"], "date": [pd.Timestamp(2024, 3, 9)],
+                         "amount": [100.0]},
+        },  # fmt: skip
+        as_of=date(2024, 3, 31),
+    )
+    base = ReportOptions(start=date(2024, 3, 1), end=date(2024, 3, 31), by="client")
+    full = compute_report(data, base)
+    wanted = ["tickets_opened", "revenue"]
+    part = compute_report(data, ReportOptions(**{**base.__dict__, "kpis": wanted}))
+    assert sorted(set(part["kpi"])) == sorted(wanted)
+    expected = full[full["kpi"].isin(wanted)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part.reset_index(drop=True), expected)
+    # tickets opened: A has 2, B has 1
+    opened = part[part["kpi"] == "tickets_opened"].set_index("client")["value"]
+    assert opened.to_dict() == {"A": 2.0, "B": 1.0}
+    with pytest.raises(UsageError, match="unknown KPI"):
+        compute_report(data, ReportOptions(kpis=["tickets_opend"]))

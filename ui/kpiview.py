@@ -37,6 +37,17 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "pipeline_weighted": ("stale_opportunities",),
 }
 
+
+def family_kpis(ids: Iterable[str]) -> list[str]:
+    """Every KPI id of the families of ``ids``: what a page asks the engine for.
+
+    The engine runs one query per family, so the rest of a family costs next to nothing,
+    and a page may then read any KPI of the areas it shows.
+    """
+    families = {decl.get(i).family for i in ids}
+    return [k.id for k in decl.KPIS if k.family in families]
+
+
 #: Streamlit badge colour per status
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import kpis as decl
+from kpi.report import Engine, ReportOptions
 from ui import downloads, fmt, kpiview, periods, state
 from ui.i18n import t
 
@@ -98,15 +99,52 @@ def _labelled(report: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def workbook_sheets(ctx: Ctx) -> dict[str, pd.DataFrame]:
-    """The Excel workbook's sheets: all KPIs, a sheet per area (total and per client),
-    the definitions, the alerts and the data problems. Computed in the script run (the
-    engine's connection is not shared with the download thread)."""
-    lang = ctx.lang
-    total = state.report(state.report_options(technicians=ctx.technicians))
-    by_client = state.report(
-        state.report_options("client", compare_with=None, technicians=ctx.technicians)
+@dataclass(frozen=True)
+class DownloadInputs:
+    """What the downloads of a page are built from, taken in the script run.
+
+    The files are built only when a button is clicked: Streamlit calls the button's
+    function in a worker thread, outside the script run (no ``st.session_state`` there).
+    The engine runs each query on a cursor of its own, so that thread may use it.
+    """
+
+    engine: Engine
+    lang: str
+    total: ReportOptions
+    by_client: ReportOptions
+    alerts: ReportOptions
+    thresholds: dict[str, float] | None
+    problems: pd.DataFrame
+
+    def report(self) -> pd.DataFrame:
+        """All KPIs, total (with the sidebar's comparison)."""
+        return self.engine.report(self.total)
+
+    def alert_rows(self) -> pd.DataFrame:
+        """The alerts of the period and filters."""
+        return self.engine.alerts(self.alerts, self.thresholds)
+
+
+def download_inputs(ctx: Ctx) -> DownloadInputs:
+    """The session's engine and the options of the page's downloads (every KPI)."""
+    app = state.app_state()
+    return DownloadInputs(
+        engine=state.engine(),
+        lang=ctx.lang,
+        total=state.report_options(technicians=ctx.technicians),
+        by_client=state.report_options("client", compare_with=None, technicians=ctx.technicians),
+        alerts=state.report_options(compare_with=None),
+        thresholds=dict(app.thresholds) or None,
+        problems=state.problems_frame(),
     )
+
+
+def workbook_sheets(inputs: DownloadInputs) -> dict[str, pd.DataFrame]:
+    """The Excel workbook's sheets: all KPIs, a sheet per area (total and per client),
+    the definitions, the alerts and the data problems."""
+    lang = inputs.lang
+    total = inputs.report()
+    by_client = inputs.engine.report(inputs.by_client)
     sheets: dict[str, pd.DataFrame] = {t("dl.sheet.all", lang): _labelled(total, lang)}
     for area in dict.fromkeys(kpiview.AREAS.values()):
         ids = [k.id for k in decl.KPIS if kpiview.AREAS[k.family] == area]
@@ -118,13 +156,18 @@ def workbook_sheets(ctx: Ctx) -> dict[str, pd.DataFrame]:
         if not part.empty:
             sheets[t(area, lang)] = _labelled(part, lang)
     sheets[t("dl.sheet.definitions", lang)] = definitions_frame(lang)
-    sheets[t("dl.sheet.alerts", lang)] = state.alerts(state.report_options(compare_with=None))
-    sheets[t("dl.sheet.problems", lang)] = state.problems_frame()
+    sheets[t("dl.sheet.alerts", lang)] = inputs.alert_rows()
+    sheets[t("dl.sheet.problems", lang)] = inputs.problems
     return sheets
 
 
 def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None:
-    """The download buttons at the bottom of a dashboard page."""
+    """The download buttons at the bottom of a dashboard page.
+
+    The page's summary is at hand; the other files (every KPI, the workbook, the alerts)
+    are computed when their button is clicked, so that a filter change reruns only what
+    the page shows.
+    """
     lang = ctx.lang
     app = state.app_state()
     dialect = downloads.dialect_for(lang, app.csv_dialect)
@@ -141,19 +184,18 @@ def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None
             key=f"dl_summary_{name}",
             on_click="ignore",
         )
-    opts = state.report_options(technicians=ctx.technicians)
+    inputs = download_inputs(ctx)
     cols[1].download_button(
         t("dl.kpis_csv", lang),
-        downloads.csv_bytes(state.report(opts), dialect),
+        lambda: downloads.csv_bytes(inputs.report(), dialect),
         file_name="kpis.csv",
         mime="text/csv",
         key=f"dl_kpis_{name}",
         on_click="ignore",
     )
-    sheets = workbook_sheets(ctx)
     cols[2].download_button(
         t("dl.workbook", lang),
-        lambda: downloads.excel_bytes(sheets),
+        lambda: downloads.excel_bytes(workbook_sheets(inputs)),
         file_name="kpis.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{name}",
@@ -161,7 +203,7 @@ def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None
     )
     cols[3].download_button(
         t("dl.alerts_csv", lang),
-        downloads.csv_bytes(state.alerts(state.report_options(compare_with=None)), dialect),
+        lambda: downloads.csv_bytes(inputs.alert_rows(), dialect),
         file_name="alerts.csv",
         mime="text/csv",
         key=f"dl_alerts_{name}",

@@ -17,7 +17,7 @@ import copy
 import dataclasses
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -432,6 +432,7 @@ def report_options(
     end: date | None = None,
     compare_with: str | bool | None = True,
     technicians: bool = False,
+    kpis: Iterable[str] = (),
 ) -> ReportOptions:
     """The engine's options for the sidebar filters and the Settings.
 
@@ -440,6 +441,7 @@ def report_options(
         start, end: another period than the sidebar's (the sparklines' 12 months).
         compare_with: True for the sidebar's comparison, or a value to force.
         technicians: True on pages where the technician filter applies.
+        kpis: the KPI ids the page shows (empty: all, as the downloads need).
     """
     from kpi.report import ReportOptions
 
@@ -455,6 +457,7 @@ def report_options(
         compare=compare() if compare_with is True else (compare_with or None),
         lang=lang(),
         targets=dict(state.targets),
+        kpis=sorted(set(kpis)),
     )
 
 
