@@ -5,10 +5,15 @@ Pages are thin scripts under ``pages/``; what they share lives in ``ui/``.
 
 import logging
 
+import altair as alt
 import streamlit as st
 
 from ui import sidebar, state
 from ui.i18n import t
+
+# Altair validates each schema object as it is built (its "debug mode", for tracebacks
+# while writing a chart): tens of ms a rerun. The tests validate every chart builder.
+alt.utils.schemapi.disable_debug_mode()
 
 st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
 sidebar.init_language()

@@ -31,7 +31,7 @@ with left:
             leak=[fmt.currency(leak.get(c), lang, cur) for c in unc["client"]],
             active=[fmt.number(active.get(c), lang) for c in unc["client"]],
         )
-        st.altair_chart(
+        charts.show(
             charts.bars(unc, category="client", unit="count", lang=lang,
                         x_title=kpiview.label("uncovered_devices", lang),
                         category_title=t("common.client", lang), status="status",
@@ -46,7 +46,7 @@ with right:
     ren = kpiview.monthly(by_month, ["renewal_rate"])
     ren = ren.dropna(subset=["value"]) if not ren.empty else ren
     if not ren.empty:
-        st.altair_chart(
+        charts.show(
             charts.trend(ren, unit="ratio", lang=lang, y_title=kpiview.label("renewal_rate", lang),
                          target=kpiview.target_of(total, "renewal_rate"),
                          target_label=t("common.target", lang), title=t("ct.renewal_trend", lang)),
@@ -68,7 +68,7 @@ if not buckets.empty:
         value=buckets["mrr"],
         n=[fmt.number(n, lang) for n in buckets["contracts"]],
     )
-    st.altair_chart(
+    charts.show(
         charts.funnel(buckets, stage="label", lang=lang, x_title=t("ct.mrr_at_stake", lang),
                       stage_title=t("ct.bucket", lang), currency=cur,
                       extra=[("n", t("ct.contracts", lang))]),

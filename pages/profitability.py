@@ -34,7 +34,7 @@ with left:
         stacked = stacked.groupby(["period", "series"], as_index=False)["value"].sum()
         stacked["rank"] = [top.index(s) if s in top else len(top) for s in stacked["series"]]
         stacked = stacked.sort_values(["rank", "period"])
-        st.altair_chart(
+        charts.show(
             charts.stacked_area(
                 stacked, series="series", unit="currency", lang=lang,
                 y_title=kpiview.label("mrr", lang), series_title=t("common.client", lang),
@@ -47,7 +47,7 @@ with right:
     moves_ids = ("mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn")
     moves = kpiview.monthly(by_month, moves_ids)
     if not moves.empty:
-        st.altair_chart(
+        charts.show(
             charts.movements(
                 moves, labels={k: kpiview.label(k, lang) for k in moves_ids}, lang=lang,
                 y_title="MRR", currency=cur, title=t("pr.movements", lang),
@@ -62,7 +62,7 @@ with left:
         pct = kpiview.rows_of(by_client, "gross_margin_pct").set_index("client")["value"]
         gm = gm.assign(pct=[kpiview.value_text("gross_margin_pct", pct.get(c), lang, cur)
                             for c in gm["client"]])  # fmt: skip
-        st.altair_chart(
+        charts.show(
             charts.bars(
                 gm, category="client", unit="currency", lang=lang,
                 x_title=kpiview.label("gross_margin", lang),
@@ -75,7 +75,7 @@ with left:
 with right:
     rate = kpiview.monthly(by_month, ["effective_hourly_rate"])
     if not rate.empty:
-        st.altair_chart(
+        charts.show(
             charts.trend(
                 rate, unit="currency", lang=lang,
                 y_title=kpiview.label("effective_hourly_rate", lang), currency=cur,
@@ -88,7 +88,7 @@ with right:
         cost = rc[rc["kpi"] != "revenue"].groupby("period", as_index=False)["value"].sum()
         lines = pd.concat([rc[rc["kpi"] == "revenue"][["period", "kpi", "value"]],
                            cost.assign(kpi="total_cost")], ignore_index=True)  # fmt: skip
-        st.altair_chart(
+        charts.show(
             charts.grouped_lines(
                 lines, labels={"revenue": kpiview.label("revenue", lang),
                                "total_cost": t("pr.total_cost", lang)},

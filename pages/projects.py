@@ -61,7 +61,7 @@ else:
         label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]
     )[lambda d: d["state"] != "completed"]
     if scatter[["cpi", "spi"]].notna().all(axis=1).any():
-        st.altair_chart(
+        charts.show(
             charts.scatter(scatter, x="cpi", y="spi", label="label", lang=lang,
                            x_title=t("pj.cpi", lang), y_title=t("pj.spi", lang),
                            label_title=t("pj.project", lang), status="status",

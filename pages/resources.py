@@ -41,7 +41,7 @@ if not util.empty and "technician" in util:
         parts=[f"{fmt.hours(bill.get(tch), lang)} / {fmt.hours(a, lang)}"
                for tch, a in zip(util["technician"], util["denominator"], strict=True)]
     )  # fmt: skip
-    st.altair_chart(
+    charts.show(
         charts.bars(
             util, category="technician", unit="ratio", lang=lang,
             x_title=kpiview.label("utilization", lang), category_title=t("common.technician", lang),
@@ -55,7 +55,7 @@ if not util.empty and "technician" in util:
 
 heat = kpiview.monthly(by_tech_month, ["utilization"])
 if not heat.empty and "technician" in heat:
-    st.altair_chart(
+    charts.show(
         charts.heatmap(heat, row="technician", unit="ratio", lang=lang,
                        value_title=kpiview.label("utilization", lang),
                        row_title=t("common.technician", lang), status="status",
@@ -69,7 +69,7 @@ with left:
     if not hours.empty:
         bill = kpiview.rows_of(by_client, "billable_hours").set_index("client")["value"]
         hours = hours.assign(bill=[fmt.hours(bill.get(c), lang) for c in hours["client"]])
-        st.altair_chart(
+        charts.show(
             charts.bars(hours, category="client", unit="hours", lang=lang,
                         x_title=kpiview.label("hours_worked", lang),
                         category_title=t("common.client", lang),
@@ -80,7 +80,7 @@ with left:
 with right:
     cost = kpiview.monthly(by_month, ["labor_cost"])
     if not cost.empty:
-        st.altair_chart(
+        charts.show(
             charts.trend(cost, unit="currency", lang=lang,
                          y_title=kpiview.label("labor_cost", lang), currency=cur,
                          title=t("rs.labor_cost", lang)),

@@ -31,7 +31,7 @@ if not stages.empty:
         n=[fmt.number(n, lang) for n in stages["n"]],
         w=[fmt.currency(w, lang, cur) for w in stages["weighted"]],
     )
-    st.altair_chart(
+    charts.show(
         charts.funnel(stages, stage="stage", lang=lang,
                       x_title=kpiview.label("pipeline_amount", lang),
                       stage_title=t("sl.stage", lang), currency=cur, title=t("sl.funnel", lang),
@@ -49,7 +49,7 @@ left, right = st.columns(2)
 with left:
     win = kpiview.monthly(by_month, ["win_rate"]).dropna(subset=["value"])
     if not win.empty:
-        st.altair_chart(
+        charts.show(
             charts.trend(win, unit="ratio", lang=lang, y_title=kpiview.label("win_rate", lang),
                          target=kpiview.target_of(total, "win_rate"),
                          target_label=t("common.target", lang), title=t("sl.win_trend", lang)),
@@ -58,7 +58,7 @@ with left:
 with right:
     cycle = kpiview.monthly(by_month, ["avg_sales_cycle_days"]).dropna(subset=["value"])
     if not cycle.empty:
-        st.altair_chart(
+        charts.show(
             charts.trend(cycle, unit="days", lang=lang,
                          y_title=kpiview.label("avg_sales_cycle_days", lang),
                          title=t("sl.cycle", lang)),

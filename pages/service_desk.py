@@ -39,7 +39,7 @@ def with_counts(rows: pd.DataFrame, counts: pd.DataFrame, col: str) -> pd.DataFr
 # ------------------------------------------------------------------ CSAT
 csat_m = kpiview.monthly(by_month, ["csat"])
 if not csat_m.empty:
-    st.altair_chart(
+    charts.show(
         charts.trend(
             csat_m, unit="ratio", lang=lang, y_title="CSAT",
             target=kpiview.target_of(total, "csat"),
@@ -56,7 +56,7 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
         continue
     rows = with_counts(rows, kpiview.rows_of(report, "csat_responses"), col)
     with box:
-        st.altair_chart(
+        charts.show(
             charts.bars(
                 rows, category=col, unit="ratio", lang=lang, x_title="CSAT",
                 category_title=t(f"common.{col}", lang), status="status",
@@ -70,7 +70,7 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
 # ------------------------------------------------------------------ FCR and SLA
 fs = kpiview.monthly(by_month, ["fcr_rate", "sla_rate"])
 if not fs.empty:
-    st.altair_chart(
+    charts.show(
         charts.grouped_lines(
             fs, labels={k: kpiview.label(k, lang) for k in ("fcr_rate", "sla_rate")},
             unit="ratio", lang=lang, y_title="", title=t("sd.fcr_sla", lang),
@@ -85,7 +85,7 @@ with left:
     res = details.resolution_by_priority(core, flt)
     if not res.empty:
         res = res.assign(priority=res["priority"].fillna(t("sd.no_priority", lang)))
-        st.altair_chart(
+        charts.show(
             charts.boxes(res, category="priority", lang=lang, y_title=t("common.hours", lang),
                          category_title=t("sd.priority", lang),
                          title=t("sd.resolution_priority", lang)),
@@ -99,7 +99,7 @@ with right:
                          hours_text=[fmt.hours(h, lang) for h in esc["hours"]],
                          counts=[f"{fmt.number(e, lang)} / {fmt.number(k, lang)}" for e, k
                                  in zip(esc["escalated"], esc["known"], strict=True)])  # fmt: skip
-        st.altair_chart(
+        charts.show(
             charts.bars(
                 esc, category="grp", unit="ratio", lang=lang,
                 x_title=kpiview.label("escalation_rate", lang),
@@ -115,7 +115,7 @@ with right:
 
 backlog = kpiview.monthly(by_month, ["backlog"])
 if not backlog.empty:
-    st.altair_chart(
+    charts.show(
         charts.trend(backlog, unit="count", lang=lang, y_title=kpiview.label("backlog", lang),
                      title=t("sd.backlog", lang)),
         width="stretch",

@@ -130,9 +130,8 @@ def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
                 "created_at": [pd.Timestamp(2024, 3, d) for d in (1, 2, 3)],
                 "resolved": [pd.Timestamp(2024, 3, 4), None, pd.Timestamp(2024, 3, 5)],
             },
-            "invoices": {"client": ["A"], "date": [pd.Timestamp(2024, 3, 9)],
-                         "amount": [100.0]},
-        },  # fmt: skip
+            "invoices": {"client": ["A"], "date": [pd.Timestamp(2024, 3, 9)], "amount": [100.0]},
+        },
         as_of=date(2024, 3, 31),
     )
     base = ReportOptions(start=date(2024, 3, 1), end=date(2024, 3, 31), by="client")

@@ -12,6 +12,7 @@ thing everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -112,6 +113,19 @@ def status_scale() -> alt.Scale:
 def _axis_format(unit: str) -> str:
     """d3 format of a value axis: ratios as percentages, money and counts grouped."""
     return {"ratio": ".0%", "currency": ",.0f", "hours": ",.0f", "days": ",.1f"}.get(unit, ",.0f")
+
+
+def show(chart: Any, **kwargs: Any) -> None:
+    """``st.altair_chart`` without Altair's JSON-schema validation of the whole spec.
+
+    Validation costs 10-30 ms a chart on every rerun, for specs these builders make the
+    same way each time; the tests validate every builder's output instead
+    (``tests/test_ui_charts.py``).
+    """
+    import streamlit as st
+
+    object.__setattr__(chart, "to_dict", partial(type(chart).to_dict, chart, validate=False))
+    st.altair_chart(chart, **kwargs)
 
 
 def _finish(chart: Any, lang: str, title: str | None = None) -> Any:
