@@ -48,6 +48,17 @@ def test_real_values_are_not_empty() -> None:
     assert empty_mask(arr("x", "0", "na", "nonexistent", "--", "1899")).to_pylist() == [False] * 6
 
 
+def test_empty_tokens_and_sentinels_among_many_long_texts_and_in_slices() -> None:
+    # the short-token lookup and the byte pre-scan for 1899/1900 must not miss any:
+    # long texts around them, a slice whose hidden part holds a sentinel, no characters
+    texts = ["11/1/2024 7:03 AM"] * 50 + ["N/A", "1/1/1900 10:00", "-"] + ["x" * 30] * 50
+    assert [i for i, e in enumerate(empty_mask(arr(*texts)).to_pylist()) if e] == [50, 51, 52]
+    whole = arr("1899-12-30", "2024-03-05", "2024-03-06")
+    assert empty_mask(whole.slice(1)).to_pylist() == [False, False]
+    assert empty_mask(whole.slice(0, 1)).to_pylist() == [True]
+    assert empty_mask(arr("", "", None)).to_pylist() == [True, True, True]
+
+
 def test_sentinel_dates_are_empty_in_any_format_and_time() -> None:
     sentinels = arr(
         "1899-12-30",
