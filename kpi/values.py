@@ -1017,7 +1017,7 @@ def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
 #: kinds whose result per value does not depend on how often a value repeats, so a
 #: low-cardinality column is parsed on its distinct values only (numbers are not here:
 #: their decimal separator is decided by a majority of rows)
-_BY_DISTINCT = frozenset(["text", "id", "ts", "date", "bool", "tier"])
+_BY_DISTINCT = frozenset(["text", "id", "ts", "date", "bool", "tier", "num", "hours", "pct", "int"])
 #: columns at least this long are checked for low cardinality
 _DISTINCT_MIN_ROWS = 20_000
 _DISTINCT_SAMPLE = 10_000

@@ -677,6 +677,11 @@ def test_day_first_dates_round_trip(
         ("date", ["3/25/2024", "4/1/2024", "", "31/02/2024", None]),
         ("bool", ["Yes", "no", "", "maybe", None]),
         ("tier", ["L2", "Tier 3", "", "none", "x", None]),
+        ("num", ["1.234,5", "(420,81)", "7", "", "abc", "1e309", None]),
+        ("num", ["1,234", "0.25", "-3", "n/a", None]),
+        ("hours", ["1:30", "0,75", "2", "-", "x:y", None]),
+        ("pct", ["85", "0.5", "100 %", "", "much", None]),
+        ("int", ["3", "2.5", "0", "", "many", None]),
     ],
 )
 def test_low_cardinality_columns_parse_like_every_value(kind: str, pool: list) -> None:
