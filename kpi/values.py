@@ -178,8 +178,8 @@ def _may_contain(t: pa.Array, needles: tuple[bytes, ...]) -> bool:
     data = t.buffers()[2]
     if data is None:  # no characters at all
         return False
-    raw = data.to_pybytes()
-    return any(n in raw for n in needles)
+    pattern = re.compile(b"|".join(re.escape(n) for n in needles))
+    return pattern.search(memoryview(data)) is not None
 
 
 def _empty_of_trimmed(t: pa.Array) -> pa.Array:
