@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from kpi import LoadedData, LoadOptions, Override, Preset
@@ -60,15 +62,55 @@ def widget_key(name: str, lang: str) -> str:
 _CACHE_SIZE = 48
 #: rows kept per table for the mapping editor's preview
 PREVIEW_ROWS = 5
+#: files at least this big are kept compressed once read (:meth:`Source.pack`)
+PACK_MIN_BYTES = 8 * 2**20
+PACK_CODEC = "zstd"
+#: a read table with at least this many rows is not kept after assembly (the file is
+#: read again when its reading choices, or another file's, change): it would double
+#: the session's memory
+KEEP_READ_MAX_ROWS = 100_000
 
 
-@dataclass
 class Source:
-    """One file of the session: its name and bytes, copied once from the upload."""
+    """One file of the session: its name and bytes, copied once from the upload.
 
-    name: str
-    data: bytes
-    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    The bytes are kept to read the file again when its reading choices change. A big
+    file is packed with zstd once it has been read (:meth:`pack`, off the script run):
+    a 280 MB ticket export then holds ~45 MB of the server's memory, and unpacking it
+    for the next read takes ~0.4 s.
+    """
+
+    __slots__ = ("_data", "_packed", "name", "size", "uid")
+
+    def __init__(self, name: str, data: bytes, uid: str | None = None) -> None:
+        self.name = name
+        self.size = len(data)
+        self.uid = uid or uuid.uuid4().hex
+        self._data: bytes | None = data
+        self._packed: bytes | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (unpacked when packed)."""
+        data = self._data
+        if data is not None:
+            return data
+        assert self._packed is not None
+        return pa.decompress(
+            self._packed, decompressed_size=self.size, codec=PACK_CODEC, asbytes=True
+        )
+
+    @property
+    def packed(self) -> bool:
+        return self._data is None
+
+    def pack(self) -> None:
+        """Keep the bytes compressed (no-op for small files or when already packed)."""
+        data = self._data
+        if data is None or self.size < PACK_MIN_BYTES or not pa.Codec.is_available(PACK_CODEC):
+            return
+        self._packed = pa.compress(data, codec=PACK_CODEC, asbytes=True)
+        self._data = None
 
 
 @dataclass
@@ -80,6 +122,8 @@ class TableView:
     headers: list[str]
     preview: pd.DataFrame
     result: TableResult
+    #: False once the typed table was let go after assembly (see KEEP_READ_MAX_ROWS)
+    kept: bool = True
 
 
 @dataclass
@@ -215,6 +259,21 @@ def _view_of(src: Source, res: TableResult) -> TableView:
                      dataclasses.replace(res, raw=None))  # fmt: skip
 
 
+def _let_go(view: TableView) -> TableView:
+    table = view.result.table
+    if table is None or table.num_rows < KEEP_READ_MAX_ROWS:
+        return view
+    return dataclasses.replace(
+        view, result=dataclasses.replace(view.result, table=None), kept=False
+    )
+
+
+def _pack(sources: list[Source]) -> None:
+    for src in sources:
+        src.pack()
+    pa.default_memory_pool().release_unused()
+
+
 def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = None) -> None:
     """Read every file (reusing unchanged reads) and assemble the session's data."""
     options = load_options(state)
@@ -226,7 +285,7 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
             progress(i, len(state.sources), src.name)
         key = _read_key(state, src)
         cached = state.read_cache.get(key)
-        if cached is None:
+        if cached is None or not all(v.kept for v in cached):
             try:
                 results = read_file(src.name, src.data, options, _overrides_for(state, src.name))
             except UnreadableFileError as e:
@@ -242,6 +301,14 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
     # assemble() updates the reports' counts (merged rows, warnings): give it copies
     results = [dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views]
     data = assemble(results, options)
+    del results
+    # the assembled tables are what the session needs; a big typed table of one file
+    # is let go (and its bytes packed) rather than kept twice
+    state.read_cache = {k: [_let_go(v) for v in vs] for k, vs in fresh.items()}
+    state.views = [v for vs in state.read_cache.values() for v in vs]
+    big = [s for s in state.sources if s.size >= PACK_MIN_BYTES and not s.packed]
+    if big:
+        threading.Thread(target=_pack, args=(big,), name="pack-uploads", daemon=True).start()
     state.data = data
     state.engine = None
     state.reports.clear()

@@ -1,0 +1,80 @@
+"""The session's memory: packed uploads and read tables let go after assembly."""
+
+from __future__ import annotations
+
+import threading
+
+import pyarrow as pa
+import pytest
+
+from ui import state
+from ui.state import AppState, Source
+
+
+def tickets_csv(n: int) -> bytes:
+    rows = [f"T{i},Client {i % 7},2024-03-{1 + i % 28:02d} 09:00,Closed" for i in range(n)]
+    return ("Ticket #,Company,Date Entered,Status\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_a_big_source_is_packed_and_reads_back_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(state, "PACK_MIN_BYTES", 1000)
+    data = tickets_csv(5_000)
+    big, small = Source("tickets.csv", data), Source("small.csv", b"a,b\n1,2\n")
+    big.pack()
+    small.pack()
+    assert big.packed and not small.packed
+    assert big.size == len(data) and big.data == data
+    assert small.data == b"a,b\n1,2\n"
+    assert len(big._packed or b"") < len(data) / 3  # CSV text packs well
+
+
+def test_a_big_read_table_is_let_go_and_read_again_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(state, "PACK_MIN_BYTES", 1000)
+    monkeypatch.setattr(state, "KEEP_READ_MAX_ROWS", 100)
+    reads: list[str] = []
+    real_read = state.read_file
+
+    def counting(name: str, *args: object, **kwargs: object) -> object:
+        reads.append(name)
+        return real_read(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "read_file", counting)
+    packed = threading.Event()
+    real_pack = state._pack
+
+    def pack_then_signal(sources: list[Source]) -> None:
+        real_pack(sources)
+        packed.set()
+
+    monkeypatch.setattr(state, "_pack", pack_then_signal)
+    app = AppState(sources=[Source("tickets.csv", tickets_csv(500))], kind="uploads")
+    state.rebuild(app)
+    assert app.data is not None
+    first = app.data.tables["tickets"]
+    assert first.num_rows == 500
+    # the typed table went (the assembled one stays); the bytes get packed in the back
+    assert [v.kept for v in app.views] == [False]
+    assert all(v.result.table is None for v in app.views)
+    assert app.views[0].result.report.rows_read == 500  # the Data page's counts stay
+    assert packed.wait(30) and app.sources[0].packed
+    # another rebuild (say, another file's mapping changed) reads the file again
+    state.rebuild(app)
+    assert reads == ["tickets.csv", "tickets.csv"]
+    assert app.data.tables["tickets"].equals(first)
+
+
+def test_a_small_read_table_is_kept_and_not_read_again() -> None:
+    reads: list[str] = []
+    app = AppState(sources=[Source("tickets.csv", tickets_csv(50))], kind="uploads")
+    real_read = state.read_file
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(state, "read_file", lambda n, *a, **k: reads.append(n) or real_read(n, *a, **k))
+        state.rebuild(app)
+        state.rebuild(app)
+    assert reads == ["tickets.csv"]
+    assert [v.kept for v in app.views] == [True]
+    assert isinstance(app.views[0].result.table, pa.Table)
