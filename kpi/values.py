@@ -26,6 +26,7 @@ import itertools
 import re
 import threading
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +118,14 @@ def _scatter(base: pa.Array, mask: pa.Array, sub: pa.Array) -> pa.Array:
     return pc.replace_with_mask(base, pc.fill_null(mask, False), sub.cast(base.type))
 
 
+def _mask_where(t: pa.Array, where: pa.Array, test: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """``test`` (a bool mask of texts) where ``where`` holds, False elsewhere; run on just
+    those texts when they are few (a regex over a million texts costs tens of ms)."""
+    if _count(where) * 4 > len(t):
+        return pc.and_(where, pc.fill_null(test(t), False))
+    return _scatter(_falses(len(t)), where, test(pc.filter(t, where)))
+
+
 def _group(found: pa.StructArray, name: str) -> pa.Array:
     """A named group of an ``extract_regex`` result, NULL where the regex did not match."""
     return pc.if_else(pc.is_valid(found), found.field(name), pa.scalar(None, pa.string()))
@@ -186,12 +195,7 @@ def _empty_of_trimmed(t: pa.Array) -> pa.Array:
     # the tokens are short: look up only the texts that are (hashing every text of a
     # million-row column costs tens of ms)
     short = pc.fill_null(pc.less_equal(pc.binary_length(t), _EMPTY_TOKEN_BYTES), False)
-    if _count(short) * 4 > len(t):
-        token = pc.is_in(t, value_set=_EMPTY_TOKENS)
-    else:
-        token = _scatter(
-            _falses(len(t)), short, pc.is_in(pc.filter(t, short), value_set=_EMPTY_TOKENS)
-        )
+    token = _mask_where(t, short, lambda x: pc.is_in(x, value_set=_EMPTY_TOKENS))
     empty = pc.or_(pc.is_null(t), token)
     # only texts holding 1899 or 1900 can be sentinels; most columns hold neither
     if not _may_contain(t, (b"1899", b"1900")):
@@ -865,12 +869,7 @@ def _parse_dates(
     nonempty = pc.invert(empty)
     # a bare number has no "/" (most date texts do: the regex runs on the rest only)
     maybe_number = pc.and_(nonempty, pc.invert(pc.fill_null(pc.match_substring(t, "/"), True)))
-    if _count(maybe_number) * 4 > n:
-        numeric = pc.and_(nonempty, _match(t, _DATE_NUMBER_RE))
-    else:
-        numeric = _scatter(
-            _falses(n), maybe_number, _match(pc.filter(t, maybe_number), _DATE_NUMBER_RE)
-        )
+    numeric = _mask_where(t, maybe_number, lambda x: _match(x, _DATE_NUMBER_RE))
     text_rows = pc.and_(nonempty, pc.invert(numeric))
     order = _Order(day_first if day_first is not None else lang == "es")
     shape: _Shape | None = None

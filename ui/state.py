@@ -296,8 +296,6 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
         views.extend(cached)
     if progress is not None:
         progress(len(state.sources), len(state.sources), "")
-    state.read_cache = fresh
-    state.views = views
     # assemble() updates the reports' counts (merged rows, warnings): give it copies
     results = [dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views]
     data = assemble(results, options)
