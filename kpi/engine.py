@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import queue
 import re
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,7 +34,6 @@ from datetime import date
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from kpi.errors import UsageError
 from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, Kpi, Need
@@ -200,13 +198,9 @@ class Core:
         #: and Streamlit starts a new run while a stopped one may still be inside DuckDB:
         #: queries run on cursors (connections to the same database) checked out of this
         #: pool, one query per cursor at a time; a caller waits for a free one.
-        self._cursors: queue.SimpleQueue[_Cursor] = queue.SimpleQueue()
+        self._cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         for _ in range(QUERY_THREADS):
-            self._cursors.put(_Cursor(self.con.cursor()))
-        #: Arrow tables registered as views (a view is per connection: each cursor gets
-        #: them when it is next checked out)
-        self._views: dict[str, pa.Table] = {}
-        self._views_lock = threading.Lock()
+            self._cursors.put(self.con.cursor())
         for name, table in data.tables.items():
             self.con.register(f"raw_{name}", table)
         self._prepare()
@@ -214,6 +208,9 @@ class Core:
         self.as_of: date | None = data.as_of or self._latest_event()
         for name in data.tables:
             self.con.unregister(f"raw_{name}")
+        #: the rows live in the prepared tables now: the engine keeps the schemas, row
+        #: counts and reports only, and the caller may let its copy go
+        self.data = data.without_rows()
         self.device_level = data.has("devices", "covered") or data.has("devices", "contract_id")
         self.known_flags = self._known_flags()
         self._client_names = self._names("client")
@@ -266,7 +263,9 @@ class Core:
               {hours_between("created_at", "res")} AS res_hours,
               CASE WHEN first_response_at >= created_at
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
-              hours
+              hours,
+              -- for the dashboards' breakdowns (ui.details)
+              priority, queue, tier
             FROM r""")
         if self.has("surveys"):
             stmts.append(f"""
@@ -343,7 +342,8 @@ class Core:
               probability,
               CAST(coalesce(last_activity_at, created_at) AS DATE) AS activity_d,
               CASE WHEN outcome IN ('won', 'lost')
-                   THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days
+                   THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days,
+              stage
             FROM raw_opportunities""")
         for sql in stmts:
             if "$tz" in sql:
@@ -517,21 +517,11 @@ class Core:
         with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-query") as pool:
             return list(pool.map(lambda f: self.run_family(f, scope), families))
 
-    def register(self, name: str, table: pa.Table) -> None:
-        """Make an Arrow table queryable as ``name`` (zero-copy) by :meth:`query`."""
-        with self._views_lock:
-            self._views.setdefault(name, table)
-
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cur = self._cursors.get()
         try:
-            with self._views_lock:
-                missing = {n: t for n, t in self._views.items() if n not in cur.views}
-            for name, table in missing.items():
-                cur.con.register(name, table)
-                cur.views.add(name)
-            yield cur.con
+            yield cur
         finally:
             self._cursors.put(cur)
 
@@ -552,14 +542,6 @@ class Core:
             f" AND hourly_cost IS NULL{_filters(scope, technician=True)}"
         )
         return float(self._run(sql, scope.params())["h"].iloc[0])
-
-
-@dataclass
-class _Cursor:
-    """A cursor of the engine's database and the views registered on it."""
-
-    con: duckdb.DuckDBPyConnection
-    views: set[str] = field(default_factory=set)
 
 
 def _by_key(names: list[str], key: Callable[[str], str]) -> dict[str, list[str]]:

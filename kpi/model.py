@@ -25,7 +25,7 @@ Guarantees the engine can rely on:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pyarrow as pa
@@ -71,12 +71,30 @@ class LoadedData:
     lang: str = "en"
     #: DETAILS.md 9: the latest event date, after event-log merge, before filters
     as_of: date | None = None
+    #: dataset -> rows, for tables whose rows were let go (see :meth:`without_rows`)
+    row_counts: dict[str, int] = field(default_factory=dict)
 
     def has(self, dataset: str, column: str | None = None) -> bool:
         """True when the dataset is loaded (and the column came from a file)."""
         if dataset not in self.tables:
             return False
         return column is None or column in self.present.get(dataset, frozenset())
+
+    def rows(self, dataset: str) -> int:
+        """The number of rows loaded for a dataset (0 when it is not loaded)."""
+        if dataset in self.row_counts:
+            return self.row_counts[dataset]
+        table = self.tables.get(dataset)
+        return table.num_rows if table is not None else 0
+
+    def without_rows(self) -> LoadedData:
+        """This data with every table emptied: schemas, ``present``, row counts, file
+        reports, problems and notes stay. What to keep once an engine holds the rows."""
+        return replace(
+            self,
+            tables={name: t.schema.empty_table() for name, t in self.tables.items()},
+            row_counts={name: self.rows(name) for name in self.tables},
+        )
 
 
 def canonical_table(dataset: str, columns: dict[str, list[object]]) -> pa.Table:

@@ -120,15 +120,17 @@ class Engine:
     """The KPI engine of one user session.
 
     Holds a private in-memory DuckDB connection with the tables of ``data`` prepared; build
-    one per session (never share it between users).
+    one per session (never share it between users). The engine keeps its own copy of the
+    rows: ``engine.data`` is ``data`` without them (:meth:`LoadedData.without_rows`), and
+    the caller may let ``data`` go.
 
     Args:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
     """
 
     def __init__(self, data: LoadedData) -> None:
-        self.data = data
         self.core = Core(data)
+        self.data = self.core.data
 
     @property
     def as_of(self) -> date | None:

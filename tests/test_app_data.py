@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi.kpis import get
+from kpi.report import ReportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -223,3 +224,33 @@ def test_markdown_link_names_do_not_become_links(at: AppTest) -> None:
         _no_errors(at)
         for md in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader]:
             assert "](javascript:" not in md.value, (page, md.value)
+
+
+def test_big_data_is_kept_once_by_the_engine(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # loaded data this big (here: 5 rows) is not kept twice: once the engine has its
+    # copy, the session keeps the schemas and counts, and every page still works
+    monkeypatch.setattr(ui.state, "KEEP_READ_MAX_ROWS", 5)
+    _upload(at, [("tickets.csv", TICKETS), ("contratos.csv", CONTRACTS_ES)])
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    state = _state(at)
+    assert state.engine is not None and state.data is state.engine.data
+    assert state.data.tables["tickets"].num_rows == 0
+    assert (state.data.rows("tickets"), state.data.rows("contracts")) == (3, 2)
+    assert state.data.has("tickets", "priority")
+    # the sidebar's clients come from the engine; the report counts every ticket
+    assert at.multiselect(key=ui.state.K_CLIENTS).options == [
+        "Acme",
+        "Beta",
+        "Señora Núñez",
+    ]
+    report = state.engine.report(ReportOptions(kpis=["tickets_opened"]))
+    assert report["value"].tolist() == [3.0]
+    at.switch_page("pages/data.py").run()
+    _no_errors(at)
+    counts = _table_with(at, "Rows")
+    assert counts is not None
+    assert dict(zip(counts["Dataset"], counts["Rows"], strict=True)) == {
+        "Tickets": 3,
+        "Contracts": 2,
+    }

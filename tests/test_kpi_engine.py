@@ -301,24 +301,31 @@ def test_one_engine_serialises_concurrent_queries() -> None:
         assert df.equals(expected)
 
 
-def test_a_registered_table_is_seen_by_every_cursor() -> None:
-    # queries run on a pool of cursors, and a registered view belongs to one connection:
-    # each cursor must get it before its next query, also one checked out at the time
-    from concurrent.futures import ThreadPoolExecutor
-
-    import pyarrow as pa
-
-    from kpi.engine import QUERY_THREADS
+def test_the_engine_keeps_schemas_and_counts_not_rows() -> None:
+    # the rows live in the engine's database: engine.data is the input without them,
+    # so that a session holds one copy; the input itself is not touched
     from kpi.model import loaded_data
-    from kpi.report import Engine
+    from kpi.report import Engine, ReportOptions
 
-    engine = Engine(loaded_data({"tickets": {"ticket_id": ["1"]}}))
-    engine.core.register("ui_extra", pa.table({"x": [1, 2, 3]}))
-    with ThreadPoolExecutor(max_workers=QUERY_THREADS * 2) as pool:
-        sums = list(
-            pool.map(
-                lambda _: engine.core.query("SELECT sum(x) AS s FROM ui_extra", {})["s"].iloc[0],
-                range(QUERY_THREADS * 4),
-            )
-        )
-    assert sums == [6] * (QUERY_THREADS * 4)
+    data = loaded_data(
+        {
+            "tickets": {
+                "ticket_id": ["1", "2"],
+                "client": ["Acme", "Beta"],
+                "created_at": [datetime(2024, 1, 2, 9), datetime(2024, 1, 3, 9)],
+                "priority": ["P1", None],
+            }
+        },
+        as_of=date(2024, 1, 31),
+    )
+    engine = Engine(data)
+    assert data.tables["tickets"].num_rows == 2
+    kept = engine.data
+    assert kept is not data and kept.tables["tickets"].num_rows == 0
+    assert kept.tables["tickets"].schema == data.tables["tickets"].schema
+    assert kept.rows("tickets") == 2 and kept.rows("surveys") == 0
+    assert kept.has("tickets", "priority") and not kept.has("tickets", "queue")
+    assert kept.as_of == date(2024, 1, 31)
+    del data
+    report = engine.report(ReportOptions(kpis=["tickets_opened"], by="client"))
+    assert report.set_index("client")["value"].to_dict() == {"Acme": 1.0, "Beta": 1.0}

@@ -50,8 +50,8 @@ def datasets_frame(data: LoadedData, lang: str) -> pd.DataFrame:
     """One row per loaded dataset with its row count."""
     return pd.DataFrame(
         [
-            {t("dt.dataset", lang): dataset_label(name, lang), t("dt.rows", lang): tbl.num_rows}
-            for name, tbl in data.tables.items()
+            {t("dt.dataset", lang): dataset_label(name, lang), t("dt.rows", lang): data.rows(name)}
+            for name in data.tables
         ]
     )
 

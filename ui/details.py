@@ -4,9 +4,8 @@ Each function runs one aggregate query on the engine's private connection, over 
 engine's *prepared* tables (the same per-row rules as the KPIs: effective resolution,
 escalation flag, contract MRR and renewal, project state), and returns a few dozen rows
 at most. Identifiers are fixed in this module; filter values and dates are bound
-parameters. Raw columns the prepared tables do not keep (ticket priority, queue, tier;
-opportunity stage) are read from the loaded Arrow table, registered on the same
-connection under a ``ui_`` name.
+parameters. The prepared tables keep the raw columns these read (ticket priority,
+queue, tier; opportunity stage).
 """
 
 from __future__ import annotations
@@ -53,26 +52,6 @@ def _where(f: Filter, *, technician: bool, prefix: str = "") -> str:
     return out
 
 
-#: raw columns the breakdowns read beyond the prepared tables, per dataset
-RAW_COLUMNS = {
-    "tickets": ["ticket_id", "priority", "queue", "tier"],
-    "opportunities": ["opportunity_id", "stage"],
-}
-
-
-def _register(core: Core, dataset: str) -> str | None:
-    """Register the :data:`RAW_COLUMNS` of a loaded dataset once; the view name, or None.
-
-    Registering an Arrow table is zero-copy; the engine's tables are not touched.
-    """
-    table = core.data.tables.get(dataset)
-    if table is None:
-        return None
-    name = f"ui_{dataset}"
-    core.register(name, table.select(RAW_COLUMNS[dataset]))
-    return name
-
-
 def resolution_by_priority(core: Core, f: Filter) -> pd.DataFrame:
     """Resolution hours of the tickets resolved in the period, per priority.
 
@@ -81,14 +60,13 @@ def resolution_by_priority(core: Core, f: Filter) -> pd.DataFrame:
     """
     if not core.has("tickets") or not core.has("tickets", "priority"):
         return pd.DataFrame()
-    raw = _register(core, "tickets")
     quantiles = ", ".join(
         f"quantile_cont(t.res_hours, {q / 100}) AS p{q:02d}" for q in (5, 25, 50, 75, 95)
     )
     sql = f"""
-    SELECT r.priority AS priority, count(*) AS n, min(t.res_hours) AS min, {quantiles},
+    SELECT t.priority AS priority, count(*) AS n, min(t.res_hours) AS min, {quantiles},
       max(t.res_hours) AS max, avg(t.res_hours) AS mean
-    FROM tickets_p t JOIN {raw} r USING (ticket_id)
+    FROM tickets_p t
     WHERE t.resolved_d BETWEEN $start AND $end AND t.res_hours IS NOT NULL
       {_where(f, technician=True, prefix="t.")}
     GROUP BY ALL ORDER BY priority NULLS LAST"""
@@ -100,14 +78,13 @@ def escalation_by(core: Core, f: Filter, column: str) -> pd.DataFrame:
     hours on escalated tickets."""
     if column not in ("queue", "tier") or not core.has("tickets", column):
         return pd.DataFrame()
-    raw = _register(core, "tickets")
     sql = f"""
-    SELECT CAST(r.{column} AS VARCHAR) AS grp,
+    SELECT CAST(t.{column} AS VARCHAR) AS grp,
       count(*) FILTER (WHERE t.esc) AS escalated,
       count(t.esc) AS known,
       CAST(count(*) FILTER (WHERE t.esc) AS DOUBLE) / NULLIF(count(t.esc), 0) AS value,
       coalesce(sum(t.hours) FILTER (WHERE t.esc), 0) AS hours
-    FROM tickets_p t JOIN {raw} r USING (ticket_id)
+    FROM tickets_p t
     WHERE t.created_d BETWEEN $start AND $end {_where(f, technician=True, prefix="t.")}
     GROUP BY ALL ORDER BY grp NULLS LAST"""
     return core.query(sql, _params(core, f))
@@ -178,11 +155,10 @@ def pipeline_by_stage(core: Core, f: Filter) -> pd.DataFrame:
     """Open opportunities at D per stage: count, amount, weighted amount; largest first."""
     if not core.has("opportunities"):
         return pd.DataFrame()
-    raw = _register(core, "opportunities")
     sql = f"""
-    SELECT r.stage AS stage, count(*) AS n, fsum(o.amount) AS amount,
+    SELECT o.stage AS stage, count(*) AS n, fsum(o.amount) AS amount,
       fsum(o.amount * o.probability) AS weighted
-    FROM opps_p o JOIN {raw} r USING (opportunity_id)
+    FROM opps_p o
     WHERE o.created_d <= $point
       AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= $point, FALSE))
       {_where(f, technician=False, prefix="o.")}
@@ -194,11 +170,10 @@ def stale_opportunities(core: Core, f: Filter, limit: int = 200) -> pd.DataFrame
     """Open opportunities at D without activity in the 30 days before D, oldest first."""
     if not core.has("opportunities"):
         return pd.DataFrame()
-    raw = _register(core, "opportunities")
     sql = f"""
-    SELECT o.opportunity_id, o.client, r.stage, o.amount, o.probability,
+    SELECT o.opportunity_id, o.client, o.stage, o.amount, o.probability,
       o.activity_d AS last_activity, CAST($point AS DATE) - o.activity_d AS days_idle
-    FROM opps_p o JOIN {raw} r USING (opportunity_id)
+    FROM opps_p o
     WHERE o.created_d <= $point
       AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= $point, FALSE))
       AND o.activity_d < CAST($point AS DATE) - 30

@@ -66,7 +66,8 @@ PREVIEW_ROWS = 5
 PACK_MIN_BYTES = 8 * 2**20
 PACK_CODEC = "zstd"
 #: a read table with at least this many rows is not kept after assembly (the file is
-#: read again when its reading choices, or another file's, change): it would double
+#: read again when its reading choices, or another file's, change), and loaded data of
+#: at least this many rows is not kept once the engine holds it: either would double
 #: the session's memory
 KEEP_READ_MAX_ROWS = 100_000
 
@@ -201,6 +202,12 @@ def engine() -> Engine:
     data = loaded_data()
     if state.engine is None:
         state.engine = Engine(data)
+        if sum(data.rows(n) for n in data.tables) >= KEEP_READ_MAX_ROWS:
+            # the rows live in the engine's database now: the session keeps one copy
+            # (schemas, counts and file reports stay for the pages)
+            state.data = state.engine.data
+            del data
+            pa.default_memory_pool().release_unused()
     return state.engine
 
 
@@ -416,38 +423,17 @@ def reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
-#: datasets that carry each filter dimension
-_DIM_SOURCES = {
-    "client": (
-        "tickets",
-        "surveys",
-        "time_entries",
-        "contracts",
-        "devices",
-        "projects",
-        "invoices",
-        "opportunities",
-    ),
-    "technician": ("staff", "time_entries", "tickets", "surveys"),
-}
-
-
 def dimension_values(dim: str) -> list[str]:
     """The clients or technicians of the loaded data, sorted, for the sidebar."""
-    import pyarrow.compute as pc
-
     from kpi.schema import NO_CLIENT
 
     state = app_state()
-    data = loaded_data()
     if dim not in state.dims:
-        seen: set[str] = set()
-        for name in _DIM_SOURCES[dim]:
-            table = data.tables.get(name)
-            if table is not None and dim in table.column_names:
-                seen.update(v for v in pc.unique(table.column(dim)).to_pylist() if v)
-        seen.discard(NO_CLIENT)
-        state.dims[dim] = sorted(seen, key=lambda s: (s.casefold(), s))
+        core = engine().core
+        names = core.client_names() if dim == "client" else core.technician_names()
+        state.dims[dim] = sorted(
+            (n for n in names if n != NO_CLIENT), key=lambda s: (s.casefold(), s)
+        )
     return state.dims[dim]
 
 
