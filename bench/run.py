@@ -17,7 +17,12 @@ and reporting the median:
   through AppTest after the client filter changed to another client (one quarter):
   what the server does between a filter click and the new charts (every rerun picks a
   client not picked before, so nothing comes from the session's cache);
-* ``peak_rss_mb``: the server-side memory with the data loaded (a fresh process).
+* ``peak_rss_mb``: the peak memory of a fresh process that loads the data and computes
+  the full report (the engine alone);
+* ``session_rss_mb``: the app's memory with the data loaded: a fresh process runs the
+  app (Overview) through AppTest on the data set's files, then its resident memory is
+  read once the run is over (``session_peak_rss_mb``: that process's peak, while
+  reading). The real server's figure is :mod:`bench.browser`'s.
 
 The pandas baseline does the same work the way a notebook would: ``pandas.read_csv``
 with ``parse_dates``, ``pandas.read_excel`` with its default engine, and ``groupby`` for
@@ -165,6 +170,35 @@ def peak_rss_mb(folder: Path) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
+def session_rss_mb(folder: Path) -> dict[str, float]:
+    """Resident and peak memory of a fresh process running the app on the data set."""
+    code = (
+        "import gc, json, resource, time\n"
+        "from pathlib import Path\n"
+        "import pyarrow as pa\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "from ui import state\n"
+        f"folder = Path({str(folder)!r})\n"
+        "sources = [state.Source(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]\n"
+        "at = AppTest.from_file('app.py', default_timeout=900)\n"
+        "at.session_state[state._STATE_KEY] = state.AppState(sources=sources, kind='uploads')\n"
+        "del sources\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "time.sleep(5)  # uploads over 8 MB are packed in the background\n"
+        "gc.collect()\n"
+        "pa.default_memory_pool().release_unused()\n"
+        "rss = int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0]) / 1024\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps({'session_rss_mb': rss, 'session_peak_rss_mb': peak}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 # --------------------------------------------------------------------------- baseline
 
 
@@ -247,6 +281,7 @@ def run(sizes: list[int], repeat: int, xlsx_rows: int) -> dict[str, Any]:
             mine.update(page_rerun(folder, repeat))
             gc.collect()
             mine["peak_rss_mb"] = peak_rss_mb(folder)
+            mine.update(session_rss_mb(folder))
             base_repeat = repeat if n <= 1_000_000 else 1
             base = baseline(folder, base_repeat, xlsx)
             ratios = {k: base[k] / mine[k] for k in base if k in mine and mine[k] > 0}
@@ -263,7 +298,7 @@ def table(sizes: dict[str, Any]) -> str:
         for k, v in r["ours"].items():
             base = r["pandas"].get(k)
             sp = r["speedup"].get(k)
-            unit = "" if k in ("report_rows", "peak_rss_mb") else "s"
+            unit = "" if k == "report_rows" or k.endswith("_mb") else "s"
             base_s = "" if base is None else f"{base:9.3f}s"
             sp_s = "" if sp is None else f"{sp:7.1f}x"
             lines.append(f"{int(n):>10,} {k:<26} {v:>9.3f}{unit:1} {base_s:>10} {sp_s:>8}")

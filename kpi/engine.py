@@ -117,10 +117,17 @@ class Scope:
     clients: list[str] | None = None
     technicians: list[str] | None = None
     kpis: list[Kpi] = field(default_factory=list)
+    #: more groupings computed by the same query (none of them, nor ``dims``, monthly):
+    #: the rows then carry ``by_i``, 0 for ``dims`` and i for ``also[i - 1]``
+    also: tuple[tuple[str, ...], ...] = ()
 
     @property
     def monthly(self) -> bool:
         return "month" in self.dims
+
+    @property
+    def groupings(self) -> tuple[tuple[str, ...], ...]:
+        return (self.dims, *self.also)
 
     def params(self) -> dict[str, object]:
         p = self.period
@@ -440,8 +447,11 @@ class Core:
         name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
         denominator`` (and ``kpi_i``, the declaration index); ``grp`` is the client or
         technician (NULL when not grouped by one),
-        ``month`` is ``YYYY-MM`` (NULL when not monthly).
+        ``month`` is ``YYYY-MM`` (NULL when not monthly). With ``scope.also``: rows of
+        each grouping in turn, marked by ``by_i``.
         """
+        if scope.also and any("month" in g for g in scope.groupings):
+            raise ValueError("only groupings without months share a query")
         kpis = [k for k in scope.kpis if k.family == family]
         ctes, parts = _BUILDERS[family](self, scope)
         common = [_MONTHS_CTE]
@@ -469,7 +479,9 @@ class Core:
             # a contribution no loaded dataset provides (direct cost without invoices)
             fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
             union = "\nUNION ALL BY NAME\n".join(f"({parts[j].sql})" for j in chosen)
-            sets = list(dict.fromkeys(effective_dims(k, scope.dims) for _, k in members))
+            sets = list(
+                dict.fromkeys(effective_dims(k, g) for g in scope.groupings for _, k in members)
+            )
             gsets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
             grouped = {d for s in sets for d in s}
             dim_cols = ", ".join(
@@ -490,15 +502,20 @@ class Core:
                 + ",\n  ".join(aggs)
                 + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
             )
-            for i, k in members:
-                selects.append(_kpi_select(k, i, b, effective_dims(k, scope.dims)))
+            for g, dims in enumerate(scope.groupings):
+                for i, k in members:
+                    select = _kpi_select(k, i, b, effective_dims(k, dims))
+                    if scope.also:
+                        select = select.replace("SELECT ", f"SELECT {g} AS by_i, ", 1)
+                    selects.append(select)
+        by_i = "by_i, " if scope.also else ""
         sql = (
             "WITH "
             + ",\n".join([*common, *ctes, *blocks])
-            + "\nSELECT kpi_i, kpi, grp, month, value, numerator, denominator FROM (\n"
+            + f"\nSELECT {by_i}kpi_i, kpi, grp, month, value, numerator, denominator FROM (\n"
             + "\nUNION ALL\n".join(selects)
-            + "\n) ORDER BY kpi_i, lower(strip_accents(grp)) NULLS FIRST, grp NULLS FIRST,"
-            " month NULLS FIRST"
+            + f"\n) ORDER BY {by_i}kpi_i, lower(strip_accents(grp)) NULLS FIRST,"
+            " grp NULLS FIRST, month NULLS FIRST"
         )
         params = scope.params()
         if self.data.tz and "$tz" in sql:

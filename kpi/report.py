@@ -20,7 +20,8 @@ import io
 import json
 import math
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -201,43 +202,42 @@ class Engine:
     def long(self, opts: ReportOptions, period: Period | None = None) -> tuple[pd.DataFrame, Scope]:
         """The report as internal long rows ``kpi, grp, month, value, numerator,
         denominator`` (``grp`` the client or technician, ``month`` a date or None)."""
+        return self._longs([opts], period or self.period(opts))[0]
+
+    def _longs(
+        self, group: list[ReportOptions], period: Period
+    ) -> list[tuple[pd.DataFrame, Scope]]:
+        """:meth:`long` of options that differ in their grouping only, over ``period``;
+        several groupings (none with months) are computed by one query per family."""
         notes: list[str] = []
-        period = period or self.period(opts)
-        scope = self._scope(opts, period, notes)
-        scope.kpis = self._produced(opts, scope)
+        first = group[0]
+        scope = self._scope(first, period, notes)
+        scope.kpis = self._produced(first, scope)
+        dims = [parse_by(o.by) for o in group]
+        scope.dims, scope.also = dims[0], tuple(dims[1:])
         families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
         frames = self.core.run_families(families, scope)
-        long = pd.concat(frames, ignore_index=True) if frames else _empty_long()
-        # DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
-        # contributed) gets its total row: 0 for counts and sums, empty for the rest
-        present = set(long["kpi"].unique())
-        missing = [k for k in scope.kpis if k.id not in present]
-        if missing:
-            extra = pd.DataFrame(
-                {
-                    "kpi_i": [KPI_INDEX[k.id] for k in missing],
-                    "kpi": [k.id for k in missing],
-                    "grp": None,
-                    "month": None,
-                    "value": [
-                        0.0 if k.kind == "sum" and not k.nullable else np.nan for k in missing
-                    ],
-                    "numerator": [0.0 if k.has_fraction else np.nan for k in missing],
-                    "denominator": [0.0 if k.has_fraction else np.nan for k in missing],
-                }
-            )
-            long = pd.concat([long, extra], ignore_index=True) if len(long) else extra
+        rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
         if any(k.id == "labor_cost" for k in scope.kpis):
             hours = self.core.labor_without_cost(scope)
             if hours > 0:
                 notes.append(
                     f"labor_cost: se excluyen {hours:g} horas de técnicos sin coste por hora"
-                    if opts.lang == "es"
+                    if first.lang == "es"
                     else f"labor_cost: {hours:g} hours of technicians without an hourly cost"
                     " are left out"
                 )
-        long.attrs["notes"] = notes
-        return long, scope
+        out = []
+        for g, d in enumerate(dims):
+            long = rows
+            if scope.also:
+                by_i = rows["by_i"].to_numpy() if "by_i" in rows else np.zeros(len(rows))
+                long = rows[by_i == g].drop(columns="by_i", errors="ignore")
+                long = long.reset_index(drop=True)
+            long = _with_every_kpi(long, scope.kpis)
+            long.attrs["notes"] = list(notes)
+            out.append((long, replace(scope, dims=d, also=())))
+        return out
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.
@@ -245,25 +245,52 @@ class Engine:
         Raises:
             UsageError: a bad grouping, comparison, target or period.
         """
-        if opts.compare is not None and opts.compare not in COMPARE_MODES:
-            raise UsageError(f"unknown comparison {opts.compare!r}: use previous or year")
-        unknown = sorted(set(opts.targets) - {k.id for k in KPIS})
-        if unknown:
-            raise UsageError(f"targets for unknown KPI(s): {', '.join(unknown)}")
-        unknown = sorted(set(opts.kpis) - {k.id for k in KPIS})
-        if unknown:
-            raise UsageError(f"unknown KPI(s): {', '.join(unknown)}")
-        period = self.period(opts)
-        long, scope = self.long(opts, period)
-        notes = list(long.attrs.get("notes", []))
-        if opts.compare:
-            prev_period = comparison_period(period, opts.compare)
-            prev, _ = self.long(opts, prev_period)
-            long = _attach_previous(long, prev, comparison_shift(period, prev_period))
-        out = _format(long, scope, opts)
-        out.attrs["notes"] = notes
-        out.attrs["period"] = period
-        return out
+        return self.reports([opts])[0]
+
+    def reports(self, many: Sequence[ReportOptions]) -> list[pd.DataFrame]:
+        """:meth:`report` of each of ``many``, in order, the same tables.
+
+        Options that differ only in their grouping and comparison share queries: the
+        groupings without months (total, client, technician) are one query per family,
+        as is each comparison period. A page asks for its reports at once this way.
+
+        Raises:
+            UsageError: a bad grouping, comparison, target or period.
+        """
+        for opts in many:
+            _check(opts)
+        out: list[pd.DataFrame | None] = [None] * len(many)
+        groups: dict[str, list[int]] = {}
+        for i, opts in enumerate(many):
+            groups.setdefault(repr(replace(opts, by="", compare=None)), []).append(i)
+        for members in groups.values():
+            period = self.period(many[members[0]])
+            # (the options' positions, comparison mode or None for the period itself)
+            batches: list[tuple[list[int], str | None]] = []
+            flat = [i for i in members if "month" not in parse_by(many[i].by)]
+            batches += [(flat, None)] if flat else []
+            batches += [([i], None) for i in members if i not in flat]
+            longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
+            for idx, _ in list(batches):
+                for mode in dict.fromkeys(many[i].compare for i in idx if many[i].compare):
+                    batches.append(([i for i in idx if many[i].compare == mode], mode))
+            for idx, mode in batches:
+                p = comparison_period(period, mode) if mode else period
+                for i, got in zip(idx, self._longs([many[i] for i in idx], p), strict=True):
+                    longs[(i, mode)] = got
+            for i in members:
+                opts = many[i]
+                long, scope = longs[(i, None)]
+                notes = list(long.attrs.get("notes", []))
+                if opts.compare:
+                    prev, _ = longs[(i, opts.compare)]
+                    prev_period = comparison_period(period, opts.compare)
+                    long = _attach_previous(long, prev, comparison_shift(period, prev_period))
+                df = _format(long, scope, opts)
+                df.attrs["notes"] = notes
+                df.attrs["period"] = period
+                out[i] = df
+        return [df for df in out if df is not None]
 
     def alerts(
         self, opts: ReportOptions, thresholds: dict[str, float] | None = None
@@ -351,6 +378,40 @@ def compute_alerts(
 def _split(col: str) -> tuple[str, str | None]:
     ds, _, c = col.partition(".")
     return ds, c or None
+
+
+def _check(opts: ReportOptions) -> None:
+    """UsageError for options no report can have (the period is checked later)."""
+    parse_by(opts.by)
+    if opts.compare is not None and opts.compare not in COMPARE_MODES:
+        raise UsageError(f"unknown comparison {opts.compare!r}: use previous or year")
+    unknown = sorted(set(opts.targets) - {k.id for k in KPIS})
+    if unknown:
+        raise UsageError(f"targets for unknown KPI(s): {', '.join(unknown)}")
+    unknown = sorted(set(opts.kpis) - {k.id for k in KPIS})
+    if unknown:
+        raise UsageError(f"unknown KPI(s): {', '.join(unknown)}")
+
+
+def _with_every_kpi(long: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
+    """DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
+    contributed) gets its total row: 0 for counts and sums, empty for the rest."""
+    present = set(long["kpi"].unique())
+    missing = [k for k in kpis if k.id not in present]
+    if not missing:
+        return long
+    extra = pd.DataFrame(
+        {
+            "kpi_i": [KPI_INDEX[k.id] for k in missing],
+            "kpi": [k.id for k in missing],
+            "grp": None,
+            "month": None,
+            "value": [0.0 if k.kind == "sum" and not k.nullable else np.nan for k in missing],
+            "numerator": [0.0 if k.has_fraction else np.nan for k in missing],
+            "denominator": [0.0 if k.has_fraction else np.nan for k in missing],
+        }
+    )
+    return pd.concat([long, extra], ignore_index=True) if len(long) else extra
 
 
 def _empty_long() -> pd.DataFrame:

@@ -15,10 +15,12 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.contracts")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(kpis=ASK))
+total, by_client, by_month = state.reports(
+    state.report_options(kpis=ASK),
+    state.report_options("client", compare_with=None, kpis=ASK),
+    state.report_options("month", compare_with=None, kpis=ASK),
+)
 kpiview.kpi_strip(KPIS, total, lang, cur, key="ct")
-by_client = state.report(state.report_options("client", compare_with=None, kpis=ASK))
-by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
 
 left, right = st.columns(2)
 with left:

@@ -11,7 +11,11 @@ from ui.i18n import t
 ctx = page.begin("ov.title")
 lang, currency = ctx.lang, ctx.currency
 
-total = state.report(state.report_options())
+# every KPI in total, and by client (the health table shows the headline ones): the
+# two share their queries
+total, by_client = state.reports(
+    state.report_options(), state.report_options("client", compare_with=None)
+)
 spark_start, spark_end = periods.sparkline_range(ctx.end)
 months = state.report(
     state.report_options(
@@ -58,7 +62,6 @@ kpiview.report_notes(total)
 # ------------------------------------------------------------------ client health
 st.subheader(t("ov.health_title", lang))
 st.caption(t("ov.health_help", lang))
-by_client = state.report(state.report_options("client", compare_with=None, kpis=HEADLINE))
 values = kpiview.wide(by_client, HEADLINE, lang)
 if values.empty:
     st.caption(t("common.empty", lang))

@@ -15,12 +15,13 @@ ASK = kpiview.family_kpis((*KPIS, "mrr_new", "recurring_revenue"))
 
 ctx = page.begin("page.profitability")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(kpis=ASK))
+total, by_month, by_client_month, by_client = state.reports(
+    state.report_options(kpis=ASK),
+    state.report_options("month", compare_with=None, kpis=ASK),
+    state.report_options("client,month", compare_with=None, kpis=ASK),
+    state.report_options("client", compare_with=None, kpis=ASK),
+)
 kpiview.kpi_strip(KPIS, total, lang, cur, key="pr")
-
-by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
-by_client_month = state.report(state.report_options("client,month", compare_with=None, kpis=ASK))
-by_client = state.report(state.report_options("client", compare_with=None, kpis=ASK))
 
 left, right = st.columns(2)
 with left:

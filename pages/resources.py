@@ -13,23 +13,15 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.resources", technicians=True)
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(technicians=True, kpis=ASK))
+total, by_tech, by_tech_month, by_client, by_month = state.reports(
+    state.report_options(technicians=True, kpis=ASK),
+    *(state.report_options(by, compare_with=None, technicians=True, kpis=ASK)
+      for by in ("technician", "technician,month", "client", "month")),
+)  # fmt: skip
 kpiview.kpi_strip(KPIS, total, lang, cur, per_row=5, key="rs")
 if state.selected_clients():
     st.info(t("sb.clients_help", lang))
 
-by_tech = state.report(
-    state.report_options("technician", compare_with=None, technicians=True, kpis=ASK)
-)
-by_tech_month = state.report(
-    state.report_options("technician,month", compare_with=None, technicians=True, kpis=ASK)
-)
-by_client = state.report(
-    state.report_options("client", compare_with=None, technicians=True, kpis=ASK)
-)
-by_month = state.report(
-    state.report_options("month", compare_with=None, technicians=True, kpis=ASK)
-)
 status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
 row = kpiview.total_row(total, "utilization")
 band = kpiview.parse_report_target(row["target"]) if row is not None else None

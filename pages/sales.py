@@ -16,9 +16,10 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.sales")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(kpis=ASK))
+total, by_month = state.reports(
+    state.report_options(kpis=ASK), state.report_options("month", compare_with=None, kpis=ASK)
+)
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
-by_month = state.report(state.report_options("month", compare_with=None, kpis=ASK))
 core = state.engine().core
 flt = state.detail_filter()
 

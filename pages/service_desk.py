@@ -15,18 +15,12 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.service_desk", technicians=True)
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(technicians=True, kpis=ASK))
+total, by_month, by_client, by_tech = state.reports(
+    state.report_options(technicians=True, kpis=ASK),
+    *(state.report_options(by, compare_with=None, technicians=True, kpis=ASK)
+      for by in ("month", "client", "technician")),
+)  # fmt: skip
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sd")
-
-by_month = state.report(
-    state.report_options("month", compare_with=None, technicians=True, kpis=ASK)
-)
-by_client = state.report(
-    state.report_options("client", compare_with=None, technicians=True, kpis=ASK)
-)
-by_tech = state.report(
-    state.report_options("technician", compare_with=None, technicians=True, kpis=ASK)
-)
 status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
 
 

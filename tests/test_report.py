@@ -146,3 +146,72 @@ def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
     assert opened.to_dict() == {"A": 2.0, "B": 1.0}
     with pytest.raises(UsageError, match="unknown KPI"):
         compute_report(data, ReportOptions(kpis=["tickets_opend"]))
+
+
+@pytest.fixture(scope="module")
+def sample_engine() -> object:
+    from kpi.ingest import LoadOptions, load_files
+    from kpi.report import Engine
+
+    root = Path(__file__).resolve().parent.parent
+    return Engine(load_files([root / "sample_data"], LoadOptions()))
+
+
+@pytest.mark.parametrize(
+    "common",
+    [
+        {},
+        {"compare": "previous"},
+        {"start": date(2025, 1, 1), "end": date(2025, 3, 31), "compare": "year", "lang": "es"},
+        {"clients": ["__first__"], "kpis": ["csat", "fcr_rate", "mrr", "utilization"]},
+        {"technicians": ["__first__"], "targets": {"csat": 0.95}},
+    ],
+)
+def test_reports_asked_together_equal_the_reports_asked_one_by_one(
+    sample_engine: object, common: dict[str, object]
+) -> None:
+    # a page asks for its reports at once: the groupings without months share one query
+    # per family; every table is the one report() gives
+    from kpi.report import Engine
+
+    engine = sample_engine
+    assert isinstance(engine, Engine)
+    for key, names in (("clients", engine.clients()), ("technicians", engine.technicians())):
+        if common.get(key) == ["__first__"]:
+            common = {**common, key: names[:1]}
+    many = [
+        ReportOptions(**{**common, "by": by, "compare": common.get("compare") if by == "total"
+                         else None})  # type: ignore[arg-type]
+        for by in ("total", "client", "month", "technician", "client,month")
+    ]  # fmt: skip
+    together = engine.reports(many)
+    for opts, got in zip(many, together, strict=True):
+        alone = engine.report(opts)
+        pd.testing.assert_frame_equal(got, alone)
+        assert got.attrs["notes"] == alone.attrs["notes"]
+        assert got.attrs["period"] == alone.attrs["period"]
+        assert len(got) > 0
+
+
+def test_groupings_without_months_share_one_query_per_family(
+    sample_engine: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi.engine import Core
+    from kpi.report import Engine
+
+    engine = sample_engine
+    assert isinstance(engine, Engine)
+    families: list[str] = []
+    real = Core.run_family
+    monkeypatch.setattr(
+        Core, "run_family", lambda self, f, s: families.append(f) or real(self, f, s)
+    )
+    kpis = ["csat", "tickets_opened", "mrr"]  # three families
+    engine.reports([ReportOptions(by=by, kpis=kpis) for by in ("total", "client", "technician")])
+    assert sorted(families) == ["csat", "profit", "tickets"]
+    families.clear()
+    # a comparison adds the previous period's queries; a monthly grouping its own
+    engine.reports(
+        [ReportOptions(kpis=kpis, compare="previous"), ReportOptions(by="month", kpis=kpis)]
+    )
+    assert len(families) == 9

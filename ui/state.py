@@ -535,14 +535,24 @@ def report(opts: ReportOptions) -> pd.DataFrame:
 
     ``attrs`` keeps only the notes (text): Streamlit serialises attrs with every table.
     """
+    return reports(opts)[0]
 
-    def compute() -> pd.DataFrame:
-        df = engine().report(opts)
-        notes = [str(n) for n in df.attrs.get("notes", [])]
-        df.attrs = {"notes": notes}
-        return df
 
-    return _remember(_opts_key("report", opts), compute)
+def reports(*many: ReportOptions) -> list[pd.DataFrame]:
+    """:func:`report` of each; those not computed yet are computed together, sharing
+    queries (:meth:`kpi.report.Engine.reports`). A page asks for its reports at once."""
+    state = app_state()
+    keys = [_opts_key("report", o) for o in many]
+    found = {k: state.reports[k] for k in keys if k in state.reports}
+    todo = [i for i, k in enumerate(keys) if k not in found]
+    if todo:
+        for i, df in zip(todo, engine().reports([many[i] for i in todo]), strict=True):
+            df.attrs = {"notes": [str(n) for n in df.attrs.get("notes", [])]}
+            found[keys[i]] = df
+            if len(state.reports) >= _CACHE_SIZE:
+                state.reports.pop(next(iter(state.reports)))
+            state.reports[keys[i]] = df
+    return [found[k] for k in keys]
 
 
 def alerts(opts: ReportOptions) -> pd.DataFrame:
