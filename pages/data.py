@@ -30,6 +30,7 @@ uploaded = st.file_uploader(
 )
 if uploaded:
     files = [(f.name, f.getvalue()) for f in uploaded]
+    state.forget_uploads(uploaded)
     state.add_uploads(files)
     bar = st.progress(0.0)
 

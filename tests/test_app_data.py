@@ -254,3 +254,27 @@ def test_big_data_is_kept_once_by_the_engine(at: AppTest, monkeypatch: pytest.Mo
         "Tickets": 3,
         "Contracts": 2,
     }
+
+
+def test_uploads_are_dropped_from_streamlits_storage_once_copied(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Streamlit keeps a session's uploads until the session ends; the session has its
+    # own copy, so the upload storage lets them go (no second copy of the raw bytes)
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    managers: list[MemoryUploadedFileManager] = []
+    removed: list[str] = []
+    real = MemoryUploadedFileManager.remove_file
+
+    def remove(self: MemoryUploadedFileManager, session_id: str, file_id: str) -> None:
+        managers.append(self)
+        removed.append(file_id)
+        real(self, session_id, file_id)
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file", remove)
+    _upload(at, [("tickets.csv", TICKETS), ("contratos.csv", CONTRACTS_ES)])
+    assert len(removed) == 2 and len(set(removed)) == 2
+    assert all(not any(m.file_storage.values()) for m in managers)
+    assert [s.name for s in _state(at).sources] == ["tickets.csv", "contratos.csv"]
+    assert _state(at).sources[0].data == TICKETS
