@@ -34,6 +34,7 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kpi.errors import UsageError
 from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, Kpi, Need
@@ -222,6 +223,7 @@ class Core:
         self.known_flags = self._known_flags()
         self._client_names = self._names("client")
         self._technician_names = self._names("technician")
+        self._order_names()
         self._client_keys = _by_key(self._client_names, client_key)
         self._technician_keys = _by_key(self._technician_names, technician_key)
 
@@ -406,6 +408,17 @@ class Core:
         rows = self.con.sql(" UNION ".join(selects)).fetchall()
         return sorted(r[0] for r in rows if r[0] is not None)
 
+    def _order_names(self) -> None:
+        """``grp_order(grp, pos)``: every client and technician name and its place in a
+        report, by ``lower(strip_accents(name))`` then the name itself."""
+        names = sorted(set(self._client_names) | set(self._technician_names))
+        self.con.register("grp_names", pa.table({"grp": pa.array(names, pa.string())}))
+        self.con.execute(
+            "CREATE TABLE grp_order AS SELECT grp, row_number() OVER "
+            "(ORDER BY lower(strip_accents(grp)), grp) AS pos FROM grp_names"
+        )
+        self.con.unregister("grp_names")
+
     # ---------------------------------------------------------------- filters
     def client_names(self) -> list[str]:
         """Every client display name in the loaded data, sorted."""
@@ -509,13 +522,16 @@ class Core:
                         select = select.replace("SELECT ", f"SELECT {g} AS by_i, ", 1)
                     selects.append(select)
         by_i = "by_i, " if scope.also else ""
+        # group names in name order (case and accents aside): a position looked up in
+        # grp_order, not a key computed per row (strip_accents on every row of a report
+        # by client and month cost more than the aggregates)
         sql = (
             "WITH "
             + ",\n".join([*common, *ctes, *blocks])
-            + f"\nSELECT {by_i}kpi_i, kpi, grp, month, value, numerator, denominator FROM (\n"
+            + f"\nSELECT {by_i}kpi_i, kpi, r.grp, month, value, numerator, denominator FROM (\n"
             + "\nUNION ALL\n".join(selects)
-            + f"\n) ORDER BY {by_i}kpi_i, lower(strip_accents(grp)) NULLS FIRST,"
-            " grp NULLS FIRST, month NULLS FIRST"
+            + f"\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
+            f" ORDER BY {by_i}kpi_i, o.pos NULLS FIRST, month NULLS FIRST"
         )
         params = scope.params()
         if self.data.tz and "$tz" in sql:

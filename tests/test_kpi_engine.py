@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -329,3 +330,26 @@ def test_the_engine_keeps_schemas_and_counts_not_rows() -> None:
     del data
     report = engine.report(ReportOptions(kpis=["tickets_opened"], by="client"))
     assert report.set_index("client")["value"].to_dict() == {"Acme": 1.0, "Beta": 1.0}
+
+
+def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
+    # reports are sorted by a name's position in grp_order (built from every prepared
+    # table): a group missing there would be sorted as if it had no name
+    from pathlib import Path
+
+    from kpi.ingest import LoadOptions, load_files
+
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    ordered = engine.core.query("SELECT grp FROM grp_order ORDER BY pos", {})["grp"].tolist()
+    for by, col in (("client,month", "client"), ("technician,month", "technician")):
+        groups = set(engine.report(ReportOptions(by=by))[col].dropna())
+        assert groups and groups <= set(ordered)
+    assert len(set(ordered)) == len(ordered)
+
+    def plain(name: str) -> str:  # DuckDB's lower(strip_accents(...))
+        return "".join(
+            c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c)
+        ).lower()
+
+    assert ordered == sorted(ordered, key=lambda n: (plain(n), n))
