@@ -34,8 +34,9 @@ def render(technician_applies: bool) -> None:
             horizontal=True,
         )
         lang = state.lang()
-        data = state.loaded_data()
-        if not data.tables:
+        # (no reference kept here: the engine, built below for the client list, takes
+        # over the rows of big data and the session's copy goes)
+        if not state.loaded_data().tables:
             st.caption(t("sb.no_data", lang))
             return
         st.subheader(t("sb.filters", lang))
