@@ -545,9 +545,10 @@ def _stats(samples: list[dict[str, Any]]) -> dict[str, Any]:
 def _git() -> dict[str, Any]:
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return done.stdout.strip()
+        return done.stdout.rstrip("\n")
 
-    # tracked files with changes (the app as measured differs from HEAD)
+    # tracked files with changes (the app as measured differs from HEAD); a porcelain
+    # line is "XY path", X a space when nothing is staged
     status = git("status", "--porcelain", "--untracked-files=no")
     changed = [line[3:] for line in status.splitlines() if line]
     return {"head": git("rev-parse", "--short", "HEAD"), "changed_files": changed}
