@@ -57,9 +57,8 @@ with right:
 
 st.subheader(t("ct.upcoming", lang))
 st.caption(t("ct.upcoming_help", lang, as_of=fmt.date_(state.as_of(), lang)))
-core = state.engine().core
 flt = state.detail_filter()
-buckets = details.upcoming_renewals(core, flt)
+buckets = state.breakdown(details.upcoming_renewals, flt)
 if not buckets.empty:
     lo = [0, *details.RENEWAL_BUCKETS[:-1]]
     buckets = buckets.assign(
@@ -76,7 +75,7 @@ if not buckets.empty:
                       extra=[("n", t("ct.contracts", lang))]),
         width="stretch",
     )  # fmt: skip
-    upcoming = details.upcoming_contracts(core, flt)
+    upcoming = state.breakdown(details.upcoming_contracts, flt)
     if not upcoming.empty:
         shown = pd.DataFrame({
             t("ct.contract", lang): upcoming["contract_id"],

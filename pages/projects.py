@@ -20,8 +20,7 @@ lang, cur = ctx.lang, ctx.currency
 total = state.report(state.report_options(kpis=ASK))
 kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj")
 
-core = state.engine().core
-portfolio = details.project_portfolio(core, state.detail_filter())
+portfolio = state.breakdown(details.project_portfolio, state.detail_filter())
 summary = pd.DataFrame()
 if portfolio.empty:
     st.caption(t("common.empty", lang))

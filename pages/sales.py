@@ -20,10 +20,9 @@ total, by_month = state.reports(
     state.report_options(kpis=ASK), state.report_options("month", compare_with=None, kpis=ASK)
 )
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
-core = state.engine().core
 flt = state.detail_filter()
 
-stages = details.pipeline_by_stage(core, flt)
+stages = state.breakdown(details.pipeline_by_stage, flt)
 summary = pd.DataFrame()
 if not stages.empty:
     stages = stages.assign(
@@ -66,7 +65,7 @@ with right:
             width="stretch",
         )  # fmt: skip
 
-stale = details.stale_opportunities(core, flt)
+stale = state.breakdown(details.stale_opportunities, flt)
 st.subheader(t("sl.stale", lang))
 if stale.empty:
     st.caption(t("common.empty", lang))

@@ -76,7 +76,7 @@ core = state.engine().core
 flt = state.detail_filter(technicians=True)
 left, right = st.columns(2)
 with left:
-    res = details.resolution_by_priority(core, flt)
+    res = state.breakdown(details.resolution_by_priority, flt)
     if not res.empty:
         res = res.assign(priority=res["priority"].fillna(t("sd.no_priority", lang)))
         charts.show(
@@ -87,7 +87,7 @@ with left:
         )  # fmt: skip
 with right:
     dim = "queue" if core.has("tickets", "queue") else "tier"
-    esc = details.escalation_by(core, flt, dim)
+    esc = state.breakdown(details.escalation_by, flt, dim)
     if not esc.empty:
         esc = esc.assign(grp=esc["grp"].fillna(t("common.none", lang)),
                          hours_text=[fmt.hours(h, lang) for h in esc["hours"]],

@@ -383,3 +383,33 @@ def test_a_failing_page_shows_a_message_and_a_way_forward(monkeypatch: pytest.Mo
     monkeypatch.setattr(ui.state, "SAMPLE_DIR", ui.state.SAMPLE_DIR)
     at.switch_page("pages/data.py").run()
     _no_errors(at)
+
+
+def test_a_breakdown_is_queried_once_per_filter(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the Service desk's breakdowns are kept like the reports: a rerun without a filter
+    # change does not query again; another client does, and gets that client's rows
+    import functools
+
+    from ui import details
+
+    calls: list[tuple[str, ...]] = []
+    real = details.resolution_by_priority
+
+    @functools.wraps(real)
+    def counted(core: Any, flt: Any) -> Any:
+        calls.append(flt.clients)
+        return real(core, flt)
+
+    monkeypatch.setattr(details, "resolution_by_priority", counted)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/service_desk.py").run()
+    at.run()
+    _no_errors(at)
+    assert calls == [()]
+    client = engine.clients()[0]
+    at.multiselect(key=ui.state.K_CLIENTS).set_value([client]).run()
+    at.run()
+    _no_errors(at)
+    assert calls == [(), (client,)]

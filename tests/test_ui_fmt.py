@@ -55,3 +55,25 @@ def test_numerator_and_denominator_in_words() -> None:
     assert fmt.ratio_parts(41, 50, "tickets", "en") == "41 of 50 tickets"
     assert fmt.ratio_parts(41.0, 50.5, "horas", "es") == "41 de 50,5 horas"
     assert fmt.ratio_parts(None, 50, "tickets", "en") == fmt.EMPTY
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_cached_patterns_format_as_babel_does(lang: str) -> None:
+    # pages format thousands of cells: the parsed patterns are cached, the text must be
+    # what Babel's own functions write with the same patterns
+    from babel import numbers as bnum
+
+    loc = fmt.LOCALES[lang]
+    values = [0.0, -0.0, 0.005, 0.125, 0.135, 1.0, 999.995, 1000.0, -1234.5678, 12345678.5, 1e-9]
+    for v in values:
+        assert fmt.number(v, lang) == bnum.format_decimal(v, format="#,##0", locale=loc)
+        assert fmt.number(v, lang, 2) == bnum.format_decimal(v, format="#,##0.00", locale=loc)
+        assert fmt.currency(v, lang, "USD") == bnum.format_currency(v, "USD", locale=loc)
+        assert fmt.currency(v, lang, "CLP") == bnum.format_currency(v, "CLP", locale=loc)
+        pct = bnum.Locale.parse(loc).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+        assert fmt.percent(v, lang) == bnum.format_percent(v, format=pct, locale=loc)
+        whole = bnum.Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0]
+        assert fmt.currency(v, lang, "EUR", digits=0) == bnum.format_currency(
+            v, "EUR", format=whole.replace("#,##0.00", "#,##0"), locale=loc,
+            currency_digits=False,
+        )  # fmt: skip

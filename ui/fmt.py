@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from babel import dates as bdates
@@ -35,6 +36,36 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["en"])
 
 
+@cache
+def _babel_locale(lang: str) -> bnum.Locale:
+    return bnum.Locale.parse(_locale(lang))
+
+
+@cache
+def _pattern(pattern: str) -> bnum.NumberPattern:
+    """A parsed Babel number pattern: a page formats thousands of cells with a few."""
+    return bnum.parse_pattern(pattern)
+
+
+@cache
+def _percent_pattern(lang: str, digits: int) -> bnum.NumberPattern:
+    # the locale's own pattern with the fraction digits added: "#,##0 %" -> "#,##0.0 %"
+    pattern = _babel_locale(lang).percent_formats[None].pattern.split(";")[0]
+    return _pattern(pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1))
+
+
+@cache
+def _currency_pattern(lang: str, digits: int | None) -> bnum.NumberPattern:
+    loc = _babel_locale(lang)
+    if digits is None:
+        return loc.currency_formats["standard"]
+    # the locale's pattern with the fraction digits replaced: "¤#,##0.00" -> "¤#,##0"
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    return _pattern(
+        loc.currency_formats["standard"].pattern.split(";")[0].replace("#,##0.00", body)
+    )
+
+
 def is_empty(value: Any) -> bool:
     """True for None, NaN and pandas' NA (everything shown as an em dash)."""
     if value is None:
@@ -49,34 +80,23 @@ def number(value: Any, lang: str, digits: int = 0) -> str:
     """A plain number with grouping: ``1,234`` / ``1.234``."""
     if is_empty(value):
         return EMPTY
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return bnum.format_decimal(float(value), format=pattern, locale=_locale(lang))
+    pattern = _pattern("#,##0" + ("." + "0" * digits if digits else ""))
+    return pattern.apply(float(value), _babel_locale(lang))
 
 
 def percent(value: Any, lang: str, digits: int = 1) -> str:
     """A fraction as a percentage: 0.8234 -> ``82.3%`` / ``82,3 %``."""
     if is_empty(value):
         return EMPTY
-    loc = bnum.Locale.parse(_locale(lang))
-    # the locale's own pattern with the fraction digits added: "#,##0 %" -> "#,##0.0 %"
-    pattern = loc.percent_formats[None].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
-    return bnum.format_percent(float(value), format=pattern, locale=loc)
+    return _percent_pattern(lang, digits).apply(float(value), _babel_locale(lang))
 
 
 def currency(value: Any, lang: str, code: str = "EUR", digits: int | None = None) -> str:
     """Money: ``€1,234.56`` / ``1.234,56 €``; ``digits=0`` for large round figures."""
     if is_empty(value):
         return EMPTY
-    if digits is None:
-        return bnum.format_currency(float(value), code, locale=_locale(lang))
-    loc = bnum.Locale.parse(_locale(lang))
-    pattern = loc.currency_formats["standard"].pattern
-    # the locale's pattern with the fraction digits replaced: "¤#,##0.00" -> "¤#,##0"
-    body = "#,##0" + ("." + "0" * digits if digits else "")
-    pattern = pattern.split(";")[0].replace("#,##0.00", body)
-    return bnum.format_currency(
-        float(value), code, format=pattern, locale=_locale(lang), currency_digits=False
+    return _currency_pattern(lang, digits).apply(
+        float(value), _babel_locale(lang), currency=code, currency_digits=digits is None
     )
 
 

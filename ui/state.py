@@ -568,6 +568,15 @@ def reports(*many: ReportOptions) -> list[pd.DataFrame]:
     return [found[k] for k in keys]
 
 
+def breakdown(fn: Callable[..., pd.DataFrame], flt: Any, *args: Any) -> pd.DataFrame:
+    """``fn(core, flt, *args)``, one of :mod:`ui.details`' breakdowns, computed once per
+    session, data, filter and arguments (like the reports): a rerun that changes no
+    filter does not query again."""
+    core = engine().core
+    key = _opts_key(f"detail:{fn.__name__}", flt, list(args))
+    return _remember(key, lambda: fn(core, flt, *args))
+
+
 def alerts(opts: ReportOptions) -> pd.DataFrame:
     """The alerts for these options and the session's thresholds."""
     state = app_state()
