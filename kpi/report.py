@@ -199,15 +199,12 @@ class Engine:
                 )
         return Scope(period, dims, clients, techs)
 
-    def long(self, opts: ReportOptions, period: Period | None = None) -> tuple[pd.DataFrame, Scope]:
-        """The report as internal long rows ``kpi, grp, month, value, numerator,
-        denominator`` (``grp`` the client or technician, ``month`` a date or None)."""
-        return self._longs([opts], period or self.period(opts))[0]
-
     def _longs(
         self, group: list[ReportOptions], period: Period
     ) -> list[tuple[pd.DataFrame, Scope]]:
-        """:meth:`long` of options that differ in their grouping only, over ``period``;
+        """The reports of options that differ in their grouping only, over ``period``,
+        as internal long rows ``kpi, grp, month, value, numerator, denominator`` (``grp``
+        the client or technician, ``month`` ``YYYY-MM`` or None) with their scopes;
         several groupings (none with months) are computed by one query per family."""
         notes: list[str] = []
         first = group[0]
@@ -265,19 +262,18 @@ class Engine:
             groups.setdefault(repr(replace(opts, by="", compare=None)), []).append(i)
         for members in groups.values():
             period = self.period(many[members[0]])
-            # (the options' positions, comparison mode or None for the period itself)
-            batches: list[tuple[list[int], str | None]] = []
+            # the groupings without months together, each monthly one alone; then, per
+            # comparison mode, the same for the comparison period
             flat = [i for i in members if "month" not in parse_by(many[i].by)]
-            batches += [(flat, None)] if flat else []
-            batches += [([i], None) for i in members if i not in flat]
+            batches = ([flat] if flat else []) + [[i] for i in members if i not in flat]
             longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
-            for idx, _ in list(batches):
-                for mode in dict.fromkeys(many[i].compare for i in idx if many[i].compare):
-                    batches.append(([i for i in idx if many[i].compare == mode], mode))
-            for idx, mode in batches:
-                p = comparison_period(period, mode) if mode else period
-                for i, got in zip(idx, self._longs([many[i] for i in idx], p), strict=True):
-                    longs[(i, mode)] = got
+            for batch in batches:
+                modes = dict.fromkeys(many[i].compare for i in batch if many[i].compare)
+                for mode in (None, *modes):
+                    idx = [i for i in batch if mode is None or many[i].compare == mode]
+                    p = comparison_period(period, mode) if mode else period
+                    for i, got in zip(idx, self._longs([many[i] for i in idx], p), strict=True):
+                        longs[(i, mode)] = got
             for i in members:
                 opts = many[i]
                 long, scope = longs[(i, None)]

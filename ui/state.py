@@ -532,14 +532,19 @@ def _opts_key(kind: str, opts: Any, extra: Any = None) -> str:
     )
 
 
-def _remember(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    state = app_state()
-    hit = state.reports.get(key)
+def _keep(key: str, value: Any) -> None:
+    """Store a computed table in the session's cache (the oldest goes past its size)."""
+    cache = app_state().reports
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+def _remember(key: str, compute: Callable[[], Any]) -> Any:
+    hit = app_state().reports.get(key)
     if hit is None:
         hit = compute()
-        if len(state.reports) >= _CACHE_SIZE:
-            state.reports.pop(next(iter(state.reports)))
-        state.reports[key] = hit
+        _keep(key, hit)
     return hit
 
 
@@ -562,9 +567,7 @@ def reports(*many: ReportOptions) -> list[pd.DataFrame]:
         for i, df in zip(todo, engine().reports([many[i] for i in todo]), strict=True):
             df.attrs = {"notes": [str(n) for n in df.attrs.get("notes", [])]}
             found[keys[i]] = df
-            if len(state.reports) >= _CACHE_SIZE:
-                state.reports.pop(next(iter(state.reports)))
-            state.reports[keys[i]] = df
+            _keep(keys[i], df)
     return [found[k] for k in keys]
 
 
@@ -572,9 +575,9 @@ def breakdown(fn: Callable[..., pd.DataFrame], flt: Any, *args: Any) -> pd.DataF
     """``fn(core, flt, *args)``, one of :mod:`ui.details`' breakdowns, computed once per
     session, data, filter and arguments (like the reports): a rerun that changes no
     filter does not query again."""
-    core = engine().core
     key = _opts_key(f"detail:{fn.__name__}", flt, list(args))
-    return _remember(key, lambda: fn(core, flt, *args))
+    result: pd.DataFrame = _remember(key, lambda: fn(engine().core, flt, *args))
+    return result
 
 
 def alerts(opts: ReportOptions) -> pd.DataFrame:
@@ -589,16 +592,7 @@ def alerts(opts: ReportOptions) -> pd.DataFrame:
 def explanation(kpi_id: str, opts: ReportOptions | None = None) -> Any:
     """``Engine.explain`` for the sidebar's options, once per session and options."""
     opts = opts or report_options()
-    state = app_state()
-    key = _opts_key("explain:" + kpi_id, opts)
-    cache = state.reports
-    hit = cache.get(key)
-    if hit is None:
-        hit = engine().explain(kpi_id, opts)
-        if len(cache) >= _CACHE_SIZE:
-            cache.pop(next(iter(cache)))
-        cache[key] = hit
-    return hit
+    return _remember(_opts_key("explain:" + kpi_id, opts), lambda: engine().explain(kpi_id, opts))
 
 
 def availability() -> dict[str, str | None]:
