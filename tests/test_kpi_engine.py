@@ -353,3 +353,46 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
         ).lower()
 
     assert ordered == sorted(ordered, key=lambda n: (plain(n), n))
+
+
+def test_family_rows_read_from_the_db_api_equal_the_arrow_read() -> None:
+    # family queries are read with fetchnumpy (cheaper for small results); the frame,
+    # its types included, is the one the Arrow read gives, for every family and scope:
+    # months, groupings sharing a query (by_i), a filter matching nothing (no rows)
+    from pathlib import Path
+
+    from kpi.engine import FAMILIES, Scope, _fetch, _fetch_long
+    from kpi.ingest import LoadOptions, load_files
+
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    core = engine.core
+    scopes: list[Scope] = []
+    for opts, also in (
+        (ReportOptions(by="client,month"), ()),
+        (ReportOptions(by="total"), (("client",), ("technician",))),
+        (ReportOptions(by="month", clients=["nobody at all"]), ()),
+        (ReportOptions(by="technician", technicians=[core.technician_names()[0]]), ()),
+    ):
+        scope = engine._scope(opts, engine.period(opts), [])
+        if opts.clients:
+            scope.clients = ["nobody at all"]  # a filter no row matches
+        scope.kpis = engine._produced(opts, scope)
+        scope.also = also
+        scopes.append(scope)
+    compared = 0
+    for scope in scopes:
+        for family in FAMILIES:
+            if not any(k.family == family for k in scope.kpis):
+                continue
+            sql, params, _ = core.family_sql(family, scope)
+            with core._cursor() as con:
+                fast, slow = _fetch_long(con, sql, params), _fetch(con, sql, params)
+            pd.testing.assert_frame_equal(fast, slow)
+            compared += 1
+            assert ("by_i" in fast) == bool(scope.also)
+    assert compared >= 4 * 7
+    empty = next(s for s in scopes if s.clients == ["nobody at all"])
+    sql, params, _ = core.family_sql("tickets", empty)
+    with core._cursor() as con:
+        assert _fetch_long(con, sql, params).empty
