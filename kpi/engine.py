@@ -189,7 +189,7 @@ def _fetch_long(
     res = con.execute(sql, {k: v for k, v in params.items() if k in used} or None)
     names = [d[0] for d in res.description or ()]
     cols = res.fetchnumpy()
-    return pd.DataFrame({n: pd.Series(cols[n]).astype(LONG_TYPES[n]) for n in names})
+    return pd.DataFrame({n: pd.Series(cols[n], dtype=LONG_TYPES[n]) for n in names})
 
 
 _DIM_TYPE = {"client": "VARCHAR", "technician": "VARCHAR", "month": "DATE"}
