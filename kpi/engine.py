@@ -103,10 +103,22 @@ def parse_by(by: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Part:
-    """One SELECT of contributions and the contribution columns it fills."""
+    """One SELECT of contributions and the contribution columns it fills.
+
+    ``at`` says which groupings its rows feed when a query computes monthly and
+    non-monthly groupings together (:attr:`Scope.combined`):
+
+    * ``"any"``: events of the period (an invoice, a ticket opened), counted alike by a
+      month and by the whole period;
+    * ``"points"``: states at the dates D of ``points`` (MRR at D, open opportunities):
+      a month reads its own D, the whole period only D = ``$point``, the last one;
+    * ``"months"`` / ``"point"``: rows made for the monthly groupings only / for the
+      others only (the backlog's running sum / the tickets open at ``$point``).
+    """
 
     sql: str
     columns: frozenset[str]
+    at: str = "any"
 
 
 @dataclass
@@ -118,13 +130,24 @@ class Scope:
     clients: list[str] | None = None
     technicians: list[str] | None = None
     kpis: list[Kpi] = field(default_factory=list)
-    #: more groupings computed by the same query (none of them, nor ``dims``, monthly):
+    #: more groupings computed by the same query (none of them monthly; ``dims`` may be):
     #: the rows then carry ``by_i``, 0 for ``dims`` and i for ``also[i - 1]``
     also: tuple[tuple[str, ...], ...] = ()
 
     @property
     def monthly(self) -> bool:
+        """A grouping by month is computed (``dims``): D at each month's end."""
         return "month" in self.dims
+
+    @property
+    def flat(self) -> bool:
+        """A grouping without months is computed: D = ``$point``."""
+        return not self.monthly or bool(self.also)
+
+    @property
+    def combined(self) -> bool:
+        """Monthly and non-monthly groupings in one query (see :class:`Part`)."""
+        return self.monthly and self.flat
 
     @property
     def groupings(self) -> tuple[tuple[str, ...], ...]:
@@ -192,11 +215,38 @@ def _fetch_long(
     return pd.DataFrame({n: pd.Series(cols[n], dtype=LONG_TYPES[n]) for n in names})
 
 
-_DIM_TYPE = {"client": "VARCHAR", "technician": "VARCHAR", "month": "DATE"}
+_DIM_TYPE = {
+    "client": "VARCHAR",
+    "technician": "VARCHAR",
+    "month": "DATE",
+    "msel": "BOOLEAN",
+    "tsel": "BOOLEAN",
+}
+#: the keys that pick a combined query's rows for its monthly / other groupings
+_SELS = ("msel", "tsel")
+#: msel and tsel of a Part's rows, by ``Part.at``
+_FEEDS = {
+    "any": "TRUE AS msel, TRUE AS tsel",
+    "points": f"d IN (SELECT d_at FROM months) AS msel, d = {POINT} AS tsel",
+    "months": "TRUE AS msel, FALSE AS tsel",
+    "point": "FALSE AS msel, TRUE AS tsel",
+}
 
 
-def _kpi_select(k: Kpi, i: int, block: int, dims: tuple[str, ...]) -> str:
+def _sel(dims: tuple[str, ...], combined: bool) -> tuple[str, ...]:
+    """The key picking the rows of a grouping in a combined query (none otherwise)."""
+    if not combined:
+        return ()
+    return ("msel",) if "month" in dims else ("tsel",)
+
+
+def _kpi_select(
+    k: Kpi, i: int, block: int, dims: tuple[str, ...], sel: tuple[str, ...] = ()
+) -> str:
     """The long rows of the i-th KPI from its aggregate block: value, numerator, denominator.
+
+    ``sel``: in a combined query, the key (msel or tsel) whose TRUE group are the rows of
+    this grouping.
 
     Ratios and means: ``num / NULLIF(den, 0)`` with both written (0 when nothing
     contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty).
@@ -212,6 +262,10 @@ def _kpi_select(k: Kpi, i: int, block: int, dims: tuple[str, ...]) -> str:
     where = " AND ".join(
         (f"g_{d} = 0 AND {d} IS NOT NULL" if d in dims else f"g_{d} = 1") for d in DIMS
     )
+    if sel:
+        where += "".join(
+            f" AND g_{x} = 0 AND {x}" if x in sel else f" AND g_{x} = 1" for x in _SELS
+        )
     group = next((d for d in dims if d != "month"), None)
     grp = group or "CAST(NULL AS VARCHAR)"
     month = "strftime(month, '%Y-%m')" if "month" in dims else "CAST(NULL AS VARCHAR)"
@@ -499,12 +553,17 @@ class Core:
         ``month`` is ``YYYY-MM`` (NULL when not monthly). With ``scope.also``: rows of
         each grouping in turn, marked by ``by_i``.
         """
-        if scope.also and any("month" in g for g in scope.groupings):
-            raise ValueError("only groupings without months share a query")
+        if any("month" in g for g in scope.also):
+            raise ValueError("only the first grouping of a query may have months")
         kpis = [k for k in scope.kpis if k.family == family]
         ctes, parts = _BUILDERS[family](self, scope)
         common = [_MONTHS_CTE]
-        if scope.monthly:
+        combined = scope.combined
+        if combined:
+            # each month's D and the period's (the same as the last month's, unless the
+            # period starts after as_of and has no month)
+            common.append(f"points AS (SELECT d_at FROM months UNION SELECT {POINT})")
+        elif scope.monthly:
             common.append("points AS (SELECT d_at FROM months)")
         else:
             common.append(f"points AS (SELECT {POINT} AS d_at)")
@@ -527,18 +586,30 @@ class Core:
             provided = set().union(*(parts[j].columns for j in chosen))
             # a contribution no loaded dataset provides (direct cost without invoices)
             fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
-            union = "\nUNION ALL BY NAME\n".join(f"({parts[j].sql})" for j in chosen)
+            if combined:
+                # msel / tsel: the row feeds the monthly / the other groupings, which
+                # group by it too and keep its TRUE group (see Part)
+                union = "\nUNION ALL BY NAME\n".join(
+                    f"(SELECT *, {_FEEDS[parts[j].at]} FROM ({parts[j].sql}))" for j in chosen
+                )
+            else:
+                union = "\nUNION ALL BY NAME\n".join(f"({parts[j].sql})" for j in chosen)
             sets = list(
-                dict.fromkeys(effective_dims(k, g) for g in scope.groupings for _, k in members)
+                dict.fromkeys(
+                    effective_dims(k, g) + _sel(g, combined)
+                    for g in scope.groupings
+                    for _, k in members
+                )
             )
             gsets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
             grouped = {d for s in sets for d in s}
+            keys = (*DIMS, *_SELS) if combined else DIMS
             dim_cols = ", ".join(
-                d if d in grouped else f"CAST(NULL AS {_DIM_TYPE[d]}) AS {d}" for d in DIMS
+                d if d in grouped else f"CAST(NULL AS {_DIM_TYPE[d]}) AS {d}" for d in keys
             )
             # GROUPING(x) is 0 when the row is grouped by x; a dimension of no set never is
             flags = ", ".join(
-                f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in DIMS
+                f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in keys
             )
             aggs = []
             for i, k in members:
@@ -553,7 +624,7 @@ class Core:
             )
             for g, dims in enumerate(scope.groupings):
                 for i, k in members:
-                    select = _kpi_select(k, i, b, effective_dims(k, dims))
+                    select = _kpi_select(k, i, b, effective_dims(k, dims), _sel(dims, combined))
                     if scope.also:
                         select = select.replace("SELECT ", f"SELECT {g} AS by_i, ", 1)
                     selects.append(select)
@@ -746,6 +817,7 @@ def _parts_profit(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
                 "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, "
                 f"k.mrr_c AS mrr FROM k JOIN points p ON {_active('k', 'p.d_at')}",
                 frozenset({"mrr"}),
+                at="points",
             )
         )
         rev = "" if core.has("invoices") else ", k.mrr_c AS rev"
@@ -865,14 +937,16 @@ bk AS (
             Part(
                 f"SELECT {sel}{null_dims}d_at AS d, open_n AS backlog FROM bk WHERE open_n <> 0",
                 frozenset({"backlog"}),
+                at="months",
             )
         )
-    else:
+    if s.flat:
         parts.append(
             Part(
                 f"SELECT client, technician, {POINT} AS d, 1 AS backlog FROM t\n"
                 f"WHERE created_d <= {POINT} AND (resolved_d IS NULL OR resolved_d > {POINT})",
                 frozenset({"backlog"}),
+                at="point",
             )
         )
     return ctes, parts
@@ -972,6 +1046,7 @@ def _parts_devices(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         "  active_n - covered_n AS uncovered_n, (active_n - covered_n) * price AS unc_mrr\n"
         "FROM cv",
         frozenset({"active_n", "covered_n", "uncovered_n", "unc_mrr"}),
+        at="points",
     )
     return ctes, [part]
 
@@ -1084,6 +1159,7 @@ def _parts_opportunities(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
             "FROM o JOIN points p ON o.created_d <= p.d_at\n"
             "  AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= p.d_at, FALSE))",
             frozenset({"open_n", "open_amt", "weighted", "stale"}),
+            at="points",
         ),
         Part(
             "SELECT client, CAST(NULL AS VARCHAR) AS technician, created_d AS d, 1 AS created_n"

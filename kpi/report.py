@@ -205,7 +205,8 @@ class Engine:
         """The reports of options that differ in their grouping only, over ``period``,
         as internal long rows ``kpi, grp, month, value, numerator, denominator`` (``grp``
         the client or technician, ``month`` ``YYYY-MM`` or None) with their scopes;
-        several groupings (none with months) are computed by one query per family."""
+        several groupings (the first may have months, no other) are computed by one query
+        per family."""
         notes: list[str] = []
         first = group[0]
         scope = self._scope(first, period, notes)
@@ -262,10 +263,13 @@ class Engine:
             groups.setdefault(repr(replace(opts, by="", compare=None)), []).append(i)
         for members in groups.values():
             period = self.period(many[members[0]])
-            # the groupings without months together, each monthly one alone; then, per
-            # comparison mode, the same for the comparison period
+            # the groupings without months together with the first monthly one (first in
+            # its batch: a query's months are its first grouping's), each other monthly
+            # one alone; then, per comparison mode, the same for the comparison period
             flat = [i for i in members if "month" not in parse_by(many[i].by)]
-            batches = ([flat] if flat else []) + [[i] for i in members if i not in flat]
+            monthly = [i for i in members if i not in flat]
+            batches = [monthly[:1] + flat] if flat or monthly else []
+            batches += [[i] for i in monthly[1:]]
             longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
             for batch in batches:
                 modes = dict.fromkeys(many[i].compare for i in batch if many[i].compare)
