@@ -240,24 +240,35 @@ def _sel(dims: tuple[str, ...], combined: bool) -> tuple[str, ...]:
     return ("msel",) if "month" in dims else ("tsel",)
 
 
-def _kpi_select(
-    k: Kpi, i: int, block: int, dims: tuple[str, ...], sel: tuple[str, ...] = ()
-) -> str:
-    """The long rows of the i-th KPI from its aggregate block: value, numerator, denominator.
-
-    ``sel``: in a combined query, the key (msel or tsel) whose TRUE group are the rows of
-    this grouping.
+def _kpi_columns(k: Kpi, i: int) -> tuple[str, str, str]:
+    """Value, numerator and denominator of the i-th KPI from its aggregate block.
 
     Ratios and means: ``num / NULLIF(den, 0)`` with both written (0 when nothing
     contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty).
     """
     if k.kind in ("ratio", "mean"):
         num, den = f"coalesce(n{i}, 0)", f"coalesce(d{i}, 0)"
-        value = f"{num} / NULLIF({den}, 0)"
-    else:
-        num = den = "CAST(NULL AS DOUBLE)"
-        value = f"coalesce(n{i}, 0)" if k.kind == "sum" and not k.nullable else f"n{i}"
-    # the rows of this KPI's grouping set; a NULL key is a row of contributions without
+        return f"{num} / NULLIF({den}, 0)", num, den
+    value = f"coalesce(n{i}, 0)" if k.kind == "sum" and not k.nullable else f"n{i}"
+    return value, "NULL", "NULL"
+
+
+def _kpis_select(
+    members: list[tuple[int, Kpi]],
+    block: int,
+    dims: tuple[str, ...],
+    sel: tuple[str, ...] = (),
+    by_i: int | None = None,
+) -> str:
+    """The long rows of KPIs of one aggregate block at one grouping: ``kpi_i, kpi, grp,
+    month, value, numerator, denominator`` (``by_i`` first when given).
+
+    One SELECT for them all, each block row unnested into a row per KPI: a SELECT per
+    KPI made DuckDB parse, bind and optimise most of a filtered query's time.
+    ``sel``: in a combined query, the key (msel or tsel) whose TRUE group are the rows of
+    this grouping.
+    """
+    # the rows of this grouping set; a NULL key is a row of contributions without
     # that dimension (available hours have no client) and is dropped
     where = " AND ".join(
         (f"g_{d} = 0 AND {d} IS NOT NULL" if d in dims else f"g_{d} = 1") for d in DIMS
@@ -269,10 +280,18 @@ def _kpi_select(
     group = next((d for d in dims if d != "month"), None)
     grp = group or "CAST(NULL AS VARCHAR)"
     month = "strftime(month, '%Y-%m')" if "month" in dims else "CAST(NULL AS VARCHAR)"
+    tag = "" if by_i is None else f"{by_i} AS by_i, "
+    items = []
+    for i, k in members:
+        value, num, den = _kpi_columns(k, i)
+        items.append(
+            f"{{'kpi_i': {KPI_INDEX[k.id]}, 'kpi': '{k.id}', 'value': CAST({value} AS DOUBLE),"
+            f" 'numerator': CAST({num} AS DOUBLE), 'denominator': CAST({den} AS DOUBLE)}}"
+        )
     return (
-        f"SELECT {KPI_INDEX[k.id]} AS kpi_i, '{k.id}' AS kpi, {grp} AS grp, {month} AS month,"
-        f" {value} AS value, {num} AS numerator, {den} AS denominator FROM agg{block}"
-        f" WHERE {where}"
+        f"SELECT {tag}u.kpi_i, u.kpi, grp, month, u.value, u.numerator, u.denominator FROM"
+        f" (SELECT {grp} AS grp, {month} AS month, unnest([{', '.join(items)}]) AS u"
+        f" FROM agg{block} WHERE {where})"
     )
 
 
@@ -623,11 +642,12 @@ class Core:
                 + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
             )
             for g, dims in enumerate(scope.groupings):
+                at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
                 for i, k in members:
-                    select = _kpi_select(k, i, b, effective_dims(k, dims), _sel(dims, combined))
-                    if scope.also:
-                        select = select.replace("SELECT ", f"SELECT {g} AS by_i, ", 1)
-                    selects.append(select)
+                    at.setdefault(effective_dims(k, dims), []).append((i, k))
+                for eff, ks in at.items():
+                    tag = g if scope.also else None
+                    selects.append(_kpis_select(ks, b, eff, _sel(dims, combined), tag))
         by_i = "by_i, " if scope.also else ""
         # group names in name order (case and accents aside): a position looked up in
         # grp_order, not a key computed per row (strip_accents on every row of a report
