@@ -131,3 +131,52 @@ def test_heatmap_scatter_funnel_boxes_and_area_build() -> None:
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["A", "B", "Other"]
     assert scale["range"][-1] == charts.OTHER
+
+
+def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -> None:
+    # Altair turns a shorthand string or alt.value() into a channel with from_dict, which
+    # hashes its whole schema each time (about 8 ms a channel, on every rerun); layers of
+    # one frame get it once, on the layer (else Altair hashes the frame's text to hoist it)
+    import altair as alt
+
+    made: list[str] = []
+    real = alt.utils.schemapi._FromDict.__init__
+
+    def counting(self: Any, *args: Any) -> None:
+        made.append("from_dict")
+        real(self, *args)
+
+    hashed: list[str] = []
+    real_hash = alt.Chart._compute_hash
+    monkeypatch.setattr(alt.utils.schemapi._FromDict, "__init__", counting)
+    monkeypatch.setattr(alt.Chart, "_compute_hash", lambda c: hashed.append("h") or real_hash(c))
+    months = pd.DataFrame({"period": ["2024-01", "2024-02"], "value": [0.5, 0.7],
+                           "s": ["a", "b"], "kpi": ["mrr_new", "mrr_churn"],
+                           "technician": ["Ana", "Luis"], "status": ["ok", "bad"]})  # fmt: skip
+    cats = pd.DataFrame({"client": ["A", "B"], "value": [0.5, -0.2], "status": ["ok", None]})
+    bx = pd.DataFrame({"priority": ["P1"], "n": [3], **{q: [1.0] for q in
+                       ("min", "p05", "p25", "p50", "p75", "p95", "max")}})  # fmt: skip
+    built = [
+        charts.trend(months, unit="ratio", lang="es", y_title="Y", series="s", target=0.6),
+        charts.trend(months, unit="ratio", lang="en", y_title="Y", target=(0.4, 0.6)),
+        charts.bars(cats, category="client", unit="ratio", lang="en", x_title="X",
+                    status="status", target=0.6),
+        charts.bars(cats, category="client", unit="currency", lang="en", x_title="X",
+                    target=(0.1, 0.2), signed=True),
+        charts.bars(cats, category="client", unit="hours", lang="en", x_title="X"),
+        charts.stacked_area(months, series="s", unit="currency", lang="en", y_title="Y",
+                            series_title="S", other="b"),
+        charts.movements(months, labels={}, lang="en", y_title="Y"),
+        charts.heatmap(months, row="technician", unit="ratio", lang="en", value_title="V",
+                       status="status"),
+        charts.heatmap(months, row="technician", unit="ratio", lang="en", value_title="V"),
+        charts.funnel(cats.rename(columns={"client": "stage"}), stage="stage", lang="en",
+                      x_title="X", stage_title="S"),
+        charts.scatter(pd.DataFrame({"c": [1.0], "s": [0.9], "p": ["P"]}), x="c", y="s",
+                       label="p", lang="en", x_title="C", y_title="S"),
+        charts.boxes(bx, category="priority", lang="en", y_title="h", category_title="P"),
+        charts.grouped_lines(months, labels={}, unit="ratio", lang="en", y_title=""),
+    ]  # fmt: skip
+    assert made == [] and hashed == []
+    for chart in built:
+        chart.to_dict(validate=True)  # each is valid Vega-Lite

@@ -105,6 +105,12 @@ _LOCALES: dict[str, dict[str, Any]] = {
 }
 
 
+#: encoding channels by name. Builders pass channel objects, never shorthand strings or
+#: alt.value(): Altair turns those into channels with from_dict, which hashes its whole
+#: schema each time (about 8 ms a channel)
+_CHANNEL = {"x": alt.X, "y": alt.Y, "x2": alt.X2, "y2": alt.Y2}
+
+
 def status_scale() -> alt.Scale:
     """The one colour scale for target status, legend order ok, warn, bad, none."""
     return alt.Scale(domain=list(STATUS_ORDER), range=[STATUS_COLORS[s] for s in STATUS_ORDER])
@@ -171,7 +177,10 @@ def target_layer(
         return (
             alt.Chart(band)
             .mark_rect(opacity=0.12, color=STATUS_COLORS["ok"])
-            .encode(**{axis: "lo:Q", f"{axis}2": "hi:Q"}, tooltip=tip)
+            .encode(
+                **{axis: _CHANNEL[axis]("lo:Q"), f"{axis}2": _CHANNEL[f"{axis}2"]("hi:Q")},
+                tooltip=tip,
+            )
         )
     if fmt.is_empty(target):
         return None
@@ -180,7 +189,7 @@ def target_layer(
     return (
         alt.Chart(rule)
         .mark_rule(strokeDash=[6, 4], color=TARGET, size=2)
-        .encode(**{axis: "t:Q"}, tooltip=tip)
+        .encode(**{axis: _CHANNEL[axis]("t:Q")}, tooltip=tip)
     )
 
 
@@ -288,7 +297,7 @@ def bars(
             legend=None,
         )  # fmt: skip
     else:
-        enc["color"] = alt.value(POSITIVE)
+        enc["color"] = alt.ColorValue(POSITIVE)
     bar = alt.Chart(data).mark_bar().encode(**enc)
     height = rows_height(len(data))
     rule = target_layer(target, unit, lang, currency, target_label, axis="x")
@@ -421,7 +430,7 @@ def heatmap(
         color = alt.Color("status_key:N", scale=status_scale(), legend=None)
     else:
         color = alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues"))
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data once, on the layer
         x=alt.X(
             "month_label:O",
             title=None,
@@ -438,9 +447,9 @@ def heatmap(
             alt.Tooltip("text:N", title=value_title),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text="text:N")
+    labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))
     n_rows = data[row].nunique()
-    chart = alt.layer(cells, labels).properties(height=rows_height(n_rows, 32))
+    chart = alt.layer(cells, labels, data=data).properties(height=rows_height(n_rows, 32))
     return _finish(chart, lang, title)
 
 
@@ -468,7 +477,7 @@ def funnel(
                 f"{stage}:N", sort=order, title=stage_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)
             ),
             x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
-            color=alt.value(POSITIVE),
+            color=alt.ColorValue(POSITIVE),
             tooltip=[
                 alt.Tooltip(f"{stage}:N", title=stage_title),
                 alt.Tooltip("text:N", title=x_title),
@@ -517,8 +526,8 @@ def scatter(
         .encode(x=enc["x"], y=enc["y"], text=alt.Text(f"{label}:N"))
     )
     refs = pd.DataFrame({"r": list(rules)})
-    vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x="r:Q")
-    hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y="r:Q")
+    vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x=alt.X("r:Q"))
+    hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y=alt.Y("r:Q"))
     chart = alt.layer(vrule, hrule, points, names).properties(height=HEIGHT + 60)
     return _finish(chart, lang, title)
 
@@ -555,13 +564,16 @@ def boxes(
         alt.Tooltip("n_text:N", title="n"),
         *[alt.Tooltip(f"{q}_text:N", title=q) for q in stats],
     ]
-    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    base = alt.Chart().encode(x=x, tooltip=tooltip)  # the data once, on the layer
     whisker = base.mark_rule(color=TARGET).encode(
-        y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))), y2="p95:Q"
+        y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))),
+        y2=alt.Y2("p95:Q"),
     )
-    box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(y="p25:Q", y2="p75:Q")
-    median = base.mark_tick(size=28, thickness=2, color="black").encode(y="p50:Q")
-    chart = alt.layer(whisker, box, median).properties(height=HEIGHT)
+    box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(
+        y=alt.Y("p25:Q"), y2=alt.Y2("p75:Q")
+    )
+    median = base.mark_tick(size=28, thickness=2, color="black").encode(y=alt.Y("p50:Q"))
+    chart = alt.layer(whisker, box, median, data=data).properties(height=HEIGHT)
     return _finish(chart, lang, title)
 
 
