@@ -413,3 +413,16 @@ def test_a_breakdown_is_queried_once_per_filter(
     at.run()
     _no_errors(at)
     assert calls == [(), (client,)]
+
+
+def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
+    # "how is this calculated" runs when opened (a rerun): a filter change no longer
+    # builds and sends every card's SQL
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    assert len(at.code) == 0
+    at.session_state["how_sd_csat"] = True  # the CSAT card's popover, opened
+    at.run()
+    _no_errors(at)
+    assert len(at.code) == 1 and "satisfied" in at.code[0].value  # CSAT's family query

@@ -291,8 +291,13 @@ def kpi_card(
                     t("ov.with", lang, label=label(other, lang),
                       value=value_text(other, crow["value"], lang, currency))
                 )  # fmt: skip
-        with st.popover(t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}"):
-            explain_block(kpi_id, row, lang, currency)
+        # filled only while open (a rerun opens it): the SQL of every card, on every rerun,
+        # was most of what a filter change sent to the browser
+        with st.popover(
+            t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}", on_change="rerun"
+        ) as how:
+            if how.open:
+                explain_block(kpi_id, row, lang, currency)
 
 
 def kpi_strip(
