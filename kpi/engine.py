@@ -62,6 +62,9 @@ COMPLETED_WORDS = ("closed", "completed", "complete", "done", "cerrado", "comple
 #: database: on 2 cores two at a time cut a filtered report by about a third (more
 #: would only queue behind DuckDB's own threads).
 QUERY_THREADS = 2
+#: aggregate a set of parts within another's in the other's block (see family_sql); off
+#: only to test that it changes no value
+MERGE_PARTS = True
 
 #: Days after D within which a device must have been seen to be active.
 DEVICE_SEEN_DAYS = 30
@@ -259,6 +262,7 @@ def _kpis_select(
     dims: tuple[str, ...],
     sel: tuple[str, ...] = (),
     by_i: int | None = None,
+    present: str | None = None,
 ) -> str:
     """The long rows of KPIs of one aggregate block at one grouping: ``kpi_i, kpi, grp,
     month, value, numerator, denominator`` (``by_i`` first when given).
@@ -266,7 +270,8 @@ def _kpis_select(
     One SELECT for them all, each block row unnested into a row per KPI: a SELECT per
     KPI made DuckDB parse, bind and optimise most of a filtered query's time.
     ``sel``: in a combined query, the key (msel or tsel) whose TRUE group are the rows of
-    this grouping.
+    this grouping. ``present``: the count of the KPIs' own rows in a block they share with
+    other parts (their groups are those with such rows).
     """
     # the rows of this grouping set; a NULL key is a row of contributions without
     # that dimension (available hours have no client) and is dropped
@@ -277,6 +282,8 @@ def _kpis_select(
         where += "".join(
             f" AND g_{x} = 0 AND {x}" if x in sel else f" AND g_{x} = 1" for x in _SELS
         )
+    if present:
+        where += f" AND {present} > 0"
     group = next((d for d in dims if d != "month"), None)
     grp = group or "CAST(NULL AS VARCHAR)"
     month = "strftime(month, '%Y-%m')" if "month" in dims else "CAST(NULL AS VARCHAR)"
@@ -595,9 +602,19 @@ class Core:
             if not chosen:
                 raise ValueError(f"no contributions for {k.id}")
             by_parts.setdefault(chosen, []).append((i, k))
+        # a set of parts within another's is aggregated in the same block, its KPIs'
+        # groups kept where a row of their own parts is (a presence count): the time
+        # entries are read once for the labour cost and the gross margin. The values are
+        # the same: the other parts' rows hold none of these KPIs' contributions.
+        merged: dict[tuple[int, ...], list[tuple[tuple[int, ...], list[tuple[int, Kpi]]]]] = {}
+        for chosen in sorted(by_parts, key=len, reverse=True):
+            into = next((t for t in merged if set(chosen) < set(t) and MERGE_PARTS), chosen)
+            merged.setdefault(into, []).append((chosen, by_parts[chosen]))
         blocks: list[str] = []
         selects: list[str] = []
-        for b, (chosen, members) in enumerate(by_parts.items()):
+        for b, (chosen, groups) in enumerate(merged.items()):
+            members = [m for _, ms in groups for m in ms]
+            sub = [own for own, _ in groups if own != chosen]
             needed: set[str] = set()
             for _, k in members:
                 needed |= used_columns(k.numerator) | used_columns(k.denominator or "")
@@ -605,14 +622,20 @@ class Core:
             provided = set().union(*(parts[j].columns for j in chosen))
             # a contribution no loaded dataset provides (direct cost without invoices)
             fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
-            if combined:
-                # msel / tsel: the row feeds the monthly / the other groupings, which
-                # group by it too and keep its TRUE group (see Part)
-                union = "\nUNION ALL BY NAME\n".join(
-                    f"(SELECT *, {_FEEDS[parts[j].at]} FROM ({parts[j].sql}))" for j in chosen
+            # msel / tsel: in a combined query, the row feeds the monthly / the other
+            # groupings, which group by it too and keep its TRUE group (see Part);
+            # part_i: which part the row comes from, for the presence counts
+            tags = [
+                ", ".join(
+                    ([_FEEDS[parts[j].at]] if combined else [])
+                    + ([f"{j} AS part_i"] if sub else [])
                 )
-            else:
-                union = "\nUNION ALL BY NAME\n".join(f"({parts[j].sql})" for j in chosen)
+                for j in chosen
+            ]
+            union = "\nUNION ALL BY NAME\n".join(
+                f"(SELECT *, {tag} FROM ({parts[j].sql}))" if tag else f"({parts[j].sql})"
+                for j, tag in zip(chosen, tags, strict=True)
+            )
             sets = list(
                 dict.fromkeys(
                     effective_dims(k, g) + _sel(g, combined)
@@ -630,7 +653,10 @@ class Core:
             flags = ", ".join(
                 f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in keys
             )
-            aggs = []
+            aggs = [
+                f"count(*) FILTER (WHERE part_i IN ({', '.join(map(str, own))})) AS c{c}"
+                for c, own in enumerate(sub)
+            ]
             for i, k in members:
                 aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
                 aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
@@ -641,13 +667,16 @@ class Core:
                 + ",\n  ".join(aggs)
                 + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
             )
-            for g, dims in enumerate(scope.groupings):
-                at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
-                for i, k in members:
-                    at.setdefault(effective_dims(k, dims), []).append((i, k))
-                for eff, ks in at.items():
-                    tag = g if scope.also else None
-                    selects.append(_kpis_select(ks, b, eff, _sel(dims, combined), tag))
+            for own, ms in groups:
+                present = f"c{sub.index(own)}" if own in sub else None
+                for g, dims in enumerate(scope.groupings):
+                    at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
+                    for i, k in ms:
+                        at.setdefault(effective_dims(k, dims), []).append((i, k))
+                    for eff, ks in at.items():
+                        by = g if scope.also else None
+                        sel = _sel(dims, combined)
+                        selects.append(_kpis_select(ks, b, eff, sel, by, present))
         by_i = "by_i, " if scope.also else ""
         # group names in name order (case and accents aside): a position looked up in
         # grp_order, not a key computed per row (strip_accents on every row of a report

@@ -396,3 +396,42 @@ def test_family_rows_read_from_the_db_api_equal_the_arrow_read() -> None:
     sql, params, _ = core.family_sql("tickets", empty)
     with core._cursor() as con:
         assert _fetch_long(con, sql, params).empty
+
+
+def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a set of parts within another's (labour cost: time entries; gross margin: invoices
+    # and time entries) shares its block, with a presence count: every value and every
+    # group (a month with invoices but no hours has no labour cost row) stays the same
+    from pathlib import Path
+
+    import kpi.engine as eng
+    from kpi.engine import FAMILIES, _fetch_long
+    from kpi.ingest import LoadOptions, load_files
+
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    core = engine.core
+    merged_somewhere = False
+    for opts, also in (
+        (ReportOptions(by="client,month"), ()),
+        (ReportOptions(by="month"), ((), ("client",))),
+        (ReportOptions(by="technician,month"), ()),
+        (ReportOptions(by="total", clients=core.client_names()[:2]), (("client",),)),
+    ):
+        scope = engine._scope(opts, engine.period(opts), [])
+        scope.kpis = engine._produced(opts, scope)
+        scope.also = also
+        for family in FAMILIES:
+            if not any(k.family == family for k in scope.kpis):
+                continue
+            monkeypatch.setattr(eng, "MERGE_PARTS", True)
+            sql, params, _ = core.family_sql(family, scope)
+            monkeypatch.setattr(eng, "MERGE_PARTS", False)
+            plain_sql, _, _ = core.family_sql(family, scope)
+            merged_somewhere |= "part_i" in sql
+            with core._cursor() as con:
+                merged, plain = _fetch_long(con, sql, params), _fetch_long(con, plain_sql, params)
+            pd.testing.assert_frame_equal(merged, plain, check_exact=True)
+    assert merged_somewhere
