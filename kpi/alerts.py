@@ -29,12 +29,13 @@ days, late and over-budget projects are ``bad``; the rest ``warn``. The minimum 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
-from kpi.engine import AS_OF, POINT, Core, Scope, _filters, project_state_ctes
+from kpi.engine import AS_OF, POINT, QUERY_THREADS, Core, Scope, _filters, project_state_ctes
 from kpi.errors import UsageError
 from kpi.kpis import get
 
@@ -229,22 +230,30 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
             }
         )
 
+    # the KPIs the rules read, by client or technician: one family query each, run
+    # QUERY_THREADS at a time
+    wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
+              ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
+    with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
+        found = list(pool.map(lambda w: _kpi_rows(core, scope, *w), wanted))
+    kpi_rows = dict(zip(wanted, found, strict=True))
+
     # client ratios over the period -----------------------------------------------------
     t = th["csat_low"]
-    for grp, value, _num, den in _kpi_rows(core, scope, "csat", "client"):
+    for grp, value, _num, den in kpi_rows[("csat", "client")]:
         if den >= th["csat_low_min_responses"] and value < t:
             add("csat_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
     t = th["sla_low"]
-    for grp, value, _num, den in _kpi_rows(core, scope, "sla_rate", "client"):
+    for grp, value, _num, den in kpi_rows[("sla_rate", "client")]:
         if den >= th["sla_low_min_resolved"] and value < t:
             add("sla_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
     t = th["margin_low"]
-    for grp, value, _num, _den in _kpi_rows(core, scope, "gross_margin_pct", "client"):
+    for grp, value, _num, _den in kpi_rows[("gross_margin_pct", "client")]:
         if value < t:
             sev = "bad" if value < t - 0.1 * abs(t) else "warn"
             add("margin_low", sev, grp, None, value, t)
     t = th["uncovered_devices"]
-    for grp, value, _num, _den in _kpi_rows(core, scope, "uncovered_devices", "client"):
+    for grp, value, _num, _den in kpi_rows[("uncovered_devices", "client")]:
         if value > t:
             add("uncovered_devices", "warn", grp, None, value, t)
 
@@ -304,7 +313,7 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
 
     # technicians ------------------------------------------------------------------------
     hi, lo = th["utilization_high"], th["utilization_low"]
-    for tech, value, _num, _den in _kpi_rows(core, scope, "utilization", "technician"):
+    for tech, value, _num, _den in kpi_rows[("utilization", "technician")]:
         if value > hi:
             add("utilization_high", _ratio_severity(value, hi, False), None, tech, value, hi)
         elif value < lo:
