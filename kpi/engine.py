@@ -302,6 +302,81 @@ def _kpis_select(
     )
 
 
+def _block_sql(
+    b: int,
+    chosen: tuple[int, ...],
+    groups: list[tuple[tuple[int, ...], list[tuple[int, Kpi]]]],
+    parts: list[Part],
+    scope: Scope,
+) -> tuple[str, list[str]]:
+    """The CTEs ``ev{b}`` and ``agg{b}`` of one aggregate block over the parts ``chosen``
+    and the SELECTs of its KPIs' long rows, for each grouping of ``scope``.
+
+    ``groups``: the block's KPIs (index in the family, KPI) by the parts they read, the
+    block's own first; the others are counted for presence (see :meth:`Core.family_sql`).
+    """
+    combined = scope.combined
+    selects: list[str] = []
+    members = [m for _, ms in groups for m in ms]
+    sub = [own for own, _ in groups if own != chosen]
+    needed: set[str] = set()
+    for _, k in members:
+        needed |= used_columns(k.numerator) | used_columns(k.denominator or "")
+    needed -= _SQL_WORDS
+    provided = set().union(*(parts[j].columns for j in chosen))
+    # a contribution no loaded dataset provides (direct cost without invoices)
+    fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
+    # msel / tsel: in a combined query, the row feeds the monthly / the other
+    # groupings, which group by it too and keep its TRUE group (see Part);
+    # part_i: which part the row comes from, for the presence counts
+    tags = [
+        ", ".join(([_FEEDS[parts[j].at]] if combined else []) + ([f"{j} AS part_i"] if sub else []))
+        for j in chosen
+    ]
+    union = "\nUNION ALL BY NAME\n".join(
+        f"(SELECT *, {tag} FROM ({parts[j].sql}))" if tag else f"({parts[j].sql})"
+        for j, tag in zip(chosen, tags, strict=True)
+    )
+    sets = list(
+        dict.fromkeys(
+            effective_dims(k, g) + _sel(g, combined) for g in scope.groupings for _, k in members
+        )
+    )
+    gsets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
+    grouped = {d for s in sets for d in s}
+    keys = (*DIMS, *_SELS) if combined else DIMS
+    dim_cols = ", ".join(
+        d if d in grouped else f"CAST(NULL AS {_DIM_TYPE[d]}) AS {d}" for d in keys
+    )
+    # GROUPING(x) is 0 when the row is grouped by x; a dimension of no set never is
+    flags = ", ".join(f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in keys)
+    aggs = [
+        f"count(*) FILTER (WHERE part_i IN ({', '.join(map(str, own))})) AS c{c}"
+        for c, own in enumerate(sub)
+    ]
+    for i, k in members:
+        aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
+        aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
+    block = (
+        f"ev{b} AS (SELECT *, CAST(date_trunc('month', d) AS DATE) AS month{fill}"
+        f" FROM (\n{union}\n)),\n"
+        f"agg{b} AS (SELECT {flags}, {dim_cols},\n  "
+        + ",\n  ".join(aggs)
+        + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
+    )
+    for own, ms in groups:
+        present = f"c{sub.index(own)}" if own in sub else None
+        for g, dims in enumerate(scope.groupings):
+            at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
+            for i, k in ms:
+                at.setdefault(effective_dims(k, dims), []).append((i, k))
+            for eff, ks in at.items():
+                by = g if scope.also else None
+                sel = _sel(dims, combined)
+                selects.append(_kpis_select(ks, b, eff, sel, by, present))
+    return block, selects
+
+
 class Core:
     """Prepared tables and the family queries of one :class:`LoadedData`.
 
@@ -613,70 +688,9 @@ class Core:
         blocks: list[str] = []
         selects: list[str] = []
         for b, (chosen, groups) in enumerate(merged.items()):
-            members = [m for _, ms in groups for m in ms]
-            sub = [own for own, _ in groups if own != chosen]
-            needed: set[str] = set()
-            for _, k in members:
-                needed |= used_columns(k.numerator) | used_columns(k.denominator or "")
-            needed -= _SQL_WORDS
-            provided = set().union(*(parts[j].columns for j in chosen))
-            # a contribution no loaded dataset provides (direct cost without invoices)
-            fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
-            # msel / tsel: in a combined query, the row feeds the monthly / the other
-            # groupings, which group by it too and keep its TRUE group (see Part);
-            # part_i: which part the row comes from, for the presence counts
-            tags = [
-                ", ".join(
-                    ([_FEEDS[parts[j].at]] if combined else [])
-                    + ([f"{j} AS part_i"] if sub else [])
-                )
-                for j in chosen
-            ]
-            union = "\nUNION ALL BY NAME\n".join(
-                f"(SELECT *, {tag} FROM ({parts[j].sql}))" if tag else f"({parts[j].sql})"
-                for j, tag in zip(chosen, tags, strict=True)
-            )
-            sets = list(
-                dict.fromkeys(
-                    effective_dims(k, g) + _sel(g, combined)
-                    for g in scope.groupings
-                    for _, k in members
-                )
-            )
-            gsets = ", ".join("(" + ", ".join(s) + ")" for s in sets)
-            grouped = {d for s in sets for d in s}
-            keys = (*DIMS, *_SELS) if combined else DIMS
-            dim_cols = ", ".join(
-                d if d in grouped else f"CAST(NULL AS {_DIM_TYPE[d]}) AS {d}" for d in keys
-            )
-            # GROUPING(x) is 0 when the row is grouped by x; a dimension of no set never is
-            flags = ", ".join(
-                f"grouping({d}) AS g_{d}" if d in grouped else f"1 AS g_{d}" for d in keys
-            )
-            aggs = [
-                f"count(*) FILTER (WHERE part_i IN ({', '.join(map(str, own))})) AS c{c}"
-                for c, own in enumerate(sub)
-            ]
-            for i, k in members:
-                aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
-                aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
-            blocks.append(
-                f"ev{b} AS (SELECT *, CAST(date_trunc('month', d) AS DATE) AS month{fill}"
-                f" FROM (\n{union}\n)),\n"
-                f"agg{b} AS (SELECT {flags}, {dim_cols},\n  "
-                + ",\n  ".join(aggs)
-                + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
-            )
-            for own, ms in groups:
-                present = f"c{sub.index(own)}" if own in sub else None
-                for g, dims in enumerate(scope.groupings):
-                    at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
-                    for i, k in ms:
-                        at.setdefault(effective_dims(k, dims), []).append((i, k))
-                    for eff, ks in at.items():
-                        by = g if scope.also else None
-                        sel = _sel(dims, combined)
-                        selects.append(_kpis_select(ks, b, eff, sel, by, present))
+            block, block_selects = _block_sql(b, chosen, groups, parts, scope)
+            blocks.append(block)
+            selects += block_selects
         by_i = "by_i, " if scope.also else ""
         # group names in name order (case and accents aside): a position looked up in
         # grp_order, not a key computed per row (strip_accents on every row of a report
