@@ -684,9 +684,20 @@ def _general_dates(g: pa.Array, day_first: bool) -> _Written:
     return _Written(pc.if_else(ok, us, pa.scalar(None, pa.int64())), offset, ok)
 
 
+def _first_where(t: pa.Array, mask: pa.Array, n: int) -> pa.Array:
+    """The first ``n`` values of ``t`` where ``mask`` holds, in order; read from a prefix
+    that grows until it has them (filtering a whole 5M-row column took 60 ms)."""
+    size = 4 * n
+    while True:
+        got = pc.filter(t.slice(0, size), mask.slice(0, size))
+        if len(got) >= n or size >= len(t):
+            return got.slice(0, n)
+        size *= 8
+
+
 def _pick_shape(t: pa.Array, text_rows: pa.Array) -> _Shape | None:
     """The fast-path shape that fits most of the first non-empty text values."""
-    sample = pc.filter(t, text_rows).slice(0, _FAST_SAMPLE)
+    sample = _first_where(t, text_rows, _FAST_SAMPLE)
     best, best_hits = None, 0
     for shape in _FAST_SHAPES:
         hits = _count(_match(sample, f"^{shape.guard}$"))

@@ -706,3 +706,20 @@ def test_low_cardinality_columns_parse_like_every_value(kind: str, pool: list) -
     assert (fast.reason is None) == (slow.reason is None)
     if fast.reason is not None:
         assert slow.reason.startswith(fast.reason.split(" (")[0])
+
+
+def test_first_values_where_a_mask_holds_are_read_from_a_prefix() -> None:
+    # the date fast path picks its shape from the first 200 texts; a prefix that grows
+    # gives the same values as filtering the whole column
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from kpi.values import _first_where
+
+    rng = np.random.default_rng(7)
+    for n_rows, share in ((0, 0.5), (10, 0.0), (10, 1.0), (5_000, 0.01), (100_000, 0.3)):
+        t = pa.array([f"v{i}" for i in range(n_rows)], pa.string())
+        mask = pa.array(rng.random(n_rows) < share)
+        for n in (1, 200):
+            want = pc.filter(t, mask).slice(0, n)
+            assert _first_where(t, mask, n).to_pylist() == want.to_pylist()
