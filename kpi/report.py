@@ -268,8 +268,7 @@ class Engine:
             # one alone; then, per comparison mode, the same for the comparison period
             flat = [i for i in members if "month" not in parse_by(many[i].by)]
             monthly = [i for i in members if i not in flat]
-            batches = [monthly[:1] + flat] if flat or monthly else []
-            batches += [[i] for i in monthly[1:]]
+            batches = [monthly[:1] + flat, *([i] for i in monthly[1:])]
             longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
             for batch in batches:
                 modes = dict.fromkeys(many[i].compare for i in batch if many[i].compare)

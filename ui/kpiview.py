@@ -291,8 +291,8 @@ def kpi_card(
                     t("ov.with", lang, label=label(other, lang),
                       value=value_text(other, crow["value"], lang, currency))
                 )  # fmt: skip
-        # filled only while open (a rerun opens it): the SQL of every card, on every rerun,
-        # was most of what a filter change sent to the browser
+        # filled only while open (opening reruns the page): otherwise every rerun built
+        # and sent the SQL of every card
         with st.popover(
             t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}", on_change="rerun"
         ) as how:
