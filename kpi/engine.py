@@ -367,12 +367,11 @@ def _block_sql(
     for own, ms in groups:
         present = f"c{sub.index(own)}" if own in sub else None
         for g, dims in enumerate(scope.groupings):
+            by, sel = (g if scope.also else None), _sel(dims, combined)
             at: dict[tuple[str, ...], list[tuple[int, Kpi]]] = {}
             for i, k in ms:
                 at.setdefault(effective_dims(k, dims), []).append((i, k))
             for eff, ks in at.items():
-                by = g if scope.also else None
-                sel = _sel(dims, combined)
                 selects.append(_kpis_select(ks, b, eff, sel, by, present))
     return block, selects
 
