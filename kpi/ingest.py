@@ -465,8 +465,9 @@ def _dedupe(
         ):
             merged_rows.append((f, r, f"merged into a later row of ticket {tid} (event log)"))
         if lost.num_rows:
-            keep = pc.invert(pc.is_in(keys.column("_i"), value_set=lost.column("_i")))
-            out["tickets"] = t.filter(keep)
+            keep = np.ones(t.num_rows, dtype=bool)
+            keep[lost.column("_i").to_numpy()] = False
+            out["tickets"] = t.filter(pa.array(keep))
     if "staff" in out:
         # DETAILS 25: staff listed twice, the first row wins
         t = out["staff"]
@@ -542,42 +543,51 @@ def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table
         ("technician", "technician", technician_key),
     ):
         # spelling counts over all loaded rows of every dataset; ties: first seen in
-        # reading order (files in the order given, then rows)
-        counts: dict[str, dict[str, list[int]]] = {}
+        # reading order (files in the order given, then rows): per spelling and file, its
+        # count and first row, from one grouping that also lists the dataset's spellings
+        counts: dict[str, dict[str, list[Any]]] = {}
+        spellings: dict[str, list[str]] = {}
         users = [n for n, t in out.items() if n != "clients" and column in t.column_names]
         for name in users:
             t = out[name]
-            seen_at = pc.add(pc.multiply(t.column("_file"), 1 << 32), t.column("_row"))
             grouped = (
-                pa.table({"v": t.column(column), "o": seen_at})
-                .group_by("v")
-                .aggregate([("o", "count"), ("o", "min")])
+                pa.table({"v": t.column(column), "f": t.column("_file"), "r": t.column("_row")})
+                .group_by(["v", "f"])
+                .aggregate([("r", "count"), ("r", "min")])
             )
-            for spelling, n, first_seen in zip(
+            seen: dict[str, None] = {}
+            for spelling, f, n, first_row in zip(
                 grouped.column("v").to_pylist(),
-                grouped.column("o_count").to_pylist(),
-                grouped.column("o_min").to_pylist(),
+                grouped.column("f").to_pylist(),
+                grouped.column("r_count").to_pylist(),
+                grouped.column("r_min").to_pylist(),
                 strict=True,
             ):
                 if spelling is None:
                     continue
+                seen[spelling] = None
                 if kind == "client":
                     spelling = alias_to.get(keyfn(spelling), spelling)
+                first_seen = (f, first_row)
                 slot = counts.setdefault(keyfn(spelling), {}).setdefault(spelling, [0, first_seen])
                 slot[0] += n
                 slot[1] = min(slot[1], first_seen)
+            spellings[name] = list(seen)
         display = {
             k: min(sp.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for k, sp in counts.items()
         }
         for name in users:
-            t = out[name]
-            col = t.column(column).combine_chunks()
-            uniques = pc.unique(col).drop_null()
+            found = spellings[name]
             mapped = []
-            for v in uniques.to_pylist():
+            for v in found:
                 sp = alias_to.get(keyfn(v), v) if kind == "client" else v
                 mapped.append(display.get(keyfn(sp), sp))
-            new = pc.take(pa.array(mapped, type=pa.string()), pc.index_in(col, value_set=uniques))
+            if mapped == found:
+                continue  # every row already shows its display name: the column stays
+            t = out[name]
+            col = t.column(column)
+            at = pc.index_in(col, value_set=pa.array(found, type=pa.string()))
+            new = pc.take(pa.array(mapped, type=pa.string()), at)
             out[name] = t.set_column(t.column_names.index(column), column, new)
     return out
 

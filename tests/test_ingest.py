@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from kpi import LoadOptions, load_files
 from kpi.model import FileReport, LoadedData
+from kpi.schema import NO_CLIENT
 
 
 def text(*lines: str) -> bytes:
@@ -155,6 +156,23 @@ def test_client_name_ties_go_to_the_first_seen_spelling() -> None:
     assert col(data, "contracts", "client") == ["Acme S.L."]
     data = load(contracts, tickets)
     assert col(data, "tickets", "client") == ["ACME SL"]
+
+
+def test_client_name_ties_within_a_file_go_to_the_earlier_row() -> None:
+    tickets = ("tickets.csv", text(
+        "Ticket #,Created,Company",
+        "T1,2025-03-01,Globex",
+        "T2,2025-03-01,ACME SL",
+        "T3,2025-03-01,Acme S.L.",
+        "T4,2025-03-01,Acme S.L.",
+        "T5,2025-03-01,ACME SL",
+        "T6,2025-03-01,",
+    ))  # fmt: skip
+    # two rows each: "ACME SL" (row 2) was read before "Acme S.L." (row 3); Globex is
+    # unchanged and the empty client is the engine's "(none)"
+    data = load(tickets)
+    assert col(data, "tickets", "client")[:5] == ["Globex"] + ["ACME SL"] * 4
+    assert col(data, "tickets", "client")[5] == NO_CLIENT
 
 
 def test_client_name_ties_follow_the_reading_order_across_datasets() -> None:
