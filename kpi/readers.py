@@ -641,13 +641,16 @@ def _first_nonempty(table: pa.Table, empties: list[pa.ChunkedArray], blank: np.n
     Only the rows whose first cell is empty go through the other columns (QuickBooks:
     ``,Checking (4346),,`` -> ``Checking (4346)``).
     """
-    first = _arr(pc.utf8_trim_whitespace(pc.if_else(empties[0], None, table.column(0))))
+    # chunked as read (one more copy of a column costs a second at 5M rows): the rare
+    # rows below need one array
+    first = pc.utf8_trim_whitespace(pc.if_else(empties[0], None, table.column(0)))
     if table.num_columns == 1:
         return first
     empty0 = np.asarray(empties[0].to_numpy(zero_copy_only=False), dtype=bool) & ~blank
     idx = np.flatnonzero(empty0)
     if len(idx) == 0:
         return first
+    first = _arr(first)
     sub = table.take(pa.array(idx))
     sub_empties = [e.take(pa.array(idx)) for e in empties]
     val: Any = pa.nulls(len(idx), pa.string())

@@ -230,6 +230,8 @@ def _blanked(raw: pa.Array | pa.ChunkedArray) -> tuple[pa.StringArray, pa.Array]
     """(trimmed text with NULL where empty, empty mask)."""
     t = _trimmed(raw)
     empty = _empty_of_trimmed(t)
+    if not _any(empty):  # nothing to blank: no copy of the texts
+        return t, empty
     return pc.if_else(empty, pa.scalar(None, pa.string()), t), empty
 
 
