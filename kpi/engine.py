@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import queue
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -200,24 +202,6 @@ LONG_TYPES = {
 }
 
 
-def _fetch_long(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]
-) -> pd.DataFrame:
-    """The long rows of a family query (columns of :data:`LONG_TYPES`), as :func:`_fetch`
-    reads them.
-
-    They are read from the DB-API result, fully: ``con.sql`` parses and binds a statement
-    once more to make its relation, which was a third of a family query's time when one
-    client's rows are few (a filter). The types are set per column, as the Arrow read
-    gives them (an all-NULL text column is text, not objects).
-    """
-    used = set(_PARAM.findall(sql))
-    res = con.execute(sql, {k: v for k, v in params.items() if k in used} or None)
-    names = [d[0] for d in res.description or ()]
-    cols = res.fetchnumpy()
-    return pd.DataFrame({n: pd.Series(cols[n], dtype=LONG_TYPES[n]) for n in names})
-
-
 _DIM_TYPE = {
     "client": "VARCHAR",
     "technician": "VARCHAR",
@@ -256,40 +240,55 @@ def _kpi_columns(k: Kpi, i: int) -> tuple[str, str, str]:
     return value, "NULL", "NULL"
 
 
-def _kpis_select(
-    members: list[tuple[int, Kpi]],
-    block: int,
-    dims: tuple[str, ...],
-    sel: tuple[str, ...] = (),
-    by_i: int | None = None,
-    present: str | None = None,
-) -> str:
+@dataclass(frozen=True)
+class _Rows:
+    """The long rows of some KPIs of one aggregate block at one grouping."""
+
+    block: int
+    #: (index in the family, KPI): the block's columns ``n{i}`` / ``d{i}``
+    members: tuple[tuple[int, Kpi], ...]
+    dims: tuple[str, ...]
+    #: in a combined query, the key (msel or tsel) whose TRUE group are these rows
+    sel: tuple[str, ...] = ()
+    #: the grouping's place in a query computing several (``Scope.also``)
+    by_i: int | None = None
+    #: the count of the KPIs' own rows in a block they share with other parts (their
+    #: groups are those with such rows)
+    present: str | None = None
+
+    def where(self) -> str:
+        """The block rows of this grouping set; a NULL key is a row of contributions
+        without that dimension (available hours have no client) and is dropped."""
+        where = " AND ".join(
+            (f"g_{d} = 0 AND {d} IS NOT NULL" if d in self.dims else f"g_{d} = 1") for d in DIMS
+        )
+        if self.sel:
+            where += "".join(
+                f" AND g_{x} = 0 AND {x}" if x in self.sel else f" AND g_{x} = 1" for x in _SELS
+            )
+        if self.present:
+            where += f" AND {self.present} > 0"
+        return where
+
+    def keys(self) -> str:
+        """``grp`` (the client or technician, NULL when not grouped by one) and ``month``
+        (``YYYY-MM``, NULL when not monthly) of the rows."""
+        group = next((d for d in self.dims if d != "month"), None)
+        grp = group or "CAST(NULL AS VARCHAR)"
+        month = "strftime(month, '%Y-%m')" if "month" in self.dims else "CAST(NULL AS VARCHAR)"
+        return f"{grp} AS grp, {month} AS month"
+
+
+def _kpis_select(rows: _Rows) -> str:
     """The long rows of KPIs of one aggregate block at one grouping: ``kpi_i, kpi, grp,
     month, value, numerator, denominator`` (``by_i`` first when given).
 
     One SELECT for them all, each block row unnested into a row per KPI: a SELECT per
     KPI made DuckDB parse, bind and optimise most of a filtered query's time.
-    ``sel``: in a combined query, the key (msel or tsel) whose TRUE group are the rows of
-    this grouping. ``present``: the count of the KPIs' own rows in a block they share with
-    other parts (their groups are those with such rows).
     """
-    # the rows of this grouping set; a NULL key is a row of contributions without
-    # that dimension (available hours have no client) and is dropped
-    where = " AND ".join(
-        (f"g_{d} = 0 AND {d} IS NOT NULL" if d in dims else f"g_{d} = 1") for d in DIMS
-    )
-    if sel:
-        where += "".join(
-            f" AND g_{x} = 0 AND {x}" if x in sel else f" AND g_{x} = 1" for x in _SELS
-        )
-    if present:
-        where += f" AND {present} > 0"
-    group = next((d for d in dims if d != "month"), None)
-    grp = group or "CAST(NULL AS VARCHAR)"
-    month = "strftime(month, '%Y-%m')" if "month" in dims else "CAST(NULL AS VARCHAR)"
-    tag = "" if by_i is None else f"{by_i} AS by_i, "
+    tag = "" if rows.by_i is None else f"{rows.by_i} AS by_i, "
     items = []
-    for i, k in members:
+    for i, k in rows.members:
         value, num, den = _kpi_columns(k, i)
         items.append(
             f"{{'kpi_i': {KPI_INDEX[k.id]}, 'kpi': '{k.id}', 'value': CAST({value} AS DOUBLE),"
@@ -297,9 +296,87 @@ def _kpis_select(
         )
     return (
         f"SELECT {tag}u.kpi_i, u.kpi, grp, month, u.value, u.numerator, u.denominator FROM"
-        f" (SELECT {grp} AS grp, {month} AS month, unnest([{', '.join(items)}]) AS u"
-        f" FROM agg{block} WHERE {where})"
+        f" (SELECT {rows.keys()}, unnest([{', '.join(items)}]) AS u"
+        f" FROM agg{rows.block} WHERE {rows.where()})"
     )
+
+
+def _wide_select(rows: _Rows, s: int) -> str:
+    """The block rows of :func:`_kpis_select` as they are: ``sel_i`` (``s``), ``grp``,
+    ``mday`` (the month's first day as days since 1970, NULL when not monthly) and the
+    KPIs' aggregate columns (``n{i}``, and ``d{i}`` of fractions)."""
+    group = next((d for d in rows.dims if d != "month"), None)
+    grp = group or "CAST(NULL AS VARCHAR)"
+    mday = (
+        "CAST(month - DATE '1970-01-01' AS INTEGER)"
+        if "month" in rows.dims
+        else "CAST(NULL AS INTEGER)"
+    )
+    cols = "".join(f", n{i}" + (f", d{i}" if k.has_fraction else "") for i, k in rows.members)
+    return (
+        f"SELECT {s} AS sel_i, {grp} AS grp, {mday} AS mday{cols}"
+        f" FROM agg{rows.block} WHERE {rows.where()}"
+    )
+
+
+def _unpivot(
+    wide: Mapping[str, Any], selects: list[_Rows], names: pa.Array, by_i: bool
+) -> pd.DataFrame:
+    """The long rows of a family (:data:`LONG_TYPES`) from its wide rows (see
+    :meth:`Core.family_wide_sql`): a row per KPI and block row, in the long query's
+    order (by_i, KPI, group name, month), each value as :func:`_kpi_columns` writes it.
+
+    ``wide``: the columns as ``fetchnumpy`` gives them (masked arrays where NULLs are);
+    ``names``: the group names by ``pos`` (``names[0]`` is None, no group).
+    """
+    starts = np.searchsorted(wide["sel_i"], np.arange(len(selects) + 1))
+    pieces = sorted(
+        ((rows.by_i or 0, KPI_INDEX[k.id], s, i, k) for s, rows in enumerate(selects)
+         for i, k in rows.members),
+        key=lambda p: p[:2],
+    )  # fmt: skip
+    sizes = np.array([starts[s + 1] - starts[s] for _, _, s, _, _ in pieces], dtype=np.int64)
+    take = np.concatenate(
+        [np.arange(starts[s], starts[s + 1]) for _, _, s, _, _ in pieces] or [np.empty(0, np.int64)]
+    )
+    filled: dict[str, np.ndarray] = {}
+
+    def col(name: str, s: int) -> np.ndarray:
+        if name not in filled:
+            filled[name] = np.ma.filled(wide[name].astype(np.float64), np.nan)
+        return filled[name][starts[s] : starts[s + 1]]
+
+    values, nums, dens = [], [], []
+    for _, _, s, i, k in pieces:
+        n = col(f"n{i}", s)
+        if k.has_fraction:
+            num = np.where(np.isnan(n), 0.0, n)
+            d = col(f"d{i}", s)
+            den = np.where(np.isnan(d), 0.0, d)
+            value = np.divide(num, den, out=np.full(len(num), np.nan), where=den != 0)
+        else:
+            value = np.where(np.isnan(n), 0.0, n) if k.kind == "sum" and not k.nullable else n
+            num = den = np.full(len(n), np.nan)
+        values.append(value)
+        nums.append(num)
+        dens.append(den)
+    codes = np.repeat(np.arange(len(pieces), dtype=np.int32), sizes)
+    # months: each distinct day once as YYYY-MM, then taken per row (-1: no month)
+    mday = np.ma.filled(wide["mday"].astype(np.int64), -1)[take]
+    days, inverse = np.unique(mday, return_inverse=True)
+    labels = [
+        None if d < 0 else str(np.datetime64(int(d), "D").astype("datetime64[M]")) for d in days
+    ]
+    columns: dict[str, pa.Array] = {}
+    if by_i:
+        columns["by_i"] = pa.array(np.repeat([p[0] for p in pieces], sizes).astype(np.int32))
+    columns["kpi_i"] = pa.array(np.repeat([p[1] for p in pieces], sizes).astype(np.int32))
+    columns["kpi"] = pa.array([p[4].id for p in pieces], pa.string()).take(codes)
+    columns["grp"] = names.take(wide["pos"][take])
+    columns["month"] = pa.array(labels, pa.string()).take(inverse.ravel())
+    for name, parts in (("value", values), ("numerator", nums), ("denominator", dens)):
+        columns[name] = pa.array(np.concatenate(parts) if parts else np.empty(0), pa.float64())
+    return pa.table(columns).to_pandas()
 
 
 def _block_sql(
@@ -308,15 +385,15 @@ def _block_sql(
     groups: list[tuple[tuple[int, ...], list[tuple[int, Kpi]]]],
     parts: list[Part],
     scope: Scope,
-) -> tuple[str, list[str]]:
+) -> tuple[str, list[_Rows]]:
     """The CTEs ``ev{b}`` and ``agg{b}`` of one aggregate block over the parts ``chosen``
-    and the SELECTs of its KPIs' long rows, for each grouping of ``scope``.
+    and its KPIs' long rows, for each grouping of ``scope``.
 
     ``groups``: the block's KPIs (index in the family, KPI) by the parts they read, the
     block's own first; the others are counted for presence (see :meth:`Core.family_sql`).
     """
     combined = scope.combined
-    selects: list[str] = []
+    selects: list[_Rows] = []
     members = [m for _, ms in groups for m in ms]
     sub = [own for own, _ in groups if own != chosen]
     needed: set[str] = set()
@@ -372,7 +449,7 @@ def _block_sql(
             for i, k in ms:
                 at.setdefault(effective_dims(k, dims), []).append((i, k))
             for eff, ks in at.items():
-                selects.append(_kpis_select(ks, b, eff, sel, by, present))
+                selects.append(_Rows(b, tuple(ks), eff, sel, by, present))
     return block, selects
 
 
@@ -608,6 +685,9 @@ class Core:
             "(ORDER BY lower(strip_accents(grp)), grp) AS pos FROM grp_names"
         )
         self.con.unregister("grp_names")
+        ordered = self.con.sql("SELECT grp FROM grp_order ORDER BY pos").fetchall()
+        #: the names by position, after None (no group): a family's rows carry ``pos``
+        self._names_by_pos = pa.array([None, *(r[0] for r in ordered)], pa.string())
 
     # ---------------------------------------------------------------- filters
     def client_names(self) -> list[str]:
@@ -643,16 +723,9 @@ class Core:
         return None
 
     # ---------------------------------------------------------------- queries
-    def family_sql(self, family: str, scope: Scope) -> tuple[str, dict[str, object], list[Kpi]]:
-        """The SQL of one family for ``scope`` and the KPIs (in order) it computes.
-
-        The result has one row per KPI and group, ordered by KPI (declaration order), group
-        name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
-        denominator`` (and ``kpi_i``, the declaration index); ``grp`` is the client or
-        technician (NULL when not grouped by one),
-        ``month`` is ``YYYY-MM`` (NULL when not monthly). With ``scope.also``: rows of
-        each grouping in turn, marked by ``by_i``.
-        """
+    def _family(self, family: str, scope: Scope) -> tuple[list[str], list[_Rows], list[Kpi]]:
+        """The CTEs of one family's query for ``scope``, its KPIs' long rows (the SELECTs
+        over the aggregate blocks) and the KPIs (in order) it computes."""
         if any("month" in g for g in scope.also):
             raise ValueError("only the first grouping of a query may have months")
         kpis = [k for k in scope.kpis if k.family == family]
@@ -685,33 +758,81 @@ class Core:
             into = next((t for t in merged if set(chosen) < set(t) and MERGE_PARTS), chosen)
             merged.setdefault(into, []).append((chosen, by_parts[chosen]))
         blocks: list[str] = []
-        selects: list[str] = []
+        selects: list[_Rows] = []
         for b, (chosen, groups) in enumerate(merged.items()):
             block, block_selects = _block_sql(b, chosen, groups, parts, scope)
             blocks.append(block)
             selects += block_selects
+        return [*common, *ctes, *blocks], selects, kpis
+
+    def _params(self, scope: Scope, sql: str) -> dict[str, object]:
+        params = scope.params()
+        if self.data.tz and "$tz" in sql:
+            params["tz"] = self.data.tz
+        return params
+
+    def family_sql(self, family: str, scope: Scope) -> tuple[str, dict[str, object], list[Kpi]]:
+        """The SQL of one family for ``scope`` and the KPIs (in order) it computes.
+
+        The result has one row per KPI and group, ordered by KPI (declaration order), group
+        name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
+        denominator`` (and ``kpi_i``, the declaration index); ``grp`` is the client or
+        technician (NULL when not grouped by one),
+        ``month`` is ``YYYY-MM`` (NULL when not monthly). With ``scope.also``: rows of
+        each grouping in turn, marked by ``by_i``.
+
+        This is the query an explanation shows; a report runs :meth:`family_wide_sql`,
+        which gives the same rows.
+        """
+        ctes, selects, kpis = self._family(family, scope)
         by_i = "by_i, " if scope.also else ""
         # group names in name order (case and accents aside): a position looked up in
         # grp_order, not a key computed per row (strip_accents on every row of a report
         # by client and month cost more than the aggregates)
         sql = (
             "WITH "
-            + ",\n".join([*common, *ctes, *blocks])
+            + ",\n".join(ctes)
             + f"\nSELECT {by_i}kpi_i, kpi, r.grp, month, value, numerator, denominator FROM (\n"
-            + "\nUNION ALL\n".join(selects)
+            + "\nUNION ALL\n".join(_kpis_select(r) for r in selects)
             + f"\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
             f" ORDER BY {by_i}kpi_i, o.pos NULLS FIRST, month NULLS FIRST"
         )
-        params = scope.params()
-        if self.data.tz and "$tz" in sql:
-            params["tz"] = self.data.tz
-        return sql, params, kpis
+        return sql, self._params(scope, sql), kpis
+
+    def family_wide_sql(
+        self, family: str, scope: Scope
+    ) -> tuple[str, dict[str, object], list[_Rows]]:
+        """:meth:`family_sql` without its last step: the aggregate rows of each SELECT
+        as they are (``sel_i``, its place in the returned list, then ``grp``, ``month``
+        and the KPIs' ``n{i}`` / ``d{i}``), ordered by ``sel_i``, group name and month.
+        :func:`_unpivot` makes the long rows.
+
+        Unnesting a struct per KPI in SQL wrote four times the rows and doubled the
+        statement DuckDB plans; numpy does it in a few milliseconds.
+        """
+        ctes, selects, _ = self._family(family, scope)
+        sql = (
+            "WITH "
+            + ",\n".join(ctes)
+            # pos 0: no group; every group name is in grp_order (see _order_names)
+            + "\nSELECT r.* EXCLUDE (grp), CASE WHEN r.grp IS NULL THEN 0"
+            " ELSE coalesce(o.pos, error('a group name missing from grp_order')) END AS pos"
+            " FROM (\n"
+            + "\nUNION ALL BY NAME\n".join(_wide_select(r, s) for s, r in enumerate(selects))
+            + "\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
+            " ORDER BY sel_i, pos, r.mday NULLS FIRST"
+        )
+        return sql, self._params(scope, sql), selects
 
     def run_family(self, family: str, scope: Scope) -> pd.DataFrame:
-        """Long rows ``kpi, grp, month, value, numerator, denominator`` of one family."""
-        sql, params, _ = self.family_sql(family, scope)
+        """Long rows ``kpi, grp, month, value, numerator, denominator`` of one family
+        (``by_i`` first with ``scope.also``), as :meth:`family_sql` returns them."""
+        sql, params, selects = self.family_wide_sql(family, scope)
+        used = set(_PARAM.findall(sql))
         with self._cursor() as con:
-            return _fetch_long(con, sql, params)
+            res = con.execute(sql, {k: v for k, v in params.items() if k in used} or None)
+            wide = res.fetchnumpy()
+        return _unpivot(wide, selects, self._names_by_pos, bool(scope.also))
 
     def run_families(self, families: list[str], scope: Scope) -> list[pd.DataFrame]:
         """:meth:`run_family` of each family, :data:`QUERY_THREADS` at a time, in order."""

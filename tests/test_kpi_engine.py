@@ -355,13 +355,14 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     assert ordered == sorted(ordered, key=lambda n: (plain(n), n))
 
 
-def test_family_rows_read_from_the_db_api_equal_the_arrow_read() -> None:
-    # family queries are read with fetchnumpy (cheaper for small results); the frame,
-    # its types included, is the one the Arrow read gives, for every family and scope:
-    # months, groupings sharing a query (by_i), a filter matching nothing (no rows)
+def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
+    # a report runs each family's wide query (the aggregate rows) and unpivots them in
+    # numpy; the frame, types and order included, is the one the long query (the one an
+    # explanation shows) gives, for every family and scope: months, groupings sharing a
+    # query (by_i), filters, a filter matching nothing (no rows)
     from pathlib import Path
 
-    from kpi.engine import FAMILIES, Scope, _fetch, _fetch_long
+    from kpi.engine import FAMILIES, Scope, _fetch
     from kpi.ingest import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
@@ -371,31 +372,35 @@ def test_family_rows_read_from_the_db_api_equal_the_arrow_read() -> None:
     for opts, also in (
         (ReportOptions(by="client,month"), ()),
         (ReportOptions(by="total"), (("client",), ("technician",))),
+        (ReportOptions(by="month"), ((), ("client",))),
+        (ReportOptions(by="technician,month"), ()),
         (ReportOptions(by="month", clients=["nobody at all"]), ()),
+        (ReportOptions(by="month", clients=core.client_names()[3:4]), ((),)),
         (ReportOptions(by="technician", technicians=[core.technician_names()[0]]), ()),
     ):
         scope = engine._scope(opts, engine.period(opts), [])
-        if opts.clients:
+        if opts.clients == ["nobody at all"]:
             scope.clients = ["nobody at all"]  # a filter no row matches
         scope.kpis = engine._produced(opts, scope)
         scope.also = also
         scopes.append(scope)
-    compared = 0
+    compared = filled = 0
     for scope in scopes:
         for family in FAMILIES:
             if not any(k.family == family for k in scope.kpis):
                 continue
             sql, params, _ = core.family_sql(family, scope)
             with core._cursor() as con:
-                fast, slow = _fetch_long(con, sql, params), _fetch(con, sql, params)
-            pd.testing.assert_frame_equal(fast, slow)
+                long = _fetch(con, sql, params)
+            got = core.run_family(family, scope)
+            pd.testing.assert_frame_equal(got, long, check_exact=True)
             compared += 1
-            assert ("by_i" in fast) == bool(scope.also)
-    assert compared >= 4 * 7
+            filled += len(got) > 0
+            assert ("by_i" in got) == bool(scope.also)
+    assert compared >= 7 * 7
+    assert filled >= 5 * 7  # all but the empty filter and a few one-client families
     empty = next(s for s in scopes if s.clients == ["nobody at all"])
-    sql, params, _ = core.family_sql("tickets", empty)
-    with core._cursor() as con:
-        assert _fetch_long(con, sql, params).empty
+    assert core.run_family("tickets", empty).empty
 
 
 def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
@@ -407,7 +412,7 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
     from pathlib import Path
 
     import kpi.engine as eng
-    from kpi.engine import FAMILIES, _fetch_long
+    from kpi.engine import FAMILIES
     from kpi.ingest import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
@@ -427,11 +432,10 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
             if not any(k.family == family for k in scope.kpis):
                 continue
             monkeypatch.setattr(eng, "MERGE_PARTS", True)
-            sql, params, _ = core.family_sql(family, scope)
+            sql, _, _ = core.family_sql(family, scope)
+            merged = core.run_family(family, scope)
             monkeypatch.setattr(eng, "MERGE_PARTS", False)
-            plain_sql, _, _ = core.family_sql(family, scope)
+            plain = core.run_family(family, scope)
             merged_somewhere |= "part_i" in sql
-            with core._cursor() as con:
-                merged, plain = _fetch_long(con, sql, params), _fetch_long(con, plain_sql, params)
             pd.testing.assert_frame_equal(merged, plain, check_exact=True)
     assert merged_somewhere
