@@ -332,6 +332,30 @@ def test_the_engine_keeps_schemas_and_counts_not_rows() -> None:
     assert report.set_index("client")["value"].to_dict() == {"Acme": 1.0, "Beta": 1.0}
 
 
+def test_the_prepared_tables_are_compressed_in_memory() -> None:
+    # the engine's tables live in a compressed in-memory database (no file): names are
+    # stored as dictionaries, and every cursor a query runs on sees the same tables
+    from pathlib import Path
+
+    from kpi.ingest import LoadOptions, load_files
+
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    con = engine.core.con
+    dbs = dict(con.sql("SELECT database_name, path FROM duckdb_databases()").fetchall())
+    assert "kpidb" in dbs and dbs["kpidb"] is None  # no file behind it
+    tables = {r[0] for r in con.sql(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'kpidb'"
+    ).fetchall()}  # fmt: skip
+    assert {"tickets_p", "time_p", "invoices_p", "grp_order"} <= tables
+    methods = {r[0] for r in con.sql(
+        "SELECT compression FROM pragma_storage_info('tickets_p') WHERE column_name = 'client'"
+    ).fetchall()}  # fmt: skip
+    assert methods and "Uncompressed" not in methods
+    tickets = con.sql("SELECT count(*) FROM tickets_p").fetchall()[0][0]
+    assert engine.core.query("SELECT count(*) AS n FROM tickets_p", {})["n"][0] == tickets > 0
+
+
 def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     # reports are sorted by a name's position in grp_order (built from every prepared
     # table): a group missing there would be sorted as if it had no name
