@@ -8,12 +8,14 @@ import logging
 import altair as alt
 import streamlit as st
 
-from ui import sidebar, state
+from ui import process, sidebar, state
 from ui.i18n import t
 
 # Altair validates each schema object as it is built (its "debug mode", for tracebacks
 # while writing a chart): tens of ms a rerun. The tests validate every chart builder.
 alt.utils.schemapi.disable_debug_mode()
+# the imported code out of the full garbage collection after each run (ui/process.py)
+process.freeze_imports()
 
 st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
 sidebar.init_language()

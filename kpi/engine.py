@@ -361,19 +361,21 @@ def _unpivot(
         nums.append(num)
         dens.append(den)
     codes = np.repeat(np.arange(len(pieces), dtype=np.int32), sizes)
-    # months: each distinct day once as YYYY-MM, then taken per row (-1: no month)
-    mday = np.ma.filled(wide["mday"].astype(np.int64), -1)[take]
-    days, inverse = np.unique(mday, return_inverse=True)
-    labels = [
-        None if d < 0 else str(np.datetime64(int(d), "D").astype("datetime64[M]")) for d in days
-    ]
+    # months: each month of the range once as YYYY-MM, then taken per row (0: no month)
+    mday = wide["mday"][take]
+    known = ~np.ma.getmaskarray(mday)
+    months = np.ma.filled(mday, 0).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    first = int(months[known].min()) if known.any() else 0
+    span = int(months[known].max()) - first + 1 if known.any() else 0
+    labels = [None, *np.arange(first, first + span).astype("datetime64[M]").astype(str)]
+    slot = np.where(known, months - first + 1, 0)
     columns: dict[str, pa.Array] = {}
     if by_i:
         columns["by_i"] = pa.array(np.repeat([p[0] for p in pieces], sizes).astype(np.int32))
     columns["kpi_i"] = pa.array(np.repeat([p[1] for p in pieces], sizes).astype(np.int32))
     columns["kpi"] = pa.array([p[4].id for p in pieces], pa.string()).take(codes)
     columns["grp"] = names.take(wide["pos"][take])
-    columns["month"] = pa.array(labels, pa.string()).take(inverse.ravel())
+    columns["month"] = pa.array(labels, pa.string()).take(slot)
     for name, parts in (("value", values), ("numerator", nums), ("denominator", dens)):
         columns[name] = pa.array(np.concatenate(parts) if parts else np.empty(0), pa.float64())
     return pa.table(columns).to_pandas()

@@ -426,3 +426,24 @@ def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
     at.run()
     _no_errors(at)
     assert len(at.code) == 1 and "satisfied" in at.code[0].value  # CSAT's family query
+
+
+def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first run in a process moves the imported code out of the full garbage
+    # collection Streamlit forces after each run (ui/process.py); later runs leave it
+    import gc
+
+    from ui import process
+
+    calls: list[int] = []
+    monkeypatch.setattr(process, "_frozen", False)  # as in a fresh server process
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append(1))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(at)
+    assert calls == [1]
+    assert "ui.charts" in sys.modules and "ui.kpiview" in sys.modules
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # another session
+    assert calls == [1]
+    assert process.freeze_imports() is False
