@@ -124,6 +124,9 @@ class Part:
     sql: str
     columns: frozenset[str]
     at: str = "any"
+    #: the SELECT gives each row's ``month`` (the first day of ``d``'s month) from a
+    #: prepared column; otherwise the block computes it from ``d``
+    month: bool = False
 
 
 @dataclass
@@ -409,7 +412,11 @@ def _block_sql(
     # groupings, which group by it too and keep its TRUE group (see Part);
     # part_i: which part the row comes from, for the presence counts
     tags = [
-        ", ".join(([_FEEDS[parts[j].at]] if combined else []) + ([f"{j} AS part_i"] if sub else []))
+        ", ".join(
+            ([_FEEDS[parts[j].at]] if combined else [])
+            + ([f"{j} AS part_i"] if sub else [])
+            + ([] if parts[j].month else ["CAST(date_trunc('month', d) AS DATE) AS month"])
+        )
         for j in chosen
     ]
     union = "\nUNION ALL BY NAME\n".join(
@@ -437,8 +444,7 @@ def _block_sql(
         aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
         aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
     block = (
-        f"ev{b} AS (SELECT *, CAST(date_trunc('month', d) AS DATE) AS month{fill}"
-        f" FROM (\n{union}\n)),\n"
+        f"ev{b} AS (SELECT *{fill} FROM (\n{union}\n)),\n"
         f"agg{b} AS (SELECT {flags}, {dim_cols},\n  "
         + ",\n  ".join(aggs)
         + f"\nFROM ev{b} GROUP BY GROUPING SETS ({gsets}))"
@@ -534,6 +540,9 @@ class Core:
               ticket_id,
               CAST(created_at AS DATE) AS created_d,
               CAST(res AS DATE) AS resolved_d,
+              -- the months, once here rather than in every report
+              CAST(date_trunc('month', CAST(created_at AS DATE)) AS DATE) AS created_m,
+              CAST(date_trunc('month', CAST(res AS DATE)) AS DATE) AS resolved_m,
               esc,
               -- fcr: the flag; else resolved, not escalated, never reopened; unknown when
               -- escalation is unknown
@@ -556,7 +565,8 @@ class Core:
             CREATE TABLE surveys_p AS
             SELECT coalesce(client, '{NO_CLIENT}') AS client,
               coalesce(technician, '{NO_CLIENT}') AS technician,
-              CAST(responded_at AS DATE) AS d, satisfied
+              CAST(responded_at AS DATE) AS d,
+              CAST(date_trunc('month', CAST(responded_at AS DATE)) AS DATE) AS month, satisfied
             FROM raw_surveys""")
         if self.has("staff"):
             stmts.append("""
@@ -574,7 +584,8 @@ class Core:
             stmts.append(f"""
             CREATE TABLE time_p AS
             SELECT coalesce(t.client, '{NO_CLIENT}') AS client, t.technician,
-              t.date AS d, t.hours, {billable} AS billable, {cost} AS hourly_cost
+              t.date AS d, CAST(date_trunc('month', t.date) AS DATE) AS month, t.hours,
+              {billable} AS billable, {cost} AS hourly_cost
             FROM raw_time_entries t {join}""")
             # the hours booked on projects, apart: a project's actual cost at D reads
             # these few rows, not every time entry (KPIS.md 8)
@@ -620,7 +631,8 @@ class Core:
         if self.has("invoices"):
             stmts.append(f"""
             CREATE TABLE invoices_p AS
-            SELECT coalesce(client, '{NO_CLIENT}') AS client, date AS d, amount, cost
+            SELECT coalesce(client, '{NO_CLIENT}') AS client, date AS d,
+              CAST(date_trunc('month', date) AS DATE) AS month, amount, cost
             FROM raw_invoices""")
         if self.has("opportunities"):
             stmts.append(f"""
@@ -1049,18 +1061,21 @@ def _parts_profit(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
     if core.has("invoices"):
         parts.append(
             Part(
-                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d, amount AS rev, "
+                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d, month, amount AS rev, "
                 f"cost AS dcost FROM invoices_p WHERE {_in_period('d')}"
                 f"{_filters(s, technician=False)}",
                 frozenset({"rev", "dcost"}),
+                month=True,
             )
         )
     if core.has("time_entries"):
         parts.append(
             Part(
-                "SELECT client, technician, d, hours AS hours_all, hours * hourly_cost AS labor "
+                "SELECT client, technician, d, month, hours AS hours_all,"
+                " hours * hourly_cost AS labor "
                 f"FROM time_p WHERE {_in_period('d')}{_filters(s, technician=True)}",
                 frozenset({"hours_all", "labor"}),
+                month=True,
             )
         )
     return ctes, parts
@@ -1071,10 +1086,11 @@ def _parts_csat(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         return [], []
     return [], [
         Part(
-            "SELECT client, technician, d, CAST(satisfied AS INTEGER) AS sat, 1 AS resp "
+            "SELECT client, technician, d, month, CAST(satisfied AS INTEGER) AS sat, 1 AS resp "
             f"FROM surveys_p WHERE satisfied IS NOT NULL AND {_in_period('d')}"
             f"{_filters(s, technician=True)}",
             frozenset({"sat", "resp"}),
+            month=True,
         )
     ]
 
@@ -1085,21 +1101,23 @@ def _parts_tickets(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
     ctes = [_base("t", "tickets_p", s, technician=True)]
     parts = [
         Part(
-            "SELECT client, technician, created_d AS d, 1 AS opened,\n"
+            "SELECT client, technician, created_d AS d, created_m AS month, 1 AS opened,\n"
             "  CAST(coalesce(esc, FALSE) AS INTEGER) AS esc_n,\n"
             "  CAST(esc IS NOT NULL AS INTEGER) AS esc_known,\n"
             "  CASE WHEN esc THEN hours END AS esc_hours, frt_hours\n"
             f"FROM t WHERE {_in_period('created_d')}",
             frozenset({"opened", "esc_n", "esc_known", "esc_hours", "frt_hours"}),
+            month=True,
         ),
         Part(
-            "SELECT client, technician, resolved_d AS d, 1 AS resolved_n,\n"
+            "SELECT client, technician, resolved_d AS d, resolved_m AS month, 1 AS resolved_n,\n"
             "  CAST(coalesce(fcr, FALSE) AS INTEGER) AS fcr_n,\n"
             "  CAST(fcr IS NOT NULL AS INTEGER) AS fcr_known,\n"
             "  CAST(coalesce(sla, FALSE) AS INTEGER) AS sla_n,\n"
             "  CAST(sla IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
             f"FROM t WHERE {_in_period('resolved_d')}",
             frozenset({"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours"}),
+            month=True,
         ),
     ]
     if s.monthly:
@@ -1118,10 +1136,10 @@ def _parts_tickets(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         first = f"CAST(date_trunc('month', {START}) AS DATE)"
         last = POINT  # the last month's D
         ctes.append(f"""bk_ev AS (
-  SELECT {sel}greatest(CAST(date_trunc('month', created_d) AS DATE), {first}) AS b, 1 AS n
+  SELECT {sel}greatest(created_m, {first}) AS b, 1 AS n
   FROM t WHERE created_d <= {last} AND (resolved_d IS NULL OR resolved_d >= {first})
   UNION ALL
-  SELECT {sel}CAST(date_trunc('month', resolved_d) AS DATE), -1
+  SELECT {sel}resolved_m, -1
   FROM t WHERE resolved_d BETWEEN {first} AND {last}),
 bk_g AS (SELECT {sel}b, sum(n) AS n FROM bk_ev GROUP BY ALL),
 bk AS (
@@ -1154,10 +1172,11 @@ def _parts_time(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
     if core.has("time_entries"):
         parts.append(
             Part(
-                "SELECT client, technician, d, hours,"
+                "SELECT client, technician, d, month, hours,"
                 " CASE WHEN billable THEN hours ELSE 0 END AS bill_h "
                 f"FROM time_p WHERE {_in_period('d')}{_filters(s, technician=True)}",
                 frozenset({"hours", "bill_h"}),
+                month=True,
             )
         )
     tech_filter = " AND list_contains($techs, technician)" if s.technicians is not None else ""
