@@ -537,7 +537,6 @@ class Core:
               FROM raw_tickets)
             SELECT coalesce(client, '{NO_CLIENT}') AS client,
               coalesce(technician, '{NO_CLIENT}') AS technician,
-              ticket_id,
               CAST(created_at AS DATE) AS created_d,
               CAST(res AS DATE) AS resolved_d,
               -- the months, once here rather than in every report
