@@ -81,6 +81,10 @@ def effective_target(kpi: Kpi, overrides: dict[str, object]) -> Target | None:
     return kpi.target
 
 
+#: the statuses by code (see :func:`status_codes`)
+STATUSES = (None, "ok", "warn", "bad")
+
+
 def status(values: pd.Series | np.ndarray, target: Target | None, direction: str) -> np.ndarray:
     """Status of each value: ``"ok"``, ``"warn"``, ``"bad"`` or None (empty).
 
@@ -90,13 +94,38 @@ def status(values: pd.Series | np.ndarray, target: Target | None, direction: str
         direction: ``higher`` or ``lower`` for a number (``band`` with a number is read
             as ``higher``).
     """
+    return np.array(STATUSES, dtype=object)[status_codes(values, target, direction)]
+
+
+def status_codes(
+    values: pd.Series | np.ndarray, target: Target | None, direction: str
+) -> np.ndarray:
+    """:func:`status` as indexes into :data:`STATUSES`: 0 empty, 1 ok, 2 warn, 3 bad."""
     v = np.asarray(values)
     if v.dtype.kind not in "fiu":  # objects, text: what is not a number is empty
         v = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
     v = v.astype(float, copy=False)
-    out = np.full(v.shape, None, dtype=object)
+    out = np.zeros(v.shape, dtype=np.int8)
     if target is None:
         return out
+    known = ~np.isnan(v)
+    if isinstance(target, tuple):
+        lo, hi = target
+        ok = (v >= lo - _EPS) & (v <= hi + _EPS)
+        warn = (v >= lo - WARN_BAND - _EPS) & (v <= hi + WARN_BAND + _EPS)
+    else:
+        t = float(target)
+        margin = WARN_RELATIVE * abs(t)
+        if direction == "lower":
+            ok = v <= t + _EPS
+            warn = v <= t + margin + _EPS if margin else ok
+        else:
+            ok = v >= t - _EPS
+            warn = v >= t - margin - _EPS if margin else ok
+    out[known & warn] = 2
+    out[known & ok] = 1
+    out[known & ~warn] = 3
+    return out
     known = ~np.isnan(v)
     if isinstance(target, tuple):
         lo, hi = target
