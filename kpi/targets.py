@@ -126,21 +126,3 @@ def status_codes(
     out[known & ok] = 1
     out[known & ~warn] = 3
     return out
-    known = ~np.isnan(v)
-    if isinstance(target, tuple):
-        lo, hi = target
-        ok = (v >= lo - _EPS) & (v <= hi + _EPS)
-        warn = (v >= lo - WARN_BAND - _EPS) & (v <= hi + WARN_BAND + _EPS)
-    else:
-        t = float(target)
-        margin = WARN_RELATIVE * abs(t)
-        if direction == "lower":
-            ok = v <= t + _EPS
-            warn = v <= t + margin + _EPS if margin else ok
-        else:
-            ok = v >= t - _EPS
-            warn = v >= t - margin - _EPS if margin else ok
-    out[known & warn] = "warn"
-    out[known & ok] = "ok"
-    out[known & ~warn] = "bad"
-    return out
