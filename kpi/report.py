@@ -463,7 +463,10 @@ def _format(long: pd.DataFrame, scope: Scope, opts: ReportOptions) -> pd.DataFra
     """Order (declaration order; within a KPI the SQL already ordered group name and month)
     and add period, unit, target and status."""
     order = long["kpi_i"].to_numpy(dtype=np.int64)
-    df = long.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    if (np.diff(order) >= 0).all():  # the families came in declaration order
+        df = long.reset_index(drop=True)
+    else:
+        df = long.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     idx = df["kpi_i"].to_numpy(dtype=np.int64)
     group_col = "technician" if "technician" in scope.dims else "client"
     targets = [effective_target(k, opts.targets) for k in KPIS]
