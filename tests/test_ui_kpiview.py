@@ -78,3 +78,45 @@ def test_summary_frame_for_download() -> None:
     # win_rate is not in the report: left out
     assert summary["kpi"].tolist() == ["csat"]
     assert summary.loc[0, "Status"] == "On target"
+
+
+def test_a_kpis_rows_are_the_rows_a_mask_picks_in_any_frame() -> None:
+    # rows of one KPI are looked up once per frame (a slice when together); a frame made
+    # from another (reordered, filtered) gets its own lookup, never the other's
+    report = _report()
+    mixed = report.iloc[[2, 0, 4, 3, 1]]  # csat rows apart
+    months = pd.DataFrame(
+        {
+            "kpi": ["csat", "csat", "csat", "mrr", "csat"],
+            "period": ["2024-01", "2024-02", "2024-01-01..2024-02-29", "2024-01", "2024-03"],
+            "value": [0.9, 0.8, 0.85, 10.0, 0.7],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    for frame in (report, mixed, report.iloc[::-1], report[report["client"] == "Beta"], months):
+        for kpi_id in ("csat", "gross_margin_pct", "mrr", "backlog"):
+            want = frame[frame["kpi"] == kpi_id]
+            pd.testing.assert_frame_equal(kpiview.rows_of(frame, kpi_id), want)
+            row = kpiview.total_row(frame, kpi_id)
+            if want.empty:
+                assert row is None
+            else:
+                pd.testing.assert_series_equal(row, want.iloc[0])
+    assert kpiview.total_row(mixed, "csat")["client"] == "Acme"  # first in that frame
+    assert kpiview.total_row(report.iloc[::-1], "csat")["client"] == "Beta"
+    got = kpiview.monthly(months, ["mrr", "csat"])
+    assert list(got.index) == [10, 11, 13, 14]  # frame order; the period row left out
+    assert kpiview.monthly(months, ["backlog"]).empty
+    assert kpiview.rows_of(report.iloc[0:0], "csat").empty
+
+
+def test_a_frames_lookup_goes_with_the_frame() -> None:
+    import gc
+
+    report = _report()
+    kpiview.rows_of(report, "csat")
+    key = id(report)
+    assert key in kpiview._ROWS
+    del report
+    gc.collect()
+    assert key not in kpiview._ROWS

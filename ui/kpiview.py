@@ -7,9 +7,11 @@ without a server), then the few functions that draw with Streamlit.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -133,26 +135,71 @@ def target_of(report: pd.DataFrame, kpi_id: str) -> Any:
     return parse_report_target(row["target"]) if row is not None else None
 
 
+#: per report frame (by id, checked against a weak reference): its rows per KPI id, as a
+#: slice when they are together (an engine report: one run per KPI), else positions
+_ROWS: dict[int, tuple[weakref.ref[pd.DataFrame], dict[str, slice | np.ndarray]]] = {}
+
+
+def _kpi_rows(report: pd.DataFrame) -> dict[str, slice | np.ndarray]:
+    """Where each KPI's rows are in ``report``, found once per frame: a page asks for a
+    KPI's rows tens of times a run, and a boolean mask over the frame each time was
+    0.6 ms a call (a slice is 0.06 ms)."""
+    key = id(report)
+    hit = _ROWS.get(key)
+    if hit is not None and hit[0]() is report:
+        return hit[1]
+    found: dict[str, slice | np.ndarray] = {}
+    for kpi_id, pos in report.groupby("kpi", sort=False).indices.items():
+        lo, hi = int(pos[0]), int(pos[-1]) + 1
+        found[str(kpi_id)] = slice(lo, hi) if hi - lo == len(pos) else pos
+    _ROWS[key] = (weakref.ref(report, lambda _, key=key: _ROWS.pop(key, None)), found)
+    return found
+
+
+#: per report frame (as :data:`_ROWS`): which of its rows are monthly
+_MONTHLY: dict[int, tuple[weakref.ref[pd.DataFrame], np.ndarray]] = {}
+
+
+def _monthly_rows(report: pd.DataFrame) -> np.ndarray:
+    """A mask of the report's monthly rows (``period`` is ``YYYY-MM``), found once per
+    frame."""
+    key = id(report)
+    hit = _MONTHLY.get(key)
+    if hit is not None and hit[0]() is report:
+        return hit[1]
+    mask = (report["period"].astype(str).str.len() == 7).to_numpy(dtype=bool)
+    _MONTHLY[key] = (weakref.ref(report, lambda _, key=key: _MONTHLY.pop(key, None)), mask)
+    return mask
+
+
 def rows_of(report: pd.DataFrame, kpi_id: str) -> pd.DataFrame:
     """The report's rows of one KPI (an empty frame when it was not produced)."""
     if report.empty:
         return report
-    return report[report["kpi"] == kpi_id]
+    where = _kpi_rows(report).get(kpi_id)
+    return report.iloc[where] if where is not None else report.iloc[0:0]
 
 
 def total_row(report: pd.DataFrame, kpi_id: str) -> pd.Series | None:
     """The single row of a KPI in a total report, or None."""
-    rows = rows_of(report, kpi_id)
-    return None if rows.empty else rows.iloc[0]
+    if report.empty:
+        return None
+    where = _kpi_rows(report).get(kpi_id)
+    if where is None:
+        return None
+    return report.iloc[where.start if isinstance(where, slice) else int(where[0])]
 
 
 def monthly(report: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame:
     """Monthly rows (``period`` = ``YYYY-MM``) of some KPIs."""
-    ids = list(kpi_ids)
     if report.empty:
         return report
-    sub = report[report["kpi"].isin(ids)]
-    return sub[sub["period"].astype(str).str.len() == 7]
+    rows = _kpi_rows(report)
+    parts = [rows[k] for k in dict.fromkeys(kpi_ids) if k in rows]
+    if not parts:
+        return report.iloc[0:0]
+    positions = np.sort(np.concatenate([np.arange(len(report))[p] for p in parts]))
+    return report.iloc[positions[_monthly_rows(report)[positions]]]
 
 
 def group_col(report: pd.DataFrame) -> str:
