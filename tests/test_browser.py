@@ -151,6 +151,9 @@ def idle(page: object, text: str | None = None, timeout: float = 60_000) -> None
 
 def nav(page: object, title: str) -> None:
     page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True).click()  # type: ignore[attr-defined]
+    # the page's own title first: idle alone could pass before the new page was drawn,
+    # and files then set on its uploader were sometimes lost (about 1 run in 5)
+    page.locator("h1", has_text=title).first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
     idle(page)
 
 
