@@ -386,7 +386,7 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
     # query (by_i), filters, a filter matching nothing (no rows)
     from pathlib import Path
 
-    from kpi.engine import FAMILIES, Scope, _fetch
+    from kpi.engine import FAMILIES, LONG_TYPES, Scope, _fetch
     from kpi.ingest import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
@@ -418,6 +418,7 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
                 long = _fetch(con, sql, params)
             got = core.run_family(family, scope)
             pd.testing.assert_frame_equal(got, long, check_exact=True)
+            assert {c: str(t) for c, t in got.dtypes.items()} == {c: LONG_TYPES[c] for c in got}
             compared += 1
             filled += len(got) > 0
             assert ("by_i" in got) == bool(scope.also)
