@@ -273,13 +273,15 @@ class _Rows:
             where += f" AND {self.present} > 0"
         return where
 
+    @property
+    def grp(self) -> str:
+        """The rows' group: the client or technician column, NULL when not grouped by one."""
+        return next((d for d in self.dims if d != "month"), "CAST(NULL AS VARCHAR)")
+
     def keys(self) -> str:
-        """``grp`` (the client or technician, NULL when not grouped by one) and ``month``
-        (``YYYY-MM``, NULL when not monthly) of the rows."""
-        group = next((d for d in self.dims if d != "month"), None)
-        grp = group or "CAST(NULL AS VARCHAR)"
+        """``grp`` and ``month`` (``YYYY-MM``, NULL when not monthly) of the rows."""
         month = "strftime(month, '%Y-%m')" if "month" in self.dims else "CAST(NULL AS VARCHAR)"
-        return f"{grp} AS grp, {month} AS month"
+        return f"{self.grp} AS grp, {month} AS month"
 
 
 def _kpis_select(rows: _Rows) -> str:
@@ -308,8 +310,6 @@ def _wide_select(rows: _Rows, s: int) -> str:
     """The block rows of :func:`_kpis_select` as they are: ``sel_i`` (``s``), ``grp``,
     ``mday`` (the month's first day as days since 1970, NULL when not monthly) and the
     KPIs' aggregate columns (``n{i}``, and ``d{i}`` of fractions)."""
-    group = next((d for d in rows.dims if d != "month"), None)
-    grp = group or "CAST(NULL AS VARCHAR)"
     mday = (
         "CAST(month - DATE '1970-01-01' AS INTEGER)"
         if "month" in rows.dims
@@ -317,7 +317,7 @@ def _wide_select(rows: _Rows, s: int) -> str:
     )
     cols = "".join(f", n{i}" + (f", d{i}" if k.has_fraction else "") for i, k in rows.members)
     return (
-        f"SELECT {s} AS sel_i, {grp} AS grp, {mday} AS mday{cols}"
+        f"SELECT {s} AS sel_i, {rows.grp} AS grp, {mday} AS mday{cols}"
         f" FROM agg{rows.block} WHERE {rows.where()}"
     )
 
@@ -827,9 +827,9 @@ class Core:
         self, family: str, scope: Scope
     ) -> tuple[str, dict[str, object], list[_Rows]]:
         """:meth:`family_sql` without its last step: the aggregate rows of each SELECT
-        as they are (``sel_i``, its place in the returned list, then ``grp``, ``month``
-        and the KPIs' ``n{i}`` / ``d{i}``), ordered by ``sel_i``, group name and month.
-        :func:`_unpivot` makes the long rows.
+        as they are (``sel_i``, its place in the returned list, then ``mday``, the KPIs'
+        ``n{i}`` / ``d{i}`` and ``pos``, the group's place in ``grp_order``, 0 for none),
+        ordered by ``sel_i``, group name and month. :func:`_unpivot` makes the long rows.
 
         Unnesting a struct per KPI in SQL wrote four times the rows and doubled the
         statement DuckDB plans; numpy does it in a few milliseconds.

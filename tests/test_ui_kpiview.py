@@ -115,8 +115,8 @@ def test_a_frames_lookup_goes_with_the_frame() -> None:
 
     report = _report()
     kpiview.rows_of(report, "csat")
-    key = id(report)
-    assert key in kpiview._ROWS
+    key = ("kpi", id(report))
+    assert key in kpiview._FOUND
     del report
     gc.collect()
-    assert key not in kpiview._ROWS
+    assert key not in kpiview._FOUND
