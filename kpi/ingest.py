@@ -314,7 +314,8 @@ def coerce(
     keep = pc.invert(reject)
     names = list(columns)
     table = pa.Table.from_arrays([columns[c] for c in names] + [rows], names=[*names, "_row"])
-    table = table.filter(keep)
+    if len(rejected_idx):  # filtering copies every column (0.1-0.3 s at 1M rows)
+        table = table.filter(keep)
     return table, problems, notes
 
 
