@@ -1321,22 +1321,29 @@ def _read_ole(
     return _read_workbook(name, data, score, sheet, max_rows)
 
 
-#: Excel date/time cells as fastexcel writes them, normalised (``\1`` = first group):
+#: Excel date/time cells as fastexcel writes them, normalised (``\1`` = first group), each
+#: with a text every cell it matches contains:
 #: "2024-03-05 00:00:00" / "2024-03-05T00:00:00" -> "2024-03-05" (a date-only cell)
-_XL_MIDNIGHT = (r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$", r"\1")
+_XL_MIDNIGHT = (r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$", r"\1", "00:00:00")
 #: ODS "2024-03-05T14:30:00" -> "2024-03-05 14:30:00"
-_XL_ISO_T = (r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1 \2")
+_XL_ISO_T = (r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1 \2", "T")
 #: a time-only cell, "1899-12-31 13:05:00" (Excel day 0/1) -> "13:05:00"
-_XL_TIME_ONLY = (r"^1899-12-3[01] (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1")
+_XL_TIME_ONLY = (r"^1899-12-3[01] (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$", r"\1", "1899-12-3")
 
 
 def _normalise_excel(col: Any) -> Any:
     """Excel/ODS cell strings as the user means them (date-only, ISO with a space)."""
-    col = pc.fill_null(col, "")
+    col = _arr(pc.fill_null(col, ""))
     if not pc.any(pc.match_substring_regex(col, r"^\d{4}-\d{2}-\d{2}[ T]\d")).as_py():
         return col
-    for pattern, repl in (_XL_MIDNIGHT, _XL_ISO_T, _XL_TIME_ONLY):
-        col = pc.replace_substring_regex(col, pattern, repl)
+    for pattern, repl, needle in (_XL_MIDNIGHT, _XL_ISO_T, _XL_TIME_ONLY):
+        # the regex only on the cells holding its text (a substring search is several
+        # times cheaper than a regex; most timestamps are not midnight)
+        maybe = pc.match_substring(col, needle)
+        if not pc.any(maybe).as_py():
+            continue
+        fixed = pc.replace_substring_regex(col.filter(maybe), pattern, repl)
+        col = pc.replace_with_mask(col, maybe, fixed)
     return col
 
 

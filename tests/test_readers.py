@@ -798,3 +798,35 @@ def test_generated_csv_parses_back(case: tuple[bytes, list[str], list[list[str]]
         i + 2 for i, r in enumerate(body) if not any(c.strip() for c in r)
     ]
     assert t.rejected == []
+
+
+def test_excel_cells_are_normalised_only_where_a_rule_matches() -> None:
+    from kpi.readers import _normalise_excel
+
+    cells = [
+        "2024-03-05 00:00:00",  # a date-only cell
+        "2024-03-05T00:00:00.000",
+        "2024-03-05 00:00:00.5",  # not midnight: a fraction of a second
+        "2024-03-05T14:30:00",  # ODS
+        "2024-03-05 14:30:00",
+        "1899-12-31 13:05:00",  # a time-only cell
+        "1899-12-30 00:00:00",  # Excel's day 0: a date-only cell (a sentinel)
+        "Teams 00:00:00",
+        "T",
+        None,
+    ]
+    out = _normalise_excel(pa.chunked_array([pa.array(cells[:4]), pa.array(cells[4:])]))
+    assert out.to_pylist() == [
+        "2024-03-05",
+        "2024-03-05",
+        "2024-03-05 00:00:00.5",
+        "2024-03-05 14:30:00",
+        "2024-03-05 14:30:00",
+        "13:05:00",
+        "1899-12-30",
+        "Teams 00:00:00",
+        "T",
+        "",
+    ]
+    plain = pa.array(["Teams", "T", "00:00:00"])
+    assert _normalise_excel(plain).to_pylist() == ["Teams", "T", "00:00:00"]
