@@ -146,6 +146,25 @@ def test_client_filter_matches_normalised_names_and_binds_values() -> None:
     assert eng.report(MARCH)[lambda d: d["kpi"] == "tickets_opened"].iloc[0]["value"] == 3.0
 
 
+def test_a_filter_change_runs_the_parsed_statements_with_its_own_values() -> None:
+    eng = Engine(full_data())
+    acme = eng.report(replace(MARCH, clients=["ACME, S.L."]))
+    parsed = dict(eng.core._parsed)
+    assert parsed  # one statement per family asked
+    beta = eng.report(replace(MARCH, clients=["Beta"]))
+    # the same statements (not parsed again), bound to the other client
+    assert eng.core._parsed.keys() == parsed.keys()
+    assert all(eng.core._parsed[k] is v for k, v in parsed.items())
+
+    def opened(df: pd.DataFrame) -> float:
+        return float(df[df["kpi"] == "tickets_opened"].iloc[0]["value"])
+
+    assert (opened(acme), opened(beta)) == (1.0, 1.0)
+    assert beta.equals(Engine(full_data()).report(replace(MARCH, clients=["Beta"])))
+    assert acme.equals(Engine(full_data()).report(replace(MARCH, clients=["ACME, S.L."])))
+    assert not acme.equals(beta)
+
+
 def test_missing_client_is_the_none_client() -> None:
     eng = Engine(full_data())
     df = eng.report(replace(MARCH, by="client"))
