@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -539,10 +540,12 @@ def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table
         ):
             if client and alias:
                 alias_to[client_key(alias)] = client
-    for kind, column, keyfn in (
+    for kind, column, slow_keyfn in (
         ("client", "client", client_key),
         ("technician", "technician", technician_key),
     ):
+        # each spelling's key once (Unicode folding, ~10 us), not once per use below
+        keyfn = cache(slow_keyfn)
         # spelling counts over all loaded rows of every dataset; ties: first seen in
         # reading order (files in the order given, then rows): per spelling and file, its
         # count and first row, from one grouping that also lists the dataset's spellings
