@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -226,3 +227,32 @@ def test_groupings_share_one_query_per_family(
     # a second monthly grouping has its own
     engine.reports([ReportOptions(by=by, kpis=kpis) for by in ("total", "month", "client,month")])
     assert len(families) == 6
+
+
+@pytest.mark.parametrize(
+    "common",
+    [
+        {"compare": "previous"},
+        {"clients": ["__first__"], "by": "client,month", "compare": None},
+        {"by": "technician,month", "start": date(2025, 1, 1), "end": date(2025, 6, 30)},
+    ],
+)
+def test_each_kpi_asked_alone_has_its_rows_of_the_full_report(
+    sample_engine: object, common: dict[str, object]
+) -> None:
+    # a page asks only for the KPIs it shows (the Overview: the headline ones): a KPI's
+    # rows must not depend on which other KPIs of its family were asked with it
+    from kpi.kpis import KPIS
+    from kpi.report import Engine
+
+    engine = sample_engine
+    assert isinstance(engine, Engine)
+    if common.get("clients") == ["__first__"]:
+        common = {**common, "clients": engine.clients()[:1]}
+    opts = ReportOptions(**common)  # type: ignore[arg-type]
+    full = engine.report(opts)
+    assert len(set(full["kpi"])) > 40
+    for k in KPIS:
+        alone = engine.report(replace(opts, kpis=[k.id])).reset_index(drop=True)
+        expected = full[full["kpi"] == k.id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, expected, check_exact=True, obj=k.id)
