@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import queue
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -486,6 +487,7 @@ class Core:
         self._cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         #: family statements parsed, by SQL text (see :meth:`_statement`)
         self._parsed: dict[str, duckdb.Statement] = {}
+        self._parsed_lock = threading.Lock()
         for _ in range(QUERY_THREADS):
             cur = self.con.cursor()
             cur.execute("USE kpidb")
@@ -879,10 +881,11 @@ class Core:
         ``execute`` (which binds and plans a copy), so cursors share it."""
         stmt = self._parsed.get(sql)
         if stmt is None:
-            if len(self._parsed) >= PARSED_KEPT:
-                self._parsed.pop(next(iter(self._parsed)), None)  # the oldest
             (stmt,) = con.extract_statements(sql)
-            self._parsed[sql] = stmt
+            with self._parsed_lock:  # queries of a report run on several threads
+                if len(self._parsed) >= PARSED_KEPT:
+                    del self._parsed[next(iter(self._parsed))]  # the oldest
+                self._parsed[sql] = stmt
         return stmt
 
     @contextmanager
