@@ -77,7 +77,7 @@ else:
     values = values.sort_values(health_col, kind="stable")
     styled = kpiview.styled_wide(
         values, statuses, HEADLINE, lang, currency,
-        extra={health_col: lambda v: fmt.number(v, lang)},
+        extra={health_col: lambda v: fmt.number(v, lang)}, source=by_client,
     )  # fmt: skip
     st.dataframe(styled, key="ov_health", placeholder=fmt.EMPTY)
     health = values.reset_index()

@@ -87,7 +87,7 @@ if values.empty:
 else:
     statuses = kpiview.wide(by_tech, table_ids, lang, status=True)
     st.dataframe(
-        kpiview.styled_wide(values, statuses, table_ids, lang, cur),
+        kpiview.styled_wide(values, statuses, table_ids, lang, cur, source=by_tech),
         key="rs_table",
         placeholder=fmt.EMPTY,
     )

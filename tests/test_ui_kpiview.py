@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from ui import kpiview
 
@@ -120,3 +121,47 @@ def test_a_frames_lookup_goes_with_the_frame() -> None:
     del report
     gc.collect()
     assert key not in kpiview._FOUND
+
+
+def test_a_reports_wide_tables_and_cell_texts_are_made_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = _report()
+    ids = ["gross_margin_pct", "csat", "mrr"]
+    made: list[str] = []
+    real_wide = kpiview._wide
+    monkeypatch.setattr(kpiview, "_wide", lambda *a: made.append(a[2]) or real_wide(*a))
+    first = kpiview.wide(report, ids, "en")
+    first.insert(0, "Health", [50.0, 50.0])  # a caller's change stays its own
+    again = kpiview.wide(report, ids, "en")
+    assert made == ["en"]
+    assert list(again.columns) == ["Gross margin %", "CSAT", "MRR"]
+    kpiview.wide(report, ids, "es")  # another language: another table
+    kpiview.wide(report.copy(), ids, "en")  # another frame
+    assert made == ["en", "es", "en"]
+
+    formatted: list[object] = []
+    real_text = kpiview.value_text
+    monkeypatch.setattr(
+        kpiview, "value_text", lambda k, v, *a: formatted.append(v) or real_text(k, v, *a)
+    )
+
+    def html(source: pd.DataFrame | None) -> str:
+        styler = kpiview.styled_wide(again, None, ids, "en", "EUR", source=source)
+        return str(styler.set_uuid("t").to_html())
+
+    kept = html(report)
+    # four cells have a value (the two empty ones show the placeholder, unformatted)
+    assert sorted(formatted) == [0.10, 0.85, 0.95, 1200.0]
+    assert html(report) == kept and len(formatted) == 4  # the same report: no text again
+    assert html(None) == kept and len(formatted) == 8  # without a source: formatted anew
+    assert "95.0%" in kept and "€1,200" in kept
+
+
+def test_kept_cell_texts_tell_zero_from_minus_zero() -> None:
+    report = _report().assign(value=[0.0, -0.0, 0.5, 0.5, 0.0])
+    values = kpiview.wide(report, ["gross_margin_pct"], "en")
+    html = kpiview.styled_wide(values, None, ["gross_margin_pct"], "en", "EUR", source=report)
+    shown = str(html.to_html())
+    for v in (0.0, -0.0):
+        assert kpiview.value_text("gross_margin_pct", v, "en", "EUR") in shown
