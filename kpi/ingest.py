@@ -17,11 +17,10 @@ listed, outside ``rows_read``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -540,12 +539,19 @@ def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table
         ):
             if client and alias:
                 alias_to[client_key(alias)] = client
-    for kind, column, slow_keyfn in (
+    for kind, column, fold in (
         ("client", "client", client_key),
         ("technician", "technician", technician_key),
     ):
         # each spelling's key once (Unicode folding, ~10 us), not once per use below
-        keyfn = cache(slow_keyfn)
+        keys: dict[str, str] = {}
+
+        def keyfn(v: str, keys: dict[str, str] = keys, fold: Callable[[str], str] = fold) -> str:
+            k = keys.get(v)
+            if k is None:
+                k = keys[v] = fold(v)
+            return k
+
         # spelling counts over all loaded rows of every dataset; ties: first seen in
         # reading order (files in the order given, then rows): per spelling and file, its
         # count and first row, from one grouping that also lists the dataset's spellings

@@ -111,16 +111,20 @@ def test_a_kpis_rows_are_the_rows_a_mask_picks_in_any_frame() -> None:
     assert kpiview.rows_of(report.iloc[0:0], "csat").empty
 
 
-def test_a_frames_lookup_goes_with_the_frame() -> None:
-    import gc
+def test_what_is_found_in_a_frame_stays_with_that_frame() -> None:
+    import sys
 
     report = _report()
     kpiview.rows_of(report, "csat")
-    key = ("kpi", id(report))
-    assert key in kpiview._FOUND
-    del report
-    gc.collect()
-    assert key not in kpiview._FOUND
+    kpiview.wide(report, ["csat"], "en")
+    kept = report.__dict__[kpiview._FOUND_ATTR]
+    assert {"kpi", "wide:False:en:csat"} <= set(kept)
+    assert kpiview._FOUND_ATTR not in report.copy().__dict__  # a copy starts afresh
+    assert kpiview._FOUND_ATTR not in report.iloc[0:2].__dict__
+    # no module global holds a frame's findings (they would outlive its session)
+    assert not any(v is kept for v in vars(sys.modules["ui.kpiview"]).values())
+    assert not [k for k, v in vars(kpiview).items() if isinstance(v, dict) and kept in
+                list(v.values())]  # fmt: skip
 
 
 def test_a_reports_wide_tables_and_cell_texts_are_made_once(

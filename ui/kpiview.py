@@ -7,7 +7,6 @@ without a server), then the few functions that draw with Streamlit.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -135,21 +134,23 @@ def target_of(report: pd.DataFrame, kpi_id: str) -> Any:
     return parse_report_target(row["target"]) if row is not None else None
 
 
-#: what was found once per report frame, by (what, id of the frame), with a weak
-#: reference that checks it is still that frame and drops the entry with the frame
-_FOUND: dict[tuple[str, int], tuple[weakref.ref[pd.DataFrame], Any]] = {}
+#: the attribute where a report frame keeps what was found in it once: on the frame
+#: itself, so it goes with the frame and stays in the frame's session (a module global
+#: would hold a session's tables, client names included, for every session to reach)
+_FOUND_ATTR = "_kpiview_found"
 
 
 def _once_per_frame(what: str, report: pd.DataFrame, find: Callable[[pd.DataFrame], Any]) -> Any:
     """``find(report)``, computed once per frame: a page asks the same report for a
-    KPI's rows tens of times a run."""
-    key = (what, id(report))
-    hit = _FOUND.get(key)
-    if hit is not None and hit[0]() is report:
-        return hit[1]
-    found = find(report)
-    _FOUND[key] = (weakref.ref(report, lambda _, key=key: _FOUND.pop(key, None)), found)
-    return found
+    KPI's rows tens of times a run, and a rerun on a cached report for the same tables.
+    Reports are not changed once made (copies and slices start without any of this)."""
+    found: dict[str, Any] | None = report.__dict__.get(_FOUND_ATTR)
+    if found is None:
+        found = {}
+        object.__setattr__(report, _FOUND_ATTR, found)  # pandas' own setattr would warn
+    if what not in found:
+        found[what] = find(report)
+    return found[what]
 
 
 def _find_kpi_rows(report: pd.DataFrame) -> dict[str, slice | np.ndarray]:
