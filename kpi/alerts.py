@@ -230,13 +230,49 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
             }
         )
 
-    # the KPIs the rules read, by client or technician: one family query each, run
-    # QUERY_THREADS at a time
+    no_tech = scope.technicians is None
+    params = scope.params()
+    # the queries of the rules at dates (below): built here, run with the KPI queries
+    listed: dict[str, str] = {}
+    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
+        params["days"] = int(th["renewal_due"])
+        listed["renewal_due"] = (
+            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
+            f" FROM contracts_p WHERE end_date > {AS_OF}"
+            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
+            f"{_filters(scope, technician=False)} ORDER BY client, contract_id"
+        )
+    if no_tech and core.has("projects"):
+        params["burn"] = th["project_over_budget"]
+        listed["projects"] = (
+            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
+            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
+            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
+            " budget_hours,\n"
+            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
+            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
+            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
+            "ORDER BY client, subject"
+        )
+    if no_tech and core.has("opportunities"):
+        params["stale"] = int(th["stale_opportunity"])
+        listed["stale_opportunity"] = (
+            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
+            f" WHERE created_d <= {POINT}"
+            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
+            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
+            f"{_filters(scope, technician=False)} ORDER BY client, opportunity_id"
+        )
+
+    # the KPIs the rules read, by client or technician (one family query each), and the
+    # queries above: QUERY_THREADS at a time; the rules then read them in their order
     wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
               ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
     with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
-        found = list(pool.map(lambda w: _kpi_rows(core, scope, *w), wanted))
-    kpi_rows = dict(zip(wanted, found, strict=True))
+        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted}
+        list_jobs = {r: pool.submit(core.query, sql, params) for r, sql in listed.items()}
+        kpi_rows = {w: job.result() for w, job in kpi_jobs.items()}
+        lists = {r: job.result().to_dict("records") for r, job in list_jobs.items()}
 
     # client ratios over the period -----------------------------------------------------
     t = th["csat_low"]
@@ -257,59 +293,28 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
         if value > t:
             add("uncovered_devices", "warn", grp, None, value, t)
 
-    no_tech = scope.technicians is None
-    params = scope.params()
     # contracts ending soon --------------------------------------------------------------
-    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
-        params["days"] = int(th["renewal_due"])
-        sql = (
-            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
-            f" FROM contracts_p WHERE end_date > {AS_OF}"
-            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
-            f"{_filters(scope, technician=False)} ORDER BY client, contract_id"
-        )
-        for r in core.query(sql, params).to_dict("records"):
-            days = float(r["days"])
-            sev = "bad" if days <= RENEWAL_URGENT_DAYS else "warn"
-            add("renewal_due", sev, r["client"], r["contract_id"], days, th["renewal_due"],
-                when=r["end_date"].isoformat())  # fmt: skip
+    for r in lists.get("renewal_due", []):
+        days = float(r["days"])
+        sev = "bad" if days <= RENEWAL_URGENT_DAYS else "warn"
+        add("renewal_due", sev, r["client"], r["contract_id"], days, th["renewal_due"],
+            when=r["end_date"].isoformat())  # fmt: skip
 
     # projects at D ----------------------------------------------------------------------
-    if no_tech and core.has("projects"):
-        params["burn"] = th["project_over_budget"]
-        sql = (
-            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
-            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
-            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
-            " budget_hours,\n"
-            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
-            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
-            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
-            "ORDER BY client, subject"
-        )
-        for r in core.query(sql, params).to_dict("records"):
-            if r["state"] == "late" and float(r["days_late"]) > th["project_late"]:
-                add("project_late", "bad", r["client"], r["subject"], float(r["days_late"]),
-                    th["project_late"], when=r["due_date"].isoformat())  # fmt: skip
-            elif r["state"] != "late" and r["over"]:
-                ac, budget = float(r["ac"]), float(r["budget_hours"])
-                burn = ac / budget if budget else float("nan")
-                add("project_over_budget", "bad", r["client"], r["subject"], burn,
-                    th["project_over_budget"], ac=ac, budget=budget)  # fmt: skip
+    for r in lists.get("projects", []):
+        if r["state"] == "late" and float(r["days_late"]) > th["project_late"]:
+            add("project_late", "bad", r["client"], r["subject"], float(r["days_late"]),
+                th["project_late"], when=r["due_date"].isoformat())  # fmt: skip
+        elif r["state"] != "late" and r["over"]:
+            ac, budget = float(r["ac"]), float(r["budget_hours"])
+            burn = ac / budget if budget else float("nan")
+            add("project_over_budget", "bad", r["client"], r["subject"], burn,
+                th["project_over_budget"], ac=ac, budget=budget)  # fmt: skip
 
     # stale opportunities at D -----------------------------------------------------------
-    if no_tech and core.has("opportunities"):
-        params["stale"] = int(th["stale_opportunity"])
-        sql = (
-            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
-            f" WHERE created_d <= {POINT}"
-            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
-            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
-            f"{_filters(scope, technician=False)} ORDER BY client, opportunity_id"
-        )
-        for r in core.query(sql, params).to_dict("records"):
-            add("stale_opportunity", "warn", r["client"], r["opportunity_id"], float(r["days"]),
-                th["stale_opportunity"])  # fmt: skip
+    for r in lists.get("stale_opportunity", []):
+        add("stale_opportunity", "warn", r["client"], r["opportunity_id"], float(r["days"]),
+            th["stale_opportunity"])  # fmt: skip
 
     # technicians ------------------------------------------------------------------------
     hi, lo = th["utilization_high"], th["utilization_low"]
