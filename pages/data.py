@@ -236,9 +236,8 @@ if app.presets:
         st.rerun()
 
 # ------------------------------------------------------------------ problems
-problems = dataview.problems_frame(data.problems, lang)
-counts = {sev: sum(1 for p in data.problems if p.severity == sev)
-          for sev in ("rejected", "warning", "skipped", "info")}  # fmt: skip
+problems = state.problems_frame(lang)
+counts = state.problem_counts()
 st.subheader(t("dt.problems", lang, n=len(problems)))
 if problems.empty:
     st.caption(t("dt.problems_none", lang))

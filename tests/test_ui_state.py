@@ -78,3 +78,35 @@ def test_a_small_read_table_is_kept_and_not_read_again() -> None:
     assert reads == ["tickets.csv"]
     assert [v.kept for v in app.views] == [True]
     assert isinstance(app.views[0].result.table, pa.Table)
+
+
+def test_the_problems_table_and_counts_are_made_once_per_data_and_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ui.dataview
+
+    csv = (
+        b"Ticket #,Company,Date Entered,Status\n"
+        b"T1,Acme,2024-03-01 09:00,Closed\n"
+        b"T2,Acme,,Closed\n"  # no creation date: rejected
+        b"T1,Acme,2024-03-02 09:00,Closed\n"  # T1 again: the earlier row is merged into it
+    )
+    app = AppState(sources=[Source("tickets.csv", csv)], kind="uploads")
+    monkeypatch.setattr(state, "app_state", lambda: app)
+    built: list[str | None] = []
+    real_build = ui.dataview.problems_frame
+    monkeypatch.setattr(
+        ui.dataview,
+        "problems_frame",
+        lambda ps, lang=None: built.append(lang) or real_build(ps, lang),
+    )
+    state.rebuild(app)
+    assert state.problem_counts() == {"rejected": 1, "warning": 0, "skipped": 0, "info": 1}
+    en = state.problems_frame("en")
+    assert list(en["row"]) == [3, 2] and sorted(en["severity"]) == ["info", "rejected"]
+    assert state.problems_frame("en") is en and built == ["en"]
+    es = state.problems_frame("es")
+    assert built == ["en", "es"] and list(es["row"]) == [3, 2]
+    assert set(es["severity"]) != set(en["severity"])  # the words are Spanish
+    state.rebuild(app)  # the data read again: made again
+    assert state.problems_frame("en") is not en and built == ["en", "es", "en"]
