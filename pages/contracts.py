@@ -37,7 +37,7 @@ with left:
             charts.bars(unc, category="client", unit="count", lang=lang,
                         x_title=kpiview.label("uncovered_devices", lang),
                         category_title=t("common.client", lang), status="status",
-                        title=t("ct.uncovered_by_client", lang),
+                        title=t("ct.uncovered_by_client", lang), keep="highest",
                         extra=[("leak", t("ct.leak", lang)),
                                ("active", kpiview.label("active_devices", lang))]),
             width="stretch",

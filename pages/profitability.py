@@ -68,7 +68,7 @@ with left:
                 gm, category="client", unit="currency", lang=lang,
                 x_title=kpiview.label("gross_margin", lang),
                 category_title=t("common.client", lang),
-                signed=True, currency=cur, title=t("pr.margin_by_client", lang),
+                signed=True, currency=cur, title=t("pr.margin_by_client", lang), keep="lowest",
                 extra=[("pct", kpiview.label("gross_margin_pct", lang))],
             ),
             width="stretch",

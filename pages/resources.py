@@ -38,7 +38,7 @@ if not util.empty and "technician" in util:
             util, category="technician", unit="ratio", lang=lang,
             x_title=kpiview.label("utilization", lang), category_title=t("common.technician", lang),
             status="status", status_labels=status_labels, target=band,
-            target_label=t("rs.band", lang), title=t("rs.util_by_tech", lang),
+            target_label=t("rs.band", lang), title=t("rs.util_by_tech", lang), keep="ends",
             extra=[("parts", f"{kpiview.label('billable_hours', lang)} / "
                              f"{kpiview.label('available_hours', lang)}")],
         ),
@@ -65,7 +65,7 @@ with left:
             charts.bars(hours, category="client", unit="hours", lang=lang,
                         x_title=kpiview.label("hours_worked", lang),
                         category_title=t("common.client", lang),
-                        title=t("rs.hours_by_client", lang),
+                        title=t("rs.hours_by_client", lang), keep="highest",
                         extra=[("bill", kpiview.label("billable_hours", lang))]),
             width="stretch",
         )  # fmt: skip

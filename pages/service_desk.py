@@ -56,7 +56,7 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
                 category_title=t(f"common.{col}", lang), status="status",
                 status_labels=status_labels, target=kpiview.target_of(total, "csat"),
                 target_label=t("common.target", lang), title=t(title, lang),
-                extra=[("n", t("common.responses", lang))],
+                extra=[("n", t("common.responses", lang))], keep="lowest",
             ),
             width="stretch",
         )  # fmt: skip
@@ -100,7 +100,7 @@ with right:
                 category_title=t(f"sd.{dim}", lang).capitalize(),
                 target=kpiview.target_of(total, "escalation_rate"),
                 target_label=t("common.target", lang),
-                title=t("sd.escalation_by", lang, dimension=t(f"sd.{dim}", lang)),
+                title=t("sd.escalation_by", lang, dimension=t(f"sd.{dim}", lang)), keep="highest",
                 extra=[("counts", kpiview.label("escalated_tickets", lang)),
                        ("hours_text", t("sd.escalated_hours", lang))],
             ),

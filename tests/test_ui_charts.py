@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from ui import charts
 
@@ -180,3 +181,35 @@ def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -
     assert made == [] and hashed == []
     for chart in built:
         chart.to_dict(validate=True)  # each is valid Vega-Lite
+
+
+def test_a_bar_chart_keeps_the_bars_its_height_holds_and_says_which() -> None:
+    # 100 clients C00..C99 with values 0.00..0.99 (in reverse order, to see the order kept)
+    df = pd.DataFrame({"client": [f"C{i:02d}" for i in range(99, -1, -1)],
+                       "value": [i / 100 for i in range(99, -1, -1)]})  # fmt: skip
+
+    def drawn(keep: str, lang: str = "en", frame: pd.DataFrame = df) -> tuple[list[str], Any]:
+        spec = charts.bars(frame, category="client", unit="ratio", lang=lang, x_title="X",
+                           title="T", keep=keep).to_dict()  # fmt: skip
+        clients = [r["client"] for r in _data(spec, None)]
+        return clients, spec["title"]
+
+    assert charts.MAX_BARS == 30
+    lowest, title = drawn("lowest")
+    assert lowest == [f"C{i:02d}" for i in range(29, -1, -1)]  # the input's order
+    assert title == {"text": "T", "subtitle": "The 30 lowest of 100"}
+    highest, title = drawn("highest")
+    assert highest == [f"C{i:02d}" for i in range(99, 69, -1)]
+    assert title["subtitle"] == "The 30 highest of 100"
+    ends, title = drawn("ends", "es")
+    assert ends == [f"C{i:02d}" for i in [*range(99, 84, -1), *range(14, -1, -1)]]
+    assert title["subtitle"] == "Los 15 más bajos y los 15 más altos de 100"
+    # rows without a value draw no bar: 20 with one are all there is to draw
+    sparse = df.assign(value=[v if i % 5 == 0 else None for i, v in enumerate(df["value"])])
+    kept, title = drawn("lowest", frame=sparse)
+    assert len(kept) == 20 and title == "T"
+    # up to 30 rows: all of them, the empty ones too, and no subtitle
+    few, title = drawn("lowest", frame=sparse.head(30))
+    assert few == list(sparse.head(30)["client"]) and title == "T"
+    with pytest.raises(ValueError, match="keep must be one of"):
+        drawn("middle")

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from ui import fmt
+from ui.i18n import t
 
 #: target status -> colour (ok green, warn amber, bad red, no status grey)
 STATUS_COLORS: dict[str, str] = {
@@ -54,6 +55,16 @@ HEIGHT = 300
 LABEL_LIMIT = 220
 #: Streamlit fits a chart's axes and title inside its height: room for them, in pixels
 AXES = 90
+
+
+#: bars a chart shows at most: what its tallest height holds legibly (28 px a bar, see
+#: rows_height). At 1M tickets a quarter has ~1,000 technicians with CSAT: drawn as 1 px
+#: bars they said nothing and cost the browser ~0.1 s a filter change. The tables and
+#: the downloads keep every row.
+MAX_BARS = 30
+#: which bars a chart keeps when there are more: the lowest values (a KPI where higher
+#: is better: the ones to look at), the highest, or both ends (a band target)
+KEEPS = ("lowest", "highest", "ends")
 
 
 def rows_height(n: int, per_row: int = 28, most: int = 1000) -> int:
@@ -134,9 +145,11 @@ def show(chart: Any, **kwargs: Any) -> None:
     st.altair_chart(chart, **kwargs)
 
 
-def _finish(chart: Any, lang: str, title: str | None = None) -> Any:
+def _finish(chart: Any, lang: str, title: str | None = None, subtitle: str | None = None) -> Any:
     """Title, height and the language's number/month names, applied once at the top."""
-    if title:
+    if title and subtitle:
+        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle))
+    elif title:
         chart = chart.properties(title=title)
     loc = _LOCALES.get(lang)
     if loc is not None:
@@ -262,13 +275,20 @@ def bars(
     currency: str = "EUR",
     title: str | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    keep: str = "highest",
 ) -> Any:
     """Horizontal bars of ``value`` per category, sorted by value, largest first.
 
     Colour: the ``status`` column (status colours), else red for negative values when
     ``signed`` (losses), else one colour. A target draws a vertical rule or band.
+    More than :data:`MAX_BARS` categories: the chart keeps ``keep`` of them (see
+    :data:`KEEPS`) and its subtitle says so ("The 30 lowest of 986").
     """
-    data = df.copy()
+    data, kept = _kept_bars(df, category, keep)
+    subtitle = None
+    if kept is not None:
+        subtitle = t(f"ch.bars_{keep}", lang, n=fmt.number(kept, lang),
+                     half=fmt.number(kept // 2, lang), total=fmt.number(len(df), lang))  # fmt: skip
     data["text"] = _texts(data["value"], unit, lang, currency)
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
@@ -301,7 +321,30 @@ def bars(
     bar = alt.Chart(data).mark_bar().encode(**enc)
     height = rows_height(len(data))
     rule = target_layer(target, unit, lang, currency, target_label, axis="x")
-    return _finish(_behind(rule, bar).properties(height=height), lang, title)
+    return _finish(_behind(rule, bar).properties(height=height), lang, title, subtitle)
+
+
+def _kept_bars(df: pd.DataFrame, category: str, keep: str) -> tuple[pd.DataFrame, int | None]:
+    """(the rows a bar chart draws, in their order; how many were kept, None for all).
+
+    Rows without a value draw no bar: past :data:`MAX_BARS` rows they are left out
+    first. Ties go by category name, so the same data keeps the same bars.
+    """
+    if keep not in KEEPS:
+        raise ValueError(f"keep must be one of {KEEPS}, not {keep!r}")
+    if len(df) <= MAX_BARS:
+        return df.copy(), None
+    rows = df.reset_index(drop=True)
+    ordered = rows[rows["value"].notna()].sort_values(["value", category], kind="stable")
+    if len(ordered) <= MAX_BARS:  # every bar there is
+        return rows.loc[sorted(ordered.index)], None
+    half = MAX_BARS // 2
+    picked = {
+        "lowest": ordered.index[:MAX_BARS],
+        "highest": ordered.index[-MAX_BARS:],
+        "ends": ordered.index[:half].append(ordered.index[-half:]),
+    }[keep]
+    return rows.loc[sorted(picked)], len(picked)
 
 
 def _behind(rule: Any, chart: Any) -> Any:

@@ -181,6 +181,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "pr.rate_trend": ("Effective hourly rate", "Tarifa horaria efectiva"),
     "pr.revenue_cost": ("Revenue vs cost", "Ingresos frente a costes"),
     "pr.total_cost": ("Total cost", "Coste total"),
+    # ----------------------------------------------------------------- charts
+    "ch.bars_lowest": ("The {n} lowest of {total}", "Los {n} más bajos de {total}"),
+    "ch.bars_highest": ("The {n} highest of {total}", "Los {n} más altos de {total}"),
+    "ch.bars_ends": (
+        "The {half} lowest and the {half} highest of {total}",
+        "Los {half} más bajos y los {half} más altos de {total}",
+    ),
     # ----------------------------------------------------------------- service desk
     "sd.csat_trend": ("CSAT by month", "CSAT por mes"),
     "sd.csat_by_client": ("CSAT by client", "CSAT por cliente"),
