@@ -51,7 +51,7 @@ if not heat.empty and "technician" in heat:
         charts.heatmap(heat, row="technician", unit="ratio", lang=lang,
                        value_title=kpiview.label("utilization", lang),
                        row_title=t("common.technician", lang), status="status",
-                       title=t("rs.heatmap", lang)),
+                       title=t("rs.heatmap", lang), keep="ends"),
         width="stretch",
     )  # fmt: skip
 

@@ -213,3 +213,20 @@ def test_a_bar_chart_keeps_the_bars_its_height_holds_and_says_which() -> None:
     assert few == list(sparse.head(30)["client"]) and title == "T"
     with pytest.raises(ValueError, match="keep must be one of"):
         drawn("middle")
+
+
+def test_a_heatmap_keeps_the_rows_its_height_holds_ranked_by_their_mean() -> None:
+    # 40 technicians T00..T39 over two months; T{i}'s months are i/100 and i/100 + 0.02,
+    # so its mean is i/100 + 0.01 and the ranking is by i
+    rows = [(f"T{i:02d}", p, i / 100 + (0.02 if p == "2024-02" else 0.0))
+            for i in range(40) for p in ("2024-01", "2024-02")]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["technician", "period", "value"])
+    spec = charts.heatmap(df, row="technician", unit="ratio", lang="en", value_title="U",
+                          title="T", keep="ends").to_dict()  # fmt: skip
+    shown = sorted({r["technician"] for r in _data(spec, None)})
+    assert shown == [f"T{i:02d}" for i in [*range(15), *range(25, 40)]]
+    assert spec["title"] == {"text": "T", "subtitle": "The 15 lowest and the 15 highest of 40"}
+    few = df[df["technician"] < "T30"]  # 30 rows: all of them, no subtitle
+    spec = charts.heatmap(few, row="technician", unit="ratio", lang="en", value_title="U",
+                          title="T").to_dict()  # fmt: skip
+    assert len({r["technician"] for r in _data(spec, None)}) == 30 and spec["title"] == "T"

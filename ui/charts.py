@@ -57,10 +57,10 @@ LABEL_LIMIT = 220
 AXES = 90
 
 
-#: bars a chart shows at most: what its tallest height holds legibly (28 px a bar, see
-#: rows_height). At 1M tickets a quarter has ~1,000 technicians with CSAT: drawn as 1 px
-#: bars they said nothing and cost the browser ~0.1 s a filter change. The tables and
-#: the downloads keep every row.
+#: bars (or heatmap rows) a chart shows at most: what its tallest height holds legibly
+#: (28 px a bar, see rows_height). At 1M tickets a quarter has ~1,000 technicians with
+#: CSAT: drawn as 1 px bars they said nothing and cost the browser ~0.1 s a filter
+#: change. The tables and the downloads keep every row.
 MAX_BARS = 30
 #: which bars a chart keeps when there are more: the lowest values (a KPI where higher
 #: is better: the ones to look at), the highest, or both ends (a band target)
@@ -285,10 +285,7 @@ def bars(
     :data:`KEEPS`) and its subtitle says so ("The 30 lowest of 986").
     """
     data, kept = _kept_bars(df, category, keep)
-    subtitle = None
-    if kept is not None:
-        subtitle = t(f"ch.bars_{keep}", lang, n=fmt.number(kept, lang),
-                     half=fmt.number(kept // 2, lang), total=fmt.number(len(df), lang))  # fmt: skip
+    subtitle = _kept_subtitle(keep, kept, len(df), lang)
     data["text"] = _texts(data["value"], unit, lang, currency)
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
@@ -330,21 +327,41 @@ def _kept_bars(df: pd.DataFrame, category: str, keep: str) -> tuple[pd.DataFrame
     Rows without a value draw no bar: past :data:`MAX_BARS` rows they are left out
     first. Ties go by category name, so the same data keeps the same bars.
     """
-    if keep not in KEEPS:
-        raise ValueError(f"keep must be one of {KEEPS}, not {keep!r}")
+    _check_keep(keep)
     if len(df) <= MAX_BARS:
         return df.copy(), None
     rows = df.reset_index(drop=True)
-    ordered = rows[rows["value"].notna()].sort_values(["value", category], kind="stable")
-    if len(ordered) <= MAX_BARS:  # every bar there is
-        return rows.loc[sorted(ordered.index)], None
+    picked, kept = _pick(rows[category], rows["value"], keep)
+    return rows.loc[picked], kept
+
+
+def _check_keep(keep: str) -> None:
+    if keep not in KEEPS:
+        raise ValueError(f"keep must be one of {KEEPS}, not {keep!r}")
+
+
+def _pick(names: pd.Series, scores: pd.Series, keep: str) -> tuple[list[Any], int | None]:
+    """The labels of ``scores`` (in their order) a chart keeps, ranked by score, ties by
+    name, none without a score; and how many, or None when every scored label fits."""
+    ranked = pd.DataFrame({"name": names, "score": scores}).dropna(subset=["score"])
+    ranked = ranked.sort_values(["score", "name"], kind="stable")
+    if len(ranked) <= MAX_BARS:  # every bar there is
+        return sorted(ranked.index), None
     half = MAX_BARS // 2
     picked = {
-        "lowest": ordered.index[:MAX_BARS],
-        "highest": ordered.index[-MAX_BARS:],
-        "ends": ordered.index[:half].append(ordered.index[-half:]),
+        "lowest": ranked.index[:MAX_BARS],
+        "highest": ranked.index[-MAX_BARS:],
+        "ends": ranked.index[:half].append(ranked.index[-half:]),
     }[keep]
-    return rows.loc[sorted(picked)], len(picked)
+    return sorted(picked), len(picked)
+
+
+def _kept_subtitle(keep: str, kept: int | None, total: int, lang: str) -> str | None:
+    """ "The 30 lowest of 986" when a chart kept some of its rows, else None."""
+    if kept is None:
+        return None
+    return t(f"ch.bars_{keep}", lang, n=fmt.number(kept, lang),
+             half=fmt.number(kept // 2, lang), total=fmt.number(total, lang))  # fmt: skip
 
 
 def _behind(rule: Any, chart: Any) -> Any:
@@ -462,9 +479,22 @@ def heatmap(
     status: str | None = None,
     currency: str = "EUR",
     title: str | None = None,
+    keep: str = "ends",
 ) -> Any:
     """Row x month grid (technician x month), coloured by target status when given,
-    else by value; the value is written in each cell."""
+    else by value; the value is written in each cell.
+
+    More than :data:`MAX_BARS` rows: the chart keeps ``keep`` of them, ranked by their
+    mean over the months (see :data:`KEEPS`), and its subtitle says so.
+    """
+    _check_keep(keep)
+    total = df[row].nunique()
+    subtitle = None
+    if total > MAX_BARS:
+        means = df.groupby(row, sort=True)["value"].mean()
+        names, kept = _pick(pd.Series(means.index, index=means.index), means, keep)
+        df = df[df[row].isin(names)]
+        subtitle = _kept_subtitle(keep, kept, total, lang)
     data = with_month(df)
     data["text"] = _texts(data["value"], unit, lang, currency)
     data["month_label"] = _month_labels(data, lang)
@@ -493,7 +523,7 @@ def heatmap(
     labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))
     n_rows = data[row].nunique()
     chart = alt.layer(cells, labels, data=data).properties(height=rows_height(n_rows, 32))
-    return _finish(chart, lang, title)
+    return _finish(chart, lang, title, subtitle)
 
 
 def funnel(
