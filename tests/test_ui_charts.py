@@ -53,7 +53,7 @@ def test_bars_use_the_shared_status_colours() -> None:
     df = pd.DataFrame({"client": ["A", "B", "C"], "value": [0.95, 0.85, None],
                        "status": ["ok", "warn", None]})  # fmt: skip
     spec = charts.bars(df, category="client", unit="ratio", lang="en", x_title="CSAT",
-                       status="status", target=0.9).to_dict()  # fmt: skip
+                       status="status", target=0.9, keep="highest").to_dict()  # fmt: skip
     bar = _layers(spec)[-1]
     scale = bar["encoding"]["color"]["scale"]
     assert scale["domain"] == ["ok", "warn", "bad", "none"]
@@ -71,7 +71,7 @@ def test_bars_use_the_shared_status_colours() -> None:
 def test_signed_bars_show_losses_in_red() -> None:
     df = pd.DataFrame({"client": ["A", "B"], "value": [1200.0, -300.0]})
     spec = charts.bars(df, category="client", unit="currency", lang="en", x_title="GM",
-                       signed=True).to_dict()  # fmt: skip
+                       signed=True, keep="highest").to_dict()  # fmt: skip
     enc = _layers(spec)[-1]["encoding"]["color"]
     assert enc["scale"]["range"] == [charts.POSITIVE, charts.NEGATIVE]
     signs = {r["client"]: r["sign"] for r in _data(spec, None) if "sign" in r}
@@ -98,7 +98,7 @@ def test_heatmap_scatter_funnel_boxes_and_area_build() -> None:
                        "period": ["2024-01", "2024-02", "2024-01"],
                        "value": [0.8, 0.9, 0.4], "status": ["ok", "warn", "bad"]})  # fmt: skip
     spec = charts.heatmap(hm, row="technician", unit="ratio", lang="en", value_title="U",
-                          status="status").to_dict()  # fmt: skip
+                          status="status", keep="ends").to_dict()  # fmt: skip
     assert [layer["mark"]["type"] for layer in _layers(spec)] == ["rect", "text"]
 
     sc = pd.DataFrame({"name": ["P1", "P2"], "cpi": [1.1, None], "spi": [0.8, 0.9]})
@@ -161,16 +161,17 @@ def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -
         charts.trend(months, unit="ratio", lang="es", y_title="Y", series="s", target=0.6),
         charts.trend(months, unit="ratio", lang="en", y_title="Y", target=(0.4, 0.6)),
         charts.bars(cats, category="client", unit="ratio", lang="en", x_title="X",
-                    status="status", target=0.6),
+                    status="status", target=0.6, keep="lowest"),
         charts.bars(cats, category="client", unit="currency", lang="en", x_title="X",
-                    target=(0.1, 0.2), signed=True),
-        charts.bars(cats, category="client", unit="hours", lang="en", x_title="X"),
+                    target=(0.1, 0.2), signed=True, keep="ends"),
+        charts.bars(cats, category="client", unit="hours", lang="en", keep="highest", x_title="X"),
         charts.stacked_area(months, series="s", unit="currency", lang="en", y_title="Y",
                             series_title="S", other="b"),
         charts.movements(months, labels={}, lang="en", y_title="Y"),
         charts.heatmap(months, row="technician", unit="ratio", lang="en", value_title="V",
-                       status="status"),
-        charts.heatmap(months, row="technician", unit="ratio", lang="en", value_title="V"),
+                       status="status", keep="ends"),
+        charts.heatmap(months, row="technician", unit="ratio", lang="en", value_title="V",
+                       keep="lowest"),
         charts.funnel(cats.rename(columns={"client": "stage"}), stage="stage", lang="en",
                       x_title="X", stage_title="S"),
         charts.scatter(pd.DataFrame({"c": [1.0], "s": [0.9], "p": ["P"]}), x="c", y="s",
@@ -228,5 +229,5 @@ def test_a_heatmap_keeps_the_rows_its_height_holds_ranked_by_their_mean() -> Non
     assert spec["title"] == {"text": "T", "subtitle": "The 15 lowest and the 15 highest of 40"}
     few = df[df["technician"] < "T30"]  # 30 rows: all of them, no subtitle
     spec = charts.heatmap(few, row="technician", unit="ratio", lang="en", value_title="U",
-                          title="T").to_dict()  # fmt: skip
+                          title="T", keep="ends").to_dict()  # fmt: skip
     assert len({r["technician"] for r in _data(spec, None)}) == 30 and spec["title"] == "T"

@@ -63,7 +63,8 @@ AXES = 90
 #: change. The tables and the downloads keep every row.
 MAX_BARS = 30
 #: which bars a chart keeps when there are more: the lowest values (a KPI where higher
-#: is better: the ones to look at), the highest, or both ends (a band target)
+#: is better: the ones to look at), the highest, or both ends (a band target). Each
+#: chart says which (no default: it depends on the KPI and the page)
 KEEPS = ("lowest", "highest", "ends")
 
 
@@ -275,7 +276,7 @@ def bars(
     currency: str = "EUR",
     title: str | None = None,
     extra: Sequence[tuple[str, str]] = (),
-    keep: str = "highest",
+    keep: str,
 ) -> Any:
     """Horizontal bars of ``value`` per category, sorted by value, largest first.
 
@@ -479,7 +480,7 @@ def heatmap(
     status: str | None = None,
     currency: str = "EUR",
     title: str | None = None,
-    keep: str = "ends",
+    keep: str,
 ) -> Any:
     """Row x month grid (technician x month), coloured by target status when given,
     else by value; the value is written in each cell.
