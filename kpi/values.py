@@ -507,6 +507,8 @@ class _Shape:
     day_first_label: str
     month_first_label: str
     zulu: bool = False
+    #: the separator of a day/month shape (``25/03/2024 ...``); None for year-first ones
+    dm_sep: str | None = None
 
 
 def _fast_shapes() -> list[_Shape]:
@@ -530,6 +532,7 @@ def _fast_shapes() -> list[_Shape]:
                     f"%m{sep}%d{sep}%Y{fmt_t}",
                     f"dd{sep}mm{sep}yyyy{label_t}",
                     f"mm{sep}dd{sep}yyyy{label_t}",
+                    dm_sep=sep,
                 )
             )
     # 2024-03-05, 2024-03-05 14:30, 2024-03-05T14:30:00, 2024-03-05T14:30:00.123Z, 2024/03/05
@@ -776,20 +779,69 @@ class _Order:
 
 
 def _evidence_duckdb(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None, int]:
-    """(first day-first row, first month-first row, d/m values) over table ``t`` in ``con``.
+    """(first day-first row, first month-first row, d/m values) over column ``e`` of
+    table ``t`` in ``con`` (NULL rows are left out).
 
     The evidence is in the text before the first space ("25/03/2024" of
     "25/03/2024 14:30"): each distinct date part is matched once, keeping its first row.
     """
     df_row, mf_row, n_dm = con.sql(
-        "WITH d AS (SELECT split_part(s, ' ', 1) AS p, min(i) AS i, count(*) AS c"
-        " FROM t WHERE s IS NOT NULL GROUP BY p) SELECT"
+        "WITH d AS (SELECT split_part(e, ' ', 1) AS p, min(i) AS i, count(*) AS c"
+        " FROM t WHERE e IS NOT NULL GROUP BY p) SELECT"
         f" min(i) FILTER (WHERE regexp_full_match(p, '{_DAY_FIRST_EVIDENCE}')),"
         f" min(i) FILTER (WHERE regexp_full_match(p, '{_MONTH_FIRST_EVIDENCE}')),"
         f" sum(c) FILTER (WHERE regexp_full_match(p, '{_DM_ANY}'))"
         " FROM d"
     ).fetchall()[0]
     return df_row, mf_row, int(n_dm or 0)
+
+
+def _evidence_of_shape(
+    texts: pa.StringArray, guard: np.ndarray, shape: _Shape
+) -> tuple[int | None, int | None, int]:
+    """The evidence (as :func:`_evidence_duckdb`) of the texts that match ``shape``'s
+    guard (``guard``: their rows), read from their bytes instead of matched.
+
+    A year-first text holds none (it does not begin with a 1- or 2-digit field). A
+    day/month one begins ``\\d{1,2}S\\d{1,2}S\\d{4}``: it is a d/m value, day-first when
+    its first field is written with two digits 13-31 and its second is 1-12, month-first
+    the other way round.
+    """
+    rows = np.flatnonzero(guard)
+    if shape.dm_sep is None or len(rows) == 0:
+        return None, None, 0
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset :]
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
+    sep = ord(shape.dm_sep)
+
+    def field(at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # (value, digits) of the 1- or 2-digit field at byte ``at``
+        one = data[at + 1] == sep
+        d0, d1 = data[at].astype(np.int32) - 48, data[at + 1].astype(np.int32) - 48
+        return np.where(one, d0, 10 * d0 + d1), np.where(one, 1, 2)
+
+    start = offsets[rows]
+    first, first_len = field(start)
+    second, second_len = field(start + first_len + 1)
+    day_first = (first_len == 2) & (first >= 13) & (first <= 31) & (second >= 1) & (second <= 12)
+    month_first = (second_len == 2) & (second >= 13) & (second <= 31) & (first >= 1) & (first <= 12)
+    df_at, mf_at = np.flatnonzero(day_first), np.flatnonzero(month_first)
+    return (
+        int(rows[df_at[0]]) if len(df_at) else None,
+        int(rows[mf_at[0]]) if len(mf_at) else None,
+        len(rows),
+    )
+
+
+def _joined(
+    a: tuple[int | None, int | None, int], b: tuple[int | None, int | None, int]
+) -> tuple[int | None, int | None, int]:
+    """The evidence of two sets of rows together: the first rows, the counts summed."""
+
+    def first(x: int | None, y: int | None) -> int | None:
+        return y if x is None else x if y is None else min(x, y)
+
+    return first(a[0], b[0]), first(a[1], b[1]), a[2] + b[2]
 
 
 def _evidence_arrow(texts: pa.Array) -> tuple[int | None, int | None, int]:
@@ -923,9 +975,21 @@ def _parse_dates(
             con = _connection()
             like = _pick_shape(t, text_rows)
             guard = _match(texts, f"^{like.guard}$") if like is not None else _falses(n)
+            # the evidence of the texts of the shape is read from their bytes; the
+            # others (usually none) are matched in DuckDB
+            fits = guard.to_numpy(zero_copy_only=False)
+            evidence = (
+                _evidence_of_shape(texts, fits, like) if like is not None else (None, None, 0)
+            )
+            others = pc.if_else(guard, pa.scalar(None, pa.string()), texts)
             try:
-                con.register("t", pa.table({"s": texts, "i": pa.array(np.arange(n)), "g": guard}))
-                order = _date_order(t, _evidence_duckdb(con), lang, day_first)
+                con.register(
+                    "t",
+                    pa.table({"s": texts, "i": pa.array(np.arange(n)), "g": guard, "e": others}),
+                )
+                if others.null_count < n:
+                    evidence = _joined(evidence, _evidence_duckdb(con))
+                order = _date_order(t, evidence, lang, day_first)
                 shape = None if order.error else like
                 if shape is not None:
                     w = _fast_dates(con, shape, order.day_first)
@@ -1145,7 +1209,11 @@ def _parse_direct(
         return ParsedColumn(values=t, invalid=_falses(n))
     if kind == "id":
         # "1.03006E+13": Excel turned a long id into a rounded number
-        sci = _match(t, r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+        sci = (
+            _match(t, r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+            if _may_contain(t, ("e", "E"))  # the usual id column has no letter e at all
+            else _falses(n)
+        )
         return ParsedColumn(
             values=t,
             invalid=_falses(n),

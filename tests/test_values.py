@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -155,6 +156,11 @@ def test_id_keeps_text_and_flags_scientific_notation() -> None:
     assert got.warning_reason == (
         "looks destroyed by Excel (scientific notation); export ids as text"
     )
+    # lower case too; a column with no letter e anywhere has nothing to flag
+    assert parse("id", "12", "1.5e13").warnings.to_pylist() == [False, True]
+    plain = parse("id", "104000", "104001", "12.5", "+7")
+    assert plain.warnings is not None and plain.warnings.to_pylist() == [False] * 4
+    assert plain.warning_reason is None
 
 
 # --------------------------------------------------------------------------- numbers
@@ -565,6 +571,62 @@ def test_fast_path_equals_general_path(
     general = parse_column(column, kind, tz="Europe/Madrid")
     assert fast.values.to_pylist() == general.values.to_pylist()
     assert fast.invalid.to_pylist() == general.invalid.to_pylist()
+
+
+def _dm_text(first: int, first_pad: bool, second: int, sep: str, year: str, time: str) -> str:
+    a = f"{first:02d}" if first_pad else str(first)
+    return f"{a}{sep}{second}{sep}{year}{time}"
+
+
+_DM_TEXTS = st.builds(
+    _dm_text,
+    st.integers(0, 39),
+    st.booleans(),
+    st.integers(0, 39),
+    st.sampled_from("/-."),
+    st.sampled_from(["2024", "24", "0999"]),
+    st.sampled_from(["", " 7:03 AM", " 14:30", "T10:00", ",x", " 14:30:00"]),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    head=st.lists(_DM_TEXTS, min_size=1, max_size=6),
+    tail=st.lists(_DM_TEXTS | st.sampled_from(FAST_AND_GENERAL) | st.text(max_size=12), max_size=6),
+    lang=st.sampled_from(["en", "es"]),
+)
+def test_day_month_evidence_read_from_bytes_equals_the_regexes(
+    head: list[str], tail: list[str], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the fast path reads the evidence of the texts of its shape from their bytes and
+    # matches the others; the short-column path matches every text: same decision, same
+    # example values in the note, same error
+    column = arr(*(head * 8), *tail, *head)
+    with monkeypatch.context() as mp:
+        mp.setattr(V, "_DUCKDB_MIN_ROWS", 0)
+        fast = parse_column(column, "ts", lang=lang)
+        mp.setattr(V, "_DUCKDB_MIN_ROWS", 10**9)
+        general = parse_column(column, "ts", lang=lang)
+    assert (fast.note, fast.error) == (general.note, general.error)
+    assert fast.values.to_pylist() == general.values.to_pylist()
+    assert fast.invalid.to_pylist() == general.invalid.to_pylist()
+
+
+def test_evidence_of_a_shape_examples() -> None:
+    shape = next(s for s in V._FAST_SHAPES if s.guard == r"\d{1,2}/\d{1,2}/\d{4}")
+    texts = arr("3/4/2024", "13/04/2024", "04/13/2024", "1/13/2024", "13/1/2024", "00/12/2024")
+    every = np.ones(len(texts), dtype=bool)
+    assert V._evidence_of_shape(texts, every, shape) == (1, 2, 6)
+    # only the rows of the shape count; the first of them is the example
+    assert V._evidence_of_shape(texts, np.array([0, 0, 0, 1, 1, 0], bool), shape) == (4, 3, 2)
+    assert V._evidence_of_shape(texts, np.zeros(6, bool), shape) == (None, None, 0)
+    assert V._evidence_of_shape(texts.slice(2), np.ones(4, bool), shape) == (2, 0, 4)
+    iso = next(s for s in V._FAST_SHAPES if s.guard == r"\d{4}-\d{1,2}-\d{1,2}")
+    assert V._evidence_of_shape(arr("2024-03-25"), np.ones(1, bool), iso) == (None, None, 0)
+    assert V._joined((5, None, 2), (3, 7, 1)) == (3, 7, 3)
+    assert V._joined((None, None, 0), (None, 1, 1)) == (None, 1, 1)
 
 
 # --------------------------------------------------------------------------- billing periods
