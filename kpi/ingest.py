@@ -17,6 +17,7 @@ listed, outside ``rows_read``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -315,8 +316,18 @@ def coerce(
     names = list(columns)
     table = pa.Table.from_arrays([columns[c] for c in names] + [rows], names=[*names, "_row"])
     if len(rejected_idx):  # filtering copies every column (0.1-0.3 s at 1M rows)
-        table = table.filter(keep)
+        table = _filtered(table, keep)
     return table, problems, notes
+
+
+def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:
+    """``table.filter(keep)``, its columns filtered on every core when the table is long
+    (Arrow filters a table one column after the other; 0.13 s for 1M tickets)."""
+    if table.num_rows < PARALLEL_MIN_ROWS or table.num_columns < 2:
+        return table.filter(keep)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        columns = list(pool.map(lambda col: col.filter(keep), table.columns))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def _time_entry_hours(
@@ -468,7 +479,7 @@ def _dedupe(
         if lost.num_rows:
             keep = np.ones(t.num_rows, dtype=bool)
             keep[lost.column("_i").to_numpy()] = False
-            out["tickets"] = t.filter(pa.array(keep))
+            out["tickets"] = _filtered(t, pa.array(keep))
     if "staff" in out:
         # DETAILS 25: staff listed twice, the first row wins
         t = out["staff"]
@@ -518,12 +529,15 @@ def _dedupe(
                     )
                 )
                 res.report.warnings += 1
-    for f, r, why in merged_rows:
-        res = results[f]
-        res.report.rows_merged += 1
-        res.report.rows_loaded -= 1
-        col = "ticket_id" if "ticket" in why else "technician"
-        data.problems.append(Problem(res.report.file, res.report.sheet, r, col, None, why, "info"))
+    merged_per_file = Counter(f for f, _, _ in merged_rows)
+    for f, n in merged_per_file.items():
+        results[f].report.rows_merged += n
+        results[f].report.rows_loaded -= n
+    where = {f: (results[f].report.file, results[f].report.sheet) for f in merged_per_file}
+    data.problems.extend(
+        Problem(*where[f], r, "ticket_id" if "ticket" in why else "technician", None, why, "info")
+        for f, r, why in merged_rows
+    )
     return out
 
 

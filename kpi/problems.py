@@ -17,7 +17,7 @@ Severity = Literal["rejected", "warning", "skipped", "info"]
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "value", "problem")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One problem. ``row`` is None for a problem about a whole column or file."""
 

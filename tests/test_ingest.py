@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -518,3 +519,39 @@ def test_override_can_leave_a_column_unmapped() -> None:
     assert "Made SLA" in manual.files[0].unmapped
     assert not manual.has("tickets", "sla_met")
     assert manual.tables["tickets"].column("sla_met").null_count == 2
+
+
+def test_long_tables_are_filtered_column_by_column_on_every_core(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow as pa
+
+    from kpi import ingest
+
+    table = pa.table(
+        {
+            "a": pa.chunked_array([[1, 2, 3], [4, None]]),
+            "b": ["x", "y", None, "w", "v"],
+            "c": pa.array([1.5, 2.5, 3.5, 4.5, 5.5]),
+        }
+    )
+    keep = pa.array([True, False, True, False, True])
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_ROWS", 0)
+    got = ingest._filtered(table, keep)
+    assert got.schema == table.schema
+    assert got.to_pydict() == {"a": [1, 3, None], "b": ["x", None, "v"], "c": [1.5, 3.5, 5.5]}
+    # an event log read in parallel merges as it does sequentially
+    rows = [
+        ["Ticket #", "Company", "Date Entered", "Last Updated", "Status"],
+        ["1", "Acme", "2024-03-01 09:00", "2024-03-01 09:00", "New"],
+        ["2", "Acme", "2024-03-02 09:00", "2024-03-02 09:00", "New"],
+        ["1", "Acme", "2024-03-01 09:00", "2024-03-03 10:00", "Closed"],
+    ]
+    blob = "\n".join(",".join(r) for r in rows).encode()
+    parallel = load_files([("tickets.csv", blob)])
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_ROWS", 10**9)
+    serial = load_files([("tickets.csv", blob)])
+    assert parallel.tables["tickets"].equals(serial.tables["tickets"])
+    assert parallel.tables["tickets"].column("status").to_pylist() == ["New", "Closed"]
+    assert [p.problem for p in parallel.problems] == [p.problem for p in serial.problems]
+    assert parallel.files[0].rows_merged == 1 and parallel.files[0].rows_loaded == 2
