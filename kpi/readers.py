@@ -44,6 +44,7 @@ import inspect
 import io
 import json
 import math
+import os
 import re
 import signal
 import struct
@@ -53,6 +54,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,6 +68,7 @@ import pyarrow.parquet as pq
 
 from kpi.errors import UnreadableFileError
 from kpi.problems import Problem
+from kpi.values import OFFSET_TYPES, may_need_trim
 
 __all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "read_bytes", "read_path"]
 
@@ -628,11 +631,73 @@ def _limit_headers(
     return out, warnings
 
 
+#: Tables at least this long have their columns' empty cells found in parallel threads.
+PARALLEL_MIN_ROWS = 50_000
+
+
 def _empty_masks(table: pa.Table) -> list[pa.ChunkedArray]:
-    """Per column: True where the cell is empty or only whitespace."""
-    return [
-        pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col)) for col in table.columns
-    ]
+    """Per column: True where the cell is empty or only whitespace (a long table's
+    columns on every core)."""
+
+    def empty(col: pa.ChunkedArray) -> pa.ChunkedArray:
+        return pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
+
+    if table.num_rows < PARALLEL_MIN_ROWS or table.num_columns < 2:
+        return [empty(col) for col in table.columns]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(empty, table.columns))
+
+
+def _leads(texts: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first two bytes of each text (0 past its end, and for NULL), read from the
+    offsets; None for a column that is not of strings."""
+    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+    first = np.zeros(len(texts), dtype=np.uint8)
+    second = np.zeros(len(texts), dtype=np.uint8)
+    at = 0
+    for ch in chunks:
+        wide = pa.types.is_large_string(ch.type)
+        if not (wide or pa.types.is_string(ch.type)):
+            return None
+        n = len(ch)
+        _, offsets_buf, data = ch.buffers()
+        if n and data is not None and offsets_buf is not None:
+            offsets = np.frombuffer(offsets_buf, dtype=OFFSET_TYPES[wide])
+            offsets = offsets[ch.offset : ch.offset + n + 1]
+            starts, length = offsets[:-1], offsets[1:] - offsets[:-1]
+            valid = _to_bool(ch.is_valid()) if ch.null_count else np.ones(n, dtype=bool)
+            chars = np.frombuffer(data, dtype=np.uint8)
+            one, two = valid & (length >= 1), valid & (length >= 2)
+            first[at : at + n][one] = chars[starts[one]]
+            second[at : at + n][two] = chars[starts[two] + 1]
+        at += n
+    return first, second
+
+
+def _totals(first: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Rows whose first non-empty cell (trimmed) is a totals label.
+
+    The regex runs only on the texts that can begin one: "gr", "su" or "to" in any case
+    (a regex per text costs tens of ms a million), or the long s (U+017F), the one
+    character outside ASCII that case-folds to one of those letters (the other, the
+    Kelvin sign, folds to k).
+    """
+    leads = _leads(first)
+    if leads is None:
+        return _to_bool(pc.match_substring_regex(first, _TOTALS_RE, ignore_case=True))
+    a, b = leads[0] | 0x20, leads[1] | 0x20  # ASCII letters in lower case
+    maybe = (
+        ((a == ord("g")) & (b == ord("r")))
+        | ((a == ord("s")) & (b == ord("u")))
+        | ((a == ord("t")) & (b == ord("o")))
+        | ((leads[0] == 0xC5) & (leads[1] == 0xBF))
+    )
+    out = np.zeros(len(first), dtype=bool)
+    at = np.flatnonzero(maybe)
+    if len(at):
+        texts = first.take(pa.array(at))
+        out[at] = _to_bool(pc.match_substring_regex(texts, _TOTALS_RE, ignore_case=True))
+    return out
 
 
 def _first_nonempty(table: pa.Table, empties: list[pa.ChunkedArray], blank: np.ndarray) -> Any:
@@ -643,7 +708,11 @@ def _first_nonempty(table: pa.Table, empties: list[pa.ChunkedArray], blank: np.n
     """
     # chunked as read (one more copy of a column costs a second at 5M rows): the rare
     # rows below need one array
-    first = pc.utf8_trim_whitespace(pc.if_else(empties[0], None, table.column(0)))
+    column0 = table.column(0)
+    empty_first = pc.any(empties[0]).as_py()
+    first = pc.if_else(empties[0], None, column0) if empty_first else column0
+    if empty_first or any(may_need_trim(ch) for ch in _arr_chunks(first)):
+        first = pc.utf8_trim_whitespace(first)
     if table.num_columns == 1:
         return first
     empty0 = np.asarray(empties[0].to_numpy(zero_copy_only=False), dtype=bool) & ~blank
@@ -660,6 +729,10 @@ def _first_nonempty(table: pa.Table, empties: list[pa.ChunkedArray], blank: np.n
     mask = np.zeros(table.num_rows, dtype=bool)
     mask[idx] = True
     return pc.replace_with_mask(first, pa.array(mask), _arr(val))
+
+
+def _arr_chunks(x: pa.ChunkedArray | pa.Array) -> list[pa.Array]:
+    return x.chunks if isinstance(x, pa.ChunkedArray) else [x]
 
 
 def _arr(x: Any) -> Any:
@@ -690,7 +763,7 @@ def _classify(
         blank_arr = pc.and_(blank_arr, e)
     blank = _to_bool(blank_arr)
     first = _first_nonempty(table, empties, blank)
-    totals = _to_bool(pc.match_substring_regex(first, _TOTALS_RE, ignore_case=True)) & ~blank
+    totals = _totals(first) & ~blank
     heading = np.zeros(rows, dtype=bool)
     named = [j for j, h in enumerate(headers) if h]
     if named and len(named) < len(headers):
@@ -713,8 +786,9 @@ def _classify(
     # ("Checking (4346)"), else a broken row
     candidate = (single | (footer_text & (nonempty == 1))) & ~blank & ~totals
     datalike = ~(blank | totals | heading | candidate)
-    last_data = int(np.flatnonzero(datalike)[-1]) if datalike.any() else -1
-    after = np.arange(rows) > last_data
+    last_data = rows - 1 - int(np.argmax(datalike[::-1])) if datalike.any() else -1
+    after = np.zeros(rows, dtype=bool)
+    after[last_data + 1 :] = True
     codes[blank] = _BLANK
     codes[totals] = _TOTALS
     codes[heading] = _HEADING

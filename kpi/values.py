@@ -173,22 +173,30 @@ _SENTINEL_RE = (
 
 def _trimmed(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     s = _as_strings(raw)
-    if not _may_need_trim(s):  # the usual column: no copy of its texts
+    if not may_need_trim(s):  # the usual column: no copy of its texts
         return s
     return pc.utf8_trim_whitespace(s)
 
 
-def _may_need_trim(s: pa.StringArray) -> bool:
-    """False only when no text of ``s`` starts or ends with whitespace.
+#: numpy type of a string array's offsets: int32, int64 for a large string
+OFFSET_TYPES: dict[bool, Any] = {False: np.int32, True: np.int64}
+
+
+def may_need_trim(s: pa.Array) -> bool:
+    """False only when no text of ``s`` (a string array) starts or ends with whitespace.
 
     Every whitespace character, ASCII or not, starts and ends with a byte outside the
     printable ASCII range 0x21-0x7E; the first and last byte of each text are read from
     the offsets (a few ms for a million texts, where trimming copies every text).
     """
+    wide = pa.types.is_large_string(s.type)
+    if not (wide or pa.types.is_string(s.type)):
+        return True
     _, offsets_buf, data = s.buffers()
     if data is None or offsets_buf is None or len(s) == 0:
         return False
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[s.offset : s.offset + len(s) + 1]
+    offsets = np.frombuffer(offsets_buf, dtype=OFFSET_TYPES[wide])
+    offsets = offsets[s.offset : s.offset + len(s) + 1]
     starts, ends = offsets[:-1], offsets[1:]
     filled = starts < ends
     if not filled.any():

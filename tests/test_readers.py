@@ -830,3 +830,47 @@ def test_excel_cells_are_normalised_only_where_a_rule_matches() -> None:
     ]
     plain = pa.array(["Teams", "T", "00:00:00"])
     assert _normalise_excel(plain).to_pylist() == ["Teams", "T", "00:00:00"]
+
+
+# --------------------------------------------------------------------------- row classes
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.none()
+        | st.text(alphabet="gGrRsSuUtToOmMaAbBlL ſKÁé\u00a0x1", max_size=9)
+        | st.sampled_from(["Total", "Grand Totals", "Subtotal:", "SUMA", "ſuma", "Totales"]),
+        max_size=12,
+    ),
+    st.integers(0, 3),
+)
+def test_totals_rows_read_from_leading_bytes_equal_the_regex(
+    texts: list[str | None], cut: int
+) -> None:
+    import pyarrow.compute as pc
+
+    from kpi import readers as R
+
+    column = pa.chunked_array([texts[:cut], texts[cut:]], pa.string())
+    regex = pc.match_substring_regex(column, R._TOTALS_RE, ignore_case=True)
+    assert R._totals(column).tolist() == [bool(x) for x in regex.to_pylist()]
+    assert R._totals(pa.array(texts, pa.large_string())).tolist() == R._totals(column).tolist()
+
+
+def test_leading_bytes_of_texts_and_slices() -> None:
+    from kpi import readers as R
+
+    whole = pa.array(["xy", "a", None, "", "Ñb", "to"])
+    leads = R._leads(pa.chunked_array([whole.slice(0, 2), whole.slice(2)]))
+    assert leads is not None
+    assert leads[0].tolist() == [ord("x"), ord("a"), 0, 0, 0xC3, ord("t")]
+    assert leads[1].tolist() == [ord("y"), 0, 0, 0, 0x91, ord("o")]
+    assert R._leads(pa.array([1, 2])) is None
+
+
+def test_a_totals_row_is_skipped_among_padded_and_empty_first_cells() -> None:
+    body = b"Resource,Hours\n Ana ,1\n,2\nBea,3\nGrand Total,6\n"
+    got = read_bytes("t.csv", body)[0]
+    assert got.data.column(0).to_pylist() == [" Ana ", "", "Bea"]
+    assert [p.problem for p in got.skipped] == ["totals row, not data"]
