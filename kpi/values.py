@@ -820,23 +820,23 @@ def _evidence_of_shape(
         return None, None, 0
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset :]
     data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
+    # the first 8 bytes of each text as one little-endian integer (a text of the shape
+    # has at least 8: "1/1/2024"), read through a view that starts at every byte
+    words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    head = words[offsets[rows]]
+    b = [((head >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int16) for k in range(5)]
     sep = ord(shape.dm_sep)
-
-    def field(at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # (value, digits) of the 1- or 2-digit field at byte ``at``
-        one = data[at + 1] == sep
-        d0, d1 = data[at].astype(np.int32) - 48, data[at + 1].astype(np.int32) - 48
-        return np.where(one, d0, 10 * d0 + d1), np.where(one, 1, 2)
-
-    start = offsets[rows]
-    first, first_len = field(start)
-    second, second_len = field(start + first_len + 1)
-    day_first = (first_len == 2) & (first >= 13) & (first <= 31) & (second >= 1) & (second <= 12)
-    month_first = (second_len == 2) & (second >= 13) & (second <= 31) & (first >= 1) & (first <= 12)
-    df_at, mf_at = np.flatnonzero(day_first), np.flatnonzero(month_first)
+    one = b[1] == sep  # "d/..." rather than "dd/..."
+    first = np.where(one, b[0] - 48, (b[0] - 48) * 10 + b[1] - 48)
+    s0, s1 = np.where(one, b[2], b[3]) - 48, np.where(one, b[3], b[4]) - 48
+    second_one = np.where(one, b[3], b[4]) == sep
+    second = np.where(second_one, s0, s0 * 10 + s1)
+    day_first = ~one & (first >= 13) & (first <= 31) & (second >= 1) & (second <= 12)
+    month_first = ~second_one & (second >= 13) & (second <= 31) & (first >= 1) & (first <= 12)
+    i, j = int(np.argmax(day_first)), int(np.argmax(month_first))
     return (
-        int(rows[df_at[0]]) if len(df_at) else None,
-        int(rows[mf_at[0]]) if len(mf_at) else None,
+        int(rows[i]) if day_first[i] else None,
+        int(rows[j]) if month_first[j] else None,
         len(rows),
     )
 
@@ -976,7 +976,9 @@ def _parse_dates(
     w = _Written(pa.nulls(n, pa.int64()), pa.nulls(n, pa.int64()), _falses(n))
 
     if _any(text_rows):
-        texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string()))
+        # t is NULL where empty (_blanked): without numbers the texts are t itself
+        any_number = _any(numeric)
+        texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string())) if any_number else t
         if n < _DUCKDB_MIN_ROWS:
             order = _date_order(t, _evidence_arrow(texts), lang, day_first)
         else:
