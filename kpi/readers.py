@@ -68,7 +68,7 @@ import pyarrow.parquet as pq
 
 from kpi.errors import UnreadableFileError
 from kpi.problems import Problem
-from kpi.values import OFFSET_TYPES, may_need_trim
+from kpi.values import may_need_trim, text_buffers
 
 __all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "read_bytes", "read_path"]
 
@@ -656,20 +656,16 @@ def _leads(texts: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray] |
     second = np.zeros(len(texts), dtype=np.uint8)
     at = 0
     for ch in chunks:
-        wide = pa.types.is_large_string(ch.type)
-        if not (wide or pa.types.is_string(ch.type)):
+        buffers = text_buffers(ch)
+        if buffers is None:
             return None
+        offsets, chars = buffers
         n = len(ch)
-        _, offsets_buf, data = ch.buffers()
-        if n and data is not None and offsets_buf is not None:
-            offsets = np.frombuffer(offsets_buf, dtype=OFFSET_TYPES[wide])
-            offsets = offsets[ch.offset : ch.offset + n + 1]
-            starts, length = offsets[:-1], offsets[1:] - offsets[:-1]
-            valid = _to_bool(ch.is_valid()) if ch.null_count else np.ones(n, dtype=bool)
-            chars = np.frombuffer(data, dtype=np.uint8)
-            one, two = valid & (length >= 1), valid & (length >= 2)
-            first[at : at + n][one] = chars[starts[one]]
-            second[at : at + n][two] = chars[starts[two] + 1]
+        starts, length = offsets[:-1], offsets[1:] - offsets[:-1]
+        valid = _to_bool(ch.is_valid()) if ch.null_count else np.ones(n, dtype=bool)
+        one, two = valid & (length >= 1), valid & (length >= 2)
+        first[at : at + n][one] = chars[starts[one]]
+        second[at : at + n][two] = chars[starts[two] + 1]
         at += n
     return first, second
 

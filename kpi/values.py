@@ -178,8 +178,18 @@ def _trimmed(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     return pc.utf8_trim_whitespace(s)
 
 
-#: numpy type of a string array's offsets: int32, int64 for a large string
-OFFSET_TYPES: dict[bool, Any] = {False: np.int32, True: np.int64}
+def text_buffers(s: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """A string array's bytes without a copy: (the ``len(s) + 1`` offsets of its texts,
+    its character data as uint8); None for an array that is not of strings."""
+    wide = pa.types.is_large_string(s.type)
+    if not (wide or pa.types.is_string(s.type)):
+        return None
+    _, offsets_buf, data = s.buffers()
+    if offsets_buf is None or len(s) == 0:
+        return np.zeros(len(s) + 1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
+    chars = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets[s.offset : s.offset + len(s) + 1], chars
 
 
 def may_need_trim(s: pa.Array) -> bool:
@@ -189,19 +199,14 @@ def may_need_trim(s: pa.Array) -> bool:
     printable ASCII range 0x21-0x7E; the first and last byte of each text are read from
     the offsets (a few ms for a million texts, where trimming copies every text).
     """
-    wide = pa.types.is_large_string(s.type)
-    if not (wide or pa.types.is_string(s.type)):
+    got = text_buffers(s)
+    if got is None:
         return True
-    _, offsets_buf, data = s.buffers()
-    if data is None or offsets_buf is None or len(s) == 0:
-        return False
-    offsets = np.frombuffer(offsets_buf, dtype=OFFSET_TYPES[wide])
-    offsets = offsets[s.offset : s.offset + len(s) + 1]
+    offsets, chars = got
     starts, ends = offsets[:-1], offsets[1:]
     filled = starts < ends
     if not filled.any():
         return False
-    chars = np.frombuffer(data, dtype=np.uint8)
     edges = np.concatenate([chars[starts[filled]], chars[ends[filled] - 1]])
     return bool(((edges < 0x21) | (edges > 0x7E)).any())
 
@@ -818,8 +823,9 @@ def _evidence_of_shape(
     rows = np.flatnonzero(guard)
     if shape.dm_sep is None or len(rows) == 0:
         return None, None, 0
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset :]
-    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
+    buffers = text_buffers(texts)
+    assert buffers is not None  # texts of a date column
+    offsets, data = buffers
     # the first 8 bytes of each text as one little-endian integer (a text of the shape
     # has at least 8: "1/1/2024"), read through a view that starts at every byte
     words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
