@@ -997,7 +997,10 @@ def _parse_dates(
             evidence = (
                 _evidence_of_shape(texts, fits, like) if like is not None else (None, None, 0)
             )
-            others = pc.if_else(guard, pa.scalar(None, pa.string()), texts)
+            if int(fits.sum()) == n - texts.null_count:  # every text is of the shape
+                others = pa.nulls(n, pa.string())
+            else:
+                others = pc.if_else(guard, pa.scalar(None, pa.string()), texts)
             try:
                 con.register(
                     "t",
