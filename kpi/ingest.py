@@ -16,10 +16,8 @@ listed, outside ``rows_read``.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -36,15 +34,12 @@ from kpi.model import ARROW_TYPES, FileReport, LoadedData
 from kpi.names import client_key, technician_key
 from kpi.presets import Preset
 from kpi.problems import Problem
-from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, read_bytes
+from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.recognize import Mapping, header_score, recognize
 from kpi.schema import DATASETS, NO_CLIENT, Dataset
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
-
-#: Tables at least this long have their columns parsed in parallel threads.
-PARALLEL_MIN_ROWS = 50_000
 
 #: Rows a single table may have; more is refused with a clear message (memory guard).
 MAX_ROWS = 10_000_000
@@ -248,11 +243,7 @@ def coerce(
     # columns are independent: parse them on every core (pyarrow and DuckDB release
     # the GIL), then collect problems in column order
     items = list(mapping.columns.items())
-    if n >= PARALLEL_MIN_ROWS and len(items) > 1:
-        with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
-            parsed_all = list(pool.map(parse, items))
-    else:
-        parsed_all = [parse(item) for item in items]
+    parsed_all = per_column(parse, items, n)
 
     for (col_name, pos), parsed_col in zip(items, parsed_all, strict=True):
         col = ds.column(col_name)
@@ -323,10 +314,7 @@ def coerce(
 def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:
     """``table.filter(keep)``, its columns filtered on every core when the table is long
     (Arrow filters a table one column after the other; 0.13 s for 1M tickets)."""
-    if table.num_rows < PARALLEL_MIN_ROWS or table.num_columns < 2:
-        return table.filter(keep)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        columns = list(pool.map(lambda col: col.filter(keep), table.columns))
+    columns = per_column(lambda col: col.filter(keep), table.columns, table.num_rows)
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 

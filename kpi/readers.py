@@ -58,7 +58,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -70,7 +70,7 @@ from kpi.errors import UnreadableFileError
 from kpi.problems import Problem
 from kpi.values import may_need_trim, text_buffers
 
-__all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "read_bytes", "read_path"]
+__all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "per_column", "read_bytes", "read_path"]
 
 SUPPORTED_EXTENSIONS = (
     ".csv",
@@ -631,21 +631,29 @@ def _limit_headers(
     return out, warnings
 
 
-#: Tables at least this long have their columns' empty cells found in parallel threads.
+#: Tables at least this long have their columns worked on in parallel threads.
 PARALLEL_MIN_ROWS = 50_000
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def per_column(fn: Callable[[_T], _R], columns: Sequence[_T], rows: int) -> list[_R]:
+    """``[fn(c) for c in columns]``, on every core when the table has at least
+    :data:`PARALLEL_MIN_ROWS` rows (pyarrow, numpy and DuckDB release the GIL)."""
+    if rows < PARALLEL_MIN_ROWS or len(columns) < 2:
+        return [fn(c) for c in columns]
+    with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
+        return list(pool.map(fn, columns))
 
 
 def _empty_masks(table: pa.Table) -> list[pa.ChunkedArray]:
-    """Per column: True where the cell is empty or only whitespace (a long table's
-    columns on every core)."""
+    """Per column: True where the cell is empty or only whitespace."""
 
     def empty(col: pa.ChunkedArray) -> pa.ChunkedArray:
         return pc.or_(pc.equal(pc.binary_length(col), 0), pc.utf8_is_space(col))
 
-    if table.num_rows < PARALLEL_MIN_ROWS or table.num_columns < 2:
-        return [empty(col) for col in table.columns]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(empty, table.columns))
+    return per_column(empty, table.columns, table.num_rows)
 
 
 def _leads(texts: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
