@@ -659,11 +659,10 @@ def _empty_masks(table: pa.Table) -> list[pa.ChunkedArray]:
 def _leads(texts: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     """The first two bytes of each text (0 past its end, and for NULL), read from the
     offsets; None for a column that is not of strings."""
-    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
     first = np.zeros(len(texts), dtype=np.uint8)
     second = np.zeros(len(texts), dtype=np.uint8)
     at = 0
-    for ch in chunks:
+    for ch in _arr_chunks(texts):
         buffers = text_buffers(ch)
         if buffers is None:
             return None
