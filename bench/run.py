@@ -10,7 +10,13 @@ and reporting the median:
 * ``end_to_end``: load_all + engine + the full report, i.e. "CSV read + all KPIs";
 * ``full_report``: the full report ``--by client,month`` on a loaded engine;
 * ``filter``: one filter interaction in the engine: one client, one quarter, every KPI
-  by month and in total (two reports, asked together as a page asks for its reports);
+  by month and in total (two reports, asked together as a page asks for its reports).
+  Each repeat picks another client, as a user clicking through clients does; the
+  quarter's first two picks have been made before;
+* ``filter_first`` / ``filter_second``: the same, the first / second client picked over
+  a period (the first runs the filter's queries, the second computes every client's
+  cube, ``kpi.report.Engine._from_cube``): each repeat asks another quarter, going back
+  from as_of's;
 * ``page_rerun``: a rerun of the Overview page through Streamlit's AppTest, nothing
   changed (the session's reports are reused);
 * ``filter_rerun_overview`` / ``filter_rerun_service_desk``: a rerun of that page
@@ -41,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import platform
@@ -50,7 +57,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +88,7 @@ def generate(n_tickets: int, out: Path, fmt: str = "csv") -> None:
 
 def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     from kpi.ingest import LoadOptions, load_files, read_file
+    from kpi.periods import add_months
     from kpi.report import Engine, ReportOptions
 
     res: dict[str, float] = {}
@@ -103,16 +111,28 @@ def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     )
     res["report_rows"] = float(len(report))
     clients = sorted({c for c in report["client"].dropna() if c})
-    one = clients[len(clients) // 2] if clients else None
+    picks = itertools.cycle([[c] for c in clients] or [[]])
     as_of = data.as_of or date.today()
     q_start = date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
 
-    def interaction() -> Any:
+    def interaction(start: date = q_start, end: date = as_of) -> Any:
         # by month and the total, asked together as a page asks them (ui.state.reports)
-        opts = ReportOptions(clients=[one] if one else [], start=q_start, end=as_of, by="month")
-        return engine.reports([opts, ReportOptions(clients=opts.clients, start=q_start, end=as_of)])
+        opts = ReportOptions(clients=next(picks), start=start, end=end, by="month")
+        return engine.reports([opts, ReportOptions(clients=opts.clients, start=start, end=end)])
 
+    interaction()  # the quarter's first two picks
+    interaction()
     res["filter"], _ = _median_time(interaction, max(repeat, 5))
+    firsts: list[float] = []
+    seconds: list[float] = []
+    for k in range(1, max(repeat, 5) + 1):
+        start = add_months(q_start, -3 * k)
+        for times in (firsts, seconds):
+            t0 = time.perf_counter()
+            interaction(start, add_months(start, 3) - timedelta(days=1))
+            times.append(time.perf_counter() - t0)
+    res["filter_first"] = statistics.median(firsts)
+    res["filter_second"] = statistics.median(seconds)
     return res
 
 

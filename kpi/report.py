@@ -20,6 +20,7 @@ import io
 import json
 import math
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -50,6 +51,16 @@ REPORT_COLUMNS = (
 )  # fmt: skip
 COMPARE_COLUMNS = ("previous", "delta")
 ALERT_COLUMNS = alert_rules.ALERT_COLUMNS
+
+#: a one-client report is read from a cube of every client (see ``Engine._from_cube``)
+#: when the cube has at most this many client-months (clients x months of the period;
+#: 300 clients x 12 months is 3,600): about 60 KPIs a cell at most
+CUBE_MAX_CELLS = 10_000
+#: cubes an engine keeps (the oldest goes first): a page asks up to three periods (the
+#: period, its comparison, the sparklines' 12 months), and pages ask different KPIs
+CUBES_KEPT = 8
+#: the groupings a one-client report reads from a cube
+_CUBE_DIMS = frozenset({(), ("month",), ("client",), ("client", "month")})
 
 
 @dataclass
@@ -132,6 +143,11 @@ class Engine:
     def __init__(self, data: LoadedData) -> None:
         self.core = Core(data)
         self.data = self.core.data
+        #: (period, technicians, KPI ids) -> (monthly, the cube's rows), and -> the one
+        #: client asked so far when there is no cube yet; see _from_cube
+        self._cubes: dict[tuple[Any, ...], tuple[bool, pd.DataFrame]] = {}
+        self._cubes_asked: dict[tuple[Any, ...], str] = {}
+        self._cubes_lock = threading.Lock()
 
     @property
     def as_of(self) -> date | None:
@@ -213,9 +229,11 @@ class Engine:
         scope.kpis = self._produced(first, scope)
         dims = [parse_by(o.by) for o in group]
         scope.dims, scope.also = dims[0], tuple(dims[1:])
-        families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
-        frames = self.core.run_families(families, scope)
-        rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
+        rows = self._from_cube(scope)
+        if rows is None:
+            families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
+            frames = self.core.run_families(families, scope)
+            rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
         if any(k.id == "labor_cost" for k in scope.kpis):
             hours = self.core.labor_without_cost(scope)
             if hours > 0:
@@ -236,6 +254,73 @@ class Engine:
             long.attrs["notes"] = list(notes)
             out.append((long, replace(scope, dims=d, also=())))
         return out
+
+    def _from_cube(self, scope: Scope) -> pd.DataFrame | None:
+        """The rows :meth:`Core.run_families` gives for a one-client ``scope``, read from
+        the same KPIs computed for every client (by client, and by client and month when
+        a grouping has months); None when the filter's own queries are to run: ``scope``
+        is not one client, the cube would be too large (:data:`CUBE_MAX_CELLS`), or this
+        is the first client asked for these period, technicians and KPIs.
+
+        Clicking through clients over one period asks the same queries again and again
+        with another client: planning, not data, is their cost (about 65 ms at 1M
+        tickets). The cube costs a little more than that once, at the second client (a
+        user who looks at one client, then changes the period, never pays it), then each
+        client is a selection of its rows. A client's rows are the same numbers as its
+        filter gives: every KPI a client filter produces is grouped by client, and
+        grouping and filtering by client read the same rows (tests compare both for every
+        client).
+        """
+        groupings = scope.groupings
+        if scope.clients is None or len(scope.clients) != 1 or not scope.kpis:
+            return None
+        if any(g not in _CUBE_DIMS for g in groupings):
+            return None
+        monthly = any("month" in g for g in groupings)
+        p = scope.period
+        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+        if len(self.clients()) * (months if monthly else 1) > CUBE_MAX_CELLS:
+            return None
+        client = scope.clients[0]
+        techs = tuple(scope.technicians) if scope.technicians is not None else None
+        key = (p, techs, tuple(k.id for k in scope.kpis))
+        with self._cubes_lock:  # a rerun may start while the last one still computes
+            have = self._cubes.pop(key, None)  # popped and put back: the newest
+            first = have is None and self._cubes_asked.get(key, client) == client
+            if first:
+                self._cubes_asked[key] = client
+        if first:
+            return None
+        if have is None or (monthly and not have[0]):
+            cube = Scope(p, ("client", "month") if monthly else ("client",),
+                         technicians=scope.technicians, kpis=scope.kpis,
+                         also=(("client",),) if monthly else ())  # fmt: skip
+            families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
+            frames = self.core.run_families(families, cube)
+            rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
+            if not monthly:
+                rows.insert(0, "by_i", np.zeros(len(rows), dtype=np.int32))
+            have = (monthly, rows)
+        with self._cubes_lock:
+            for kept in (self._cubes, self._cubes_asked):
+                kept.pop(key, None)
+                while len(kept) >= CUBES_KEPT:
+                    del kept[next(iter(kept))]  # the oldest
+            self._cubes[key] = have
+        is_monthly, rows = have
+        mine = rows[rows["grp"].to_numpy() == client]
+        by_i = mine["by_i"].to_numpy()
+        parts = []
+        for g, dims in enumerate(groupings):
+            # the cube's groupings: 0 by client and month (by client alone in a cube
+            # without months), 1 by client
+            part = mine[by_i == (0 if "month" in dims or not is_monthly else 1)]
+            part = part.assign(by_i=np.int32(g))
+            if "client" not in dims:
+                part["grp"] = None
+            parts.append(part)
+        out = pd.concat(parts, ignore_index=True)
+        return out if scope.also else out.drop(columns="by_i")
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.

@@ -146,7 +146,12 @@ def test_client_filter_matches_normalised_names_and_binds_values() -> None:
     assert eng.report(MARCH)[lambda d: d["kpi"] == "tickets_opened"].iloc[0]["value"] == 3.0
 
 
-def test_a_filter_change_runs_the_parsed_statements_with_its_own_values() -> None:
+def test_a_filter_change_runs_the_parsed_statements_with_its_own_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kpi import report
+
+    monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)  # the filter's own queries
     eng = Engine(full_data())
     acme = eng.report(replace(MARCH, clients=["ACME, S.L."]))
     parsed = dict(eng.core._parsed)
@@ -163,6 +168,31 @@ def test_a_filter_change_runs_the_parsed_statements_with_its_own_values() -> Non
     assert beta.equals(Engine(full_data()).report(replace(MARCH, clients=["Beta"])))
     assert acme.equals(Engine(full_data()).report(replace(MARCH, clients=["ACME, S.L."])))
     assert not acme.equals(beta)
+
+
+def test_every_client_read_from_the_cube_equals_its_filter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the second client asked over a period computes every client's cube: the rows of
+    # each client, "(none)" too, are those its filter's queries give
+    from kpi import report
+
+    eng = Engine(full_data())
+    names = eng.clients()
+    assert "(none)" in names and len(names) == 4
+    for order in (names, names[::-1]):
+        eng._cubes.clear()
+        for name in order:
+            many = [replace(MARCH, clients=[name], by=by) for by in ("total", "month")]
+            many[0].compare = "previous"
+            cubed = eng.reports(many)
+            monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)
+            direct = Engine(full_data()).reports(many)
+            monkeypatch.setattr(report, "CUBE_MAX_CELLS", 10_000)
+            for got, want in zip(cubed, direct, strict=True):
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+                assert got.attrs == want.attrs
+        assert len(eng._cubes) == 2  # the period's and the previous one's
 
 
 def test_missing_client_is_the_none_client() -> None:

@@ -200,6 +200,119 @@ def test_reports_asked_together_equal_the_reports_asked_one_by_one(
         assert len(got) > 0
 
 
+@pytest.mark.parametrize(
+    "common",
+    [
+        {"compare": "previous"},
+        {"start": date(2026, 7, 1), "end": date(2026, 10, 31), "kpis": ["csat", "mrr", "backlog"]},
+        # months cut by the period, a comparison a year back, Spanish notes
+        {"start": date(2025, 2, 10), "end": date(2025, 5, 20), "compare": "year", "lang": "es"},
+        # a period ending after as_of; one starting after it (no month at all); one before
+        # any data; a technician filter too
+        {"as_of": date(2026, 3, 15), "start": date(2026, 1, 1), "end": date(2026, 6, 30)},
+        {"as_of": date(2025, 12, 15), "start": date(2026, 1, 1), "end": date(2026, 3, 31)},
+        {"start": date(2023, 1, 1), "end": date(2023, 3, 31)},
+        {"technicians": ["__first__"], "compare": "previous"},
+    ],
+)
+def test_one_client_read_from_the_cube_equals_its_filter(
+    sample_engine: object, common: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a one-client report is read from the rows of every client (Engine._from_cube):
+    # for every client, and for the groupings a cube serves, the same tables, notes and
+    # period as the filter computed by the queries themselves
+    from kpi import report
+    from kpi.report import Engine
+
+    engine = sample_engine
+    assert isinstance(engine, Engine)
+    if common.get("technicians") == ["__first__"]:
+        common = {**common, "technicians": engine.technicians()[:1]}
+    # every client with the first options; a third of them, in turn, with the others
+    step = 1 if common.get("compare") == "previous" and "technicians" not in common else 3
+
+    def asked(client: str) -> list[ReportOptions]:
+        return [
+            ReportOptions(**{**common, "clients": [client], "by": by,
+                             "compare": common.get("compare") if by == "total" else None})
+            for by in ("total", "month", "client", "client,month")
+        ]  # fmt: skip
+
+    engine.reports(asked(engine.clients()[-1]))  # the first client: no cube yet
+    for client in engine.clients()[len(str(common)) % step :: step]:
+        many = asked(client)
+        monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)  # no cube: the filter's queries
+        direct = engine.reports(many)
+        monkeypatch.setattr(report, "CUBE_MAX_CELLS", 10_000)
+        cubed = engine.reports(many)
+        for got, want in zip(cubed, direct, strict=True):
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+            assert got.attrs == want.attrs
+
+
+def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
+    sample_engine: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi import report
+    from kpi.engine import Core
+    from kpi.report import Engine
+
+    engine = sample_engine
+    assert isinstance(engine, Engine)
+    engine._cubes.clear()
+    engine._cubes_asked.clear()
+    scopes: list[object] = []
+    real = Core.run_family
+    monkeypatch.setattr(Core, "run_family", lambda self, f, s: scopes.append(s) or real(self, f, s))
+    names = engine.clients()
+    kpis = ["csat", "tickets_opened", "mrr"]  # three families
+    q1 = {"start": date(2026, 1, 1), "end": date(2026, 3, 31), "kpis": kpis}
+
+    def pick(client: str, *groupings: str, **more: object) -> list[tuple[object, ...]]:
+        """The scopes of the family queries this asks: (dims, also, clients)."""
+        scopes.clear()
+        engine.reports([ReportOptions(**{**q1, **more}, clients=[client], by=by)
+                        for by in groupings])  # fmt: skip
+        return [(s.dims, s.also, s.clients) for s in scopes]  # type: ignore[attr-defined]
+
+    one = [names[0]]
+    # the first client: its filter's queries; the same client again: the same
+    assert pick(names[0], "total", "client") == [((), (("client",),), one)] * 3
+    assert pick(names[0], "total") == [((), (), one)] * 3
+    # the second: every client by client (no months: no grouping asked for them)
+    assert pick(names[1], "total", "client") == [(("client",), (), None)] * 3
+    assert pick(names[2], "total", "client") == []  # read from the cube
+    # a grouping with months: the cube is computed again with them, then serves both
+    by_client_month = [(("client", "month"), (("client",),), None)] * 3
+    assert pick(names[2], "month") == by_client_month
+    assert pick(names[3], "total", "month") == []
+    # other KPIs, technicians or another period: not this cube
+    for more in ({"kpis": ["csat"]}, {"technicians": engine.technicians()[:1]},
+                 {"end": date(2026, 2, 28)}):  # fmt: skip
+        assert pick(names[3], "total", **more) != []
+        assert pick(names[4], "total", **more) != []  # its second client: its cube
+        assert pick(names[5], "total", **more) == []
+    assert len(engine._cubes) == 4
+    # two clients, a grouping by technician, a cube too large: the filter's queries
+    for asked in (
+        lambda: engine.reports([ReportOptions(**q1, clients=names[:2])]),  # type: ignore[arg-type]
+        lambda: pick(names[0], "technician"),
+        lambda: pick(names[1], "technician"),
+        lambda: pick(names[0], "total", "month", start=date(2000, 1, 1)),  # 34 x 315 months
+        lambda: pick(names[1], "total", "month", start=date(2000, 1, 1)),
+    ):
+        scopes.clear()
+        asked()
+        assert scopes and all(s.clients is not None for s in scopes)  # type: ignore[attr-defined]
+    assert len(engine._cubes) == 4
+    # at most CUBES_KEPT, the oldest going first; a cube used again is the newest
+    monkeypatch.setattr(report, "CUBES_KEPT", 2)
+    assert pick(names[6], "total", "month") == []
+    assert len(engine._cubes) == 2
+    assert pick(names[7], "total", end=date(2026, 2, 28)) == []  # the newest of the four
+    assert pick(names[7], "total", kpis=["csat"]) != []  # gone
+
+
 def test_groupings_share_one_query_per_family(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
