@@ -229,11 +229,7 @@ class Engine:
         scope.kpis = self._produced(first, scope)
         dims = [parse_by(o.by) for o in group]
         scope.dims, scope.also = dims[0], tuple(dims[1:])
-        rows = self._from_cube(scope)
-        if rows is None:
-            families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
-            frames = self.core.run_families(families, scope)
-            rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
+        rows = self._rows(scope)
         if any(k.id == "labor_cost" for k in scope.kpis):
             hours = self.core.labor_without_cost(scope)
             if hours > 0:
@@ -255,12 +251,37 @@ class Engine:
             out.append((long, replace(scope, dims=d, also=())))
         return out
 
+    def _rows(self, scope: Scope) -> pd.DataFrame:
+        """The long rows of every family of ``scope``'s KPIs (:meth:`Core.run_families`):
+        the groupings a cube serves from it, the others by their own queries."""
+        cubed = self._from_cube(scope)
+        if cubed is None:
+            return self._queried(scope)
+        groupings = scope.groupings
+        rest = [i for i, g in enumerate(groupings) if g not in _CUBE_DIMS]
+        if rest:  # e.g. by technician under the client filter
+            sub = replace(
+                scope, dims=groupings[rest[0]], also=tuple(groupings[i] for i in rest[1:])
+            )
+            queried = self._queried(sub)
+            at = queried["by_i"].to_numpy() if sub.also else np.zeros(len(queried), int)
+            queried = queried.assign(by_i=np.array(rest, dtype=np.int32)[at])
+            cubed = pd.concat([cubed, queried[cubed.columns]], ignore_index=True)
+        return cubed if scope.also else cubed.drop(columns="by_i")
+
+    def _queried(self, scope: Scope) -> pd.DataFrame:
+        families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
+        frames = self.core.run_families(families, scope)
+        return pd.concat(frames, ignore_index=True) if frames else _empty_long()
+
     def _from_cube(self, scope: Scope) -> pd.DataFrame | None:
-        """The rows :meth:`Core.run_families` gives for a one-client ``scope``, read from
-        the same KPIs computed for every client (by client, and by client and month when
-        a grouping has months); None when the filter's own queries are to run: ``scope``
-        is not one client, the cube would be too large (:data:`CUBE_MAX_CELLS`), or this
-        is the first client asked for these period, technicians and KPIs.
+        """The rows :meth:`Core.run_families` gives for a one-client ``scope`` (with
+        ``by_i``), of its groupings by month, client or none (not by technician), read
+        from the same KPIs computed for every client (by client, and by client and month
+        when such a grouping has months); None when the filter's own queries are to run:
+        ``scope`` is not one client, the cube would be too large
+        (:data:`CUBE_MAX_CELLS`), or this is the first client asked for these period,
+        technicians and KPIs.
 
         Clicking through clients over one period asks the same queries again and again
         with another client: planning, not data, is their cost (about 65 ms at 1M
@@ -272,11 +293,10 @@ class Engine:
         client).
         """
         groupings = scope.groupings
-        if scope.clients is None or len(scope.clients) != 1 or not scope.kpis:
+        served = [i for i, g in enumerate(groupings) if g in _CUBE_DIMS]
+        if scope.clients is None or len(scope.clients) != 1 or not scope.kpis or not served:
             return None
-        if any(g not in _CUBE_DIMS for g in groupings):
-            return None
-        monthly = any("month" in g for g in groupings)
+        monthly = any("month" in groupings[i] for i in served)
         p = scope.period
         months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
         if len(self.clients()) * (months if monthly else 1) > CUBE_MAX_CELLS:
@@ -295,9 +315,7 @@ class Engine:
             cube = Scope(p, ("client", "month") if monthly else ("client",),
                          technicians=scope.technicians, kpis=scope.kpis,
                          also=(("client",),) if monthly else ())  # fmt: skip
-            families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
-            frames = self.core.run_families(families, cube)
-            rows = pd.concat(frames, ignore_index=True) if frames else _empty_long()
+            rows = self._queried(cube)
             if not monthly:
                 rows.insert(0, "by_i", np.zeros(len(rows), dtype=np.int32))
             have = (monthly, rows)
@@ -311,16 +329,16 @@ class Engine:
         mine = rows[rows["grp"].to_numpy() == client]
         by_i = mine["by_i"].to_numpy()
         parts = []
-        for g, dims in enumerate(groupings):
+        for g in served:
             # the cube's groupings: 0 by client and month (by client alone in a cube
             # without months), 1 by client
+            dims = groupings[g]
             part = mine[by_i == (0 if "month" in dims or not is_monthly else 1)]
             part = part.assign(by_i=np.int32(g))
             if "client" not in dims:
                 part["grp"] = None
             parts.append(part)
-        out = pd.concat(parts, ignore_index=True)
-        return out if scope.also else out.drop(columns="by_i")
+        return pd.concat(parts, ignore_index=True)
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.

@@ -235,7 +235,7 @@ def test_one_client_read_from_the_cube_equals_its_filter(
         return [
             ReportOptions(**{**common, "clients": [client], "by": by,
                              "compare": common.get("compare") if by == "total" else None})
-            for by in ("total", "month", "client", "client,month")
+            for by in ("total", "month", "client", "technician", "client,month")
         ]  # fmt: skip
 
     engine.reports(asked(engine.clients()[-1]))  # the first client: no cube yet
@@ -286,6 +286,8 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     by_client_month = [(("client", "month"), (("client",),), None)] * 3
     assert pick(names[2], "month") == by_client_month
     assert pick(names[3], "total", "month") == []
+    # by technician under the client filter: its own queries, the rest from the cube
+    assert pick(names[4], "total", "technician", "month") == [(("technician",), (), [names[4]])] * 3
     # other KPIs, technicians or another period: not this cube
     for more in ({"kpis": ["csat"]}, {"technicians": engine.technicians()[:1]},
                  {"end": date(2026, 2, 28)}):  # fmt: skip
