@@ -1324,8 +1324,10 @@ def _read_zip(
             raise UnreadableFileError(name, f"is damaged ({e}); save or export it again") from e
     is_ods = "content.xml" in names and b"spreadsheet" in mimetype
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names or is_ods:
-        _check_inflated(name, data, infos)
-        return _read_workbook(name, data, score, sheet, max_rows)
+        # checked while the reader's process starts (about 0.1 s each)
+        return _read_workbook(
+            name, data, score, sheet, max_rows, check=lambda: _check_inflated(name, data, infos)
+        )
     if any(n.startswith("word/") for n in names):
         raise UnreadableFileError(name, "is a Word document, not a table")
     if any(n.startswith("ppt/") for n in names):
@@ -1430,11 +1432,17 @@ def _first_line(e: BaseException) -> str:
 
 
 def _read_workbook(
-    name: str, data: bytes, score: HeaderScore | None, sheet: str | None, max_rows: int | None
+    name: str,
+    data: bytes,
+    score: HeaderScore | None,
+    sheet: str | None,
+    max_rows: int | None,
+    check: Callable[[], None] = lambda: None,
 ) -> list[RawTable]:
-    """Every visible non-empty sheet (or the one asked for) as a table."""
+    """Every visible non-empty sheet (or the one asked for) as a table; ``check`` raises
+    when the file must not reach the reader (:func:`_open_workbook`)."""
     n_rows = None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 30
-    meta, batches = _open_workbook(name, data, sheet, n_rows)
+    meta, batches = _open_workbook(name, data, sheet, n_rows, check)
     if meta.get("error"):
         raise UnreadableFileError(
             name, f"is not a readable workbook; it may be damaged ({meta['error']})"
@@ -1451,7 +1459,7 @@ def _read_workbook(
             raise UnreadableFileError(name, f"sheet {sname!r} cannot be read ({info['error']})")
         if batch is None:  # hidden, or empty
             continue
-        cols = [_normalise_excel(c) for c in batch.columns]
+        cols = per_column(_normalise_excel, batch.columns, batch.num_rows)
         grid = pa.table(cols, names=[f"c{i}" for i in range(len(cols))])
         table = _grid_table(name, sname, grid, score, max_rows)
         if table is not None:
@@ -1586,34 +1594,50 @@ def _child_code() -> str:
 
 
 def _open_workbook(
-    name: str, data: bytes, sheet: str | None, n_rows: int | None
+    name: str,
+    data: bytes,
+    sheet: str | None,
+    n_rows: int | None,
+    check: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, Any], list[Any]]:
     """:func:`_workbook_sheets` in a child process with a memory and a time limit.
 
+    ``check`` runs while the child starts (Python and its imports, about 0.1 s), before
+    the child gets the file; when it raises, the child is stopped.
+
     Raises:
         UnreadableFileError: the workbook needs more than :data:`MAX_WORKBOOK_MEMORY` or
-            :data:`WORKBOOK_SECONDS`, or the reader failed.
+            :data:`WORKBOOK_SECONDS`, or the reader failed; or what ``check`` raises.
     """
     args = json.dumps({"sheet": sheet, "n_rows": n_rows, "memory": MAX_WORKBOOK_MEMORY})
     cmd = [sys.executable, "-I", "-c", _child_code(), args]
+    pipe = subprocess.PIPE
     try:
-        proc = subprocess.run(
-            cmd, input=data, capture_output=True, timeout=WORKBOOK_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired as e:
-        raise UnreadableFileError(
-            name,
-            f"takes more than {WORKBOOK_SECONDS} seconds to open (the limit); it is damaged "
-            "or far too big: export the data as CSV",
-        ) from e
+        child = subprocess.Popen(cmd, stdin=pipe, stdout=pipe, stderr=pipe)
     except OSError as e:
+        check()
         if not sys.executable:
             # no child processes here (Python in a browser): read in this process
             return _workbook_sheets(data, sheet, n_rows)
         raise UnreadableFileError(
             name, f"cannot be opened now: the workbook reader did not start ({e}); try again"
         ) from e
-    if proc.returncode == _EXIT_NO_MEMORY or -proc.returncode in _OUT_OF_MEMORY_SIGNALS:
+    with child:  # waits for it, its pipes closed
+        try:
+            check()
+            out, err = child.communicate(data, timeout=WORKBOOK_SECONDS)
+        except subprocess.TimeoutExpired as e:
+            child.kill()
+            raise UnreadableFileError(
+                name,
+                f"takes more than {WORKBOOK_SECONDS} seconds to open (the limit); it is "
+                "damaged or far too big: export the data as CSV",
+            ) from e
+        except BaseException:
+            child.kill()
+            raise
+    status = child.returncode
+    if status == _EXIT_NO_MEMORY or -status in _OUT_OF_MEMORY_SIGNALS:
         # Rust aborts when an allocation fails (SIGABRT); the kernel's OOM killer: SIGKILL
         raise UnreadableFileError(
             name,
@@ -1622,11 +1646,10 @@ def _open_workbook(
             "delete the empty rows and columns after the data and save it again, or export "
             "it as CSV",
         )
-    out = proc.stdout
     line_end = out.find(b"\n")
-    if proc.returncode != 0 or line_end < 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()
-        why = err.splitlines()[-1][:200] if err else f"exit status {proc.returncode}"
+    if status != 0 or line_end < 0:
+        text = err.decode("utf-8", "replace").strip()
+        why = text.splitlines()[-1][:200] if text else f"exit status {status}"
         raise UnreadableFileError(name, f"is not a readable workbook (the reader failed: {why})")
     meta: dict[str, Any] = json.loads(out[:line_end])
     batches: list[Any] = []

@@ -762,6 +762,30 @@ def test_zip_bomb_messages_name_the_limit() -> None:
         read_bytes("b.xlsx", _patch_declared_size(honest, "xl/worksheets/sheet1.xml", size - 1))
 
 
+def test_a_lying_zip_stops_the_reader_before_it_gets_the_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the zip is checked while the reader's process starts: a refused file never reaches
+    # it, and the process is stopped and waited for
+    started: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def popen(*a: Any, **kw: Any) -> subprocess.Popen[bytes]:
+        started.append(real(*a, **kw))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    with pytest.raises(UnreadableFileError, match="more than it declares"):
+        read_bytes("b.xlsx", zip_bomb_lying_xlsx())
+    (child,) = started
+    assert child.returncode is not None and child.returncode < 0  # killed, and reaped
+    assert child.stdin is not None and child.stdin.closed
+    # an honest file goes to the reader, which exits normally
+    started.clear()
+    assert len(read_bytes("ok.xlsx", minimal_xlsx([("S", _sheet_xml(TICKET_ROWS))]))) == 1
+    assert [c.returncode for c in started] == [0]
+
+
 def test_zip_parts_with_an_unusual_method_or_overlapping_are_refused() -> None:
     honest = minimal_xlsx([("S", _sheet_xml(TICKET_ROWS))])
     # method 12 (bzip2) in the central directory: the reader might support it, we do not
