@@ -53,14 +53,19 @@ COMPARE_COLUMNS = ("previous", "delta")
 ALERT_COLUMNS = alert_rules.ALERT_COLUMNS
 
 #: a one-client report is read from a cube of every client (see ``Engine._from_cube``)
-#: when the cube has at most this many client-months (clients x months of the period;
-#: 300 clients x 12 months is 3,600): about 60 KPIs a cell at most
-CUBE_MAX_CELLS = 10_000
-#: cubes an engine keeps (the oldest goes first): a page asks up to three periods (the
-#: period, its comparison, the sparklines' 12 months), and pages ask different KPIs
+#: when the cube has at most this many rows: clients x months of the period (1 without
+#: months) x KPIs. 300 clients x 12 months x the Overview's 20 KPIs are 72,000 rows;
+#: 1,500 clients x 12 months x every KPI (55) about 1,000,000
+CUBE_MAX_ROWS = 1_000_000
+#: cubes an engine keeps, the oldest going first: at most this many (a page asks up to
+#: three periods: the period, its comparison, the sparklines' 12 months; and pages ask
+#: different KPIs), and at most this many rows in all (about 40 bytes a row: 80 MB)
 CUBES_KEPT = 8
+CUBES_KEPT_ROWS = 2_000_000
 #: the groupings a one-client report reads from a cube
 _CUBE_DIMS = frozenset({(), ("month",), ("client",), ("client", "month")})
+#: a cube's text columns
+_CUBE_TEXTS = ("kpi", "grp", "month")
 
 
 @dataclass
@@ -143,9 +148,9 @@ class Engine:
     def __init__(self, data: LoadedData) -> None:
         self.core = Core(data)
         self.data = self.core.data
-        #: (period, technicians, KPI ids) -> (monthly, the cube's rows), and -> the one
-        #: client asked so far when there is no cube yet; see _from_cube
-        self._cubes: dict[tuple[Any, ...], tuple[bool, pd.DataFrame]] = {}
+        #: (period, technicians, KPI ids) -> (monthly, the cube's rows, their types), and
+        #: -> the one client asked so far when there is no cube yet; see _from_cube
+        self._cubes: dict[tuple[Any, ...], tuple[bool, pd.DataFrame, pd.Series]] = {}
         self._cubes_asked: dict[tuple[Any, ...], str] = {}
         self._cubes_lock = threading.Lock()
 
@@ -280,7 +285,7 @@ class Engine:
         from the same KPIs computed for every client (by client, and by client and month
         when such a grouping has months); None when the filter's own queries are to run:
         ``scope`` is not one client, the cube would be too large
-        (:data:`CUBE_MAX_CELLS`), or this is the first client asked for these period,
+        (:data:`CUBE_MAX_ROWS`), or this is the first client asked for these period,
         technicians and KPIs.
 
         Clicking through clients over one period asks the same queries again and again
@@ -299,7 +304,7 @@ class Engine:
         monthly = any("month" in groupings[i] for i in served)
         p = scope.period
         months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
-        if len(self.clients()) * (months if monthly else 1) > CUBE_MAX_CELLS:
+        if len(self.clients()) * (months if monthly else 1) * len(scope.kpis) > CUBE_MAX_ROWS:
             return None
         client = scope.clients[0]
         techs = tuple(scope.technicians) if scope.technicians is not None else None
@@ -318,15 +323,24 @@ class Engine:
             rows = self._queried(cube)
             if not monthly:
                 rows.insert(0, "by_i", np.zeros(len(rows), dtype=np.int32))
-            have = (monthly, rows)
+            # kept with its texts as categories: 40 bytes a row instead of 105
+            have = (monthly, rows.astype(dict.fromkeys(_CUBE_TEXTS, "category")), rows.dtypes)
         with self._cubes_lock:
-            for kept in (self._cubes, self._cubes_asked):
-                kept.pop(key, None)
-                while len(kept) >= CUBES_KEPT:
-                    del kept[next(iter(kept))]  # the oldest
+            self._cubes_asked.pop(key, None)
+            while len(self._cubes_asked) >= CUBES_KEPT:
+                del self._cubes_asked[next(iter(self._cubes_asked))]  # the oldest
+            self._cubes.pop(key, None)
+            while self._cubes and (
+                len(self._cubes) >= CUBES_KEPT
+                or sum(len(c[1]) for c in self._cubes.values()) + len(have[1]) > CUBES_KEPT_ROWS
+            ):
+                del self._cubes[next(iter(self._cubes))]
             self._cubes[key] = have
-        is_monthly, rows = have
-        mine = rows[rows["grp"].to_numpy() == client]
+        is_monthly, rows, dtypes = have
+        grp = rows["grp"].cat
+        code = grp.categories.get_indexer(pd.Index([client]))[0]  # -1: no rows
+        at = np.flatnonzero(grp.codes.to_numpy() == code) if code >= 0 else np.empty(0, int)
+        mine = rows.take(at)
         by_i = mine["by_i"].to_numpy()
         parts = []
         for g in served:
@@ -338,7 +352,7 @@ class Engine:
             if "client" not in dims:
                 part["grp"] = None
             parts.append(part)
-        return pd.concat(parts, ignore_index=True)
+        return pd.concat(parts, ignore_index=True).astype(dtypes)  # the queries' types
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.

@@ -151,7 +151,7 @@ def test_a_filter_change_runs_the_parsed_statements_with_its_own_values(
 ) -> None:
     from kpi import report
 
-    monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)  # the filter's own queries
+    monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # the filter's own queries
     eng = Engine(full_data())
     acme = eng.report(replace(MARCH, clients=["ACME, S.L."]))
     parsed = dict(eng.core._parsed)
@@ -179,19 +179,31 @@ def test_every_client_read_from_the_cube_equals_its_filter(
 
     eng = Engine(full_data())
     names = eng.clients()
+    default = report.CUBE_MAX_ROWS
     assert "(none)" in names and len(names) == 4
     for order in (names, names[::-1]):
         eng._cubes.clear()
         for name in order:
-            many = [replace(MARCH, clients=[name], by=by) for by in ("total", "month")]
-            many[0].compare = "previous"
+            many = [replace(MARCH, clients=[name], by=by) for by in ("total", "month", "client")]
+            many[0].compare = many[2].compare = "previous"
             cubed = eng.reports(many)
-            monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)
+            # and the rows before the report's formatting, types included
+            scope = eng._scope(many[0], eng.period(many[0]), [])
+            scope.kpis = eng._produced(many[0], scope)
+            scope.dims, scope.also = ("month",), ((), ("client",))
+            cubed_rows = eng._rows(scope)
+            monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)
             direct = Engine(full_data()).reports(many)
-            monkeypatch.setattr(report, "CUBE_MAX_CELLS", 10_000)
+            direct_rows = eng._rows(scope)
+            monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
             for got, want in zip(cubed, direct, strict=True):
                 pd.testing.assert_frame_equal(got, want, check_exact=True)
                 assert got.attrs == want.attrs
+            pd.testing.assert_frame_equal(
+                cubed_rows.sort_values(["by_i", "kpi_i"], kind="stable", ignore_index=True),
+                direct_rows.sort_values(["by_i", "kpi_i"], kind="stable", ignore_index=True),
+                check_exact=True,
+            )
         assert len(eng._cubes) == 2  # the period's and the previous one's
 
 

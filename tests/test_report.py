@@ -238,12 +238,13 @@ def test_one_client_read_from_the_cube_equals_its_filter(
             for by in ("total", "month", "client", "technician", "client,month")
         ]  # fmt: skip
 
+    default = report.CUBE_MAX_ROWS
     engine.reports(asked(engine.clients()[-1]))  # the first client: no cube yet
     for client in engine.clients()[len(str(common)) % step :: step]:
         many = asked(client)
-        monkeypatch.setattr(report, "CUBE_MAX_CELLS", 0)  # no cube: the filter's queries
+        monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # no cube: the filter's queries
         direct = engine.reports(many)
-        monkeypatch.setattr(report, "CUBE_MAX_CELLS", 10_000)
+        monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
         cubed = engine.reports(many)
         for got, want in zip(cubed, direct, strict=True):
             pd.testing.assert_frame_equal(got, want, check_exact=True)
@@ -267,6 +268,9 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     names = engine.clients()
     kpis = ["csat", "tickets_opened", "mrr"]  # three families
     q1 = {"start": date(2026, 1, 1), "end": date(2026, 3, 31), "kpis": kpis}
+    # cubes of 12 months at most: 34 clients x 12 months x 3 KPIs
+    assert len(names) == 34
+    monkeypatch.setattr(report, "CUBE_MAX_ROWS", 34 * 12 * 3)
 
     def pick(client: str, *groupings: str, **more: object) -> list[tuple[object, ...]]:
         """The scopes of the family queries this asks: (dims, also, clients)."""
@@ -300,8 +304,8 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
         lambda: engine.reports([ReportOptions(**q1, clients=names[:2])]),  # type: ignore[arg-type]
         lambda: pick(names[0], "technician"),
         lambda: pick(names[1], "technician"),
-        lambda: pick(names[0], "total", "month", start=date(2000, 1, 1)),  # 34 x 315 months
-        lambda: pick(names[1], "total", "month", start=date(2000, 1, 1)),
+        lambda: pick(names[0], "total", "month", start=date(2025, 3, 1)),  # 13 months
+        lambda: pick(names[1], "total", "month", start=date(2025, 3, 1)),
     ):
         scopes.clear()
         asked()
@@ -313,6 +317,14 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     assert len(engine._cubes) == 2
     assert pick(names[7], "total", end=date(2026, 2, 28)) == []  # the newest of the four
     assert pick(names[7], "total", kpis=["csat"]) != []  # gone
+    # and at most CUBES_KEPT_ROWS rows in all: the newest always stays
+    monkeypatch.setattr(report, "CUBES_KEPT_ROWS", 1)
+    assert pick(names[8], "total", "month") == []  # kept; the other cube goes
+    assert len(engine._cubes) == 1
+    # the second client for these KPIs: their cube, and only it is kept
+    assert pick(names[8], "month", kpis=["csat"]) == [(("client", "month"), (("client",),), None)]
+    assert len(engine._cubes) == 1
+    assert pick(names[9], "month", kpis=["csat"]) == []
 
 
 def test_groupings_share_one_query_per_family(
