@@ -182,20 +182,29 @@ def _ratio_severity(value: float, threshold: float, below: bool) -> str:
     return "bad" if value > threshold * 1.1 else "warn"
 
 
+def _computed(core: Core, scope: Scope, kpi_id: str) -> bool:
+    """The KPI is computed for the alert scope (its data is loaded, its filters allow it)."""
+    k = get(kpi_id)
+    if core.missing(k) is not None:
+        return False
+    if scope.clients is not None and "client" not in k.groupings:
+        return False  # e.g. no utilisation under a client filter (DETAILS.md 8)
+    return scope.technicians is None or "technician" in k.groupings
+
+
 def _kpi_rows(
     core: Core, scope: Scope, kpi_id: str, dim: str
 ) -> list[tuple[str, float, float, float]]:
     """``(group, value, numerator, denominator)`` of one KPI by ``dim`` (client or
     technician) for the alert scope; groups with an empty value are left out."""
+    if not _computed(core, scope, kpi_id):
+        return []
     k = get(kpi_id)
-    if core.missing(k) is not None:
-        return []
-    if scope.clients is not None and "client" not in k.groupings:
-        return []  # e.g. no utilisation under a client filter (DETAILS.md 8)
-    if scope.technicians is not None and "technician" not in k.groupings:
-        return []
     sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, [k])
-    long = core.run_family(k.family, sub)
+    return _listed(core.run_family(k.family, sub))
+
+
+def _listed(long: pd.DataFrame) -> list[tuple[str, float, float, float]]:
     long = long[long["grp"].notna() & long["value"].notna()]
     return list(
         zip(
@@ -268,10 +277,20 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
     # queries above: QUERY_THREADS at a time; the rules then read them in their order
     wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
               ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
+    # Under one client, the client KPIs are read from the engine's cube of every client
+    # once it has one for this period (as the reports are: Engine._from_cube)
+    by_client = [k for k, dim in wanted if dim == "client" and _computed(core, scope, k)]
+    cubed = engine.client_rows(scope, by_client) if by_client else None
+    kpi_rows: dict[tuple[str, str], list[tuple[str, float, float, float]]] = {}
+    if cubed is not None:
+        kpi_ids = cubed["kpi"].to_numpy()
+        for k, dim in wanted:
+            if dim == "client":
+                kpi_rows[(k, dim)] = _listed(cubed[kpi_ids == k])
     with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
-        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted}
+        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted if w not in kpi_rows}
         list_jobs = {r: pool.submit(core.query, sql, params) for r, sql in listed.items()}
-        kpi_rows = {w: job.result() for w, job in kpi_jobs.items()}
+        kpi_rows |= {w: job.result() for w, job in kpi_jobs.items()}
         lists = {r: job.result().to_dict("records") for r, job in list_jobs.items()}
 
     # client ratios over the period -----------------------------------------------------

@@ -279,6 +279,13 @@ class Engine:
         frames = self.core.run_families(families, scope)
         return pd.concat(frames, ignore_index=True) if frames else _empty_long()
 
+    def client_rows(self, scope: Scope, kpi_ids: list[str]) -> pd.DataFrame | None:
+        """The long rows of these KPIs by client for a one-client ``scope`` (its period
+        and filters), read from a cube as :meth:`_from_cube` does (None when it does
+        not): the alerts' client KPIs."""
+        kpis = [k for k in KPIS if k.id in kpi_ids]
+        return self._from_cube(replace(scope, dims=("client",), also=(), kpis=kpis))
+
     def _from_cube(self, scope: Scope) -> pd.DataFrame | None:
         """The rows :meth:`Core.run_families` gives for a one-client ``scope`` (with
         ``by_i``), of its groupings by month, client or none (not by technician), read

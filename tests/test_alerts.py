@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -170,3 +171,43 @@ def test_spanish_messages_and_unknown_thresholds() -> None:
     assert es.loc[0, "message"].startswith("A: CSAT del 80\u00a0% con 5 respuestas")
     with pytest.raises(UsageError):
         compute_alerts(data, MARCH, {"csat_lo": 0.5})
+
+
+@pytest.mark.parametrize(
+    "common",
+    [
+        {},
+        {"start": date(2026, 7, 1), "end": date(2026, 9, 30), "lang": "es"},
+        {"technicians": ["__first__"]},
+    ],
+)
+def test_one_client_alerts_from_the_cube_equal_its_filter(
+    common: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # from the second client over a period, the client KPIs of the alerts are read from
+    # the engine's cube of every client: for every client of the sample data, the same
+    # alerts as the filter's own queries give, and the cube's rows match the queries'
+    from kpi import report
+    from kpi.ingest import LoadOptions, load_files
+
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    names = engine.clients()
+    if common.get("technicians") == ["__first__"]:
+        common = {**common, "technicians": engine.technicians()[:1]}
+    default = report.CUBE_MAX_ROWS
+    seen: set[str] = set()
+    for client in [names[-1], *names]:  # the first one asked: no cube yet
+        opts = ReportOptions(**common, clients=[client])  # type: ignore[arg-type]
+        cubed = engine.alerts(opts)
+        monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)
+        direct = engine.alerts(opts)
+        monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
+        pd.testing.assert_frame_equal(cubed, direct, check_exact=True)
+        seen |= set(direct["rule"])
+    # the clients have alerts of every client rule between them (under a technician
+    # filter, no margin or devices: they are not by technician)
+    rules = {"csat_low", "sla_low", "margin_low", "uncovered_devices"}
+    assert rules - seen == ({"sla_low", "margin_low", "uncovered_devices"} if "technicians"
+                            in common else set())  # fmt: skip
+    assert len(engine._cubes) == 1
