@@ -21,7 +21,7 @@ import json
 import math
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -136,10 +136,11 @@ class Explanation:
 class Engine:
     """The KPI engine of one user session.
 
-    Holds a private in-memory DuckDB connection with the tables of ``data`` prepared; build
-    one per session (never share it between users). The engine keeps its own copy of the
-    rows: ``engine.data`` is ``data`` without them (:meth:`LoadedData.without_rows`), and
-    the caller may let ``data`` go.
+    Holds a private in-memory DuckDB connection with the tables of ``data`` prepared, and
+    the KPIs of every client for the periods asked with one client selected (see
+    :meth:`_from_cube`); build one per session (never share it between users). The engine
+    keeps its own copy of the rows: ``engine.data`` is ``data`` without them
+    (:meth:`LoadedData.without_rows`), and the caller may let ``data`` go.
 
     Args:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
@@ -320,7 +321,7 @@ class Engine:
             have = self._cubes.pop(key, None)  # popped and put back: the newest
             first = have is None and self._cubes_asked.get(key, client) == client
             if first:
-                self._cubes_asked[key] = client
+                self._keep(self._cubes_asked, key, client)
         if first:
             return None
         if have is None or (monthly and not have[0]):
@@ -334,15 +335,7 @@ class Engine:
             have = (monthly, rows.astype(dict.fromkeys(_CUBE_TEXTS, "category")), rows.dtypes)
         with self._cubes_lock:
             self._cubes_asked.pop(key, None)
-            while len(self._cubes_asked) >= CUBES_KEPT:
-                del self._cubes_asked[next(iter(self._cubes_asked))]  # the oldest
-            self._cubes.pop(key, None)
-            while self._cubes and (
-                len(self._cubes) >= CUBES_KEPT
-                or sum(len(c[1]) for c in self._cubes.values()) + len(have[1]) > CUBES_KEPT_ROWS
-            ):
-                del self._cubes[next(iter(self._cubes))]
-            self._cubes[key] = have
+            self._keep(self._cubes, key, have, rows=lambda c: len(c[1]))
         is_monthly, rows, dtypes = have
         grp = rows["grp"].cat
         code = grp.categories.get_indexer(pd.Index([client]))[0]  # -1: no rows
@@ -360,6 +353,20 @@ class Engine:
                 part["grp"] = None
             parts.append(part)
         return pd.concat(parts, ignore_index=True).astype(dtypes)  # the queries' types
+
+    @staticmethod
+    def _keep(
+        kept: dict[Any, Any], key: Any, value: Any, rows: Callable[[Any], int] = lambda _: 0
+    ) -> None:
+        """``kept[key] = value`` as the newest entry, the oldest ones going first while
+        there would be more than :data:`CUBES_KEPT` entries or :data:`CUBES_KEPT_ROWS`
+        rows (``value``'s own always stays)."""
+        kept.pop(key, None)
+        while kept and (
+            len(kept) >= CUBES_KEPT or sum(map(rows, kept.values())) + rows(value) > CUBES_KEPT_ROWS
+        ):
+            del kept[next(iter(kept))]
+        kept[key] = value
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.

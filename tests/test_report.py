@@ -325,6 +325,10 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     assert pick(names[8], "month", kpis=["csat"]) == [(("client", "month"), (("client",),), None)]
     assert len(engine._cubes) == 1
     assert pick(names[9], "month", kpis=["csat"]) == []
+    # the first clients of periods without a cube: at most CUBES_KEPT remembered
+    for day in range(1, 11):
+        assert pick(names[0], "total", end=date(2026, 3, day)) != []
+    assert len(engine._cubes_asked) == 2
 
 
 def test_groupings_share_one_query_per_family(
