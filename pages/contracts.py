@@ -29,17 +29,15 @@ with left:
     if not unc.empty:
         leak = kpiview.rows_of(by_client, "uncovered_mrr").set_index("client")["value"]
         active = kpiview.rows_of(by_client, "active_devices").set_index("client")["value"]
-        unc = unc.assign(
-            leak=[fmt.currency(leak.get(c), lang, cur) for c in unc["client"]],
-            active=[fmt.number(active.get(c), lang) for c in unc["client"]],
-        )
+        unc = unc.assign(leak=unc["client"].map(leak), active=unc["client"].map(active))
         charts.show(
             charts.bars(unc, category="client", unit="count", lang=lang,
                         x_title=kpiview.label("uncovered_devices", lang),
                         category_title=t("common.client", lang), status="status",
                         title=t("ct.uncovered_by_client", lang), keep="highest",
-                        extra=[("leak", t("ct.leak", lang)),
-                               ("active", kpiview.label("active_devices", lang))]),
+                        extra=[("leak", t("ct.leak", lang), lambda v: fmt.currency(v, lang, cur)),
+                               ("active", kpiview.label("active_devices", lang),
+                                lambda v: fmt.number(v, lang))]),
             width="stretch",
         )  # fmt: skip
     else:

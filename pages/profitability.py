@@ -61,15 +61,15 @@ with left:
     gm = kpiview.rows_of(by_client, "gross_margin")
     if not gm.empty:
         pct = kpiview.rows_of(by_client, "gross_margin_pct").set_index("client")["value"]
-        gm = gm.assign(pct=[kpiview.value_text("gross_margin_pct", pct.get(c), lang, cur)
-                            for c in gm["client"]])  # fmt: skip
+        gm = gm.assign(pct=gm["client"].map(pct))
         charts.show(
             charts.bars(
                 gm, category="client", unit="currency", lang=lang,
                 x_title=kpiview.label("gross_margin", lang),
                 category_title=t("common.client", lang),
                 signed=True, currency=cur, title=t("pr.margin_by_client", lang), keep="lowest",
-                extra=[("pct", kpiview.label("gross_margin_pct", lang))],
+                extra=[("pct", kpiview.label("gross_margin_pct", lang),
+                        lambda v: kpiview.value_text("gross_margin_pct", v, lang, cur))],
             ),
             width="stretch",
         )  # fmt: skip

@@ -60,13 +60,14 @@ with left:
     hours = kpiview.rows_of(by_client, "hours_worked")
     if not hours.empty:
         bill = kpiview.rows_of(by_client, "billable_hours").set_index("client")["value"]
-        hours = hours.assign(bill=[fmt.hours(bill.get(c), lang) for c in hours["client"]])
+        hours = hours.assign(bill=hours["client"].map(bill))
         charts.show(
             charts.bars(hours, category="client", unit="hours", lang=lang,
                         x_title=kpiview.label("hours_worked", lang),
                         category_title=t("common.client", lang),
                         title=t("rs.hours_by_client", lang), keep="highest",
-                        extra=[("bill", kpiview.label("billable_hours", lang))]),
+                        extra=[("bill", kpiview.label("billable_hours", lang),
+                                lambda v: fmt.hours(v, lang))]),
             width="stretch",
         )  # fmt: skip
 with right:

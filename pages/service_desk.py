@@ -25,9 +25,9 @@ status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none"
 
 
 def with_counts(rows: pd.DataFrame, counts: pd.DataFrame, col: str) -> pd.DataFrame:
-    """Add the response count per client/technician for the tooltip."""
-    n = counts.set_index(col)["value"]
-    return rows.assign(n=[fmt.number(n.get(c), lang) for c in rows[col]])
+    """Add the response count per client/technician for the tooltip (a number: the
+    chart writes those of the bars it keeps)."""
+    return rows.assign(n=rows[col].map(counts.set_index(col)["value"]))
 
 
 # ------------------------------------------------------------------ CSAT
@@ -56,7 +56,8 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
                 category_title=t(f"common.{col}", lang), status="status",
                 status_labels=status_labels, target=kpiview.target_of(total, "csat"),
                 target_label=t("common.target", lang), title=t(title, lang),
-                extra=[("n", t("common.responses", lang))], keep="lowest",
+                extra=[("n", t("common.responses", lang), lambda v: fmt.number(v, lang))],
+                keep="lowest",
             ),
             width="stretch",
         )  # fmt: skip

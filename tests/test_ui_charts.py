@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from ui import charts
+from ui import charts, fmt
 
 
 def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -214,6 +214,32 @@ def test_a_bar_chart_keeps_the_bars_its_height_holds_and_says_which() -> None:
     assert few == list(sparse.head(30)["client"]) and title == "T"
     with pytest.raises(ValueError, match="keep must be one of"):
         drawn("middle")
+
+
+def test_bar_tooltip_columns_are_written_for_the_bars_kept() -> None:
+    # a (column, title, format) extra: its values written by format, for the 30 bars
+    # kept only; a (column, title) extra as it is
+    df = pd.DataFrame({"client": [f"C{i:02d}" for i in range(100)],
+                       "value": [i / 100 for i in range(100)],
+                       "n": [float(i * 1000) for i in range(100)],
+                       "note": [f"note {i}" for i in range(100)]})  # fmt: skip
+    written: list[float] = []
+
+    def count(v: float) -> str:
+        written.append(v)
+        return fmt.number(v, "es")
+
+    spec = charts.bars(df, category="client", unit="ratio", lang="es", x_title="X",
+                       keep="highest", extra=[("n", "Respuestas", count),
+                                              ("note", "Nota")]).to_dict()  # fmt: skip
+    rows = _data(spec, None)
+    assert sorted(written) == [float(i * 1000) for i in range(70, 100)]
+    assert {r["client"]: (r["n"], r["note"]) for r in rows}["C85"] == ("85.000", "note 85")
+    tips = _layers(spec)[-1]["encoding"]["tooltip"]
+    assert [(tip["field"], tip["title"]) for tip in tips][2:] == [
+        ("n", "Respuestas"),
+        ("note", "Nota"),
+    ]
 
 
 def test_a_heatmap_keeps_the_rows_its_height_holds_ranked_by_their_mean() -> None:

@@ -11,7 +11,7 @@ thing everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -275,7 +275,7 @@ def bars(
     target_label: str = "",
     currency: str = "EUR",
     title: str | None = None,
-    extra: Sequence[tuple[str, str]] = (),
+    extra: Sequence[tuple[str, str] | tuple[str, str, Callable[[Any], str]]] = (),
     keep: str,
 ) -> Any:
     """Horizontal bars of ``value`` per category, sorted by value, largest first.
@@ -284,14 +284,20 @@ def bars(
     ``signed`` (losses), else one colour. A target draws a vertical rule or band.
     More than :data:`MAX_BARS` categories: the chart keeps ``keep`` of them (see
     :data:`KEEPS`) and its subtitle says so ("The 30 lowest of 986").
+    ``extra``: more tooltip columns as (column, title), or (column, title, format) to
+    show a column of values as ``format`` writes them (only the bars kept are written:
+    Babel takes about 35 µs a number, 10 ms for 300 clients).
     """
     data, kept = _kept_bars(df, category, keep)
     subtitle = _kept_subtitle(keep, kept, len(df), lang)
     data["text"] = _texts(data["value"], unit, lang, currency)
+    for col, _title, *how in extra:
+        if how:
+            data[col] = [how[0](v) for v in data[col]]
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
         alt.Tooltip("text:N", title=x_title),
-    ] + [alt.Tooltip(f"{c}:N", title=t) for c, t in extra]
+    ] + [alt.Tooltip(f"{c}:N", title=t) for c, t, *_ in extra]
     enc: dict[str, Any] = {
         "y": alt.Y(
             f"{category}:N",
