@@ -182,24 +182,14 @@ def _ratio_severity(value: float, threshold: float, below: bool) -> str:
     return "bad" if value > threshold * 1.1 else "warn"
 
 
-def _computed(core: Core, scope: Scope, kpi_id: str) -> bool:
-    """The KPI is computed for the alert scope (its data is loaded, its filters allow it)."""
-    k = get(kpi_id)
-    if core.missing(k) is not None:
-        return False
-    if scope.clients is not None and "client" not in k.groupings:
-        return False  # e.g. no utilisation under a client filter (DETAILS.md 8)
-    return scope.technicians is None or "technician" in k.groupings
-
-
 def _kpi_rows(
     core: Core, scope: Scope, kpi_id: str, dim: str
 ) -> list[tuple[str, float, float, float]]:
     """``(group, value, numerator, denominator)`` of one KPI by ``dim`` (client or
     technician) for the alert scope; groups with an empty value are left out."""
-    if not _computed(core, scope, kpi_id):
-        return []
     k = get(kpi_id)
+    if not core.computes(k, scope):
+        return []
     sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, [k])
     return _listed(core.run_family(k.family, sub))
 
@@ -279,7 +269,7 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
               ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
     # Under one client, the client KPIs are read from the engine's cube of every client
     # once it has one for this period (as the reports are: Engine._from_cube)
-    by_client = [k for k, dim in wanted if dim == "client" and _computed(core, scope, k)]
+    by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
     cubed = engine.client_rows(scope, by_client) if by_client else None
     kpi_rows: dict[tuple[str, str], list[tuple[str, float, float, float]]] = {}
     if cubed is not None:

@@ -753,6 +753,16 @@ class Core:
             return f"no ticket has a known value; {cols} with values"
         return None
 
+    def computes(self, kpi: Kpi, scope: Scope) -> bool:
+        """The KPI is computed for ``scope``: its inputs are loaded and the scope's filters
+        allow it (DETAILS.md 8: no utilisation under a client filter, no MRR under a
+        technician filter)."""
+        if self.missing(kpi) is not None:
+            return False
+        if scope.clients is not None and "client" not in kpi.groupings:
+            return False
+        return scope.technicians is None or "technician" in kpi.groupings
+
     # ---------------------------------------------------------------- queries
     def _family(self, family: str, scope: Scope) -> tuple[list[str], list[_Rows], list[Kpi]]:
         """The CTEs of one family's query for ``scope``, its KPIs' long rows (the SELECTs

@@ -186,18 +186,7 @@ class Engine:
 
     def _produced(self, opts: ReportOptions, scope: Scope) -> list[Kpi]:
         wanted = set(opts.kpis)
-        out = []
-        for k in KPIS:
-            if wanted and k.id not in wanted:
-                continue
-            if self.core.missing(k) is not None:
-                continue
-            if scope.clients is not None and "client" not in k.groupings:
-                continue  # DETAILS.md 8: no utilisation under a client filter
-            if scope.technicians is not None and "technician" not in k.groupings:
-                continue  # no MRR under a technician filter
-            out.append(k)
-        return out
+        return [k for k in KPIS if (not wanted or k.id in wanted) and self.core.computes(k, scope)]
 
     def _scope(self, opts: ReportOptions, period: Period, notes: list[str]) -> Scope:
         dims = parse_by(opts.by)
