@@ -257,3 +257,42 @@ def test_a_heatmap_keeps_the_rows_its_height_holds_ranked_by_their_mean() -> Non
     spec = charts.heatmap(few, row="technician", unit="ratio", lang="en", value_title="U",
                           title="T", keep="ends").to_dict()  # fmt: skip
     assert len({r["technician"] for r in _data(spec, None)}) == 30 and spec["title"] == "T"
+
+
+def test_every_builder_sets_height_title_and_locale_at_the_top() -> None:
+    """Height, title and the Spanish locale land on the top-level chart (layered or not);
+    the heights are the builders' own: 300 px, or 90 px of axes plus a band per row."""
+    monthly = pd.DataFrame({"period": ["2024-01", "2024-02"], "value": [1.0, 2.0],
+                            "kpi": ["a", "a"], "client": ["A", "A"]})  # fmt: skip
+    rows = pd.DataFrame({"client": ["A", "B", "C"], "value": [1.0, 2.0, 3.0]})
+    grid = pd.DataFrame({"technician": ["Ana", "Luis", "Eva", "Ana"],
+                         "period": ["2024-01"] * 3 + ["2024-02"], "value": [0.1] * 4})  # fmt: skip
+    stats = ("min", "p05", "p25", "p50", "p75", "p95", "max")
+    quantiles = pd.DataFrame({"p": ["P1"], "n": [1], **{q: [1.0] for q in stats}})
+    points = pd.DataFrame({"name": ["P1"], "cpi": [1.1], "spi": [0.8]})
+    movement = pd.DataFrame({"period": ["2024-01"], "kpi": ["mrr_new"], "value": [1.0]})
+    c = {"lang": "es", "title": "T"}
+    built = [
+        (charts.trend(monthly, unit="count", y_title="Y", target=1.5, **c), 300),
+        (charts.grouped_lines(monthly, labels={}, unit="count", y_title="Y", **c), 300),
+        (charts.stacked_area(monthly, series="client", unit="currency", y_title="Y",
+                             series_title="S", **c), 300),
+        (charts.movements(movement, labels={}, y_title="Y", **c), 300),
+        # 3 rows: 90 + 28 x 3
+        (charts.bars(rows, category="client", unit="count", x_title="X", target=2.0,
+                     keep="lowest", **c), 174),
+        # 3 technicians: 90 + 32 x 3
+        (charts.heatmap(grid, row="technician", unit="ratio", value_title="V", keep="ends",
+                        **c), 186),
+        # 3 stages: 90 + 36 x 3
+        (charts.funnel(rows, stage="client", x_title="X", stage_title="S", **c), 198),
+        (charts.scatter(points, x="cpi", y="spi", label="name", x_title="X", y_title="Y",
+                        **c), 360),
+        (charts.boxes(quantiles, category="p", y_title="Y", category_title="P", **c), 300),
+    ]  # fmt: skip
+    for chart, height in built:
+        spec = chart.to_dict()
+        assert (spec["height"], spec["title"]) == (height, "T"), spec.get("mark")
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+        assert all("height" not in layer and "config" not in layer
+                   for layer in spec.get("layer", [])), spec["layer"]  # fmt: skip

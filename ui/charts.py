@@ -146,15 +146,23 @@ def show(chart: Any, **kwargs: Any) -> None:
     st.altair_chart(chart, **kwargs)
 
 
-def _finish(chart: Any, lang: str, title: str | None = None, subtitle: str | None = None) -> Any:
-    """Title, height and the language's number/month names, applied once at the top."""
+def _finish(
+    chart: Any, lang: str, title: str | None = None, subtitle: str | None = None, *, height: int
+) -> Any:
+    """Height, title and the language's number/month names, set once at the top.
+
+    Set on the chart itself, which its builder has just made and nothing else holds:
+    Altair's ``properties`` and ``configure`` copy a layered chart, and each of its layers
+    twice, every time they are called (a third of building a bar chart with a target).
+    """
+    chart.height = height
     if title and subtitle:
-        chart = chart.properties(title=alt.TitleParams(title, subtitle=subtitle))
+        chart.title = alt.TitleParams(title, subtitle=subtitle)
     elif title:
-        chart = chart.properties(title=title)
+        chart.title = title
     loc = _LOCALES.get(lang)
     if loc is not None:
-        chart = chart.configure(locale=loc)
+        chart.config = alt.Config(locale=loc)
     return chart
 
 
@@ -257,7 +265,7 @@ def trend(
         )  # fmt: skip
     line = alt.Chart(data).mark_line(point=True).encode(**enc)
     rule = target_layer(target, unit, lang, currency, target_label)
-    return _finish(_behind(rule, line).properties(height=HEIGHT), lang, title)
+    return _finish(_behind(rule, line), lang, title, height=HEIGHT)
 
 
 def bars(
@@ -325,7 +333,7 @@ def bars(
     bar = alt.Chart(data).mark_bar().encode(**enc)
     height = rows_height(len(data))
     rule = target_layer(target, unit, lang, currency, target_label, axis="x")
-    return _finish(_behind(rule, bar).properties(height=height), lang, title, subtitle)
+    return _finish(_behind(rule, bar), lang, title, subtitle, height=height)
 
 
 def _kept_bars(df: pd.DataFrame, category: str, keep: str) -> tuple[pd.DataFrame, int | None]:
@@ -415,9 +423,8 @@ def stacked_area(
                 alt.Tooltip("text:N", title=y_title),
             ],
         )
-        .properties(height=HEIGHT)
     )  # fmt: skip
-    return _finish(chart, lang, title)
+    return _finish(chart, lang, title, height=HEIGHT)
 
 
 #: colours of the clients of a stacked chart (Tableau 10 without grey)
@@ -470,9 +477,8 @@ def movements(
                 alt.Tooltip("text:N", title=y_title),
             ],
         )
-        .properties(height=HEIGHT)
     )
-    return _finish(chart, lang, title)
+    return _finish(chart, lang, title, height=HEIGHT)
 
 
 def heatmap(
@@ -529,8 +535,8 @@ def heatmap(
     )
     labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))
     n_rows = data[row].nunique()
-    chart = alt.layer(cells, labels, data=data).properties(height=rows_height(n_rows, 32))
-    return _finish(chart, lang, title, subtitle)
+    chart = alt.layer(cells, labels, data=data)
+    return _finish(chart, lang, title, subtitle, height=rows_height(n_rows, 32))
 
 
 def funnel(
@@ -564,9 +570,8 @@ def funnel(
                 *[alt.Tooltip(f"{c}:N", title=t) for c, t in extra],
             ],
         )
-        .properties(height=rows_height(len(data), 36))
     )
-    return _finish(chart, lang, title)
+    return _finish(chart, lang, title, height=rows_height(len(data), 36))
 
 
 def scatter(
@@ -608,8 +613,8 @@ def scatter(
     refs = pd.DataFrame({"r": list(rules)})
     vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x=alt.X("r:Q"))
     hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y=alt.Y("r:Q"))
-    chart = alt.layer(vrule, hrule, points, names).properties(height=HEIGHT + 60)
-    return _finish(chart, lang, title)
+    chart = alt.layer(vrule, hrule, points, names)
+    return _finish(chart, lang, title, height=HEIGHT + 60)
 
 
 def boxes(
@@ -653,8 +658,8 @@ def boxes(
         y=alt.Y("p25:Q"), y2=alt.Y2("p75:Q")
     )
     median = base.mark_tick(size=28, thickness=2, color="black").encode(y=alt.Y("p50:Q"))
-    chart = alt.layer(whisker, box, median, data=data).properties(height=HEIGHT)
-    return _finish(chart, lang, title)
+    chart = alt.layer(whisker, box, median, data=data)
+    return _finish(chart, lang, title, height=HEIGHT)
 
 
 def grouped_lines(
