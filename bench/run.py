@@ -42,7 +42,8 @@ libraries alone take for the same bytes, in the same run, with nothing checked o
 
 * ``floor_csv_tickets`` / ``floor_csv_all``: pyarrow's CSV reader on the tickets file /
   on every CSV file of the data set, every column kept as text (no type inference);
-  any reading of these files pays at least this;
+  any reading of these files pays at least this; ``floor_csv_all_duckdb``: the same
+  with DuckDB's reader (``all_varchar``, into Arrow);
 * ``floor_xlsx_tickets``: fastexcel (calamine) reading the tickets sheet into Arrow
   text columns, in this process (the app reads the same way in a child process).
 
@@ -149,11 +150,12 @@ def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
 
 def floors(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     """The libraries alone on the same bytes (see the module's docstring)."""
+    import duckdb
     import fastexcel
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    def raw_csv(path: Path) -> pa.Table:
+    def sniff(path: Path) -> tuple[str, str, list[str]]:
         with path.open("rb") as fh:
             head = fh.read(1 << 16)
         try:  # a character cut at the end of the head is not an error
@@ -163,7 +165,10 @@ def floors(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
             text, encoding = head.decode("cp1252", errors="replace"), "cp1252"
         first = text.splitlines()[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        names = next(csv.reader([first], delimiter=delimiter))
+        return encoding, delimiter, next(csv.reader([first], delimiter=delimiter))
+
+    def raw_csv(path: Path) -> pa.Table:
+        encoding, delimiter, names = sniff(path)
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding),
@@ -175,6 +180,19 @@ def floors(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     res: dict[str, float] = {}
     res["floor_csv_tickets"], _ = _median_time(lambda: raw_csv(folder / "tickets.csv"), repeat)
     res["floor_csv_all"], _ = _median_time(lambda: [raw_csv(p) for p in csvs], repeat)
+    con = duckdb.connect()
+
+    def duckdb_csv(path: Path) -> pa.Table:
+        encoding, delimiter, _ = sniff(path)
+        return con.sql(
+            "SELECT * FROM read_csv($path, all_varchar = true, header = true, delim = $delim, "
+            "encoding = $encoding)",
+            params={"path": str(path), "delim": delimiter,
+                    "encoding": "utf-8" if encoding == "utf8" else "latin-1"},
+        ).to_arrow_table()  # fmt: skip
+
+    res["floor_csv_all_duckdb"], _ = _median_time(lambda: [duckdb_csv(p) for p in csvs], repeat)
+    con.close()
     if xlsx is not None:
         xblob = xlsx.read_bytes()
 
