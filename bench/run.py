@@ -24,7 +24,8 @@ and reporting the median:
   what the server does between a filter click and the new charts (every rerun picks a
   client not picked before, so nothing comes from the session's cache);
 * ``peak_rss_mb``: the peak memory of a fresh process that loads the data and computes
-  the full report (the engine alone);
+  the full report (the engine alone; ``VmHWM``: until 2026-11-29 this was ``ru_maxrss``,
+  which in a child reports the bench's own peak when that is higher);
 * ``session_rss_mb``: the app's memory with the data loaded: a fresh process runs the
   app (Overview) through AppTest on the data set's files, then its resident memory is
   read once the run is over (``session_peak_rss_mb``: that process's peak, while
@@ -242,14 +243,16 @@ def _checked(at: Any) -> Any:
 
 
 def peak_rss_mb(folder: Path) -> float:
-    """Peak memory of a fresh process that loads the data and computes a report."""
+    """Peak memory of a fresh process that loads the data and computes a report.
+
+    ``VmHWM``, not ``ru_maxrss``: Linux carries the parent's peak over into a child's
+    ``ru_maxrss`` at exec, so that would report this process (which holds the data too)."""
     code = (
-        "import resource, sys\n"
         "from kpi.ingest import load_files\n"
         "from kpi.report import Engine, ReportOptions\n"
         f"d = load_files([{str(folder)!r}])\n"
         "Engine(d).report(ReportOptions(by='client,month'))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
@@ -260,7 +263,7 @@ def peak_rss_mb(folder: Path) -> float:
 def session_rss_mb(folder: Path) -> dict[str, float]:
     """Resident and peak memory of a fresh process running the app on the data set."""
     code = (
-        "import gc, json, resource, time\n"
+        "import gc, json, time\n"
         "from pathlib import Path\n"
         "import pyarrow as pa\n"
         "from streamlit.testing.v1 import AppTest\n"
@@ -275,8 +278,9 @@ def session_rss_mb(folder: Path) -> dict[str, float]:
         "time.sleep(5)  # uploads over 8 MB are packed in the background\n"
         "gc.collect()\n"
         "pa.default_memory_pool().release_unused()\n"
-        "rss = int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0]) / 1024\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "status = open('/proc/self/status').read()\n"
+        "rss = int(status.split('VmRSS:')[1].split()[0]) / 1024\n"
+        "peak = int(status.split('VmHWM:')[1].split()[0]) / 1024  # see peak_rss_mb\n"
         "print(json.dumps({'session_rss_mb': rss, 'session_peak_rss_mb': peak}))\n"
     )
     out = subprocess.run(
