@@ -83,6 +83,29 @@ def test_resolution_time_by_priority(engine: Engine) -> None:
     assert df.loc["P2", "n"] == 1 and df.loc["P2", "p50"] == 24.0
 
 
+def test_resolution_quantiles_interpolate_between_the_hours() -> None:
+    # one priority resolved in 1, 2, 3, 4 and 10 hours; quantile_cont at q sits at
+    # position q x (5 - 1) of the sorted hours, interpolated: p05 -> 0.2 -> 1 + 0.2 x 1 =
+    # 1.2; p25 -> 1 -> 2; p50 -> 2 -> 3; p75 -> 3 -> 4; p95 -> 3.8 -> 4 + 0.8 x 6 = 8.8
+    hours = [3, 10, 1, 4, 2]
+    data = loaded_data(
+        {
+            "tickets": {
+                "ticket_id": [f"t{i}" for i in range(5)],
+                "client": ["Acme"] * 5,
+                "created_at": [dt(2)] * 5,
+                "resolved_at": [dt(2, 9 + h) for h in hours],
+                "resolved": [dt(2, 9 + h) for h in hours],
+                "priority": ["P1"] * 5,
+            },
+        },
+        as_of=date(2024, 1, 31),
+    )
+    row = details.resolution_by_priority(Engine(data).core, JAN).iloc[0]
+    got = [row[c] for c in ("n", "min", "p05", "p25", "p50", "p75", "p95", "max", "mean")]
+    assert got == pytest.approx([5, 1.0, 1.2, 2.0, 3.0, 4.0, 8.8, 10.0, 4.0])
+
+
 def test_escalation_by_queue(engine: Engine) -> None:
     df = details.escalation_by(engine.core, JAN, "queue").set_index("grp")
     # A: t1 escalated, t2 not -> 1 of 2, 1.5 h on escalated tickets

