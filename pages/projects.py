@@ -46,14 +46,15 @@ else:
         c: (lambda v: fmt.percent(v, lang, 0))
         for c in (t("pj.burn", lang), t("pj.planned", lang), t("pj.complete", lang))
     }
-    styled = summary.style.format(
-        {**pct, "CPI": lambda v: fmt.number(v, lang, 2), "SPI": lambda v: fmt.number(v, lang, 2),
-         t("pj.due", lang): lambda d: fmt.date_(d, lang),
-         t("pj.budget_hours", lang): lambda v: fmt.hours(v, lang),
-         t("pj.actual_hours", lang): lambda v: fmt.hours(v, lang)},
-        na_rep=fmt.EMPTY,
-    ).apply(lambda col: [f"background-color: {c}" if c else "" for c in colours],
-            subset=[state_col])  # fmt: skip
+    formats = kpiview.formats_once(portfolio, f"projects:{lang}", {
+        **pct, "CPI": lambda v: fmt.number(v, lang, 2), "SPI": lambda v: fmt.number(v, lang, 2),
+        t("pj.due", lang): lambda d: fmt.date_(d, lang),
+        t("pj.budget_hours", lang): lambda v: fmt.hours(v, lang),
+        t("pj.actual_hours", lang): lambda v: fmt.hours(v, lang),
+    })  # fmt: skip
+    styled = summary.style.format(formats, na_rep=fmt.EMPTY).apply(
+        lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[state_col]
+    )
     st.dataframe(styled, hide_index=True, key="pj_table", placeholder=fmt.EMPTY)
 
     scatter = portfolio.assign(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -169,3 +170,30 @@ def test_kept_cell_texts_tell_zero_from_minus_zero() -> None:
     shown = str(html.to_html())
     for v in (0.0, -0.0):
         assert kpiview.value_text("gross_margin_pct", v, "en", "EUR") in shown
+
+
+def test_remembered_formats_tell_values_apart_by_type_and_table() -> None:
+    source = _report()
+    calls: list[object] = []
+
+    def shown(v: object) -> str:
+        calls.append(v)
+        return f"{type(v).__name__}:{v}"
+
+    def texts(what: str, values: list[object]) -> list[str]:
+        fmt_of = kpiview.formats_once(source, what, {"c": shown})["c"]
+        return [fmt_of(v) for v in values]
+
+    values: list[object] = [True, 1, 1.0, 0.0, -0.0, date(2024, 1, 2), "1"]
+    first = texts("t:en", values)
+    # True == 1 == 1.0 and 0.0 == -0.0 in Python; each keeps its own text
+    assert first == ["bool:True", "int:1", "float:1.0", "float:0.0", "float:-0.0",
+                     "date:2024-01-02", "str:1"]  # fmt: skip
+    assert texts("t:en", values) == first and len(calls) == 7  # kept: nothing formatted
+    texts("t:es", values)  # another language (what): formatted again
+    assert len(calls) == 14
+    fresh = kpiview.formats_once(source.copy(), "t:en", {"c": shown})["c"]
+    fresh(True)  # another frame: its own texts
+    assert len(calls) == 15
+    plain = kpiview.formats_once(None, "t:en", {"c": shown})["c"]
+    assert plain is shown  # without a source nothing is kept
