@@ -29,10 +29,10 @@ band = kpiview.parse_report_target(row["target"]) if row is not None else None
 util = kpiview.rows_of(by_tech, "utilization")
 if not util.empty and "technician" in util:
     bill = kpiview.rows_of(by_tech, "billable_hours").set_index("technician")["value"]
+    # (billable, available) per technician, written for the bars the chart keeps
     util = util.assign(
-        parts=[f"{fmt.hours(bill.get(tch), lang)} / {fmt.hours(a, lang)}"
-               for tch, a in zip(util["technician"], util["denominator"], strict=True)]
-    )  # fmt: skip
+        parts=list(zip(util["technician"].map(bill), util["denominator"], strict=True))
+    )
     charts.show(
         charts.bars(
             util, category="technician", unit="ratio", lang=lang,
@@ -40,7 +40,8 @@ if not util.empty and "technician" in util:
             status="status", status_labels=status_labels, target=band,
             target_label=t("rs.band", lang), title=t("rs.util_by_tech", lang), keep="ends",
             extra=[("parts", f"{kpiview.label('billable_hours', lang)} / "
-                             f"{kpiview.label('available_hours', lang)}")],
+                             f"{kpiview.label('available_hours', lang)}",
+                    lambda p: f"{fmt.hours(p[0], lang)} / {fmt.hours(p[1], lang)}")],
         ),
         width="stretch",
     )  # fmt: skip

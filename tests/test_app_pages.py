@@ -447,3 +447,35 @@ def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.Monkey
     AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # another session
     assert calls == [1]
     assert process.freeze_imports() is False
+
+
+def test_the_utilisation_bars_show_billable_over_available_hours(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each technician's bar carries "billable / available" hours as the engine reports
+    them (the chart writes the pair for the bars it keeps)."""
+    from ui import charts
+    from ui.i18n import t
+
+    shown: list[Any] = []
+    real_show = charts.show
+    monkeypatch.setattr(charts, "show", lambda c, **kw: shown.append(c) or real_show(c, **kw))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/resources.py").run()
+    _no_errors(at)
+    title = t("rs.util_by_tech", "en")
+    (chart,) = [c for c in shown if c.to_dict().get("title") == title]
+    rows = [r for values in chart.to_dict()["datasets"].values() for r in values if "parts" in r]
+    start, end = _default_period(engine)
+    report = engine.report(ReportOptions(start=start, end=end, by="technician"))
+
+    def hours_of(kpi_id: str) -> dict[str, float]:
+        part = report[report["kpi"] == kpi_id]
+        return dict(zip(part["technician"], part["value"], strict=True))
+
+    billable, available = hours_of("billable_hours"), hours_of("available_hours")
+    assert len(rows) == len(available) > 1
+    for r in rows:
+        tech = r["technician"]
+        want = f"{fmt.hours(billable[tech], 'en')} / {fmt.hours(available[tech], 'en')}"
+        assert r["parts"] == want, tech
