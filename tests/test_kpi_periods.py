@@ -471,3 +471,19 @@ def test_the_first_date_at_ingestion() -> None:
     assert data.as_of == D(2025, 3, 10)
     # the engine keeps them
     assert Engine(data).data_start == D(2025, 3, 3)
+
+
+def test_a_comparison_before_the_data_is_not_queried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.engine import Core
+
+    eng = _before_engine()
+    families: list[str] = []
+    real = Core.run_family
+    monkeypatch.setattr(
+        Core, "run_family", lambda self, f, s: families.append(f) or real(self, f, s)
+    )
+    q1 = ReportOptions(start=D(2024, 1, 1), end=D(2024, 3, 31), as_of=D(2024, 3, 31),
+                       kpis=["tickets_opened"])  # fmt: skip
+    eng.report(replace(q1, compare="previous"))
+    # the tickets family over Q1 only: Q4 2023 is before the data, nothing to ask
+    assert families == ["tickets"]
