@@ -24,7 +24,8 @@ all_data            2022-03-07 .. 2024-05-15    the data's first date .. as_of
 
 With as_of = 2024-05-31 (May complete) last_12_months is 2023-06-01 .. 2024-05-31 and
 the others do not change. ``all_data`` without a known first date (nothing dated is
-loaded) is last_12_months.
+loaded) is last_12_months; with a report date set before the data's first date (Settings),
+it is that one day.
 """
 
 from __future__ import annotations
