@@ -20,7 +20,7 @@ from kpi.ingest import LoadOptions, load_files
 from kpi.model import FileReport, LoadedData
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
-from kpi.report import ReportOptions, compute_alerts, compute_report, write_table
+from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
 
 INSPECT_COLUMNS = (
@@ -170,18 +170,47 @@ def _report_options(args: argparse.Namespace) -> ReportOptions:
     )
 
 
+def _span_line(engine: Engine, opts: ReportOptions) -> str | None:
+    """Without ``--start``, the period the report covers and the data's span, when they
+    differ (None otherwise, or when the data has no dated events):
+    ``period 2025-11-01..2026-10-31; the data spans 2024-11-01..2026-10-31``."""
+    first, last = engine.data_start, engine.as_of
+    if opts.start is not None or first is None or last is None:
+        return None
+    period = engine.period(opts)
+    if (period.start, period.end) == (first, last):
+        return None
+    span = f"{first.isoformat()}..{last.isoformat()}"
+    if opts.lang == "es":
+        return f"periodo {period.label}; los datos abarcan {span}"
+    return f"period {period.label}; the data spans {span}"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
-    df = compute_report(data, _report_options(args))
+    opts = _report_options(args)
+    engine = Engine(data)
+    df = engine.report(opts)
     write_table(df, args.out, lang=args.lang, sheet="report")
+    line = _span_line(engine, opts)
+    if line:
+        print(line, file=sys.stderr)
+    # what the reader should know: a comparison left empty and why, hours without a cost
+    for note in df.attrs.get("notes", []):
+        print(_one_line(str(note)), file=sys.stderr)
     _summary(data)
     return 0
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
-    df = compute_alerts(data, _report_options(args))
+    opts = _report_options(args)
+    engine = Engine(data)
+    df = engine.alerts(opts)
     write_table(df, args.out, lang=args.lang, sheet="alerts")
+    line = _span_line(engine, opts)
+    if line:
+        print(line, file=sys.stderr)
     _summary(data)
     return 0
 

@@ -495,8 +495,14 @@ class Core:
         for name, table in data.tables.items():
             self.con.register(f"raw_{name}", table)
         self._prepare()
-        #: the default report date: ingestion's, else the latest event (DETAILS.md 9)
-        self.as_of: date | None = data.as_of or self._latest_event()
+        #: the default report date: ingestion's, else the latest event (DETAILS.md 9);
+        #: the data's first date likewise (kpi.periods: comparisons before it are empty)
+        first, latest = data.data_start, data.as_of
+        if first is None or latest is None:
+            found = self._event_span()
+            first, latest = first or found[0], latest or found[1]
+        self.as_of: date | None = latest
+        self.data_start: date | None = first
         for name in data.tables:
             self.con.unregister(f"raw_{name}")
         # compress the prepared tables (dictionaries for names, RLE for dates, ALP for
@@ -666,32 +672,39 @@ class Core:
         ).fetchall()[0]
         return {"escalated": esc > 0, "fcr": fcr > 0, "sla_met": sla > 0}
 
-    def _latest_event(self) -> date | None:
-        """DETAILS.md 9, for data whose ``as_of`` ingestion did not set."""
+    def _event_span(self) -> tuple[date | None, date | None]:
+        """The data's first and latest event dates (DETAILS.md 9; the first date leaves
+        the devices out, see :func:`kpi.ingest._event_span`), for data whose ingestion did
+        not set them."""
         d = self.data
-        sources: list[str] = []
+        sources: list[tuple[str, str, str]] = []  # (table, its first date, its latest)
         if d.has("tickets"):
             sources.append(
-                "SELECT greatest(max(created_at), max(resolved), max(updated_at)) FROM raw_tickets"
-            )
+                ("raw_tickets", "least(min(created_at), min(resolved), min(updated_at))",
+                 "greatest(max(created_at), max(resolved), max(updated_at))")
+            )  # fmt: skip
         if d.has("surveys"):
-            sources.append("SELECT max(responded_at) FROM raw_surveys")
+            sources.append(("raw_surveys", "min(responded_at)", "max(responded_at)"))
         if d.has("time_entries"):
-            sources.append("SELECT max(date) FROM raw_time_entries")
+            sources.append(("raw_time_entries", "min(date)", "max(date)"))
         if d.has("invoices"):
-            sources.append("SELECT max(date) FROM raw_invoices")
+            sources.append(("raw_invoices", "min(date)", "max(date)"))
         if d.has("devices"):
-            sources.append("SELECT max(last_seen) FROM raw_devices")
+            sources.append(("raw_devices", "NULL", "max(last_seen)"))
         if d.has("opportunities"):
+            closed = "(closed_at) FILTER (WHERE outcome IN ('won', 'lost'))"
             sources.append(
-                "SELECT greatest(max(created_at), max(last_activity_at), max(closed_at) "
-                "FILTER (WHERE outcome IN ('won', 'lost'))) FROM raw_opportunities"
-            )
+                ("raw_opportunities", f"least(min(created_at), min(last_activity_at), min{closed})",
+                 f"greatest(max(created_at), max(last_activity_at), max{closed})")
+            )  # fmt: skip
         if not sources:
-            return None
-        union = " UNION ALL ".join(f"SELECT CAST(({q}) AS DATE) AS d" for q in sources)
-        latest: date | None = self.con.sql(f"SELECT max(d) FROM ({union})").fetchall()[0][0]
-        return latest
+            return None, None
+        union = " UNION ALL ".join(
+            f"SELECT CAST(({lo}) AS DATE) AS lo, CAST(({hi}) AS DATE) AS hi FROM {table}"
+            for table, lo, hi in sources
+        )
+        first, latest = self.con.sql(f"SELECT min(lo), max(hi) FROM ({union})").fetchall()[0]
+        return first, latest
 
     def _names(self, dim: str) -> list[str]:
         tables = {

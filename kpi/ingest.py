@@ -395,7 +395,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
                 continue
             ds = DATASETS[name]
             data.tables[name] = table.select([c.name for c in ds.columns])
-        data.as_of = _default_as_of(con, data)
+        data.data_start, data.as_of = _event_span(con, data)
     finally:
         con.close()
     return data
@@ -718,8 +718,13 @@ def _fill_client(t: pa.Table) -> pa.Table:
     return t.set_column(i, "client", pc.fill_null(t.column("client"), NO_CLIENT))
 
 
-def _default_as_of(con: duckdb.DuckDBPyConnection, data: LoadedData) -> date | None:
-    """DETAILS.md 9: the latest event date, after the merge, before filters."""
+def _event_span(
+    con: duckdb.DuckDBPyConnection, data: LoadedData
+) -> tuple[date | None, date | None]:
+    """The data's first date and its default as_of (DETAILS.md 9: the latest event date),
+    after the merge, before filters. The first date reads the same events but the
+    devices' (first_seen, last_seen describe a device, not the history the export holds:
+    a device enrolled in 2019 does not make a ticket export begin in 2019)."""
     sources = {
         "tickets": ["created_at", "resolved", "updated_at"],
         "surveys": ["responded_at"],
@@ -728,25 +733,32 @@ def _default_as_of(con: duckdb.DuckDBPyConnection, data: LoadedData) -> date | N
         "devices": ["last_seen"],
         "opportunities": ["created_at", "last_activity_at"],
     }
+    earliest: list[date] = []
     latest: list[date] = []
     for name, cols in sources.items():
         if name not in data.tables:
             continue
         con.register("x", data.tables[name])
         for c in cols:
-            v = con.sql(f'SELECT max(CAST("{c}" AS DATE)) FROM x').fetchall()[0]
-            if v and v[0] is not None:
-                latest.append(v[0])
+            lo, hi = con.sql(
+                f'SELECT min(CAST("{c}" AS DATE)), max(CAST("{c}" AS DATE)) FROM x'
+            ).fetchall()[0]
+            if hi is not None:
+                latest.append(hi)
+            if lo is not None and name != "devices":
+                earliest.append(lo)
         con.unregister("x")
     if "opportunities" in data.tables:
         con.register("x", data.tables["opportunities"])
-        v = con.sql(
-            "SELECT max(CAST(closed_at AS DATE)) FROM x WHERE outcome IN ('won', 'lost')"
+        lo, hi = con.sql(
+            "SELECT min(CAST(closed_at AS DATE)), max(CAST(closed_at AS DATE)) FROM x "
+            "WHERE outcome IN ('won', 'lost')"
         ).fetchall()[0]
         con.unregister("x")
-        if v and v[0] is not None:
-            latest.append(v[0])
-    return max(latest) if latest else None
+        if hi is not None:
+            latest.append(hi)
+            earliest.append(lo)
+    return (min(earliest) if earliest else None, max(latest) if latest else None)
 
 
 # --------------------------------------------------------------------------- entry points

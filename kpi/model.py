@@ -71,6 +71,9 @@ class LoadedData:
     lang: str = "en"
     #: DETAILS.md 9: the latest event date, after event-log merge, before filters
     as_of: date | None = None
+    #: the data's first date: the earliest event date of the same sources but devices
+    #: (kpi.periods); comparisons that start before it are left empty
+    data_start: date | None = None
     #: dataset -> rows, for tables whose rows were let go (see :meth:`without_rows`)
     row_counts: dict[str, int] = field(default_factory=dict)
 

@@ -8,9 +8,19 @@ The rules (KPIS.md "Periods, grouping, as-of date"; DETAILS.md 1-3, 9, 12):
   there: end 2024-03-31 -> 2023-04-01..2024-03-31. With only a start, end = as_of.
 * D of a total / client / technician row is min(period end, as_of); of a monthly row
   min(month end, period end, as_of). Months that start after as_of have no D.
-* ``previous``: the same number of days ending the day before start, as_of = its end
-  (2024-01-01..2024-03-31, 91 days -> 2023-10-02..2023-12-31). ``year``: every date one
-  year earlier (29 February -> 28 February).
+* ``previous`` (issue 18; it replaces DETAILS.md 12's "same number of days" for whole
+  months): a period of k whole calendar months (it starts on a 1st and ends on a month's
+  last day) -> the k months before: a quarter -> the quarter before (2024-07-01..2024-09-30
+  -> 2024-04-01..2024-06-30), Jan..Jun -> Jul..Dec of the year before. Any other range ->
+  the same number of days ending the day before start (2024-01-11..2024-01-20 ->
+  2024-01-01..2024-01-10). as_of = the comparison period's end.
+* ``year``: every date one year earlier (29 February -> 28 February).
+* The data's span: its first date (the earliest event date: the events of DETAILS.md 9
+  except devices, whose first_seen / last_seen describe a device, not the history the
+  export holds) to its as_of. A comparison period that starts before the data's first
+  date would compare with days the data has nothing for (0 tickets, a delta of the whole
+  value): :func:`comparison_before_data`; the report leaves ``previous`` and ``delta``
+  empty and says why (:func:`no_comparison_note`).
 """
 
 from __future__ import annotations
@@ -110,15 +120,44 @@ def _year_earlier(d: date) -> date:
     return add_months(d, -12)
 
 
+def whole_months(period: Period) -> int | None:
+    """The number of calendar months ``period`` covers when it is whole months (it starts
+    on a 1st and ends on a month's last day), else None.
+
+    Examples: 2024-07-01..2024-09-30 -> 3; 2024-01-01..2024-12-31 -> 12;
+    2024-01-01..2024-05-15 -> None; 2024-01-02..2024-01-31 -> None.
+    """
+    if period.start.day != 1 or period.end != month_end(period.end):
+        return None
+    return months_between(period.start, period.end) + 1
+
+
 def comparison_period(period: Period, mode: str) -> Period:
-    """The period a ``--compare`` compares with (DETAILS.md 12).
+    """The period a ``--compare`` compares with (see the module's rules).
+
+    ``previous``: k whole calendar months -> the k months before (a quarter -> the quarter
+    before); any other range -> the same number of days ending the day before start.
+    ``year``: the same dates one year earlier. as_of: the comparison's end (``previous``)
+    or as_of one year earlier (``year``).
+
+    Examples:
+        2024-07-01..2024-09-30 previous -> 2024-04-01..2024-06-30;
+        2024-01-01..2024-06-30 previous -> 2023-07-01..2023-12-31;
+        2024-01-11..2024-01-20 previous -> 2024-01-01..2024-01-10;
+        2024-02-29..2024-03-31 year -> 2023-02-28..2023-03-31.
 
     Raises:
         UsageError: an unknown mode.
     """
     if mode == "previous":
         end = period.start - timedelta(days=1)
-        return Period(end - timedelta(days=period.days - 1), end, end)
+        months = whole_months(period)
+        start = (
+            add_months(period.start, -months)
+            if months is not None
+            else end - timedelta(days=period.days - 1)
+        )
+        return Period(start, end, end)
     if mode == "year":
         return Period(
             _year_earlier(period.start), _year_earlier(period.end), _year_earlier(period.as_of)
@@ -129,7 +168,55 @@ def comparison_period(period: Period, mode: str) -> Period:
 def comparison_shift(period: Period, previous: Period) -> int:
     """Months to add to a month of ``previous`` to reach the matching month of ``period``.
 
-    Monthly rows are matched by this shift of their end months: year -> 12; a previous
-    period of a calendar quarter -> 3.
+    Monthly rows are matched by this shift of their end months: year -> 12; k whole
+    months -> k (a quarter -> 3); a range of days -> the months between the two ends.
     """
     return months_between(previous.end, period.end)
+
+
+def comparison_before_data(previous: Period, data_start: date | None) -> bool:
+    """True when the comparison period starts before the data's first date, so that part
+    of it has no data and its numbers would be too low (none when it ends before the data
+    begins). The rule is by day: data from 2024-11-04 does not cover a comparison from
+    2024-11-01 (the data cannot tell a quiet weekend from days the export left out).
+    False when the data has no dated events (``data_start`` None): nothing to check.
+
+    Examples (data from 2024-11-01): 2024-11-01..2025-10-31 -> False;
+    2024-10-01..2024-12-31 -> True; 2022-11-01..2024-10-31 -> True.
+    """
+    return data_start is not None and previous.start < data_start
+
+
+def no_comparison_note(previous: Period, data_start: date, lang: str = "en") -> str:
+    """Why a report has no ``previous`` and ``delta``, in ``lang``.
+
+    Example: ``no comparison: the comparison period 2023-10-01..2023-12-31 starts before
+    the data begins (2024-01-15)``.
+    """
+    if lang == "es":
+        return (
+            f"sin comparación: el periodo de comparación {previous.label} empieza antes de "
+            f"que empiecen los datos ({data_start.isoformat()})"
+        )
+    return (
+        f"no comparison: the comparison period {previous.label} starts before the data "
+        f"begins ({data_start.isoformat()})"
+    )
+
+
+def period_before_data_note(period: Period, data_start: date, lang: str = "en") -> str:
+    """The note of a period that starts before the data's first date (partly covered):
+    its flows count nothing before that date, in ``lang``.
+
+    Example: ``the period 2024-01-01..2024-12-31 starts before the data begins
+    (2024-11-01): nothing before that day is in the data``.
+    """
+    if lang == "es":
+        return (
+            f"el periodo {period.label} empieza antes de que empiecen los datos "
+            f"({data_start.isoformat()}): no hay datos de antes de ese día"
+        )
+    return (
+        f"the period {period.label} starts before the data begins "
+        f"({data_start.isoformat()}): nothing before that day is in the data"
+    )

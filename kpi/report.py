@@ -10,7 +10,9 @@ The report has the columns of CLI.md, in order:
 ``kpi, client, period, value, numerator, denominator, unit, target, status`` (``technician``
 instead of ``client`` when grouped by technician; ``previous, delta`` with a comparison).
 Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
-know (hours without a cost, filter names that matched nothing).
+know (hours without a cost, filter names that matched nothing, a period or a comparison
+that starts before the data begins: the comparison's ``previous`` and ``delta`` are then
+empty, see :mod:`kpi.periods`).
 """
 
 from __future__ import annotations
@@ -40,8 +42,11 @@ from kpi.model import LoadedData
 from kpi.periods import (
     COMPARE_MODES,
     Period,
+    comparison_before_data,
     comparison_period,
     comparison_shift,
+    no_comparison_note,
+    period_before_data_note,
     resolve_period,
 )
 from kpi.targets import STATUSES, effective_target, format_target, status_codes
@@ -159,6 +164,12 @@ class Engine:
     def as_of(self) -> date | None:
         """The default report date (DETAILS.md 9)."""
         return self.core.as_of
+
+    @property
+    def data_start(self) -> date | None:
+        """The data's first date: the earliest event date (:mod:`kpi.periods`); None when
+        nothing dated is loaded. A comparison period starting before it is left empty."""
+        return self.core.data_start
 
     def clients(self) -> list[str]:
         """Client names of the loaded data, for filter pickers."""
@@ -389,21 +400,38 @@ class Engine:
             flat = [i for i in members if "month" not in parse_by(many[i].by)]
             monthly = [i for i in members if i not in flat]
             batches = [monthly[:1] + flat, *([i] for i in monthly[1:])]
+            # a comparison period that starts before the data begins is not computed:
+            # its previous and delta are empty, and a note says why
+            compared: dict[str, Period] = {}
+            for i in members:
+                mode = many[i].compare
+                if mode and mode not in compared:
+                    compared[mode] = comparison_period(period, mode)
+            before_data = {
+                m for m, p in compared.items() if comparison_before_data(p, self.data_start)
+            }
             longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
             for batch in batches:
                 modes = dict.fromkeys(many[i].compare for i in batch if many[i].compare)
-                for mode in (None, *modes):
+                for mode in (None, *(m for m in modes if m not in before_data)):
                     idx = [i for i in batch if mode is None or many[i].compare == mode]
-                    p = comparison_period(period, mode) if mode else period
+                    p = compared[mode] if mode else period
                     for i, got in zip(idx, self._longs([many[i] for i in idx], p), strict=True):
                         longs[(i, mode)] = got
             for i in members:
                 opts = many[i]
                 long, scope = longs[(i, None)]
                 notes = list(long.attrs.get("notes", []))
-                if opts.compare:
+                if self.data_start is not None and period.start < self.data_start:
+                    notes.append(period_before_data_note(period, self.data_start, opts.lang))
+                if opts.compare in before_data:
+                    assert self.data_start is not None
+                    prev_period = compared[opts.compare]
+                    notes.append(no_comparison_note(prev_period, self.data_start, opts.lang))
+                    long = long.assign(previous=np.nan, delta=np.nan)
+                elif opts.compare:
                     prev, _ = longs[(i, opts.compare)]
-                    prev_period = comparison_period(period, opts.compare)
+                    prev_period = compared[opts.compare]
                     long = _attach_previous(long, prev, comparison_shift(period, prev_period))
                 df = _format(long, scope, opts)
                 df.attrs["notes"] = notes

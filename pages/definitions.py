@@ -46,3 +46,6 @@ for name, ds in DATASETS.items():
             }),
             hide_index=True,
         )  # fmt: skip
+
+st.subheader(t("df.periods_title", lang))
+st.markdown(t("df.periods_rules", lang))

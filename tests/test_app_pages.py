@@ -174,6 +174,44 @@ def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Eng
         assert card.delta == delta, kpi_id
 
 
+def test_a_comparison_before_the_data_shows_no_delta_and_says_why(engine: Engine) -> None:
+    # "All data" on the sample is Nov 1 2024 .. Oct 31 2026 (24 whole months): the previous
+    # period is Nov 2022 .. Oct 2024, before the data begins on Nov 1 2024. The cards used
+    # to show the whole value as the change (previous 0)
+    assert engine.data_start == date(2024, 11, 1) and engine.as_of == date(2026, 10, 31)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.selectbox(key=PERIOD_EN).set_value("all_data").run()
+    _no_errors(at)
+    captions = [c.value for c in at.caption]
+    # the sidebar shows the data's span; the period is that span
+    assert "The data spans Nov 1, 2024 – Oct 31, 2026" in captions
+    cards = [m for m in at.metric if m.value != fmt.EMPTY]
+    assert len(cards) >= 8
+    assert all(not m.delta for m in cards), [(m.label, m.delta) for m in cards]
+    note = ("no comparison: the comparison period 2022-11-01..2024-10-31 starts before the "
+            "data begins (2024-11-01)")  # fmt: skip
+    assert any(fmt.escape_md(note) == c for c in captions), captions
+    # the page's period line says it in the language's dates
+    assert any(
+        "no comparison: the comparison period (Nov 1, 2022 – Oct 31, 2024) starts before the "
+        "data begins (Nov 1, 2024)" in c
+        for c in captions
+    ), captions
+    at.radio(key="lang").set_value("es").run()
+    _no_errors(at)
+    captions = [c.value for c in at.caption]
+    assert "Los datos abarcan 1 nov 2024 – 31 oct 2026" in captions
+    note_es = ("sin comparación: el periodo de comparación 2022-11-01..2024-10-31 empieza antes "
+               "de que empiecen los datos (2024-11-01)")  # fmt: skip
+    assert any(fmt.escape_md(note_es) == c for c in captions), captions
+    assert all(not m.delta for m in at.metric)
+    # last 12 months (the default): Nov 2025 .. Oct 2026 against Nov 2024 .. Oct 2025,
+    # inside the data: the cards have their changes again
+    at.radio(key="lang").set_value("en").run()
+    at.selectbox(key=PERIOD_EN).set_value("last_12_months").run()
+    assert any(m.delta for m in at.metric)
+
+
 def test_filters_persist_across_pages(engine: Engine) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.selectbox(key=PERIOD_EN).set_value("ytd").run()
@@ -309,6 +347,14 @@ def test_definitions_list_every_kpi_with_its_sql() -> None:
     assert table["kpi"].tolist() == [k.id for k in KPIS]
     at.selectbox(key="df_kpi_en").set_value("csat").run()
     assert any("satisfied" in c.value for c in at.code)  # the family query of CSAT
+    # the period and comparison rules (issue 18), in both languages
+    for lang, title, words in (
+        ("en", "Periods and comparisons", "Before the data begins"),
+        ("es", "Periodos y comparaciones", "Antes de que empiecen"),
+    ):
+        at.radio(key="lang").set_value(lang).run()
+        assert title in [h.value for h in at.subheader]
+        assert any(words in m.value for m in at.markdown)
 
 
 def test_a_page_reached_in_v1_mode_still_runs_inside_the_app(

@@ -224,12 +224,20 @@ def test_upload_fix_filter_translate_download(page: object, tmp_path: Path) -> N
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     app_rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
-    # ... and check its numbers against the CLI on the same files, preset and client
-    # (the sidebar compares with the previous period unless told otherwise)
+    # ... and check its numbers against the CLI on the same files, preset, client and
+    # period (the sidebar compares with the previous period unless told otherwise; its
+    # last 12 months end with the last complete month, the CLI's default period at as_of)
+    from kpi import load_files
+    from ui import periods
+
+    as_of = load_files([tmp_path / "tickets_es.csv", tmp_path / "partes.xlsx"]).as_of
+    assert as_of is not None
+    start, end = periods.period_range(periods.DEFAULT_PRESET, as_of)
     cli = subprocess.run(
         [sys.executable, "-m", "kpi", "report", str(tmp_path / "tickets_es.csv"),
          str(tmp_path / "partes.xlsx"), "--preset", str(tmp_path / "preset.json"),
-         "--client", CLIENT, "--compare", "previous", "--lang", "en"],
+         "--client", CLIENT, "--compare", "previous", "--lang", "en",
+         "--start", start.isoformat(), "--end", end.isoformat()],
         cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     cli_rows = list(csv.reader(io.StringIO(cli.stdout)))

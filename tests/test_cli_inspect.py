@@ -210,3 +210,71 @@ def test_module_entry_point_in_a_subprocess(tmp_path: Path) -> None:
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Informe 2025.xlsx" in lines[0]
+
+
+# --------------------------------------------------------------------------- periods (issue 18)
+
+#: tickets from Jan 15 to May 5 2024: the data spans 2024-01-15..2024-05-05
+SPAN_TICKETS = (
+    "Ticket #,Client,Created\n"
+    "T1,Acme,2024-01-15 09:00\n"
+    "T2,Acme,2024-02-10 09:00\n"
+    "T3,Beta,2024-03-01 09:00\n"
+    "T4,Acme,2024-03-02 09:00\n"
+    "T5,Beta,2024-05-05 09:00\n"
+)  # fmt: skip
+
+
+def test_report_with_a_comparison_before_the_data_leaves_it_empty_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t = write(tmp_path / "tickets.csv", SPAN_TICKETS)
+    # Q1 2024 against Q4 2023: the data begins on Jan 15, after Oct 1 (it used to give
+    # tickets_opened 4, previous 0, delta +4)
+    code, out, err = run(["report", str(t), "--start", "2024-01-01", "--end", "2024-03-31",
+                          "--by", "client", "--compare", "previous"], capsys)  # fmt: skip
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(r["previous"] == "" and r["delta"] == "" for r in rows)
+    opened = [r for r in rows if r["kpi"] == "tickets_opened"]
+    # Acme: Jan 15, Feb 10, Mar 2; Beta: Mar 1
+    assert [(r["client"], r["value"]) for r in opened] == [("Acme", "3"), ("Beta", "1")]
+    assert (
+        "no comparison: the comparison period 2023-10-01..2023-12-31 starts before the data "
+        "begins (2024-01-15)"
+    ) in err.splitlines()
+    # with --start, no period line
+    assert "the data spans" not in err
+
+
+def test_report_without_start_prints_the_period_and_the_data_span(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    t = write(tmp_path / "tickets.csv", SPAN_TICKETS)
+    # the default period: the 12 months ending with May 2024, to as_of May 5
+    code, _, err = run(["report", str(t)], capsys)
+    assert code == 0
+    assert (
+        err.splitlines()[0]
+        == "period 2023-06-01..2024-05-05; the data spans 2024-01-15..2024-05-05"
+    )
+    code, _, err = run(["alerts", str(t), "--lang", "es"], capsys)
+    assert code == 0
+    assert err.splitlines()[0] == (
+        "periodo 2023-06-01..2024-05-05; los datos abarcan 2024-01-15..2024-05-05"
+    )
+    # only --end: the 12 months ending there (DETAILS.md 3), Mar 2023 .. Feb 2024
+    code, _, err = run(["report", str(t), "--end", "2024-02-29"], capsys)
+    assert err.splitlines()[0] == (
+        "period 2023-03-01..2024-02-29; the data spans 2024-01-15..2024-05-05"
+    )
+
+
+def test_no_period_line_when_the_period_is_the_data_span(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # data from Jun 1 2023 to May 5 2024: the default period is exactly the span
+    t = write(tmp_path / "tickets.csv", "Ticket #,Created\nT1,2023-06-01\nT2,2024-05-05\n")
+    code, _, err = run(["report", str(t)], capsys)
+    assert code == 0
+    assert "period" not in err

@@ -163,7 +163,10 @@ def sample_engine() -> object:
     [
         {},
         {"compare": "previous"},
-        {"start": date(2025, 1, 1), "end": date(2025, 3, 31), "compare": "year", "lang": "es"},
+        # (the sample's data begins on 2024-11-01: a year before 2026 Q1 is covered, the
+        # 12 months before the first 12 are not: empty, with a note)
+        {"start": date(2026, 1, 1), "end": date(2026, 3, 31), "compare": "year", "lang": "es"},
+        {"start": date(2024, 11, 1), "end": date(2025, 10, 31), "compare": "previous"},
         {"clients": ["__first__"], "kpis": ["csat", "fcr_rate", "mrr", "utilization"]},
         {"technicians": ["__first__"], "targets": {"csat": 0.95}},
         # the first monthly grouping shares the others' query: months cut by the period,
@@ -205,8 +208,9 @@ def test_reports_asked_together_equal_the_reports_asked_one_by_one(
     [
         {"compare": "previous"},
         {"start": date(2026, 7, 1), "end": date(2026, 10, 31), "kpis": ["csat", "mrr", "backlog"]},
-        # months cut by the period, a comparison a year back, Spanish notes
-        {"start": date(2025, 2, 10), "end": date(2025, 5, 20), "compare": "year", "lang": "es"},
+        # months cut by the period, a comparison a year back (after the data begins on
+        # 2024-11-01), Spanish notes
+        {"start": date(2026, 2, 10), "end": date(2026, 5, 20), "compare": "year", "lang": "es"},
         # a period ending after as_of; one starting after it (no month at all); one before
         # any data; a technician filter too
         {"as_of": date(2026, 3, 15), "start": date(2026, 1, 1), "end": date(2026, 6, 30)},

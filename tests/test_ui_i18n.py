@@ -36,8 +36,8 @@ def test_every_literal_key_used_by_the_app_exists() -> None:
 @pytest.mark.parametrize(
     "prefix, names",
     [
-        ("period.", ["this_month", "last_month", "this_quarter", "last_quarter", "ytd",
-                     "last_12_months", "custom"]),
+        ("period.", ["month_to_date", "last_month", "this_quarter", "last_quarter", "ytd",
+                     "last_12_months", "all_data", "custom"]),
         ("compare.", ["none", "previous", "year"]),
         ("status.", ["ok", "warn", "bad", "none"]),
         ("dt.sev.", ["rejected", "warning", "skipped", "info"]),

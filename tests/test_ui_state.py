@@ -110,3 +110,21 @@ def test_the_problems_table_and_counts_are_made_once_per_data_and_language(
     assert set(es["severity"]) != set(en["severity"])  # the words are Spanish
     state.rebuild(app)  # the data read again: made again
     assert state.problems_frame("en") is not en and built == ["en", "es", "en"]
+
+
+def test_the_data_span_stays_when_the_engine_takes_the_rows_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    # 500 tickets created Mar 1..28 2024 (i % 28): the data spans Mar 1 .. Mar 28
+    monkeypatch.setattr(state, "KEEP_READ_MAX_ROWS", 100)
+    app = AppState(sources=[Source("tickets.csv", tickets_csv(500))], kind="uploads")
+    monkeypatch.setattr(state, "app_state", lambda: app)
+    state.rebuild(app)
+    assert state.data_span() == (date(2024, 3, 1), date(2024, 3, 28))
+    engine = state.engine()
+    # big data: the session keeps the engine's copy without rows, its span too
+    assert app.data is engine.data and app.data.tables["tickets"].num_rows == 0
+    assert state.data_span() == (date(2024, 3, 1), date(2024, 3, 28))
+    assert engine.data_start == date(2024, 3, 1)

@@ -71,7 +71,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sb.as_of": ("As of {date}", "A fecha de {date}"),
     "sb.no_data": ("No data loaded.", "No hay datos cargados."),
     "sb.reset": ("Reset filters", "Quitar filtros"),
-    "period.this_month": ("This month", "Este mes"),
     "period.last_month": ("Last month", "Mes pasado"),
     "period.this_quarter": ("This quarter", "Este trimestre"),
     "period.last_quarter": ("Last quarter", "Trimestre pasado"),
@@ -429,9 +428,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "st.as_of_help": (
         "Point-in-time KPIs (MRR, backlog, devices, projects, pipeline) are measured on this "
-        "day; the period presets end on it.",
+        "day; the period presets are counted from it.",
         "Los KPIs a fecha (MRR, backlog, equipos, proyectos, pipeline) se miden en este día; "
-        "los periodos predefinidos terminan en él.",
+        "los periodos predefinidos se cuentan desde él.",
     ),
     "st.language": ("Language", "Idioma"),
     "st.reset_targets": ("Restore default targets", "Restaurar objetivos por defecto"),
@@ -458,6 +457,71 @@ CATALOG: dict[str, tuple[str, str]] = {
     "df.derived": ("Derived", "Derivada"),
     "df.loaded": ("Loaded", "Cargada"),
     "df.aliases": ("Recognised headers (some)", "Cabeceras reconocidas (algunas)"),
+    # ----------------------------------------------------------------- periods and comparisons
+    "period.month_to_date": ("Month to date", "Mes en curso"),
+    "period.all_data": ("All data", "Todos los datos"),
+    "sb.data_span": ("The data spans {range}", "Los datos abarcan {range}"),
+    "common.compare_before_data": (
+        "no comparison: the comparison period ({range}) starts before the data begins ({start})",
+        "sin comparación: el periodo de comparación ({range}) empieza antes de que empiecen "
+        "los datos ({start})",
+    ),
+    "df.periods_title": ("Periods and comparisons", "Periodos y comparaciones"),
+    "df.periods_rules": (
+        "- **Report date (as of)**: the latest event date of the loaded data (tickets "
+        "created, resolved or updated, survey responses, time entries, invoices, devices last "
+        "seen, deals created, active or closed), unless Settings fix another.\n"
+        "- **The data's first date**: the earliest of the same event dates, devices left out "
+        "(a device's first or last seen date describes the device, not the history the "
+        "export holds). Contract, project and due dates are plans, not events: they count "
+        "for neither. The sidebar shows the data's span.\n"
+        "- **Presets**: *Month to date*, *This quarter* and *Year to date* end on the report "
+        "date. *Last month* and *Last quarter* are the calendar month and quarter before the "
+        "report date's. *Last 12 months* ends with the last complete month: on data ending "
+        "on 5 May it is May of the year before to April (data ending on 31 May: June to "
+        "May). *All data* is the data's first date to the report date.\n"
+        "- **Previous period**: a period of whole calendar months (from a 1st to a month's "
+        "last day) is compared with as many months just before it: a quarter with the "
+        "quarter before, January-June with July-December of the year before, twelve months "
+        "with the twelve before. Any other range is compared with as many days ending the "
+        "day before it starts (10 to 19 January with 31 December to 9 January).\n"
+        "- **Same period last year**: the same dates one year earlier (29 February becomes "
+        "the 28th).\n"
+        "- **Before the data begins**: when the comparison period starts before the data's "
+        "first date, even by a day, part of it has no data and its numbers would be too "
+        "low (no tickets where there were some): the previous value and the change are left "
+        "empty, and the page and the command line say why. A period that itself starts "
+        "before the data begins gets a note: nothing before that day is counted.",
+        "- **Fecha del informe (a fecha de)**: la última fecha de un hecho en los datos "
+        "cargados (tickets creados, resueltos o actualizados, respuestas de encuestas, "
+        "partes de horas, facturas, última conexión de equipos, oportunidades creadas, con "
+        "actividad o cerradas), salvo que Ajustes fije otra.\n"
+        "- **Primera fecha de los datos**: la más antigua de esas mismas fechas, sin los "
+        "equipos (su primera o última conexión describe el equipo, no la historia que "
+        "contiene la exportación). Las fechas de contratos, proyectos y vencimientos son "
+        "planes, no hechos: no cuentan para ninguna. La barra lateral muestra el intervalo "
+        "de los datos.\n"
+        "- **Periodos predefinidos**: *Mes en curso*, *Este trimestre* y *Año en curso* "
+        "terminan en la fecha del informe. *Mes pasado* y *Trimestre pasado* son el mes y el "
+        "trimestre naturales anteriores al de la fecha del informe. *Últimos 12 meses* "
+        "termina en el último mes completo: con datos hasta el 5 de mayo va de mayo del año "
+        "anterior a abril (con datos hasta el 31 de mayo, de junio a mayo). *Todos los "
+        "datos* va de la primera fecha de los datos a la fecha del informe.\n"
+        "- **Periodo anterior**: un periodo de meses naturales completos (de un día 1 al "
+        "último día de un mes) se compara con otros tantos meses justo antes: un trimestre "
+        "con el anterior, enero-junio con julio-diciembre del año anterior, doce meses con "
+        "los doce anteriores. Cualquier otro rango se compara con otros tantos días que "
+        "terminan el día antes de su inicio (del 10 al 19 de enero con del 31 de diciembre "
+        "al 9 de enero).\n"
+        "- **Mismo periodo del año anterior**: las mismas fechas un año antes (el 29 de "
+        "febrero pasa a ser el 28).\n"
+        "- **Antes de que empiecen los datos**: si el periodo de comparación empieza antes "
+        "de la primera fecha de los datos, aunque sea un día, parte de él no tiene datos y "
+        "sus cifras saldrían bajas (ningún ticket donde los hubo): el valor anterior y la "
+        "variación quedan vacíos, y la página y la línea de comandos dicen por qué. Un "
+        "periodo que empieza antes que los datos lleva una nota: no se cuenta nada anterior "
+        "a ese día.",
+    ),
 }
 
 

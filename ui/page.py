@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import kpis as decl
+from kpi.periods import Period, comparison_before_data
 from kpi.report import Engine, ReportOptions
 from ui import downloads, fmt, kpiview, periods, state
 from ui.i18n import t
@@ -59,12 +60,20 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
     line = t("common.period_caption", lang, range=fmt.date_range(start, end, lang),
              as_of=fmt.date_(state.as_of(), lang))  # fmt: skip
     if cmp:
-        c_start, c_end = periods.comparison_range(start, end, cmp)
-        line += " · " + t(
-            "common.compare_caption", lang, range=fmt.date_range(c_start, c_end, lang)
-        )
+        line += " · " + compare_text(start, end, cmp, lang)
     st.caption(line)
     return Ctx(lang, state.app_state().currency, start, end, cmp, technicians)
+
+
+def compare_text(start: date, end: date, cmp: str, lang: str) -> str:
+    """The text "compared with <the comparison period>", or why there is no comparison: it
+    starts before the data's first date (the engine leaves previous and delta empty)."""
+    c_start, c_end = periods.comparison_range(start, end, cmp)
+    first = state.data_start()
+    shown = fmt.date_range(c_start, c_end, lang)
+    if comparison_before_data(Period(c_start, c_end, c_end), first):
+        return t("common.compare_before_data", lang, range=shown, start=fmt.date_(first, lang))
+    return t("common.compare_caption", lang, range=shown)
 
 
 def definitions_frame(lang: str) -> pd.DataFrame:

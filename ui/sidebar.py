@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from ui import fmt, periods, state
+from ui import fmt, page, periods, state
 from ui.i18n import LANG_NAMES, LANGS, lang_from_locale, t
 
 
@@ -68,16 +68,16 @@ def render(technician_applies: bool) -> None:
             t("common.period_caption", lang, range=fmt.date_range(start, end, lang),
               as_of=fmt.date_(as_of, lang))
         )  # fmt: skip
+        span = state.data_span()
+        if span is not None:
+            st.caption(t("sb.data_span", lang, range=fmt.date_range(*span, lang)))
         translated_select(
             t("sb.compare", lang), state.COMPARES, state.K_COMPARE, state.DEFAULT_COMPARE,
             lambda c: t(f"compare.{c}", lang), lang,
         )  # fmt: skip
         cmp = state.compare()
         if cmp is not None:
-            c_start, c_end = periods.comparison_range(start, end, cmp)
-            st.caption(
-                t("common.compare_caption", lang, range=fmt.date_range(c_start, c_end, lang))
-            )
+            st.caption(page.compare_text(start, end, cmp, lang))
         technicians = state.dimension_values("technician")
         _keep_known(state.K_TECHS, technicians)
         st.multiselect(

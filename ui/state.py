@@ -460,16 +460,33 @@ def as_of() -> date:
     return data.as_of or date.today()
 
 
+def data_start() -> date | None:
+    """The data's first date (the earliest event date, see :mod:`kpi.periods`); None when
+    nothing dated is loaded."""
+    return loaded_data().data_start
+
+
+def data_span() -> tuple[date, date] | None:
+    """The data's first and latest event dates (the sidebar shows them); None when
+    nothing dated is loaded."""
+    data = loaded_data()
+    if data.data_start is None or data.as_of is None:
+        return None
+    return data.data_start, data.as_of
+
+
 def period() -> tuple[date, date]:
     """The sidebar's period as dates."""
-    preset = st.session_state.get(K_PERIOD) or periods.DEFAULT_PRESET
+    preset = st.session_state.get(K_PERIOD)
+    if preset not in periods.PRESETS:
+        preset = periods.DEFAULT_PRESET
     custom = st.session_state.get(K_RANGE)
     rng: tuple[date, date] | None = None
     if isinstance(custom, (list, tuple)) and len(custom) == 2 and all(custom):
         rng = (custom[0], custom[1])
     if preset == "custom" and rng is None:
         preset = periods.DEFAULT_PRESET
-    return periods.period_range(preset, as_of(), rng)
+    return periods.period_range(preset, as_of(), rng, data_start())
 
 
 def selected_clients() -> list[str]:
