@@ -40,11 +40,11 @@ import pandas as pd
 import pyarrow as pa
 
 from kpi.errors import UsageError
-from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, Kpi, Need
+from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, RESOLVED_NEED, Kpi, Need
 from kpi.model import LoadedData
 from kpi.names import client_key, technician_key
 from kpi.periods import Period
-from kpi.schema import NO_CLIENT
+from kpi.schema import DATASETS, NO_CLIENT
 
 #: ``by`` values of CLI.md and the dimensions they group by.
 GROUPINGS: dict[str, tuple[str, ...]] = {
@@ -515,6 +515,7 @@ class Core:
         self.data = data.without_rows()
         self.device_level = data.has("devices", "covered") or data.has("devices", "contract_id")
         self.known_flags = self._known_flags()
+        self.undated_resolutions = self._undated_resolutions()
         self._client_names = self._names("client")
         self._technician_names = self._names("technician")
         self._order_names()
@@ -552,6 +553,11 @@ class Core:
               coalesce(technician, '{NO_CLIENT}') AS technician,
               CAST(created_at AS DATE) AS created_d,
               CAST(res AS DATE) AS resolved_d,
+              -- out of the backlog when resolved, or cancelled by its status (at its
+              -- last update); never in it when resolved or cancelled at an unknown time
+              CAST(cancelled_at AS DATE) AS cancelled_d,
+              CAST(date_trunc('month', CAST(cancelled_at AS DATE)) AS DATE) AS cancelled_m,
+              coalesce(closed_unknown, FALSE) AS closed_unknown,
               -- the months, once here rather than in every report
               CAST(date_trunc('month', CAST(created_at AS DATE)) AS DATE) AS created_m,
               CAST(date_trunc('month', CAST(res AS DATE)) AS DATE) AS resolved_m,
@@ -611,7 +617,8 @@ class Core:
             WITH c AS (SELECT * FROM raw_contracts)
             SELECT c.contract_id, coalesce(c.client, '{NO_CLIENT}') AS client,
               c.start_date, c.end_date,
-              c.amount / greatest(coalesce(c.billing_months, 1), 1) AS mrr_c,
+              -- months NULL: an unknown or one-time billing period, out of MRR
+              c.amount / c.billing_months AS mrr_c,
               c.covered_devices,
               -- renewed (DETAILS.md 27): the flag decides; else auto_renew; else a successor
               -- of the same client starting after this start, no later than end + 30 days,
@@ -654,7 +661,8 @@ class Core:
               coalesce(outcome, 'open') AS outcome, coalesce(amount, 0.0) AS amount,
               probability,
               CAST(coalesce(last_activity_at, created_at) AS DATE) AS activity_d,
-              CASE WHEN outcome IN ('won', 'lost')
+              -- a deal closed before it was created has no sales cycle (ingestion warns)
+              CASE WHEN outcome IN ('won', 'lost') AND closed_at >= created_at
                    THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days,
               stage
             FROM raw_opportunities""")
@@ -671,6 +679,16 @@ class Core:
             "SELECT count(esc), count(fcr), count(sla) FROM tickets_p"
         ).fetchall()[0]
         return {"escalated": esc > 0, "fcr": fcr > 0, "sla_met": sla > 0}
+
+    def _undated_resolutions(self) -> int:
+        """Tickets resolved or cancelled at an unknown time when no ticket has a
+        resolution date (then the dated KPIs have nothing to count: not produced), else 0."""
+        if not self.has("tickets"):
+            return 0
+        dated, undated = self.con.sql(
+            "SELECT count(resolved_d), count(*) FILTER (WHERE closed_unknown) FROM tickets_p"
+        ).fetchall()[0]
+        return int(undated) if dated == 0 else 0
 
     def _event_span(self) -> tuple[date | None, date | None]:
         """The data's first and latest event dates (DETAILS.md 9; the first date leaves
@@ -756,6 +774,18 @@ class Core:
     # ---------------------------------------------------------------- availability
     def missing(self, kpi: Kpi, lang: str = "en") -> str | None:
         """None when the KPI's inputs are loaded, else what would enable it."""
+        if self.undated_resolutions and RESOLVED_NEED in kpi.needs:
+            undated = self.undated_resolutions
+            if lang == "es":
+                return (
+                    f"ningún ticket tiene fecha de resolución ({undated} resueltos o cancelados "
+                    "por su estado, sin fecha); asignar la columna updated_at (última "
+                    "actualización) de tickets"
+                )
+            return (
+                f"no ticket has a resolution date ({undated} resolved or cancelled by their "
+                "status, undated); map column updated_at (last update) of tickets"
+            )
         for n in kpi.needs:
             if not any(self.has(ds, col) for ds, col in n.any_of):
                 return describe_need(n, lang, frozenset(self.data.tables))
@@ -989,7 +1019,9 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
     loads = [ds for ds, col in n.any_of if col is None]
     cols: dict[str, list[str]] = {}
     for ds, col in n.any_of:
-        if col is not None:
+        # derived columns are not mapped: tickets.resolved comes from resolved_at,
+        # closed_at or a resolved status
+        if col is not None and not DATASETS[ds].column(col).derived:
             cols.setdefault(ds, []).append(col)
 
     def name(ds: str) -> str:
@@ -1166,7 +1198,8 @@ def _parts_tickets(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         ),
     ]
     if s.monthly:
-        # backlog at each month's D = tickets created up to D - tickets resolved up to D,
+        # backlog at each month's D = tickets created up to D - tickets resolved (or
+        # cancelled) up to D; tickets that left at an unknown time never count,
         # a running sum over the months (a ticket's created or resolved date before the
         # first month counts in the first month)
         # running sums at the grouping's own keys only (the family has one grouping set);
@@ -1182,10 +1215,11 @@ def _parts_tickets(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         last = POINT  # the last month's D
         ctes.append(f"""bk_ev AS (
   SELECT {sel}greatest(created_m, {first}) AS b, 1 AS n
-  FROM t WHERE created_d <= {last} AND (resolved_d IS NULL OR resolved_d >= {first})
+  FROM t WHERE created_d <= {last} AND NOT closed_unknown
+    AND (coalesce(resolved_d, cancelled_d) >= {first}) IS NOT FALSE
   UNION ALL
-  SELECT {sel}resolved_m, -1
-  FROM t WHERE resolved_d BETWEEN {first} AND {last}),
+  SELECT {sel}coalesce(resolved_m, cancelled_m), -1
+  FROM t WHERE coalesce(resolved_d, cancelled_d) BETWEEN {first} AND {last}),
 bk_g AS (SELECT {sel}b, sum(n) AS n FROM bk_ev GROUP BY ALL),
 bk AS (
   SELECT {"".join(f"g.{k}, " for k in keys)}m.d_at,
@@ -1203,7 +1237,9 @@ bk AS (
         parts.append(
             Part(
                 f"SELECT client, technician, {POINT} AS d, 1 AS backlog FROM t\n"
-                f"WHERE created_d <= {POINT} AND (resolved_d IS NULL OR resolved_d > {POINT})",
+                f"WHERE created_d <= {POINT} AND NOT closed_unknown\n"
+                # not yet resolved or cancelled at D (NULL: never)
+                f"  AND (coalesce(resolved_d, cancelled_d) > {POINT}) IS NOT FALSE",
                 frozenset({"backlog"}),
                 at="point",
             )
@@ -1289,7 +1325,8 @@ def _parts_devices(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
   -- per client at D: devices its active contracts pay for, and the price per device
   SELECT k.client, p.d_at, sum(k.covered_devices) AS cap,
     fsum(k.mrr_c) FILTER (WHERE k.covered_devices > 0) AS priced_mrr,
-    sum(k.covered_devices) FILTER (WHERE k.covered_devices > 0) AS priced_devices
+    sum(k.covered_devices) FILTER (WHERE k.covered_devices > 0 AND k.mrr_c IS NOT NULL)
+      AS priced_devices
   FROM contracts_p k JOIN points p ON {_active("k", "p.d_at")}
   WHERE TRUE{_filters(s, technician=False, prefix="k.")}
   GROUP BY ALL)"""

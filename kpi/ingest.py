@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,10 @@ from kpi.errors import UnreadableFileError, UnrecognisedDatasetError
 from kpi.model import ARROW_TYPES, FileReport, LoadedData
 from kpi.names import client_key, technician_key
 from kpi.presets import Preset
-from kpi.problems import Problem
+from kpi.problems import Problem, Severity
 from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.recognize import Mapping, header_score, recognize
-from kpi.schema import DATASETS, NO_CLIENT, Dataset
+from kpi.schema import DATASETS, NO_CLIENT, Dataset, fold_header
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
@@ -76,6 +77,9 @@ class TableResult:
     table: pa.Table | None  # canonical columns that were mapped + _row
     problems: list[Problem] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    #: billing periods of a contracts table the built-in words do not know (as written,
+    #: first seen first): the Data page asks their months (options ``billing_months``)
+    unknown_billing: list[str] = field(default_factory=list)
 
 
 def read_file(
@@ -159,7 +163,12 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
     report.rows_rejected = len(raw.rejected) + sum(1 for p in problems if p.severity == "rejected")
     report.warnings = sum(1 for p in all_problems if p.severity == "warning")
     report.rows_loaded = table.num_rows  # merges are subtracted by assemble()
-    return TableResult(report, raw, mapping, table, all_problems, opts)
+    unknown_billing = []
+    if "billing_period" in mapping.columns:
+        unknown_billing = values.unknown_billing_periods(
+            raw.data.column(mapping.columns["billing_period"])
+        )
+    return TableResult(report, raw, mapping, table, all_problems, opts, unknown_billing)
 
 
 def _where(raw: RawTable) -> str:
@@ -212,14 +221,21 @@ def coerce(
     columns: dict[str, pa.Array] = {}
     rows = raw.row_numbers
 
-    def warn_rows(mask: pa.Array, column: str, header: str, why: str, raw_col: pa.Array) -> None:
+    def warn_rows(
+        mask: pa.Array,
+        column: str,
+        header: str,
+        why: str,
+        raw_col: pa.Array,
+        severity: Severity = "warning",
+    ) -> None:
         idx = pc.indices_nonzero(mask)
         if len(idx) == 0:
             return
         for r, v in zip(
             pc.take(rows, idx).to_pylist(), pc.take(raw_col, idx).to_pylist(), strict=True
         ):
-            problems.append(Problem(raw.file, where_sheet, r, header, v, why, "warning"))
+            problems.append(Problem(raw.file, where_sheet, r, header, v, why, severity))
 
     def parse(item: tuple[str, int]) -> values.ParsedColumn:
         col_name, pos = item
@@ -229,7 +245,7 @@ def coerce(
                 raw_col, scale=opts.get("csat_scale"), reverse=bool(opts.get("csat_reverse"))
             )
         if col_name == "billing_period":
-            return values.parse_billing_months(raw_col)
+            return values.parse_billing_months(raw_col, opts.get("billing_months"))
         return values.parse_column(
             raw_col,
             ds.column(col_name).kind,
@@ -259,6 +275,10 @@ def coerce(
             if parsed_col.warnings is not None:
                 warn_rows(
                     parsed_col.warnings, col_name, header, parsed_col.warning_reason or "", raw_col
+                )
+            if parsed_col.info is not None:
+                warn_rows(
+                    parsed_col.info, col_name, header, parsed_col.info_reason or "", raw_col, "info"
                 )
             parsed = None
         else:
@@ -389,7 +409,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
             data.present[name] = frozenset(present)
         stacked = _dedupe(con, stacked, results, data)
         stacked = _names(stacked, data)
-        stacked = _derive(con, stacked, data)
+        stacked = _derive(con, stacked, data, [r.options for r in results])
         for name, table in stacked.items():
             if name == "clients":
                 continue
@@ -605,38 +625,21 @@ def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table
 
 
 def _derive(
-    con: duckdb.DuckDBPyConnection, stacked: dict[str, pa.Table], data: LoadedData
+    con: duckdb.DuckDBPyConnection,
+    stacked: dict[str, pa.Table],
+    data: LoadedData,
+    options_of: Sequence[dict[str, Any]] = (),
 ) -> dict[str, pa.Table]:
-    """Derived columns and per-dataset fallbacks (model.py lists the guarantees)."""
-    out = dict(stacked)
-    files = data.files
+    """Derived columns and per-dataset fallbacks (model.py lists the guarantees).
 
-    def problem_rows(t: pa.Table, mask: pa.Array, column: str, why: str, severity: str) -> None:
-        idx = pc.indices_nonzero(mask)
-        for f, r in zip(
-            pc.take(t.column("_file"), idx).to_pylist(),
-            pc.take(t.column("_row"), idx).to_pylist(),
-            strict=True,
-        ):
-            rep = files[f]
-            data.problems.append(Problem(rep.file, rep.sheet, r, column, None, why, severity))  # type: ignore[arg-type]
-            if severity == "warning":
-                rep.warnings += 1
+    ``options_of``: the reading options of each table read (by ``_file``), for the
+    per-file rules (a preset's ``resolved_statuses``).
+    """
+    out = dict(stacked)
+    problem_rows = partial(_problem_rows, data)
 
     if "tickets" in out:
-        t = out["tickets"]
-        eff = pc.coalesce(t.column("resolved_at"), t.column("closed_at"))
-        early = pc.fill_null(pc.less(eff, t.column("created_at")), False)
-        problem_rows(
-            t,
-            early,
-            "resolved_at",
-            "resolution date earlier than created_at; the ticket counts as unresolved",
-            "warning",
-        )
-        eff = pc.if_else(early, pa.scalar(None, pa.timestamp("us")), eff)
-        t = t.set_column(t.column_names.index("resolved"), "resolved", eff)
-        out["tickets"] = _fill_client(t)
+        out["tickets"] = _fill_client(_ticket_resolution(out["tickets"], data, options_of))
     if "surveys" in out:
         t = out["surveys"]
         if "tickets" in out:
@@ -677,10 +680,13 @@ def _derive(
         out["time_entries"] = _fill_client(t)
     if "contracts" in out:
         t = out["contracts"]
+        # no billing period (no column, or an empty value): monthly (DETAILS.md 22); an
+        # unknown or one-time period keeps NULL months: out of MRR
+        months = t.column("billing_months")
         t = t.set_column(
             t.column_names.index("billing_months"),
             "billing_months",
-            pc.fill_null(t.column("billing_months"), 1),
+            pc.if_else(pc.is_null(t.column("billing_period")), pc.fill_null(months, 1), months),
         )
         out["contracts"] = t
     if "projects" in out:
@@ -697,12 +703,247 @@ def _derive(
         problem_rows(
             t, undated, "closed_at", "won or lost without a close date; counted as open", "warning"
         )
+        # KPIS.md 10: a won deal closed before it was created (a date typed by hand, an
+        # import) is still won, but its negative cycle would pull the mean down: left out
+        # of avg_sales_cycle_days (the engine's cycle_days), one warning per deal
+        early = pc.fill_null(
+            pc.and_(pc.and_(won, closed), pc.less(t.column("closed_at"), t.column("created_at"))),
+            False,
+        )
+        problem_rows(
+            t,
+            early,
+            "closed_at",
+            "won deal closed before it was created; counted as won, left out of the sales cycle",
+            "warning",
+            value=pc.binary_join_element_wise(
+                "closed ",
+                pc.strftime(t.column("closed_at"), "%Y-%m-%d %H:%M"),
+                ", created ",
+                pc.strftime(t.column("created_at"), "%Y-%m-%d %H:%M"),
+                "",
+            ),
+        )
         outcome = pc.if_else(
             pc.and_(won, closed), "won", pc.if_else(pc.and_(lost, closed), "lost", "open")
         )
         t = t.set_column(t.column_names.index("outcome"), "outcome", outcome)
         out["opportunities"] = _fill_client(t)
     return out
+
+
+def _problem_rows(
+    data: LoadedData,
+    t: pa.Table,
+    mask: pa.Array,
+    column: str,
+    why: str,
+    severity: Severity,
+    value: pa.Array | pa.ChunkedArray | None = None,
+) -> None:
+    """One problem per row of ``t`` where ``mask`` holds, with ``value`` (a text per row)
+    when given; warnings are counted in their file's report."""
+    idx = pc.indices_nonzero(pc.fill_null(mask, False))
+    if len(idx) == 0:
+        return
+    shown = pc.take(value, idx).to_pylist() if value is not None else [None] * len(idx)
+    for f, r, v in zip(
+        pc.take(t.column("_file"), idx).to_pylist(),
+        pc.take(t.column("_row"), idx).to_pylist(),
+        shown,
+        strict=True,
+    ):
+        rep = data.files[f]
+        data.problems.append(Problem(rep.file, rep.sheet, r, column, v, why, severity))
+        if severity == "warning":
+            rep.warnings += 1
+
+
+#: Ticket statuses that say a ticket is resolved (DETAILS.md 13), in English and Spanish,
+#: compared folded (case, accents, spaces and punctuation: ``RESUELTA`` ~ ``resuelta``,
+#: ConnectWise ``>Closed`` ~ ``closed``) as whole values. A preset's
+#: ``resolved_statuses`` adds to them for its files.
+RESOLVED_STATUSES = (
+    "Resolved", "Closed", "Completed", "Complete", "Done", "Solved", "Finished",
+    "Resuelto", "Resuelta", "Cerrado", "Cerrada", "Completado", "Completada", "Listo",
+    "Finalizado", "Finalizada", "Terminado", "Terminada", "Hecho", "Hecha",
+    "Solucionado", "Solucionada",
+)  # fmt: skip
+#: Statuses of a ticket closed without a resolution: out of the backlog, never resolved.
+CANCELLED_STATUSES = ("Cancelled", "Canceled", "Cancelado", "Cancelada", "Anulado", "Anulada")
+
+#: the warnings of the status rule, by (resolved, not cancelled; dated by its last
+#: update); ``{no_date}`` says why the ticket's own date is not used
+_STATUS_RULE = {
+    (True, True): "status says resolved but {no_date}; resolved at its last update (updated_at)",
+    (True, False): "status says resolved but {no_date} and there is no last update "
+    "(updated_at) to date it; resolved at an unknown time: out of the backlog, the resolved "
+    "counts, FCR, SLA and the resolution times",
+    (False, True): "status says cancelled (closed, not resolved) but {no_date}; out of the "
+    "backlog from its last update (updated_at), never counted as resolved",
+    (False, False): "status says cancelled (closed, not resolved) but {no_date} and there "
+    "is no last update (updated_at); out of the backlog, never counted as resolved",
+}
+_NO_DATE = "there is no resolution date"
+_EARLY_DATE = "its resolution date is earlier than created_at"
+
+
+def _falses(n: int) -> pa.Array:
+    return pa.array(np.zeros(n, dtype=bool))
+
+
+def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (``replace_with_mask`` takes no chunked arrays)."""
+    if isinstance(arr, pa.ChunkedArray):
+        return arr.combine_chunks() if arr.num_chunks else pa.array([], type=arr.type)
+    return arr
+
+
+def _any_true(mask: pa.Array) -> bool:
+    return bool(pc.any(pc.fill_null(mask, False)).as_py())
+
+
+def _status_words(t: pa.Table, options_of: Sequence[dict[str, Any]]) -> tuple[pa.Array, pa.Array]:
+    """(resolved word, cancelled word) per ticket from its status, on the distinct
+    statuses; a file's ``resolved_statuses`` option counts for its own rows only."""
+    status = t.column("status")
+    uniques = pc.unique(status).drop_null()
+    if len(uniques) == 0:
+        return _falses(t.num_rows), _falses(t.num_rows)
+    folded = [fold_header(v) for v in uniques.to_pylist()]
+    res_words = {fold_header(w) for w in RESOLVED_STATUSES}
+    cancel_words = {fold_header(w) for w in CANCELLED_STATUSES}
+    at = pc.index_in(status, value_set=uniques)
+
+    def per_ticket(words: set[str]) -> pa.Array:
+        return pc.fill_null(pc.take(pa.array([w in words for w in folded]), at), False)
+
+    resolved = per_ticket(res_words)
+    for f, opts in enumerate(options_of):
+        extra = {fold_header(w) for w in opts.get("resolved_statuses") or ()} - res_words
+        if extra:
+            mine = pc.equal(t.column("_file"), f)
+            resolved = pc.or_(resolved, pc.and_(per_ticket(extra), mine))
+    return resolved, pc.and_(per_ticket(cancel_words), pc.invert(resolved))
+
+
+def _ticket_resolution(
+    t: pa.Table, data: LoadedData, options_of: Sequence[dict[str, Any]]
+) -> pa.Table:
+    """``resolved``, ``cancelled_at`` and ``closed_unknown`` of every ticket (DETAILS.md 13).
+
+    A ticket's resolution date is resolved_at, else closed_at; one earlier than
+    created_at is dropped (warning). Without a (usable) date the status decides: a
+    resolved word (:data:`RESOLVED_STATUSES`: ``Resolved``, ``Resuelta``, ``Done``, ...)
+    resolves the ticket at its last update (updated_at, when on or after created_at);
+    a cancelled word (:data:`CANCELLED_STATUSES`) takes it out of the backlog from its
+    last update without resolving it; with no last update either, the ticket left the
+    backlog at an unknown time (``closed_unknown``): never in the backlog, and in no
+    count or time that needs a date. Every such ticket is warned (file, row, status),
+    and each file gets a note with the counts. A resolution date with an open status:
+    the date wins.
+
+    Example: status ``Resolved``, no resolved or closed date, updated
+    ``2024-03-05 10:00`` -> resolved ``2024-03-05 10:00`` (warned); the same without
+    updated_at -> resolved NULL, closed_unknown TRUE (warned).
+    """
+    created = t.column("created_at")
+    no_ts = pa.scalar(None, pa.timestamp("us"))
+    dated = pc.coalesce(t.column("resolved_at"), t.column("closed_at"))
+    early = pc.fill_null(pc.less(dated, created), False)
+    dated = pc.if_else(early, no_ts, dated)
+    # the status is read on the undated tickets only (the open ones, mostly: a few
+    # percent of an export), not hashed for a million dated ones
+    undated = _flat(pc.is_null(dated))
+    res_word = cancel_word = upd_ok = _falses(t.num_rows)
+    if _any_true(undated):
+        sub = t.select(["status", "created_at", "updated_at", "_file"]).filter(undated)
+        sub_res, sub_cancel = _status_words(sub, options_of)
+        sub_ok = pc.fill_null(
+            pc.greater_equal(sub.column("updated_at"), sub.column("created_at")), False
+        )
+        res_word = pc.replace_with_mask(res_word, undated, _flat(sub_res))
+        cancel_word = pc.replace_with_mask(cancel_word, undated, _flat(sub_cancel))
+        upd_ok = pc.replace_with_mask(upd_ok, undated, _flat(sub_ok))
+    by_status = pc.or_(res_word, cancel_word)
+    upd = t.column("updated_at")
+    at_update = pc.and_(by_status, upd_ok)
+    unknown = pc.and_(by_status, pc.invert(upd_ok))
+    if _any_true(by_status):
+        resolved = pc.coalesce(dated, pc.if_else(pc.and_(at_update, res_word), upd, no_ts))
+        cancelled_at = pc.if_else(pc.and_(at_update, cancel_word), upd, no_ts)
+    else:  # the usual export: every resolved ticket has its date
+        resolved, cancelled_at = dated, pa.nulls(t.num_rows, pa.timestamp("us"))
+
+    _problem_rows(
+        data,
+        t,
+        pc.and_(early, pc.invert(by_status)),
+        "resolved_at",
+        "resolution date earlier than created_at; the ticket counts as unresolved",
+        "warning",
+    )
+    if _any_true(by_status):
+        for (is_resolved, is_dated), why in _STATUS_RULE.items():
+            rule = pc.and_(
+                pc.and_(by_status, res_word if is_resolved else cancel_word),
+                upd_ok if is_dated else pc.invert(upd_ok),
+            )
+            # a date earlier than created_at is no date: the warning says it was there
+            for mask, no_date in ((pc.invert(early), _NO_DATE), (early, _EARLY_DATE)):
+                text = why.format(no_date=no_date)
+                hit = pc.and_(rule, mask)
+                _problem_rows(data, t, hit, "status", text, "warning", t.column("status"))
+    for f, n_dated, n_unknown in _counts_per_file(t, at_update, unknown):
+        rep = data.files[f]
+        rep.notes.append(
+            f"status ({rep.mapping.get('status', 'status')}): {n_dated + n_unknown} tickets "
+            f"resolved or cancelled by their status without a date: {n_dated} dated by "
+            f"their last update, {n_unknown} at an unknown time"
+        )
+    # what the resolution KPIs can use (kpi.kpis: tickets.resolved for the dated ones,
+    # cancelled_at and closed_unknown for the backlog)
+    present = set(data.present.get("tickets", frozenset()))
+    if present & {"resolved_at", "closed_at"} or _any_true(pc.and_(at_update, res_word)):
+        present.add("resolved")
+    if _any_true(pc.is_valid(cancelled_at)):
+        present.add("cancelled_at")
+    if _any_true(unknown):
+        present.add("closed_unknown")
+    data.present["tickets"] = frozenset(present)
+    for name, col in (
+        ("resolved", resolved),
+        ("cancelled_at", cancelled_at),
+        ("closed_unknown", unknown),
+    ):
+        t = t.set_column(t.column_names.index(name), name, col)
+    return t
+
+
+def _counts_per_file(t: pa.Table, a: pa.Array, b: pa.Array) -> list[tuple[int, int, int]]:
+    """(file, rows where ``a``, rows where ``b``) for each file with any of either."""
+    either = pc.or_(a, b)
+    if not _any_true(either):
+        return []
+    grouped = (
+        pa.table(
+            {
+                "f": pc.filter(t.column("_file"), either),
+                "a": pc.cast(pc.filter(a, either), pa.int64()),
+                "b": pc.cast(pc.filter(b, either), pa.int64()),
+            }
+        )
+        .group_by("f")
+        .aggregate([("a", "sum"), ("b", "sum")])
+    )
+    return sorted(
+        zip(
+            grouped.column("f").to_pylist(),
+            grouped.column("a_sum").to_pylist(),
+            grouped.column("b_sum").to_pylist(),
+            strict=True,
+        )
+    )
 
 
 def _fold_words(col: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -135,7 +135,18 @@ class Kpi:
 _REVENUE = need("invoices", "contracts")
 _LABOR = (need("time_entries"), need("staff.hourly_cost"))
 _GM_NUM = "coalesce(fsum(rev), 0) - coalesce(fsum(labor), 0) - coalesce(fsum(dcost), 0)"
-_RESOLVED = need("tickets.resolved_at", "tickets.closed_at")
+#: A resolution date: resolved_at or closed_at mapped, or a resolved status dated by the
+#: ticket's last update (ingestion marks the derived ``resolved`` present then).
+RESOLVED_NEED = _RESOLVED = need("tickets.resolved_at", "tickets.closed_at", "tickets.resolved")
+#: Knowing when tickets left the backlog: a resolution date, or a resolved or cancelled
+#: status (dated by the last update, or at an unknown time).
+_LEFT_BACKLOG = need(
+    "tickets.resolved_at",
+    "tickets.closed_at",
+    "tickets.resolved",
+    "tickets.cancelled_at",
+    "tickets.closed_unknown",
+)
 _ESCALATED = need("tickets.escalated", "tickets.tier", "tickets.reassignment_count")
 _FCR = need(
     "tickets.first_contact_resolution",
@@ -215,7 +226,13 @@ _MOVE_ES = (
     "se compara con el mes anterior al periodo); sumado por clientes y meses. "
 )
 _TICKET_INPUTS = ("tickets.client", "tickets.technician", "tickets.created_at")
-_RES_INPUTS = (*_TICKET_INPUTS, "tickets.resolved_at", "tickets.closed_at")
+_RES_INPUTS = (
+    *_TICKET_INPUTS,
+    "tickets.resolved_at",
+    "tickets.closed_at",
+    "tickets.status",
+    "tickets.updated_at",
+)
 _ESC_INPUTS = (*_TICKET_INPUTS, "tickets.escalated", "tickets.tier", "tickets.reassignment_count")
 _TE_INPUTS = (
     "time_entries.technician",
@@ -397,17 +414,22 @@ KPIS: tuple[Kpi, ...] = (
        ("tickets", "tickets"),
        direction="lower", groupings=C_T_M, needs=(need("tickets"),), inputs=_TICKET_INPUTS),
     _k("tickets_resolved", "tickets", ("Tickets resolved", "Tickets resueltos"),
-       ("Tickets resolved in the period (resolved_at, else closed_at).",
-        "Tickets resueltos en el periodo (fecha de resolución, si no de cierre)."),
+       ("Tickets resolved in the period (resolved_at, else closed_at, else a resolved "
+        "status dated by the ticket's last update).",
+        "Tickets resueltos en el periodo (fecha de resolución, si no de cierre, si no un "
+        "estado resuelto fechado por la última actualización del ticket)."),
        "count", ("tickets",), "tickets.resolved", "sum", "sum(resolved_n)",
        ("tickets", "tickets"),
        direction="higher", groupings=C_T_M, needs=(need("tickets"), _RESOLVED),
        inputs=_RES_INPUTS),
     _k("backlog", "tickets", ("Backlog", "Tickets pendientes"),
-       ("Tickets created on or before D and not resolved by D.",
-        "Tickets creados en D o antes y no resueltos en D."),
+       ("Tickets created on or before D and not resolved or cancelled by D; a ticket "
+        "resolved or cancelled at an unknown time (a status without any date) is never in "
+        "it.",
+        "Tickets creados en D o antes y no resueltos ni cancelados en D; un ticket resuelto "
+        "o cancelado en una fecha desconocida (un estado sin ninguna fecha) nunca cuenta."),
        "count", ("tickets",), "@D", "sum", "sum(backlog)", ("tickets", "tickets"),
-       direction="lower", groupings=C_T_M, needs=(need("tickets"), _RESOLVED),
+       direction="lower", groupings=C_T_M, needs=(need("tickets"), _LEFT_BACKLOG),
        inputs=_RES_INPUTS),
     _k("fcr_rate", "tickets", ("First contact resolution", "Resolución al primer contacto"),
        ("Tickets resolved on first contact / tickets resolved in the period with a known "

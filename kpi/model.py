@@ -13,12 +13,16 @@ Guarantees the engine can rely on:
 * ``technician`` is joined the same way across tickets, time entries, staff, surveys.
 * timestamps are naive local wall-clock times in the report time zone; dates are dates.
 * tickets are one row per ticket (event logs merged); ``resolved`` is the effective
-  resolution timestamp (NULL: unresolved); ``tier`` is an integer.
+  resolution timestamp (NULL: unresolved, or resolved at an unknown time);
+  ``cancelled_at`` the time a ticket closed without resolution left the backlog;
+  ``closed_unknown`` TRUE for a ticket resolved or cancelled at an unknown time (out of
+  the backlog); ``tier`` is an integer.
 * surveys: ``satisfied`` is TRUE/FALSE per response and NULL for rows that are not a
   response ("offered"); client and technician already fall back to the ticket's.
 * time_entries: ``hours`` > 0; ``billable`` is never NULL (absent column: TRUE).
 * staff: one row per technician (the first wins); ``weekly_hours`` NULL means 40.
-* contracts: ``billing_months`` is an integer >= 1.
+* contracts: ``billing_months`` is an integer >= 1, NULL for an unknown or one-time
+  billing period (out of MRR).
 * projects and opportunities: ``percent_complete`` and ``probability`` are fractions.
 * opportunities: ``outcome`` is ``won``, ``lost`` or ``open``; ``amount`` NULL means 0.
 """

@@ -5,7 +5,14 @@ from, and options::
 
     {"dataset": "tickets",
      "columns": {"ticket_id": "number", "created_at": "opened_at", "client": "location"},
-     "options": {"day_first": true, "csat_scale": 5, "sheet": "Tickets"}}
+     "options": {"day_first": true, "csat_scale": 5, "sheet": "Tickets",
+                 "resolved_statuses": ["Cerrado por cliente"]}}
+
+Options: ``day_first``, ``decimal`` (``"."`` or ``","``), ``csat_scale``,
+``csat_reverse``, ``sheet``; ``resolved_statuses`` (ticket statuses that also mean
+resolved, added to the built-in words of :data:`kpi.ingest.RESOLVED_STATUSES`);
+``billing_months`` (months of a contract billing period as written, ``{"Cada 4 meses":
+4}``, before the built-in words; DETAILS.md 22).
 
 It applies to every table whose headers contain all the source columns it names
 (headers folded like recognition, DETAILS.md 35).
@@ -28,6 +35,8 @@ OPTIONS: dict[str, type | tuple[type, ...]] = {
     "csat_reverse": bool,
     "sheet": str,
     "decimal": str,
+    "resolved_statuses": list,
+    "billing_months": dict,
 }
 
 
@@ -106,7 +115,23 @@ def parse_preset(obj: Any, name: str = "preset") -> Preset:
         raise PresetError(f"{name}: option decimal must be '.' or ','")
     if "csat_scale" in options and options["csat_scale"] not in (3, 4, 5, 7, 10):
         raise PresetError(f"{name}: csat_scale must be one of 3, 4, 5, 7, 10")
+    # ticket statuses that also mean resolved: ["Cerrado por cliente", "Closed (auto)"]
+    statuses = options.get("resolved_statuses", [])
+    if not all(isinstance(v, str) and v.strip() for v in statuses):
+        raise PresetError(f"{name}: resolved_statuses must be a list of status texts")
+    # months of billing periods as written: {"Cada 4 meses": 4, "Bienal": 24}
+    months = options.get("billing_months", {})
+    if not all(isinstance(k, str) and k.strip() and _whole_months(v) for k, v in months.items()):
+        raise PresetError(
+            f"{name}: billing_months must map billing periods (as written) to a whole "
+            "number of months from 1 to 1200"
+        )
     return Preset(dataset, dict(columns), dict(options), name)
+
+
+def _whole_months(v: object) -> bool:
+    """A positive whole number of months (JSON ``6``, not ``6.5``, ``true`` or ``"6"``)."""
+    return isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 1200
 
 
 def load_preset(path: str | Path) -> Preset:

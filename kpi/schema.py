@@ -31,7 +31,12 @@ Derived columns (``derived=True``) are never mapped from a file: ingestion compu
 them and the engine relies on them (see :mod:`kpi.ingest`):
 
 * ``tickets.resolved``: the effective resolution timestamp (resolved_at, else
-  closed_at; NULL when unresolved or earlier than created_at).
+  closed_at; NULL when unresolved or earlier than created_at; without a date, a
+  resolved status (``Resolved``, ``Resuelta``, ``Done``) gives updated_at).
+* ``tickets.cancelled_at``: a ticket cancelled by its status without a closed date: its
+  updated_at (out of the backlog from then, never resolved).
+* ``tickets.closed_unknown``: resolved or cancelled by its status with no date at all:
+  out of the backlog, in no dated count.
 * ``surveys.satisfied``: TRUE/FALSE per response; NULL for "offered"/"not offered"
   rows, which are loaded but are not responses.
 * ``contracts.billing_months``: months per billing period (1, 2, 3, 6, 12 or n).
@@ -225,9 +230,11 @@ TICKETS = Dataset(
         )),
         _c("updated_at", "ts", *(
             "Updated", "Updated at", "Last Updated", "Last Update Time", "Last Updated Time",
+            "Last Update", "Updated On", "Last Modified", "Modified", "Modified Date",
             "lastUpdated", "_info.lastUpdated", "sys_updated_on", "Last Activity Date",
             "lastActivityDate", "lastactiondate",
             "Actualizado", "Actualizada", "Fecha de actualización", "Última actualización",
+            "Fecha de modificación", "Última modificación", "Modificado", "Modificada",
         )),
         _c("first_response_at", "ts", *(
             "First Response", "First Response at", "First Response Date", "Date Responded",
@@ -283,7 +290,13 @@ TICKETS = Dataset(
             "Time Worked", "Time tracked", "Horas", "Horas reales", "Horas trabajadas",
             "Tiempo",
         )),
-        _derived("resolved", "ts", "effective resolution: resolved_at, else closed_at"),
+        _derived(
+            "resolved", "ts",
+            "effective resolution: resolved_at, else closed_at, else (a resolved status) "
+            "updated_at",
+        ),
+        _derived("cancelled_at", "ts", "a cancelled ticket without a closed date: updated_at"),
+        _derived("closed_unknown", "bool", "resolved or cancelled by its status, undated"),
     ),
 )
 

@@ -37,11 +37,13 @@ import pyarrow.compute as pc
 
 __all__ = [
     "ParsedColumn",
+    "billing_key",
     "clean_text",
     "empty_mask",
     "parse_billing_months",
     "parse_column",
     "parse_csat",
+    "unknown_billing_periods",
 ]
 
 _US_PER_SECOND = 1_000_000
@@ -72,6 +74,9 @@ class ParsedColumn:
         note: a column-level decision shown to the user ("decimal comma",
             "day-first (decided by values like 25/03/2024)", "checkbox column", ...).
         error: a column-level error; then every non-empty value is invalid.
+        info: True where a value was read and deserves to be listed, not warned
+            (a one-time contract: no MRR by design); None when none is.
+        info_reason: why the listed ones are listed.
     """
 
     values: pa.Array
@@ -81,6 +86,8 @@ class ParsedColumn:
     warning_reason: str | None = None
     note: str | None = None
     error: str | None = None
+    info: pa.Array | None = None
+    info_reason: str | None = None
 
 
 # --------------------------------------------------------------------------- basics
@@ -316,6 +323,9 @@ class _Number:
     values: pa.Array  # float64, NULL where empty or invalid
     invalid: pa.Array
     note: str | None
+    #: rows read with the minority decimal mark (see :func:`_parse_number`), or None
+    warnings: pa.Array | None = None
+    warning_reason: str | None = None
 
 
 def _decimal_default(lang: str, decimal: str | None) -> tuple[str, str]:
@@ -327,10 +337,30 @@ def _decimal_default(lang: str, decimal: str | None) -> tuple[str, str]:
     return ("," if lang == "es" else "."), f"language {lang}"
 
 
+def _weighted_count(mask: pa.Array, weights: pa.Array | None) -> int:
+    """Rows behind the True values of ``mask``: one each, or ``weights`` (the rows each
+    distinct value stands for, see :func:`parse_column`)."""
+    if weights is None:
+        return _count(mask)
+    picked = pc.if_else(pc.fill_null(mask, False), weights, 0)
+    return int(pc.sum(picked).as_py() or 0)
+
+
 def _parse_number(
-    t: pa.Array, empty: pa.Array, *, lang: str, decimal: str | None, durations: bool
+    t: pa.Array,
+    empty: pa.Array,
+    *,
+    lang: str,
+    decimal: str | None,
+    durations: bool,
+    weights: pa.Array | None = None,
 ) -> _Number:
-    """Numbers per DATA.md / DETAILS.md 32 on trimmed text (NULL where empty)."""
+    """Numbers per DATA.md / DETAILS.md 32 on trimmed text (NULL where empty).
+
+    ``weights``: when ``t`` holds the distinct values of a column, the number of rows of
+    each; the decimal mark is voted by rows, so 19,000 rows of ``1.5`` outvote 1,200
+    rows of ``1,5`` / ``2,5`` / ``3,5`` (three distinct values against one).
+    """
     n = len(t)
     s = t
     needs = _match(s, _NUM_NEEDS_STRIP_RE)
@@ -378,6 +408,8 @@ def _parse_number(
 
     plain = pc.and_(_match(s, _NUM_PLAIN_RE), pc.invert(dur))
     note = None
+    warnings: pa.Array | None = None
+    warning_reason: str | None = None
     if _any(plain):
         n_dot = pc.count_substring(s, ".")
         n_com = pc.count_substring(s, ",")
@@ -419,7 +451,9 @@ def _parse_number(
                 pc.and_(pc.and_(pc.equal(n_com, 1), pc.invert(has_dot)), single_open),
             ),
         )
-        points, commas = _count(point_votes), _count(comma_votes)
+        # decided by rows, not by distinct values (weights)
+        points = _weighted_count(point_votes, weights)
+        commas = _weighted_count(comma_votes, weights)
         if points != commas:
             sep, why = ("." if points > commas else ","), ""
         else:
@@ -427,12 +461,38 @@ def _parse_number(
         has_sep = _any(pc.and_(plain, pc.or_(has_dot, has_com)))
         if sep == "," and has_sep:
             note = "decimal comma" + (f" (ambiguous; {why})" if why else "")
-        valid = pc.and_(
-            plain, _match(s, _NUM_VALID_POINT_RE if sep == "." else _NUM_VALID_COMMA_RE)
+        # Both marks as decimals when no value can hold a thousands group: no value with
+        # both marks ("1.234,5"), none with a repeated mark ("1,234,567") and no single
+        # mark before exactly 3 digits ("1,234", "2.500"; "0,125" is no group). Then
+        # "1.5" and "2,5" in one column are 1.5 and 2.5, each row read with its own mark,
+        # and the minority mark's rows are warned. Otherwise the majority mark decides
+        # and the rows that do not fit it are invalid.
+        grouped = pc.and_(
+            plain,
+            pc.or_(
+                pc.or_(both, pc.or_(pc.greater(n_dot, 1), pc.greater(n_com, 1))),
+                pc.and_(pc.xor(has_dot, has_com), pc.invert(single_open)),
+            ),
         )
+        mixed = points > 0 and commas > 0 and not _any(grouped)
+        if mixed:
+            valid = plain
+            minority = comma_votes if sep == "." else point_votes
+            warnings = pc.fill_null(minority, False)
+            warning_reason = (
+                "decimal comma in a column of decimal points; read as a decimal comma"
+                if sep == "."
+                else "decimal point in a column of decimal commas; read as a decimal point"
+            )
+        else:
+            valid = pc.and_(
+                plain, _match(s, _NUM_VALID_POINT_RE if sep == "." else _NUM_VALID_COMMA_RE)
+            )
         if _any(valid):
             sub = pc.filter(s, valid)
-            if sep == ".":
+            if mixed:  # one mark per value, and it is decimal: "1.5", "2,5" -> "2.5"
+                sub = pc.replace_substring(sub, ",", ".")
+            elif sep == ".":
                 sub = pc.replace_substring(sub, ",", "")
             else:
                 sub = pc.replace_substring(pc.replace_substring(sub, ".", ""), ",", ".")
@@ -444,7 +504,9 @@ def _parse_number(
     # cell would turn every sum it enters into infinity; it is no number anybody meant
     values = pc.if_else(pc.is_finite(values), values, pa.scalar(None, pa.float64()))
     invalid = pc.and_(pc.invert(empty), pc.is_null(values))
-    return _Number(values, invalid, note)
+    if warnings is not None:
+        warnings = pc.and_(warnings, pc.invert(invalid))
+    return _Number(values, invalid, note, warnings, warning_reason)
 
 
 # --------------------------------------------------------------------------- dates
@@ -1138,10 +1200,11 @@ def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
     return values, pc.is_valid(values)
 
 
-#: kinds whose result per value does not depend on how often a value repeats, so a
-#: low-cardinality column is parsed on its distinct values only (numbers are not here:
-#: their decimal separator is decided by a majority of rows)
+#: kinds a low-cardinality column of is parsed on its distinct values only; numbers
+#: are, with each distinct value's row count as its weight in the decimal-mark vote
+#: (a majority of rows, DETAILS.md 32)
 _BY_DISTINCT = frozenset(["text", "id", "ts", "date", "bool", "tier", "num", "hours", "pct", "int"])
+_NUMBER_KINDS = frozenset(["num", "hours", "pct", "int"])
 #: columns at least this long are checked for low cardinality
 _DISTINCT_MIN_ROWS = 20_000
 _DISTINCT_SAMPLE = 10_000
@@ -1192,6 +1255,10 @@ def parse_column(
         sample = arr.slice(0, _DISTINCT_SAMPLE)
         if pc.count_distinct(sample).as_py() * 5 < len(sample):
             enc = pc.dictionary_encode(arr)
+            if kind in _NUMBER_KINDS:
+                # rows per distinct value (NULL indices are empty cells: no vote)
+                idx_np = enc.indices.drop_null().to_numpy()
+                opts["weights"] = pa.array(np.bincount(idx_np, minlength=len(enc.dictionary)))
             once = _parse_direct(enc.dictionary, kind, **opts)
             idx = enc.indices
 
@@ -1219,8 +1286,9 @@ def _parse_direct(
     day_first: bool | None,
     inverted: bool,
     decimal: str | None,
+    weights: pa.Array | None = None,
 ) -> ParsedColumn:
-    """:func:`parse_column` over every value."""
+    """:func:`parse_column` over every value (``weights``: rows per value, for numbers)."""
     t, empty = _blanked(raw)
     n = len(t)
     nonempty = pc.invert(empty)
@@ -1254,7 +1322,9 @@ def _parse_direct(
             reason="no level number (expected e.g. L2, Tier 3, 2)" if _any(invalid) else None,
         )
     if kind in ("num", "hours", "pct", "int"):
-        num = _parse_number(t, empty, lang=lang, decimal=decimal, durations=kind == "hours")
+        num = _parse_number(
+            t, empty, lang=lang, decimal=decimal, durations=kind == "hours", weights=weights
+        )
         values, invalid, notes = num.values, num.invalid, [num.note] if num.note else []
         reason = {
             "num": "not a number",
@@ -1271,10 +1341,15 @@ def _parse_direct(
             whole = pc.fill_null(whole, False)
             invalid = pc.or_(invalid, pc.and_(nonempty, pc.invert(whole)))
             values = pc.cast(pc.if_else(whole, values, pa.scalar(None, pa.float64())), pa.int64())
+        warned = num.warnings
+        if warned is not None:
+            warned = pc.and_(warned, pc.invert(invalid))
         return ParsedColumn(
             values=values,
             invalid=invalid,
             reason=reason if _any(invalid) else None,
+            warnings=warned,
+            warning_reason=num.warning_reason if warned is not None and _any(warned) else None,
             note="; ".join(notes) or None,
         )
     raise ValueError(f"unknown column kind {kind!r}")
@@ -1282,51 +1357,155 @@ def _parse_direct(
 
 # --------------------------------------------------------------------------- contracts
 
+# Billing periods (DETAILS.md 22), compared folded (case, accents, spaces, "-", "_", "."
+# dropped: "Semi-Annually" -> "semiannually", "Pago único" -> "pagounico"): the
+# spellings PSAs, ERPs and people write, in English and Spanish. "bimensual" (twice a
+# month or every two months) and "bianual" (twice a year or every two years) are
+# ambiguous in Spanish and left out: an unknown value is never guessed.
 _BILLING_WORDS: dict[str, int] = {
-    **dict.fromkeys(["monthly", "month", "mensual", "m"], 1),
-    **dict.fromkeys(["bimonthly", "bimestral"], 2),
-    **dict.fromkeys(["quarterly", "trimestral", "q", "t"], 3),
-    **dict.fromkeys(["semiannual", "halfyearly", "semestral", "s"], 6),
-    **dict.fromkeys(["annual", "annually", "yearly", "anual", "a", "y"], 12),
-}
+    **dict.fromkeys([
+        "monthly", "month", "permonth", "everymonth", "m",
+        "mensual", "mensualmente", "mes", "pormes", "cadames",
+    ], 1),
+    **dict.fromkeys(["bimonthly", "everytwomonths", "bimestral", "bimestralmente"], 2),
+    **dict.fromkeys([
+        "quarterly", "quarter", "perquarter", "everyquarter", "q",
+        "trimestral", "trimestralmente", "trimestre", "t",
+    ], 3),
+    **dict.fromkeys(["cuatrimestral", "cuatrimestre"], 4),
+    **dict.fromkeys([
+        "semiannual", "semiannually", "biannual", "biannually", "halfyearly", "halfyear",
+        "semestral", "semestralmente", "semestre", "s",
+    ], 6),
+    **dict.fromkeys([
+        "annual", "annually", "yearly", "year", "peryear", "everyyear", "a", "y",
+        "anual", "anualmente", "ano", "porano", "cadaano",  # "año" folds to "ano"
+    ], 12),
+    **dict.fromkeys(["biennial", "biennially", "everytwoyears", "bienal", "bienalmente"], 24),
+    **dict.fromkeys(["triennial", "triennially", "trienal"], 36),
+}  # fmt: skip
+# One-time charges are not recurring: no months, out of MRR (listed, not a problem).
+_ONE_TIME_WORDS = (
+    "onetime", "once", "oneoff", "nonrecurring", "singlepayment",
+    "pagounico", "unico", "unicopago", "puntual", "norecurrente",
+)  # fmt: skip
+# A number of months or years, lower-cased with accents stripped (dots kept, so "0.5"
+# is no "05"): "12" -> 12, "6 months" -> 6, "Every 6 Months" -> 6, "cada 3 meses" -> 3,
+# "2 years" -> 24, "1 año" -> 12, "3-month" -> 3.
+_BILLING_NUMBER_RE = (
+    r"^(?:every|cada)?[\s_\-]*(?P<n>\d{1,3})[\s_\-]*"
+    r"(?:(?P<months>months?|mo|meses|mes|mensualidades)|(?P<years>years?|yrs?|anos?))?$"
+)
 
 
-def parse_billing_months(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
+def _billing_fold(texts: pa.Array) -> pa.Array:
+    """A billing period or a preset key as compared: see :data:`_BILLING_WORDS`."""
+    return _fold(texts)
+
+
+def billing_key(text: str) -> str:
+    """A billing period as compared with the words and the user's months:
+    ``"Semi-Annually"`` -> ``"semiannually"``, ``" Pago Único "`` -> ``"pagounico"``."""
+    return str(_billing_fold(pa.array([text.strip()], pa.string()))[0].as_py())
+
+
+def _billing_months_of(
+    distinct: pa.Array, months: dict[str, int] | None
+) -> tuple[pa.Array, pa.Array]:
+    """(months per distinct text, NULL when unknown or one-time; one-time mask)."""
+    words = _billing_fold(distinct)
+    d_values = pa.nulls(len(distinct), pa.int64())
+    if months:
+        # the user's months first: a preset or the Data page ({"Cuatrienal": 48})
+        keys = _billing_fold(pa.array(list(months), pa.string()))
+        idx = pc.index_in(words, value_set=keys)
+        d_values = pc.take(pa.array(list(months.values()), pa.int64()), idx)
+    idx = pc.index_in(words, value_set=pa.array(list(_BILLING_WORDS)))
+    by_word = pc.take(pa.array(list(_BILLING_WORDS.values()), pa.int64()), idx)
+    low = pc.replace_substring_regex(
+        pc.utf8_lower(pc.utf8_normalize(distinct, form="NFD")), r"\p{Mn}", ""
+    )
+    f = pc.extract_regex(low, _BILLING_NUMBER_RE)
+    number = pc.cast(_group(f, "n"), pa.int64())
+    in_years = pc.fill_null(pc.not_equal(_group(f, "years"), ""), False)
+    number = pc.if_else(in_years, pc.multiply(number, 12), number)
+    number = pc.if_else(pc.greater(number, 0), number, pa.scalar(None, pa.int64()))
+    d_values = pc.coalesce(d_values, by_word, number)
+    one_time = pc.and_(pc.is_null(d_values), pc.is_in(words, value_set=pa.array(_ONE_TIME_WORDS)))
+    return d_values, pc.fill_null(one_time, False)
+
+
+def parse_billing_months(
+    raw: pa.Array | pa.ChunkedArray, months: dict[str, int] | None = None
+) -> ParsedColumn:
     """Months per billing period (DETAILS.md 22).
 
-    ``monthly``/``month``/``mensual``/``M`` = 1; ``bimonthly``/``bimestral`` = 2;
-    ``quarterly``/``trimestral``/``Q``/``T`` = 3; ``semiannual``/``semi-annual``/
-    ``half-yearly``/``semestral``/``S`` = 6; ``annual``/``annually``/``yearly``/
-    ``anual``/``A``/``Y`` = 12; a bare number (``3``) = months, also written
-    ``3 months`` / ``3 meses``. Empty -> 1. Anything else -> 1 with a warning (never
-    invalid).
+    Compared case-, accent-, space- and hyphen-insensitively: ``monthly``/``mensual``/
+    ``M`` = 1; ``bimonthly``/``bimestral`` = 2; ``quarterly``/``trimestral``/``Q``/``T``
+    = 3; ``cuatrimestral`` = 4; ``semi-annually``/``semi-annual``/``bi-annually``/
+    ``half-yearly``/``semestral``/``S`` = 6; ``annually``/``yearly``/``anual``/``A``/
+    ``Y`` = 12; ``biennial``/``bienal`` = 24; ``triennial``/``trienal`` = 36; a number of
+    months (``3``, ``6 months``, ``Every 6 Months``, ``cada 3 meses``) or years
+    (``2 years``, ``1 año``). Empty -> 1 (monthly, the default).
+
+    One-time charges (``One-time``, ``once``, ``Pago único``, ``puntual``) are not
+    recurring: NULL months, listed in ``info``. Any other value is never guessed: NULL
+    months with a warning naming what to do (``months`` fixes it).
 
     Args:
         raw: the raw cell texts.
+        months: months for values as written (a preset's or the Data page's
+            ``billing_months``), compared folded like the words, before the words.
 
     Returns:
-        A :class:`ParsedColumn` with int64 values (never NULL) and ``warnings``.
+        A :class:`ParsedColumn` with int64 values (NULL: unknown or one-time),
+        ``warnings`` (unknown) and ``info`` (one-time).
+
+    Examples:
+        >>> got = parse_billing_months(pa.array(["Semi-Annually", "", "cada 3 meses"]))
+        >>> got.values.to_pylist()
+        [6, 1, 3]
     """
     t, _ = _blanked(raw)
     enc = pc.dictionary_encode(t)
-    words = _fold(enc.dictionary)
-    idx = pc.index_in(words, value_set=pa.array(list(_BILLING_WORDS)))
-    by_word = pc.take(pa.array(list(_BILLING_WORDS.values()), pa.int64()), idx)
-    # "12", "3 months", "6 meses" (spaces already folded away: "3months")
-    f = pc.extract_regex(words, r"^(?P<n>\d{1,4})(?:months?|meses|mes)?$")
-    number = pc.cast(_group(f, "n"), pa.int64())
-    number = pc.if_else(pc.greater(number, 0), number, pa.scalar(None, pa.int64()))
-    d_values = pc.coalesce(by_word, number)
+    d_values, d_one_time = _billing_months_of(enc.dictionary, months)
     values = pc.take(d_values, enc.indices)
-    unknown = pc.and_(pc.is_valid(t), pc.is_null(values))
+    one_time = pc.fill_null(pc.take(d_one_time, enc.indices), False)
+    unknown = pc.and_(pc.and_(pc.is_valid(t), pc.is_null(values)), pc.invert(one_time))
+    # empty -> monthly (DETAILS.md 22); unknown and one-time stay NULL
+    values = pc.if_else(pc.is_null(t), pa.scalar(1, pa.int64()), values)
     return ParsedColumn(
-        values=pc.fill_null(values, 1),
+        values=values,
         invalid=_falses(len(t)),
         warnings=unknown,
-        warning_reason="unknown billing period; read as monthly (1 month)"
-        if _any(unknown)
-        else None,
+        warning_reason=UNKNOWN_BILLING_PERIOD if _any(unknown) else None,
+        info=one_time if _any(one_time) else None,
+        info_reason=ONE_TIME_BILLING if _any(one_time) else None,
     )
+
+
+#: the problem of a contract whose billing period is not known
+UNKNOWN_BILLING_PERIOD = (
+    "unknown billing period; left out of MRR (the contract stays loaded): set its months "
+    "on the Data page or in a preset (billing_months)"
+)
+#: the note of a one-time contract
+ONE_TIME_BILLING = "one-time charge, not recurring; left out of MRR"
+
+
+def unknown_billing_periods(
+    raw: pa.Array | pa.ChunkedArray, months: dict[str, int] | None = None
+) -> list[str]:
+    """The distinct billing periods (trimmed, as written) whose months are not known
+    from the built-in words, in the order first seen; those in ``months`` are known.
+
+    Example: ``["Monthly", "Fortnightly", "Semi-Annually"]`` -> ``["Fortnightly"]``.
+    """
+    t, _ = _blanked(raw)
+    distinct = pc.unique(t).drop_null()
+    d_values, d_one_time = _billing_months_of(distinct, months)
+    unknown = pc.and_(pc.is_null(d_values), pc.invert(d_one_time))
+    return [str(v) for v in pc.filter(distinct, unknown).to_pylist()]
 
 
 # --------------------------------------------------------------------------- surveys

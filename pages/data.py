@@ -190,6 +190,29 @@ for vi, view in enumerate(app.views):
                     new.dataset = new.dataset or dataset
                     state.set_override(view.source.name, view.sheet, new)
                     st.rerun()
+            if dataset == "contracts" and view.result.unknown_billing:
+                # billing periods the words do not know: out of MRR until given months
+                st.caption(t("dt.billing_unknown", lang))
+                bcols = st.columns(3)
+                asked = dataview.billing_months_asked(view.result.unknown_billing, opts)
+                for bi, (value, months) in enumerate(asked):
+                    got = bcols[bi % 3].number_input(
+                        t("dt.billing_months", lang, value=value),
+                        min_value=1,
+                        max_value=1200,
+                        step=1,
+                        value=months,
+                        placeholder=t("dt.billing_months_unset", lang),
+                        key=f"opt|{wkey}|billing_months|{bi}",
+                    )
+                    if got != months:
+                        given = dataview.with_billing_months(
+                            opts.get("billing_months"), value, None if got is None else int(got)
+                        )
+                        new = dataview.override_with(current, option=("billing_months", given))
+                        new.dataset = new.dataset or dataset
+                        state.set_override(view.source.name, view.sheet, new)
+                        st.rerun()
             if current is not None and o3.button(t("dt.auto", lang), key=f"auto|{wkey}"):
                 state.set_override(view.source.name, view.sheet, None)
                 st.rerun()

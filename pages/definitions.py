@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import kpis as decl
+from kpi.ingest import CANCELLED_STATUSES, RESOLVED_STATUSES
 from kpi.schema import DATASETS
 from ui import dataview, fmt, kpiview, page, state
 from ui.i18n import t
@@ -49,3 +50,16 @@ for name, ds in DATASETS.items():
 
 st.subheader(t("df.periods_title", lang))
 st.markdown(t("df.periods_rules", lang))
+
+# issue 18: how rows are read where the export leaves a choice (README "Supported data")
+st.subheader(t("df.rules", lang))
+st.markdown(
+    t(
+        "df.rules.status",
+        lang,
+        resolved=", ".join(RESOLVED_STATUSES),
+        cancelled=", ".join(CANCELLED_STATUSES),
+    )
+)
+for key in ("df.rules.billing", "df.rules.decimal", "df.rules.cycle"):
+    st.markdown(t(key, lang))

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi.kpis import get
-from kpi.report import ReportOptions
+from kpi.report import Engine, ReportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -278,3 +278,45 @@ def test_uploads_are_dropped_from_streamlits_storage_once_copied(
     assert all(not any(m.file_storage.values()) for m in managers)
     assert [s.name for s in _state(at).sources] == ["tickets.csv", "contratos.csv"]
     assert _state(at).sources[0].data == TICKETS
+
+
+# Issue 18 item 5: one agreement billed on a period no word knows.
+CONTRACTS_UNKNOWN = (
+    b"Agreement ID,Company,Start Date,Bill Amount,Billing Cycle\n"
+    b"A1,Acme,2024-01-01,600.00,Semi-Annually\n"
+    b"A2,Beta,2024-01-01,2400.00,Every other year\n"
+)
+
+
+def test_the_months_of_an_unknown_billing_period_are_set_on_the_data_page(
+    at: AppTest,
+) -> None:
+    _upload(at, [("agreements.csv", CONTRACTS_UNKNOWN)])
+    state = _state(at)
+    assert state.data is not None
+    # A2 is out of MRR (NULL months) until its months are given: MRR = 600 / 6 = 100
+    assert state.data.tables["contracts"].column("billing_months").to_pylist() == [6, None]
+    assert "Billing periods not recognised" in " ".join(c.value for c in at.caption)
+    months = [n for n in at.number_input if n.key and "|billing_months|" in n.key]
+    assert [n.label for n in months] == ["Months of “Every other year”"]
+    assert months[0].value is None
+    months[0].set_value(24).run()
+    _no_errors(at)
+    state = _state(at)
+    assert state.overrides[("agreements.csv", None)].options == {
+        "billing_months": {"Every other year": 24}
+    }
+    assert state.data is not None
+    assert state.data.tables["contracts"].column("billing_months").to_pylist() == [6, 24]
+    assert not [p for p in state.data.problems if p.severity == "warning"]
+    # MRR at Jun 30 2024: 600 / 6 + 2400 / 24 = 100 + 100 = 200
+    report = Engine(state.data).report(ReportOptions(kpis=["mrr"], as_of=date(2024, 6, 30)))
+    assert report["value"].tolist() == [200.0]
+    # the input shows the value set, and the preset to download keeps it
+    (shown,) = [n for n in at.number_input if n.key and "|billing_months|" in n.key]
+    assert shown.value == 24
+    from ui.dataview import preset_of
+
+    view = _state(at).views[0]
+    preset = preset_of("contracts", state.data.files[0].mapping, view.result.options)
+    assert preset.to_json()["options"] == {"billing_months": {"Every other year": 24}}

@@ -91,6 +91,28 @@ def test_missing_preset_file_is_a_preset_error(tmp_path: Path) -> None:
         ({"dataset": "surveys", "options": {"csat_scale": 6}}, "csat_scale must be one of"),
         ({"dataset": "tickets", "options": {"decimal": ";"}}, "option decimal must be"),
         ({"dataset": "tickets", "options": []}, "options must be an object"),
+        # issue 18: the lists of status words and months per billing period
+        (
+            {"dataset": "tickets", "options": {"resolved_statuses": "Cerrado"}},
+            "option resolved_statuses has the wrong type",
+        ),
+        (
+            {"dataset": "tickets", "options": {"resolved_statuses": ["Cerrado", 3]}},
+            "resolved_statuses must be a list of status texts",
+        ),
+        (
+            {"dataset": "tickets", "options": {"resolved_statuses": ["  "]}},
+            "resolved_statuses must be a list of status texts",
+        ),
+        (
+            {"options": {"billing_months": [["Bienal", 24]]}},
+            "option billing_months has the wrong type",
+        ),
+        *(
+            ({"options": {"billing_months": {"Quincenal": bad}}}, "billing_months must map")
+            for bad in (0.5, 0, -3, True, "6", 1201, None)
+        ),
+        ({"options": {"billing_months": {"": 6}}}, "billing_months must map"),
     ],
 )
 def test_invalid_presets_say_what_is_wrong(obj: Any, message: str) -> None:
@@ -98,6 +120,16 @@ def test_invalid_presets_say_what_is_wrong(obj: Any, message: str) -> None:
         parse_preset(obj, "mine.json")
     assert str(err.value).startswith("mine.json: ")
     assert message in str(err.value)
+
+
+def test_preset_status_words_and_billing_months_round_trip(tmp_path: Path) -> None:
+    options = {
+        "resolved_statuses": ["Cerrado por cliente", "Closed (auto)"],
+        "billing_months": {"Cada 4 meses": 4, "Bienal": 24, "Every other year": 24},
+    }
+    made = preset_from_mapping("contracts", {"contract_id": "Nro"}, options)
+    again = load_preset(write_json(tmp_path / "saved.json", made.to_json()))
+    assert again.options == options
 
 
 def test_preset_from_mapping_round_trips(tmp_path: Path) -> None:

@@ -87,9 +87,10 @@ def test_the_problems_table_and_counts_are_made_once_per_data_and_language(
 
     csv = (
         b"Ticket #,Company,Date Entered,Status\n"
-        b"T1,Acme,2024-03-01 09:00,Closed\n"
-        b"T2,Acme,,Closed\n"  # no creation date: rejected
-        b"T1,Acme,2024-03-02 09:00,Closed\n"  # T1 again: the earlier row is merged into it
+        # "Open": a "Closed" ticket without any date would add a warning (issue 18)
+        b"T1,Acme,2024-03-01 09:00,Open\n"
+        b"T2,Acme,,Open\n"  # no creation date: rejected
+        b"T1,Acme,2024-03-02 09:00,Open\n"  # T1 again: the earlier row is merged into it
     )
     app = AppState(sources=[Source("tickets.csv", csv)], kind="uploads")
     monkeypatch.setattr(state, "app_state", lambda: app)
@@ -128,3 +129,24 @@ def test_the_data_span_stays_when_the_engine_takes_the_rows_over(
     assert app.data is engine.data and app.data.tables["tickets"].num_rows == 0
     assert state.data_span() == (date(2024, 3, 1), date(2024, 3, 28))
     assert engine.data_start == date(2024, 3, 1)
+
+
+def test_billing_months_asked_and_set_compare_values_folded() -> None:
+    # issue 18 item 5: the Data page asks the months of each unknown billing period; a
+    # preset's key written another way ("cuatrienal") still gives the value its months
+    from ui.dataview import billing_months_asked, with_billing_months
+
+    opts = {"billing_months": {"cuatrienal": 48}}
+    assert billing_months_asked(["Fortnightly", "Cuatrienal"], opts) == [
+        ("Fortnightly", None),
+        ("Cuatrienal", 48),
+    ]
+    # setting a value replaces the key that folds like it; unsetting the last one drops
+    # the option (None)
+    assert with_billing_months({"cuatrienal": 48}, "Cuatrienal", 36) == {"Cuatrienal": 36}
+    assert with_billing_months({"cuatrienal": 48}, "Fortnightly", 1) == {
+        "cuatrienal": 48,
+        "Fortnightly": 1,
+    }
+    assert with_billing_months({"cuatrienal": 48}, "CUATRIENAL", None) is None
+    assert with_billing_months(None, "Fortnightly", None) is None

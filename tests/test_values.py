@@ -226,13 +226,71 @@ def test_num_leading_zero_is_never_thousands() -> None:
     assert vals("num", "0,125", "1.000") == [0.125, 1000.0]
 
 
-def test_num_majority_decides_and_minority_is_invalid() -> None:
-    # votes: "2,5" and "3,75" comma, "1.5" point -> comma wins 2 to 1; "1.5" is then not
-    # a valid comma-decimal number (a point must be followed by a group of 3 digits)
-    got = parse("num", "1.5", "2,5", "3,75")
-    assert got.values.to_pylist() == [None, 2.5, 3.75]
-    assert got.invalid.to_pylist() == [True, False, False]
+def test_num_majority_decides_where_thousands_groups_exist() -> None:
+    # votes: "2,5", "3,75" and "1.234,5" comma, "1.5" point -> comma wins 3 to 1; the
+    # column holds a thousands group ("1.234,5": both marks), so the majority rule stays:
+    # "1.5" is not a valid comma-decimal number (a point must be followed by 3 digits)
+    got = parse("num", "1.5", "2,5", "3,75", "1.234,5")
+    assert got.values.to_pylist() == [None, 2.5, 3.75, 1234.5]
+    assert got.invalid.to_pylist() == [True, False, False, False]
     assert got.reason == "not a number"
+    assert got.warning_reason is None
+
+
+@pytest.mark.parametrize(
+    ("group", "read_as"),
+    [
+        ("1,234,567", 1_234_567.0),  # a repeated comma: thousands (a point vote)
+        ("2,500", 2500.0),  # a single mark before exactly 3 digits: maybe thousands
+        ("2.500", 2.5),  # (no vote either way)
+    ],
+)
+def test_num_a_possible_thousands_group_keeps_the_majority_rule(group: str, read_as: float) -> None:
+    # "1.5" x3 vote point, "2,5" votes comma: points win; the value that may hold a
+    # thousands group stops the reading of both marks, so "2,5" is invalid as before
+    got = parse("num", "1.5", "1.5", "1.5", "2,5", group)
+    assert got.values.to_pylist() == [1.5, 1.5, 1.5, None, read_as]
+    assert got.invalid.to_pylist() == [False, False, False, True, False]
+    assert got.warning_reason is None
+
+
+def test_num_column_mixing_marks_without_thousands_reads_both() -> None:
+    # issue 18 item 6, by hand: 19 rows of point decimals and 3 of comma decimals, no
+    # value that could hold a thousands group -> every value read with its own mark;
+    # points win 19 to 3 so the 3 comma rows are warned; nothing is invalid
+    got = parse("hours", *(["1.5"] * 10 + ["0.25"] * 9 + ["1,5", "2,5", "2,5"]))
+    assert got.invalid.to_pylist() == [False] * 22
+    # 10 x 1.5 + 9 x 0.25 + 1.5 + 2.5 + 2.5 = 15 + 2.25 + 6.5 = 23.75
+    assert sum(got.values.to_pylist()) == pytest.approx(23.75)
+    assert got.warnings is not None
+    assert [i for i, w in enumerate(got.warnings.to_pylist()) if w] == [19, 20, 21]
+    assert got.warning_reason == (
+        "decimal comma in a column of decimal points; read as a decimal comma"
+    )
+    # the other way round: commas win 3 to 1, the point row is warned; "0,125" (a 0
+    # before the mark is never thousands) and "7" (no mark) vote for nothing
+    es = parse("num", "2,5", "3,75", "0,125", "1.5", "7")
+    assert es.values.to_pylist() == [2.5, 3.75, 0.125, 1.5, 7.0]
+    assert es.warnings is not None and es.warnings.to_pylist() == [False] * 3 + [True, False]
+    assert es.warning_reason == (
+        "decimal point in a column of decimal commas; read as a decimal point"
+    )
+    assert es.note == "decimal comma"
+
+
+def test_num_decimal_mark_is_voted_by_rows_in_a_low_cardinality_column() -> None:
+    # issue 18 item 6, the shape of the export: 19,000 hours written "1.5" / "0.5" and
+    # 1,200 written "1,5" / "2,5" / "3,5" (20,200 rows: parsed on its 5 distinct values).
+    # By distinct values the commas won 3 to 2 and the 19,000 point rows were rejected;
+    # by rows the points win 19,000 to 1,200 and both marks are read.
+    rows = ["1.5"] * 12_000 + ["0.5"] * 7_000 + ["1,5", "2,5", "3,5"] * 400
+    got = parse_column(pa.array(rows, pa.string()), "hours")
+    assert got.invalid.to_pylist().count(True) == 0
+    # 12,000 x 1.5 + 7,000 x 0.5 + 400 x (1.5 + 2.5 + 3.5) = 18,000 + 3,500 + 3,000
+    assert sum(got.values.to_pylist()) == pytest.approx(24_500.0)
+    assert got.warnings is not None
+    assert got.warnings.to_pylist().count(True) == 1_200
+    assert got.note is None  # decimal point
 
 
 def test_num_invalid_and_empty() -> None:
@@ -649,13 +707,63 @@ def test_billing_months_table() -> None:
     assert got.warnings.to_pylist() == [False] * len(cases)
 
 
-def test_billing_months_unknown_is_monthly_with_warning() -> None:
-    got = parse_billing_months(arr("fortnightly", "", None, "0", "Monthly"))
-    assert got.values.to_pylist() == [1, 1, 1, 1, 1]
-    assert got.invalid.to_pylist() == [False] * 5
+def test_billing_months_spellings_of_psas_and_erps() -> None:
+    # issue 18 item 5: "Semi-Annually" was read as monthly
+    cases = {
+        "Semi-Annually": 6, "Semi-Annual": 6, "Bi-Annually": 6, "Half-Yearly": 6,
+        "Every 6 Months": 6, "6 Months": 6, "Semestral": 6, "6-month": 6,
+        "Annually": 12, "Yearly": 12, "Anual": 12, "12 Months": 12, "1 año": 12,
+        "Quarterly": 3, "Trimestral": 3, "Every 3 Months": 3, "cada 3 meses": 3,
+        "Bimonthly": 2, "Bimestral": 2, "Cuatrimestral": 4,
+        "Biennial": 24, "Bienal": 24, "2 years": 24, "Trienal": 36,
+        "MENSUAL": 1, "Per Month": 1,
+    }  # fmt: skip
+    got = parse_billing_months(arr(*cases))
+    assert got.values.to_pylist() == list(cases.values())
+    assert got.warnings is not None and not any(got.warnings.to_pylist())
+    assert got.info is None
+
+
+def test_billing_months_unknown_is_never_guessed() -> None:
+    # unknown, "0", "0.5" and the ambiguous Spanish "bimensual" (twice a month or every
+    # two months) and "bianual": NULL months, warned; empty is monthly (the default)
+    got = parse_billing_months(
+        arr("fortnightly", "", None, "0", "Monthly", "0.5", "bimensual", "Bianual")
+    )
+    assert got.values.to_pylist() == [None, 1, 1, None, 1, None, None, None]
+    assert got.invalid.to_pylist() == [False] * 8
     assert got.warnings is not None
-    assert got.warnings.to_pylist() == [True, False, False, True, False]
-    assert got.warning_reason == "unknown billing period; read as monthly (1 month)"
+    assert got.warnings.to_pylist() == [True, False, False, True, False, True, True, True]
+    assert got.warning_reason == (
+        "unknown billing period; left out of MRR (the contract stays loaded): set its "
+        "months on the Data page or in a preset (billing_months)"
+    )
+
+
+def test_billing_months_one_time_is_not_recurring() -> None:
+    got = parse_billing_months(arr("One-time", "Pago único", "once", "Monthly"))
+    assert got.values.to_pylist() == [None, None, None, 1]
+    assert got.warnings is not None and not any(got.warnings.to_pylist())
+    assert got.info is not None and got.info.to_pylist() == [True, True, True, False]
+    assert got.info_reason == "one-time charge, not recurring; left out of MRR"
+
+
+def test_billing_months_given_by_the_user_come_before_the_words() -> None:
+    # keys compared folded like the words: "cada 4 MESES" sets "Cada 4 meses"; a user's
+    # value also beats a word ("S" read as 1 here)
+    got = parse_billing_months(
+        arr("Fortnightly", "Cada-4 meses", "S", "Yearly"),
+        {"fortnightly": 1, "cada 4 MESES": 5, "s": 1},
+    )
+    assert got.values.to_pylist() == [1, 5, 1, 12]
+    assert got.warnings is not None and not any(got.warnings.to_pylist())
+
+
+def test_unknown_billing_periods_lists_the_values_the_words_do_not_know() -> None:
+    texts = arr("Monthly", " Fortnightly ", "One-time", None, "fortnightly", "Weekly")
+    assert V.unknown_billing_periods(texts) == ["Fortnightly", "fortnightly", "Weekly"]
+    # the months given by the user make a value known
+    assert V.unknown_billing_periods(texts, {"Weekly": 1}) == ["Fortnightly", "fortnightly"]
 
 
 # --------------------------------------------------------------------------- CSAT

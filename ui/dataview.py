@@ -10,10 +10,18 @@ from kpi import LoadedData, Override
 from kpi.presets import Preset, preset_from_mapping
 from kpi.problems import Problem
 from kpi.schema import DATASETS
+from kpi.values import billing_key
 from ui.i18n import t
 
 #: Data page: canonical options a table's reading may carry (preset "options")
-TABLE_OPTIONS = ("day_first", "decimal", "csat_scale", "csat_reverse")
+TABLE_OPTIONS = (
+    "day_first",
+    "decimal",
+    "csat_scale",
+    "csat_reverse",
+    "resolved_statuses",
+    "billing_months",
+)
 
 
 def dataset_label(name: str | None, lang: str) -> str:
@@ -114,3 +122,28 @@ def preset_of(dataset: str, mapping: dict[str, str], options: dict[str, Any]) ->
     """The preset that reproduces a table's mapping (columns + reading options)."""
     opts = {k: v for k, v in options.items() if k in TABLE_OPTIONS}
     return preset_from_mapping(dataset, mapping, opts)
+
+
+def billing_months_asked(
+    unknown: list[str], options: dict[str, Any]
+) -> list[tuple[str, int | None]]:
+    """The billing periods a contracts table's editor asks the months of: each value the
+    built-in words do not know, with the months the table's options give it (a preset's
+    or the page's ``billing_months``, keys compared folded) or None.
+
+    Example: ``(["Fortnightly", "Cuatrienal"], {"billing_months": {"cuatrienal": 48}})``
+    -> ``[("Fortnightly", None), ("Cuatrienal", 48)]``.
+    """
+    given = {billing_key(k): v for k, v in (options.get("billing_months") or {}).items()}
+    return [(value, given.get(billing_key(value))) for value in unknown]
+
+
+def with_billing_months(
+    months: dict[str, int] | None, value: str, n: int | None
+) -> dict[str, int] | None:
+    """``months`` with ``value`` set to ``n`` months (None: unset); any key folding like
+    ``value`` is replaced. None when nothing is left (the option goes)."""
+    out = {k: v for k, v in (months or {}).items() if billing_key(k) != billing_key(value)}
+    if n is not None:
+        out[value] = n
+    return out or None

@@ -522,6 +522,87 @@ CATALOG: dict[str, tuple[str, str]] = {
         "periodo que empieza antes que los datos lleva una nota: no se cuenta nada anterior "
         "a ese día.",
     ),
+    # ----------------------------------------------------------------- issue 18: row rules
+    "dt.billing_unknown": (
+        "Billing periods not recognised: these contracts stay out of MRR until you give the "
+        "months of each period (the downloaded preset keeps them).",
+        "Periodicidades no reconocidas: estos contratos quedan fuera del MRR hasta que "
+        "indiques los meses de cada una (el preset descargado los guarda).",
+    ),
+    "dt.billing_months": ("Months of “{value}”", "Meses de «{value}»"),
+    "dt.billing_months_unset": ("unknown: out of MRR", "desconocida: fuera del MRR"),
+    "df.rules": (
+        "Reading rules: ticket statuses, billing periods, decimal marks, sales cycles",
+        "Reglas de lectura: estados de ticket, periodicidades, decimales, ciclos de venta",
+    ),
+    "df.rules.status": (
+        "**Resolved by status.** A ticket's resolution date is resolved_at, else closed_at "
+        "(a date earlier than created_at is dropped, with a warning). Without a usable date, "
+        "the status decides, compared ignoring case, accents, spaces and punctuation: "
+        "resolved words ({resolved}, and a preset's `resolved_statuses`) resolve the ticket "
+        "at its last update (updated_at); cancelled words ({cancelled}) take it out of the "
+        "backlog from its last update, never counted as resolved. With no last update "
+        "either, the ticket left the backlog at an unknown time: never in the backlog and "
+        "in no count or time that needs a date (resolved tickets, FCR, SLA, resolution "
+        "times). Each such ticket is a warning on the Data page. A resolution date with an "
+        "open status: the date wins.",
+        "**Resuelto por su estado.** La fecha de resolución de un ticket es resolved_at, si "
+        "no closed_at (una fecha anterior a created_at se descarta, con un aviso). Sin una "
+        "fecha válida decide el estado, comparado sin mayúsculas, acentos, espacios ni "
+        "puntuación: las palabras de resuelto ({resolved}, y las `resolved_statuses` de un "
+        "preset) lo resuelven en su última actualización (updated_at); las de cancelado "
+        "({cancelled}) lo sacan de los pendientes desde su última actualización, sin "
+        "contarlo nunca como resuelto. Sin última actualización, el ticket salió de los "
+        "pendientes en una fecha desconocida: nunca está pendiente y no entra en nada que "
+        "necesite una fecha (resueltos, FCR, SLA, tiempos de resolución). Cada uno es un "
+        "aviso en la página Datos. Una fecha de resolución con un estado abierto: manda la "
+        "fecha.",
+    ),
+    "df.rules.billing": (
+        "**Billing periods** (mrr_c = amount / months), ignoring case, accents, spaces and "
+        "hyphens: monthly, mensual, M = 1; bimonthly, bimestral = 2; quarterly, trimestral, "
+        "Q, T = 3; cuatrimestral = 4; semi-annual(ly), bi-annual(ly), half-yearly, "
+        "semestral, S = 6; annual(ly), yearly, anual, A, Y = 12; biennial, bienal = 24; "
+        "triennial, trienal = 36; a number of months or years (6, 6 Months, Every 6 Months, "
+        "cada 3 meses, 2 years). Empty: monthly. One-time charges (One-time, once, Pago "
+        "único, puntual) are not recurring: out of MRR. Any other value is never guessed: "
+        "the contract stays loaded (renewals, devices) but is out of MRR, its movements, "
+        "recurring revenue, the uncovered-device price and renewals_upcoming_mrr, with a "
+        "warning per row, until its months are set on the Data page or in a preset "
+        "(`billing_months`).",
+        "**Periodicidades** (mrr_c = importe / meses), sin mayúsculas, acentos, espacios ni "
+        "guiones: mensual, monthly, M = 1; bimestral, bimonthly = 2; trimestral, quarterly, "
+        "Q, T = 3; cuatrimestral = 4; semestral, semi-annual(ly), bi-annual(ly), "
+        "half-yearly, S = 6; anual, annual(ly), yearly, A, Y = 12; bienal, biennial = 24; "
+        "trienal, triennial = 36; un número de meses o años (6, 6 meses, cada 3 meses, "
+        "Every 6 Months, 2 años). Vacía: mensual. Los cargos únicos (Pago único, puntual, "
+        "One-time, once) no son recurrentes: fuera del MRR. Cualquier otro valor nunca se "
+        "adivina: el contrato sigue cargado (renovaciones, equipos) pero queda fuera del "
+        "MRR, sus movimientos, los ingresos recurrentes, el precio por equipo no cubierto y "
+        "renewals_upcoming_mrr, con un aviso por fila, hasta que se indiquen sus meses en "
+        "la página Datos o en un preset (`billing_months`).",
+    ),
+    "df.rules.decimal": (
+        "**Decimal marks** are decided per column by a majority of rows. A column mixing "
+        "marks where no value can hold a thousands group (no value with both marks, none "
+        "with a repeated mark, no single mark before exactly three digits such as 1,234) "
+        "reads each value with its own mark (1.5 and 2,5 are 1.5 and 2.5) and warns each "
+        "row of the minority mark; otherwise the majority mark decides and the values that "
+        "do not fit it are invalid.",
+        "**Separador decimal**: lo decide por columna la mayoría de las filas. Una columna "
+        "que mezcla separadores sin ningún valor que pueda llevar miles (ninguno con los dos "
+        "separadores, ni con uno repetido, ni con un separador seguido de exactamente tres "
+        "cifras como 1,234) lee cada valor con el suyo (1.5 y 2,5 son 1,5 y 2,5) y avisa de "
+        "cada fila del separador minoritario; si no, decide el mayoritario y los valores que "
+        "no encajan no son válidos.",
+    ),
+    "df.rules.cycle": (
+        "**Sales cycle.** A won deal closed before it was created still counts as won but is "
+        "left out of the average sales cycle, with a warning per deal.",
+        "**Ciclo de venta.** Una oportunidad ganada con fecha de cierre anterior a su "
+        "creación cuenta como ganada pero queda fuera del ciclo medio de venta, con un "
+        "aviso por oportunidad.",
+    ),
 }
 
 
