@@ -46,3 +46,7 @@ for name, ds in DATASETS.items():
             }),
             hide_index=True,
         )  # fmt: skip
+
+# issue 18: what recognition weighs (headers, evidence, content) and what low confidence does
+st.subheader(t("df.recognition", lang))
+st.markdown(t("df.recognition_text", lang))
