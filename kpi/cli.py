@@ -88,7 +88,10 @@ def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
                 # a guess never reaches a report: the user confirms it with a preset
                 assert f.dataset is not None
                 raise UnrecognisedDatasetError(
-                    _where(f), _one_line(held_message(f.dataset, f.evidence, args.lang, cli=True))
+                    _where(f),
+                    _one_line(
+                        held_message(f.dataset, f.evidence, args.lang, columns=f.mapping, cli=True)
+                    ),
                 )
     return data
 
@@ -166,7 +169,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             runner = f", runner-up {f.runner_up}" if f.runner_up else ""
             print(
                 f"{_where(f)}: warning: {f.dataset}, low confidence{runner}: "
-                + _one_line(held_message(f.dataset, f.evidence, args.lang, cli=True)),
+                + _one_line(
+                    held_message(f.dataset, f.evidence, args.lang, columns=f.mapping, cli=True)
+                ),
                 file=sys.stderr,
             )
     # CLI.md: an unrecognised dataset is unusable input, after the table is written; so

@@ -163,7 +163,7 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
         report.rows_rejected = n_read
         problems = [*raw.skipped, *raw.rejected]
         if raw.data.num_rows:
-            why = held_message(mapping.dataset, mapping.reasons)
+            why = held_message(mapping.dataset, mapping.reasons, columns=report.mapping)
             problems.append(Problem(raw.file, raw.sheet, None, None, None, why, "rejected"))
         return TableResult(report, raw, mapping, None, problems, opts)
     table, problems, notes = coerce(raw, mapping, options, opts)

@@ -31,6 +31,7 @@ dataset, see :func:`kpi.ingest.map_table`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -109,22 +110,43 @@ class Reason:
         return (es if lang == "es" else en).format(**args)
 
 
+def preset_json(dataset: str, columns: dict[str, str] | None = None) -> str:
+    """The preset that names a dataset (and columns), as a user writes it in a file.
+
+    Example:
+        >>> preset_json("staff", {"technician": "Nombre"})
+        '{"dataset": "staff", "columns": {"technician": "Nombre"}}'
+    """
+    obj: dict[str, object] = {"dataset": dataset}
+    if columns:
+        obj["columns"] = columns
+    return json.dumps(obj, ensure_ascii=False)
+
+
 def _reason(code: str, **params: str | int) -> Reason:
     return Reason(code, tuple(params.items()))
 
 
 def held_message(
-    dataset: str, reasons: Sequence[Reason], lang: str = "en", *, cli: bool = False
+    dataset: str,
+    reasons: Sequence[Reason],
+    lang: str = "en",
+    *,
+    columns: dict[str, str] | None = None,
+    cli: bool = False,
 ) -> str:
     """Why a table read with low confidence feeds no KPI, and how to confirm it (on the
     Data page, or with a preset naming the dataset; ``cli``: the preset only).
+
+    ``columns`` (canonical -> header, the table's mapping) go into the preset shown, so
+    that it applies to this table only: a preset without columns applies to every file.
 
     Example:
         >>> held_message("staff", [Reason("rows", (("rows", 600), ("max", 500)))])[:61]
         'read as staff with low confidence (600 rows, and a list of pe'
     """
     why = "; ".join(r.text(lang) for r in reasons)
-    preset = f'{{"dataset": "{dataset}"}}'
+    preset = preset_json(dataset, columns)
     if lang == "es":
         how = (
             f"si es {dataset}, confírmelo con --preset ARCHIVO.json, con {preset} en "
@@ -391,6 +413,10 @@ def _columns(ds: Dataset, mapping: dict[str, int], headers: list[str], limit: in
     return ", ".join(found[:limit]) + (", ..." if len(found) > limit else "")
 
 
+def _source(mapping: dict[str, int], headers: list[str]) -> dict[str, str]:
+    return {c: headers[i] for c, i in mapping.items()}
+
+
 def _names(items: tuple[str, ...] | list[str], limit: int = 4) -> str:
     return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
 
@@ -458,7 +484,8 @@ def recognize(
             f"{_columns(r.ds, r.mapping, headers)}) but no column was found for "
             f"{', '.join(r.missing)}; as {best.ds.name} it would use only {best.found} "
             f"({_columns(best.ds, best.mapping, headers)}). Map {', '.join(r.missing)} by "
-            f'hand or with a preset ({{"dataset": "{r.ds.name}", "columns": ...}})',
+            f"hand or with a preset "
+            f"({preset_json(r.ds.name, dict.fromkeys(r.missing, 'YOUR HEADER'))})",
             [r.ds.name, best.ds.name],
         )
     tied = [f for f in complete if f.found == best.found]
@@ -476,7 +503,7 @@ def recognize(
             file,
             f"could be {' or '.join(f.ds.name for f in tied)} ({best.found} columns each: "
             f"{detail}); choose the dataset by hand or with a preset "
-            f'({{"dataset": "{tied[0].ds.name}"}})',
+            f"({preset_json(tied[0].ds.name, _source(tied[0].mapping, headers))})",
             [f.ds.name for f in tied],
         )
 

@@ -121,7 +121,7 @@ for vi, view in enumerate(app.views):
         if report.held and report.dataset:
             # a guess feeds no KPI until confirmed: the button stores the dataset as the
             # table's choice, like choosing it below (the table's other choices are kept)
-            why = held_message(report.dataset, report.evidence, lang)
+            why = held_message(report.dataset, report.evidence, lang, columns=report.mapping)
             st.warning(t("dt.held", lang, why=fmt.escape_md(why)))
             label = dataview.dataset_label(report.dataset, lang)
             if st.button(t("dt.confirm", lang, dataset=label), key=f"confirm|{wkey}"):
