@@ -509,6 +509,14 @@ def recognize(
 
     ds = best.ds
     mapping, inv = auto_map(ds, headers, fixed, excluded)
+    log = best.event_log
+    if log is not None and log.fills not in mapping and not {log.key, log.change} <= set(mapping):
+        # the user left the id or the change column unmapped: no event log to fill from
+        raise UnrecognisedDatasetError(
+            file,
+            f"read as {ds.name}, but no column was found for {log.fills}; map it by hand",
+            [ds.name],
+        )
     reasons: list[Reason] = []
     doubts: list[Reason] = []
     found = _evidence(ds, mapping)

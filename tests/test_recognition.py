@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pyarrow as pa
 import pytest
 from kpi_helpers import pick
 
@@ -363,3 +364,17 @@ def test_screen_and_spanish_labels_of_projects_staff_and_devices(
     m = recognize(headers)
     assert (m.dataset, m.confidence) == (dataset, "high")
     assert m.source(headers) == columns
+
+
+def test_an_event_log_needs_its_id_and_change_columns_mapped() -> None:
+    # SR 1 changed twice: an event log, until the user leaves the change column unmapped
+    # (excluded): then nothing dates the tickets, and created_at is missing
+    headers = ["SR Number", "Change Date+Time", "Status"]
+    table = pa.table({
+        "SR Number": ["1", "1"],
+        "Change Date+Time": ["2025-03-03 09:00", "2025-03-03 10:00"],
+        "Status": ["New", "Closed"],
+    })  # fmt: skip
+    assert recognize(headers, data=table).event_log is not None
+    with pytest.raises(UnrecognisedDatasetError, match="no column was found for created_at"):
+        recognize(headers, data=table, excluded=frozenset({"updated_at"}))
