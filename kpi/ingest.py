@@ -11,7 +11,9 @@ derived columns and the default as-of date.
 Accounting (DATA.md "Nothing is lost"): every data row of every table is loaded, merged
 or rejected with a reason, and ``rows_read = rows_loaded + rows_merged + rows_rejected``
 per table. Lines that are not data (titles, totals, blank lines) are skipped and
-listed, outside ``rows_read``.
+listed, outside ``rows_read``. A table recognised with low confidence (a guess, see
+:mod:`kpi.recognize`) is held: every row rejected, with one reason for the table, until a
+preset or an :class:`Override` names its dataset.
 """
 
 from __future__ import annotations
