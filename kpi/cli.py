@@ -2,8 +2,8 @@
 
 Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
 file and what is wrong. A table read with low confidence is unusable until a preset names
-its dataset: ``report`` and ``alerts`` refuse it, ``inspect`` warns. Rejected rows alone do not fail a run; their summary goes to
-stderr.
+its dataset: ``report`` and ``alerts`` refuse it, ``inspect`` warns. Rejected rows alone
+do not fail a run; their summary goes to stderr.
 """
 
 from __future__ import annotations
