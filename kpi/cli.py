@@ -1,8 +1,9 @@
 """``python -m kpi report|alerts|inspect`` (spec/CLI.md).
 
 Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
-file and what is wrong. Rejected rows alone do not fail a run; their summary goes to
-stderr.
+file and what is wrong. A table read with low confidence is unusable until a preset names
+its dataset: ``report`` and ``alerts`` refuse it, ``inspect`` warns. Rejected rows alone
+do not fail a run; their summary goes to stderr.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kpi.ingest import LoadOptions, load_files
 from kpi.model import FileReport, LoadedData
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
+from kpi.recognize import held_message
 from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
 
@@ -69,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
-    """Load the inputs; ``strict``: a table not recognised stops the run (exit 2)."""
+    """Load the inputs; ``strict``: a table not recognised, or read with low confidence
+    and not confirmed by a preset naming its dataset, stops the run (exit 2)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -82,6 +85,15 @@ def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
         for f in data.files:
             if f.error:
                 raise UnrecognisedDatasetError(_where(f), f.error)
+            if f.held:
+                # a guess never reaches a report: the user confirms it with a preset
+                assert f.dataset is not None
+                raise UnrecognisedDatasetError(
+                    _where(f),
+                    _one_line(
+                        held_message(f.dataset, f.evidence, args.lang, columns=f.mapping, cli=True)
+                    ),
+                )
     return data
 
 
@@ -100,7 +112,7 @@ def _summary(data: LoadedData) -> None:
         where = _where(f)
         if f.error:
             print(f"{where}: {f.error}", file=sys.stderr)
-        elif f.rows_rejected:
+        elif f.rows_rejected and not f.held:  # a held table has its own warning line
             print(
                 f"{where}: {f.rows_rejected} of {f.rows_read} rows rejected "
                 "(python -m kpi inspect --problems FILE.csv lists them)",
@@ -153,8 +165,19 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     for note in data.notes:
         print(note, file=sys.stderr)
     _summary(data)
-    # CLI.md: an unrecognised dataset is unusable input, after the table is written
-    return 2 if any(f.error for f in data.files) else 0
+    for f in data.files:
+        if f.held and f.dataset:
+            runner = f", runner-up {f.runner_up}" if f.runner_up else ""
+            print(
+                f"{_where(f)}: warning: {f.dataset}, low confidence{runner}: "
+                + _one_line(
+                    held_message(f.dataset, f.evidence, args.lang, columns=f.mapping, cli=True)
+                ),
+                file=sys.stderr,
+            )
+    # CLI.md: an unrecognised dataset is unusable input, after the table is written; so
+    # is a table read with low confidence (a guess), until a preset confirms it
+    return 2 if any(f.error or f.held for f in data.files) else 0
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:

@@ -11,7 +11,9 @@ derived columns and the default as-of date.
 Accounting (DATA.md "Nothing is lost"): every data row of every table is loaded, merged
 or rejected with a reason, and ``rows_read = rows_loaded + rows_merged + rows_rejected``
 per table. Lines that are not data (titles, totals, blank lines) are skipped and
-listed, outside ``rows_read``.
+listed, outside ``rows_read``. A table recognised with low confidence (a guess, see
+:mod:`kpi.recognize`) is held: every row rejected, with one reason for the table, until a
+preset or an :class:`Override` names its dataset.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from kpi.names import client_key, technician_key
 from kpi.presets import Preset
 from kpi.problems import Problem, Severity
 from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
-from kpi.recognize import Mapping, header_score, recognize
+from kpi.recognize import Mapping, header_score, held_message, recognize
 from kpi.schema import DATASETS, NO_CLIENT, Dataset, fold_header
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
@@ -143,6 +145,7 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
             fixed=fixed,
             inverted=inverted,
             excluded=excluded,
+            data=raw.data,
         )
     except UnrecognisedDatasetError as e:
         report.error = e.why
@@ -155,8 +158,20 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
         )
     report.dataset = mapping.dataset
     report.mapping = mapping.source(raw.headers)
+    report.confidence = mapping.confidence
+    report.runner_up = mapping.runner_up
+    report.evidence = list(mapping.reasons)
     used = set(mapping.columns.values())
     report.unmapped = [h for i, h in enumerate(raw.headers) if i not in used and h]
+    if mapping.confidence == "low":
+        # held: a guess feeds no KPI. Its rows are rejected (one reason for the whole
+        # table) until a preset or the Data page names the dataset (recognize(dataset=))
+        report.rows_rejected = n_read
+        problems = [*raw.skipped, *raw.rejected]
+        if raw.data.num_rows:
+            why = held_message(mapping.dataset, mapping.reasons, columns=report.mapping)
+            problems.append(Problem(raw.file, raw.sheet, None, None, None, why, "rejected"))
+        return TableResult(report, raw, mapping, None, problems, opts)
     table, problems, notes = coerce(raw, mapping, options, opts)
     report.notes.extend(notes)
     all_problems = [*raw.skipped, *raw.rejected, *raw.warnings, *problems]
@@ -303,6 +318,8 @@ def coerce(
         if parsed.warnings is not None and parsed.warning_reason:
             warn_rows(parsed.warnings, col_name, header, parsed.warning_reason, raw_col)
 
+    if mapping.event_log is not None:
+        reject = _first_events(raw, mapping, columns, reasons, reject, notes)
     if ds.name == "time_entries":
         reject = _time_entry_hours(raw, mapping, columns, reasons, reject)
 
@@ -336,6 +353,45 @@ def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:
     (Arrow filters a table one column after the other; 0.13 s for 1M tickets)."""
     columns = per_column(lambda col: col.filter(keep), table.columns, table.num_rows)
     return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def _first_events(
+    raw: RawTable,
+    mapping: Mapping,
+    columns: dict[str, pa.Array],
+    reasons: list[tuple[pa.Array, str, str, pa.Array]],
+    reject: pa.Array,
+    notes: list[str],
+) -> pa.Array:
+    """An event log without its ``fills`` column (tickets without created_at): each row
+    gets the earliest change timestamp of its id in the file. ``SR Number`` 101 changed
+    at 09:00, 11:30 and 16:00 is created at 09:00 on all three rows (the merge then keeps
+    the 16:00 row). An id without any change timestamp rejects its rows."""
+    rule = mapping.event_log
+    assert rule is not None
+    ids, stamps = columns[rule.key], columns[rule.change]
+    first = (
+        pa.table({"k": ids, "t": stamps}).group_by("k").aggregate([("t", "min")])
+    )  # one row per id, vectorised
+    at = pc.index_in(ids, value_set=first.column("k"))
+    filled = pc.take(first.column("t_min"), at)
+    columns[rule.fills] = filled.combine_chunks() if isinstance(filled, pa.ChunkedArray) else filled
+    key_header = raw.headers[mapping.columns[rule.key]]
+    change_header = raw.headers[mapping.columns[rule.change]]
+    notes.append(
+        f"{rule.fills}: the first {change_header} of each {key_header} (an event log "
+        f"without a {rule.fills} column)"
+    )
+    none = pc.and_(pc.is_null(columns[rule.fills]), pc.invert(reject))
+    reasons.append(
+        (
+            none,
+            change_header,
+            f"no {change_header} for this {key_header}, so no {rule.fills}",
+            raw.data.column(mapping.columns[rule.change]),
+        )
+    )
+    return pc.or_(reject, none)
 
 
 def _time_entry_hours(
@@ -402,6 +458,9 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
         for name, parts in by_ds.items():
             stacked[name] = _stack(DATASETS[name], parts)
             present = set().union(*(p.mapping.columns.keys() for _, p in parts if p.mapping))
+            # an event log's created_at is data too (its first change), not a blank column
+            logs = [p.mapping.event_log for _, p in parts if p.mapping]
+            present |= {log.fills for log in logs if log is not None}
             if name == "surveys" and "score" in present:
                 present.add("satisfied")
             if name == "contracts" and "billing_period" in present:

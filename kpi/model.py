@@ -31,10 +31,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from kpi.problems import Problem
+
+if TYPE_CHECKING:
+    from kpi.recognize import Reason
 
 
 @dataclass
@@ -60,6 +64,18 @@ class FileReport:
     delimiter: str | None = None
     header_row: int | None = None
     error: str | None = None
+    #: "high" or "low" once recognised (None: not recognised). A low-confidence table
+    #: feeds no KPI: its rows are rejected until a preset or the user names the dataset
+    confidence: str | None = None
+    #: the dataset that fitted next best, if any
+    runner_up: str | None = None
+    #: the evidence found and lacking, the doubts, the runner-up (``Reason.text(lang)``)
+    evidence: list[Reason] = field(default_factory=list)
+
+    @property
+    def held(self) -> bool:
+        """True when the table was read with low confidence and waits for a confirmation."""
+        return self.dataset is not None and self.confidence == "low"
 
 
 @dataclass

@@ -93,6 +93,42 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Roster:
+    """Content rule: a table read as this dataset lists each person once.
+
+    A staff sheet names each technician on one row and has a few hundred rows at most; an
+    audit log with a ``Resource`` column (65,000 rows, a date and time on every row, the
+    same names again and again) is not one. A table that breaks the rule is read with low
+    confidence, and the user confirms it (:mod:`kpi.recognize`).
+    """
+
+    #: the column naming the person (``technician``)
+    key: str
+    #: more rows than this is not a roster
+    max_rows: int = 500
+    #: the share of rows with a name of their own (folded: ``Ana`` = ``ana``)...
+    min_distinct: float = 0.9
+    #: ...allowing this many repeated names anyway (a name typed twice in a short list)
+    slack: int = 2
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """Content rule: ``fills`` may be absent when the table is an event log of ``key``.
+
+    An event log has several rows per id (``key`` repeats, ``min_rows_per_key`` rows per
+    id on average at least) and a change timestamp (``change`` mapped). ``fills`` is then
+    each id's earliest ``change`` in the file: a ticket audit log without a created column
+    gives each ticket the date of its first event.
+    """
+
+    key: str
+    change: str
+    fills: str
+    min_rows_per_key: float = 1.5
+
+
+@dataclass(frozen=True)
 class Dataset:
     """One canonical dataset (tickets, surveys, ...)."""
 
@@ -103,6 +139,12 @@ class Dataset:
     #: columns whose value identifies a row; repeated ids are handled per dataset
     key: str | None = None
     description: str = ""
+    #: columns that speak for this dataset and no other: a table read as it without any
+    #: of them is read with low confidence (a list of names is not a staff sheet until it
+    #: has a cost, weekly hours or a role)
+    evidence: tuple[str, ...] = ()
+    #: content rules (:class:`Roster`, :class:`EventLog`) checked on the table's values
+    rules: tuple[Roster | EventLog, ...] = ()
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,12 +238,19 @@ TICKETS = Dataset(
     "Tickets",
     key="ticket_id",
     description="PSA / help desk service tickets",
+    evidence=("ticket_id", "resolved_at", "closed_at", "first_response_at", "due_at", "status",
+              "priority", "sla_met"),
+    # an audit log (SR Number, Change Date+Time, Status, ...): created at the first event
+    rules=(EventLog("ticket_id", "updated_at", "created_at"),),
     columns=(
         _c("ticket_id", "id", required=True, *(
             "Ticket ID", "Ticket #", "Ticket Number", "ticketNumber", "TicketNbr",
             "Ticket Nbr", "Ticket No", "Issue key", "Number", "Incident",
             "Incident Number", "Case Number", "Case ID", "faultid", "faults.faultid",
             "ID", "Issue id",
+            # ConnectWise service request audit logs; request numbers of service desks
+            "SR Number", "SR #", "SR No", "Service Request",
+            "Service Request Number", "Request Number",
             "Número de ticket", "Nº ticket", "Número", "Ticket", "Incidencia",
             "Nº incidencia", "Clave de incidencia", "ID de la incidencia", "Código",
             "Referencia",
@@ -233,6 +282,10 @@ TICKETS = Dataset(
             "Last Update", "Updated On", "Last Modified", "Modified", "Modified Date",
             "lastUpdated", "_info.lastUpdated", "sys_updated_on", "Last Activity Date",
             "lastActivityDate", "lastactiondate",
+            # audit / event logs: the time of each change
+            "Change Date+Time", "Change Date", "Change Time", "Changed", "Changed at",
+            "Changed On", "Date Changed", "Modified", "Modified at", "Last Modified",
+            "Fecha de cambio", "Fecha del cambio", "Fecha de modificación", "Modificado",
             "Actualizado", "Actualizada", "Fecha de actualización", "Última actualización",
             "Fecha de modificación", "Última modificación", "Modificado", "Modificada",
         )),
@@ -305,6 +358,7 @@ SURVEYS = Dataset(
     "CSAT surveys",
     "Encuestas CSAT",
     description="customer satisfaction responses",
+    evidence=("score", "survey_id"),
     columns=(
         _c("responded_at", "ts", required=True, *(
             "Rated On", "Response Date", "Responded at", "Survey Date", "Submitted",
@@ -335,6 +389,7 @@ TIME_ENTRIES = Dataset(
     "Time entries",
     "Partes de horas",
     description="timesheets",
+    evidence=("hours", "start_at", "end_at", "work_type", "billable"),
     columns=(
         _c("technician", "text", required=True, *(
             "Member", "Member Identifier", "member_identifier", "Resource", "resourceID",
@@ -376,21 +431,33 @@ STAFF = Dataset(
     "Plantilla",
     key="technician",
     description="technicians, their cost and capacity",
+    # a bare list of names ("Nombre") is not a staff sheet: it needs a cost, hours or a role
+    evidence=("hourly_cost", "weekly_hours", "role", "tier"),
+    rules=(Roster("technician"),),
     columns=(
+        # "Name" / "Nombre" / "Resource" are generic: they name projects and devices too,
+        # which is why staff needs its evidence and a roster's content
         _c("technician", "text", required=True, *(
-            "Technician", "Name", "Member", "Member Identifier", "Resource", "Employee",
-            "Staff", "Full Name", "Técnico", "Nombre", "Empleado", "Recurso",
+            "Technician", "Technician Name", "Name", "Member", "Member Identifier",
+            "Member Name", "Resource", "Resource Name", "Employee", "Employee Name", "Staff",
+            "Full Name", "Técnico", "Nombre del técnico", "Nombre", "Nombre completo",
+            "Empleado", "Trabajador", "Recurso",
         )),
         _c("hourly_cost", "num", *(
-            "Hourly Cost", "Cost Rate", "Internal Cost", "Cost per Hour", "hourlyCost",
+            "Hourly Cost", "Cost Rate", "Internal Cost", "Cost per Hour", "Cost/Hour",
+            "hourlyCost", "Loaded Cost", "Hourly Cost Rate",
             "Coste hora", "Coste por hora", "Coste/hora", "Precio coste", "Coste horario",
+            "Coste hora empresa", "Coste interno",
         )),
         _c("weekly_hours", "num", *(
-            "Weekly Hours", "Hours per Week", "Capacity", "Horas semanales",
-            "Jornada semanal", "Horas/semana",
+            "Weekly Hours", "Hours per Week", "Hours/Week", "Weekly Capacity", "Capacity",
+            "Contracted Hours", "Horas semanales", "Jornada semanal", "Horas/semana",
+            "Horas por semana", "Horas contratadas",
         )),
-        _c("tier", "text", "Tier", "Level", "Support Level", "Nivel"),
-        _c("role", "text", "Role", "Title", "Position", "Rol", "Puesto", "Cargo"),
+        _c("tier", "text", "Tier", "Level", "Support Level", "Nivel", "Nivel de soporte",
+           "Línea"),
+        _c("role", "text", "Role", "Title", "Job Title", "Position", "Rol", "Puesto", "Cargo",
+           "Función"),
     ),
 )
 
@@ -400,6 +467,8 @@ CONTRACTS = Dataset(
     "Contratos",
     key="contract_id",
     description="agreements and their recurring charge",
+    evidence=("contract_id", "amount", "billing_period", "covered_devices", "covered_users",
+              "renewed", "auto_renew"),
     columns=(
         _c("contract_id", "id", required=True, *(
             "Contract ID", "Contract Number", "contractNumber", "Agreement ID",
@@ -447,13 +516,18 @@ DEVICES = Dataset(
     "Equipos",
     key="device_id",
     description="RMM / configuration inventory",
+    # an id and a client fit many lists: a device list has a host name, a type, dates seen
+    evidence=("hostname", "device_type", "first_seen", "last_seen", "covered", "active",
+              "contract_id"),
     columns=(
         _c("device_id", "id", required=True, *(
             "Device ID", "deviceId", "Device UID", "uid", "rmmDeviceUid", "ID",
-            "Serial Number", "serialNumber", "Asset Tag", "tagNumber", "deviceIdentifier",
-            "Id dispositivo", "Número de serie", "Nº serie", "Activo nº",
+            "Serial Number", "serialNumber", "Serial No", "Serial", "Asset Tag", "Asset ID",
+            "tagNumber", "deviceIdentifier",
+            "Id dispositivo", "Id equipo", "Número de serie", "Nº serie", "Nº de serie",
+            "Activo nº", "Etiqueta de activo",
             "Hostname", "systemName", "displayName", "Device Name", "Computer Name",
-            "Config Name", "Nombre del equipo", "Equipo",
+            "Config Name", "Nombre del equipo", "Nombre de equipo", "Equipo",
         )),
         _c("client", "text", required=True, *(
             *_CLIENT, "organizationId", "Site", "Site Name", "siteName", "companyID",
@@ -461,19 +535,21 @@ DEVICES = Dataset(
         _c("hostname", "text", *(
             "Hostname", "Host Name", "Device Name", "Computer Name", "Config Name",
             "systemName", "dnsName", "displayName", "rmmDeviceAuditHostname", "Name",
-            "Nombre del equipo", "Nombre", "Host",
+            "Nombre del equipo", "Nombre de equipo", "Nombre de host", "Nombre", "Host",
         )),
         _c("device_type", "text", "Device Type", "deviceType", "deviceType.category",
-           "nodeClass", "configurationItemType", "Type", "Tipo de equipo", "Tipo"),
+           "nodeClass", "configurationItemType", "Type", "Tipo de equipo",
+           "Tipo de dispositivo", "Tipo"),
         _c("first_seen", "ts", *(
             "First Seen", "Created", "creationDate", "Installed Date", "Installation Date",
             "installationDate", "Install Date", "installDate", "Registered", "createDate",
-            "Fecha de alta", "Alta", "Instalado",
+            "Date Added", "Fecha de alta", "Alta", "Instalado", "Fecha de instalación",
         )),
         _c("last_seen", "ts", *(
             "Last Seen", "lastSeen", "Last Contact", "lastContact", "Last Check-in",
-            "Last Checkin", "dattoLastCheckInDateTime",
+            "Last Checkin", "Last Check In", "Last Online", "dattoLastCheckInDateTime",
             "Última conexión", "Último contacto", "Visto por última vez",
+            "Última vez visto", "Última comunicación",
         )),
         _c("contract_id", "id", "Contract ID", "contractID", "Contract", "Agreement",
            "Contrato", "Nº contrato"),
@@ -489,40 +565,47 @@ PROJECTS = Dataset(
     "Proyectos",
     key="project_id",
     description="projects with budget and progress",
+    evidence=("project_id", "budget_hours", "percent_complete", "due_date"),
     columns=(
         _c("project_id", "id", required=True, *(
-            "Project ID", "projectNumber", "Project Number", "PM_Project_RecID", "ID",
-            "Project", "Id proyecto", "Código proyecto", "Proyecto",
+            "Project ID", "projectNumber", "Project Number", "Project #", "Project No",
+            "Project Code", "PM_Project_RecID", "ID", "Project",
+            "Id proyecto", "Código proyecto", "Código de proyecto", "Código del proyecto",
+            "Nº proyecto", "Número de proyecto", "Referencia de proyecto", "Proyecto",
         )),
         _c("client", "text", *_CLIENT),
         _c("name", "text", "Project Name", "projectName", "Name", "Nombre del proyecto",
-           "Nombre"),
-        _c("status", "text", "Status", "Estado"),
+           "Nombre proyecto", "Nombre"),
+        _c("status", "text", "Status", "Project Status", "Estado", "Estado del proyecto"),
         _c("start_date", "date", required=True, *(
             "Start Date", "startDate", "Estimated Start", "estimatedStart",
             "startDateTime", "Scheduled Start", "Actual Start", "Fecha de inicio",
-            "Fecha inicio", "Inicio",
+            "Fecha inicio", "Fecha inicio prevista", "Fecha prevista inicio", "Inicio",
         )),
         _c("due_date", "date", required=True, *(
-            "Due Date", "Planned End", "Estimated End", "estimatedEnd", "End Date",
-            "endDateTime", "Scheduled End", "Fecha prevista fin", "Fecha fin prevista",
+            "Due Date", "Planned End", "Planned End Date", "Estimated End", "estimatedEnd",
+            "End Date", "endDateTime", "Scheduled End", "Target Date",
+            "Fecha prevista fin", "Fecha prevista de fin", "Fecha fin prevista",
+            "Fecha de fin prevista", "Fecha prevista de finalización", "Fecha de entrega",
             "Fecha límite", "Fecha fin",
         )),
         _c("budget_hours", "num", required=True, *(
-            "Budget Hours", "budgetHours", "Estimated Hours", "estimatedHours",
-            "Estimated Time", "estimatedTime", "Horas presupuestadas", "Horas estimadas",
-            "Presupuesto horas",
+            "Budget Hours", "budgetHours", "Budgeted Hours", "Estimated Hours",
+            "estimatedHours", "Estimated Time", "estimatedTime", "Planned Hours",
+            "Horas presupuestadas", "Horas estimadas", "Horas previstas",
+            "Horas planificadas", "Presupuesto horas", "Presupuesto de horas",
         )),
-        _c("actual_hours", "num", "Actual Hours", "actualHours", "Horas reales",
-           "Horas consumidas", "Horas trabajadas"),
+        _c("actual_hours", "num", "Actual Hours", "actualHours", "Hours Used", "Horas reales",
+           "Horas consumidas", "Horas imputadas", "Horas incurridas", "Horas trabajadas"),
         _c("percent_complete", "pct", *(
             "% Complete", "Percent Complete", "completedPercentage",
-            "Completed Percentage", "Progress", "% completado", "Porcentaje completado",
-            "Avance",
+            "Completed Percentage", "% Done", "Progress", "% completado", "% avance",
+            "Porcentaje completado", "Porcentaje de avance", "Avance", "Progreso",
         )),
         _c("closed_at", "date", *(
             "Closed", "Closed Date", "Actual End", "actualEnd", "completedDateTime",
             "Completed Date", "Fecha de cierre", "Fecha cierre", "Fecha fin real",
+            "Fecha de finalización", "Fecha real de fin",
         )),
         _c("budget_amount", "num", "Budget Amount", "billingAmount", "Budget",
            "Presupuesto", "Importe presupuestado"),
@@ -534,6 +617,7 @@ INVOICES = Dataset(
     "Invoices",
     "Facturas",
     description="billing lines",
+    evidence=("invoice_id", "amount", "cost"),
     columns=(
         _c("client", "text", required=True, *(*_CLIENT, "*ContactName", "ContactName", "Name")),
         _c("date", "date", required=True, *(
@@ -558,6 +642,9 @@ OPPORTUNITIES = Dataset(
     "Oportunidades",
     key="opportunity_id",
     description="CRM deals",
+    # "ID" + "Created" fits tickets too: a deal list has a stage, an amount, an owner
+    evidence=("stage", "probability", "amount", "owner", "source", "closed_at",
+              "last_activity_at"),
     columns=(
         _c("opportunity_id", "id", required=True, *(
             "Opportunity ID", "Record ID", "Deal ID", "ID", "Id oportunidad",
@@ -590,6 +677,7 @@ CLIENTS = Dataset(
     "Client aliases",
     "Alias de clientes",
     description="optional: other names of a client",
+    evidence=("alias",),
     columns=(
         _c("client", "text", "Client", "Cliente", "Company", "Empresa", required=True),
         _c("alias", "text", "Alias", "Other Name", "Also Known As", "Otro nombre",

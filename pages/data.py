@@ -10,6 +10,7 @@ import streamlit as st
 from kpi.errors import PresetError
 from kpi.presets import parse_preset
 from kpi.readers import SUPPORTED_EXTENSIONS
+from kpi.recognize import held_message
 from kpi.schema import DATASETS
 from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t
@@ -113,9 +114,25 @@ for vi, view in enumerate(app.views):
         json.dumps(sorted(report.mapping.items())),
         json.dumps(dataclasses.asdict(current) if current else None, sort_keys=True),
     ])  # fmt: skip
-    with st.expander(title, expanded=report.dataset is None):
+    with st.expander(title, expanded=report.dataset is None or report.held):
         if report.error:
-            st.error(t("dt.not_recognised", lang, why=report.error))
+            # the message quotes headers: shown as written, never as markup
+            st.error(t("dt.not_recognised", lang, why=fmt.escape_md(report.error)))
+        if report.held and report.dataset:
+            # a guess feeds no KPI until confirmed: the button stores the dataset as the
+            # table's choice, like choosing it below (the table's other choices are kept)
+            why = held_message(report.dataset, report.evidence, lang, columns=report.mapping)
+            st.warning(t("dt.held", lang, why=fmt.escape_md(why)))
+            label = dataview.dataset_label(report.dataset, lang)
+            if st.button(t("dt.confirm", lang, dataset=label), key=f"confirm|{wkey}"):
+                new = dataview.override_with(current, dataset=report.dataset)
+                state.set_override(view.source.name, view.sheet, new)
+                st.rerun()
+        elif report.evidence and report.dataset:
+            st.caption(
+                t("dt.evidence", lang, dataset=dataview.dataset_label(report.dataset, lang),
+                  why=fmt.escape_md(dataview.evidence_text(report, lang)))
+            )  # fmt: skip
         st.caption(
             t("dt.encoding", lang, enc=report.encoding or "—", delim=repr(report.delimiter or "—"),
               row=report.header_row if report.header_row is not None else "—")

@@ -63,3 +63,7 @@ st.markdown(
 )
 for key in ("df.rules.billing", "df.rules.decimal", "df.rules.cycle"):
     st.markdown(t(key, lang))
+
+# issue 18: what recognition weighs (headers, evidence, content) and what low confidence does
+st.subheader(t("df.recognition", lang))
+st.markdown(t("df.recognition_text", lang))

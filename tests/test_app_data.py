@@ -320,3 +320,74 @@ def test_the_months_of_an_unknown_billing_period_are_set_on_the_data_page(
     view = _state(at).views[0]
     preset = preset_of("contracts", state.data.files[0].mapping, view.result.options)
     assert preset.to_json()["options"] == {"billing_months": {"Every other year": 24}}
+
+
+# A week of hours (Mon 3 - Fri 7 March 2025, 5 weekdays): Ana Ruiz 40 h/week, Beto Gil
+# 20 h/week; billable Ana 8 + 6, Beto 4 + 3 = 21 h (Ana's 4 h of the 5th are not billable).
+STAFF = b"Technician,Hourly Cost,Weekly Hours\nAna Ruiz,30,40\nBeto Gil,25,20\n"
+ENTRIES = (
+    b"Member,Date,Hours,Billable\n"
+    b"Ana Ruiz,2025-03-03,8,Yes\nAna Ruiz,2025-03-04,6,Yes\nAna Ruiz,2025-03-05,4,No\n"
+    b"Beto Gil,2025-03-03,4,Yes\nBeto Gil,2025-03-06,3,Yes\n"
+)
+# a bare list of names: staff by "Nombre", with none of staff's evidence -> low confidence
+NAMES = "Nombre\nCarla Díaz\n".encode()
+
+
+def test_a_low_confidence_file_feeds_no_kpi_until_confirmed(at: AppTest) -> None:
+    week = ReportOptions(start=date(2025, 3, 3), end=date(2025, 3, 7), as_of=date(2025, 3, 7))
+
+    def utilisation() -> float:
+        from kpi.report import compute_report
+
+        data = _state(at).data
+        assert data is not None
+        df = compute_report(data, week)
+        return float(df.loc[df["kpi"] == "utilization", "value"].iloc[0])
+
+    def shown_utilisation() -> tuple[str, bool]:
+        """The Resources page's utilisation card, and whether it warns of held tables."""
+        at.switch_page("pages/resources.py").run()
+        _no_errors(at)
+        metric = next(m for m in at.metric if m.label == get("utilization").label_en)
+        warns = any("feed no KPI until you confirm them" in w.value for w in at.warning)
+        at.switch_page("pages/data.py").run()
+        return str(metric.value), warns
+
+    _upload(at, [("staff.csv", STAFF), ("hours.csv", ENTRIES), ("nombres.csv", NAMES)])
+    at.selectbox(key=PERIOD_EN).set_value("custom").run()
+    at.date_input(key=ui.state.K_RANGE + ".w").set_value((date(2025, 3, 3), date(2025, 3, 7)))
+    at.run()
+    state = _state(at)
+    assert state.data is not None
+    held = next(f for f in state.data.files if f.file == "nombres.csv")
+    assert (held.dataset, held.confidence, held.runner_up) == ("staff", "low", "devices")
+    assert (held.rows_read, held.rows_loaded, held.rows_rejected) == (1, 0, 1)
+    # Carla is not a technician yet: available = 40 + 20 = 60 h, utilisation 21 / 60
+    assert state.data.tables["staff"].column("technician").to_pylist() == ["Ana Ruiz", "Beto Gil"]
+    assert utilisation() == pytest.approx(21 / 60)
+    before = shown_utilisation()
+    # the files table shows dataset, confidence and runner-up next to each file
+    files = _table_with(at, "Confidence")
+    row = files[files["File"] == "nombres.csv"].iloc[0]
+    assert (row["Dataset"], row["Confidence"], row["Runner-up"]) == (
+        "Staff", "low: confirm it", "Devices"
+    )  # fmt: skip
+    assert files[files["File"] == "staff.csv"].iloc[0]["Confidence"] == "high"
+    assert any("feeds no KPI until you confirm it" in w.value for w in at.warning)
+
+    confirm = next(b for b in at.button if b.key and b.key.startswith("confirm|"))
+    assert confirm.label == "Confirm: read as Staff"
+    confirm.click().run()
+    _no_errors(at)
+    state = _state(at)
+    assert state.overrides[("nombres.csv", None)].dataset == "staff"
+    assert state.data is not None
+    f = next(f for f in state.data.files if f.file == "nombres.csv")
+    assert (f.confidence, f.rows_loaded, f.rows_rejected) == ("high", 1, 0)
+    # Carla counts at the default 40 h a week: available 60 + 40 = 100 h, 21 / 100
+    assert utilisation() == pytest.approx(21 / 100)
+    after = shown_utilisation()
+    assert (before, after) == (("35.0%", True), ("21.0%", False))
+    files = _table_with(at, "Confidence")
+    assert files[files["File"] == "nombres.csv"].iloc[0]["Confidence"] == "confirmed"

@@ -278,3 +278,46 @@ def test_no_period_line_when_the_period_is_the_data_span(
     code, _, err = run(["report", str(t)], capsys)
     assert code == 0
     assert "period" not in err
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def test_a_low_confidence_file_is_refused_until_a_preset_confirms_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a bare list of names: staff by "Nombre", but none of staff's evidence (cost, weekly
+    # hours, tier, role); devices finds "Nombre" too (as a host name) and lacks the rest
+    names = write(tmp_path / "nombres.csv", "Nombre\nAna Ruiz\nBeto Gil\n")
+    time = write(tmp_path / "partes.csv", "Member,Date,Hours\nAna Ruiz,2025-03-03,6\n")
+    for command in ("report", "alerts"):
+        code, out, err = run([command, str(time), str(names)], capsys)
+        assert code == 2 and out == ""
+        (line,) = err.strip().splitlines()
+        assert line.startswith("error: nombres.csv: read as staff with low confidence (")
+        assert "none of the columns that speak for staff (hourly_cost, weekly_hours" in line
+        assert "next best: devices (columns found: 1), which lacks device_id, client" in line
+        # the preset shown names the table's columns, so that it applies to this file only
+        assert (
+            "confirm it with --preset FILE.json, FILE.json holding "
+            '{"dataset": "staff", "columns": {"technician": "Nombre"}}'
+        ) in line
+    # inspect writes the table (the held rows rejected), warns, and exits 2
+    code, out, err = run(["inspect", str(names)], capsys)
+    assert code == 2
+    assert out.splitlines() == [INSPECT_HEADER, "nombres.csv,,staff,2,0,0,2,0"]
+    warning = [line for line in err.splitlines() if "warning" in line]
+    assert len(warning) == 1
+    assert warning[0].startswith("nombres.csv: warning: staff, low confidence, runner-up devices: ")
+    # a preset naming the dataset is the confirmation: the report runs, staff counts
+    # (Ana and Beto at the default 40 h a week: 2 x 8 h on Monday 3 March = 16 h)
+    preset = write(
+        tmp_path / "staff.json", '{"dataset": "staff", "columns": {"technician": "Nombre"}}'
+    )
+    argv = ["report", str(time), str(names), "--preset", str(preset),
+            "--start", "2025-03-03", "--end", "2025-03-03"]  # fmt: skip
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    rows = {r["kpi"]: r["value"] for r in csv.DictReader(io.StringIO(out))}
+    assert float(rows["available_hours"]) == 16.0
+    assert float(rows["utilization"]) == 6 / 16

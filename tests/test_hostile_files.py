@@ -75,18 +75,25 @@ def check_accounting(data: LoadedData) -> None:
     for f in data.files:
         assert f.rows_read == f.rows_loaded + f.rows_merged + f.rows_rejected, f
         assert min(f.rows_loaded, f.rows_merged, f.rows_rejected) >= 0, f
-        if f.error is None:
+        rejected = [
+            p
+            for p in data.problems
+            if p.file == f.file and p.sheet == f.sheet and p.severity == "rejected"
+        ]
+        if f.held:
+            # read with low confidence: nothing loaded, one reason for the whole table
+            # (like a table not recognised) besides the rows the reader rejected
+            assert f.rows_loaded == 0 and f.rows_rejected == f.rows_read, f
+            whole = [p for p in rejected if p.row is None]
+            assert len(whole) == (1 if f.rows_read > len(rejected) - len(whole) else 0), f
+            assert all("low confidence" in p.problem for p in whole)
+        elif f.error is None:
             # one rejected problem per rejected row, each a distinct row of this table
-            rejected = [
-                p
-                for p in data.problems
-                if p.file == f.file and p.sheet == f.sheet and p.severity == "rejected"
-            ]
             assert len(rejected) == f.rows_rejected, (f, rejected)
             assert len({p.row for p in rejected}) == f.rows_rejected
     loaded: dict[str, int] = {}
     for f in data.files:
-        if f.dataset and f.error is None:
+        if f.dataset and f.error is None and not f.held:  # a held table loads nothing
             loaded[f.dataset] = loaded.get(f.dataset, 0) + f.rows_loaded
     for dataset, n in loaded.items():
         if dataset != "clients":

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from kpi import LoadedData, Override
+from kpi.model import FileReport
 from kpi.presets import Preset, preset_from_mapping
 from kpi.problems import Problem
 from kpi.schema import DATASETS
@@ -34,14 +35,32 @@ def dataset_label(name: str | None, lang: str) -> str:
     return ds.label_es if lang == "es" else ds.label_en
 
 
+def confidence_label(report: FileReport, lang: str) -> str:
+    """``high``, ``low: confirm it`` or ``confirmed`` (a preset or the user named the
+    dataset); empty for a table not recognised."""
+    if report.dataset is None or report.confidence is None:
+        return ""
+    if any(r.code == "chosen" for r in report.evidence):
+        return t("dt.conf.confirmed", lang)
+    return t(f"dt.conf.{report.confidence}", lang)
+
+
+def evidence_text(report: FileReport, lang: str) -> str:
+    """The reasons recognition gave for (and against) the table's dataset."""
+    return "; ".join(r.text(lang) for r in report.evidence)
+
+
 def files_frame(data: LoadedData, lang: str) -> pd.DataFrame:
-    """One row per table read: file, sheet, dataset and the row accounting."""
+    """One row per table read: file, sheet, dataset, confidence, runner-up and the row
+    accounting."""
     rows = [
         {
             t("dt.file", lang): f.file,
             t("dt.sheet", lang): f.sheet or "",
             t("dt.dataset", lang): dataset_label(f.dataset, lang)
             or t("dt.not_recognised", lang, why=f.error or ""),
+            t("dt.confidence", lang): confidence_label(f, lang),
+            t("dt.runner_up", lang): dataset_label(f.runner_up, lang),
             t("dt.read", lang): f.rows_read,
             t("dt.loaded_rows", lang): f.rows_loaded,
             t("dt.merged", lang): f.rows_merged,

@@ -603,6 +603,87 @@ CATALOG: dict[str, tuple[str, str]] = {
         "creación cuenta como ganada pero queda fuera del ciclo medio de venta, con un "
         "aviso por oportunidad.",
     ),
+    # ----------------------------------------------------------------- recognition (issue 18)
+    "dt.confidence": ("Confidence", "Confianza"),
+    "dt.runner_up": ("Runner-up", "Alternativa"),
+    "dt.conf.high": ("high", "alta"),
+    "dt.conf.low": ("low: confirm it", "baja: confírmela"),
+    "dt.conf.confirmed": ("confirmed", "confirmada"),
+    "dt.held": (
+        "This table feeds no KPI until you confirm it: {why}",
+        "Esta tabla no entra en ningún KPI hasta que la confirme: {why}",
+    ),
+    "dt.confirm": ("Confirm: read as {dataset}", "Confirmar: leer como {dataset}"),
+    "dt.evidence": ("Why {dataset}: {why}", "Por qué {dataset}: {why}"),
+    "common.held_notice": (
+        "{n} table(s) read with low confidence feed no KPI until you confirm them on the "
+        "Data page: {files}",
+        "{n} tabla(s) leída(s) con confianza baja no entran en ningún KPI hasta que las "
+        "confirme en la página Datos: {files}",
+    ),
+    "df.recognition": ("How files are recognised", "Cómo se reconocen los archivos"),
+    "df.recognition_text": (
+        "Each table is matched against every dataset by its headers (case, accents and "
+        "punctuation folded) and read as the dataset whose required columns are all found "
+        "with the most columns found. A tie is not guessed: you choose the dataset. A "
+        "dataset that lacks a required column but finds more columns than the one that "
+        "has them all wins the argument: the table is not recognised, and the message "
+        "says what the richer dataset lacks (a projects sheet without a project id is "
+        "never read as a list of technicians).\n\n"
+        "Then the evidence and the content are weighed, and the table gets a confidence:\n\n"
+        "- **Evidence**: each dataset has columns that speak for it: tickets (a ticket "
+        "number, resolution, status, priority, SLA), surveys (a score), time entries "
+        "(hours, start and end, billable), staff (hourly cost, weekly hours, tier or "
+        "role), contracts (contract id, amount, billing period, covered units), devices "
+        "(host name, type, first or last seen, covered, active, contract), projects "
+        "(project id, budget hours, % complete, due date), invoices (number, amount, "
+        "cost), opportunities (stage, probability, amount, owner, source, close date), "
+        "client aliases (alias). Read without any of them: low confidence.\n"
+        "- **Staff is a roster**: at most 500 rows, names nearly unique (90% of the rows, "
+        "two repeats allowed), and no column with a date and a time of day that changes "
+        "from row to row (that is an event log). Otherwise: low confidence.\n"
+        "- **Event logs**: tickets without a created column are read as an event log when "
+        "the ticket ids repeat (1.5 rows per ticket on average at least) and a change "
+        "date is mapped (`Change Date+Time`, `Updated`, ...): each ticket is created at "
+        "its first change in the file, and its rows merge into the latest.\n\n"
+        "A table read with **low confidence** feeds no KPI: its rows count as rejected "
+        "until you confirm the dataset on the Data page (the confirm button, or choosing "
+        "another dataset). The files table shows each table's dataset, confidence and "
+        "runner-up. The command line refuses such a file (exit status 2) unless a preset "
+        'names its dataset (`--preset FILE.json` with `{"dataset": "staff"}`).',
+        "Cada tabla se compara con todos los conjuntos por sus cabeceras (sin distinguir "
+        "mayúsculas, acentos ni signos) y se lee como el conjunto cuyas columnas "
+        "obligatorias están todas, con más columnas encontradas. Un empate no se adivina: "
+        "usted elige el conjunto. Si un conjunto al que le falta una columna obligatoria "
+        "encuentra más columnas que el que las tiene todas, la tabla no se reconoce y el "
+        "mensaje dice qué le falta al más rico (una hoja de proyectos sin código de "
+        "proyecto nunca se lee como una lista de técnicos).\n\n"
+        "Después se pesan los indicios y el contenido, y la tabla recibe una confianza:\n\n"
+        "- **Indicios**: cada conjunto tiene columnas propias: tickets (número de ticket, "
+        "resolución, estado, prioridad, SLA), encuestas (una puntuación), partes de horas "
+        "(horas, inicio y fin, facturable), plantilla (coste hora, horas semanales, nivel "
+        "o puesto), contratos (número, importe, periodicidad, unidades cubiertas), equipos "
+        "(nombre de equipo, tipo, alta o última conexión, cubierto, activo, contrato), "
+        "proyectos (código, horas presupuestadas, % completado, fecha prevista de fin), "
+        "facturas (número, importe, coste), oportunidades (etapa, probabilidad, importe, "
+        "comercial, origen, fecha de cierre), alias de clientes (alias). Sin ninguna: "
+        "confianza baja.\n"
+        "- **La plantilla es una lista de personas**: 500 filas como mucho, nombres casi "
+        "únicos (el 90 % de las filas, se admiten dos repetidos) y ninguna columna con "
+        "fecha y hora que cambie de fila a fila (eso es un registro de eventos). Si no: "
+        "confianza baja.\n"
+        "- **Registros de eventos**: unos tickets sin columna de creación se leen como un "
+        "registro de eventos cuando los números de ticket se repiten (1,5 filas por ticket "
+        "de media como mínimo) y hay una fecha de cambio (`Change Date+Time`, "
+        "`Actualizado`, ...): cada ticket se crea en su primer cambio del archivo, y sus "
+        "filas se fusionan en la última.\n\n"
+        "Una tabla leída con **confianza baja** no entra en ningún KPI: sus filas cuentan "
+        "como rechazadas hasta que confirme el conjunto en la página Datos (el botón de "
+        "confirmar, o eligiendo otro conjunto). La tabla de archivos muestra el conjunto, "
+        "la confianza y la alternativa de cada tabla. La línea de comandos rechaza ese "
+        "archivo (código de salida 2) salvo que una plantilla nombre su conjunto "
+        '(`--preset ARCHIVO.json` con `{"dataset": "staff"}`).',
+    ),
 }
 
 

@@ -51,6 +51,11 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
     lang = state.lang()
     st.title(t(title_key, lang))
     data = state.loaded_data()
+    held = [f for f in data.files if f.held]
+    if held:
+        # tables read with low confidence wait on the Data page: say so where they are missed
+        names = ", ".join(f"{f.file} [{f.sheet}]" if f.sheet else f.file for f in held)
+        st.warning(t("common.held_notice", lang, n=len(held), files=fmt.escape_md(names)))
     if not data.tables:
         st.info(t("common.no_data_hint", lang))
         st.page_link("pages/data.py", label=t("page.data", lang), icon="📁")
