@@ -156,6 +156,11 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
     table, problems, notes = coerce(raw, mapping, options, opts)
     report.notes.extend(notes)
     all_problems = [*raw.skipped, *raw.rejected, *raw.warnings, *problems]
+    if n_read == 0:
+        # a header and nothing under it (an export of an empty filter, a template): it is
+        # recognised and loads 0 rows, but "Tickets, 0 rows" alone reads like data
+        why = "no data rows under the headers"
+        all_problems.append(Problem(raw.file, raw.sheet, None, None, None, why, "warning"))
     report.rows_rejected = len(raw.rejected) + sum(1 for p in problems if p.severity == "rejected")
     report.warnings = sum(1 for p in all_problems if p.severity == "warning")
     report.rows_loaded = table.num_rows  # merges are subtracted by assemble()

@@ -103,6 +103,28 @@ def test_a_folders_files_go_by_name(tmp_path: Path) -> None:
     assert col(data, "tickets", "status") == ["March"]
 
 
+def test_a_sheet_with_headers_and_no_rows_loads_0_rows_with_a_warning() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tickets"
+    ws.append(["Ticket #", "Created", "Company"])
+    ws.append(["T1", "2025-03-01", "Acme"])
+    empty = wb.create_sheet("March")
+    empty.append(["Ticket #", "Created", "Company"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = load(("book.xlsx", buf.getvalue()))
+    march = next(f for f in data.files if f.sheet == "March")
+    # recognised as tickets, 0 rows, and 1 warning that says so
+    assert (march.dataset, counts(march), march.warnings) == ("tickets", (0, 0, 0, 0), 1)
+    assert [(p.sheet, p.row, p.problem, p.severity) for p in data.problems] == [
+        ("March", None, "no data rows under the headers", "warning")
+    ]
+
+
 # --------------------------------------------------------------------------- resolution
 
 
