@@ -16,6 +16,7 @@ listed, outside ``rows_read``.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -757,26 +758,39 @@ def _default_as_of(con: duckdb.DuckDBPyConnection, data: LoadedData) -> date | N
 # --------------------------------------------------------------------------- entry points
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder becomes its supported files sorted by name.
+def expand_inputs(inputs: Iterable[str | Path]) -> list[tuple[str, Path]]:
+    """Files as given, each named by its file name; a folder becomes every supported file
+    under it, in its subfolders too, named by its path relative to the folder and sorted
+    by that path (folder by folder: ``2024/dec.csv`` before ``2025/jan.csv`` before
+    ``tickets.csv``). Hidden files and folders (``.git``, ``.~lock.x.csv#``) are skipped,
+    and so are links to folders (no loops).
+
+    Returns:
+        (name, path) per file, in reading order.
 
     Raises:
         UnreadableFileError: a path that does not exist, or a folder without data files.
     """
-    out: list[Path] = []
+    out: list[tuple[str, Path]] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files = sorted(
-                f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS
-            )
-            if not files:
+            found: list[tuple[tuple[str, ...], Path]] = []
+            for folder, dirs, names in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for n in names:
+                    f = Path(folder) / n
+                    if n.startswith(".") or f.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                        continue
+                    if f.is_file():
+                        found.append((f.relative_to(p).parts, f))
+            if not found:
                 raise UnreadableFileError(
                     str(p), f"folder holds no data files ({', '.join(SUPPORTED_EXTENSIONS)})"
                 )
-            out.extend(files)
+            out.extend(("/".join(parts), f) for parts, f in sorted(found))
         elif p.is_file():
-            out.append(p)
+            out.append((p.name, p))
         else:
             raise UnreadableFileError(str(p), "no such file or folder")
     return out
@@ -799,20 +813,20 @@ def load_files(
     results: list[TableResult] = []
     # paths are checked up front (a typo fails before minutes of reading), then read one
     # at a time so only one file's bytes are in memory
-    items: list[tuple[str, bytes] | Path] = []
+    items: list[tuple[str, bytes | Path]] = []
     for item in inputs:
         if isinstance(item, tuple):
             items.append(item)
         else:
             items.extend(expand_inputs([item]))
-    for entry in items:
+    for name, entry in items:
         if isinstance(entry, Path):
             try:
-                name, blob = entry.name, entry.read_bytes()
+                blob = entry.read_bytes()
             except OSError as e:
-                raise UnreadableFileError(entry.name, f"cannot be opened ({e.strerror})") from e
+                raise UnreadableFileError(name, f"cannot be opened ({e.strerror})") from e
         else:
-            name, blob = entry
+            blob = entry
         per_sheet = {sheet: ov for (fname, sheet), ov in (overrides or {}).items() if fname == name}
         for res in read_file(name, blob, options, per_sheet):
             res.raw = None  # the raw text table is only needed by a mapping editor
