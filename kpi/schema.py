@@ -95,8 +95,12 @@ class Dataset:
     label_en: str
     label_es: str
     columns: tuple[Column, ...]
-    #: columns whose value identifies a row; repeated ids are handled per dataset
+    #: the column whose value identifies a row; a key repeated within one file is
+    #: handled per dataset, across files one file's rows win (kpi.ingest._merge_across)
     key: str | None = None
+    #: the timestamp that decides which rows of a repeated key win (the greatest; an
+    #: empty one loses), before the order the files were given in
+    updated: str | None = None
     description: str = ""
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
@@ -190,6 +194,7 @@ TICKETS = Dataset(
     "Tickets",
     "Tickets",
     key="ticket_id",
+    updated="updated_at",
     description="PSA / help desk service tickets",
     columns=(
         _c("ticket_id", "id", required=True, *(
@@ -291,6 +296,7 @@ SURVEYS = Dataset(
     "surveys",
     "CSAT surveys",
     "Encuestas CSAT",
+    key="survey_id",
     description="customer satisfaction responses",
     columns=(
         _c("responded_at", "ts", required=True, *(
@@ -544,6 +550,7 @@ OPPORTUNITIES = Dataset(
     "Opportunities",
     "Oportunidades",
     key="opportunity_id",
+    updated="last_activity_at",
     description="CRM deals",
     columns=(
         _c("opportunity_id", "id", required=True, *(

@@ -46,3 +46,13 @@ for name, ds in DATASETS.items():
             }),
             hide_index=True,
         )  # fmt: skip
+
+st.subheader(t("df.merge.title", lang))
+st.markdown(t("df.merge.intro", lang))
+st.markdown(
+    "\n".join(
+        f"- **{dataview.dataset_label(name, lang)}** ({name}): {t(f'df.merge.{name}', lang)}"
+        for name in DATASETS
+    )
+)
+st.caption(t("df.merge.empty", lang))
