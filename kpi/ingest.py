@@ -636,14 +636,19 @@ def _merge_across(
     """The same rows in several tables of one dataset, kept once (README "Merging rows
     across files").
 
-    1. Equal rows: a row of one table equal to a row of a table given later, on every
+    1. Repeated tables: a table every row of which equals a row of a table given
+       earlier (a file loaded again under another name, an export of rows already
+       loaded) adds nothing: each of its rows is merged into that earlier copy, so it
+       changes no number wherever it is given after its rows (it does not take a key
+       back from a newer export given between, rule 3).
+    2. Equal rows: a row of one table equal to a row of a table given later, on every
        canonical column both tables mapped (typed values; empty equals empty), is merged
        into it. Copies are paired in order: a row found twice in ``jan.csv`` and once in
        the later ``feb.csv`` is kept twice (``feb.csv``'s copy and ``jan.csv``'s second),
-       because two equal invoice lines in one file are two lines. So a file loaded twice
-       under two names counts once, and so do the rows a month's export repeats. The
-       kept row takes the columns its table lacks from the row merged into it.
-    2. Keys (:attr:`Dataset.key`; staff by technician key): a key found in several
+       because two equal invoice lines in one file are two lines. So the rows a month's
+       export repeats count once, from the newer export. The kept row takes the columns
+       its table lacks from the row merged into it.
+    3. Keys (:attr:`Dataset.key`; staff by technician key): a key found in several
        tables keeps the rows of one table, the one with the greatest
        :attr:`Dataset.updated` value (opportunities: ``last_activity_at``; an empty one
        loses), else the table given later; the other tables' rows of that key are
@@ -670,8 +675,21 @@ def _merge_across(
             c.name for c in ds.columns if not c.derived and c.name in res.table.column_names
         )
         groups.setdefault(has, []).append(f)
-    lost = _equal_rows(con, ds, t.append_column("_i", idx), groups)
-    if lost.num_rows:
+    with_i = t.append_column("_i", idx)
+    # rule 1: tables whose rows are all copies of rows given earlier
+    early = _equal_rows(con, ds, with_i, groups, into="earliest")
+    rows = pc.value_counts(t.column("_file")).to_pylist()
+    copied = {v["values"]: v["counts"] for v in pc.value_counts(early.column("_file")).to_pylist()}
+    repeats = sorted(v["values"] for v in rows if copied.get(v["values"]) == v["counts"])
+    lost_repeats = early.filter(pc.is_in(early.column("_file"), pa.array(repeats, pa.int64())))
+    # rule 2: among the other tables, the later copy stays
+    rest = {k: [f for f in fs if f not in repeats] for k, fs in groups.items()}
+    rest = {k: fs for k, fs in rest.items() if fs}
+    lost_later = _equal_rows(con, ds, with_i, rest, into="latest")
+    for lost, given in ((lost_repeats, "given earlier; every row of its file was"
+                         " already loaded"), (lost_later, "given later")):  # fmt: skip
+        if not lost.num_rows:
+            continue
         keep[lost.column("_i").to_numpy()] = False
         if len(groups) > 1:
             fill = [c for k in groups for c in k]
@@ -680,7 +698,7 @@ def _merge_across(
             t = _fill_from_merged(t, lost, fill)
         why = _text(
             "the same row is in ", pc.take(names, lost.column("_by_file")),
-            " (row ", lost.column("_by_row"), "), given later",
+            " (row ", lost.column("_by_row"), f"), {given}",
         )  # fmt: skip
         merged.append(_merged(lost.column("_file"), lost.column("_row"), why))
     if ds.key is not None and ds.name != "tickets":
@@ -710,14 +728,16 @@ def _equal_rows(
     ds: Dataset,
     t: pa.Table,
     groups: dict[tuple[str, ...], list[int]],
+    into: str = "latest",
 ) -> pa.Table:
-    """Rows equal to a row of a table given later (rule 1 of :func:`_merge_across`).
+    """Rows equal to a row of a table given later (``into="latest"``, rule 2 of
+    :func:`_merge_across`), or earlier (``"earliest"``, rule 1).
 
     ``groups`` are the tables (by index) per set of canonical columns they have
     (usually every table of a dataset has the same ones: one group); each pair of groups
     is compared on the columns both have. The k-th copy of a row in a table is merged
-    when a later table holds at least k copies of it, into the latest such table's k-th
-    copy.
+    when a later (earlier) table holds at least k copies of it, into the latest
+    (earliest) such table's k-th copy.
 
     Returns:
         ``_i`` (position in ``t``), ``_file``, ``_row``, and the row it is merged into
@@ -734,17 +754,17 @@ def _equal_rows(
                 if a == b and len(files_a) < 2:
                     continue
                 cols = [c for c in keys[a] if c in keys[b]]
-                pairs = _equal_rows_of(con, ds, cols, files_a, [] if a == b else files_b)
+                pairs = _equal_rows_of(con, ds, cols, files_a, [] if a == b else files_b, into)
                 found.append(_verified(t, cols, pairs))
     finally:
         con.unregister("eq_in")
     pairs = pa.concat_tables(found) if found else _PAIRS.empty_table()
     by_file = pc.take(t.column("_file"), pairs.column("_by_i"))
     if len(found) > 1:
-        # a row merged by several pairs of groups: once, into the latest table
+        # a row merged by several pairs of groups: once, into the latest (earliest) table
         order = pc.sort_indices(
             pa.table({"i": pairs.column("_i"), "f": by_file}),
-            [("i", "ascending"), ("f", "descending")],
+            [("i", "ascending"), ("f", "descending" if into == "latest" else "ascending")],
         )
         pairs, by_file = pairs.take(order), pc.take(by_file, order)
         i = pairs.column("_i").to_numpy()
@@ -792,6 +812,7 @@ def _equal_rows_of(
     cols: list[str],
     files_a: list[int],
     files_b: list[int],
+    into: str = "latest",
 ) -> pa.Table:
     """The candidate pairs of :func:`_equal_rows` (:data:`_PAIRS`) for the tables
     ``files_a`` among themselves (``files_b`` empty), or between the tables ``files_a``
@@ -800,7 +821,8 @@ def _equal_rows_of(
     Rows are grouped by a 64-bit hash of ``cols`` (grouping by a dozen text and time
     columns is three times slower); only hashes found in more than one table go on,
     usually few. Copies are numbered per table and hash (``_occ``) and each copy is
-    paired with the copy of the same number in the latest table on the other side.
+    paired with the copy of the same number in the latest (``into="earliest"``: the
+    earliest) table on the other side.
     The pairs still need :func:`_verified`: two different rows may share a hash.
     """
     # identifiers come from the dataset's declaration; the table lists are parameters
@@ -808,6 +830,9 @@ def _equal_rows_of(
     # first a cheaper hash over the fixed-width columns (dates, numbers: hashing the text
     # columns is most of the cost): two months' exports usually share no date at all
     quick = ", ".join(f'"{x}"' for x in cols if ds.column(x).kind not in ("text", "id"))
+    if into not in ("latest", "earliest"):
+        raise ValueError(f"into must be latest or earliest, not {into!r}")
+    pick, beyond = ("max", ">") if into == "latest" else ("min", "<")
     side = "list_contains($b, _file)" if files_b else "TRUE"
     other = "NOT n._side" if files_b else "n._side"
     sql = f"""
@@ -826,12 +851,12 @@ def _equal_rows_of(
         numbered AS (
             SELECT *, row_number() OVER (PARTITION BY _file, _h ORDER BY _i) AS _occ
             FROM cand),
-        latest AS (
-            SELECT _h, _occ, _side, max(_file) AS _by_file, arg_max(_i, _file) AS _by_i
+        target AS (
+            SELECT _h, _occ, _side, {pick}(_file) AS _by_file, arg_{pick}(_i, _file) AS _by_i
             FROM numbered GROUP BY _h, _occ, _side)
         SELECT n._i, l._by_i
-        FROM numbered n JOIN latest l ON l._h = n._h AND l._occ = n._occ AND l._side = {other}
-        WHERE l._by_file > n._file
+        FROM numbered n JOIN target l ON l._h = n._h AND l._occ = n._occ AND l._side = {other}
+        WHERE l._by_file {beyond} n._file
         """
     params: dict[str, object] = {"files": files_a + files_b}
     if files_b:

@@ -85,13 +85,15 @@ def test_the_invoices_file_loaded_twice_under_two_names_counts_once() -> None:
     # every row of the copy equals a row of the original, copy by copy (the two equal
     # F1 lines pair with the two of the other file): still 100 + 100 + 50, not 500
     assert pick(kpis(data, *JAN), "revenue") == 250.0
-    # the file given later is kept; the earlier one's rows are merged into it
-    assert counts(data, "invoices.csv") == (3, 0, 3, 0)
-    assert counts(data, "invoices (1).csv") == (3, 3, 0, 0)
-    assert merged(data, "invoices.csv") == [
-        (2, "the same row is in invoices (1).csv (row 2), given later"),
-        (3, "the same row is in invoices (1).csv (row 3), given later"),
-        (4, "the same row is in invoices (1).csv (row 4), given later"),
+    # every row of the copy was already loaded: the copy adds nothing, its rows are
+    # merged into the original's
+    assert counts(data, "invoices.csv") == (3, 3, 0, 0)
+    assert counts(data, "invoices (1).csv") == (3, 0, 3, 0)
+    already = "given earlier; every row of its file was already loaded"
+    assert merged(data, "invoices (1).csv") == [
+        (2, f"the same row is in invoices.csv (row 2), {already}"),
+        (3, f"the same row is in invoices.csv (row 3), {already}"),
+        (4, f"the same row is in invoices.csv (row 4), {already}"),
     ]
     accounting_holds(data.files, data)
 
@@ -121,12 +123,12 @@ def test_next_months_export_repeating_last_month_counts_the_repeated_rows_once()
 def test_an_equal_line_is_kept_as_often_as_the_file_that_has_it_most() -> None:
     twice = text("Invoice Date,Client,Line Amount", "2025-01-10,Acme,100", "2025-01-10,Acme,100")
     once = text("Invoice Date,Client,Line Amount", "2025-01-10,Acme,100")
-    # twice in jan.csv, once in the later feb.csv: jan's first copy pairs with feb's
-    # only one and is merged; jan's second copy stays: 2 lines, 200
+    # twice in jan.csv, once in the later feb.csv: feb's one copy was already loaded
+    # (feb.csv holds nothing new) and is merged into jan's first: 2 lines, 200
     data = load(("jan.csv", twice), ("feb.csv", once))
     assert pick(kpis(data, *JAN), "revenue") == 200.0
-    assert counts(data, "jan.csv") == (2, 1, 1, 0)
-    assert merged(data, "jan.csv") == [(2, "the same row is in feb.csv (row 2), given later")]
+    assert counts(data, "jan.csv") == (2, 2, 0, 0)
+    assert counts(data, "feb.csv") == (1, 0, 1, 0)
     # once, then twice: the one copy of jan.csv is merged; feb's two stay: 200
     data = load(("jan.csv", once), ("feb.csv", twice))
     assert pick(kpis(data, *JAN), "revenue") == 200.0
@@ -179,15 +181,54 @@ def test_the_sheets_of_a_workbook_are_tables_of_their_own() -> None:
     data = load(("book.xlsx", buf.getvalue()))
     # the two sheets hold the same two lines: 150, not 300
     assert pick(kpis(data, *JAN), "revenue") == 150.0
-    assert counts(data, "book.xlsx", "Jan") == (2, 0, 2, 0)
-    assert counts(data, "book.xlsx", "Jan again") == (2, 2, 0, 0)
+    assert counts(data, "book.xlsx", "Jan") == (2, 2, 0, 0)
+    assert counts(data, "book.xlsx", "Jan again") == (2, 0, 2, 0)
     assert merged(data, "book.xlsx")[0] == (
         2,
-        "the same row is in book.xlsx [Jan again] (row 2), given later",
+        "the same row is in book.xlsx [Jan] (row 2), given earlier; every row of its file "
+        "was already loaded",
     )
 
 
 # --------------------------------------------------------------------------- keys
+
+
+def test_an_old_export_given_again_after_a_newer_one_changes_nothing() -> None:
+    old = text(
+        "Contract ID,Client,Start Date,Amount,Billing Period",
+        "K1,Acme,2024-01-01,100,Monthly",  # row 2
+        "K2,Beta,2024-01-01,50,Monthly",  # row 3
+    )
+    new = text("Contract ID,Client,Start Date,Amount,Billing Period",
+               "K1,Acme,2024-01-01,120,Monthly")  # fmt: skip
+    # old.csv uploaded again as "old (1).csv" after new.csv: every row of it was already
+    # loaded, so it is merged into old.csv and K1 keeps new.csv's 120: 120 + 50 = 170
+    # (were the copy "the later file", K1 would fall back to 100: 150)
+    data = load(("old.csv", old), ("new.csv", new), ("old (1).csv", old))
+    assert pick(kpis(data, *JAN), "mrr") == 170.0
+    assert counts(data, "old (1).csv") == (2, 0, 2, 0)
+    assert counts(data, "new.csv") == (1, 1, 0, 0)
+    accounting_holds(data.files, data)
+
+
+def test_a_newer_export_with_a_row_as_it_was_before_wins() -> None:
+    # K1 was 100 in January, 120 in February and back at 100 in March: march.csv has new
+    # rows (K3), so it is an export of its own, not a copy, and its K1 (100) wins
+    jan = text("Contract ID,Client,Start Date,Amount,Billing Period",
+               "K1,Acme,2024-01-01,100,Monthly")  # fmt: skip
+    feb = text("Contract ID,Client,Start Date,Amount,Billing Period",
+               "K1,Acme,2024-01-01,120,Monthly")  # fmt: skip
+    march = text(
+        "Contract ID,Client,Start Date,Amount,Billing Period",
+        "K1,Acme,2024-01-01,100,Monthly",  # row 2: equal to jan.csv's row 2
+        "K3,Beta,2024-01-01,30,Monthly",  # row 3
+    )
+    data = load(("jan.csv", jan), ("feb.csv", feb), ("march.csv", march))
+    # 100 (march.csv's K1) + 30 = 130
+    assert pick(kpis(data, *JAN), "mrr") == 130.0
+    assert counts(data, "jan.csv") == (1, 0, 1, 0)  # its copy is in the later march.csv
+    assert counts(data, "feb.csv") == (1, 0, 1, 0)  # K1 is in march.csv, given later
+    assert counts(data, "march.csv") == (2, 2, 0, 0)
 
 
 def test_a_contract_in_two_files_takes_the_later_files_amount() -> None:
@@ -437,7 +478,7 @@ def export(draw: st.DrawFn) -> tuple[str, list[str]]:
 @st.composite
 def exports_and_a_repeat(draw: st.DrawFn) -> tuple[list[tuple[str, bytes]], int, bytes]:
     """Exports, and where to add what again: a whole file, or some of its rows (an
-    overlapping export), at or before the position of the file it repeats."""
+    overlapping export), anywhere after the file it repeats or right before it."""
     files = draw(st.lists(export(), min_size=1, max_size=4))
     inputs = [(f"f{i}.csv", text(POOLS[ds][0], *rows)) for i, (ds, rows) in enumerate(files)]
     i = draw(st.integers(0, len(files) - 1))
@@ -446,8 +487,8 @@ def exports_and_a_repeat(draw: st.DrawFn) -> tuple[list[tuple[str, bytes]], int,
     some = [r for r, k in zip(rows, keep, strict=True) if k] or rows[:1]
     whole = draw(st.booleans())
     again = text(POOLS[ds][0], *(rows if whole else some))
-    # a whole copy may also come right after its file (nothing between them)
-    at = draw(st.integers(0, i + 1 if whole else i))
+    # anywhere after its file (after newer exports too), or right before it
+    at = draw(st.integers(i, len(files)))
     return inputs, at, again
 
 
