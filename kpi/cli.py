@@ -107,7 +107,8 @@ def _one_line(text: str) -> str:
 
 
 def _summary(data: LoadedData) -> None:
-    """Rejected rows and unrecognised tables, one line each, on stderr."""
+    """Rejected rows, unrecognised tables and tables without rows, one line each, on
+    stderr."""
     for f in data.files:
         where = _where(f)
         if f.error:
@@ -118,6 +119,8 @@ def _summary(data: LoadedData) -> None:
                 "(python -m kpi inspect --problems FILE.csv lists them)",
                 file=sys.stderr,
             )
+        elif f.rows_read == 0:
+            print(f"{where}: no data rows under the headers (0 rows loaded)", file=sys.stderr)
 
 
 def _write_csv(rows: Sequence[Sequence[object]], header: Sequence[str], out: str | None) -> None:

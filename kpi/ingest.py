@@ -4,9 +4,10 @@ The pipeline, per file::
 
     bytes --readers--> RawTable(s) --recognize--> Mapping --values--> typed table + problems
 
-and then, once for all files, :func:`assemble`: event-log merge of tickets, staff
-de-duplication, client and technician names joined across datasets, survey fallbacks,
-derived columns and the default as-of date.
+and then, once for all files, :func:`assemble`: the same rows in several files kept once
+(:func:`_merge_across`), event-log merge of tickets, staff de-duplication, client and
+technician names joined across datasets, survey fallbacks, derived columns and the
+default as-of date.
 
 Accounting (DATA.md "Nothing is lost"): every data row of every table is loaded, merged
 or rejected with a reason, and ``rows_read = rows_loaded + rows_merged + rows_rejected``
@@ -18,7 +19,7 @@ preset or an :class:`Override` names its dataset.
 
 from __future__ import annotations
 
-from collections import Counter
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -175,6 +176,11 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
     table, problems, notes = coerce(raw, mapping, options, opts)
     report.notes.extend(notes)
     all_problems = [*raw.skipped, *raw.rejected, *raw.warnings, *problems]
+    if n_read == 0:
+        # a header and nothing under it (an export of an empty filter, a template): it is
+        # recognised and loads 0 rows, but "Tickets, 0 rows" alone reads like data
+        why = "no data rows under the headers"
+        all_problems.append(Problem(raw.file, raw.sheet, None, None, None, why, "warning"))
     report.rows_rejected = len(raw.rejected) + sum(1 for p in problems if p.severity == "rejected")
     report.warnings = sum(1 for p in all_problems if p.severity == "warning")
     report.rows_loaded = table.num_rows  # merges are subtracted by assemble()
@@ -436,12 +442,14 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
     """Join every table read into the session's canonical datasets.
 
     Tables of the same dataset are stacked in the given order (files in command-line
-    order, a folder's files by name). Then, per DATA.md and DETAILS.md: ticket event
-    logs are merged (greatest updated_at wins, empty loses, ties go to the later row),
-    staff listed twice keeps the first row, devices listed twice warn, client and
-    technician names are joined by key and shown in their most frequent spelling (the
-    client alias table applied first), surveys fall back to their ticket's client and
-    technician, and derived columns are computed.
+    order, a folder's files by relative path). Rows equal across tables and keys found
+    in several tables are kept once (:func:`_merge_across`). Then, per DATA.md and
+    DETAILS.md: ticket event logs are merged (greatest updated_at wins, empty loses,
+    ties go to the later row), staff listed twice in a table keeps the first row,
+    devices listed twice in a table warn, client and technician names are joined by
+    key and shown in their most frequent spelling (the client alias table applied
+    first), surveys fall back to their ticket's client and technician, and derived
+    columns are computed.
     """
     options = options or LoadOptions()
     data = LoadedData(tz=options.tz, lang=options.lang)
@@ -466,7 +474,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
             if name == "contracts" and "billing_period" in present:
                 present.add("billing_months")
             data.present[name] = frozenset(present)
-        stacked = _dedupe(con, stacked, results, data)
+        stacked = _dedupe(con, stacked, by_ds, results, data)
         stacked = _names(stacked, data)
         stacked = _derive(con, stacked, data, [r.options for r in results])
         for name, table in stacked.items():
@@ -502,17 +510,70 @@ def _stack(ds: Dataset, parts: list[tuple[int, TableResult]]) -> pa.Table:
     return pa.concat_tables(tables)
 
 
+#: Columns of the merged rows collected by :func:`_dedupe` (one Arrow table per rule):
+#: the row's table (index in ``results``) and row, the column and value that decided, why.
+_MERGED = pa.schema(
+    [
+        ("file", pa.int64()),
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("value", pa.string()),
+        ("why", pa.string()),
+    ]
+)
+
+
+def _merged(
+    files: pa.Array | pa.ChunkedArray,
+    rows: pa.Array | pa.ChunkedArray,
+    why: pa.Array | pa.ChunkedArray | str,
+    column: str | None = None,
+    values: pa.Array | pa.ChunkedArray | None = None,
+) -> pa.Table:
+    """Merged rows as a :data:`_MERGED` table (texts built column-wise: 1M merged rows
+    are not 1M Python strings until they become problems)."""
+    n = len(files)
+    if isinstance(why, str):
+        why = pa.array([why] * n, pa.string()) if n else pa.array([], pa.string())
+    return pa.table(
+        [
+            files,
+            rows,
+            pa.nulls(n, pa.string()) if column is None else pa.array([column] * n, pa.string()),
+            pa.nulls(n, pa.string()) if values is None else values,
+            why,
+        ],
+        schema=_MERGED,
+    )
+
+
+def _text(*parts: Any) -> pa.Array:
+    """Texts joined element-wise from words and columns: ``_text("row ", rows)``."""
+    return pc.binary_join_element_wise(
+        *[p if isinstance(p, str) else pc.cast(p, pa.string()) for p in parts], ""
+    )
+
+
 def _dedupe(
     con: duckdb.DuckDBPyConnection,
     stacked: dict[str, pa.Table],
+    by_ds: dict[str, list[tuple[int, TableResult]]],
     results: Sequence[TableResult],
     data: LoadedData,
 ) -> dict[str, pa.Table]:
-    """Merge ticket event logs and repeated staff rows; warn on repeated devices."""
+    """Merge rows across tables, ticket event logs and repeated staff rows; warn on
+    repeated devices. Every merged row is counted in its table's ``rows_merged`` and
+    listed as an ``info`` problem naming what it was merged into."""
     out = dict(stacked)
-    merged_rows: list[tuple[int, int, str]] = []
+    names = pa.array([_table_name(res) for res in results], pa.string())
+    merged: list[pa.Table] = []
+    for name, parts in by_ds.items():
+        if len(parts) > 1:  # one table (the common case): nothing to compare across
+            out[name] = _merge_across(con, DATASETS[name], out[name], parts, names, merged)
     if "tickets" in out:
         # DETAILS 14: greatest updated_at wins; empty updated_at loses; ties: the later row
+        # (files in the order given, so across files the later file wins unless updated_at
+        # says otherwise)
         t = out["tickets"]
         keys = pa.table(
             {
@@ -526,49 +587,55 @@ def _dedupe(
         con.register("t_in", keys)
         lost = con.sql(
             """
-            SELECT _i, _file, _row, ticket_id FROM (
-                SELECT *, row_number() OVER (
-                    PARTITION BY ticket_id
-                    ORDER BY updated_at DESC NULLS LAST, _file DESC, _row DESC) AS _rank
-                FROM t_in)
+            SELECT _i, _file, _row, ticket_id, _win_file, _win_row FROM (
+                SELECT *, row_number() OVER w AS _rank,
+                    first_value(_file) OVER w AS _win_file,
+                    first_value(_row) OVER w AS _win_row
+                FROM t_in
+                WINDOW w AS (PARTITION BY ticket_id
+                    ORDER BY updated_at DESC NULLS LAST, _file DESC, _row DESC))
             WHERE _rank > 1
-            ORDER BY _file, _row
             """
         ).to_arrow_table()
         con.unregister("t_in")
-        for f, r, tid in zip(
-            lost.column("_file").to_pylist(),
-            lost.column("_row").to_pylist(),
-            lost.column("ticket_id").to_pylist(),
-            strict=True,
-        ):
-            merged_rows.append((f, r, f"merged into a later row of ticket {tid} (event log)"))
         if lost.num_rows:
+            tid, wf = lost.column("ticket_id"), lost.column("_win_file")
+            why = pc.if_else(
+                pc.equal(wf, lost.column("_file")),
+                _text("merged into a later row of ticket ", tid, " (event log)"),
+                _text(
+                    "merged into ticket ", tid, " of ", pc.take(names, wf),
+                    " (row ", lost.column("_win_row"), "), updated or given later (event log)",
+                ),
+            )  # fmt: skip
+            merged.append(_merged(lost.column("_file"), lost.column("_row"), why, "ticket_id", tid))
             keep = np.ones(t.num_rows, dtype=bool)
             keep[lost.column("_i").to_numpy()] = False
             out["tickets"] = _filtered(t, pa.array(keep))
     if "staff" in out:
-        # DETAILS 25: staff listed twice, the first row wins
+        # DETAILS 25: staff listed twice in one table, the first row wins (across tables
+        # the later table's rows already won in _merge_across)
         t = out["staff"]
-        keys = pa.array(
-            [technician_key(v) if v else "" for v in t.column("technician").to_pylist()]
-        )
         seen: set[str] = set()
         mask = []
-        for i, k in enumerate(keys.to_pylist()):
-            dup = k in seen
+        for k in _technician_keys(t.column("technician")).to_pylist():
+            mask.append(k not in seen)
             seen.add(k)
-            mask.append(not dup)
-            if dup:
-                merged_rows.append(
-                    (
-                        t.column("_file")[i].as_py(),
-                        t.column("_row")[i].as_py(),
-                        "technician listed twice in staff; the first row wins",
-                    )
+        first = pa.array(mask, type=pa.bool_())
+        if first.false_count:
+            again = t.filter(pc.invert(first))
+            merged.append(
+                _merged(
+                    again.column("_file"),
+                    again.column("_row"),
+                    "technician listed twice in staff; the first row wins",
+                    "technician",
+                    again.column("technician"),
                 )
-        out["staff"] = t.filter(pa.array(mask, type=pa.bool_()))
+            )
+            out["staff"] = t.filter(first)
     if "devices" in out:
+        # DETAILS 26: within one table a repeated device counts twice, with a warning
         t = out["devices"]
         counts = pc.value_counts(t.column("device_id"))
         dup_ids = [
@@ -596,16 +663,347 @@ def _dedupe(
                     )
                 )
                 res.report.warnings += 1
-    merged_per_file = Counter(f for f, _, _ in merged_rows)
-    for f, n in merged_per_file.items():
-        results[f].report.rows_merged += n
-        results[f].report.rows_loaded -= n
-    where = {f: (results[f].report.file, results[f].report.sheet) for f in merged_per_file}
-    data.problems.extend(
-        Problem(*where[f], r, "ticket_id" if "ticket" in why else "technician", None, why, "info")
-        for f, r, why in merged_rows
-    )
+    if merged:
+        _count_merged(pa.concat_tables(merged), results, data)
     return out
+
+
+def _count_merged(merged: pa.Table, results: Sequence[TableResult], data: LoadedData) -> None:
+    """Merged rows counted per table and listed as ``info`` problems, by table and row."""
+    if merged.num_rows == 0:
+        return
+    merged = merged.take(pc.sort_indices(merged, [("file", "ascending"), ("row", "ascending")]))
+    for v in pc.value_counts(merged.column("file")).to_pylist():
+        rep = results[v["values"]].report
+        rep.rows_merged += v["counts"]
+        rep.rows_loaded -= v["counts"]
+    where = [(res.report.file, res.report.sheet) for res in results]
+    data.problems.extend(
+        Problem(where[f][0], where[f][1], r, c, v, why, "info")
+        for f, r, c, v, why in zip(
+            *(merged.column(n).to_pylist() for n in merged.column_names), strict=True
+        )
+    )
+
+
+def _table_name(res: TableResult) -> str:
+    """``invoices.csv``, or ``book.xlsx [Sheet1]`` for a sheet of a workbook."""
+    rep = res.report
+    return f"{rep.file} [{rep.sheet}]" if rep.sheet else rep.file
+
+
+def _technician_keys(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The staff key of every row (DETAILS 25: case, accents and spaces folded); each
+    spelling is folded once."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    uniques = pc.unique(arr)
+    folded = [technician_key(v) if v else "" for v in uniques.to_pylist()]
+    return pc.take(pa.array(folded, type=pa.string()), pc.index_in(arr, value_set=uniques))
+
+
+# --------------------------------------------------------------------------- across tables
+
+
+def _merge_across(
+    con: duckdb.DuckDBPyConnection,
+    ds: Dataset,
+    t: pa.Table,
+    parts: list[tuple[int, TableResult]],
+    names: pa.Array,
+    merged: list[pa.Table],
+) -> pa.Table:
+    """The same rows in several tables of one dataset, kept once (README "Merging rows
+    across files").
+
+    1. Repeated tables: a table every row of which equals a row of a table given
+       earlier (a file loaded again under another name, an export of rows already
+       loaded) adds nothing: each of its rows is merged into that earlier copy, so it
+       changes no number wherever it is given after its rows (it does not take a key
+       back from a newer export given between, rule 3).
+    2. Equal rows: a row of one table equal to a row of a table given later, on every
+       canonical column both tables mapped (typed values; empty equals empty), is merged
+       into it. Copies are paired in order: a row found twice in ``jan.csv`` and once in
+       the later ``feb.csv`` is kept twice (``feb.csv``'s copy and ``jan.csv``'s second),
+       because two equal invoice lines in one file are two lines. So the rows a month's
+       export repeats count once, from the newer export. The kept row takes the columns
+       its table lacks from the row merged into it.
+    3. Keys (:attr:`Dataset.key`; staff by technician key): a key found in several
+       tables keeps the rows of one table, the one with the greatest
+       :attr:`Dataset.updated` value (opportunities: ``last_activity_at``; an empty one
+       loses), else the table given later; the other tables' rows of that key are
+       merged. Tickets are left to the event-log rule, which already spans tables.
+
+    Args:
+        ds: the dataset.
+        t: its stacked table (:func:`_stack`), tables in the order given.
+        parts: its tables, as (index in ``results``, result), in the order given.
+        names: every table's name by index in ``results``, for the reasons.
+        merged: receives the merged rows (:data:`_MERGED`).
+
+    Returns:
+        ``t`` without the merged rows.
+    """
+    idx = pa.array(np.arange(t.num_rows, dtype=np.int64))
+    keep = np.ones(t.num_rows, dtype=bool)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for f, res in parts:
+        # the columns the table has: those it mapped, and time entry hours from start
+        # and end (derived columns follow from these)
+        assert res.table is not None
+        has = tuple(
+            c.name for c in ds.columns if not c.derived and c.name in res.table.column_names
+        )
+        groups.setdefault(has, []).append(f)
+    with_i = t.append_column("_i", idx)
+    # rule 1: tables whose rows are all copies of rows given earlier
+    early = _equal_rows(con, ds, with_i, groups, into="earliest")
+    rows = pc.value_counts(t.column("_file")).to_pylist()
+    copied = {v["values"]: v["counts"] for v in pc.value_counts(early.column("_file")).to_pylist()}
+    repeats = sorted(v["values"] for v in rows if copied.get(v["values"]) == v["counts"])
+    lost_repeats = early.filter(pc.is_in(early.column("_file"), pa.array(repeats, pa.int64())))
+    # rule 2: among the other tables, the later copy stays
+    rest = {k: [f for f in fs if f not in repeats] for k, fs in groups.items()}
+    rest = {k: fs for k, fs in rest.items() if fs}
+    lost_later = _equal_rows(con, ds, with_i, rest, into="latest")
+    for lost, given in ((lost_repeats, "given earlier; every row of its file was"
+                         " already loaded"), (lost_later, "given later")):  # fmt: skip
+        if not lost.num_rows:
+            continue
+        keep[lost.column("_i").to_numpy()] = False
+        if len(groups) > 1:
+            fill = [c for k in groups for c in k]
+            if "billing_period" in fill:
+                fill.append("billing_months")
+            t = _fill_from_merged(t, lost, fill)
+        why = _text(
+            "the same row is in ", pc.take(names, lost.column("_by_file")),
+            " (row ", lost.column("_by_row"), f"), {given}",
+        )  # fmt: skip
+        merged.append(_merged(lost.column("_file"), lost.column("_row"), why))
+    if ds.key is not None and ds.name != "tickets":
+        lost = _repeated_keys(con, ds, t.append_column("_i", idx).filter(pa.array(keep)))
+        if lost.num_rows:
+            keep[lost.column("_i").to_numpy()] = False
+            by = lost.column("_by_file")
+            later = pc.greater(by, lost.column("_file"))
+            other = pc.take(names, by)
+            key = lost.column(ds.key)
+            why = pc.if_else(
+                later,
+                _text(f"{ds.key} ", key, " is also in ", other, ", given later; its rows win"),
+                _text(
+                    f"{ds.key} ", key, " is also in ", other,
+                    f", with a later {ds.updated}; its rows win",
+                ),
+            )  # fmt: skip
+            merged.append(_merged(lost.column("_file"), lost.column("_row"), why, ds.key, key))
+    if keep.all():
+        return t
+    return _filtered(t, pa.array(keep))
+
+
+def _equal_rows(
+    con: duckdb.DuckDBPyConnection,
+    ds: Dataset,
+    t: pa.Table,
+    groups: dict[tuple[str, ...], list[int]],
+    into: str = "latest",
+) -> pa.Table:
+    """Rows equal to a row of a table given later (``into="latest"``, rule 2 of
+    :func:`_merge_across`), or earlier (``"earliest"``, rule 1).
+
+    ``groups`` are the tables (by index) per set of canonical columns they have
+    (usually every table of a dataset has the same ones: one group); each pair of groups
+    is compared on the columns both have. The k-th copy of a row in a table is merged
+    when a later (earlier) table holds at least k copies of it, into the latest
+    (earliest) such table's k-th copy.
+
+    Returns:
+        ``_i`` (position in ``t``), ``_file``, ``_row``, and the row it is merged into
+        (``_by_i``, ``_by_file``, ``_by_row``), one row per merged row.
+    """
+    keys = list(groups)
+    found: list[pa.Table] = []
+    needed = [c.name for c in ds.columns if any(c.name in k for k in keys)]
+    con.register("eq_in", t.select(["_i", "_file", *needed]))
+    try:
+        for a in range(len(keys)):
+            for b in range(a, len(keys)):
+                files_a, files_b = groups[keys[a]], groups[keys[b]]
+                if a == b and len(files_a) < 2:
+                    continue
+                cols = [c for c in keys[a] if c in keys[b]]
+                pairs = _equal_rows_of(con, ds, cols, files_a, [] if a == b else files_b, into)
+                found.append(_verified(t, cols, pairs))
+    finally:
+        con.unregister("eq_in")
+    pairs = pa.concat_tables(found) if found else _PAIRS.empty_table()
+    by_file = pc.take(t.column("_file"), pairs.column("_by_i"))
+    if len(found) > 1:
+        # a row merged by several pairs of groups: once, into the latest (earliest) table
+        order = pc.sort_indices(
+            pa.table({"i": pairs.column("_i"), "f": by_file}),
+            [("i", "ascending"), ("f", "descending" if into == "latest" else "ascending")],
+        )
+        pairs, by_file = pairs.take(order), pc.take(by_file, order)
+        i = pairs.column("_i").to_numpy()
+        first = np.ones(len(i), dtype=bool)
+        first[1:] = i[1:] != i[:-1]
+        pairs, by_file = pairs.filter(pa.array(first)), by_file.filter(pa.array(first))
+    return pa.table(
+        {
+            "_i": pairs.column("_i"),
+            "_file": pc.take(t.column("_file"), pairs.column("_i")),
+            "_row": pc.take(t.column("_row"), pairs.column("_i")),
+            "_by_i": pairs.column("_by_i"),
+            "_by_file": by_file,
+            "_by_row": pc.take(t.column("_row"), pairs.column("_by_i")),
+        }
+    )
+
+
+def _fill_from_merged(t: pa.Table, lost: pa.Table, columns: list[str]) -> pa.Table:
+    """A kept row takes the values its own table did not map from the row merged into
+    it: ``invoices.csv`` with a Cost column merged into the later ``export.csv``
+    without one keeps its cost (the two rows are equal on every column both have, so
+    this changes nothing else). With several rows merged into one, the latest table's."""
+    by_i = lost.column("_by_i").to_numpy()
+    order = np.lexsort((-lost.column("_file").to_numpy(), by_i))  # by_i, then the latest
+    by_i, src = by_i[order], lost.column("_i").to_numpy()[order]
+    first = np.ones(len(by_i), dtype=bool)
+    first[1:] = by_i[1:] != by_i[:-1]
+    source = np.arange(t.num_rows, dtype=np.int64)
+    source[by_i[first]] = src[first]
+    source_arr = pa.array(source)
+    for c in dict.fromkeys(columns):
+        col = t.column(c)
+        t = t.set_column(t.column_names.index(c), c, pc.coalesce(col, pc.take(col, source_arr)))
+    return t
+
+
+#: (row, row it equals in a later table), positions in the stacked table
+_PAIRS = pa.schema([("_i", pa.int64()), ("_by_i", pa.int64())])
+
+
+def _equal_rows_of(
+    con: duckdb.DuckDBPyConnection,
+    ds: Dataset,
+    cols: list[str],
+    files_a: list[int],
+    files_b: list[int],
+    into: str = "latest",
+) -> pa.Table:
+    """The candidate pairs of :func:`_equal_rows` (:data:`_PAIRS`) for the tables
+    ``files_a`` among themselves (``files_b`` empty), or between the tables ``files_a``
+    and ``files_b``, compared on ``cols``.
+
+    Rows are grouped by a 64-bit hash of ``cols`` (grouping by a dozen text and time
+    columns is three times slower); only hashes found in more than one table go on,
+    usually few. Copies are numbered per table and hash (``_occ``) and each copy is
+    paired with the copy of the same number in the latest (``into="earliest"``: the
+    earliest) table on the other side.
+    The pairs still need :func:`_verified`: two different rows may share a hash.
+    """
+    # identifiers come from the dataset's declaration; the table lists are parameters
+    c = ", ".join(f'"{x}"' for x in cols)
+    # first a cheaper hash over the fixed-width columns (dates, numbers: hashing the text
+    # columns is most of the cost): two months' exports usually share no date at all
+    quick = ", ".join(f'"{x}"' for x in cols if ds.column(x).kind not in ("text", "id"))
+    if into not in ("latest", "earliest"):
+        raise ValueError(f"into must be latest or earliest, not {into!r}")
+    pick, beyond = ("max", ">") if into == "latest" else ("min", "<")
+    side = "list_contains($b, _file)" if files_b else "TRUE"
+    other = "NOT n._side" if files_b else "n._side"
+    sql = f"""
+        WITH pre AS (
+            SELECT _i, _file, hash({quick or c}) AS _h FROM eq_in
+            WHERE list_contains($files, _file)),
+        pre_cand AS (
+            SELECT _i FROM pre WHERE _h IN (
+                SELECT _h FROM pre GROUP BY _h HAVING min(_file) < max(_file))),
+        src AS (
+            SELECT _i, _file, {side} AS _side, hash({c}) AS _h
+            FROM eq_in WHERE _i IN (SELECT _i FROM pre_cand)),
+        cand AS (
+            SELECT * FROM src WHERE _h IN (
+                SELECT _h FROM src GROUP BY _h HAVING min(_file) < max(_file))),
+        numbered AS (
+            SELECT *, row_number() OVER (PARTITION BY _file, _h ORDER BY _i) AS _occ
+            FROM cand),
+        target AS (
+            SELECT _h, _occ, _side, {pick}(_file) AS _by_file, arg_{pick}(_i, _file) AS _by_i
+            FROM numbered GROUP BY _h, _occ, _side)
+        SELECT n._i, l._by_i
+        FROM numbered n JOIN target l ON l._h = n._h AND l._occ = n._occ AND l._side = {other}
+        WHERE l._by_file {beyond} n._file
+        """
+    params: dict[str, object] = {"files": files_a + files_b}
+    if files_b:
+        params["b"] = files_b
+    return con.sql(sql, params=params).to_arrow_table().cast(_PAIRS)
+
+
+def _verified(t: pa.Table, cols: list[str], pairs: pa.Table) -> pa.Table:
+    """The pairs whose two rows are equal on every column of ``cols`` (empty equals
+    empty): a hash collision can leave two equal rows unmerged, never merge two rows
+    that differ."""
+    same = pa.array(np.ones(pairs.num_rows, dtype=bool))
+    for c in cols:
+        a = pc.take(t.column(c), pairs.column("_i"))
+        b = pc.take(t.column(c), pairs.column("_by_i"))
+        both_empty = pc.and_(pc.is_null(a), pc.is_null(b))
+        same = pc.and_(same, pc.or_(pc.fill_null(pc.equal(a, b), False), both_empty))
+    return pairs if pc.all(same).as_py() is not False else pairs.filter(same)
+
+
+def _repeated_keys(con: duckdb.DuckDBPyConnection, ds: Dataset, t: pa.Table) -> pa.Table:
+    """Rows whose key is also in another table that wins (rule 2 of
+    :func:`_merge_across`).
+
+    Returns:
+        ``_i``, ``_file``, ``_row``, the key column and the winning table ``_by_file``,
+        one row per merged row.
+    """
+    assert ds.key is not None
+    key = t.column(ds.key)
+    if ds.name == "staff":
+        key = _technician_keys(key)  # DETAILS 25: the same technician however spelt
+    order = t.column(ds.updated) if ds.updated else pa.nulls(t.num_rows, pa.timestamp("us"))
+    con.register(
+        "key_in",
+        pa.table(
+            {
+                "_key": key,
+                "_o": order,
+                "_file": t.column("_file"),
+                "_row": t.column("_row"),
+                "_i": t.column("_i"),
+                "_shown": t.column(ds.key),
+            }
+        ),
+    )
+    try:
+        lost = con.sql(
+            """
+            WITH per AS (
+                SELECT _key, _file, max(_o) AS _o FROM key_in
+                WHERE _key IS NOT NULL AND _key <> '' GROUP BY _key, _file),
+            win AS (
+                SELECT _key, _file AS _by_file FROM (
+                    SELECT *, count(*) OVER (PARTITION BY _key) AS _n,
+                        row_number() OVER (PARTITION BY _key
+                            ORDER BY _o DESC NULLS LAST, _file DESC) AS _rank
+                    FROM per)
+                WHERE _n > 1 AND _rank = 1)
+            SELECT k._i, k._file, k._row, k._shown, w._by_file
+            FROM key_in k JOIN win w USING (_key)
+            WHERE k._file <> w._by_file
+            ORDER BY k._file, k._row
+            """
+        ).to_arrow_table()
+    finally:
+        con.unregister("key_in")
+    return lost.rename_columns(["_i", "_file", "_row", ds.key, "_by_file"])
 
 
 def _names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table]:
@@ -1064,26 +1462,39 @@ def _event_span(
 # --------------------------------------------------------------------------- entry points
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder becomes its supported files sorted by name.
+def expand_inputs(inputs: Iterable[str | Path]) -> list[tuple[str, Path]]:
+    """Files as given, each named by its file name; a folder becomes every supported file
+    under it, in its subfolders too, named by its path relative to the folder and sorted
+    by that path (folder by folder: ``2024/dec.csv`` before ``2025/jan.csv`` before
+    ``tickets.csv``). Hidden files and folders (``.git``, ``.~lock.x.csv#``) are skipped,
+    and so are links to folders (no loops).
+
+    Returns:
+        (name, path) per file, in reading order.
 
     Raises:
         UnreadableFileError: a path that does not exist, or a folder without data files.
     """
-    out: list[Path] = []
+    out: list[tuple[str, Path]] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            files = sorted(
-                f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS
-            )
-            if not files:
+            found: list[tuple[tuple[str, ...], Path]] = []
+            for folder, dirs, names in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for n in names:
+                    f = Path(folder) / n
+                    if n.startswith(".") or f.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                        continue
+                    if f.is_file():
+                        found.append((f.relative_to(p).parts, f))
+            if not found:
                 raise UnreadableFileError(
                     str(p), f"folder holds no data files ({', '.join(SUPPORTED_EXTENSIONS)})"
                 )
-            out.extend(files)
+            out.extend(("/".join(parts), f) for parts, f in sorted(found))
         elif p.is_file():
-            out.append(p)
+            out.append((p.name, p))
         else:
             raise UnreadableFileError(str(p), "no such file or folder")
     return out
@@ -1106,20 +1517,20 @@ def load_files(
     results: list[TableResult] = []
     # paths are checked up front (a typo fails before minutes of reading), then read one
     # at a time so only one file's bytes are in memory
-    items: list[tuple[str, bytes] | Path] = []
+    items: list[tuple[str, bytes | Path]] = []
     for item in inputs:
         if isinstance(item, tuple):
             items.append(item)
         else:
             items.extend(expand_inputs([item]))
-    for entry in items:
+    for name, entry in items:
         if isinstance(entry, Path):
             try:
-                name, blob = entry.name, entry.read_bytes()
+                blob = entry.read_bytes()
             except OSError as e:
-                raise UnreadableFileError(entry.name, f"cannot be opened ({e.strerror})") from e
+                raise UnreadableFileError(name, f"cannot be opened ({e.strerror})") from e
         else:
-            name, blob = entry
+            blob = entry
         per_sheet = {sheet: ov for (fname, sheet), ov in (overrides or {}).items() if fname == name}
         for res in read_file(name, blob, options, per_sheet):
             res.raw = None  # the raw text table is only needed by a mapping editor

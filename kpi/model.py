@@ -20,7 +20,11 @@ Guarantees the engine can rely on:
 * surveys: ``satisfied`` is TRUE/FALSE per response and NULL for rows that are not a
   response ("offered"); client and technician already fall back to the ticket's.
 * time_entries: ``hours`` > 0; ``billable`` is never NULL (absent column: TRUE).
-* staff: one row per technician (the first wins); ``weekly_hours`` NULL means 40.
+* staff: one row per technician (in one file the first wins, across files the later
+  file's); ``weekly_hours`` NULL means 40.
+* rows equal across files are kept once, and a key (contract, project, device,
+  opportunity, survey id) found in several files keeps one file's rows (README
+  "Several files of one dataset").
 * contracts: ``billing_months`` is an integer >= 1, NULL for an unknown or one-time
   billing period (out of MRR).
 * projects and opportunities: ``percent_complete`` and ``probability`` are fractions.

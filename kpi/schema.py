@@ -136,8 +136,12 @@ class Dataset:
     label_en: str
     label_es: str
     columns: tuple[Column, ...]
-    #: columns whose value identifies a row; repeated ids are handled per dataset
+    #: the column whose value identifies a row; a key repeated within one file is
+    #: handled per dataset, across files one file's rows win (kpi.ingest._merge_across)
     key: str | None = None
+    #: the timestamp that decides which rows of a repeated key win (the greatest; an
+    #: empty one loses), before the order the files were given in
+    updated: str | None = None
     description: str = ""
     #: columns that speak for this dataset and no other: a table read as it without any
     #: of them is read with low confidence (a list of names is not a staff sheet until it
@@ -237,6 +241,7 @@ TICKETS = Dataset(
     "Tickets",
     "Tickets",
     key="ticket_id",
+    updated="updated_at",
     description="PSA / help desk service tickets",
     evidence=("ticket_id", "resolved_at", "closed_at", "first_response_at", "due_at", "status",
               "priority", "sla_met"),
@@ -357,6 +362,7 @@ SURVEYS = Dataset(
     "surveys",
     "CSAT surveys",
     "Encuestas CSAT",
+    key="survey_id",
     description="customer satisfaction responses",
     evidence=("score", "survey_id"),
     columns=(
@@ -641,6 +647,7 @@ OPPORTUNITIES = Dataset(
     "Opportunities",
     "Oportunidades",
     key="opportunity_id",
+    updated="last_activity_at",
     description="CRM deals",
     # "ID" + "Created" fits tickets too: a deal list has a stage, an amount, an owner
     evidence=("stage", "probability", "amount", "owner", "source", "closed_at",

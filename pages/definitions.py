@@ -67,3 +67,13 @@ for key in ("df.rules.billing", "df.rules.decimal", "df.rules.cycle"):
 # issue 18: what recognition weighs (headers, evidence, content) and what low confidence does
 st.subheader(t("df.recognition", lang))
 st.markdown(t("df.recognition_text", lang))
+
+st.subheader(t("df.merge.title", lang))
+st.markdown(t("df.merge.intro", lang))
+st.markdown(
+    "\n".join(
+        f"- **{dataview.dataset_label(name, lang)}** ({name}): {t(f'df.merge.{name}', lang)}"
+        for name in DATASETS
+    )
+)
+st.caption(t("df.merge.empty", lang))

@@ -303,7 +303,7 @@ def data_files(page: Any) -> set[str]:
 def sample_files() -> set[str]:
     from kpi.ingest import expand_inputs
 
-    return {p.name for p in expand_inputs([ROOT / "sample_data"])}
+    return {name for name, _ in expand_inputs([ROOT / "sample_data"])}
 
 
 # ------------------------------------------------------------------ two sessions at once

@@ -110,13 +110,23 @@ def test_inspect_tool_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     assert "servicenow_incidents.csv: tickets: ticket_id <- number" in err
 
 
-def test_header_only_file_is_zero_rows_not_an_error(
+def test_header_only_file_is_zero_rows_with_a_warning_not_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     t = write(tmp_path / "header_only.csv", "Ticket #,Created,Company\n")
-    code, out, _ = run(["inspect", str(t)], capsys)
+    problems = tmp_path / "problems.csv"
+    code, out, err = run(["inspect", str(t), "--problems", str(problems)], capsys)
     assert code == 0
-    assert out.splitlines()[1] == "header_only.csv,,tickets,0,0,0,0,0"
+    # recognised as tickets, 0 rows, and 1 warning: the file's "no data rows" problem
+    assert out.splitlines()[1] == "header_only.csv,,tickets,0,0,0,0,1"
+    assert problems.read_text(encoding="utf-8").splitlines()[1:] == [
+        "header_only.csv,,,,,no data rows under the headers"
+    ]
+    assert "header_only.csv: no data rows under the headers (0 rows loaded)" in err
+    # a report says so too, on stderr, and still runs
+    code, _, err = run(["report", str(t)], capsys)
+    assert code == 0
+    assert "header_only.csv: no data rows under the headers" in err
 
 
 # --------------------------------------------------------------------------- exit 2

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import LoadOptions, load_files
+from kpi.ingest import expand_inputs
 from kpi.model import FileReport, LoadedData
 from kpi.schema import NO_CLIENT
 
@@ -101,6 +102,66 @@ def test_a_folders_files_go_by_name(tmp_path: Path) -> None:
     data = load_files([tmp_path])
     assert [f.file for f in data.files] == ["1_feb.csv", "2_march.csv"]
     assert col(data, "tickets", "status") == ["March"]
+
+
+def test_folders_are_read_recursively_sorted_and_named_by_relative_path(tmp_path: Path) -> None:
+    tickets = "Ticket #,Created,Status"
+    for sub in ("2024", "2024/sub", ".git"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "tickets.csv").write_bytes(text(tickets, "T1,2025-03-01,March"))
+    (tmp_path / "2024" / "tickets.csv").write_bytes(text(tickets, "T1,2025-03-01,Feb"))
+    (tmp_path / "2024" / "sub" / "a.csv").write_bytes(text(tickets, "T2,2025-03-01,Sub"))
+    (tmp_path / "2024" / ".hidden.csv").write_bytes(text(tickets, "T9,2025-03-01,Hidden"))
+    (tmp_path / ".git" / "x.csv").write_bytes(text(tickets, "T9,2025-03-01,Git"))
+    (tmp_path / "2024" / "notes.md").write_text("not data")
+    names = [n for n, _ in expand_inputs([tmp_path])]
+    # folder by folder: 2024/ (its subfolder sub/ sorts before its tickets.csv), then the
+    # top-level file; hidden files and folders and non-data files are not read
+    assert names == ["2024/sub/a.csv", "2024/tickets.csv", "tickets.csv"]
+    data = load_files([tmp_path])
+    assert [f.file for f in data.files] == names
+    # T1: no updated_at, so the later file (tickets.csv) wins
+    assert col(data, "tickets", "status") == ["Sub", "March"]
+    assert counts(report(data, "2024/tickets.csv")) == (1, 0, 1, 0)
+
+
+def test_files_of_the_same_name_in_two_subfolders_do_not_collide(tmp_path: Path) -> None:
+    for sub, status in (("a", "Old"), ("b", "New")):
+        (tmp_path / sub).mkdir()
+        row = f"T1,2025-03-01,{status}"
+        (tmp_path / sub / "t.csv").write_bytes(text("Ticket #,Created,Status", row))
+    data = load_files([tmp_path])
+    assert [f.file for f in data.files] == ["a/t.csv", "b/t.csv"]
+    assert col(data, "tickets", "status") == ["New"]
+    assert counts(report(data, "a/t.csv")) == (1, 0, 1, 0)
+    assert [(p.file, p.row) for p in data.problems] == [("a/t.csv", 2)]
+
+
+def test_the_sample_folder_has_no_subfolder_to_read() -> None:
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    assert all("/" not in name for name, _ in expand_inputs([sample]))
+
+
+def test_a_sheet_with_headers_and_no_rows_loads_0_rows_with_a_warning() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tickets"
+    ws.append(["Ticket #", "Created", "Company"])
+    ws.append(["T1", "2025-03-01", "Acme"])
+    empty = wb.create_sheet("March")
+    empty.append(["Ticket #", "Created", "Company"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = load(("book.xlsx", buf.getvalue()))
+    march = next(f for f in data.files if f.sheet == "March")
+    # recognised as tickets, 0 rows, and 1 warning that says so
+    assert (march.dataset, counts(march), march.warnings) == ("tickets", (0, 0, 0, 0), 1)
+    assert [(p.sheet, p.row, p.problem, p.severity) for p in data.problems] == [
+        ("March", None, "no data rows under the headers", "warning")
+    ]
 
 
 # --------------------------------------------------------------------------- resolution

@@ -684,6 +684,86 @@ CATALOG: dict[str, tuple[str, str]] = {
         "archivo (código de salida 2) salvo que una plantilla nombre su conjunto "
         '(`--preset ARCHIVO.json` con `{"dataset": "staff"}`).',
     ),
+    # -------------------------------- stream i18-merge: the same rows in several files
+    "df.merge.title": ("The same rows in several files", "Las mismas filas en varios ficheros"),
+    "df.merge.intro": (
+        "Files of the same dataset are read in the order given (a folder's files by their "
+        "path, subfolders included). A file every row of which was already loaded from "
+        "files given before it (the same export uploaded again under another name) adds "
+        "nothing: its rows are merged into the earlier copies. Otherwise a row equal to a "
+        "row of a file given later, on every column both files have, is the same row: it "
+        "is kept once, from the later file, and counted as merged, so rows repeated in "
+        "next month's export count once. Equal rows within one file all count (two equal "
+        "invoice lines are "
+        "two lines); a row found twice in one file and once in another is kept twice. Then "
+        "the same key in several files keeps the rows of one file:",
+        "Los ficheros de un mismo conjunto se leen en el orden dado (los de una carpeta "
+        "por su ruta, subcarpetas incluidas). Un fichero cuyas filas ya estaban todas "
+        "cargadas de ficheros dados antes (la misma exportación subida otra vez con otro "
+        "nombre) no añade nada: sus filas se fusionan en las copias anteriores. Si no, una "
+        "fila igual a otra de un fichero dado después, en todas las columnas que tienen "
+        "los dos, es la misma fila: se cuenta una vez, la del fichero posterior, y la otra "
+        "como fusionada; así las filas repetidas en la exportación del mes siguiente "
+        "cuentan una vez. Las filas "
+        "iguales dentro de un fichero cuentan todas (dos líneas de factura iguales son dos "
+        "líneas); una fila que está dos veces en un fichero y una en otro se queda dos "
+        "veces. Después, la misma clave en varios ficheros conserva las filas de uno:",
+    ),
+    "df.merge.tickets": (
+        "by ticket_id, one row per ticket: the greatest updated_at wins (empty loses), "
+        "then the later file, then the later row.",
+        "por ticket_id, una fila por ticket: gana el mayor updated_at (vacío pierde), "
+        "después el fichero posterior y después la fila posterior.",
+    ),
+    "df.merge.opportunities": (
+        "by opportunity_id: the file whose rows have the latest last_activity_at, else the "
+        "later file. Within one file a repeated id keeps every row (deal lines).",
+        "por opportunity_id: el fichero cuyas filas tienen la última last_activity_at, si "
+        "no el posterior. Dentro de un fichero, un id repetido conserva todas sus filas "
+        "(líneas del trato).",
+    ),
+    "df.merge.contracts": (
+        "by contract_id: the later file's rows. Within one file every row counts.",
+        "por contract_id: las filas del fichero posterior. Dentro de un fichero cuentan todas.",
+    ),
+    "df.merge.projects": (
+        "by project_id: the later file's rows. Within one file every row counts.",
+        "por project_id: las filas del fichero posterior. Dentro de un fichero cuentan todas.",
+    ),
+    "df.merge.devices": (
+        "by device_id: the later file's rows. Within one file a repeated id counts twice, "
+        "with a warning.",
+        "por device_id: las filas del fichero posterior. Dentro de un fichero, un id "
+        "repetido cuenta dos veces, con un aviso.",
+    ),
+    "df.merge.staff": (
+        "by technician (case, accents and spaces folded): the later file's row. Within one "
+        "file the first row wins.",
+        "por técnico (sin distinguir mayúsculas, acentos ni espacios): la fila del fichero "
+        "posterior. Dentro de un fichero gana la primera.",
+    ),
+    "df.merge.surveys": (
+        "by survey_id when the file has one: the later file's rows; without it, equal rows only.",
+        "por survey_id si el fichero lo tiene: las filas del fichero posterior; sin él, "
+        "solo filas iguales.",
+    ),
+    "df.merge.time_entries": (
+        "no key: equal rows only (a corrected entry in a later export counts as another entry).",
+        "sin clave: solo filas iguales (un parte corregido en una exportación posterior "
+        "cuenta como otro parte).",
+    ),
+    "df.merge.invoices": (
+        "no key (invoice_id is not one: an invoice has many lines): equal rows only.",
+        "sin clave (invoice_id no lo es: una factura tiene muchas líneas): solo filas iguales.",
+    ),
+    "df.merge.clients": (
+        "equal rows only.",
+        "solo filas iguales.",
+    ),
+    "df.merge.empty": (
+        "A file with headers and no rows under them loads as 0 rows with a warning.",
+        "Un fichero con cabeceras y ninguna fila debajo se carga con 0 filas y un aviso.",
+    ),
 }
 
 

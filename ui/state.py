@@ -183,7 +183,7 @@ def sample_sources() -> list[Source]:
         paths = expand_inputs([SAMPLE_DIR])
     except UnreadableFileError:
         return []
-    return [Source(p.name, p.read_bytes()) for p in paths]
+    return [Source(name, p.read_bytes()) for name, p in paths]
 
 
 def loaded_data(progress: Callable[[int, int, str], None] | None = None) -> LoadedData:
