@@ -18,10 +18,12 @@ from typing import NoReturn
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
 from kpi.ingest import LoadOptions, load_files
 from kpi.model import FileReport, LoadedData
+from kpi.money import MoneyOptions, found_in, plan, read_rates
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
-from kpi.report import ReportOptions, compute_alerts, compute_report, write_table
+from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
+from kpi.values import currency_code
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
@@ -63,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--technician", action="append", default=[])
         p.add_argument("--by", default="total", choices=GROUPINGS)
         p.add_argument("--compare", choices=("previous", "year"))
+        p.add_argument("--currency", metavar="CODE", help="report currency (ISO code, e.g. EUR)")
+        p.add_argument(
+            "--rates",
+            metavar="FILE.csv",
+            help="exchange rates: header currency,rate; rate = value of 1 unit in the "
+            "report currency",
+        )
     p = sub.add_parser("inspect", parents=[common], help="what each file was read as")
     p.add_argument("--problems", metavar="FILE.csv")
     return parser
@@ -152,6 +161,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 print(f"{where}: {note}", file=sys.stderr)
     for note in data.notes:
         print(note, file=sys.stderr)
+    for dataset, counts in found_in(data).items():
+        if any(c is not None for c in counts):
+            listed = ", ".join(
+                f"{c if c is not None else '(none)'} {n}"
+                for c, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
+            )
+            print(f"{dataset}: amounts by currency: {listed}", file=sys.stderr)
     _summary(data)
     # CLI.md: an unrecognised dataset is unusable input, after the table is written
     return 2 if any(f.error for f in data.files) else 0
@@ -170,18 +186,56 @@ def _report_options(args: argparse.Namespace) -> ReportOptions:
     )
 
 
+def _money_options(args: argparse.Namespace, data: LoadedData) -> MoneyOptions:
+    """``--currency`` and ``--rates``; several currencies without ``--currency`` stop the
+    run (exit 2): money is never summed across currencies, nor a currency guessed."""
+    currency = None
+    if args.currency:
+        currency = args.currency.strip().upper()
+        if currency_code(currency) != currency:
+            raise UsageError(
+                f"--currency {args.currency}: not a currency code (e.g. EUR, USD, MXN)"
+            )
+    found = found_in(data)
+    if currency is None:
+        several = plan(found).currencies
+        if len(several) > 1:
+            where = ", ".join(
+                f"{ds} {'/'.join(sorted(str(c) for c in counts if c is not None))}"
+                for ds, counts in found.items()
+                if any(c is not None for c in counts)
+            )
+            raise UsageError(
+                f"the amounts are in several currencies ({', '.join(several)}; {where}): "
+                "choose the report currency with --currency CODE and give exchange rates "
+                "with --rates FILE.csv (header currency,rate)"
+            )
+    rates = read_rates(args.rates, currency or plan(found).currency) if args.rates else {}
+    return MoneyOptions(currency=currency, rates=rates)
+
+
+def _money_lines(notes: list[str]) -> None:
+    """The notes about money (amounts left out, the reading of $, the rates), on stderr."""
+    for note in notes:
+        print(f"note: {_one_line(note)}", file=sys.stderr)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
-    df = compute_report(data, _report_options(args))
+    engine = Engine(data, _money_options(args, data))
+    df = engine.report(_report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="report")
+    _money_lines(list(df.attrs.get("money_notes", [])))
     _summary(data)
     return 0
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
-    df = compute_alerts(data, _report_options(args))
+    engine = Engine(data, _money_options(args, data))
+    df = engine.alerts(_report_options(args))
     write_table(df, args.out, lang=args.lang, sheet="alerts")
+    _money_lines(engine.money_notes(args.lang))
     _summary(data)
     return 0
 
