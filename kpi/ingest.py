@@ -290,7 +290,7 @@ def coerce(
 
     if ds.name in MONEY_COLUMNS:
         parsed_of = {name: p for (name, _), p in zip(items, parsed_all, strict=True)}
-        _row_currency(ds.name, raw, mapping, parsed_of, columns, warn_rows)
+        notes.extend(_row_currency(ds.name, raw, mapping, parsed_of, columns, warn_rows))
     if ds.name == "time_entries":
         reject = _time_entry_hours(raw, mapping, columns, reasons, reject)
 
@@ -326,9 +326,10 @@ def _row_currency(
     parsed: dict[str, values.ParsedColumn],
     columns: dict[str, pa.Array],
     warn_rows: Callable[[pa.Array, str, str, str, pa.Array], None],
-) -> None:
+) -> list[str]:
     """The ``currency`` of each row of a money dataset (see :mod:`kpi.money`): the currency
     column's; else the one written in the amount cells (the amount's, then the cost's).
+    Returns the column notes (cells written with a bare $).
 
     A row whose cells and column name different currencies keeps the column's, and one
     whose amount and cost cells differ keeps the amount's, each with a warning. A bare
@@ -352,12 +353,22 @@ def _row_currency(
     cells = [c for c in MONEY_COLUMNS[dataset] if c in parsed and parsed[c].currency is not None]
     cell: pa.Array | None = None
     first = ""
+    notes = []
     for name in cells:
         written = parsed[name].currency
         assert written is not None
         if not _any_valid(written):
             continue
         pos = mapping.columns[name]
+        dollars = pc.sum(pc.cast(pc.fill_null(pc.equal(written, DOLLAR_SIGN), False), pa.int64()))
+        n = dollars.as_py() or 0
+        if n:
+            notes.append(
+                f"{name} ({raw.headers[pos]}): {n} amount{'s' if n > 1 else ''} written with a "
+                "bare $, "
+                "read as USD unless the data or the report currency names another currency "
+                "written with $ (MXN, COP, CAD...)"
+            )
         if cell is None:
             cell, first = written, name
             continue
@@ -378,6 +389,7 @@ def _row_currency(
         columns["currency"] = named(column, cell)
     elif cell is not None:
         columns["currency"] = cell
+    return notes
 
 
 def _any_valid(arr: pa.Array) -> bool:

@@ -20,7 +20,11 @@ Guarantees the engine can rely on:
 * staff: one row per technician (the first wins); ``weekly_hours`` NULL means 40.
 * contracts: ``billing_months`` is an integer >= 1.
 * projects and opportunities: ``percent_complete`` and ``probability`` are fractions.
-* opportunities: ``outcome`` is ``won``, ``lost`` or ``open``; ``amount`` NULL means 0.
+* opportunities: ``outcome`` is ``won``, ``lost`` or ``open``; ``amount`` NULL is an
+  unknown amount, not 0 (issue 18).
+* contracts, invoices, opportunities: ``currency`` is the currency of the row's amounts
+  (an ISO code, ``$`` for a bare dollar sign, a text kept as written), NULL when the row
+  names none (:mod:`kpi.money` reads it).
 """
 
 from __future__ import annotations

@@ -121,6 +121,9 @@ def test_without_a_currency_column_the_cells_give_the_currency() -> None:
     assert col(data, "invoices", "cost") == [100.0, None, 20.0, None]
     assert data.has("invoices", "currency")
     assert not [p for p in data.problems if p.severity != "skipped"]
+    # the bare $ is said at once, in the file's notes (inspect shows them)
+    (f,) = data.files
+    assert "amount (Amount): 1 amount written with a bare $, read as USD unless" in f.notes[0]
 
 
 def test_amount_and_cost_in_different_currencies_keep_the_amounts_with_a_warning() -> None:
