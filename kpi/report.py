@@ -444,13 +444,14 @@ class Engine:
                 opts = many[i]
                 long, scope = longs[(i, None)]
                 notes = list(long.attrs.get("notes", []))
+                money_notes = list(long.attrs.get("money_notes", []))
                 if opts.compare:
                     prev, _ = longs[(i, opts.compare)]
                     prev_period = comparison_period(period, opts.compare)
                     long = _attach_previous(long, prev, comparison_shift(period, prev_period))
                 df = _format(long, scope, opts)
                 df.attrs["notes"] = notes
-                df.attrs["money_notes"] = list(long.attrs.get("money_notes", []))
+                df.attrs["money_notes"] = money_notes
                 df.attrs["currency"] = self.money.currency
                 df.attrs["period"] = period
                 out[i] = df

@@ -311,6 +311,9 @@ def test_money_notes_follow_the_kpis_of_the_report() -> None:
     eng = Engine(data, MoneyOptions(currency="EUR"))
     sales = eng.report(replace(Q1, kpis=["pipeline_count", "pipeline_amount"]))
     assert any(n.startswith("opportunities:") for n in sales.attrs["money_notes"])
+    # the same with a comparison (the previous period's rows are joined to the report)
+    compared = eng.report(replace(Q1, kpis=["pipeline_amount"], compare="previous"))
+    assert compared.attrs["money_notes"] == sales.attrs["money_notes"]
     assert not any(n.startswith("invoices:") for n in sales.attrs["money_notes"])
     counts = eng.report(replace(Q1, kpis=["pipeline_count", "opportunities_won"]))
     assert counts.attrs["money_notes"] == []  # no money shown: nothing to say about it
