@@ -64,7 +64,8 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
             "common.compare_caption", lang, range=fmt.date_range(c_start, c_end, lang)
         )
     st.caption(line)
-    return Ctx(lang, state.app_state().currency, start, end, cmp, technicians)
+    # money is shown in the report currency (the data's own, unless chosen in Settings)
+    return Ctx(lang, state.report_currency(), start, end, cmp, technicians)
 
 
 def definitions_frame(lang: str) -> pd.DataFrame:
