@@ -27,7 +27,7 @@ kpi_id = st.selectbox(
     format_func=lambda i: f"{decl.get(i).label(lang)} ({i})", key=f"df_kpi_{lang}",
 )  # fmt: skip
 if data.tables and kpi_id:
-    kpiview.explain_block(kpi_id, None, lang, state.app_state().currency)
+    kpiview.explain_block(kpi_id, None, lang, state.report_currency())
 else:
     st.caption(t("common.no_data_hint", lang))
 
@@ -46,3 +46,7 @@ for name, ds in DATASETS.items():
             }),
             hide_index=True,
         )  # fmt: skip
+
+# ----------------------------------------------------------------- currencies (issue 18)
+st.subheader(t("df.money_title", lang))
+st.markdown(t("df.money_rules", lang))
