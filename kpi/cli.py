@@ -19,11 +19,13 @@ from typing import NoReturn
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
 from kpi.ingest import LoadOptions, load_files
 from kpi.model import FileReport, LoadedData
+from kpi.money import MoneyOptions, found_in, plan, read_rates
 from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
 from kpi.recognize import held_message
 from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
+from kpi.values import currency_code
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
@@ -65,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--technician", action="append", default=[])
         p.add_argument("--by", default="total", choices=GROUPINGS)
         p.add_argument("--compare", choices=("previous", "year"))
+        p.add_argument("--currency", metavar="CODE", help="report currency (ISO code, e.g. EUR)")
+        p.add_argument(
+            "--rates",
+            metavar="FILE.csv",
+            help="exchange rates: header currency,rate; rate = value of 1 unit in the "
+            "report currency",
+        )
     p = sub.add_parser("inspect", parents=[common], help="what each file was read as")
     p.add_argument("--problems", metavar="FILE.csv")
     return parser
@@ -167,6 +176,13 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 print(f"{where}: {note}", file=sys.stderr)
     for note in data.notes:
         print(note, file=sys.stderr)
+    for dataset, counts in found_in(data).items():
+        if any(c is not None for c in counts):
+            listed = ", ".join(
+                f"{c if c is not None else '(none)'} {n}"
+                for c, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
+            )
+            print(f"{dataset}: amounts by currency: {listed}", file=sys.stderr)
     _summary(data)
     for f in data.files:
         if f.held and f.dataset:
@@ -212,18 +228,53 @@ def _span_line(engine: Engine, opts: ReportOptions) -> str | None:
     return f"period {period.label}; the data spans {span}"
 
 
+def _money_options(args: argparse.Namespace, data: LoadedData) -> MoneyOptions:
+    """``--currency`` and ``--rates``; several currencies without ``--currency`` stop the
+    run (exit 2): money is never summed across currencies, nor a currency guessed."""
+    currency = None
+    if args.currency:
+        currency = args.currency.strip().upper()
+        if currency_code(currency) != currency:
+            raise UsageError(
+                f"--currency {args.currency}: not a currency code (e.g. EUR, USD, MXN)"
+            )
+    found = found_in(data)
+    if currency is None:
+        several = plan(found).currencies
+        if len(several) > 1:
+            where = ", ".join(
+                f"{ds} {'/'.join(sorted(str(c) for c in counts if c is not None))}"
+                for ds, counts in found.items()
+                if any(c is not None for c in counts)
+            )
+            raise UsageError(
+                f"the amounts are in several currencies ({', '.join(several)}; {where}): "
+                "choose the report currency with --currency CODE and give exchange rates "
+                "with --rates FILE.csv (header currency,rate)"
+            )
+    rates = read_rates(args.rates, currency or plan(found).currency) if args.rates else {}
+    return MoneyOptions(currency=currency, rates=rates)
+
+
+def _note_lines(notes: list[str]) -> None:
+    """Notes for the reader (amounts left out, the reading of $, the rates, a comparison
+    left empty), one ``note:`` line each on stderr."""
+    for note in notes:
+        print(f"note: {_one_line(note)}", file=sys.stderr)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
     opts = _report_options(args)
-    engine = Engine(data)
+    engine = Engine(data, _money_options(args, data))
     df = engine.report(opts)
     write_table(df, args.out, lang=args.lang, sheet="report")
     line = _span_line(engine, opts)
     if line:
         print(line, file=sys.stderr)
-    # what the reader should know: a comparison left empty and why, hours without a cost
-    for note in df.attrs.get("notes", []):
-        print(_one_line(str(note)), file=sys.stderr)
+    # what the reader should know: a comparison left empty and why, hours without a cost,
+    # amounts left out (money notes are among them)
+    _note_lines([str(n) for n in df.attrs.get("notes", [])])
     _summary(data)
     return 0
 
@@ -231,12 +282,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_alerts(args: argparse.Namespace) -> int:
     data = _load(args, strict=True)
     opts = _report_options(args)
-    engine = Engine(data)
+    engine = Engine(data, _money_options(args, data))
     df = engine.alerts(opts)
     write_table(df, args.out, lang=args.lang, sheet="alerts")
     line = _span_line(engine, opts)
     if line:
         print(line, file=sys.stderr)
+    _note_lines(engine.money_notes(args.lang))
     _summary(data)
     return 0
 

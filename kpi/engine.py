@@ -42,9 +42,10 @@ import pyarrow as pa
 from kpi.errors import UsageError
 from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, RESOLVED_NEED, Kpi, Need
 from kpi.model import LoadedData
+from kpi.money import MoneyOptions, MoneyPlan, found_in, plan
 from kpi.names import client_key, technician_key
 from kpi.periods import Period
-from kpi.schema import DATASETS, NO_CLIENT
+from kpi.schema import DATASETS, MONEY_COLUMNS, NO_CLIENT
 
 #: ``by`` values of CLI.md and the dimensions they group by.
 GROUPINGS: dict[str, tuple[str, ...]] = {
@@ -90,6 +91,10 @@ POINT = "CAST($point AS DATE)"
 #: KPI id -> declaration order, the first sort key of every report
 KPI_INDEX = {k.id: i for i, k in enumerate(KPIS)}
 
+#: the prepared tables holding amounts (made again when the money options change)
+MONEY_TABLES = frozenset({"contracts_p", "invoices_p", "opps_p"})
+#: the table a preparing statement makes
+_MADE_TABLE = re.compile(r"CREATE (?:OR REPLACE )?TABLE (\w+)")
 _PARAM = re.compile(r"\$([a-z_]+)\b")
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 #: SQL words of the KPI aggregates (everything else in them is a contribution column)
@@ -190,6 +195,12 @@ def used_columns(expr: str) -> set[str]:
     return set(_IDENT.findall(expr))
 
 
+def kpi_columns(k: Kpi) -> set[str]:
+    """The contribution columns a KPI reads: its aggregates' and its ``known`` ones."""
+    cols = used_columns(k.numerator) | used_columns(k.denominator or "") | set(k.known or ())
+    return cols - _SQL_WORDS
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
     used = set(_PARAM.findall(sql))
     rel = con.sql(sql, params={k: v for k, v in params.items() if k in used} or None)
@@ -206,6 +217,10 @@ LONG_TYPES = {
     "value": "float64",
     "numerator": "float64",
     "denominator": "float64",
+    # the rows of a money KPI (Kpi.known) and how many of them had a known amount; NaN
+    # for the other KPIs (for the report's notes, never in a report)
+    "rows_n": "float64",
+    "known_n": "float64",
 }
 
 
@@ -238,13 +253,24 @@ def _kpi_columns(k: Kpi, i: int) -> tuple[str, str, str]:
     """Value, numerator and denominator of the i-th KPI from its aggregate block.
 
     Ratios and means: ``num / NULLIF(den, 0)`` with both written (0 when nothing
-    contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty).
+    contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty). A money
+    KPI's ``n{i}`` is already 0 or empty as its ``known`` rule says (see _block_sql).
     """
     if k.kind in ("ratio", "mean"):
-        num, den = f"coalesce(n{i}, 0)", f"coalesce(d{i}, 0)"
+        num, den = (f"n{i}" if k.known else f"coalesce(n{i}, 0)"), f"coalesce(d{i}, 0)"
         return f"{num} / NULLIF({den}, 0)", num, den
-    value = f"coalesce(n{i}, 0)" if k.kind == "sum" and not k.nullable else f"n{i}"
+    value = f"coalesce(n{i}, 0)" if _zero_when_empty(k) else f"n{i}"
     return value, "NULL", "NULL"
+
+
+def _zero_when_empty(k: Kpi) -> bool:
+    """A sum whose empty aggregate is 0 (not a nullable or a money one)."""
+    return k.kind == "sum" and not k.nullable and k.known is None
+
+
+def _known_columns(k: Kpi, i: int) -> tuple[str, str]:
+    """``rows_n`` and ``known_n`` of the i-th KPI (NULL unless it has a ``known`` rule)."""
+    return (f"r{i}", f"k{i}") if k.known else ("NULL", "NULL")
 
 
 @dataclass(frozen=True)
@@ -299,12 +325,15 @@ def _kpis_select(rows: _Rows) -> str:
     items = []
     for i, k in rows.members:
         value, num, den = _kpi_columns(k, i)
+        r, kn = _known_columns(k, i)
         items.append(
             f"{{'kpi_i': {KPI_INDEX[k.id]}, 'kpi': '{k.id}', 'value': CAST({value} AS DOUBLE),"
-            f" 'numerator': CAST({num} AS DOUBLE), 'denominator': CAST({den} AS DOUBLE)}}"
+            f" 'numerator': CAST({num} AS DOUBLE), 'denominator': CAST({den} AS DOUBLE),"
+            f" 'rows_n': CAST({r} AS DOUBLE), 'known_n': CAST({kn} AS DOUBLE)}}"
         )
     return (
-        f"SELECT {tag}u.kpi_i, u.kpi, grp, month, u.value, u.numerator, u.denominator FROM"
+        f"SELECT {tag}u.kpi_i, u.kpi, grp, month, u.value, u.numerator, u.denominator,"
+        " u.rows_n, u.known_n FROM"
         f" (SELECT {rows.keys()}, unnest([{', '.join(items)}]) AS u"
         f" FROM agg{rows.block} WHERE {rows.where()})"
     )
@@ -319,7 +348,10 @@ def _wide_select(rows: _Rows, s: int) -> str:
         if "month" in rows.dims
         else "CAST(NULL AS INTEGER)"
     )
-    cols = "".join(f", n{i}" + (f", d{i}" if k.has_fraction else "") for i, k in rows.members)
+    cols = "".join(
+        f", n{i}" + (f", d{i}" if k.has_fraction else "") + (f", r{i}, k{i}" if k.known else "")
+        for i, k in rows.members
+    )
     return (
         f"SELECT {s} AS sel_i, {rows.grp} AS grp, {mday} AS mday{cols}"
         f" FROM agg{rows.block} WHERE {rows.where()}"
@@ -353,20 +385,26 @@ def _unpivot(
             filled[name] = np.ma.filled(wide[name].astype(np.float64), np.nan)
         return filled[name][starts[s] : starts[s + 1]]
 
-    values, nums, dens = [], [], []
+    values, nums, dens, rows_n, known_n = [], [], [], [], []
     for _, _, s, i, k in pieces:
         n = col(f"n{i}", s)
         if k.has_fraction:
-            num = np.where(np.isnan(n), 0.0, n)
+            num = n if k.known else np.where(np.isnan(n), 0.0, n)
             d = col(f"d{i}", s)
             den = np.where(np.isnan(d), 0.0, d)
             value = np.divide(num, den, out=np.full(len(num), np.nan), where=den != 0)
         else:
-            value = np.where(np.isnan(n), 0.0, n) if k.kind == "sum" and not k.nullable else n
+            value = np.where(np.isnan(n), 0.0, n) if _zero_when_empty(k) else n
             num = den = np.full(len(n), np.nan)
         values.append(value)
         nums.append(num)
         dens.append(den)
+        if k.known:
+            rows_n.append(col(f"r{i}", s))
+            known_n.append(col(f"k{i}", s))
+        else:
+            rows_n.append(np.full(len(n), np.nan))
+            known_n.append(np.full(len(n), np.nan))
     codes = np.repeat(np.arange(len(pieces), dtype=np.int32), sizes)
     # months: each month of the range once as YYYY-MM, then taken per row (0: no month)
     mday = wide["mday"][take]
@@ -383,7 +421,8 @@ def _unpivot(
     columns["kpi"] = pa.array([p[4].id for p in pieces], pa.string()).take(codes)
     columns["grp"] = names.take(wide["pos"][take])
     columns["month"] = pa.array(labels, pa.string()).take(slot)
-    for name, parts in (("value", values), ("numerator", nums), ("denominator", dens)):
+    for name, parts in (("value", values), ("numerator", nums), ("denominator", dens),
+                        ("rows_n", rows_n), ("known_n", known_n)):  # fmt: skip
         columns[name] = pa.array(np.concatenate(parts) if parts else np.empty(0), pa.float64())
     return pa.table(columns).to_pandas()
 
@@ -407,8 +446,7 @@ def _block_sql(
     sub = [own for own, _ in groups if own != chosen]
     needed: set[str] = set()
     for _, k in members:
-        needed |= used_columns(k.numerator) | used_columns(k.denominator or "")
-    needed -= _SQL_WORDS
+        needed |= kpi_columns(k)
     provided = set().union(*(parts[j].columns for j in chosen))
     # a contribution no loaded dataset provides (direct cost without invoices)
     fill = "".join(f", CAST(NULL AS DOUBLE) AS {c}" for c in sorted(needed - provided))
@@ -445,7 +483,18 @@ def _block_sql(
         for c, own in enumerate(sub)
     ]
     for i, k in members:
-        aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
+        if k.known:
+            # issue 18: a money sum over rows none of which has a known amount is empty,
+            # not 0; a group without such rows keeps 0 (DETAILS.md 4)
+            rows, value = k.known
+            aggs.append(
+                f"CAST(CASE WHEN coalesce(sum({rows}), 0) > 0 AND count({value}) = 0 THEN NULL"
+                f" ELSE coalesce({k.numerator}, 0) END AS DOUBLE) AS n{i}"
+            )
+            aggs.append(f"CAST(coalesce(sum({rows}), 0) AS DOUBLE) AS r{i}")
+            aggs.append(f"CAST(count({value}) AS DOUBLE) AS k{i}")
+        else:
+            aggs.append(f"CAST({k.numerator} AS DOUBLE) AS n{i}")
         aggs.append(f"CAST({k.denominator or 'NULL'} AS DOUBLE) AS d{i}")
     block = (
         f"ev{b} AS (SELECT *{fill} FROM (\n{union}\n)),\n"
@@ -470,9 +519,11 @@ class Core:
 
     Args:
         data: the loaded tables (see :mod:`kpi.model`).
+        money: the report currency and exchange rates (default: the data's only
+            currency, no rates); see :mod:`kpi.money` and :meth:`set_money`.
     """
 
-    def __init__(self, data: LoadedData) -> None:
+    def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
         self.data = data
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
@@ -494,6 +545,10 @@ class Core:
             self._cursors.put(cur)
         for name, table in data.tables.items():
             self.con.register(f"raw_{name}", table)
+        #: the amounts of each money dataset by currency, and how they are read
+        self.found = found_in(data)
+        self.money: MoneyPlan = plan(self.found, money)
+        self._money_sources()
         self._prepare()
         #: the default report date: ingestion's, else the latest event (DETAILS.md 9);
         #: the data's first date likewise (kpi.periods: comparisons before it are empty)
@@ -526,7 +581,50 @@ class Core:
     def has(self, dataset: str, column: str | None = None) -> bool:
         return self.data.has(dataset, column)
 
-    def _prepare(self) -> None:
+    def _money_sources(self) -> None:
+        """The rows of contracts, invoices and opportunities as loaded (``src_*``), and
+        the views that convert their amounts to the report currency (``money_*``): an
+        amount x the factor of its currency in ``fx``, NULL without one (kpi.money). The
+        prepared tables read the views, and are made again when the rates change
+        (:meth:`set_money`)."""
+        self._write_fx()
+        for name, columns in MONEY_COLUMNS.items():
+            if not self.has(name):
+                continue
+            self.con.execute(f"CREATE TABLE src_{name} AS SELECT * FROM raw_{name}")
+            converted = ", ".join(f"s.{c} * f.factor AS {c}" for c in columns)
+            # invoices: which lines have a cost at all (an empty cost is no cost, DETAILS.md
+            # 23; a cost without a rate is an unknown one)
+            has_cost = ", s.cost IS NOT NULL AS has_cost" if name == "invoices" else ""
+            self.con.execute(
+                f"CREATE VIEW money_{name} AS SELECT s.* REPLACE ({converted}){has_cost}"
+                f" FROM src_{name} s LEFT JOIN fx f ON f.cur = coalesce(s.currency, '')"
+            )
+
+    def _write_fx(self) -> None:
+        """``fx(cur, factor)``: the factor of each currency as stored (``''``: none)."""
+        factors = self.money.factors
+        fx = pa.table(
+            {
+                "cur": pa.array(list(factors), pa.string()),
+                "factor": pa.array(list(factors.values()), pa.float64()),
+            }
+        )
+        self.con.register("fx_in", fx)  # currency texts come from files: never in SQL
+        self.con.execute("CREATE OR REPLACE TABLE fx AS SELECT * FROM fx_in")
+        self.con.unregister("fx_in")
+
+    def set_money(self, money: MoneyOptions | None) -> None:
+        """Read the amounts with other money options (report currency, rates): the
+        prepared money tables are made again from the rows kept at start, in
+        milliseconds; the other tables stay."""
+        self.money = plan(self.found, money)
+        self._write_fx()
+        self._prepare(only=MONEY_TABLES)
+        self.con.execute("CHECKPOINT kpidb")
+
+    def _prepare(self, only: frozenset[str] | None = None) -> None:
+        """The prepared tables (``only``: just these ones, made again)."""
         tz = self.data.tz or "UTC"
         # Durations are measured on absolute time (DETAILS.md 30): 01:30 -> 03:30 local on
         # the night clocks go forward in Madrid is 1 hour. Naive UTC needs no conversion.
@@ -613,12 +711,15 @@ class Core:
             FROM raw_time_entries WHERE project_id IS NOT NULL""")
         if self.has("contracts"):
             stmts.append(f"""
-            CREATE TABLE contracts_p AS
-            WITH c AS (SELECT * FROM raw_contracts)
+            CREATE OR REPLACE TABLE contracts_p AS
+            WITH c AS (SELECT * FROM money_contracts)
             SELECT c.contract_id, coalesce(c.client, '{NO_CLIENT}') AS client,
               c.start_date, c.end_date,
-              -- months NULL: an unknown or one-time billing period, out of MRR
-              c.amount / c.billing_months AS mrr_c,
+              -- months NULL: an unknown billing period, out of MRR (unknown); 0: a
+              -- one-time charge, not recurring (MRR 0, known whatever its currency)
+              CASE WHEN c.billing_months = 0 THEN 0.0 ELSE c.amount / c.billing_months
+              END AS mrr_c,
+              c.billing_months IS DISTINCT FROM 0 AS recurring,
               c.covered_devices,
               -- renewed (DETAILS.md 27): the flag decides; else auto_renew; else a successor
               -- of the same client starting after this start, no later than end + 30 days,
@@ -649,24 +750,28 @@ class Core:
             FROM raw_projects""")
         if self.has("invoices"):
             stmts.append(f"""
-            CREATE TABLE invoices_p AS
+            CREATE OR REPLACE TABLE invoices_p AS
             SELECT coalesce(client, '{NO_CLIENT}') AS client, date AS d,
-              CAST(date_trunc('month', date) AS DATE) AS month, amount, cost
-            FROM raw_invoices""")
+              CAST(date_trunc('month', date) AS DATE) AS month, amount, cost, has_cost
+            FROM money_invoices""")
         if self.has("opportunities"):
+            # an empty amount is unknown, not 0 (issue 18 overrides DETAILS.md 29)
             stmts.append(f"""
-            CREATE TABLE opps_p AS
+            CREATE OR REPLACE TABLE opps_p AS
             SELECT opportunity_id, coalesce(client, '{NO_CLIENT}') AS client,
               CAST(created_at AS DATE) AS created_d, CAST(closed_at AS DATE) AS closed_d,
-              coalesce(outcome, 'open') AS outcome, coalesce(amount, 0.0) AS amount,
+              coalesce(outcome, 'open') AS outcome, amount,
               probability,
               CAST(coalesce(last_activity_at, created_at) AS DATE) AS activity_d,
               -- a deal closed before it was created has no sales cycle (ingestion warns)
               CASE WHEN outcome IN ('won', 'lost') AND closed_at >= created_at
                    THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days,
               stage
-            FROM raw_opportunities""")
+            FROM money_opportunities""")
         for sql in stmts:
+            made = _MADE_TABLE.search(sql)
+            if only is not None and (made is None or made.group(1) not in only):
+                continue
             if "$tz" in sql:
                 self.con.execute(sql, {"tz": tz})
             else:
@@ -828,7 +933,7 @@ class Core:
         # opened need the "created" rows only, the gross margin invoices and time entries
         by_parts: dict[tuple[int, ...], list[tuple[int, Kpi]]] = {}
         for i, k in enumerate(kpis):
-            cols = (used_columns(k.numerator) | used_columns(k.denominator or "")) - _SQL_WORDS
+            cols = kpi_columns(k)
             chosen = tuple(j for j, p in enumerate(parts) if p.columns & cols)
             if not chosen:
                 raise ValueError(f"no contributions for {k.id}")
@@ -876,7 +981,8 @@ class Core:
         sql = (
             "WITH "
             + ",\n".join(ctes)
-            + f"\nSELECT {by_i}kpi_i, kpi, r.grp, month, value, numerator, denominator FROM (\n"
+            + f"\nSELECT {by_i}kpi_i, kpi, r.grp, month, value, numerator, denominator,"
+            " rows_n, known_n FROM (\n"
             + "\nUNION ALL\n".join(_kpis_select(r) for r in selects)
             + f"\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
             f" ORDER BY {by_i}kpi_i, o.pos NULLS FIRST, month NULLS FIRST"
@@ -1100,48 +1206,58 @@ def _parts_profit(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         parts.append(
             Part(
                 "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, "
-                f"k.mrr_c AS mrr FROM k JOIN points p ON {_active('k', 'p.d_at')}",
-                frozenset({"mrr"}),
+                f"k.mrr_c AS mrr, 1 AS mrr_n FROM k JOIN points p ON {_active('k', 'p.d_at')}",
+                frozenset({"mrr", "mrr_n"}),
                 at="points",
             )
         )
-        rev = "" if core.has("invoices") else ", k.mrr_c AS rev"
+        rev = "" if core.has("invoices") else ", k.mrr_c AS rev, 1 AS rev_n"
         parts.append(
             Part(
                 "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, m.d_at AS d, "
-                f"k.mrr_c AS rr{rev} FROM k JOIN months m ON {_active('k', 'm.d_at')}",
-                frozenset({"rr"} | (set() if core.has("invoices") else {"rev"})),
+                f"k.mrr_c AS rr, 1 AS rr_n{rev} FROM k JOIN months m ON {_active('k', 'm.d_at')}",
+                frozenset({"rr", "rr_n"} | (set() if core.has("invoices") else {"rev", "rev_n"})),
             )
         )
+        either = f"({_active('k', 'm.d_at')} OR {_active('k', 'm.prev_d')})"
         ctes.append(f"""cmv AS (
-  -- per client, MRR at each month's D (cur) and at the previous month's end (prev)
+  -- per client, MRR at each month's D (cur) and at the previous month's end (prev) of the
+  -- contracts with a known MRR; how many contracts active at either date have one (kn)
+  -- and have none (un: an amount without a rate, left out)
   SELECT cl.client, m.d_at,
     coalesce(fsum(k.mrr_c) FILTER (WHERE {_active("k", "m.d_at")}), 0) AS cur,
-    coalesce(fsum(k.mrr_c) FILTER (WHERE {_active("k", "m.prev_d")}), 0) AS prev
+    coalesce(fsum(k.mrr_c) FILTER (WHERE {_active("k", "m.prev_d")}), 0) AS prev,
+    count(k.mrr_c) FILTER (WHERE {either}) AS kn,
+    count(*) FILTER (WHERE {either} AND k.mrr_c IS NULL) AS un
   FROM (SELECT DISTINCT client FROM k) cl CROSS JOIN months m JOIN k ON k.client = cl.client
   GROUP BY cl.client, m.d_at)""")
         # equal up to float noise: the same contracts summed in another order
         same = "abs(cur - prev) <= 1e-9 * greatest(1, abs(cur), abs(prev))"
+        # a client-month whose contracts all lack a known MRR has unknown movements
         parts.append(
             Part(
-                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d_at AS d,\n"
-                "  CASE WHEN prev = 0 AND cur > 0 THEN cur ELSE 0 END AS mv_new,\n"
-                f"  CASE WHEN prev > 0 AND cur > prev AND NOT ({same}) THEN cur - prev"
+                "SELECT client, CAST(NULL AS VARCHAR) AS technician, d_at AS d, 1 AS mv_n,\n"
+                "  CASE WHEN kn = 0 THEN NULL WHEN prev = 0 AND cur > 0 THEN cur ELSE 0 END"
+                " AS mv_new,\n"
+                "  CASE WHEN kn = 0 THEN NULL"
+                f" WHEN prev > 0 AND cur > prev AND NOT ({same}) THEN cur - prev"
                 " ELSE 0 END AS mv_exp,\n"
-                f"  CASE WHEN cur > 0 AND cur < prev AND NOT ({same}) THEN prev - cur"
+                "  CASE WHEN kn = 0 THEN NULL"
+                f" WHEN cur > 0 AND cur < prev AND NOT ({same}) THEN prev - cur"
                 " ELSE 0 END AS mv_con,\n"
-                "  CASE WHEN cur = 0 AND prev > 0 THEN prev ELSE 0 END AS mv_churn\n"
-                "FROM cmv WHERE cur <> 0 OR prev <> 0",
-                frozenset({"mv_new", "mv_exp", "mv_con", "mv_churn"}),
+                "  CASE WHEN kn = 0 THEN NULL WHEN cur = 0 AND prev > 0 THEN prev ELSE 0 END"
+                " AS mv_churn\n"
+                "FROM cmv WHERE cur <> 0 OR prev <> 0 OR un > 0",
+                frozenset({"mv_n", "mv_new", "mv_exp", "mv_con", "mv_churn"}),
             )
         )
     if core.has("invoices"):
         parts.append(
             Part(
                 "SELECT client, CAST(NULL AS VARCHAR) AS technician, d, month, amount AS rev, "
-                f"cost AS dcost FROM invoices_p WHERE {_in_period('d')}"
-                f"{_filters(s, technician=False)}",
-                frozenset({"rev", "dcost"}),
+                "1 AS rev_n, cost AS dcost, CAST(has_cost AS INTEGER) AS dcost_n "
+                f"FROM invoices_p WHERE {_in_period('d')}{_filters(s, technician=False)}",
+                frozenset({"rev", "rev_n", "dcost", "dcost_n"}),
                 month=True,
             )
         )
@@ -1324,8 +1440,11 @@ def _parts_devices(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
             f"""cap AS (
   -- per client at D: devices its active contracts pay for, and the price per device
   SELECT k.client, p.d_at, sum(k.covered_devices) AS cap,
-    fsum(k.mrr_c) FILTER (WHERE k.covered_devices > 0) AS priced_mrr,
-    sum(k.covered_devices) FILTER (WHERE k.covered_devices > 0 AND k.mrr_c IS NOT NULL)
+    fsum(k.mrr_c) FILTER (WHERE k.covered_devices > 0 AND k.recurring) AS priced_mrr,
+    -- the devices of the recurring contracts whose MRR is known (no rate or no billing
+    -- months prices none; a one-time charge is no monthly price)
+    sum(k.covered_devices)
+      FILTER (WHERE k.covered_devices > 0 AND k.mrr_c IS NOT NULL AND k.recurring)
       AS priced_devices
   FROM contracts_p k JOIN points p ON {_active("k", "p.d_at")}
   WHERE TRUE{_filters(s, technician=False, prefix="k.")}
@@ -1455,10 +1574,11 @@ def _parts_opportunities(core: Core, s: Scope) -> tuple[list[str], list[Part]]:
         Part(
             "SELECT o.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, 1 AS open_n,\n"
             "  o.amount AS open_amt, o.amount * o.probability AS weighted,\n"
+            "  CAST(o.probability IS NOT NULL AS INTEGER) AS w_n,\n"
             f"  CAST(o.activity_d < p.d_at - {STALE_DAYS} AS INTEGER) AS stale\n"
             "FROM o JOIN points p ON o.created_d <= p.d_at\n"
             "  AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= p.d_at, FALSE))",
-            frozenset({"open_n", "open_amt", "weighted", "stale"}),
+            frozenset({"open_n", "open_amt", "weighted", "w_n", "stale"}),
             at="points",
         ),
         Part(

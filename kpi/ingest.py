@@ -35,12 +35,13 @@ import pyarrow.compute as pc
 from kpi import values
 from kpi.errors import UnreadableFileError, UnrecognisedDatasetError
 from kpi.model import ARROW_TYPES, FileReport, LoadedData
+from kpi.money import DOLLAR_CURRENCIES, DOLLAR_SIGN
 from kpi.names import client_key, technician_key
 from kpi.presets import Preset
 from kpi.problems import Problem, Severity
 from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.recognize import Mapping, header_score, held_message, recognize
-from kpi.schema import DATASETS, NO_CLIENT, Dataset, fold_header
+from kpi.schema import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
@@ -267,6 +268,10 @@ def coerce(
             )
         if col_name == "billing_period":
             return values.parse_billing_months(raw_col, opts.get("billing_months"))
+        if col_name == "currency":
+            return values.parse_currency(raw_col)
+        if col_name in MONEY_COLUMNS.get(ds.name, ()):
+            return values.parse_money(raw_col, lang=options.lang, decimal=opts.get("decimal"))
         return values.parse_column(
             raw_col,
             ds.column(col_name).kind,
@@ -326,6 +331,9 @@ def coerce(
 
     if mapping.event_log is not None:
         reject = _first_events(raw, mapping, columns, reasons, reject, notes)
+    if ds.name in MONEY_COLUMNS:
+        parsed_of = {name: p for (name, _), p in zip(items, parsed_all, strict=True)}
+        notes.extend(_row_currency(ds.name, raw, mapping, parsed_of, columns, warn_rows))
     if ds.name == "time_entries":
         reject = _time_entry_hours(raw, mapping, columns, reasons, reject)
 
@@ -352,6 +360,83 @@ def coerce(
     if len(rejected_idx):  # filtering copies every column (0.1-0.3 s at 1M rows)
         table = _filtered(table, keep)
     return table, problems, notes
+
+
+def _row_currency(
+    dataset: str,
+    raw: RawTable,
+    mapping: Mapping,
+    parsed: dict[str, values.ParsedColumn],
+    columns: dict[str, pa.Array],
+    warn_rows: Callable[[pa.Array, str, str, str, pa.Array], None],
+) -> list[str]:
+    """The ``currency`` of each row of a money dataset (see :mod:`kpi.money`): the currency
+    column's; else the one written in the amount cells (the amount's, then the cost's).
+    Returns the column notes (cells written with a bare $).
+
+    A row whose cells and column name different currencies keeps the column's, and one
+    whose amount and cost cells differ keeps the amount's, each with a warning. A bare
+    ``$`` and a dollar currency (MXN) do not differ: the code is kept, being the more
+    precise. No currency anywhere: no ``currency`` column (every row NULL).
+    """
+    dollar = pa.array(sorted(DOLLAR_CURRENCIES))
+
+    def clash(a: pa.Array, b: pa.Array) -> pa.Array:
+        a_dollar = pc.and_(pc.equal(a, DOLLAR_SIGN), pc.is_in(b, value_set=dollar))
+        b_dollar = pc.and_(pc.equal(b, DOLLAR_SIGN), pc.is_in(a, value_set=dollar))
+        same = pc.or_(pc.equal(a, b), pc.or_(a_dollar, b_dollar))
+        return pc.fill_null(pc.invert(same), False)  # NULL: one of them names none
+
+    def named(a: pa.Array, b: pa.Array) -> pa.Array:
+        """``a``, or ``b`` where ``a`` is empty or a bare $ that ``b`` names precisely."""
+        precise = pc.and_(pc.equal(a, DOLLAR_SIGN), pc.not_equal(b, DOLLAR_SIGN))
+        precise = pc.fill_null(precise, False)
+        return pc.if_else(precise, b, pc.coalesce(a, b))
+
+    cells = [c for c in MONEY_COLUMNS[dataset] if c in parsed and parsed[c].currency is not None]
+    cell: pa.Array | None = None
+    first = ""
+    notes = []
+    for name in cells:
+        written = parsed[name].currency
+        assert written is not None
+        if not _any_valid(written):
+            continue
+        pos = mapping.columns[name]
+        dollars = pc.sum(pc.cast(pc.fill_null(pc.equal(written, DOLLAR_SIGN), False), pa.int64()))
+        n = dollars.as_py() or 0
+        if n:
+            notes.append(
+                f"{name} ({raw.headers[pos]}): {n} amount{'s' if n > 1 else ''} written with a "
+                "bare $, "
+                "read as USD unless the data or the report currency names another currency "
+                "written with $ (MXN, COP, CAD...)"
+            )
+        if cell is None:
+            cell, first = written, name
+            continue
+        warn_rows(
+            clash(cell, written), name, raw.headers[pos],
+            f"written in another currency than the {first}; the {first}'s currency is used",
+            raw.data.column(pos),
+        )  # fmt: skip
+        cell = named(cell, written)
+    column = columns.get("currency")
+    if column is not None and cell is not None:
+        pos = mapping.columns[first]
+        warn_rows(
+            clash(column, cell), first, raw.headers[pos],
+            "written in another currency than the currency column says; the column's is used",
+            raw.data.column(pos),
+        )  # fmt: skip
+        columns["currency"] = named(column, cell)
+    elif cell is not None:
+        columns["currency"] = cell
+    return notes
+
+
+def _any_valid(arr: pa.Array) -> bool:
+    return arr.null_count < len(arr)
 
 
 def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:
@@ -473,6 +558,8 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
                 present.add("satisfied")
             if name == "contracts" and "billing_period" in present:
                 present.add("billing_months")
+            if any(p.table is not None and "currency" in p.table.column_names for _, p in parts):
+                present.add("currency")  # written in the amount cells, or mapped
             data.present[name] = frozenset(present)
         stacked = _dedupe(con, stacked, by_ds, results, data)
         stacked = _names(stacked, data)
@@ -1138,7 +1225,7 @@ def _derive(
     if "contracts" in out:
         t = out["contracts"]
         # no billing period (no column, or an empty value): monthly (DETAILS.md 22); an
-        # unknown or one-time period keeps NULL months: out of MRR
+        # unknown period keeps NULL months (out of MRR), a one-time charge 0 (MRR 0)
         months = t.column("billing_months")
         t = t.set_column(
             t.column_names.index("billing_months"),

@@ -11,8 +11,13 @@ grouping. A KPI declares its aggregates over those columns, MetricFlow style:
 * ``kind="median"``: ``numerator`` is the aggregate itself (``quantile_cont``).
 
 Money is summed with ``fsum`` (compensated summation: the same cents whatever the order of
-the rows). Identifiers in these expressions are the only ones the engine ever writes into
-SQL; values travel as bound parameters.
+the rows), always in the report currency (:mod:`kpi.money`). An amount that is not known
+(empty, or in a currency without a rate) is NULL in the contributions; a money KPI names
+in ``known`` the column counting its rows, so that a sum over rows none of which is known
+is empty, not 0 (a ``*_n`` column: mrr_n counts the contracts active at D).
+
+Identifiers in these expressions are the only ones the engine ever writes into SQL; values
+travel as bound parameters.
 
 Contribution columns per family (the engine's ``_parts_*`` functions produce them):
 
@@ -20,7 +25,7 @@ Contribution columns per family (the engine's ``_parts_*`` functions produce the
 family         columns
 =============  ==============================================================================
 profit         mrr (@D), rr (@each month), rev, dcost, labor, hours_all, mv_new, mv_exp,
-               mv_con, mv_churn
+               mv_con, mv_churn; rows: mrr_n, rr_n, rev_n, dcost_n, mv_n
 csat           sat, resp
 tickets        opened, esc_n, esc_known, esc_hours, frt_hours, resolved_n, fcr_n, fcr_known,
                sla_n, sla_known, res_hours, backlog (@D)
@@ -28,8 +33,8 @@ time           hours, bill_h, avail
 devices        active_n, covered_n, uncovered_n, unc_mrr (all @D, per client)
 renewals       due, ren, up, up_mrr
 projects       p_active, p_on_track, p_late, p_over, ac_a, bud_a (at min(end, as_of))
-opportunities  open_n, open_amt, weighted, stale (@D), created_n, won_n, lost_n, won_amt,
-               cycle_days
+opportunities  open_n, open_amt, weighted, w_n, stale (@D), created_n, won_n, lost_n,
+               won_amt, cycle_days
 =============  ==============================================================================
 """
 
@@ -94,6 +99,12 @@ class Kpi:
         flag: a ticket flag (escalated, fcr, sla_met) of which some ticket must be known.
         inputs: ``dataset.column`` read, for ``explain``.
         nullable: a sum that stays empty when nothing contributes (uncovered_mrr).
+        known: ``(rows, value)`` contribution columns of a money KPI: the value is empty
+            when the group has rows (``sum(rows) > 0``) but none with a known amount
+            (``count(value) = 0``: no amount, or one in a currency without a rate). A group
+            with no rows stays 0 (DETAILS.md 4); a partly known one sums what is known and
+            the report notes how many rows lacked it.
+        rows_en, rows_es: what ``rows`` counts, for that note ("open opportunities").
     """
 
     id: str
@@ -119,12 +130,24 @@ class Kpi:
     inputs: tuple[str, ...]
     flag: str | None = None
     nullable: bool = False
+    known: tuple[str, str] | None = None
+    rows_en: str | None = None
+    rows_es: str | None = None
 
     def label(self, lang: str = "en") -> str:
         return self.label_es if lang == "es" else self.label_en
 
     def description(self, lang: str = "en") -> str:
         return self.description_es if lang == "es" else self.description_en
+
+    @property
+    def money(self) -> bool:
+        """An amount of money, or a ratio of amounts (gross margin %)."""
+        return self.unit == "currency" or self.known is not None
+
+    def rows_word(self, lang: str = "en") -> str | None:
+        """What the ``known`` rows are, in words (for the report's note)."""
+        return self.rows_es if lang == "es" else self.rows_en
 
     @property
     def has_fraction(self) -> bool:
@@ -181,6 +204,8 @@ def _k(
     target: Target | None = None,
     flag: str | None = None,
     nullable: bool = False,
+    known: tuple[str, str] | None = None,
+    rows: tuple[str, str] | None = None,
 ) -> Kpi:
     return Kpi(
         id=id,
@@ -206,6 +231,9 @@ def _k(
         inputs=inputs,
         flag=flag,
         nullable=nullable,
+        known=known,
+        rows_en=rows[0] if rows else None,
+        rows_es=rows[1] if rows else None,
     )
 
 
@@ -295,6 +323,8 @@ KPIS: tuple[Kpi, ...] = (
         "facturación de los contratos activos en D (inicio <= D y fin vacío o >= D)."),
        "currency", ("contracts",), "@D", "sum", "fsum(mrr)", ("MRR", "MRR"),
        direction="higher", groupings=C_M, needs=(need("contracts"),),
+       known=("mrr_n", "mrr"),
+       rows=("active contracts", "contratos activos"),
        inputs=_CONTRACT_INPUTS),
     _k("mrr_new", "profit", ("New MRR", "MRR nuevo"),
        (_MOVE + "New: the current MRR of a client that had none.",
@@ -302,6 +332,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("contracts",), "@month", "sum", "fsum(mv_new)",
        ("new MRR", "MRR nuevo"),
        direction="higher", groupings=C_M, needs=(need("contracts"),),
+       known=("mv_n", "mv_new"),
+       rows=("client-months with contracts", "clientes-mes con contratos"),
        inputs=_CONTRACT_INPUTS),
     _k("mrr_expansion", "profit", ("Expansion MRR", "MRR de expansión"),
        (_MOVE + "Expansion: the increase of a client that already had MRR.",
@@ -309,6 +341,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("contracts",), "@month", "sum", "fsum(mv_exp)",
        ("expansion", "expansión"),
        direction="higher", groupings=C_M, needs=(need("contracts"),),
+       known=("mv_n", "mv_new"),
+       rows=("client-months with contracts", "clientes-mes con contratos"),
        inputs=_CONTRACT_INPUTS),
     _k("mrr_contraction", "profit", ("Contraction MRR", "MRR de contracción"),
        (_MOVE + "Contraction: the decrease of a client that keeps some MRR.",
@@ -316,6 +350,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("contracts",), "@month", "sum", "fsum(mv_con)",
        ("contraction", "contracción"),
        direction="lower", groupings=C_M, needs=(need("contracts"),),
+       known=("mv_n", "mv_new"),
+       rows=("client-months with contracts", "clientes-mes con contratos"),
        inputs=_CONTRACT_INPUTS),
     _k("mrr_churn", "profit", ("Churned MRR", "MRR perdido"),
        (_MOVE + "Churn: the previous MRR of a client left with none.",
@@ -323,6 +359,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("contracts",), "@month", "sum", "fsum(mv_churn)",
        ("churned MRR", "MRR perdido"),
        direction="lower", groupings=C_M, needs=(need("contracts"),),
+       known=("mv_n", "mv_new"),
+       rows=("client-months with contracts", "clientes-mes con contratos"),
        inputs=_CONTRACT_INPUTS),
     _k("mrr_net_change", "profit", ("Net MRR change", "Variación neta del MRR"),
        ("New + expansion - contraction - churn MRR over the months of the period.",
@@ -332,6 +370,8 @@ KPIS: tuple[Kpi, ...] = (
        " - coalesce(fsum(mv_churn), 0)",
        ("net change", "variación neta"),
        direction="higher", groupings=C_M, needs=(need("contracts"),),
+       known=("mv_n", "mv_new"),
+       rows=("client-months with contracts", "clientes-mes con contratos"),
        inputs=_CONTRACT_INPUTS),
     _k("recurring_revenue", "profit", ("Recurring revenue", "Ingresos recurrentes"),
        ("Sum over the months of the period of the MRR at each month's end (D).",
@@ -339,6 +379,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("contracts",), "@month", "sum", "fsum(rr)",
        ("recurring revenue", "ingresos recurrentes"),
        direction="higher", groupings=C_M, needs=(need("contracts"),),
+       known=("rr_n", "rr"),
+       rows=("contract-months", "contratos-mes"),
        inputs=_CONTRACT_INPUTS),
     _k("revenue", "profit", ("Revenue", "Ingresos"),
        ("Invoice amounts dated in the period when invoices are loaded; otherwise the "
@@ -348,6 +390,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("invoices", "contracts"), "invoices.date", "sum", "fsum(rev)",
        ("revenue", "ingresos"),
        direction="higher", groupings=C_M, needs=(_REVENUE,),
+       known=("rev_n", "rev"),
+       rows=("revenue lines", "líneas de ingresos"),
        inputs=("invoices.client", "invoices.date", "invoices.amount", *_CONTRACT_INPUTS)),
     _k("labor_cost", "profit", ("Labour cost", "Coste de personal"),
        ("Time entry hours in the period (billable or not) x the technician's hourly cost; "
@@ -364,6 +408,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("invoices",), "invoices.date", "sum", "fsum(dcost)",
        ("direct cost", "coste directo"),
        direction="lower", groupings=C_M, needs=(need("invoices.cost"),),
+       known=("dcost_n", "dcost"),
+       rows=("invoice lines with a cost", "líneas de factura con coste"),
        inputs=("invoices.client", "invoices.date", "invoices.cost")),
     _k("gross_margin", "profit", ("Gross margin", "Margen bruto"),
        ("Revenue - labour cost - direct cost (a missing direct cost counts as 0).",
@@ -371,6 +417,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("invoices", "contracts", "time_entries", "staff"), "invoices.date",
        "sum", _GM_NUM, ("gross margin", "margen bruto"),
        direction="higher", groupings=C_M, needs=(_REVENUE, *_LABOR),
+       known=("rev_n", "rev"),
+       rows=("revenue lines", "líneas de ingresos"),
        inputs=("invoices.amount", "invoices.cost", *_CONTRACT_INPUTS, *_TE_INPUTS,
                "staff.hourly_cost")),
     _k("gross_margin_pct", "profit", ("Gross margin %", "Margen bruto %"),
@@ -379,6 +427,8 @@ KPIS: tuple[Kpi, ...] = (
        "ratio", _GM_NUM, ("gross margin", "margen bruto"), "fsum(rev)",
        ("revenue", "ingresos"),
        direction="higher", target=0.40, groupings=C_M, needs=(_REVENUE, *_LABOR),
+       known=("rev_n", "rev"),
+       rows=("revenue lines", "líneas de ingresos"),
        inputs=("invoices.amount", "invoices.cost", *_CONTRACT_INPUTS, *_TE_INPUTS,
                "staff.hourly_cost")),
     _k("effective_hourly_rate", "profit", ("Effective hourly rate", "Precio hora efectivo"),
@@ -389,6 +439,8 @@ KPIS: tuple[Kpi, ...] = (
        ("revenue - direct cost", "ingresos - coste directo"), "fsum(hours_all)",
        ("hours worked", "horas trabajadas"),
        direction="higher", groupings=C_M, needs=(_REVENUE, need("time_entries")),
+       known=("rev_n", "rev"),
+       rows=("revenue lines", "líneas de ingresos"),
        inputs=("invoices.amount", "invoices.cost", *_CONTRACT_INPUTS, *_TE_INPUTS)),
     # 2. CSAT ------------------------------------------------------------------------------
     _k("csat", "csat", ("CSAT", "CSAT"),
@@ -614,7 +666,9 @@ KPIS: tuple[Kpi, ...] = (
        ("MRR of the upcoming renewals.", "MRR de las renovaciones próximas."),
        "currency", ("contracts",), "as_of", "sum", "fsum(up_mrr)", ("MRR", "MRR"),
        direction="lower", groupings=C_ONLY,
-       needs=(need("contracts"), need("contracts.end_date")), inputs=_RENEWAL_INPUTS),
+       needs=(need("contracts"), need("contracts.end_date")), known=("up", "up_mrr"),
+       rows=("upcoming renewals", "renovaciones próximas"),
+       inputs=_RENEWAL_INPUTS),
     # 8. Projects --------------------------------------------------------------------------
     _k("projects_active", "projects", ("Active projects", "Proyectos activos"),
        ("Projects started on or before D and not completed." + _PROJECT_STATE_EN,
@@ -672,6 +726,8 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("opportunities",), "@D", "sum", "fsum(open_amt)",
        ("amount", "importe"),
        direction="higher", groupings=C_M, needs=(need("opportunities"),),
+       known=("open_n", "open_amt"),
+       rows=("open opportunities", "oportunidades abiertas"),
        inputs=_OPP_INPUTS),
     _k("pipeline_weighted", "opportunities", ("Weighted pipeline", "Cartera ponderada"),
        ("Sum of amount x probability of the opportunities open at D (those without "
@@ -682,6 +738,8 @@ KPIS: tuple[Kpi, ...] = (
        ("weighted amount", "importe ponderado"),
        direction="higher", groupings=C_M,
        needs=(need("opportunities"), need("opportunities.probability")),
+       known=("w_n", "weighted"),
+       rows=("open opportunities with a probability", "oportunidades abiertas con probabilidad"),
        inputs=(*_OPP_INPUTS, "opportunities.probability")),
     _k("stale_opportunities", "opportunities",
        ("Stale opportunities", "Oportunidades estancadas"),
@@ -727,7 +785,9 @@ KPIS: tuple[Kpi, ...] = (
        "currency", ("opportunities",), "opportunities.closed_at", "sum", "fsum(won_amt)",
        ("amount", "importe"),
        direction="higher", groupings=C_M,
-       needs=(need("opportunities"), need("opportunities.closed_at")), inputs=_OPP_INPUTS),
+       needs=(need("opportunities"), need("opportunities.closed_at")), known=("won_n", "won_amt"),
+       rows=("won opportunities", "oportunidades ganadas"),
+       inputs=_OPP_INPUTS),
     _k("avg_sales_cycle_days", "opportunities", ("Sales cycle", "Ciclo de venta"),
        ("Mean days from creation to close of the opportunities won in the period.",
         "Media de días desde la creación hasta el cierre de las oportunidades ganadas en "

@@ -25,10 +25,14 @@ Guarantees the engine can rely on:
 * rows equal across files are kept once, and a key (contract, project, device,
   opportunity, survey id) found in several files keeps one file's rows (README
   "Several files of one dataset").
-* contracts: ``billing_months`` is an integer >= 1, NULL for an unknown or one-time
-  billing period (out of MRR).
+* contracts: ``billing_months`` is an integer >= 1, 0 for a one-time charge (not
+  recurring: MRR 0) and NULL for an unknown billing period (out of MRR).
 * projects and opportunities: ``percent_complete`` and ``probability`` are fractions.
-* opportunities: ``outcome`` is ``won``, ``lost`` or ``open``; ``amount`` NULL means 0.
+* opportunities: ``outcome`` is ``won``, ``lost`` or ``open``; ``amount`` NULL is an
+  unknown amount, not 0 (issue 18).
+* contracts, invoices, opportunities: ``currency`` is the currency of the row's amounts
+  (an ISO code, ``$`` for a bare dollar sign, a text kept as written), NULL when the row
+  names none (:mod:`kpi.money` reads it).
 """
 
 from __future__ import annotations

@@ -283,8 +283,23 @@ def _missing(ds: Dataset, mapping: dict[str, int]) -> tuple[str, ...]:
     )
 
 
-def _evidence(ds: Dataset, mapping: dict[str, int]) -> tuple[str, ...]:
-    return tuple(c for c in ds.evidence if c in mapping)
+@cache
+def _distinctive(dataset: str) -> frozenset[str]:
+    """The folded aliases of a dataset that no other dataset has: ``Device ID``,
+    ``Agreement ID``, ``Budget Hours`` (``Nombre``, ``Ticket #`` or ``Resource`` are
+    aliases of several datasets and say nothing)."""
+    others = {k for d in DATASETS if d != dataset for k in _alias_index(d)}
+    return frozenset(k for k in _alias_index(dataset) if k not in others)
+
+
+def _evidence(ds: Dataset, mapping: dict[str, int], headers: list[str]) -> tuple[str, ...]:
+    """The dataset's evidence found: its declared evidence columns that are mapped, and
+    the mapped columns whose header only this dataset knows (a file with just ``Device
+    ID`` and ``Company`` is a device list)."""
+    own = _distinctive(ds.name)
+    found = [c for c in ds.evidence if c in mapping]
+    found += [c for c, i in mapping.items() if c not in found and fold_header(headers[i]) in own]
+    return tuple(found)
 
 
 def candidates(headers: list[str]) -> list[Candidate]:
@@ -292,7 +307,9 @@ def candidates(headers: list[str]) -> list[Candidate]:
     out = []
     for ds in DATASETS.values():
         mapping, _ = auto_map(ds, headers)
-        out.append(Candidate(ds.name, len(mapping), _missing(ds, mapping), _evidence(ds, mapping)))
+        out.append(
+            Candidate(ds.name, len(mapping), _missing(ds, mapping), _evidence(ds, mapping, headers))
+        )
     return out
 
 
@@ -519,7 +536,7 @@ def recognize(
         )
     reasons: list[Reason] = []
     doubts: list[Reason] = []
-    found = _evidence(ds, mapping)
+    found = _evidence(ds, mapping, headers)
     if found:
         reasons.append(_reason("evidence", dataset=ds.name, columns=", ".join(found)))
     elif ds.evidence:

@@ -12,7 +12,9 @@ instead of ``client`` when grouped by technician; ``previous, delta`` with a com
 Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
 know (hours without a cost, filter names that matched nothing, a period or a comparison
 that starts before the data begins: the comparison's ``previous`` and ``delta`` are then
-empty, see :mod:`kpi.periods`).
+empty, see :mod:`kpi.periods`; amounts left out for want of an exchange rate or of an
+amount); ``df.attrs["money_notes"]`` are those about money, and ``df.attrs["currency"]`` is
+the report currency (:mod:`kpi.money`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from kpi.engine import KPI_INDEX, Core, Scope, effective_dims, parse_by
 from kpi.errors import UsageError
 from kpi.kpis import FAMILIES, KPIS, Kpi, get
 from kpi.model import LoadedData
+from kpi.money import MoneyOptions, MoneyPlan
 from kpi.periods import (
     COMPARE_MODES,
     Period,
@@ -49,6 +52,7 @@ from kpi.periods import (
     period_before_data_note,
     resolve_period,
 )
+from kpi.problems import Problem
 from kpi.targets import STATUSES, effective_target, format_target, status_codes
 
 REPORT_COLUMNS = (
@@ -149,10 +153,12 @@ class Engine:
 
     Args:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
+        money: the report currency and the user's exchange rates (default: the data's
+            only currency, no rates; see :mod:`kpi.money`).
     """
 
-    def __init__(self, data: LoadedData) -> None:
-        self.core = Core(data)
+    def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
+        self.core = Core(data, money)
         self.data = self.core.data
         #: (period, technicians, KPI ids) -> (monthly, the cube's rows, their types), and
         #: -> the one client asked so far when there is no cube yet; see _from_cube
@@ -170,6 +176,40 @@ class Engine:
         """The data's first date: the earliest event date (:mod:`kpi.periods`); None when
         nothing dated is loaded. A comparison period starting before it is left empty."""
         return self.core.data_start
+
+    @property
+    def money(self) -> MoneyPlan:
+        """How the amounts are read: the report currency, the rates, what is left out."""
+        return self.core.money
+
+    def set_money(self, money: MoneyOptions | None) -> None:
+        """Another report currency or other exchange rates (the money tables are made
+        again; the reports kept for one-client filters are forgotten)."""
+        self.core.set_money(money)
+        with self._cubes_lock:
+            self._cubes.clear()
+            self._cubes_asked.clear()
+
+    def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
+        """The notes about the amounts read by ``kpis`` (default: every money KPI):
+        amounts left out for want of a rate, the reading of a bare $, rows without a
+        currency, the rates used (:meth:`kpi.money.MoneyPlan.notes`)."""
+        money = [k for k in (KPIS if kpis is None else kpis) if k.money]
+        if not money:
+            return []
+        datasets = {ds for k in money for ds in k.datasets}
+        return self.money.notes(lang, datasets)
+
+    def money_problems(self, lang: str = "en") -> list[Problem]:
+        """One warning per currency and dataset whose amounts are left out (no rate, or
+        an ambiguous bare $), naming the dataset's files."""
+        files: dict[str, list[str]] = {}
+        for f in self.data.files:
+            if f.dataset:
+                files.setdefault(f.dataset, []).append(
+                    f"{f.file} [{f.sheet}]" if f.sheet else f.file
+                )
+        return self.money.problems(lang, {ds: ", ".join(fs) for ds, fs in files.items()})
 
     def clients(self) -> list[str]:
         """Client names of the loaded data, for filter pickers."""
@@ -245,6 +285,7 @@ class Engine:
                     else f"labor_cost: {hours:g} hours of technicians without an hourly cost"
                     " are left out"
                 )
+        money_notes = self.money_notes(first.lang, scope.kpis)
         out = []
         for g, d in enumerate(dims):
             long = rows
@@ -253,7 +294,9 @@ class Engine:
                 long = rows[by_i == g].drop(columns="by_i", errors="ignore")
                 long = long.reset_index(drop=True)
             long = _with_every_kpi(long, scope.kpis)
-            long.attrs["notes"] = list(notes)
+            unknown = _unknown_amount_notes(long, scope.kpis, "month" in d, first.lang)
+            long.attrs["notes"] = [*notes, *unknown, *money_notes]
+            long.attrs["money_notes"] = [*unknown, *money_notes]
             out.append((long, replace(scope, dims=d, also=())))
         return out
 
@@ -422,6 +465,7 @@ class Engine:
                 opts = many[i]
                 long, scope = longs[(i, None)]
                 notes = list(long.attrs.get("notes", []))
+                money_notes = list(long.attrs.get("money_notes", []))
                 if self.data_start is not None and period.start < self.data_start:
                     notes.append(period_before_data_note(period, self.data_start, opts.lang))
                 if opts.compare in before_data:
@@ -435,6 +479,8 @@ class Engine:
                     long = _attach_previous(long, prev, comparison_shift(period, prev_period))
                 df = _format(long, scope, opts)
                 df.attrs["notes"] = notes
+                df.attrs["money_notes"] = money_notes
+                df.attrs["currency"] = self.money.currency
                 df.attrs["period"] = period
                 out[i] = df
         return [df for df in out if df is not None]
@@ -507,18 +553,21 @@ class Engine:
         )
 
 
-def compute_report(data: LoadedData, opts: ReportOptions | None = None) -> pd.DataFrame:
+def compute_report(
+    data: LoadedData, opts: ReportOptions | None = None, money: MoneyOptions | None = None
+) -> pd.DataFrame:
     """The report of ``data`` (a one-off :class:`Engine`)."""
-    return Engine(data).report(opts or ReportOptions())
+    return Engine(data, money).report(opts or ReportOptions())
 
 
 def compute_alerts(
     data: LoadedData,
     opts: ReportOptions | None = None,
     thresholds: dict[str, float] | None = None,
+    money: MoneyOptions | None = None,
 ) -> pd.DataFrame:
     """The alerts of ``data`` (a one-off :class:`Engine`)."""
-    return Engine(data).alerts(opts or ReportOptions(), thresholds)
+    return Engine(data, money).alerts(opts or ReportOptions(), thresholds)
 
 
 # ---------------------------------------------------------------------- formatting
@@ -540,6 +589,64 @@ def _check(opts: ReportOptions) -> None:
         raise UsageError(f"unknown KPI(s): {', '.join(unknown)}")
 
 
+def _unknown_amount_notes(
+    long: pd.DataFrame, kpis: list[Kpi], monthly: bool, lang: str
+) -> list[str]:
+    """Issue 18: a money KPI whose rows lack an amount (empty, or in a currency without a
+    rate) says how many ("pipeline_amount: 3 of 10 open opportunities have no known
+    amount"), over the report's rows of the KPI: its groups, and in a monthly report the
+    months of a flow KPI or the last month of a KPI at a date (its rows at the other
+    months are the same entities again)."""
+    if "rows_n" not in long.columns:
+        return []
+    out = []
+    es = lang == "es"
+    for k in kpis:
+        noun = k.rows_word(lang)
+        if k.known is None or noun is None:
+            continue
+        rows = long[long["kpi"] == k.id]
+        if monthly and k.time == "@D" and rows["month"].notna().any():
+            rows = rows[rows["month"] == rows["month"].max()]
+        total = float(np.nansum(rows["rows_n"].to_numpy(dtype=float)))
+        known = float(np.nansum(rows["known_n"].to_numpy(dtype=float)))
+        missing = round(total - known)
+        if missing <= 0:
+            continue
+        n, m = _count_text(missing, lang), _count_text(round(total), lang)
+        # why an amount is unknown: empty, no exchange rate, or (contracts) no months
+        contracts = "contracts" in k.datasets
+        why_es = "vacío, en una moneda sin tipo de cambio" + (
+            " o de periodicidad desconocida" if contracts else ""
+        )
+        why_en = "empty, in a currency without a rate" + (
+            " or with an unknown billing period" if contracts else ""
+        )
+        if not contracts:
+            why_es, why_en = why_es.replace(", en", " o en"), why_en.replace(", in", " or in")
+        if known == 0:
+            out.append(
+                f"{k.id}: ninguna de {m} {noun} tiene un importe conocido ({why_es}): el "
+                "valor queda vacío"
+                if es
+                else f"{k.id}: none of {m} {noun} has a known amount ({why_en}): the value is empty"
+            )
+        else:
+            out.append(
+                f"{k.id}: {n} de {m} {noun} no tienen un importe conocido ({why_es}); el "
+                "valor suma los demás"
+                if es
+                else f"{k.id}: {n} of {m} {noun} have no known amount ({why_en}); the value "
+                "sums the others"
+            )
+    return out
+
+
+def _count_text(n: int, lang: str) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "es" else text
+
+
 def _with_every_kpi(long: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
     """DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
     contributed) gets its total row: 0 for counts and sums, empty for the rest."""
@@ -556,6 +663,8 @@ def _with_every_kpi(long: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
             "value": [0.0 if k.kind == "sum" and not k.nullable else np.nan for k in missing],
             "numerator": [0.0 if k.has_fraction else np.nan for k in missing],
             "denominator": [0.0 if k.has_fraction else np.nan for k in missing],
+            "rows_n": np.nan,
+            "known_n": np.nan,
         }
     )
     return pd.concat([long, extra], ignore_index=True) if len(long) else extra
@@ -571,6 +680,8 @@ def _empty_long() -> pd.DataFrame:
             "value": pd.Series([], dtype=float),
             "numerator": pd.Series([], dtype=float),
             "denominator": pd.Series([], dtype=float),
+            "rows_n": pd.Series([], dtype=float),
+            "known_n": pd.Series([], dtype=float),
         }
     )
 

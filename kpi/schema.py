@@ -41,6 +41,11 @@ them and the engine relies on them (see :mod:`kpi.ingest`):
   rows, which are loaded but are not responses.
 * ``contracts.billing_months``: months per billing period (1, 2, 3, 6, 12 or n).
 * ``opportunities.outcome``: ``won``, ``lost`` or ``open`` (DETAILS.md 29).
+
+The ``currency`` of contracts, invoices and opportunities is mapped from a currency column
+when there is one, else taken from the amount cells (``USD 1,200``, ``1.200,00 €``): an
+ISO 4217 code, ``$`` for a bare dollar sign (its meaning is decided with all the data, see
+:mod:`kpi.money`), or NULL when the row says nothing about its currency.
 """
 
 from __future__ import annotations
@@ -234,6 +239,13 @@ _TECHNICIAN = (
     "member_identifier", "Agent", "Agent Name", "Assignee", "Assigned To", "Assigned",
     "assigned_to", "Assigned Resource", "Owner", "Owner Identifier", "resource_list",
     "Técnico", "Asignado a", "Agente", "Responsable", "Recurso", "Persona asignada",
+)
+# Currency of a row's amounts (contracts, invoices, opportunities): read as an ISO 4217
+# code by kpi.values.parse_currency ("MXN", "€" -> EUR, "dólar" -> USD)
+_CURRENCY = (
+    "Currency", "CurrencyIsoCode", "Currency ISO Code", "Currency Code", "currencyCode",
+    "Deal Currency Code", "ISO Currency", "Moneda", "Divisa", "Código de moneda",
+    "Código moneda", "Código de divisa", "Código divisa", "Tipo de moneda",
 )
 
 TICKETS = Dataset(
@@ -495,6 +507,7 @@ CONTRACTS = Dataset(
             "Amount", "Price", "estimatedRevenue",
             "Importe recurrente", "Cuota", "Cuota mensual", "Importe", "Precio",
         )),
+        _c("currency", "text", *_CURRENCY),
         _c("billing_period", "text", *(
             "Billing Period", "Billing Cycle", "Billing Frequency", "billCycleId",
             "invoicingCycle", "contractPeriodType", "Period",
@@ -639,6 +652,7 @@ INVOICES = Dataset(
            "Invoice ID", "Invoice", "Num", "Número de factura", "Nº factura", "Factura"),
         _c("type", "text", "Type", "Transaction type", "Tipo"),
         _c("cost", "num", "Cost", "Cost Amount", "Unit Cost x Qty", "Coste", "Coste total"),
+        _c("currency", "text", *_CURRENCY),
     ),
 )
 
@@ -671,6 +685,7 @@ OPPORTUNITIES = Dataset(
         _c("owner", "text", "Owner", "Deal owner", "Opportunity Owner", "primarySalesRep",
            "ownerResourceID", "Propietario", "Comercial"),
         _c("amount", "num", "Amount", "Deal Amount", "Importe", "Valor"),
+        _c("currency", "text", *_CURRENCY),
         _c("probability", "pct", "Probability", "Probability (%)", "Deal probability",
            "Probabilidad"),
         _c("last_activity_at", "ts", "Last Activity Date", "lastActivityDate",
@@ -701,6 +716,14 @@ DATASETS: dict[str, Dataset] = {
 }
 
 # fmt: on
+
+#: The amount columns of each dataset with a ``currency``: read with their currency
+#: (kpi.values.parse_money) and converted to the report currency by the engine.
+MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contracts": ("amount",),
+    "invoices": ("amount", "cost"),
+    "opportunities": ("amount",),
+}
 
 #: The client shown for rows of datasets where the client is optional and empty.
 NO_CLIENT = "(none)"

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.alerts import DEFAULT_THRESHOLDS, RULES
+from kpi.kpis import get
 from ui import fmt, kpiview, page, state
 from ui.i18n import t
 
@@ -87,4 +88,6 @@ else:
         lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[sev_col]
     )
     st.dataframe(styled, hide_index=True, key="al_table", placeholder=fmt.EMPTY)
+# the margin alerts read money: what was left out of it (issue 18)
+kpiview.money_notes(state.engine().money_notes(lang, [get("gross_margin_pct")]))
 page.downloads_section(ctx, shown, "alerts")

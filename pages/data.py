@@ -295,7 +295,7 @@ else:
     })  # fmt: skip
     st.dataframe(shown, hide_index=True, key="data_problems", placeholder=fmt.EMPTY)
     dialect = downloads.dialect_for(lang, app.csv_dialect)
-    all_problems = data.problems
+    all_problems = state.all_problems("en")  # with the money ones (issue 18)
     st.download_button(
         t("dl.problems_csv", lang),
         lambda: downloads.csv_bytes(dataview.problems_frame(all_problems, "en"), dialect),

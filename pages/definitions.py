@@ -28,7 +28,7 @@ kpi_id = st.selectbox(
     format_func=lambda i: f"{decl.get(i).label(lang)} ({i})", key=f"df_kpi_{lang}",
 )  # fmt: skip
 if data.tables and kpi_id:
-    kpiview.explain_block(kpi_id, None, lang, state.app_state().currency)
+    kpiview.explain_block(kpi_id, None, lang, state.report_currency())
 else:
     st.caption(t("common.no_data_hint", lang))
 
@@ -77,3 +77,7 @@ st.markdown(
     )
 )
 st.caption(t("df.merge.empty", lang))
+
+# ----------------------------------------------------------------- currencies (issue 18)
+st.subheader(t("df.money_title", lang))
+st.markdown(t("df.money_rules", lang))

@@ -1,13 +1,17 @@
-"""Settings: targets per KPI, currency, time zone, report date, language, CSV format."""
+"""Settings: targets per KPI, report currency and exchange rates, time zone, report date,
+language, CSV format."""
 
 from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+import pandas as pd
 import streamlit as st
 
 from kpi import kpis as decl
-from ui import downloads, fmt, page, state
+from kpi.money import DOLLAR_SIGN, MoneyOptions, plan
+from kpi.values import currency_code
+from ui import downloads, fmt, kpiview, page, state
 from ui.fmt import CURRENCIES
 from ui.i18n import LANG_NAMES, LANGS, t
 
@@ -30,11 +34,24 @@ c1.selectbox(
     t("st.language", lang), LANGS, index=LANGS.index(lang), format_func=LANG_NAMES.__getitem__,
     key="settings_lang", on_change=_set_lang,
 )  # fmt: skip
-currency = c2.selectbox(
-    t("st.currency", lang), CURRENCIES, index=CURRENCIES.index(app.currency)
-    if app.currency in CURRENCIES else 0, key="settings_currency",
+# the report currency (issue 18): automatic = the data's only currency, else the setting
+money = state.engine().money
+auto_currency = plan(money.found, MoneyOptions(fallback=app.currency)).currency
+codes = sorted({*CURRENCIES, *(c for c in money.currencies if currency_code(c) == c)})
+choices = ("auto", *codes)
+current = app.currency if app.currency_chosen else "auto"
+choice = c2.selectbox(
+    t("st.currency", lang), choices, index=choices.index(current),
+    format_func=lambda c: t("st.currency_auto", lang, currency=auto_currency)
+    if c == "auto" else c,
+    help=t("st.currency_help", lang), key="settings_currency",
 )  # fmt: skip
-app.currency = currency
+if choice != current:
+    if choice == "auto":
+        state.set_money(automatic=True)
+    else:
+        state.set_money(choice)
+    st.rerun()
 dialects = (None, *downloads.DIALECTS)
 dialect = c3.selectbox(
     t("dl.dialect", lang), dialects, index=dialects.index(app.csv_dialect),
@@ -73,6 +90,46 @@ with c2:
         if chosen != app.as_of:
             app.as_of = chosen
             app.reports.clear()
+
+# ------------------------------------------------------------------ exchange rates
+st.subheader(t("st.rates", lang))
+money = state.engine().money
+others = [c for c in money.currencies if c != money.currency]
+if not others:
+    st.caption(t("st.rates_none", lang, currency=money.currency))
+else:
+    st.caption(t("st.rates_help", lang, currency=money.currency))
+    amounts = {
+        c: sum(n.get(c, 0) + (n.get(DOLLAR_SIGN, 0) if c == money.dollar else 0)
+               for n in money.found.values())
+        for c in others
+    }  # fmt: skip
+    kept = app.rates.get(money.currency, {})
+    rates_in = pd.DataFrame({
+        "currency": others,
+        "amounts": [amounts[c] for c in others],
+        "rate": pd.Series([kept.get(c) for c in others], dtype="float64"),
+    })  # fmt: skip
+    edited = st.data_editor(
+        rates_in, hide_index=True, num_rows="fixed", disabled=["currency", "amounts"],
+        column_config={
+            "currency": st.column_config.TextColumn(t("st.rates_currency", lang)),
+            "amounts": st.column_config.NumberColumn(t("st.rates_amounts", lang)),
+            "rate": st.column_config.NumberColumn(
+                t("st.rates_rate", lang, currency=money.currency), min_value=0.0
+            ),
+        },
+        key=f"settings_rates_{money.currency}",
+    )  # fmt: skip
+    entered = {
+        str(c): float(r)
+        for c, r in zip(edited["currency"], edited["rate"], strict=True)
+        if pd.notna(r) and float(r) > 0
+    }
+    if entered != kept:
+        state.set_money(rates=entered)
+        st.rerun()
+kpiview.money_notes(state.engine().money_notes(lang))
 
 # ------------------------------------------------------------------ targets
 st.subheader(t("st.targets", lang))

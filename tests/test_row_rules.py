@@ -12,6 +12,7 @@ numbers are worked out by hand in the comments.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -271,7 +272,8 @@ def test_semi_annually_and_an_unknown_period_are_never_read_as_monthly() -> None
     data = load(("agreements.csv", AGREEMENTS))
     # every contract stays loaded (renewals and devices still see them)
     assert col(data, "contracts", "contract_id") == ["C1", "C2", "C3", "C4", "C5"]
-    assert col(data, "contracts", "billing_months") == [6, 1, 12, None, None]
+    # C5 a one-time charge: 0 months, not recurring (MRR 0, a known amount)
+    assert col(data, "contracts", "billing_months") == [6, 1, 12, None, 0]
     (unknown,) = warnings(data)
     assert (unknown.file, unknown.row, unknown.column, unknown.value) == (
         "agreements.csv", 5, "Billing Cycle", "Every other year",
@@ -296,15 +298,19 @@ def test_semi_annually_and_an_unknown_period_are_never_read_as_monthly() -> None
     assert pick(df, "recurring_revenue", period="2025-03") == pytest.approx(500.0)
     report = Engine(data).report(MARCH)
     # renewals_upcoming: C4 ends May 31, within 90 days of Mar 31, not renewed: 1 contract,
-    # but no MRR to put on it
+    # but no MRR to put on it: its MRR is unknown, not 0 (issue 18 item 8)
     assert pick(report, "renewals_upcoming") == 1.0
-    assert pick(report, "renewals_upcoming_mrr") == 0.0
+    assert math.isnan(pick(report, "renewals_upcoming_mrr"))
+    assert any(n.startswith("renewals_upcoming_mrr: none of 1") for n in report.attrs["notes"])
+    # MRR at Mar 31 reads 5 active contracts; only C4's amount is unknown (C5's one-time
+    # charge is a known MRR of 0)
+    assert any(n.startswith("mrr: 1 of 5 active contracts") for n in report.attrs["notes"])
 
 
 def test_a_preset_with_billing_months_fixes_the_unknown_period() -> None:
     preset = parse_preset({"options": {"billing_months": {"every other YEAR": 24}}})
     data = load(("agreements.csv", AGREEMENTS), presets=[preset])
-    assert col(data, "contracts", "billing_months") == [6, 1, 12, 24, None]
+    assert col(data, "contracts", "billing_months") == [6, 1, 12, 24, 0]
     assert warnings(data) == []
     df = Engine(data).report(Q1_BY_MONTH)
     # C4: 2400 / 24 = 100 a month -> MRR at Mar 31 = 500 + 100 = 600; January new 600

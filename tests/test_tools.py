@@ -639,9 +639,12 @@ def test_xero_invoices_line_amount_not_total() -> None:
         "amount": "LineAmount",
         "invoice_id": "*InvoiceNumber",
         "type": "Type",
+        "currency": "Currency",
     }
     assert "Total" in f.unmapped
     assert counts(f) == (3, 3, 0, 0)
+    # the organisation's currency column (issue 18): GBP, the report currency
+    assert col(data, "invoices", "currency") == ["GBP"] * 3
     # lines 1000 + 200 + 2500 = 3700; the repeated Total would give 1440+1440+3000 = 5880
     assert col(data, "invoices", "amount") == [1000.0, 200.0, 2500.0]
     # dd/mm/yyyy (UK org): 15/03/2025 settles day-first, so 01/03/2025 is 1 March

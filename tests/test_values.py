@@ -742,7 +742,7 @@ def test_billing_months_unknown_is_never_guessed() -> None:
 
 def test_billing_months_one_time_is_not_recurring() -> None:
     got = parse_billing_months(arr("One-time", "Pago único", "once", "Monthly"))
-    assert got.values.to_pylist() == [None, None, None, 1]
+    assert got.values.to_pylist() == [0, 0, 0, 1]  # 0 months: not recurring, MRR 0
     assert got.warnings is not None and not any(got.warnings.to_pylist())
     assert got.info is not None and got.info.to_pylist() == [True, True, True, False]
     assert got.info_reason == "one-time charge, not recurring; left out of MRR"

@@ -99,7 +99,8 @@ def upcoming_renewals(core: Core, f: Filter) -> pd.DataFrame:
     renewal rule of KPIS.md 7), bucketed 30/60/90/120 days with their MRR.
 
     Columns: ``bucket`` (upper bound in days), ``contracts``, ``mrr``; every bucket
-    present, 0 when empty.
+    present, 0 when empty; the MRR is empty when none of its contracts has a known one
+    (an amount in a currency without a rate, issue 18).
     """
     if not core.has("contracts"):
         return pd.DataFrame()
@@ -112,7 +113,9 @@ def upcoming_renewals(core: Core, f: Filter) -> pd.DataFrame:
       WHERE end_date > CAST($as_of AS DATE)
         AND end_date <= CAST($as_of AS DATE) + {RENEWAL_BUCKETS[-1]}
         AND NOT renewed_eff {_where(f, technician=False)})
-    SELECT b.bucket, count(k.days) AS contracts, coalesce(fsum(k.mrr_c), 0) AS mrr
+    SELECT b.bucket, count(k.days) AS contracts,
+      CASE WHEN count(k.days) > 0 AND count(k.mrr_c) = 0 THEN NULL
+           ELSE coalesce(fsum(k.mrr_c), 0) END AS mrr
     FROM b LEFT JOIN k
       ON k.days > b.bucket - {RENEWAL_BUCKETS[0]} AND k.days <= b.bucket
     GROUP BY b.bucket ORDER BY b.bucket"""

@@ -565,7 +565,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "semestral, S = 6; annual(ly), yearly, anual, A, Y = 12; biennial, bienal = 24; "
         "triennial, trienal = 36; a number of months or years (6, 6 Months, Every 6 Months, "
         "cada 3 meses, 2 years). Empty: monthly. One-time charges (One-time, once, Pago "
-        "único, puntual) are not recurring: out of MRR. Any other value is never guessed: "
+        "único, puntual) are not recurring: their MRR is 0. Any other value is never guessed: "
         "the contract stays loaded (renewals, devices) but is out of MRR, its movements, "
         "recurring revenue, the uncovered-device price and renewals_upcoming_mrr, with a "
         "warning per row, until its months are set on the Data page or in a preset "
@@ -576,7 +576,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "half-yearly, S = 6; anual, annual(ly), yearly, A, Y = 12; bienal, biennial = 24; "
         "trienal, triennial = 36; un número de meses o años (6, 6 meses, cada 3 meses, "
         "Every 6 Months, 2 años). Vacía: mensual. Los cargos únicos (Pago único, puntual, "
-        "One-time, once) no son recurrentes: fuera del MRR. Cualquier otro valor nunca se "
+        "One-time, once) no son recurrentes: su MRR es 0. Cualquier otro valor nunca se "
         "adivina: el contrato sigue cargado (renovaciones, equipos) pero queda fuera del "
         "MRR, sus movimientos, los ingresos recurrentes, el precio por equipo no cubierto y "
         "renewals_upcoming_mrr, con un aviso por fila, hasta que se indiquen sus meses en "
@@ -763,6 +763,80 @@ CATALOG: dict[str, tuple[str, str]] = {
     "df.merge.empty": (
         "A file with headers and no rows under them loads as 0 rows with a warning.",
         "Un fichero con cabeceras y ninguna fila debajo se carga con 0 filas y un aviso.",
+    ),
+    # ----------------------------------------------------------------- money (issue 18)
+    "st.currency_auto": ("Automatic: {currency}", "Automática: {currency}"),
+    "st.currency_help": (
+        "The currency of every money figure. Automatic: the data's currency when all its "
+        "amounts are in one; with several, EUR until you choose. Amounts in another "
+        "currency count only with an exchange rate (below); money is never added across "
+        "currencies.",
+        "La moneda de todas las cifras de dinero. Automática: la de los datos si todos sus "
+        "importes están en una; con varias, EUR hasta que elijas. Los importes en otra "
+        "moneda solo cuentan con un tipo de cambio (abajo); nunca se suma dinero de "
+        "monedas distintas.",
+    ),
+    "st.rates": ("Exchange rates", "Tipos de cambio"),
+    "st.rates_help": (
+        "The value of ONE unit of each currency in {currency} (e.g. 0.92 for USD in EUR). "
+        "Amounts in a currency without a rate are left out of every money figure.",
+        "El valor de UNA unidad de cada moneda en {currency} (p. ej. 0,92 para USD en EUR). "
+        "Los importes en una moneda sin tipo de cambio quedan fuera de todas las cifras de "
+        "dinero.",
+    ),
+    "st.rates_none": (
+        "Every amount of the data is in {currency}: no exchange rate is needed.",
+        "Todos los importes de los datos están en {currency}: no hace falta tipo de cambio.",
+    ),
+    "st.rates_currency": ("Currency", "Moneda"),
+    "st.rates_amounts": ("Amounts", "Importes"),
+    "st.rates_rate": ("1 unit = ? {currency}", "1 unidad = ? {currency}"),
+    "df.money_title": ("Currencies", "Monedas"),
+    "df.money_rules": (
+        "- **Currency of an amount**: the row's currency column (CurrencyIsoCode, "
+        "Currency, Moneda, Divisa...), else the code or symbol in the amount cell "
+        "(`USD 1,200`, `1.200,00 €`, `MX$ 950`). When the column and the cell disagree, "
+        "the column wins (with a warning).\n"
+        "- **A bare $** is read as the one currency written with $ that the data names "
+        "(MXN, COP, CAD...) or that you chose as the report currency; as USD when there is "
+        "none; when there are several its amounts are left out. A note says how it was "
+        "read.\n"
+        "- **Report currency**: the one chosen in Settings (CLI `--currency`); else the "
+        "data's only currency; else the Settings one (the CLI stops and asks for "
+        "`--currency`). Rows without any currency are in the report currency; when the "
+        "data names another currency too, a note counts them.\n"
+        "- **Exchange rates** are yours (Settings; CLI `--rates FILE.csv` with "
+        "`currency,rate`): the value of one unit in the report currency. An amount in a "
+        "currency without a rate is left out of every money KPI (MRR and its movements, "
+        "recurring revenue, revenue, costs, margins, uncovered MRR, MRR up for renewal, "
+        "pipeline, amount won); counts still count its row. A problem and a note name "
+        "the currency and count the amounts. Money is never added across currencies.\n"
+        "- **Unknown amounts**: a money sum over rows none of which has a known amount "
+        "(empty, or without a rate) is empty, not 0; a group with no rows is 0. When "
+        "some rows lack it, the value sums the known ones and a note says how many "
+        "lacked it (an empty opportunity amount is unknown, not 0).",
+        "- **Moneda de un importe**: la columna de moneda de la fila (CurrencyIsoCode, "
+        "Currency, Moneda, Divisa...); si no, el código o símbolo de la celda del importe "
+        "(`USD 1,200`, `1.200,00 €`, `MX$ 950`). Si la columna y la celda no coinciden, "
+        "manda la columna (con un aviso).\n"
+        "- **Un $ sin más** se lee como la única moneda con $ que nombran los datos (MXN, "
+        "COP, CAD...) o la que elegiste como moneda del informe; como USD si no hay "
+        "ninguna; si hay varias, sus importes quedan fuera. Una nota dice cómo se leyó.\n"
+        "- **Moneda del informe**: la elegida en Ajustes (CLI `--currency`); si no, la "
+        "única moneda de los datos; si no, la de Ajustes (el CLI se detiene y pide "
+        "`--currency`). Las filas sin moneda están en la moneda del informe; si los datos "
+        "nombran también otra moneda, una nota las cuenta.\n"
+        "- **Tipos de cambio**: los tuyos (Ajustes; CLI `--rates FICHERO.csv` con "
+        "`currency,rate`): el valor de una unidad en la moneda del informe. Un importe en "
+        "una moneda sin tipo de cambio queda fuera de todos los KPI de dinero (MRR y sus "
+        "movimientos, ingresos recurrentes, ingresos, costes, márgenes, MRR sin cubrir, "
+        "MRR a renovar, cartera, importe ganado); los recuentos sí cuentan su fila. Un "
+        "problema y una nota nombran la moneda y cuentan los importes. Nunca se suma "
+        "dinero de monedas distintas.\n"
+        "- **Importes desconocidos**: una suma de dinero sobre filas sin ningún importe "
+        "conocido (vacío o sin tipo de cambio) queda vacía, no 0; un grupo sin filas es 0. "
+        "Si a algunas filas les falta, el valor suma las conocidas y una nota dice a "
+        "cuántas les faltaba (un importe vacío de una oportunidad es desconocido, no 0).",
     ),
 }
 

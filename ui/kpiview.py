@@ -381,9 +381,20 @@ def kpi_strip(
 
 def report_notes(report: pd.DataFrame) -> None:
     """The engine's notes on a report (hours without a cost, names that matched nothing),
-    already in the report's language; shown as text, never as Markdown."""
+    already in the report's language; shown as text, never as Markdown. The notes about
+    money (amounts left out for want of an amount or an exchange rate, the reading of a
+    bare $, the rates used) stand out in a box next to the money numbers."""
+    money = [str(n) for n in report.attrs.get("money_notes", [])]
     for note in report.attrs.get("notes", []):
-        st.caption(fmt.escape_md(str(note)))
+        if str(note) not in money:
+            st.caption(fmt.escape_md(str(note)))
+    money_notes(money)
+
+
+def money_notes(notes: Sequence[str]) -> None:
+    """Notes about money in one box (nothing when there are none)."""
+    if notes:
+        st.info("  \n".join(fmt.escape_md(n) for n in notes), icon="💱")
 
 
 def _value_key(v: Any) -> Any:

@@ -67,7 +67,8 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
     if cmp:
         line += " · " + compare_text(start, end, cmp, lang)
     st.caption(line)
-    return Ctx(lang, state.app_state().currency, start, end, cmp, technicians)
+    # money is shown in the report currency (the data's own, unless chosen in Settings)
+    return Ctx(lang, state.report_currency(), start, end, cmp, technicians)
 
 
 def compare_text(start: date, end: date, cmp: str, lang: str) -> str:

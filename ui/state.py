@@ -32,6 +32,7 @@ import streamlit as st
 from kpi import LoadedData, LoadOptions, Override, Preset
 from kpi.errors import UnreadableFileError
 from kpi.ingest import TableResult, assemble, expand_inputs, read_file
+from kpi.money import Found, MoneyOptions, found_in, plan
 from ui import periods
 
 if TYPE_CHECKING:
@@ -142,7 +143,14 @@ class AppState:
     read_lang: str = "en"
     read_lang_chosen: bool = False
     tz: str = "UTC"
+    #: the report currency when the user chose one (``currency_chosen``), else the one
+    #: used when the data has several currencies or none (kpi.money)
     currency: str = "EUR"
+    currency_chosen: bool = False
+    #: the user's exchange rates: report currency -> currency -> the value of one unit
+    #: of it in the report currency (kept per report currency: a rate means nothing for
+    #: another one)
+    rates: dict[str, dict[str, float]] = field(default_factory=dict)
     #: CSV dialect chosen in Settings ("comma", "semicolon"); None follows the language
     csv_dialect: str | None = None
     as_of: date | None = None
@@ -202,7 +210,7 @@ def engine() -> Engine:
     state = app_state()
     data = loaded_data()
     if state.engine is None:
-        state.engine = Engine(data)
+        state.engine = Engine(data, money_options(state, found_in(data)))
         if sum(data.rows(n) for n in data.tables) >= KEEP_READ_MAX_ROWS:
             # the rows live in the engine's database now: the session keeps one copy
             # (schemas, counts and file reports stay for the pages)
@@ -210,6 +218,40 @@ def engine() -> Engine:
             del data
             pa.default_memory_pool().release_unused()
     return state.engine
+
+
+def money_options(state: AppState, found: Found) -> MoneyOptions:
+    """The engine's money options from the Settings: the chosen report currency (else the
+    data's only one, else the setting) and the rates entered for that currency."""
+    chosen = state.currency if state.currency_chosen else None
+    report = plan(found, MoneyOptions(currency=chosen, fallback=state.currency)).currency
+    return MoneyOptions(
+        currency=chosen, rates=dict(state.rates.get(report, {})), fallback=state.currency
+    )
+
+
+def report_currency() -> str:
+    """The currency the session's money KPIs are in (see :mod:`kpi.money`)."""
+    return engine().money.currency
+
+
+def set_money(
+    currency: str | None = None, *, automatic: bool = False, rates: dict[str, float] | None = None
+) -> None:
+    """Change the report currency (``automatic``: the data's only one) or the exchange
+    rates of the current report currency; the engine reads its amounts again (only the
+    money tables, in milliseconds) and the reports are computed again."""
+    state = app_state()
+    if automatic:
+        state.currency_chosen = False
+    elif currency is not None:
+        state.currency, state.currency_chosen = currency, True
+    eng = engine()
+    if rates is not None:
+        state.rates[eng.money.currency] = dict(rates)
+    # the options pick the rates kept for the (possibly new) report currency
+    eng.set_money(money_options(state, eng.core.found))
+    state.reports.clear()
 
 
 def invalidate(state: AppState) -> None:
@@ -583,7 +625,10 @@ def reports(*many: ReportOptions) -> list[pd.DataFrame]:
     todo = [i for i, k in enumerate(keys) if k not in found]
     if todo:
         for i, df in zip(todo, engine().reports([many[i] for i in todo]), strict=True):
-            df.attrs = {"notes": [str(n) for n in df.attrs.get("notes", [])]}
+            df.attrs = {
+                "notes": [str(n) for n in df.attrs.get("notes", [])],
+                "money_notes": [str(n) for n in df.attrs.get("money_notes", [])],
+            }
             found[keys[i]] = df
             _keep(keys[i], df)
     return [found[k] for k in keys]
@@ -632,9 +677,18 @@ def problems_frame(lang: str = "en") -> pd.DataFrame:
 
     state = app_state()
     frame: pd.DataFrame = _remember(
-        f"problems:{state.version}:{lang}", lambda: build(loaded_data().problems, lang)
+        f"problems:{state.version}:{lang}", lambda: build(all_problems(lang), lang)
     )
     return frame
+
+
+def all_problems(lang: str = "en") -> list[Any]:
+    """The data's problems, then the engine's about money: one per currency whose amounts
+    are left out for want of an exchange rate (they depend on the Settings' rates)."""
+    data = loaded_data()
+    if not data.tables:
+        return list(data.problems)
+    return [*data.problems, *engine().money_problems(lang)]
 
 
 def problem_counts() -> dict[str, int]:
@@ -642,7 +696,7 @@ def problem_counts() -> dict[str, int]:
     state = app_state()
 
     def count() -> dict[str, int]:
-        found = Counter(p.severity for p in loaded_data().problems)
+        found = Counter(p.severity for p in all_problems())
         return {sev: found[sev] for sev in ("rejected", "warning", "skipped", "info")}
 
     counts: dict[str, int] = _remember(f"problem_counts:{state.version}", count)
