@@ -37,6 +37,7 @@ from kpi.problems import Problem
 from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.recognize import Mapping, header_score, recognize
 from kpi.schema import DATASETS, NO_CLIENT, Dataset
+from kpi.summary import summarize
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
@@ -365,7 +366,8 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
     staff listed twice keeps the first row, devices listed twice warn, client and
     technician names are joined by key and shown in their most frequent spelling (the
     client alias table applied first), surveys fall back to their ticket's client and
-    technician, and derived columns are computed.
+    technician, and derived columns are computed. Last, each dataset's reconciliation
+    (:mod:`kpi.summary`) is kept on ``LoadedData.summary``.
     """
     options = options or LoadOptions()
     data = LoadedData(tz=options.tz, lang=options.lang)
@@ -396,6 +398,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
             ds = DATASETS[name]
             data.tables[name] = table.select([c.name for c in ds.columns])
         data.data_start, data.as_of = _event_span(con, data)
+        data.summary = summarize(data, con)
     finally:
         con.close()
     return data
