@@ -65,6 +65,8 @@ class Used:
             yet, or a mapped column that must have come from a file.
         at_as_of: the line reads ``$as_of``; left out when the data has no dated event.
         hide_zero: an explanation, shown only when it is not 0.
+        one_en, one_es: the text for a count of 1 where it is not the plural's
+            (``"{n} abierto"``); None: the same text.
     """
 
     key: str
@@ -76,6 +78,8 @@ class Used:
     needs: tuple[str, ...] = ()
     at_as_of: bool = False
     hide_zero: bool = False
+    one_en: str | None = None
+    one_es: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         used=(
             Used("resolved", "{n} with a resolution date", "{n} con fecha de resolución",
                  "resolved IS NOT NULL"),
-            Used("open", "{n} open", "{n} abiertos", "resolved IS NULL"),
+            Used("open", "{n} open", "{n} abiertos", "resolved IS NULL", one_es="{n} abierto"),
             # DETAILS.md: a resolution earlier than the creation does not count
             Used("resolved_before_created",
                  "{n} of them with a resolution date before their creation",
@@ -141,10 +145,14 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         "surveys", ("survey row", "survey rows"), ("fila de encuesta", "filas de encuesta"),
         span=("responded_at", "responded_at"),
         used=(
-            Used("responses", "{n} responses", "{n} respuestas", "satisfied IS NOT NULL"),
-            Used("satisfied", "{n} satisfied", "{n} satisfechas", "satisfied"),
+            Used("responses", "{n} responses", "{n} respuestas", "satisfied IS NOT NULL",
+                 one_en="{n} response", one_es="{n} respuesta"),
+            Used("satisfied", "{n} satisfied", "{n} satisfechas", "satisfied",
+                 one_es="{n} satisfecha"),
             Used("offered", "{n} offered only (not responses)",
-                 "{n} solo ofrecidas (no son respuestas)", "satisfied IS NULL"),
+                 "{n} solo ofrecidas (no son respuestas)", "satisfied IS NULL",
+                 one_en="{n} offered only (not a response)",
+                 one_es="{n} solo ofrecida (no es respuesta)"),
         ),
     ),
     Check(
@@ -173,7 +181,7 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         money=("amount",),
         used=(
             Used("active", "{n} active on {as_of}", "{n} activos a {as_of}",
-                 _CONTRACT_ACTIVE, at_as_of=True),
+                 _CONTRACT_ACTIVE, at_as_of=True, one_es="{n} activo a {as_of}"),
             Used("with_end", "{n} with an end date", "{n} con fecha de fin",
                  "end_date IS NOT NULL"),
         ),
@@ -183,13 +191,15 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         span=("last_seen", "last_seen"),
         used=(
             Used("active", "{n} active on {as_of}", "{n} activos a {as_of}",
-                 _DEVICE_ACTIVE, at_as_of=True),
+                 _DEVICE_ACTIVE, at_as_of=True, one_es="{n} activo a {as_of}"),
             Used("inactive",
                  f"{{n}} not active (not seen in the {DEVICE_SEEN_DAYS} days before, or "
                  "marked inactive)",
                  f"{{n}} no activos (sin conexión en los {DEVICE_SEEN_DAYS} días anteriores, "
                  "o marcados inactivos)",
-                 f"NOT ({_DEVICE_ACTIVE})", at_as_of=True),
+                 f"NOT ({_DEVICE_ACTIVE})", at_as_of=True,
+                 one_es=f"{{n}} no activo (sin conexión en los {DEVICE_SEEN_DAYS} días "
+                 "anteriores, o marcado inactivo)"),
         ),
     ),
     Check(
@@ -199,9 +209,10 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         used=(
             Used("active", "{n} active on {as_of} (started, not completed)",
                  "{n} activos a {as_of} (empezados, sin completar)",
-                 f"start_date <= $as_of AND NOT {_PROJECT_DONE}", at_as_of=True),
+                 f"start_date <= $as_of AND NOT {_PROJECT_DONE}", at_as_of=True,
+                 one_es="{n} activo a {as_of} (empezado, sin completar)"),
             Used("completed", "{n} completed", "{n} completados", _PROJECT_DONE,
-                 at_as_of=True),
+                 at_as_of=True, one_es="{n} completado"),
             Used("not_started", "{n} not started", "{n} sin empezar",
                  f"start_date > $as_of AND NOT {_PROJECT_DONE}", at_as_of=True),
         ),
@@ -221,9 +232,9 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
         statuses=("outcome", "stage"),
         money=("amount",),
         used=(
-            Used("open", "{n} open", "{n} abiertas", "outcome = 'open'"),
-            Used("won", "{n} won", "{n} ganadas", "outcome = 'won'"),
-            Used("lost", "{n} lost", "{n} perdidas", "outcome = 'lost'"),
+            Used("open", "{n} open", "{n} abiertas", "outcome = 'open'", one_es="{n} abierta"),
+            Used("won", "{n} won", "{n} ganadas", "outcome = 'won'", one_es="{n} ganada"),
+            Used("lost", "{n} lost", "{n} perdidas", "outcome = 'lost'", one_es="{n} perdida"),
             Used("with_amount", "{n} with an amount", "{n} con importe", "amount IS NOT NULL",
                  needs=("amount",)),
             Used("with_probability", "{n} with a probability", "{n} con probabilidad",
@@ -284,6 +295,8 @@ class UsedLine:
     unit: str
     en: str
     es: str
+    one_en: str | None = None
+    one_es: str | None = None
 
     def text(
         self, lang: str, as_of: date | None = None, day: Callable[[date], str] | None = None
@@ -297,7 +310,10 @@ class UsedLine:
         """
         n = number(self.value, lang, 1 if self.unit == "hours" else 0)
         when = "" if as_of is None else (day or date.isoformat)(as_of)
-        return (self.es if lang == "es" else self.en).format(n=n, as_of=when)
+        text = self.es if lang == "es" else self.en
+        if self.unit == "count" and self.value == 1:
+            text = (self.one_es if lang == "es" else self.one_en) or text
+        return text.format(n=n, as_of=when)
 
 
 @dataclass(frozen=True)
@@ -525,7 +541,8 @@ def _summarize_one(
         if technicians == 0 and not data.has(name, "technician"):
             technicians = None
         used = tuple(
-            UsedLine(u.key, float(v), u.unit, u.en, u.es) for u, v in zip(lines, row, strict=True)
+            UsedLine(u.key, float(v), u.unit, u.en, u.es, u.one_en, u.one_es)
+            for u, v in zip(lines, row, strict=True)
         )
         statuses = tuple(
             _value_counts(con, c, rows) for c in check.statuses if usable(data, name, c)

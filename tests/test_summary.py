@@ -134,7 +134,11 @@ def test_surveys_responses_satisfied_and_offered_only() -> None:
     assert s.span == Span("responded_at", "responded_at", date(2024, 1, 1), date(2024, 1, 4), 0)
     assert (s.clients, s.technicians) == (2, 2)
     assert s.sentence("en") == (
-        "4 survey rows: 3 responses, 2 satisfied, 1 offered only (not responses)"
+        "4 survey rows: 3 responses, 2 satisfied, 1 offered only (not a response)"
+    )
+    # a count of 1 takes the singular where the language needs it
+    assert s.sentence("es") == (
+        "4 filas de encuesta: 3 respuestas, 2 satisfechas, 1 solo ofrecida (no es respuesta)"
     )
 
 
