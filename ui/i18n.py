@@ -522,6 +522,32 @@ CATALOG: dict[str, tuple[str, str]] = {
         "periodo que empieza antes que los datos lleva una nota: no se cuenta nada anterior "
         "a ese día.",
     ),
+    # ----------------------------------------------------------------- issue 18: check the numbers
+    "dt.check": ("Check the numbers", "Comprueba las cifras"),
+    "dt.check_help": (
+        "What each dataset holds, to compare with the tool that exported it: rows, dates, "
+        "clients and technicians, rows per status, money per currency; then what the KPIs "
+        "made of those rows. Lines dated at the report date use the data's latest date.",
+        "Lo que contiene cada conjunto, para compararlo con la herramienta que lo exportó: "
+        "filas, fechas, clientes y técnicos, filas por estado, importes por moneda; y lo que "
+        "los KPIs hicieron con esas filas. Las líneas a fecha del informe usan la última "
+        "fecha de los datos.",
+    ),
+    "dt.check_span": (
+        "Dates ({columns}): {first} – {last}",
+        "Fechas ({columns}): {first} – {last}",
+    ),
+    "dt.check_undated": ("{n} rows without {column}", "{n} filas sin {column}"),
+    "dt.check_clients": ("Clients: {n}", "Clientes: {n}"),
+    "dt.check_no_client": ("rows without a client: {n}", "filas sin cliente: {n}"),
+    "dt.check_technicians": ("Technicians: {n}", "Técnicos: {n}"),
+    "dt.check_used": ("Used by the KPIs", "Lo que usan los KPIs"),
+    "dt.check_by": ("Rows by {column}", "Filas por {column}"),
+    "dt.check_value": ("Value", "Valor"),
+    "dt.check_money": ("Money per currency", "Importes por moneda"),
+    "dt.check_column": ("Column", "Columna"),
+    "dt.check_currency": ("Currency", "Moneda"),
+    "dt.check_total": ("Total", "Total"),
 }
 
 
