@@ -49,3 +49,6 @@ for name, ds in DATASETS.items():
 
 st.subheader(t("df.periods_title", lang))
 st.markdown(t("df.periods_rules", lang))
+
+st.subheader(t("df.check_title", lang))
+st.markdown(t("df.check_rules", lang))
