@@ -32,6 +32,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 from babel.numbers import format_currency, format_decimal
 
 from kpi.engine import COMPLETED_WORDS, DEVICE_SEEN_DAYS
@@ -535,8 +537,8 @@ def _summarize_one(
         if check.span is not None:
             lo, hi, undated = row.pop(0), row.pop(0), row.pop(0)
             span = Span(check.span[0], check.span[1], lo, hi, undated)
-        clients, no_client = _clients(con) if ds.has("client") else (None, 0)
-        technicians = _technicians(con) if ds.has("technician") else None
+        clients, no_client = _clients(table.column("client")) if ds.has("client") else (None, 0)
+        technicians = _technicians(table.column("technician")) if ds.has("technician") else None
         # a technician column no file had and nothing filled shows nothing
         if technicians == 0 and not data.has(name, "technician"):
             technicians = None
@@ -545,7 +547,7 @@ def _summarize_one(
             for u, v in zip(lines, row, strict=True)
         )
         statuses = tuple(
-            _value_counts(con, c, rows) for c in check.statuses if usable(data, name, c)
+            _value_counts(c, table.column(c), rows) for c in check.statuses if usable(data, name, c)
         )
         money = tuple(
             m
@@ -560,42 +562,35 @@ def _summarize_one(
     )
 
 
-# distinct values from a grouping: 6 times faster than count(DISTINCT ...) in DuckDB
-# (1M tickets, 500 clients: 0.05 s instead of 0.29 s)
+# Distinct values and value counts with pyarrow's hash kernels, straight on the table's
+# column: 1M tickets, 500 clients, 0.03 s a column (DuckDB's grouping of the same Arrow
+# column 0.075 s, its count(DISTINCT ...) 0.29 s).
 
 
-def _clients(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def _clients(column: pa.ChunkedArray) -> tuple[int, int]:
     """Distinct clients (``(none)`` left out) and the rows without a client."""
-    found = con.execute(
-        """SELECT count(*) FILTER (WHERE client <> $none),
-                  coalesce(sum(n) FILTER (WHERE client IS NULL OR client = $none), 0)
-           FROM (SELECT client, count(*) AS n FROM summary_in GROUP BY 1)""",
-        {"none": NO_CLIENT},
-    ).fetchall()[0]
-    return int(found[0]), int(found[1])
+    counts = pc.value_counts(column)
+    named = pc.fill_null(pc.not_equal(counts.field("values"), NO_CLIENT), False)
+    unnamed = pc.filter(counts.field("counts"), pc.invert(named))
+    return int(pc.sum(named.cast(pa.int64())).as_py() or 0), int(pc.sum(unnamed).as_py() or 0)
 
 
-def _technicians(con: duckdb.DuckDBPyConnection) -> int:
+def _technicians(column: pa.ChunkedArray) -> int:
     """Distinct technicians."""
-    return int(
-        con.execute(
-            "SELECT count(*) FROM (SELECT technician FROM summary_in "
-            "WHERE technician IS NOT NULL GROUP BY 1)"
-        ).fetchall()[0][0]
-    )
+    return int(pc.count_distinct(column, mode="only_valid").as_py())
 
 
-def _value_counts(con: duckdb.DuckDBPyConnection, column: str, rows: int) -> ValueCounts:
+def _value_counts(name: str, column: pa.ChunkedArray, rows: int) -> ValueCounts:
     """The most frequent values of a column (ties: by value, empty last) and the rest."""
-    top = con.execute(
-        f"""SELECT v, n, count(*) OVER () AS k FROM (
-              SELECT {_q(column)} AS v, count(*) AS n FROM summary_in GROUP BY 1)
-            ORDER BY n DESC, v NULLS LAST LIMIT {TOP_VALUES}"""
-    ).fetchall()
-    values = tuple((v, n) for v, n, _ in top)
-    distinct = top[0][2] if top else 0
+    counts = pc.value_counts(column)
+    table = pa.table({"v": counts.field("values"), "n": counts.field("counts")})
+    order = pc.sort_indices(
+        table, sort_keys=[("n", "descending", "at_end"), ("v", "ascending", "at_end")]
+    )
+    top = table.take(order[:TOP_VALUES])
+    values = tuple(zip(top.column("v").to_pylist(), top.column("n").to_pylist(), strict=True))
     listed = sum(n for _, n in values)
-    return ValueCounts(column, values, rows - listed, distinct - len(values))
+    return ValueCounts(name, values, rows - listed, table.num_rows - len(values))
 
 
 def _money(con: duckdb.DuckDBPyConnection, has_currency: bool, column: str) -> list[Money]:
