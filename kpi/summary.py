@@ -299,6 +299,8 @@ class UsedLine:
     es: str
     one_en: str | None = None
     one_es: str | None = None
+    #: an explanation, shown only when it is not 0
+    hide_zero: bool = False
 
     def text(
         self, lang: str, as_of: date | None = None, day: Callable[[date], str] | None = None
@@ -337,16 +339,15 @@ class DatasetSummary:
     #: the report date the ``at_as_of`` lines were computed at
     as_of: date | None = None
 
-    def noun(self, lang: str, n: int | None = None) -> str:
-        """What a row is, singular for 1: ``tickets``, ``partes de horas``."""
+    def noun(self, lang: str) -> str:
+        """What a row is, singular for 1 row: ``tickets``, ``partes de horas``."""
         check = CHECKS[self.dataset]
         one, many = check.noun_es if lang == "es" else check.noun_en
-        return one if (self.rows if n is None else n) == 1 else many
+        return one if self.rows == 1 else many
 
     def shown_used(self) -> tuple[UsedLine, ...]:
         """The used lines to show (an explanation at 0 is left out)."""
-        hidden = {u.key for u in CHECKS[self.dataset].used if u.hide_zero}
-        return tuple(u for u in self.used if u.value or u.key not in hidden)
+        return tuple(u for u in self.used if u.value or not u.hide_zero)
 
     def sentence(self, lang: str, day: Callable[[date], str] | None = None) -> str:
         """``2,119 tickets: 2,098 with a resolution date, 21 open``."""
@@ -543,7 +544,7 @@ def _summarize_one(
         if technicians == 0 and not data.has(name, "technician"):
             technicians = None
         used = tuple(
-            UsedLine(u.key, float(v), u.unit, u.en, u.es, u.one_en, u.one_es)
+            UsedLine(u.key, float(v), u.unit, u.en, u.es, u.one_en, u.one_es, u.hide_zero)
             for u, v in zip(lines, row, strict=True)
         )
         statuses = tuple(

@@ -423,3 +423,9 @@ def test_datasets_in_declaration_order_and_aliases_left_out() -> None:
         ("aliases.csv", csv("Client,Alias", "Acme,ACME Corp")),
     )
     assert list(data.summary) == ["tickets", "time_entries"]
+
+
+def test_one_row_and_a_count_of_one_read_in_the_singular() -> None:
+    s = load(("tickets.csv", csv("Ticket #,Created", "T1,2024-01-01"))).summary["tickets"]
+    assert s.sentence("en") == "1 ticket: 0 with a resolution date, 1 open"
+    assert s.sentence("es") == "1 ticket: 0 con fecha de resolución, 1 abierto"
