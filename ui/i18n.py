@@ -527,10 +527,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "dt.check_help": (
         "What each dataset holds, to compare with the tool that exported it: rows, dates, "
         "clients and technicians, rows per status, money per currency; then what the KPIs "
-        "made of those rows. Lines dated at the report date use the data's latest date.",
+        "made of those rows. Every row loaded counts, whatever the filters in the sidebar; "
+        "lines at the report date use the data's latest date.",
         "Lo que contiene cada conjunto, para compararlo con la herramienta que lo exportó: "
         "filas, fechas, clientes y técnicos, filas por estado, importes por moneda; y lo que "
-        "los KPIs hicieron con esas filas. Las líneas a fecha del informe usan la última "
+        "los KPIs hicieron con esas filas. Cuentan todas las filas cargadas, sean cuales "
+        "sean los filtros de la barra lateral; las líneas a fecha del informe usan la última "
         "fecha de los datos.",
     ),
     "dt.check_span": (
