@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
     p = sub.add_parser("inspect", parents=[common], help="what each file was read as")
     p.add_argument("--problems", metavar="FILE.csv")
+    p.add_argument(
+        "--summary",
+        action="store_true",
+        help="then, per dataset, the numbers to reconcile with the exporting tool",
+    )
     return parser
 
 
@@ -167,6 +172,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             for p in data.problems
         ]  # fmt: skip
         _write_csv(prow, PROBLEM_COLUMNS, args.problems)
+    if args.summary:
+        _write_summary(data, args.lang, after_table=not args.out)
     for f in data.files:
         where = _where(f)
         if f.dataset:
@@ -197,6 +204,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     # CLI.md: an unrecognised dataset is unusable input, after the table is written; so
     # is a table read with low confidence (a guess), until a preset confirms it
     return 2 if any(f.error or f.held for f in data.files) else 0
+
+
+def _write_summary(data: LoadedData, lang: str, after_table: bool) -> None:
+    """``inspect --summary``: each dataset's reconciliation (:mod:`kpi.summary`) as plain
+    text on stdout, a blank line before each dataset (so after the inspect table too)."""
+    blocks = ["\n".join(_one_line(line) for line in s.lines(lang)) for s in data.summary.values()]
+    if blocks:
+        sys.stdout.write(("\n" if after_table else "") + "\n\n".join(blocks) + "\n")
 
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:

@@ -42,6 +42,7 @@ from kpi.problems import Problem, Severity
 from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.recognize import Mapping, header_score, held_message, recognize
 from kpi.schema import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
+from kpi.summary import summarize
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
@@ -534,7 +535,8 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
     devices listed twice in a table warn, client and technician names are joined by
     key and shown in their most frequent spelling (the client alias table applied
     first), surveys fall back to their ticket's client and technician, and derived
-    columns are computed.
+    columns are computed. Last, each dataset's reconciliation
+    (:mod:`kpi.summary`) is kept on ``LoadedData.summary``.
     """
     options = options or LoadOptions()
     data = LoadedData(tz=options.tz, lang=options.lang)
@@ -570,6 +572,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
             ds = DATASETS[name]
             data.tables[name] = table.select([c.name for c in ds.columns])
         data.data_start, data.as_of = _event_span(con, data)
+        data.summary = summarize(data, con)
     finally:
         con.close()
     return data

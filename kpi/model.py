@@ -47,6 +47,7 @@ from kpi.problems import Problem
 
 if TYPE_CHECKING:
     from kpi.recognize import Reason
+    from kpi.summary import DatasetSummary
 
 
 @dataclass
@@ -104,6 +105,9 @@ class LoadedData:
     data_start: date | None = None
     #: dataset -> rows, for tables whose rows were let go (see :meth:`without_rows`)
     row_counts: dict[str, int] = field(default_factory=dict)
+    #: dataset -> what it holds and what the KPIs used of it (:mod:`kpi.summary`),
+    #: computed at ingestion and kept by :meth:`without_rows`
+    summary: dict[str, DatasetSummary] = field(default_factory=dict)
 
     def has(self, dataset: str, column: str | None = None) -> bool:
         """True when the dataset is loaded (and the column came from a file)."""
@@ -120,7 +124,8 @@ class LoadedData:
 
     def without_rows(self) -> LoadedData:
         """This data with every table emptied: schemas, ``present``, row counts, file
-        reports, problems and notes stay. What to keep once an engine holds the rows."""
+        reports, problems, notes and the summary stay. What to keep once an engine holds
+        the rows."""
         return replace(
             self,
             tables={name: t.schema.empty_table() for name, t in self.tables.items()},

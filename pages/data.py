@@ -93,6 +93,34 @@ if data.files:
     for note in data.notes:
         st.caption(note)
 
+# ------------------------------------------------------------------ check the numbers
+if data.summary:
+    st.subheader(t("dt.check", lang))
+    st.caption(t("dt.check_help", lang))
+    for name, check in data.summary.items():
+        # the sentence is the heading: every dataset's reconciliation at a glance
+        with st.expander(fmt.escape_md(dataview.check_sentence(check, lang))):
+            for fact in dataview.check_facts(check, lang):
+                st.caption(fmt.escape_md(fact))
+            used = dataview.check_used(check, lang)
+            if used:
+                st.markdown(
+                    f"{t('dt.check_used', lang)}:\n"
+                    + "\n".join(f"- {fmt.escape_md(line)}" for line in used)
+                )
+            for counts in check.statuses:
+                st.caption(t("dt.check_by", lang, column=counts.column))
+                st.dataframe(
+                    dataview.value_counts_frame(counts, lang),
+                    hide_index=True,
+                    key=f"check_{name}_{counts.column}",
+                )
+            if check.money:
+                st.caption(t("dt.check_money", lang))
+                st.dataframe(
+                    dataview.money_frame(check, lang), hide_index=True, key=f"check_{name}_money"
+                )
+
 # ------------------------------------------------------------------ mapping editor
 if app.views:
     st.subheader(t("dt.mapping", lang))

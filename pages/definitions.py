@@ -81,3 +81,6 @@ st.caption(t("df.merge.empty", lang))
 # ----------------------------------------------------------------- currencies (issue 18)
 st.subheader(t("df.money_title", lang))
 st.markdown(t("df.money_rules", lang))
+
+st.subheader(t("df.check_title", lang))
+st.markdown(t("df.check_rules", lang))

@@ -3,9 +3,10 @@ engine says (the expected numbers come from the engine run outside the app)."""
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -525,3 +526,64 @@ def test_the_utilisation_bars_show_billable_over_available_hours(
         tech = r["technician"]
         want = f"{fmt.hours(billable[tech], 'en')} / {fmt.hours(available[tech], 'en')}"
         assert r["parts"] == want, tech
+
+
+# ------------------------------------------------------------- check the numbers (issue 18)
+
+
+def _sample_tickets(sample_dir: Path) -> tuple[int, int]:
+    """(tickets, open tickets) of the sample's tickets.csv, counted without the app: the
+    final row of each ticket (latest Last Updated) decides; open when it has neither a
+    resolution nor a close date, or one before its creation."""
+    with open(sample_dir / "tickets.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def when(text: str) -> datetime | None:
+        return datetime.strptime(text, "%m/%d/%Y %I:%M %p") if text else None
+
+    def updated(row: dict[str, str]) -> datetime:
+        return datetime.strptime(row["Last Updated"], "%m/%d/%Y %I:%M %p")
+
+    final: dict[str, dict[str, str]] = {}
+    for row in rows:
+        best = final.get(row["Ticket #"])
+        # ties: the later row wins (DETAILS.md 14)
+        if best is None or updated(row) >= updated(best):
+            final[row["Ticket #"]] = row
+    # the sample's README: 255 tickets appear twice
+    assert len(rows) - len(final) == 255
+    open_ = 0
+    for row in final.values():
+        done = when(row["Date Resolved"]) or when(row["Closed Date"])
+        created = when(row["Date Entered"])
+        assert created is not None
+        open_ += done is None or done < created
+    return len(final), open_
+
+
+def test_the_data_page_checks_the_numbers_of_the_sample(sample_dir: Path) -> None:
+    tickets, open_ = _sample_tickets(sample_dir)
+    with open(sample_dir / "contratos.csv", newline="", encoding="cp1252") as fh:
+        contracts = list(csv.DictReader(fh, delimiter=";"))
+    with_end = sum(1 for c in contracts if c["Fecha fin"].strip())
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/data.py").run()
+    _no_errors(at)
+    assert "Check the numbers" in [s.value for s in at.subheader]
+    # each dataset's sentence heads its panel (Markdown-escaped: "\:" is ":")
+    panels = {e.label.replace("\\", ""): e for e in at.expander}
+    head = f"{tickets:,} tickets: {tickets - open_:,} with a resolution date, {open_:,} open"
+    assert head in panels
+    contract_head = next(h for h in panels if h.startswith(f"{len(contracts)} contracts: "))
+    assert contract_head.endswith(f", {with_end} with an end date")
+    # the tickets' rows by status: every ticket once
+    statuses = panels[head].dataframe[0].value
+    assert list(statuses.columns) == ["Value", "Rows"]
+    assert sum(int(n.replace(",", "")) for n in statuses["Rows"]) == tickets
+    # in Spanish, the numbers are grouped the Spanish way
+    at.radio(key="lang").set_value("es").run()
+    _no_errors(at)
+    assert "Comprueba las cifras" in [s.value for s in at.subheader]
+    heads = [e.label.replace("\\", "") for e in at.expander]
+    spanish = f"{tickets:,} tickets: {tickets - open_:,} con fecha de resolución".replace(",", ".")
+    assert any(h.startswith(spanish) for h in heads), heads

@@ -331,3 +331,105 @@ def test_a_low_confidence_file_is_refused_until_a_preset_confirms_it(
     rows = {r["kpi"]: r["value"] for r in csv.DictReader(io.StringIO(out))}
     assert float(rows["available_hours"]) == 16.0
     assert float(rows["utilization"]) == 6 / 16
+
+
+# ------------------------------------------------------------- check the numbers (issue 18)
+
+SUMMARY_TICKETS = (
+    "Ticket #,Created,Resolved,Company,Status\n"
+    "T1,2025-03-01,2025-03-02,Acme,Closed\n"
+    "T2,2025-03-02,,Beta,Open\n"
+    "T3,2025-03-03,2025-03-03,Acme,Closed\n"
+)
+SUMMARY_CONTRACTS = (
+    "Contract ID,Client,Start Date,End Date,Amount,Status\n"
+    "C1,Acme,2025-01-01,,1200,Active\n"
+    "C2,Beta,2024-01-01,2025-02-28,3000,Ended\n"
+)
+# the report date is the latest event, T3 created on 3 March 2025 (contract dates are
+# plans); tickets: T1 and T3 resolved, T2 open; contracts: C1 active on 3 March, C2
+# ended in February and has the only end date; 1200 + 3000 = 4200
+SUMMARY_EN = [
+    "",
+    "Tickets",
+    "  3 tickets: 2 with a resolution date, 1 open",
+    "  dates: created_at 2025-03-01 .. 2025-03-03",
+    "  clients: 2",
+    "  status: Closed 2; Open 1",
+    "",
+    "Contracts",
+    "  2 contracts: 1 active on 2025-03-03, 1 with an end date",
+    "  dates: start_date 2024-01-01 .. end_date 2025-02-28",
+    "  clients: 2",
+    "  status: Active 1; Ended 1",
+    "  amount (currency not given): 4,200.00 in 2 rows",
+]
+SUMMARY_ES = [
+    "",
+    "Tickets",
+    "  3 tickets: 2 con fecha de resolución, 1 abierto",
+    "  fechas: created_at 2025-03-01 .. 2025-03-03",
+    "  clientes: 2",
+    "  status: Closed 2; Open 1",
+    "",
+    "Contratos",
+    "  2 contratos: 1 activo a 2025-03-03, 1 con fecha de fin",
+    "  fechas: start_date 2024-01-01 .. end_date 2025-02-28",
+    "  clientes: 2",
+    "  status: Active 1; Ended 1",
+    "  amount (moneda no indicada): 4.200,00 en 2 filas",
+]
+
+
+def _summary_inputs(tmp_path: Path) -> list[str]:
+    return [
+        str(write(tmp_path / "tickets.csv", SUMMARY_TICKETS)),
+        str(write(tmp_path / "contracts.csv", SUMMARY_CONTRACTS)),
+    ]
+
+
+def test_inspect_summary_follows_the_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["inspect", *_summary_inputs(tmp_path), "--summary"], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        INSPECT_HEADER,
+        "tickets.csv,,tickets,3,3,0,0,0",
+        "contracts.csv,,contracts,2,2,0,0,0",
+        *SUMMARY_EN,
+    ]
+
+
+def test_inspect_summary_in_spanish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["inspect", *_summary_inputs(tmp_path), "--summary", "--lang", "es"], capsys)
+    assert code == 0
+    assert out.splitlines()[3:] == SUMMARY_ES
+
+
+def test_inspect_without_summary_is_the_table_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = _summary_inputs(tmp_path)
+    _, plain, plain_err = run(["inspect", *inputs], capsys)
+    assert plain.splitlines() == [
+        INSPECT_HEADER,
+        "tickets.csv,,tickets,3,3,0,0,0",
+        "contracts.csv,,contracts,2,2,0,0,0",
+    ]
+    # --summary only adds lines after the table; stderr is the same
+    _, with_summary, summary_err = run(["inspect", *inputs, "--summary"], capsys)
+    assert with_summary.startswith(plain) and with_summary != plain
+    assert summary_err == plain_err
+
+
+def test_inspect_summary_with_out_goes_to_stdout_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "inspect.csv"
+    code, out, _ = run(
+        ["inspect", *_summary_inputs(tmp_path), "--summary", "--out", str(out_file)], capsys
+    )
+    assert code == 0
+    assert out.splitlines() == SUMMARY_EN[1:]
+    assert out_file.read_text(encoding="utf-8").splitlines()[0] == INSPECT_HEADER

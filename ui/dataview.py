@@ -11,7 +11,9 @@ from kpi.model import FileReport
 from kpi.presets import Preset, preset_from_mapping
 from kpi.problems import Problem
 from kpi.schema import DATASETS
+from kpi.summary import DatasetSummary, ValueCounts, currency_label, other_label, value_label
 from kpi.values import billing_key
+from ui import fmt
 from ui.i18n import t
 
 #: Data page: canonical options a table's reading may carry (preset "options")
@@ -166,3 +168,77 @@ def with_billing_months(
     if n is not None:
         out[value] = n
     return out or None
+
+
+# --------------------------------------------------------------------------- check the numbers
+
+
+def check_sentence(summary: DatasetSummary, lang: str) -> str:
+    """``8,000 tickets: 7,975 with a resolution date, 25 open``, dates as the app writes
+    them (``27 active on Oct 31, 2026``)."""
+    return summary.sentence(lang, lambda d: fmt.date_(d, lang))
+
+
+def check_facts(summary: DatasetSummary, lang: str) -> list[str]:
+    """The dataset's span and its distinct clients and technicians, one text each:
+    ``Dates (created_at): Nov 1, 2024 – Oct 31, 2026``, ``Clients: 25``..."""
+    out = []
+    span = summary.span
+    if span is not None:
+        columns = (
+            span.first_column
+            if span.first_column == span.last_column
+            else f"{span.first_column} – {span.last_column}"
+        )
+        text = t("dt.check_span", lang, columns=columns, first=fmt.date_(span.first, lang),
+                 last=fmt.date_(span.last, lang))  # fmt: skip
+        if span.undated:
+            n = fmt.number(span.undated, lang)
+            text += f" ({t('dt.check_undated', lang, n=n, column=span.first_column)})"
+        out.append(text)
+    who = []
+    if summary.clients is not None:
+        who.append(t("dt.check_clients", lang, n=fmt.number(summary.clients, lang)))
+        if summary.no_client:
+            who.append(t("dt.check_no_client", lang, n=fmt.number(summary.no_client, lang)))
+    if summary.technicians is not None:
+        who.append(t("dt.check_technicians", lang, n=fmt.number(summary.technicians, lang)))
+    if who:
+        out.append(" · ".join(who))
+    return out
+
+
+def check_used(summary: DatasetSummary, lang: str) -> list[str]:
+    """The "used by the KPIs" lines, numbers and dates in the language's format."""
+    return [u.text(lang, summary.as_of, lambda d: fmt.date_(d, lang)) for u in summary.shown_used()]
+
+
+def value_counts_frame(counts: ValueCounts, lang: str) -> pd.DataFrame:
+    """Rows per value of a status-like column, the values not listed as one "other" row."""
+    rows = [(value_label(v, lang), n) for v, n in counts.values]
+    if counts.other_values:
+        rows.append((other_label(counts.other_values, lang), counts.other_rows))
+    return pd.DataFrame(
+        {
+            t("dt.check_value", lang): [v for v, _ in rows],
+            t("dt.rows", lang): [fmt.number(n, lang) for _, n in rows],
+        }
+    )
+
+
+def money_frame(summary: DatasetSummary, lang: str) -> pd.DataFrame:
+    """Each amount column's total per currency, with its rows (the currency unknown:
+    ``currency not given``, the total without a symbol)."""
+    return pd.DataFrame(
+        {
+            t("dt.check_column", lang): [m.column for m in summary.money],
+            t("dt.check_currency", lang): [currency_label(m.currency, lang) for m in summary.money],
+            t("dt.check_total", lang): [
+                fmt.currency(m.total, lang, m.currency)
+                if m.currency
+                else fmt.number(m.total, lang, 2)
+                for m in summary.money
+            ],
+            t("dt.rows", lang): [fmt.number(m.rows, lang) for m in summary.money],
+        }
+    )

@@ -838,6 +838,65 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Si a algunas filas les falta, el valor suma las conocidas y una nota dice a "
         "cuántas les faltaba (un importe vacío de una oportunidad es desconocido, no 0).",
     ),
+    # ----------------------------------------------------------------- issue 18: check the numbers
+    "dt.check": ("Check the numbers", "Comprueba las cifras"),
+    "dt.check_help": (
+        "What each dataset holds, to compare with the tool that exported it: rows, dates, "
+        "clients and technicians, rows per status, money per currency; then what the KPIs "
+        "made of those rows. Every row loaded counts, whatever the filters in the sidebar; "
+        "lines at the report date use the data's latest date.",
+        "Lo que contiene cada conjunto, para compararlo con la herramienta que lo exportó: "
+        "filas, fechas, clientes y técnicos, filas por estado, importes por moneda; y lo que "
+        "los KPIs hicieron con esas filas. Cuentan todas las filas cargadas, sean cuales "
+        "sean los filtros de la barra lateral; las líneas a fecha del informe usan la última "
+        "fecha de los datos.",
+    ),
+    "dt.check_span": (
+        "Dates ({columns}): {first} – {last}",
+        "Fechas ({columns}): {first} – {last}",
+    ),
+    "dt.check_undated": ("{n} rows without {column}", "{n} filas sin {column}"),
+    "dt.check_clients": ("Clients: {n}", "Clientes: {n}"),
+    "dt.check_no_client": ("rows without a client: {n}", "filas sin cliente: {n}"),
+    "dt.check_technicians": ("Technicians: {n}", "Técnicos: {n}"),
+    "dt.check_used": ("Used by the KPIs", "Lo que usan los KPIs"),
+    "dt.check_by": ("Rows by {column}", "Filas por {column}"),
+    "dt.check_value": ("Value", "Valor"),
+    "dt.check_money": ("Money per currency", "Importes por moneda"),
+    "dt.check_column": ("Column", "Columna"),
+    "dt.check_currency": ("Currency", "Moneda"),
+    "dt.check_total": ("Total", "Total"),
+    "df.check_title": ("Check the numbers", "Comprueba las cifras"),
+    "df.check_rules": (
+        "The Data page's *Check the numbers* (and `python -m kpi inspect --summary`) shows, "
+        "per dataset, what to compare with the tool that exported it:\n"
+        "- **One sentence**: the rows kept (event logs merged, bad rows rejected) and what "
+        "the KPIs used of them, e.g. tickets with a resolution date and open; lines at the "
+        "report date name it and use the data's latest event date.\n"
+        "- **Dates**: tickets created, survey responses, time entry and invoice dates, "
+        "devices last seen, contracts from the first start to the last end, projects from "
+        "the first start to the last due date, opportunities created.\n"
+        "- **Clients and technicians**: distinct names after they are joined across files, "
+        "and the rows without a client.\n"
+        "- **Rows by status**: the 8 most frequent values, the rest added up as *other*.\n"
+        "- **Money per currency**: amounts are summed per currency, never across "
+        "currencies; without a currency column, one group *currency not given*.",
+        "*Comprueba las cifras*, en la página Datos (y `python -m kpi inspect --summary`), "
+        "muestra por conjunto lo que comparar con la herramienta que lo exportó:\n"
+        "- **Una frase**: las filas conservadas (registros de eventos fusionados, filas "
+        "erróneas rechazadas) y lo que los KPIs usaron de ellas, p. ej. tickets con fecha "
+        "de resolución y abiertos; las líneas a fecha del informe la indican y usan la "
+        "última fecha de un hecho en los datos.\n"
+        "- **Fechas**: creación de tickets, respuestas de encuestas, fechas de partes y "
+        "facturas, última conexión de equipos, contratos del primer inicio al último fin, "
+        "proyectos del primer inicio a la última fecha prevista, creación de oportunidades.\n"
+        "- **Clientes y técnicos**: nombres distintos una vez unidos entre archivos, y las "
+        "filas sin cliente.\n"
+        "- **Filas por estado**: los 8 valores más frecuentes; el resto, sumado como "
+        "*otros*.\n"
+        "- **Importes por moneda**: se suman por moneda, nunca entre monedas; sin columna "
+        "de moneda, un solo grupo *moneda no indicada*.",
+    ),
 }
 
 
