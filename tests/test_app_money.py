@@ -20,14 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
 
-# A Salesforce-like export: open deals in MXN, COP, PEN and USD (as of 2024-02-03).
+# A Salesforce-like export: open deals in MXN, COP, PEN and USD (as of 2024-02-29, the end
+# of a month: the last 12 months end there).
 OPPS = (
     "Opportunity ID,Account Name,Stage,Amount,CurrencyIsoCode,Created Date\n"
     "006A,Acme,Prospecting,1000,MXN,2024-01-10\n"
     "006B,Beta,Prospecting,250000,COP,2024-01-12\n"
     "006C,Gamma,Prospecting,300,USD,2024-01-15\n"
     "006D,Delta,Prospecting,400,PEN,2024-02-01\n"
-    "006E,Delta,Qualification,500,USD,2024-02-03\n"
+    "006E,Delta,Qualification,500,USD,2024-02-29\n"
 )
 RATES = {"COP": 0.00025, "MXN": 0.05, "PEN": 0.27}
 

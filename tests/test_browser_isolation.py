@@ -407,6 +407,7 @@ def test_two_sessions_at_once_never_see_each_others_uploads(
 CACHE_ALLOWLIST = {
     ("kpi/recognize.py", "_alias_index"): "argument: a dataset name of kpi.schema.DATASETS",
     ("kpi/recognize.py", "_all_aliases"): "no arguments: the declared aliases",
+    ("kpi/recognize.py", "_distinctive"): "argument: a dataset name of kpi.schema.DATASETS",
     ("kpi/readers.py", "_child_code"): "no arguments: source code of two functions",
     ("ui/fmt.py", "_babel_locale"): "argument: a UI language code",
     ("ui/fmt.py", "_pattern"): "argument: a number pattern built in ui/fmt.py from digits",
