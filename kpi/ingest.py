@@ -260,7 +260,12 @@ def coerce(
         ):
             problems.append(Problem(raw.file, where_sheet, r, header, v, why, severity))
 
-    def parse(item: tuple[str, int]) -> values.ParsedColumn:
+    def parse(
+        item: tuple[str, int],
+        day_first: bool | None = opts.get("day_first"),
+        decimal: str | None = opts.get("decimal"),
+        why: str | None = None,
+    ) -> values.ParsedColumn:
         col_name, pos = item
         raw_col = raw.data.column(pos)
         if col_name == "score" and ds.name == "surveys":
@@ -272,21 +277,22 @@ def coerce(
         if col_name == "currency":
             return values.parse_currency(raw_col)
         if col_name in MONEY_COLUMNS.get(ds.name, ()):
-            return values.parse_money(raw_col, lang=options.lang, decimal=opts.get("decimal"))
+            return values.parse_money(raw_col, lang=options.lang, decimal=decimal, why=why)
         return values.parse_column(
             raw_col,
             ds.column(col_name).kind,
             lang=options.lang,
             tz=options.tz,
-            day_first=opts.get("day_first"),
+            day_first=day_first,
             inverted=col_name in mapping.inverted,
-            decimal=opts.get("decimal"),
+            decimal=decimal,
+            why=why,
         )
 
     # columns are independent: parse them on every core (pyarrow and DuckDB release
     # the GIL), then collect problems in column order
     items = list(mapping.columns.items())
-    parsed_all = per_column(parse, items, n)
+    parsed_all = _settled_by_table(items, per_column(parse, items, n), parse, opts)
 
     for (col_name, pos), parsed_col in zip(items, parsed_all, strict=True):
         col = ds.column(col_name)
@@ -438,6 +444,50 @@ def _row_currency(
 
 def _any_valid(arr: pa.Array) -> bool:
     return arr.null_count < len(arr)
+
+
+def _settled_by_table(
+    items: list[tuple[str, int]],
+    parsed: list[values.ParsedColumn],
+    parse: Callable[..., values.ParsedColumn],
+    opts: dict[str, Any],
+) -> list[values.ParsedColumn]:
+    """A column whose own values do not decide the day/month order or the decimal mark is
+    read as the other columns of the same table decide it, when they agree (DETAILS.md 32
+    goes on: the column's values, else the table's, else the language). An export is
+    written in one locale: ``Fecha inicio`` holding only ``01/02/2024`` next to ``Fecha
+    prevista fin`` with ``30/06/2024`` is day-first (1 February), whatever the reading
+    language; ``1.200`` next to amounts like ``2,5`` is one thousand two hundred. A
+    preset's ``day_first`` or ``decimal`` wins (nothing to settle).
+
+    Args:
+        items: (canonical column, header index) of the parsed columns.
+        parsed: their parsed columns, in the same order.
+        parse: parses one item again, with ``day_first``, ``decimal`` and ``why``.
+        opts: the table's options (a preset's or the user's).
+
+    Returns:
+        ``parsed`` with the undecided columns parsed again where the table decides.
+    """
+    out = list(parsed)
+    orders = {p.order[0] for p in parsed if p.order is not None and p.order[1]}
+    if opts.get("day_first") is None and len(orders) == 1:
+        (day_first,) = orders
+        for k, p in enumerate(parsed):
+            if p.order is not None and not p.order[1] and p.order[0] != day_first:
+                out[k] = parse(items[k], day_first=day_first, why=_BY_OTHER_DATES)
+    marks = {p.mark[0] for p in parsed if p.mark is not None and p.mark[1]}
+    if opts.get("decimal") is None and len(marks) == 1:
+        (mark,) = marks
+        for k, p in enumerate(parsed):
+            if p.mark is not None and not p.mark[1] and p.mark[0] != mark:
+                out[k] = parse(items[k], decimal=mark, why=_BY_OTHER_NUMBERS)
+    return out
+
+
+#: why a column was read by the other columns of its table (a column note)
+_BY_OTHER_DATES = "as the other date columns of the file"
+_BY_OTHER_NUMBERS = "as the other number columns of the file"
 
 
 def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:

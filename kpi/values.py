@@ -82,6 +82,8 @@ class ParsedColumn:
         info_reason: why the listed ones are listed.
         currency: the currency each cell of a money column writes (see
             :func:`parse_money`).
+        order: how d/m dates were read: (day-first, decided by the values).
+        mark: how decimal marks were read: (the mark, decided by the values).
     """
 
     values: pa.Array
@@ -96,6 +98,13 @@ class ParsedColumn:
     #: money columns (:func:`parse_money`): the currency each cell writes (an ISO code,
     #: ``$``, or NULL where the cell names none); None for other columns
     currency: pa.Array | None = None
+    #: dates written d/m or m/d: (day-first applied, decided by the values); None when no
+    #: value is written so (ISO, Excel serials). Ingestion reads a column its values do
+    #: not decide like the other date columns of the same table (kpi.ingest.coerce).
+    order: tuple[bool, bool] | None = None
+    #: numbers with a decimal mark: (the mark applied, decided by the values); None when
+    #: no value has one
+    mark: tuple[str, bool] | None = None
 
 
 # --------------------------------------------------------------------------- basics
@@ -334,12 +343,15 @@ class _Number:
     #: rows read with the minority decimal mark (see :func:`_parse_number`), or None
     warnings: pa.Array | None = None
     warning_reason: str | None = None
+    #: (the decimal mark, decided by the values), None without any mark
+    mark: tuple[str, bool] | None = None
 
 
-def _decimal_default(lang: str, decimal: str | None) -> tuple[str, str]:
-    """(separator, why) when no value decides: the ``decimal`` setting, else language."""
+def _decimal_default(lang: str, decimal: str | None, why: str | None = None) -> tuple[str, str]:
+    """(separator, why) when no value decides: the ``decimal`` setting (``why`` says where
+    it comes from, default "setting"), else the language."""
     if decimal in (".", ","):
-        return decimal, "setting"
+        return decimal, why or "setting"
     if decimal is not None:
         raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
     return ("," if lang == "es" else "."), f"language {lang}"
@@ -362,6 +374,7 @@ def _parse_number(
     decimal: str | None,
     durations: bool,
     weights: pa.Array | None = None,
+    setting_why: str | None = None,
 ) -> _Number:
     """Numbers per DATA.md / DETAILS.md 32 on trimmed text (NULL where empty).
 
@@ -416,6 +429,7 @@ def _parse_number(
 
     plain = pc.and_(_match(s, _NUM_PLAIN_RE), pc.invert(dur))
     note = None
+    mark: tuple[str, bool] | None = None
     warnings: pa.Array | None = None
     warning_reason: str | None = None
     if _any(plain):
@@ -465,8 +479,10 @@ def _parse_number(
         if points != commas:
             sep, why = ("." if points > commas else ","), ""
         else:
-            sep, why = _decimal_default(lang, decimal)
+            sep, why = _decimal_default(lang, decimal, setting_why)
         has_sep = _any(pc.and_(plain, pc.or_(has_dot, has_com)))
+        if has_sep:
+            mark = (sep, points != commas)
         if sep == "," and has_sep:
             note = "decimal comma" + (f" (ambiguous; {why})" if why else "")
         # Both marks as decimals when no value can hold a thousands group: no value with
@@ -514,7 +530,7 @@ def _parse_number(
     invalid = pc.and_(pc.invert(empty), pc.is_null(values))
     if warnings is not None:
         warnings = pc.and_(warnings, pc.invert(invalid))
-    return _Number(values, invalid, note, warnings, warning_reason)
+    return _Number(values, invalid, note, warnings, warning_reason, mark)
 
 
 # --------------------------------------------------------------------------- dates
@@ -859,6 +875,8 @@ class _Order:
     day_first: bool
     note: str | None = None
     error: str | None = None
+    #: None: no value written d/m or m/d; True: the values decided; False: the default
+    decided: bool | None = None
 
 
 def _evidence_duckdb(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None, int]:
@@ -947,6 +965,7 @@ def _date_order(
     evidence: tuple[int | None, int | None, int],
     lang: str,
     day_first: bool | None,
+    why: str | None = None,
 ) -> _Order:
     """Decide day-first once per column (DETAILS 32).
 
@@ -964,13 +983,16 @@ def _date_order(
             "export the column in one format (best yyyy-mm-dd)",
         )
     if df_row is not None:
-        return _Order(True, f"day-first (decided by values like {t[df_row].as_py()})")
+        return _Order(True, f"day-first (decided by values like {t[df_row].as_py()})", None, True)
     if mf_row is not None:
-        return _Order(False, f"month-first (decided by values like {t[mf_row].as_py()})")
+        return _Order(
+            False, f"month-first (decided by values like {t[mf_row].as_py()})", None, True
+        )
     if not n_dm:
         return _Order(fallback)
-    why = "setting" if day_first is not None else f"language {lang}"
-    return _Order(fallback, f"{'day-first' if fallback else 'month-first'} (ambiguous; {why})")
+    why = (why or "setting") if day_first is not None else f"language {lang}"
+    note = f"{'day-first' if fallback else 'month-first'} (ambiguous; {why})"
+    return _Order(fallback, note, None, False)
 
 
 def _fast_dates(con: duckdb.DuckDBPyConnection, shape: _Shape, day_first: bool) -> _Written:
@@ -1038,6 +1060,7 @@ def _parse_dates(
     lang: str,
     tz: str,
     day_first: bool | None,
+    why: str | None = None,
 ) -> ParsedColumn:
     """ts / date columns (DATA.md Dates, DETAILS.md 30, 32, 33)."""
     _check_tz(tz)
@@ -1056,7 +1079,7 @@ def _parse_dates(
         any_number = _any(numeric)
         texts = pc.if_else(text_rows, t, pa.scalar(None, pa.string())) if any_number else t
         if n < _DUCKDB_MIN_ROWS:
-            order = _date_order(t, _evidence_arrow(texts), lang, day_first)
+            order = _date_order(t, _evidence_arrow(texts), lang, day_first, why)
         else:
             con = _connection()
             like = _pick_shape(t, text_rows)
@@ -1078,7 +1101,7 @@ def _parse_dates(
                 )
                 if others.null_count < n:
                     evidence = _joined(evidence, _evidence_duckdb(con))
-                order = _date_order(t, evidence, lang, day_first)
+                order = _date_order(t, evidence, lang, day_first, why)
                 shape = None if order.error else like
                 if shape is not None:
                     w = _fast_dates(con, shape, order.day_first)
@@ -1148,7 +1171,11 @@ def _parse_dates(
                 label = "dd/mm/yyyy" if order.day_first else "mm/dd/yyyy"
             reason = f"not a date (expected {label})"
     return ParsedColumn(
-        values=values, invalid=invalid, reason=reason, note="; ".join(notes) or None
+        values=values,
+        invalid=invalid,
+        reason=reason,
+        note="; ".join(notes) or None,
+        order=None if order.decided is None else (order.day_first, order.decided),
     )
 
 
@@ -1227,6 +1254,7 @@ def parse_column(
     day_first: bool | None = None,
     inverted: bool = False,
     decimal: str | None = None,
+    why: str | None = None,
 ) -> ParsedColumn:
     """Coerce raw cell texts to the canonical type of ``kind``.
 
@@ -1244,6 +1272,8 @@ def parse_column(
         day_first: a preset for ambiguous dates; the values still win when they decide.
         inverted: flip a bool column (``isNonBillable``).
         decimal: ``"."`` or ``","``, a preset for numbers whose values do not decide.
+        why: where ``day_first`` or ``decimal`` comes from, for the column's note
+            (default "setting").
 
     Returns:
         The :class:`ParsedColumn`.
@@ -1257,7 +1287,7 @@ def parse_column(
     """
     arr = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
     opts: dict[str, Any] = dict(
-        lang=lang, tz=tz, day_first=day_first, inverted=inverted, decimal=decimal
+        lang=lang, tz=tz, day_first=day_first, inverted=inverted, decimal=decimal, why=why
     )
     if kind in _BY_DISTINCT and len(arr) >= _DISTINCT_MIN_ROWS:
         sample = arr.slice(0, _DISTINCT_SAMPLE)
@@ -1281,6 +1311,8 @@ def parse_column(
                 warning_reason=once.warning_reason,
                 note=once.note,
                 error=once.error,
+                order=once.order,
+                mark=once.mark,
             )
     return _parse_direct(arr, kind, **opts)
 
@@ -1295,6 +1327,7 @@ def _parse_direct(
     inverted: bool,
     decimal: str | None,
     weights: pa.Array | None = None,
+    why: str | None = None,
 ) -> ParsedColumn:
     """:func:`parse_column` over every value (``weights``: rows per value, for numbers)."""
     t, empty = _blanked(raw)
@@ -1318,7 +1351,7 @@ def _parse_direct(
             else None,
         )
     if kind in ("ts", "date"):
-        return _parse_dates(t, empty, kind, lang=lang, tz=tz, day_first=day_first)
+        return _parse_dates(t, empty, kind, lang=lang, tz=tz, day_first=day_first, why=why)
     if kind == "bool":
         return _parse_bool(t, empty, inverted)
     if kind == "tier":
@@ -1331,7 +1364,13 @@ def _parse_direct(
         )
     if kind in ("num", "hours", "pct", "int"):
         num = _parse_number(
-            t, empty, lang=lang, decimal=decimal, durations=kind == "hours", weights=weights
+            t,
+            empty,
+            lang=lang,
+            decimal=decimal,
+            durations=kind == "hours",
+            weights=weights,
+            setting_why=why,
         )
         values, invalid, notes = num.values, num.invalid, [num.note] if num.note else []
         reason = {
@@ -1359,6 +1398,7 @@ def _parse_direct(
             warnings=warned,
             warning_reason=num.warning_reason if warned is not None and _any(warned) else None,
             note="; ".join(notes) or None,
+            mark=num.mark,
         )
     raise ValueError(f"unknown column kind {kind!r}")
 
@@ -1484,7 +1524,11 @@ def parse_currency(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
 
 
 def parse_money(
-    raw: pa.Array | pa.ChunkedArray, *, lang: str = "en", decimal: str | None = None
+    raw: pa.Array | pa.ChunkedArray,
+    *,
+    lang: str = "en",
+    decimal: str | None = None,
+    why: str | None = None,
 ) -> ParsedColumn:
     """An amount column: the numbers (as :func:`parse_column` ``num``) and the currency
     each cell writes, if any (``USD 1,200`` -> USD; ``1.200,00 €`` -> EUR; ``$1,200`` ->
@@ -1496,6 +1540,7 @@ def parse_money(
         raw: the raw cell texts.
         lang: decides an ambiguous decimal separator (es: comma).
         decimal: ``"."`` or ``","``, a preset for numbers whose values do not decide.
+        why: where ``decimal`` comes from, for the column's note (default "setting").
 
     Returns:
         The parsed numbers, with :attr:`ParsedColumn.currency` the currency of each cell
@@ -1511,7 +1556,7 @@ def parse_money(
         if _any(named):
             bare = pc.replace_substring_regex(pc.filter(t, named), _MONEY_TEXT_RE, "")
             t = _scatter(t, named, bare)
-    parsed = parse_column(t, "num", lang=lang, decimal=decimal)
+    parsed = parse_column(t, "num", lang=lang, decimal=decimal, why=why)
     parsed.currency = currency
     return parsed
 

@@ -616,3 +616,63 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
     assert parallel.tables["tickets"].column("status").to_pylist() == ["New", "Closed"]
     assert [p.problem for p in parallel.problems] == [p.problem for p in serial.problems]
     assert parallel.files[0].rows_merged == 1 and parallel.files[0].rows_loaded == 2
+
+
+# ------------------------------------------------- a column its values do not decide
+# A Spanish projects sheet: "Fecha inicio" holds only dates that read both ways (01/02 is
+# 1 February or 2 January), "Fecha prevista fin" settles day-first (30/06). The export is
+# written in one locale, so the start dates are day-first too, whatever the reading
+# language (en: month-first would start P1 on 2 January).
+PROYECTOS = (
+    "Código de proyecto;Nombre;Cliente;Estado;Fecha inicio;Fecha prevista fin;"
+    "Horas presupuestadas;% completado\n"
+    "P1;Migración;Acme;En curso;01/02/2024;30/06/2024;100;40\n"
+    "P2;Servidores;Beta;En curso;03/04/2024;15/07/2024;50;10\n"
+).encode()
+
+
+def test_an_undecided_date_column_is_read_as_the_other_date_columns_of_its_file() -> None:
+    data = load(("proyectos.csv", PROYECTOS), lang="en")
+    t = data.tables["projects"]
+    assert t.column("start_date").to_pylist() == [date(2024, 2, 1), date(2024, 4, 3)]
+    assert t.column("due_date").to_pylist() == [date(2024, 6, 30), date(2024, 7, 15)]
+    notes = data.files[0].notes
+    assert (
+        "start_date (Fecha inicio): day-first (ambiguous; as the other date columns of the file)"
+    ) in notes
+
+
+def test_a_preset_order_wins_over_the_other_columns() -> None:
+    from kpi.presets import parse_preset
+
+    preset = parse_preset({"options": {"day_first": False}})
+    data = load(("proyectos.csv", PROYECTOS), lang="en", presets=[preset])
+    # the setting reads the undecided column month-first: 2 January, 4 March
+    assert data.tables["projects"].column("start_date").to_pylist() == [
+        date(2024, 1, 2), date(2024, 3, 4),
+    ]  # fmt: skip
+
+
+def test_columns_that_disagree_settle_nothing() -> None:
+    # one column day-first (30/06), another month-first (06/30): the file does not say,
+    # the undecided one follows the language (en: month-first)
+    text = (
+        "Project ID,Start Date,Due Date,Closed Date,Budget Hours\n"
+        "P1,01/02/2024,30/06/2024,06/30/2024,10\n"
+    ).encode()
+    data = load(("p.csv", text), lang="en")
+    assert data.tables["projects"].column("start_date").to_pylist() == [date(2024, 1, 2)]
+
+
+def test_an_undecided_amount_is_read_with_the_decimal_mark_of_its_file() -> None:
+    # "1.200" alone is ambiguous (1.2 or 1,200); the cost column's "2,5" is a decimal
+    # comma: the file writes decimal commas, so the amount is 1200 (en would read 1.2)
+    text = (
+        "Cliente;Fecha;Base imponible;Coste\n"
+        "Acme;15/01/2024;1.200;2,5\n"
+    ).encode()  # fmt: skip
+    data = load(("facturas.csv", text), lang="en")
+    t = data.tables["invoices"]
+    assert t.column("amount").to_pylist() == [1200.0]
+    assert t.column("cost").to_pylist() == [2.5]
+    assert any("as the other number columns of the file" in n for n in data.files[0].notes)
