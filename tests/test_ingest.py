@@ -657,9 +657,9 @@ def test_columns_that_disagree_settle_nothing() -> None:
     # one column day-first (30/06), another month-first (06/30): the file does not say,
     # the undecided one follows the language (en: month-first)
     text = (
-        "Project ID,Start Date,Due Date,Closed Date,Budget Hours\n"
-        "P1,01/02/2024,30/06/2024,06/30/2024,10\n"
-    ).encode()
+        b"Project ID,Start Date,Due Date,Closed Date,Budget Hours\n"
+        b"P1,01/02/2024,30/06/2024,06/30/2024,10\n"
+    )
     data = load(("p.csv", text), lang="en")
     assert data.tables["projects"].column("start_date").to_pylist() == [date(2024, 1, 2)]
 
@@ -668,9 +668,9 @@ def test_an_undecided_amount_is_read_with_the_decimal_mark_of_its_file() -> None
     # "1.200" alone is ambiguous (1.2 or 1,200); the cost column's "2,5" is a decimal
     # comma: the file writes decimal commas, so the amount is 1200 (en would read 1.2)
     text = (
-        "Cliente;Fecha;Base imponible;Coste\n"
-        "Acme;15/01/2024;1.200;2,5\n"
-    ).encode()  # fmt: skip
+        b"Cliente;Fecha;Base imponible;Coste\n"
+        b"Acme;15/01/2024;1.200;2,5\n"
+    )  # fmt: skip
     data = load(("facturas.csv", text), lang="en")
     t = data.tables["invoices"]
     assert t.column("amount").to_pylist() == [1200.0]

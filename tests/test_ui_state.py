@@ -150,3 +150,18 @@ def test_billing_months_asked_and_set_compare_values_folded() -> None:
     }
     assert with_billing_months({"cuatrienal": 48}, "CUATRIENAL", None) is None
     assert with_billing_months(None, "Fortnightly", None) is None
+
+
+def test_the_files_table_shows_a_runner_up_that_could_be_read_or_a_held_tables() -> None:
+    # issue 18: the runner-up is another dataset the table could be read as; a dataset
+    # lacking required columns is shown only next to a table held for confirmation
+    from kpi import LoadOptions, load_files
+    from ui.dataview import runner_up_shown
+
+    aliases = ("alias.csv", b"Cliente;Alias\nAcme S.L.;Grupo Acme\n")
+    names = ("nombres.csv", b"Nombre\nAna Ruiz\nBeto Gil\n")
+    data = load_files([aliases, names], LoadOptions())
+    alias, held = data.files
+    assert alias.confidence == "high" and alias.runner_up is not None
+    assert runner_up_shown(alias) is None  # tickets would lack ticket_id and created_at
+    assert held.held and runner_up_shown(held) == held.runner_up == "devices"

@@ -52,6 +52,15 @@ def evidence_text(report: FileReport, lang: str) -> str:
     return "; ".join(r.text(lang) for r in report.evidence)
 
 
+def runner_up_shown(report: FileReport) -> str | None:
+    """The runner-up the files table shows: another dataset the table could be read as,
+    or for a table held for confirmation the closest one even if it lacks a column; not
+    a dataset that lacks required columns next to a confidently read table (an alias
+    list's runner-up "tickets, lacking ticket_id" would only puzzle)."""
+    lacks = any(r.code == "runner_up_lacks" for r in report.evidence)
+    return None if lacks and not report.held else report.runner_up
+
+
 def files_frame(data: LoadedData, lang: str) -> pd.DataFrame:
     """One row per table read: file, sheet, dataset, confidence, runner-up and the row
     accounting."""
@@ -62,7 +71,7 @@ def files_frame(data: LoadedData, lang: str) -> pd.DataFrame:
             t("dt.dataset", lang): dataset_label(f.dataset, lang)
             or t("dt.not_recognised", lang, why=f.error or ""),
             t("dt.confidence", lang): confidence_label(f, lang),
-            t("dt.runner_up", lang): dataset_label(f.runner_up, lang),
+            t("dt.runner_up", lang): dataset_label(runner_up_shown(f), lang),
             t("dt.read", lang): f.rows_read,
             t("dt.loaded_rows", lang): f.rows_loaded,
             t("dt.merged", lang): f.rows_merged,
