@@ -197,3 +197,15 @@ def test_remembered_formats_tell_values_apart_by_type_and_table() -> None:
     assert len(calls) == 15
     plain = kpiview.formats_once(None, "t:en", {"c": shown})["c"]
     assert plain is shown  # without a source nothing is kept
+
+
+def test_a_note_about_one_kpi_shows_its_label() -> None:
+    from ui.kpiview import labelled_note
+
+    note = "pipeline_amount: 1 of 11 open opportunities have no known amount"
+    assert labelled_note(note, "en") == "Pipeline: 1 of 11 open opportunities have no known amount"
+    assert labelled_note(note, "es").startswith("Cartera: 1 of 11")
+    # not a KPI id: unchanged
+    assert labelled_note("opportunities: 2 amounts in COP", "en") == (
+        "opportunities: 2 amounts in COP"
+    )

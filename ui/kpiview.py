@@ -19,7 +19,7 @@ from kpi import kpis as decl
 from kpi.errors import KpiError
 from kpi.targets import parse_target
 from ui import fmt
-from ui.i18n import t
+from ui.i18n import current_lang, t
 
 #: units of a KPI's numerator and denominator, where they are not counts
 PART_UNITS: dict[str, tuple[str, str]] = {
@@ -385,10 +385,21 @@ def report_notes(report: pd.DataFrame) -> None:
     money (amounts left out for want of an amount or an exchange rate, the reading of a
     bare $, the rates used) stand out in a box next to the money numbers."""
     money = [str(n) for n in report.attrs.get("money_notes", [])]
+    lang = current_lang()
     for note in report.attrs.get("notes", []):
         if str(note) not in money:
-            st.caption(fmt.escape_md(str(note)))
-    money_notes(money)
+            st.caption(fmt.escape_md(labelled_note(str(note), lang)))
+    money_notes([labelled_note(n, lang) for n in money])
+
+
+def labelled_note(note: str, lang: str) -> str:
+    """An engine note about one KPI as people read it: its id (machine output, the CLI's
+    stderr) replaced by its label: ``pipeline_amount: 1 of 11 ...`` -> ``Pipeline: 1 of
+    11 ...`` (``Cartera: ...`` in Spanish). Other notes unchanged."""
+    kpi_id, sep, rest = note.partition(": ")
+    if sep and kpi_id in decl.KPI_BY_ID:
+        return f"{decl.get(kpi_id).label(lang)}: {rest}"
+    return note
 
 
 def money_notes(notes: Sequence[str]) -> None:
