@@ -17,15 +17,15 @@ from datetime import date
 from typing import NoReturn
 
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
-from kpi.ingest import LoadOptions, load_files
+from kpi.load.assemble import LoadOptions, load_files
+from kpi.load.presets import load_preset
+from kpi.load.recognize import held_message
+from kpi.load.values.dates import currency_code
 from kpi.model import FileReport, LoadedData
-from kpi.money import MoneyOptions, found_in, plan, read_rates
-from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
-from kpi.recognize import held_message
-from kpi.report import Engine, ReportOptions, write_table
+from kpi.query.money import MoneyOptions, found_in, plan, read_rates
+from kpi.report.engine import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
-from kpi.values import currency_code
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",

@@ -46,8 +46,8 @@ import pyarrow as pa
 from kpi.problems import Problem
 
 if TYPE_CHECKING:
-    from kpi.recognize import Reason
-    from kpi.summary import DatasetSummary
+    from kpi.load.recognize import Reason
+    from kpi.load.summary import DatasetSummary
 
 
 @dataclass
@@ -146,7 +146,7 @@ def canonical_table(dataset: str, columns: dict[str, list[object]]) -> pa.Table:
     Raises:
         KeyError: a column that the dataset does not declare.
     """
-    from kpi.schema import DATASETS
+    from kpi.schema.datasets import DATASETS
 
     ds = DATASETS[dataset]
     unknown = set(columns) - {c.name for c in ds.columns}

@@ -8,10 +8,10 @@ import json
 import streamlit as st
 
 from kpi.errors import PresetError
-from kpi.presets import parse_preset
-from kpi.readers import SUPPORTED_EXTENSIONS
-from kpi.recognize import held_message
-from kpi.schema import DATASETS
+from kpi.load.presets import parse_preset
+from kpi.load.recognize import held_message
+from kpi.read.delimited import SUPPORTED_EXTENSIONS
+from kpi.schema.datasets import DATASETS
 from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t
 

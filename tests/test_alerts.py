@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi.alerts import ALERT_COLUMNS, DEFAULT_THRESHOLDS, RULES
 from kpi.errors import UsageError
 from kpi.model import loaded_data
-from kpi.report import Engine, ReportOptions, compute_alerts
+from kpi.report.alerts import ALERT_COLUMNS, DEFAULT_THRESHOLDS, RULES
+from kpi.report.engine import Engine, ReportOptions, compute_alerts
 
 D = date
 T = datetime
@@ -187,8 +187,8 @@ def test_one_client_alerts_from_the_cube_equal_its_filter(
     # from the second client over a period, the client KPIs of the alerts are read from
     # the engine's cube of every client: for every client of the sample data, the same
     # alerts as the filter's own queries give, and the cube's rows match the queries'
-    from kpi import report
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.report import engine as report
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))

@@ -12,8 +12,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import ui.state
-from kpi.kpis import get
-from kpi.report import Engine, ReportOptions
+from kpi.metrics.catalog import get
+from kpi.report.engine import Engine, ReportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -338,7 +338,7 @@ def test_a_low_confidence_file_feeds_no_kpi_until_confirmed(at: AppTest) -> None
     week = ReportOptions(start=date(2025, 3, 3), end=date(2025, 3, 7), as_of=date(2025, 3, 7))
 
     def utilisation() -> float:
-        from kpi.report import compute_report
+        from kpi.report.engine import compute_report
 
         data = _state(at).data
         assert data is not None

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.kpis import get
-from kpi.money import MoneyOptions
-from kpi.report import Engine, ReportOptions
+from kpi.metrics.catalog import get
+from kpi.query.money import MoneyOptions
+from kpi.report.engine import Engine, ReportOptions
 from ui import fmt, periods
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -46,13 +46,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi import ingest, readers, values
 from kpi.cli import main
 from kpi.errors import KpiError, UnreadableFileError
-from kpi.ingest import LoadOptions, load_files
+from kpi.load import assemble as ingest
+from kpi.load.assemble import LoadOptions, load_files
+from kpi.load.values import dates as values
 from kpi.model import LoadedData
-from kpi.readers import read_bytes
-from kpi.report import ReportOptions, compute_report
+from kpi.read import delimited as readers
+from kpi.read.delimited import read_bytes
+from kpi.report.engine import ReportOptions, compute_report
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "hostile"

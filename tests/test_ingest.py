@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import LoadOptions, load_files
-from kpi.ingest import expand_inputs
+from kpi.load.assemble import expand_inputs
 from kpi.model import FileReport, LoadedData
-from kpi.schema import NO_CLIENT
+from kpi.schema.datasets import NO_CLIENT
 
 
 def text(*lines: str) -> bytes:
@@ -568,7 +568,7 @@ def test_accounting_invariant_over_generated_ticket_exports(files: list[Any]) ->
 def test_override_can_leave_a_column_unmapped() -> None:
     # "Made SLA" is recognised as sla_met; the user chooses "(not mapped)" for it (""),
     # so the column stays unmapped and sla_met is no longer present for the engine.
-    from kpi.ingest import LoadOptions, Override, load_files
+    from kpi.load.assemble import LoadOptions, Override, load_files
 
     csv = b"Ticket #,Date Entered,Made SLA\n1,2024-03-01,true\n2,2024-03-02,false\n"
     auto = load_files([("t.csv", csv)])
@@ -587,7 +587,8 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
 ) -> None:
     import pyarrow as pa
 
-    from kpi import ingest, readers
+    from kpi.load import assemble as ingest
+    from kpi.read import delimited as readers
 
     table = pa.table(
         {
@@ -643,7 +644,7 @@ def test_an_undecided_date_column_is_read_as_the_other_date_columns_of_its_file(
 
 
 def test_a_preset_order_wins_over_the_other_columns() -> None:
-    from kpi.presets import parse_preset
+    from kpi.load.presets import parse_preset
 
     preset = parse_preset({"options": {"day_first": False}})
     data = load(("proyectos.csv", PROYECTOS), lang="en", presets=[preset])

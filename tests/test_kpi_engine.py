@@ -10,11 +10,11 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from kpi.engine import parse_by
 from kpi.errors import UsageError
-from kpi.kpis import KPIS, UNITS
+from kpi.metrics.catalog import KPIS, UNITS
 from kpi.model import LoadedData, loaded_data
-from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
+from kpi.query.core import parse_by
+from kpi.report.engine import REPORT_COLUMNS, Engine, ReportOptions
 
 # Every id of KPIS.md, in its order.
 KPIS_MD_IDS = [
@@ -149,7 +149,7 @@ def test_client_filter_matches_normalised_names_and_binds_values() -> None:
 def test_a_filter_change_runs_the_parsed_statements_with_its_own_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kpi import report
+    from kpi.report import engine as report
 
     monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # the filter's own queries
     eng = Engine(full_data())
@@ -175,7 +175,7 @@ def test_every_client_read_from_the_cube_equals_its_filter(
 ) -> None:
     # the second client asked over a period computes every client's cube: the rows of
     # each client, "(none)" too, are those its filter's queries give
-    from kpi import report
+    from kpi.report import engine as report
 
     eng = Engine(full_data())
     names = eng.clients()
@@ -337,7 +337,7 @@ def test_one_engine_serialises_concurrent_queries() -> None:
     from datetime import date, datetime
 
     from kpi.model import loaded_data
-    from kpi.report import Engine, ReportOptions
+    from kpi.report.engine import Engine, ReportOptions
 
     n = 2_000
     created = [datetime(2024, 1, 1 + i % 28, 9) for i in range(n)]
@@ -367,7 +367,7 @@ def test_the_engine_keeps_schemas_and_counts_not_rows() -> None:
     # the rows live in the engine's database: engine.data is the input without them,
     # so that a session holds one copy; the input itself is not touched
     from kpi.model import loaded_data
-    from kpi.report import Engine, ReportOptions
+    from kpi.report.engine import Engine, ReportOptions
 
     data = loaded_data(
         {
@@ -398,7 +398,7 @@ def test_the_prepared_tables_are_compressed_in_memory() -> None:
     # stored as dictionaries, and every cursor a query runs on sees the same tables
     from pathlib import Path
 
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load.assemble import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -422,7 +422,7 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     # table): a group missing there would be sorted as if it had no name
     from pathlib import Path
 
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load.assemble import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -447,8 +447,8 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
     # query (by_i), filters, a filter matching nothing (no rows)
     from pathlib import Path
 
-    from kpi.engine import FAMILIES, LONG_TYPES, Scope, _fetch
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.query.core import FAMILIES, LONG_TYPES, Scope, _fetch
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -497,9 +497,9 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
     # group (a month with invoices but no hours has no labour cost row) stays the same
     from pathlib import Path
 
-    import kpi.engine as eng
-    from kpi.engine import FAMILIES
-    from kpi.ingest import LoadOptions, load_files
+    import kpi.query.core as eng
+    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.query.core import FAMILIES
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi.kpis import KPI_BY_ID
+from kpi.metrics.catalog import KPI_BY_ID
 from kpi.model import LoadedData, loaded_data
-from kpi.report import Engine, ReportOptions
+from kpi.report.engine import Engine, ReportOptions
 
 CLIENTS = ["Acme", "beta", "Çedro"]
 TECHS = ["Ann", "Bob", "Cid"]

@@ -17,11 +17,11 @@ from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
 from kpi.errors import UnrecognisedDatasetError
-from kpi.ingest import Override, assemble, read_file
+from kpi.load.assemble import Override, assemble, read_file
+from kpi.load.presets import parse_preset
+from kpi.load.recognize import held_message, recognize
 from kpi.model import LoadedData
-from kpi.presets import parse_preset
-from kpi.recognize import held_message, recognize
-from kpi.report import ReportOptions, compute_report
+from kpi.report.engine import ReportOptions, compute_report
 
 # --------------------------------------------------------------------------- fixtures
 

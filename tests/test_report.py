@@ -14,7 +14,13 @@ import pytest
 
 from kpi.errors import UsageError
 from kpi.model import loaded_data
-from kpi.report import REPORT_COLUMNS, ReportOptions, compute_report, to_csv_text, write_table
+from kpi.report.engine import (
+    REPORT_COLUMNS,
+    ReportOptions,
+    compute_report,
+    to_csv_text,
+    write_table,
+)
 
 
 def sample() -> pd.DataFrame:
@@ -151,8 +157,8 @@ def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
 
 @pytest.fixture(scope="module")
 def sample_engine() -> object:
-    from kpi.ingest import LoadOptions, load_files
-    from kpi.report import Engine
+    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.report.engine import Engine
 
     root = Path(__file__).resolve().parent.parent
     return Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -182,7 +188,7 @@ def test_reports_asked_together_equal_the_reports_asked_one_by_one(
 ) -> None:
     # a page asks for its reports at once: the groupings without months and the first
     # monthly one share one query per family; every table is the one report() gives
-    from kpi.report import Engine
+    from kpi.report.engine import Engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -225,8 +231,8 @@ def test_one_client_read_from_the_cube_equals_its_filter(
     # a one-client report is read from the rows of every client (Engine._from_cube):
     # for every client, and for the groupings a cube serves, the same tables, notes and
     # period as the filter computed by the queries themselves
-    from kpi import report
-    from kpi.report import Engine
+    from kpi.report import engine as report
+    from kpi.report.engine import Engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -258,9 +264,9 @@ def test_one_client_read_from_the_cube_equals_its_filter(
 def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi import report
-    from kpi.engine import Core
-    from kpi.report import Engine
+    from kpi.query.core import Core
+    from kpi.report import engine as report
+    from kpi.report.engine import Engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -338,8 +344,8 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
 def test_groupings_share_one_query_per_family(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi.engine import Core
-    from kpi.report import Engine
+    from kpi.query.core import Core
+    from kpi.report.engine import Engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -377,8 +383,8 @@ def test_each_kpi_asked_alone_has_its_rows_of_the_full_report(
 ) -> None:
     # a page asks only for the KPIs it shows (the Overview: the headline ones): a KPI's
     # rows must not depend on which other KPIs of its family were asked with it
-    from kpi.kpis import KPIS
-    from kpi.report import Engine
+    from kpi.metrics.catalog import KPIS
+    from kpi.report.engine import Engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)

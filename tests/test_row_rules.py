@@ -20,10 +20,10 @@ import pytest
 from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
+from kpi.load.presets import parse_preset
 from kpi.model import LoadedData
-from kpi.presets import parse_preset
 from kpi.problems import Problem
-from kpi.report import Engine, ReportOptions
+from kpi.report.engine import Engine, ReportOptions
 
 MARCH = ReportOptions(start=date(2025, 3, 1), end=date(2025, 3, 31), as_of=date(2025, 3, 31))
 Q1_BY_MONTH = ReportOptions(

@@ -19,9 +19,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi.names import client_key, technician_key
-from kpi.recognize import candidates, recognize
-from kpi.schema import DATASETS
+from kpi.load.names import client_key, technician_key
+from kpi.load.recognize import candidates, recognize
+from kpi.schema.datasets import DATASETS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 GENERATOR = SAMPLE / "generate.py"

@@ -10,11 +10,11 @@ from datetime import date, datetime
 import pytest
 
 from kpi import LoadOptions, load_files
-from kpi import summary as summary_mod
+from kpi.load import summary as summary_mod
+from kpi.load.summary import CHECKS, DatasetSummary, Money, Span, Used, ValueCounts, summarize
 from kpi.model import LoadedData, loaded_data
-from kpi.report import Engine
-from kpi.schema import DATASETS, Column, Dataset
-from kpi.summary import CHECKS, DatasetSummary, Money, Span, Used, ValueCounts, summarize
+from kpi.report.engine import Engine
+from kpi.schema.datasets import DATASETS, Column, Dataset
 
 
 def csv(*lines: str) -> bytes:

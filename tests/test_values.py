@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi import values as V
-from kpi.values import (
+from kpi.load.values import dates as V
+from kpi.load.values.dates import (
     clean_text,
     empty_mask,
     parse_billing_months,
@@ -905,7 +905,7 @@ def test_day_first_dates_round_trip(
 def test_low_cardinality_columns_parse_like_every_value(kind: str, pool: list) -> None:
     # 30,000 rows drawn from a few values take the distinct-values path; the result
     # must equal parsing every row (masks, values, notes and reasons).
-    from kpi.values import _DISTINCT_MIN_ROWS, _parse_direct
+    from kpi.load.values.dates import _DISTINCT_MIN_ROWS, _parse_direct
 
     rows = [pool[(i * 7 + i // 3) % len(pool)] for i in range(30_000)]
     assert len(rows) >= _DISTINCT_MIN_ROWS
@@ -932,7 +932,7 @@ def test_first_values_where_a_mask_holds_are_read_from_a_prefix() -> None:
     import numpy as np
     import pyarrow.compute as pc
 
-    from kpi.values import _first_where
+    from kpi.load.values.dates import _first_where
 
     rng = np.random.default_rng(7)
     for n_rows, share in ((0, 0.5), (10, 0.0), (10, 1.0), (5_000, 0.01), (100_000, 0.3)):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kpi.periods import Period, comparison_period
+from kpi.query.periods import Period, comparison_period
 
 PRESETS = (
     "month_to_date",

@@ -31,12 +31,12 @@ import streamlit as st
 
 from kpi import LoadedData, LoadOptions, Override, Preset
 from kpi.errors import UnreadableFileError
-from kpi.ingest import TableResult, assemble, expand_inputs, read_file
-from kpi.money import Found, MoneyOptions, found_in, plan
+from kpi.load.assemble import TableResult, assemble, expand_inputs, read_file
+from kpi.query.money import Found, MoneyOptions, found_in, plan
 from ui import periods
 
 if TYPE_CHECKING:
-    from kpi.report import Engine, ReportOptions
+    from kpi.report.engine import Engine, ReportOptions
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 _STATE_KEY = "app_state"
@@ -205,7 +205,7 @@ def loaded_data(progress: Callable[[int, int, str], None] | None = None) -> Load
 
 def engine() -> Engine:
     """The session's engine (one private DuckDB connection per session)."""
-    from kpi.report import Engine
+    from kpi.report.engine import Engine
 
     state = app_state()
     data = loaded_data()
@@ -481,7 +481,7 @@ def reset_filters() -> None:
 
 def dimension_values(dim: str) -> list[str]:
     """The clients or technicians of the loaded data, sorted, for the sidebar."""
-    from kpi.schema import NO_CLIENT
+    from kpi.schema.datasets import NO_CLIENT
 
     state = app_state()
     if dim not in state.dims:
@@ -567,7 +567,7 @@ def report_options(
         technicians: True on pages where the technician filter applies.
         kpis: the KPI ids the page shows (empty: all, as the downloads need).
     """
-    from kpi.report import ReportOptions
+    from kpi.report.engine import ReportOptions
 
     state = app_state()
     p_start, p_end = period()

@@ -67,8 +67,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from kpi.errors import UnreadableFileError
+from kpi.load.values.dates import may_need_trim, text_buffers
 from kpi.problems import Problem
-from kpi.values import may_need_trim, text_buffers
 
 __all__ = ["SUPPORTED_EXTENSIONS", "RawTable", "per_column", "read_bytes", "read_path"]
 

@@ -36,8 +36,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from babel.numbers import format_currency, format_decimal
 
-from kpi.engine import COMPLETED_WORDS, DEVICE_SEEN_DAYS
-from kpi.schema import DATASETS, NO_CLIENT
+from kpi.query.core import COMPLETED_WORDS, DEVICE_SEEN_DAYS
+from kpi.schema.datasets import DATASETS, NO_CLIENT
 
 if TYPE_CHECKING:
     from kpi.model import LoadedData

@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
-from kpi.engine import AS_OF, POINT, QUERY_THREADS, Core, Scope, _filters, project_state_ctes
 from kpi.errors import UsageError
-from kpi.kpis import get
+from kpi.metrics.catalog import get
+from kpi.query.core import AS_OF, POINT, QUERY_THREADS, Core, Scope, _filters, project_state_ctes
 
 if TYPE_CHECKING:
-    from kpi.report import Engine
+    from kpi.report.engine import Engine
 
 ALERT_COLUMNS = ("rule", "severity", "client", "subject", "value", "threshold", "message")
 

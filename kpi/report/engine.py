@@ -36,13 +36,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi import alerts as alert_rules
-from kpi.engine import KPI_INDEX, Core, Scope, effective_dims, parse_by
 from kpi.errors import UsageError
-from kpi.kpis import FAMILIES, KPIS, Kpi, get
+from kpi.metrics.catalog import FAMILIES, KPIS, Kpi, get
+from kpi.metrics.targets import STATUSES, effective_target, format_target, status_codes
 from kpi.model import LoadedData
-from kpi.money import MoneyOptions, MoneyPlan
-from kpi.periods import (
+from kpi.problems import Problem
+from kpi.query.core import KPI_INDEX, Core, Scope, effective_dims, parse_by
+from kpi.query.money import MoneyOptions, MoneyPlan
+from kpi.query.periods import (
     COMPARE_MODES,
     Period,
     comparison_before_data,
@@ -52,8 +53,7 @@ from kpi.periods import (
     period_before_data_note,
     resolve_period,
 )
-from kpi.problems import Problem
-from kpi.targets import STATUSES, effective_target, format_target, status_codes
+from kpi.report import alerts as alert_rules
 
 REPORT_COLUMNS = (
     "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",

@@ -32,17 +32,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi import values
 from kpi.errors import UnreadableFileError, UnrecognisedDatasetError
+from kpi.load.names import client_key, technician_key
+from kpi.load.presets import Preset
+from kpi.load.recognize import Mapping, header_score, held_message, recognize
+from kpi.load.summary import summarize
+from kpi.load.values import dates as values
 from kpi.model import ARROW_TYPES, FileReport, LoadedData
-from kpi.money import DOLLAR_CURRENCIES, DOLLAR_SIGN
-from kpi.names import client_key, technician_key
-from kpi.presets import Preset
 from kpi.problems import Problem, Severity
-from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
-from kpi.recognize import Mapping, header_score, held_message, recognize
-from kpi.schema import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
-from kpi.summary import summarize
+from kpi.query.money import DOLLAR_CURRENCIES, DOLLAR_SIGN
+from kpi.read.delimited import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
+from kpi.schema.datasets import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")

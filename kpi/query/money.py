@@ -36,10 +36,10 @@ from pathlib import Path
 import pyarrow.compute as pc
 
 from kpi.errors import UsageError
+from kpi.load.values.dates import currency_code
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.schema import MONEY_COLUMNS
-from kpi.values import currency_code
+from kpi.schema.datasets import MONEY_COLUMNS
 
 #: How ingestion stores a bare dollar sign in the ``currency`` column.
 DOLLAR_SIGN = "$"

@@ -40,12 +40,12 @@ import pandas as pd
 import pyarrow as pa
 
 from kpi.errors import UsageError
-from kpi.kpis import DIMS, FAMILIES, FLAG_NEEDS, KPIS, RESOLVED_NEED, Kpi, Need
+from kpi.load.names import client_key, technician_key
+from kpi.metrics.catalog import DIMS, FAMILIES, FLAG_NEEDS, KPIS, RESOLVED_NEED, Kpi, Need
 from kpi.model import LoadedData
-from kpi.money import MoneyOptions, MoneyPlan, found_in, plan
-from kpi.names import client_key, technician_key
-from kpi.periods import Period
-from kpi.schema import DATASETS, MONEY_COLUMNS, NO_CLIENT
+from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
+from kpi.query.periods import Period
+from kpi.schema.datasets import DATASETS, MONEY_COLUMNS, NO_CLIENT
 
 #: ``by`` values of CLI.md and the dimensions they group by.
 GROUPINGS: dict[str, tuple[str, ...]] = {

@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.errors import UnrecognisedDatasetError
-from kpi.schema import DATASETS, Dataset, EventLog, Roster, fold_header
+from kpi.schema.datasets import DATASETS, Dataset, EventLog, Roster, fold_header
 
 #: rows of a table looked at for a date and time per row (the check of a roster)
 TIMESTAMP_SAMPLE = 200
@@ -401,7 +401,9 @@ def _row_timestamp(headers: list[str], data: pa.Table) -> str | None:
     log has and a roster does not. A hire date (``2018-03-01``) is a date, not a time;
     bare numbers (a cost of ``38.5``, a phone number) are not read as Excel serials or
     epoch seconds here: a time of day is written with a colon."""
-    from kpi import values  # the value parsers; imported here, only a roster needs them
+    from kpi.load.values import (
+        dates as values,
+    )  # the value parsers; imported here, only a roster needs them
 
     sample = data.slice(0, TIMESTAMP_SAMPLE)
     for i, header in enumerate(headers):

@@ -1,0 +1,1 @@
+"""Stage 3, metrics: the KPI declarations (data) and their targets."""

@@ -1,0 +1,1 @@
+"""Stage 1, read: the bytes of a file -> raw text tables (:class:`RawTable`)."""

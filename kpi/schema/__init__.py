@@ -1,0 +1,1 @@
+"""The canonical datasets as data: columns, aliases and the rules of each dataset."""
