@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics.catalog import HEADLINE, get
-from kpi.read.delimited import SUPPORTED_EXTENSIONS
+from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.report.engine import Engine, ReportOptions
 from ui import fmt, periods
 

@@ -408,7 +408,6 @@ CACHE_ALLOWLIST = {
     ("kpi/load/recognize.py", "_alias_index"): "argument: a dataset name of kpi.schema.DATASETS",
     ("kpi/load/recognize.py", "_all_aliases"): "no arguments: the declared aliases",
     ("kpi/load/recognize.py", "_distinctive"): "argument: a dataset name of kpi.schema.DATASETS",
-    ("kpi/read/delimited.py", "_child_code"): "no arguments: source code of two functions",
     ("ui/fmt.py", "_babel_locale"): "argument: a UI language code",
     ("ui/fmt.py", "_pattern"): "argument: a number pattern built in ui/fmt.py from digits",
     ("ui/fmt.py", "_percent_pattern"): "arguments: a UI language code and a digit count",

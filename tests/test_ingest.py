@@ -588,7 +588,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
     import pyarrow as pa
 
     from kpi.load import assemble as ingest
-    from kpi.read import delimited as readers
+    from kpi.read import raw
 
     table = pa.table(
         {
@@ -598,7 +598,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
         }
     )
     keep = pa.array([True, False, True, False, True])
-    monkeypatch.setattr(readers, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(raw, "PARALLEL_MIN_ROWS", 0)
     got = ingest._filtered(table, keep)
     assert got.schema == table.schema
     assert got.to_pydict() == {"a": [1, 3, None], "b": ["x", None, "v"], "c": [1.5, 3.5, 5.5]}
@@ -611,7 +611,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
     ]
     blob = "\n".join(",".join(r) for r in rows).encode()
     parallel = load_files([("tickets.csv", blob)])
-    monkeypatch.setattr(readers, "PARALLEL_MIN_ROWS", 10**9)
+    monkeypatch.setattr(raw, "PARALLEL_MIN_ROWS", 10**9)
     serial = load_files([("tickets.csv", blob)])
     assert parallel.tables["tickets"].equals(serial.tables["tickets"])
     assert parallel.tables["tickets"].column("status").to_pylist() == ["New", "Closed"]

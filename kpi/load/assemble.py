@@ -41,7 +41,7 @@ from kpi.load.values import dates as values
 from kpi.model import ARROW_TYPES, FileReport, LoadedData
 from kpi.problems import Problem, Severity
 from kpi.query.money import DOLLAR_CURRENCIES, DOLLAR_SIGN
-from kpi.read.delimited import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
+from kpi.read import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.schema.datasets import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.

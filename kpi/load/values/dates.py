@@ -36,6 +36,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kpi.read.raw import may_need_trim, text_buffers
+
 __all__ = [
     "ParsedColumn",
     "billing_key",
@@ -200,39 +202,6 @@ def _trimmed(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     if not may_need_trim(s):  # the usual column: no copy of its texts
         return s
     return pc.utf8_trim_whitespace(s)
-
-
-def text_buffers(s: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
-    """A string array's bytes without a copy: (the ``len(s) + 1`` offsets of its texts,
-    its character data as uint8); None for an array that is not of strings."""
-    wide = pa.types.is_large_string(s.type)
-    if not (wide or pa.types.is_string(s.type)):
-        return None
-    _, offsets_buf, data = s.buffers()
-    if offsets_buf is None or len(s) == 0:
-        return np.zeros(len(s) + 1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)
-    chars = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    return offsets[s.offset : s.offset + len(s) + 1], chars
-
-
-def may_need_trim(s: pa.Array) -> bool:
-    """False only when no text of ``s`` (a string array) starts or ends with whitespace.
-
-    Every whitespace character, ASCII or not, starts and ends with a byte outside the
-    printable ASCII range 0x21-0x7E; the first and last byte of each text are read from
-    the offsets (a few ms for a million texts, where trimming copies every text).
-    """
-    got = text_buffers(s)
-    if got is None:
-        return True
-    offsets, chars = got
-    starts, ends = offsets[:-1], offsets[1:]
-    filled = starts < ends
-    if not filled.any():
-        return False
-    edges = np.concatenate([chars[starts[filled]], chars[ends[filled] - 1]])
-    return bool(((edges < 0x21) | (edges > 0x7E)).any())
 
 
 def _may_contain(t: pa.Array, needles: tuple[str, ...]) -> bool:
