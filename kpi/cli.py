@@ -20,7 +20,7 @@ from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
 from kpi.load.assemble import LoadOptions, load_files
 from kpi.load.presets import load_preset
 from kpi.load.recognize import held_message
-from kpi.load.values.dates import currency_code
+from kpi.load.values import currency_code
 from kpi.model import FileReport, LoadedData
 from kpi.problems import PROBLEM_COLUMNS
 from kpi.query.money import MoneyOptions, found_in, plan, read_rates

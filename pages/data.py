@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.errors import PresetError
 from kpi.load.presets import parse_preset
 from kpi.load.recognize import held_message
-from kpi.read.delimited import SUPPORTED_EXTENSIONS
+from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema.datasets import DATASETS
 from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t

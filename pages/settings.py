@@ -8,9 +8,9 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
-from kpi.load.values.dates import currency_code
+from kpi.load.values import DOLLAR_SIGN, currency_code
 from kpi.metrics import catalog as decl
-from kpi.query.money import DOLLAR_SIGN, MoneyOptions, plan
+from kpi.query.money import MoneyOptions, plan
 from ui import downloads, fmt, kpiview, page, state
 from ui.fmt import CURRENCIES
 from ui.i18n import LANG_NAMES, LANGS, t

@@ -49,8 +49,8 @@ from hypothesis import strategies as st
 from kpi.cli import main
 from kpi.errors import KpiError, UnreadableFileError
 from kpi.load import assemble as ingest
+from kpi.load import values
 from kpi.load.assemble import LoadOptions, load_files
-from kpi.load.values import dates as values
 from kpi.model import LoadedData
 from kpi.read import delimited, json_records, parquet, raw, read_bytes, workbook
 from kpi.report.engine import ReportOptions, compute_report

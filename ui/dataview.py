@@ -9,7 +9,7 @@ import pandas as pd
 from kpi import LoadedData, Override
 from kpi.load.presets import Preset, preset_from_mapping
 from kpi.load.summary import DatasetSummary, ValueCounts, currency_label, other_label, value_label
-from kpi.load.values.dates import billing_key
+from kpi.load.values import billing_key
 from kpi.model import FileReport
 from kpi.problems import Problem
 from kpi.schema.datasets import DATASETS

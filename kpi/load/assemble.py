@@ -33,14 +33,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.errors import UnreadableFileError, UnrecognisedDatasetError
+from kpi.load import values
 from kpi.load.names import client_key, technician_key
 from kpi.load.presets import Preset
 from kpi.load.recognize import Mapping, header_score, held_message, recognize
 from kpi.load.summary import summarize
-from kpi.load.values import dates as values
+from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN
 from kpi.model import ARROW_TYPES, FileReport, LoadedData
 from kpi.problems import Problem, Severity
-from kpi.query.money import DOLLAR_CURRENCIES, DOLLAR_SIGN
 from kpi.read import SUPPORTED_EXTENSIONS, RawTable, per_column, read_bytes
 from kpi.schema.datasets import DATASETS, MONEY_COLUMNS, NO_CLIENT, Dataset, fold_header
 

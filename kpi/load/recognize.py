@@ -401,9 +401,7 @@ def _row_timestamp(headers: list[str], data: pa.Table) -> str | None:
     log has and a roster does not. A hire date (``2018-03-01``) is a date, not a time;
     bare numbers (a cost of ``38.5``, a phone number) are not read as Excel serials or
     epoch seconds here: a time of day is written with a colon."""
-    from kpi.load.values import (
-        dates as values,
-    )  # the value parsers; imported here, only a roster needs them
+    from kpi.load import values  # the value parsers; imported here, only a roster needs them
 
     sample = data.slice(0, TIMESTAMP_SAMPLE)
     for i, header in enumerate(headers):

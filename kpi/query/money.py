@@ -36,18 +36,11 @@ from pathlib import Path
 import pyarrow.compute as pc
 
 from kpi.errors import UsageError
-from kpi.load.values.dates import currency_code
+from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN, currency_code
 from kpi.model import LoadedData
 from kpi.problems import Problem
 from kpi.schema.datasets import MONEY_COLUMNS
 
-#: How ingestion stores a bare dollar sign in the ``currency`` column.
-DOLLAR_SIGN = "$"
-#: Currencies written with a bare ``$`` where they are used.
-DOLLAR_CURRENCIES = frozenset(
-    {"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "COP", "CLP", "ARS", "UYU",
-     "DOP", "CUP"}
-)  # fmt: skip
 #: The app's report currency until the user picks one.
 DEFAULT_CURRENCY = "EUR"
 
