@@ -17,7 +17,7 @@ The command line (``python -m kpi report|alerts|inspect``) is :mod:`kpi.cli`.
 """
 
 from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError
-from kpi.load.assemble import LoadOptions, Override, load_files
+from kpi.load import LoadOptions, Override, load_files
 from kpi.load.presets import Preset, load_preset, preset_from_mapping
 from kpi.model import FileReport, LoadedData
 from kpi.report.engine import (

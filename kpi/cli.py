@@ -17,9 +17,9 @@ from datetime import date
 from typing import NoReturn
 
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
-from kpi.load.assemble import LoadOptions, load_files
+from kpi.load import LoadOptions, load_files
 from kpi.load.presets import load_preset
-from kpi.load.recognize import held_message
+from kpi.load.reasons import held_message
 from kpi.load.values import currency_code
 from kpi.model import FileReport, LoadedData
 from kpi.problems import PROBLEM_COLUMNS

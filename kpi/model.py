@@ -46,7 +46,7 @@ import pyarrow as pa
 from kpi.problems import Problem
 
 if TYPE_CHECKING:
-    from kpi.load.recognize import Reason
+    from kpi.load.reasons import Reason
     from kpi.load.summary import DatasetSummary
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi.errors import PresetError
 from kpi.load.presets import parse_preset
-from kpi.load.recognize import held_message
+from kpi.load.reasons import held_message
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema.datasets import DATASETS
 from ui import dataview, downloads, fmt, page, state

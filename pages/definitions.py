@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.load.assemble import CANCELLED_STATUSES, RESOLVED_STATUSES
+from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
 from kpi.metrics import catalog as decl
 from kpi.schema.datasets import DATASETS
 from ui import dataview, fmt, kpiview, page, state

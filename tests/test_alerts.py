@@ -187,7 +187,7 @@ def test_one_client_alerts_from_the_cube_equal_its_filter(
     # from the second client over a period, the client KPIs of the alerts are read from
     # the engine's cube of every client: for every client of the sample data, the same
     # alerts as the filter's own queries give, and the cube's rows match the queries'
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
     from kpi.report import engine as report
 
     root = Path(__file__).resolve().parent.parent

@@ -301,7 +301,7 @@ def data_files(page: Any) -> set[str]:
 
 
 def sample_files() -> set[str]:
-    from kpi.load.assemble import expand_inputs
+    from kpi.load import expand_inputs
 
     return {name for name, _ in expand_inputs([ROOT / "sample_data"])}
 

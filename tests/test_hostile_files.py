@@ -12,7 +12,7 @@ What is checked:
   with one line on stderr naming the file and the limit or the problem;
 * Hypothesis over arbitrary bytes, generated CSVs (delimiters, quoting, encodings, ragged
   rows, NUL bytes, long fields) and generated or damaged xlsx, end to end through
-  ``kpi.ingest.load_files``: only :class:`kpi.errors.KpiError` escapes and every table
+  ``kpi.load.load_files``: only :class:`kpi.errors.KpiError` escapes and every table
   keeps ``rows_read == rows_loaded + rows_merged + rows_rejected``;
 * the limits (columns, header line, zip bombs, workbook memory and time, Parquet and JSON
   sizes, rows per table, upload size) and that their messages name the limit;
@@ -48,9 +48,8 @@ from hypothesis import strategies as st
 
 from kpi.cli import main
 from kpi.errors import KpiError, UnreadableFileError
-from kpi.load import assemble as ingest
-from kpi.load import values
-from kpi.load.assemble import LoadOptions, load_files
+from kpi.load import LoadOptions, load_files, values
+from kpi.load import table as load_table
 from kpi.model import LoadedData
 from kpi.read import delimited, json_records, parquet, raw, read_bytes, workbook
 from kpi.report.engine import ReportOptions, compute_report
@@ -899,11 +898,11 @@ def test_json_larger_than_the_cell_limit_is_refused(monkeypatch: pytest.MonkeyPa
 
 
 def test_row_limit_of_the_readers_is_the_one_of_ingestion() -> None:
-    assert raw.MAX_TABLE_ROWS == ingest.MAX_ROWS == 10_000_000
+    assert raw.MAX_TABLE_ROWS == load_table.MAX_ROWS == 10_000_000
 
 
 def test_row_limit_message_names_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_ROWS", 3)
+    monkeypatch.setattr(load_table, "MAX_ROWS", 3)
     rows = b"".join(b"T%d,2025-03-01\n" % i for i in range(4))
     with pytest.raises(UnreadableFileError, match=r"has 4 rows; the limit is 3 per table"):
         load(("t.csv", b"Ticket #,Created\n" + rows))

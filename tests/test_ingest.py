@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import LoadOptions, load_files
-from kpi.load.assemble import expand_inputs
+from kpi.load import expand_inputs
 from kpi.model import FileReport, LoadedData
 from kpi.schema.datasets import NO_CLIENT
 
@@ -568,7 +568,7 @@ def test_accounting_invariant_over_generated_ticket_exports(files: list[Any]) ->
 def test_override_can_leave_a_column_unmapped() -> None:
     # "Made SLA" is recognised as sla_met; the user chooses "(not mapped)" for it (""),
     # so the column stays unmapped and sla_met is no longer present for the engine.
-    from kpi.load.assemble import LoadOptions, Override, load_files
+    from kpi.load import LoadOptions, Override, load_files
 
     csv = b"Ticket #,Date Entered,Made SLA\n1,2024-03-01,true\n2,2024-03-02,false\n"
     auto = load_files([("t.csv", csv)])
@@ -587,7 +587,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
 ) -> None:
     import pyarrow as pa
 
-    from kpi.load import assemble as ingest
+    from kpi.load import coerce
     from kpi.read import raw
 
     table = pa.table(
@@ -599,7 +599,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
     )
     keep = pa.array([True, False, True, False, True])
     monkeypatch.setattr(raw, "PARALLEL_MIN_ROWS", 0)
-    got = ingest._filtered(table, keep)
+    got = coerce._filtered(table, keep)
     assert got.schema == table.schema
     assert got.to_pydict() == {"a": [1, 3, None], "b": ["x", None, "v"], "c": [1.5, 3.5, 5.5]}
     # an event log read in parallel merges as it does sequentially

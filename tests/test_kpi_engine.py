@@ -398,7 +398,7 @@ def test_the_prepared_tables_are_compressed_in_memory() -> None:
     # stored as dictionaries, and every cursor a query runs on sees the same tables
     from pathlib import Path
 
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -422,7 +422,7 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     # table): a group missing there would be sorted as if it had no name
     from pathlib import Path
 
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -447,7 +447,7 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
     # query (by_i), filters, a filter matching nothing (no rows)
     from pathlib import Path
 
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
     from kpi.query.core import FAMILIES, LONG_TYPES, Scope, _fetch
 
     root = Path(__file__).resolve().parent.parent
@@ -498,7 +498,7 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
     from pathlib import Path
 
     import kpi.query.core as eng
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
     from kpi.query.core import FAMILIES
 
     root = Path(__file__).resolve().parent.parent

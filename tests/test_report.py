@@ -157,7 +157,7 @@ def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
 
 @pytest.fixture(scope="module")
 def sample_engine() -> object:
-    from kpi.load.assemble import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
     from kpi.report.engine import Engine
 
     root = Path(__file__).resolve().parent.parent

@@ -31,7 +31,7 @@ import streamlit as st
 
 from kpi import LoadedData, LoadOptions, Override, Preset
 from kpi.errors import UnreadableFileError
-from kpi.load.assemble import TableResult, assemble, expand_inputs, read_file
+from kpi.load import TableResult, assemble, expand_inputs, read_file
 from kpi.query.money import Found, MoneyOptions, found_in, plan
 from ui import periods
 

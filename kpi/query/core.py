@@ -42,6 +42,13 @@ import pyarrow as pa
 from kpi.errors import UsageError
 from kpi.load.names import client_key, technician_key
 from kpi.metrics.catalog import DIMS, FAMILIES, FLAG_NEEDS, KPIS, RESOLVED_NEED, Kpi, Need
+from kpi.metrics.rules import (
+    COMPLETED_WORDS,
+    DEVICE_SEEN_DAYS,
+    STALE_DAYS,
+    SUCCESSOR_DAYS,
+    UPCOMING_DAYS,
+)
 from kpi.model import LoadedData
 from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
 from kpi.query.periods import Period
@@ -57,11 +64,6 @@ GROUPINGS: dict[str, tuple[str, ...]] = {
     "technician,month": ("technician", "month"),
 }
 
-#: Project status words that mean completed (KPIS.md 8), compared folded: "Completádo "
-#: -> "completado".
-COMPLETED_WORDS = ("closed", "completed", "complete", "done", "cerrado", "completado",
-                   "finalizado")  # fmt: skip
-
 #: Family queries of one report run at once, each on its own cursor of the engine's
 #: database: on 2 cores two at a time cut a filtered report by about a third (more
 #: would only queue behind DuckDB's own threads).
@@ -72,15 +74,6 @@ PARSED_KEPT = 256
 #: aggregate a set of parts within another's in the other's block (see family_sql); off
 #: only to test that it changes no value
 MERGE_PARTS = True
-
-#: Days after D within which a device must have been seen to be active.
-DEVICE_SEEN_DAYS = 30
-#: Days without activity that make an open opportunity stale.
-STALE_DAYS = 30
-#: Days after as_of in which an ending contract is an upcoming renewal.
-UPCOMING_DAYS = 90
-#: Days after a contract's end within which a successor contract renews it.
-SUCCESSOR_DAYS = 30
 
 # Bound parameters, always cast (a date parameter is typed by its use).
 START = "CAST($start AS DATE)"
