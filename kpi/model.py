@@ -146,7 +146,7 @@ def canonical_table(dataset: str, columns: dict[str, list[object]]) -> pa.Table:
     Raises:
         KeyError: a column that the dataset does not declare.
     """
-    from kpi.schema.datasets import DATASETS
+    from kpi.schema import DATASETS
 
     ds = DATASETS[dataset]
     unknown = set(columns) - {c.name for c in ds.columns}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics.catalog import get
+from kpi.metrics import get
 from kpi.report.alerts import DEFAULT_THRESHOLDS, RULES
 from ui import fmt, kpiview, page, state
 from ui.i18n import t

@@ -11,7 +11,7 @@ from kpi.errors import PresetError
 from kpi.load.presets import parse_preset
 from kpi.load.reasons import held_message
 from kpi.read import SUPPORTED_EXTENSIONS
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi import metrics as decl
 from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
-from kpi.metrics import catalog as decl
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 from ui import dataview, fmt, kpiview, page, state
 from ui.i18n import t
 

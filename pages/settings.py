@@ -8,8 +8,8 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
+from kpi import metrics as decl
 from kpi.load.values import DOLLAR_SIGN, currency_code
-from kpi.metrics import catalog as decl
 from kpi.query.money import MoneyOptions, plan
 from ui import downloads, fmt, kpiview, page, state
 from ui.fmt import CURRENCIES

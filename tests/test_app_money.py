@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.metrics.catalog import get
+from kpi.metrics import get
 from kpi.query.money import MoneyOptions
 from kpi.report.engine import Engine, ReportOptions
 from ui import fmt, periods

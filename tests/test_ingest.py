@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from kpi import LoadOptions, load_files
 from kpi.load import expand_inputs
 from kpi.model import FileReport, LoadedData
-from kpi.schema.datasets import NO_CLIENT
+from kpi.schema import NO_CLIENT
 
 
 def text(*lines: str) -> bytes:

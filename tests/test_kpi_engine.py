@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from kpi.errors import UsageError
-from kpi.metrics.catalog import KPIS, UNITS
+from kpi.metrics import KPIS, UNITS
 from kpi.model import LoadedData, loaded_data
-from kpi.query.core import parse_by
+from kpi.query import parse_by
 from kpi.report.engine import REPORT_COLUMNS, Engine, ReportOptions
 
 # Every id of KPIS.md, in its order.
@@ -448,7 +448,10 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
     from pathlib import Path
 
     from kpi.load import LoadOptions, load_files
-    from kpi.query.core import FAMILIES, LONG_TYPES, Scope, _fetch
+    from kpi.metrics import FAMILIES
+    from kpi.query import Scope
+    from kpi.query.blocks import LONG_TYPES
+    from kpi.query.core import _fetch
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -499,7 +502,7 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
 
     import kpi.query.core as eng
     from kpi.load import LoadOptions, load_files
-    from kpi.query.core import FAMILIES
+    from kpi.metrics import FAMILIES
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))

@@ -16,8 +16,9 @@ import pytest
 from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
+from kpi.metrics import FAMILIES
 from kpi.model import LoadedData, loaded_data
-from kpi.query.core import FAMILIES, _fetch
+from kpi.query.core import _fetch
 from kpi.query.money import MoneyOptions
 from kpi.report.engine import Engine, ReportOptions
 

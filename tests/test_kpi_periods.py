@@ -474,7 +474,7 @@ def test_the_first_date_at_ingestion() -> None:
 
 
 def test_a_comparison_before_the_data_is_not_queried(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kpi.query.core import Core
+    from kpi.query import Core
 
     eng = _before_engine()
     families: list[str] = []

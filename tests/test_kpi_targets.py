@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpi.errors import UsageError
-from kpi.metrics.catalog import KPI_BY_ID, KPIS
+from kpi.metrics import KPI_BY_ID, KPIS
 from kpi.metrics.targets import format_target, parse_target, status
 from kpi.model import loaded_data
 from kpi.report.engine import Engine, ReportOptions

@@ -404,7 +404,7 @@ def test_a_hash_collision_never_merges_two_different_rows() -> None:
 def test_the_definitions_page_states_the_rule_of_every_dataset() -> None:
     from streamlit.testing.v1 import AppTest
 
-    from kpi.schema.datasets import DATASETS
+    from kpi.schema import DATASETS
     from ui.i18n import CATALOG, t
 
     assert all(f"df.merge.{name}" in CATALOG for name in DATASETS)

@@ -9,7 +9,7 @@ import pytest
 
 from kpi.errors import UnrecognisedDatasetError
 from kpi.load.recognize import candidates, header_score, recognize
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 
 
 def mapped(headers: list[str], **kwargs: object) -> tuple[str, dict[str, str]]:
@@ -293,7 +293,7 @@ SECTION_14 = [
 )
 def test_section_14_labels_are_aliases(dataset: str, column: str, label: str) -> None:
     from kpi.load.recognize import _alias_index
-    from kpi.schema.datasets import fold_header
+    from kpi.schema import fold_header
 
     hits = {name for _, name, _ in _alias_index(dataset).get(fold_header(label), [])}
     assert column in hits, f"{label!r} is not an alias of {dataset}.{column}"

@@ -264,7 +264,7 @@ def test_one_client_read_from_the_cube_equals_its_filter(
 def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi.query.core import Core
+    from kpi.query import Core
     from kpi.report import engine as report
     from kpi.report.engine import Engine
 
@@ -344,7 +344,7 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
 def test_groupings_share_one_query_per_family(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi.query.core import Core
+    from kpi.query import Core
     from kpi.report.engine import Engine
 
     engine = sample_engine
@@ -383,7 +383,7 @@ def test_each_kpi_asked_alone_has_its_rows_of_the_full_report(
 ) -> None:
     # a page asks only for the KPIs it shows (the Overview: the headline ones): a KPI's
     # rows must not depend on which other KPIs of its family were asked with it
-    from kpi.metrics.catalog import KPIS
+    from kpi.metrics import KPIS
     from kpi.report.engine import Engine
 
     engine = sample_engine

@@ -21,7 +21,7 @@ import pytest
 
 from kpi.load.names import client_key, technician_key
 from kpi.load.recognize import candidates, recognize
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 GENERATOR = SAMPLE / "generate.py"

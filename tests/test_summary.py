@@ -16,7 +16,7 @@ from kpi.load.reconcile import summarize
 from kpi.load.summary import DatasetSummary, Money, Span, ValueCounts
 from kpi.model import LoadedData, loaded_data
 from kpi.report.engine import Engine
-from kpi.schema.datasets import DATASETS, Column, Dataset
+from kpi.schema import DATASETS, Column, Dataset
 
 
 def csv(*lines: str) -> bytes:

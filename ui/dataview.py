@@ -12,7 +12,7 @@ from kpi.load.summary import DatasetSummary, ValueCounts, currency_label, other_
 from kpi.load.values import billing_key
 from kpi.model import FileReport
 from kpi.problems import Problem
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 from ui import fmt
 from ui.i18n import t
 

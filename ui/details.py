@@ -15,7 +15,8 @@ from datetime import date
 
 import pandas as pd
 
-from kpi.query.core import Core, Scope, project_state_ctes
+from kpi.query import Core, Scope
+from kpi.query.families import project_state_ctes
 from kpi.query.periods import resolve_period
 
 #: the upcoming-renewal buckets of the Contracts page, in days after as_of

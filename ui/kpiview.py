@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from kpi import metrics as decl
 from kpi.errors import KpiError
-from kpi.metrics import catalog as decl
 from kpi.metrics.targets import parse_target
 from ui import fmt
 from ui.i18n import current_lang, t

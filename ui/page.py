@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi.metrics import catalog as decl
+from kpi import metrics as decl
 from kpi.query.periods import Period, comparison_before_data
 from kpi.report.engine import Engine, ReportOptions
 from ui import downloads, fmt, kpiview, periods, state

@@ -481,7 +481,7 @@ def reset_filters() -> None:
 
 def dimension_values(dim: str) -> list[str]:
     """The clients or technicians of the loaded data, sorted, for the sidebar."""
-    from kpi.schema.datasets import NO_CLIENT
+    from kpi.schema import NO_CLIENT
 
     state = app_state()
     if dim not in state.dims:

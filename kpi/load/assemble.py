@@ -33,7 +33,7 @@ from kpi.load.reconcile import summarize
 from kpi.load.table import TableResult, read_file
 from kpi.model import ARROW_TYPES, LoadedData
 from kpi.read import SUPPORTED_EXTENSIONS
-from kpi.schema.datasets import DATASETS, Dataset
+from kpi.schema import DATASETS, Dataset
 
 # --------------------------------------------------------------------------- assembly
 

@@ -19,7 +19,7 @@ from kpi.load.recognize import Mapping
 from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN
 from kpi.problems import Problem, Severity
 from kpi.read import RawTable, per_column
-from kpi.schema.datasets import DATASETS, MONEY_COLUMNS, Dataset
+from kpi.schema import DATASETS, MONEY_COLUMNS, Dataset
 
 
 def coerce(

@@ -18,7 +18,7 @@ from kpi.load.names import _technician_keys
 from kpi.load.table import TableResult
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 
 
 def dedupe(

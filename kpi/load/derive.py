@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from kpi.load.names import technician_key
 from kpi.model import LoadedData
 from kpi.problems import Problem, Severity
-from kpi.schema.datasets import NO_CLIENT, fold_header
+from kpi.schema import NO_CLIENT, fold_header
 
 WON = frozenset(["won", "closed won", "closedwon", "ganada", "ganado", "win", "cerrada ganada"])
 LOST = frozenset(["lost", "closed lost", "closedlost", "perdida", "perdido", "cerrada perdida"])

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from kpi.load.coerce import _filtered
 from kpi.load.names import _technician_keys
 from kpi.load.table import TableResult
-from kpi.schema.datasets import Dataset
+from kpi.schema import Dataset
 
 #: Columns of the merged rows collected by :func:`kpi.load.dedupe.dedupe` (one Arrow table per
 #: rule):

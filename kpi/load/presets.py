@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import PresetError
-from kpi.schema.datasets import DATASETS, fold_header
+from kpi.schema import DATASETS, fold_header
 
 #: options a preset may carry, with their types
 OPTIONS: dict[str, type | tuple[type, ...]] = {

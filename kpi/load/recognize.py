@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 
 from kpi.errors import UnrecognisedDatasetError
 from kpi.load.reasons import Reason, _reason, preset_json
-from kpi.schema.datasets import DATASETS, Dataset, EventLog, Roster, fold_header
+from kpi.schema import DATASETS, Dataset, EventLog, Roster, fold_header
 
 #: rows of a table looked at for a date and time per row (the check of a roster)
 TIMESTAMP_SAMPLE = 200

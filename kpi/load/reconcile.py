@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from kpi.load.checks import CHECKS, Check
 from kpi.load.summary import DatasetSummary, Money, Span, UsedLine, ValueCounts
-from kpi.schema.datasets import DATASETS, NO_CLIENT
+from kpi.schema import DATASETS, NO_CLIENT
 
 if TYPE_CHECKING:
     from kpi.model import LoadedData

@@ -27,7 +27,7 @@ from datetime import date
 from babel.numbers import format_currency, format_decimal
 
 from kpi.load.checks import CHECKS
-from kpi.schema.datasets import DATASETS
+from kpi.schema import DATASETS
 
 # --------------------------------------------------------------------------- results
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import UsageError
-from kpi.metrics.catalog import Kpi, Target
+from kpi.metrics.declaration import Kpi, Target
 
 WARN_RELATIVE = 0.10
 WARN_BAND = 0.05

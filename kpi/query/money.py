@@ -39,7 +39,7 @@ from kpi.errors import UsageError
 from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN, currency_code
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.schema.datasets import MONEY_COLUMNS
+from kpi.schema import MONEY_COLUMNS
 
 #: The app's report currency until the user picks one.
 DEFAULT_CURRENCY = "EUR"

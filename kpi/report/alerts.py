@@ -36,8 +36,11 @@ import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 from kpi.errors import UsageError
-from kpi.metrics.catalog import get
-from kpi.query.core import AS_OF, POINT, QUERY_THREADS, Core, Scope, _filters, project_state_ctes
+from kpi.metrics import get
+from kpi.query import Core, Scope
+from kpi.query.core import QUERY_THREADS
+from kpi.query.families import project_state_ctes
+from kpi.query.scope import AS_OF, POINT, scope_filters
 
 if TYPE_CHECKING:
     from kpi.report.engine import Engine
@@ -239,7 +242,7 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
             f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
             f" FROM contracts_p WHERE end_date > {AS_OF}"
             f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
-            f"{_filters(scope, technician=False)} ORDER BY client, contract_id"
+            f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
         )
     if no_tech and core.has("projects"):
         params["burn"] = th["project_over_budget"]
@@ -260,7 +263,7 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
             f" WHERE created_d <= {POINT}"
             f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
             f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
-            f"{_filters(scope, technician=False)} ORDER BY client, opportunity_id"
+            f"{scope_filters(scope, technician=False)} ORDER BY client, opportunity_id"
         )
 
     # the KPIs the rules read, by client or technician (one family query each), and the

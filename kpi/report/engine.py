@@ -37,11 +37,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.errors import UsageError
-from kpi.metrics.catalog import FAMILIES, KPIS, Kpi, get
+from kpi.metrics import FAMILIES, KPIS, Kpi, get
 from kpi.metrics.targets import STATUSES, effective_target, format_target, status_codes
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.query.core import KPI_INDEX, Core, Scope, effective_dims, parse_by
+from kpi.query import Core, Scope, parse_by
+from kpi.query.blocks import KPI_INDEX
 from kpi.query.money import MoneyOptions, MoneyPlan
 from kpi.query.periods import (
     COMPARE_MODES,
@@ -53,6 +54,7 @@ from kpi.query.periods import (
     period_before_data_note,
     resolve_period,
 )
+from kpi.query.scope import effective_dims
 from kpi.report import alerts as alert_rules
 
 REPORT_COLUMNS = (
