@@ -102,7 +102,7 @@ def generate(n_tickets: int, out: Path, fmt: str = "csv") -> None:
 def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     from kpi.load import LoadOptions, load_files, read_file
     from kpi.query.periods import add_months
-    from kpi.report.engine import Engine, ReportOptions
+    from kpi.report import Engine, ReportOptions
 
     res: dict[str, float] = {}
     blob = (folder / "tickets.csv").read_bytes()
@@ -249,7 +249,7 @@ def peak_rss_mb(folder: Path) -> float:
     ``ru_maxrss`` at exec, so that would report this process (which holds the data too)."""
     code = (
         "from kpi.load import load_files\n"
-        "from kpi.report.engine import Engine, ReportOptions\n"
+        "from kpi.report import Engine, ReportOptions\n"
         f"d = load_files([{str(folder)!r}])\n"
         "Engine(d).report(ReportOptions(by='client,month'))\n"
         "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"

@@ -20,7 +20,7 @@ from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError
 from kpi.load import LoadOptions, Override, load_files
 from kpi.load.presets import Preset, load_preset, preset_from_mapping
 from kpi.model import FileReport, LoadedData
-from kpi.report.engine import (
+from kpi.report import (
     Engine,
     Explanation,
     ReportOptions,

@@ -24,7 +24,7 @@ from kpi.load.values import currency_code
 from kpi.model import FileReport, LoadedData
 from kpi.problems import PROBLEM_COLUMNS
 from kpi.query.money import MoneyOptions, found_in, plan, read_rates
-from kpi.report.engine import Engine, ReportOptions, write_table
+from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
 
 INSPECT_COLUMNS = (

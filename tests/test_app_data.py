@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi.metrics import get
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -338,7 +338,7 @@ def test_a_low_confidence_file_feeds_no_kpi_until_confirmed(at: AppTest) -> None
     week = ReportOptions(start=date(2025, 3, 3), end=date(2025, 3, 7), as_of=date(2025, 3, 7))
 
     def utilisation() -> float:
-        from kpi.report.engine import compute_report
+        from kpi.report import compute_report
 
         data = _state(at).data
         assert data is not None

@@ -13,7 +13,7 @@ import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics import get
 from kpi.query.money import MoneyOptions
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics import HEADLINE, get
 from kpi.read import SUPPORTED_EXTENSIONS
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -538,7 +538,7 @@ def _session_types() -> tuple[type, ...]:
     import pyarrow as pa
 
     from kpi.model import LoadedData
-    from kpi.report.engine import Engine
+    from kpi.report import Engine
     from ui.state import AppState, Source, TableView
 
     return (LoadedData, Engine, AppState, Source, TableView, pa.Table, pa.RecordBatch,

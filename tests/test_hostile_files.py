@@ -52,7 +52,7 @@ from kpi.load import LoadOptions, load_files, values
 from kpi.load import table as load_table
 from kpi.model import LoadedData
 from kpi.read import delimited, json_records, parquet, raw, read_bytes, workbook
-from kpi.report.engine import ReportOptions, compute_report
+from kpi.report import ReportOptions, compute_report
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "hostile"

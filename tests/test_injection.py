@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 HOSTILE = [
     "O'Brien",

@@ -13,7 +13,7 @@ import pandas as pd
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 # responses (client, technician, responded_at, satisfied):
 #   s1 A Ann 2024-03-02 T     s2 A Ann 2024-03-09 T    s3 A Bob 2024-03-20 F

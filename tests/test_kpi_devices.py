@@ -9,7 +9,7 @@ from datetime import date, datetime
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 # D = 2024-03-31; active: first seen empty or <= D, last seen empty or >= D - 30 = Mar 1,
 # active not false.

@@ -14,7 +14,7 @@ from kpi.errors import UsageError
 from kpi.metrics import KPIS, UNITS
 from kpi.model import LoadedData, loaded_data
 from kpi.query import parse_by
-from kpi.report.engine import REPORT_COLUMNS, Engine, ReportOptions
+from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
 
 # Every id of KPIS.md, in its order.
 KPIS_MD_IDS = [
@@ -149,9 +149,9 @@ def test_client_filter_matches_normalised_names_and_binds_values() -> None:
 def test_a_filter_change_runs_the_parsed_statements_with_its_own_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kpi.report import engine as report
+    from kpi.report import engine as report_engine
 
-    monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # the filter's own queries
+    monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)  # the filter's own queries
     eng = Engine(full_data())
     acme = eng.report(replace(MARCH, clients=["ACME, S.L."]))
     parsed = dict(eng.core._parsed)
@@ -175,11 +175,11 @@ def test_every_client_read_from_the_cube_equals_its_filter(
 ) -> None:
     # the second client asked over a period computes every client's cube: the rows of
     # each client, "(none)" too, are those its filter's queries give
-    from kpi.report import engine as report
+    from kpi.report import engine as report_engine
 
     eng = Engine(full_data())
     names = eng.clients()
-    default = report.CUBE_MAX_ROWS
+    default = report_engine.CUBE_MAX_ROWS
     assert "(none)" in names and len(names) == 4
     for order in (names, names[::-1]):
         eng._cubes.clear()
@@ -192,10 +192,10 @@ def test_every_client_read_from_the_cube_equals_its_filter(
             scope.kpis = eng._produced(many[0], scope)
             scope.dims, scope.also = ("month",), ((), ("client",))
             cubed_rows = eng._rows(scope)
-            monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)
+            monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)
             direct = Engine(full_data()).reports(many)
             direct_rows = eng._rows(scope)
-            monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
+            monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", default)
             for got, want in zip(cubed, direct, strict=True):
                 pd.testing.assert_frame_equal(got, want, check_exact=True)
                 assert got.attrs == want.attrs
@@ -337,7 +337,7 @@ def test_one_engine_serialises_concurrent_queries() -> None:
     from datetime import date, datetime
 
     from kpi.model import loaded_data
-    from kpi.report.engine import Engine, ReportOptions
+    from kpi.report import Engine, ReportOptions
 
     n = 2_000
     created = [datetime(2024, 1, 1 + i % 28, 9) for i in range(n)]
@@ -367,7 +367,7 @@ def test_the_engine_keeps_schemas_and_counts_not_rows() -> None:
     # the rows live in the engine's database: engine.data is the input without them,
     # so that a session holds one copy; the input itself is not touched
     from kpi.model import loaded_data
-    from kpi.report.engine import Engine, ReportOptions
+    from kpi.report import Engine, ReportOptions
 
     data = loaded_data(
         {

@@ -20,7 +20,7 @@ from kpi.metrics import FAMILIES
 from kpi.model import LoadedData, loaded_data
 from kpi.query.core import _fetch
 from kpi.query.money import MoneyOptions
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 Q1 = ReportOptions(start=date(2024, 1, 1), end=date(2024, 3, 31), as_of=date(2024, 3, 31))
 

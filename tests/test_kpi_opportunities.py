@@ -10,7 +10,7 @@ import pytest
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 T = datetime
 # D = 2024-03-31, stale when (last activity, else created) < D - 30 = Mar 1.

@@ -20,7 +20,7 @@ from kpi.query.periods import (
     resolve_period,
     whole_months,
 )
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 D = date
 

@@ -14,7 +14,7 @@ import pytest
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 # Contracts (client, start, end, amount, billing months -> mrr_c):
 #   C1 Alpha 2024-01-01..(none)        300 quarterly (3)  -> 100

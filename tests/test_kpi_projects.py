@@ -9,7 +9,7 @@ import pytest
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 D = date
 # D = 2024-03-31. planned = clamp((D - start) / (due - start), 0, 1); PV = planned x budget;

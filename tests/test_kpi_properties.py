@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kpi.metrics import KPI_BY_ID
 from kpi.model import LoadedData, loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 CLIENTS = ["Acme", "beta", "Çedro"]
 TECHS = ["Ann", "Bob", "Cid"]

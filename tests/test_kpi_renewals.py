@@ -8,7 +8,7 @@ from datetime import date
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 D = date
 # Period 2024-01-01..2024-06-30, as_of 2024-06-30 (upcoming window Jul 1..Sep 28).

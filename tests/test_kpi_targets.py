@@ -13,7 +13,7 @@ from kpi.errors import UsageError
 from kpi.metrics import KPI_BY_ID, KPIS
 from kpi.metrics.targets import format_target, parse_target, status
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 
 def one(value: float, target: object, direction: str) -> object:

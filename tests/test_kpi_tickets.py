@@ -10,7 +10,7 @@ import pytest
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 
 def dt(m: int, d: int, h: int = 0, mi: int = 0) -> datetime:

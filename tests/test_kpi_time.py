@@ -10,7 +10,7 @@ import pytest
 from kpi_helpers import pick
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 # March 2024 has 21 weekdays (Fri 1; 4-8, 11-15, 18-22, 25-29).
 # staff: Ann 40 h/week (8 h a day), Bob 20 h/week (4 h a day), Cid empty (40 h) and no entries

@@ -23,7 +23,7 @@ from kpi_helpers import pick
 from kpi import LoadOptions, load_files
 from kpi.load.merge import _verified
 from kpi.model import FileReport, LoadedData
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 
 def text(*lines: str) -> bytes:

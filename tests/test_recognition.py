@@ -22,7 +22,7 @@ from kpi.load.presets import parse_preset
 from kpi.load.reasons import held_message
 from kpi.load.recognize import recognize
 from kpi.model import LoadedData
-from kpi.report.engine import ReportOptions, compute_report
+from kpi.report import ReportOptions, compute_report
 
 # --------------------------------------------------------------------------- fixtures
 

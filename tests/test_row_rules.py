@@ -23,7 +23,7 @@ from kpi import LoadOptions, load_files
 from kpi.load.presets import parse_preset
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 
 MARCH = ReportOptions(start=date(2025, 3, 1), end=date(2025, 3, 31), as_of=date(2025, 3, 31))
 Q1_BY_MONTH = ReportOptions(

@@ -15,7 +15,7 @@ from kpi.load.checks import CHECKS, Used
 from kpi.load.reconcile import summarize
 from kpi.load.summary import DatasetSummary, Money, Span, ValueCounts
 from kpi.model import LoadedData, loaded_data
-from kpi.report.engine import Engine
+from kpi.report import Engine
 from kpi.schema import DATASETS, Column, Dataset
 
 

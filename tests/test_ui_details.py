@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from kpi.model import loaded_data
-from kpi.report.engine import Engine
+from kpi.report import Engine
 from ui import details
 
 JAN = details.Filter(date(2024, 1, 1), date(2024, 1, 31), as_of=date(2024, 1, 31))

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from kpi.report.engine import to_csv_text
+from kpi.report import to_csv_text
 from ui import downloads
 
 BOM = "\ufeff"

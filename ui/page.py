@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.query.periods import Period, comparison_before_data
-from kpi.report.engine import Engine, ReportOptions
+from kpi.report import Engine, ReportOptions
 from ui import downloads, fmt, kpiview, periods, state
 from ui.i18n import t
 

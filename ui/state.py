@@ -36,7 +36,7 @@ from kpi.query.money import Found, MoneyOptions, found_in, plan
 from ui import periods
 
 if TYPE_CHECKING:
-    from kpi.report.engine import Engine, ReportOptions
+    from kpi.report import Engine, ReportOptions
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 _STATE_KEY = "app_state"
@@ -205,7 +205,7 @@ def loaded_data(progress: Callable[[int, int, str], None] | None = None) -> Load
 
 def engine() -> Engine:
     """The session's engine (one private DuckDB connection per session)."""
-    from kpi.report.engine import Engine
+    from kpi.report import Engine
 
     state = app_state()
     data = loaded_data()
@@ -567,7 +567,7 @@ def report_options(
         technicians: True on pages where the technician filter applies.
         kpis: the KPI ids the page shows (empty: all, as the downloads need).
     """
-    from kpi.report.engine import ReportOptions
+    from kpi.report import ReportOptions
 
     state = app_state()
     p_start, p_end = period()

@@ -29,8 +29,10 @@ days, late and over-budget projects are ``bad``; the rest ``warn``. The minimum 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import Any
 
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
@@ -41,9 +43,6 @@ from kpi.query import Core, Scope
 from kpi.query.core import QUERY_THREADS
 from kpi.query.families import project_state_ctes
 from kpi.query.scope import AS_OF, POINT, scope_filters
-
-if TYPE_CHECKING:
-    from kpi.report.engine import Engine
 
 ALERT_COLUMNS = ("rule", "severity", "client", "subject", "value", "threshold", "message")
 
@@ -210,81 +209,30 @@ def _listed(long: pd.DataFrame) -> list[tuple[str, float, float, float]]:
     )
 
 
-def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]) -> pd.DataFrame:
-    """Every alert of the period and filters of ``scope``."""
-    core = engine.core
+def compute(
+    core: Core,
+    scope: Scope,
+    lang: str,
+    overrides: dict[str, float],
+    client_rows: Callable[[Scope, list[str]], pd.DataFrame | None],
+) -> pd.DataFrame:
+    """Every alert of the period and filters of ``scope``.
+
+    Args:
+        core: the engine's queries.
+        scope: the period and the filters.
+        lang: ``en`` or ``es``, for the messages.
+        overrides: rule -> threshold overriding :data:`DEFAULT_THRESHOLDS`.
+        client_rows: the long rows of some KPIs by client under a one-client ``scope``,
+            from the engine's cube of every client, or None (see
+            :meth:`kpi.report.engine.Engine.client_rows`).
+    """
     th = thresholds_with(overrides)
     rows: list[dict[str, object]] = []
 
-    def add(rule: str, severity: str, client: object, subject: object, value: float,
-            threshold: float, **kw: object) -> None:  # fmt: skip
-        rows.append(
-            {
-                "rule": rule,
-                "severity": severity,
-                "client": client,
-                "subject": subject,
-                "value": float(value),
-                "threshold": float(threshold),
-                "message": _message(
-                    rule, lang, client=client, subject=subject, v=value, t=threshold, **kw
-                ),
-            }
-        )
+    add = partial(_add, rows, lang)
 
-    no_tech = scope.technicians is None
-    params = scope.params()
-    # the queries of the rules at dates (below): built here, run with the KPI queries
-    listed: dict[str, str] = {}
-    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
-        params["days"] = int(th["renewal_due"])
-        listed["renewal_due"] = (
-            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
-            f" FROM contracts_p WHERE end_date > {AS_OF}"
-            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
-            f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
-        )
-    if no_tech and core.has("projects"):
-        params["burn"] = th["project_over_budget"]
-        listed["projects"] = (
-            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
-            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
-            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
-            " budget_hours,\n"
-            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
-            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
-            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
-            "ORDER BY client, subject"
-        )
-    if no_tech and core.has("opportunities"):
-        params["stale"] = int(th["stale_opportunity"])
-        listed["stale_opportunity"] = (
-            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
-            f" WHERE created_d <= {POINT}"
-            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
-            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
-            f"{scope_filters(scope, technician=False)} ORDER BY client, opportunity_id"
-        )
-
-    # the KPIs the rules read, by client or technician (one family query each), and the
-    # queries above: QUERY_THREADS at a time; the rules then read them in their order
-    wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
-              ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
-    # Under one client, the client KPIs are read from the engine's cube of every client
-    # once it has one for this period (as the reports are: Engine._from_cube)
-    by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
-    cubed = engine.client_rows(scope, by_client) if by_client else None
-    kpi_rows: dict[tuple[str, str], list[tuple[str, float, float, float]]] = {}
-    if cubed is not None:
-        kpi_ids = cubed["kpi"].to_numpy()
-        for k, dim in wanted:
-            if dim == "client":
-                kpi_rows[(k, dim)] = _listed(cubed[kpi_ids == k])
-    with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
-        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted if w not in kpi_rows}
-        list_jobs = {r: pool.submit(core.query, sql, params) for r, sql in listed.items()}
-        kpi_rows |= {w: job.result() for w, job in kpi_jobs.items()}
-        lists = {r: job.result().to_dict("records") for r, job in list_jobs.items()}
+    kpi_rows, lists = _inputs(core, scope, th, client_rows)
 
     # client ratios over the period -----------------------------------------------------
     t = th["csat_low"]
@@ -336,6 +284,101 @@ def compute(engine: Engine, scope: Scope, lang: str, overrides: dict[str, float]
         elif value < lo:
             add("utilization_low", _ratio_severity(value, lo, True), None, tech, value, lo)
 
+    return _sorted(rows)
+
+
+def _add(rows: list[dict[str, object]], lang: str, rule: str, severity: str, client: object,
+         subject: object, value: float, threshold: float, **kw: object) -> None:  # fmt: skip
+    """One alert appended to ``rows``, with its message in ``lang``."""
+    rows.append(
+        {
+            "rule": rule,
+            "severity": severity,
+            "client": client,
+            "subject": subject,
+            "value": float(value),
+            "threshold": float(threshold),
+            "message": _message(
+                rule, lang, client=client, subject=subject, v=value, t=threshold, **kw
+            ),
+        }
+    )
+
+
+def _queries(
+    core: Core, scope: Scope, th: dict[str, float]
+) -> tuple[dict[str, str], dict[str, object]]:
+    """The queries of the rules at dates (renewals, projects, stale opportunities) and
+    their bound parameters."""
+    no_tech = scope.technicians is None
+    params = scope.params()
+    # the queries of the rules at dates (below): built here, run with the KPI queries
+    listed: dict[str, str] = {}
+    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
+        params["days"] = int(th["renewal_due"])
+        listed["renewal_due"] = (
+            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
+            f" FROM contracts_p WHERE end_date > {AS_OF}"
+            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
+            f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
+        )
+    if no_tech and core.has("projects"):
+        params["burn"] = th["project_over_budget"]
+        listed["projects"] = (
+            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
+            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
+            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
+            " budget_hours,\n"
+            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
+            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
+            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
+            "ORDER BY client, subject"
+        )
+    if no_tech and core.has("opportunities"):
+        params["stale"] = int(th["stale_opportunity"])
+        listed["stale_opportunity"] = (
+            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
+            f" WHERE created_d <= {POINT}"
+            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
+            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
+            f"{scope_filters(scope, technician=False)} ORDER BY client, opportunity_id"
+        )
+    return listed, params
+
+
+def _inputs(
+    core: Core,
+    scope: Scope,
+    th: dict[str, float],
+    client_rows: Callable[[Scope, list[str]], pd.DataFrame | None],
+) -> tuple[dict[tuple[str, str], list[tuple[str, float, float, float]]], dict[str, list[Any]]]:
+    """What the rules read: the KPIs by client or technician, as (group, value, numerator,
+    denominator), and the rows of the queries of the rules at dates, by rule."""
+    listed, params = _queries(core, scope, th)
+    # the KPIs the rules read, by client or technician (one family query each), and the
+    # queries above: QUERY_THREADS at a time; the rules then read them in their order
+    wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
+              ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
+    # Under one client, the client KPIs are read from the engine's cube of every client
+    # once it has one for this period (as the reports are: Engine._from_cube)
+    by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
+    cubed = client_rows(scope, by_client) if by_client else None
+    kpi_rows: dict[tuple[str, str], list[tuple[str, float, float, float]]] = {}
+    if cubed is not None:
+        kpi_ids = cubed["kpi"].to_numpy()
+        for k, dim in wanted:
+            if dim == "client":
+                kpi_rows[(k, dim)] = _listed(cubed[kpi_ids == k])
+    with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
+        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted if w not in kpi_rows}
+        list_jobs = {r: pool.submit(core.query, sql, params) for r, sql in listed.items()}
+        kpi_rows |= {w: job.result() for w, job in kpi_jobs.items()}
+        lists = {r: job.result().to_dict("records") for r, job in list_jobs.items()}
+    return kpi_rows, lists
+
+
+def _sorted(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The alerts in rule order, then by client and subject (case aside)."""
     out = pd.DataFrame(rows, columns=list(ALERT_COLUMNS))
     if out.empty:
         return out.astype({"value": float, "threshold": float})

@@ -19,33 +19,21 @@ the report currency (:mod:`kpi.money`).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import math
-import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from kpi.errors import UsageError
 from kpi.metrics import FAMILIES, KPIS, Kpi, get
-from kpi.metrics.targets import STATUSES, effective_target, format_target, status_codes
 from kpi.model import LoadedData
 from kpi.problems import Problem
 from kpi.query import Core, Scope, parse_by
-from kpi.query.blocks import KPI_INDEX
 from kpi.query.money import MoneyOptions, MoneyPlan
 from kpi.query.periods import (
-    COMPARE_MODES,
     Period,
     comparison_before_data,
     comparison_period,
@@ -54,14 +42,21 @@ from kpi.query.periods import (
     period_before_data_note,
     resolve_period,
 )
-from kpi.query.scope import effective_dims
 from kpi.report import alerts as alert_rules
+from kpi.report.explain import Explanation, explain
+from kpi.report.frame import (
+    _attach_previous,
+    _empty_long,
+    _format,
+    _unknown_amount_notes,
+    _with_every_kpi,
+)
+from kpi.report.options import ReportOptions, _check
 
 REPORT_COLUMNS = (
     "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",
 )  # fmt: skip
 COMPARE_COLUMNS = ("previous", "delta")
-ALERT_COLUMNS = alert_rules.ALERT_COLUMNS
 
 #: a one-client report is read from a cube of every client (see ``Engine._from_cube``)
 #: when the cube has at most this many rows: clients x months of the period (1 without
@@ -77,71 +72,6 @@ CUBES_KEPT_ROWS = 2_000_000
 _CUBE_DIMS = frozenset({(), ("month",), ("client",), ("client", "month")})
 #: a cube's text columns
 _CUBE_TEXTS = ("kpi", "grp", "month")
-
-
-@dataclass
-class ReportOptions:
-    """What to compute. Every field has the CLI's default.
-
-    Attributes:
-        start, end: the period, inclusive (default: 12 calendar months ending at as_of).
-        as_of: the report date (default: the data's latest event date; filters never move it).
-        clients: client names, matched by normalised key (``acme sl`` = ``ACME, S.L.``).
-        technicians: technician names, matched case-, accent- and space-insensitively.
-        by: total, client, month, client,month, technician or technician,month.
-        compare: None, ``"previous"`` or ``"year"``: adds ``previous`` and ``delta``.
-        lang: ``en`` or ``es``, for labels and messages (never ids, units or statuses).
-        targets: KPI id -> target overriding the default: a number, ``(lo, hi)`` or
-            ``"0.7..0.85"``.
-        kpis: the KPI ids to compute (empty: all). A page asks for what it shows, so
-            that a family none of them belongs to costs nothing.
-    """
-
-    start: date | None = None
-    end: date | None = None
-    as_of: date | None = None
-    clients: list[str] = field(default_factory=list)
-    technicians: list[str] = field(default_factory=list)
-    by: str = "total"
-    compare: str | None = None
-    lang: str = "en"
-    targets: dict[str, object] = field(default_factory=dict)
-    kpis: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Explanation:
-    """How a KPI is computed, for the definitions page and "how is this calculated".
-
-    Attributes:
-        kpi: the id.
-        label: the name in the requested language.
-        formula: the definition in words.
-        unit: the unit.
-        numerator, denominator: what the two sums are, in words (None when not a ratio).
-        sql: the query that computes the KPI for the options given (one family query
-            restricted to this KPI); empty when the KPI cannot be computed.
-        params: the bound parameters of ``sql``.
-        inputs: ``dataset.column`` read that are loaded.
-        missing_inputs: ``dataset.column`` it can read that are not loaded.
-        grouping: the dimensions it is computed by for these options.
-        period: the resolved period.
-        unavailable: None, or why the KPI is not produced (and what would enable it).
-    """
-
-    kpi: str
-    label: str
-    formula: str
-    unit: str
-    numerator: str | None
-    denominator: str | None
-    sql: str
-    params: dict[str, object]
-    inputs: list[str]
-    missing_inputs: list[str]
-    grouping: list[str]
-    period: Period | None
-    unavailable: str | None = None
 
 
 class Engine:
@@ -502,7 +432,7 @@ class Engine:
         """
         period = self.period(opts)
         scope = self._scope(opts, period, [])
-        return alert_rules.compute(self, scope, opts.lang, thresholds or {})
+        return alert_rules.compute(self.core, scope, opts.lang, thresholds or {}, self.client_rows)
 
     def explain(self, kpi_id: str, opts: ReportOptions) -> Explanation:
         """The SQL, bound parameters, inputs and formula behind a KPI for these options.
@@ -511,48 +441,8 @@ class Engine:
             KeyError: an unknown KPI id.
         """
         k = get(kpi_id)
-        lang = opts.lang
-        loaded = [i for i in k.inputs if self.core.has(*_split(i))]
-        not_loaded = [i for i in k.inputs if not self.core.has(*_split(i))]
-        base: dict[str, Any] = {
-            "kpi": k.id,
-            "label": k.label(lang),
-            "formula": k.description(lang),
-            "unit": k.unit,
-            "numerator": k.numerator_es if lang == "es" else k.numerator_en,
-            "denominator": k.denominator_es if lang == "es" else k.denominator_en,
-            "inputs": loaded,
-            "missing_inputs": not_loaded,
-        }
         period = self.period(opts)
-        scope = self._scope(opts, period, [])
-        why = self.core.missing(k, lang)
-        if why is None and scope.clients is not None and "client" not in k.groupings:
-            why = (
-                "no se calcula con un filtro de cliente"
-                if lang == "es"
-                else "not computed under a client filter"
-            )
-        if why is None and scope.technicians is not None and "technician" not in k.groupings:
-            why = (
-                "no se calcula con un filtro de técnico"
-                if lang == "es"
-                else "not computed under a technician filter"
-            )
-        dims = list(effective_dims(k, scope.dims))
-        if why is not None:
-            return Explanation(**base, sql="", params={}, grouping=dims, period=period,
-                               unavailable=why)  # fmt: skip
-        scope.kpis = [k]
-        sql, params, _ = self.core.family_sql(k.family, scope)
-        used = {p for p in params if f"${p}" in sql}
-        return Explanation(
-            **base,
-            sql=sql,
-            params={p: v for p, v in params.items() if p in used},
-            grouping=dims,
-            period=period,
-        )
+        return explain(self.core, k, self._scope(opts, period, []), opts.lang)
 
 
 def compute_report(
@@ -570,314 +460,3 @@ def compute_alerts(
 ) -> pd.DataFrame:
     """The alerts of ``data`` (a one-off :class:`Engine`)."""
     return Engine(data, money).alerts(opts or ReportOptions(), thresholds)
-
-
-# ---------------------------------------------------------------------- formatting
-def _split(col: str) -> tuple[str, str | None]:
-    ds, _, c = col.partition(".")
-    return ds, c or None
-
-
-def _check(opts: ReportOptions) -> None:
-    """UsageError for options no report can have (the period is checked later)."""
-    parse_by(opts.by)
-    if opts.compare is not None and opts.compare not in COMPARE_MODES:
-        raise UsageError(f"unknown comparison {opts.compare!r}: use previous or year")
-    unknown = sorted(set(opts.targets) - {k.id for k in KPIS})
-    if unknown:
-        raise UsageError(f"targets for unknown KPI(s): {', '.join(unknown)}")
-    unknown = sorted(set(opts.kpis) - {k.id for k in KPIS})
-    if unknown:
-        raise UsageError(f"unknown KPI(s): {', '.join(unknown)}")
-
-
-def _unknown_amount_notes(
-    long: pd.DataFrame, kpis: list[Kpi], monthly: bool, lang: str
-) -> list[str]:
-    """Issue 18: a money KPI whose rows lack an amount (empty, or in a currency without a
-    rate) says how many ("pipeline_amount: 3 of 10 open opportunities have no known
-    amount"), over the report's rows of the KPI: its groups, and in a monthly report the
-    months of a flow KPI or the last month of a KPI at a date (its rows at the other
-    months are the same entities again)."""
-    if "rows_n" not in long.columns:
-        return []
-    out = []
-    es = lang == "es"
-    for k in kpis:
-        noun = k.rows_word(lang)
-        if k.known is None or noun is None:
-            continue
-        rows = long[long["kpi"] == k.id]
-        if monthly and k.time == "@D" and rows["month"].notna().any():
-            rows = rows[rows["month"] == rows["month"].max()]
-        total = float(np.nansum(rows["rows_n"].to_numpy(dtype=float)))
-        known = float(np.nansum(rows["known_n"].to_numpy(dtype=float)))
-        missing = round(total - known)
-        if missing <= 0:
-            continue
-        n, m = _count_text(missing, lang), _count_text(round(total), lang)
-        # why an amount is unknown: empty, no exchange rate, or (contracts) no months
-        contracts = "contracts" in k.datasets
-        why_es = "vacío, en una moneda sin tipo de cambio" + (
-            " o de periodicidad desconocida" if contracts else ""
-        )
-        why_en = "empty, in a currency without a rate" + (
-            " or with an unknown billing period" if contracts else ""
-        )
-        if not contracts:
-            why_es, why_en = why_es.replace(", en", " o en"), why_en.replace(", in", " or in")
-        if known == 0:
-            out.append(
-                f"{k.id}: ninguna de {m} {noun} tiene un importe conocido ({why_es}): el "
-                "valor queda vacío"
-                if es
-                else f"{k.id}: none of {m} {noun} has a known amount ({why_en}): the value is empty"
-            )
-        else:
-            out.append(
-                f"{k.id}: {n} de {m} {noun} no tienen un importe conocido ({why_es}); el "
-                "valor suma los demás"
-                if es
-                else f"{k.id}: {n} of {m} {noun} have no known amount ({why_en}); the value "
-                "sums the others"
-            )
-    return out
-
-
-def _count_text(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "es" else text
-
-
-def _with_every_kpi(long: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
-    """DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
-    contributed) gets its total row: 0 for counts and sums, empty for the rest."""
-    present = set(long["kpi"].unique())
-    missing = [k for k in kpis if k.id not in present]
-    if not missing:
-        return long
-    extra = pd.DataFrame(
-        {
-            "kpi_i": [KPI_INDEX[k.id] for k in missing],
-            "kpi": [k.id for k in missing],
-            "grp": None,
-            "month": None,
-            "value": [0.0 if k.kind == "sum" and not k.nullable else np.nan for k in missing],
-            "numerator": [0.0 if k.has_fraction else np.nan for k in missing],
-            "denominator": [0.0 if k.has_fraction else np.nan for k in missing],
-            "rows_n": np.nan,
-            "known_n": np.nan,
-        }
-    )
-    return pd.concat([long, extra], ignore_index=True) if len(long) else extra
-
-
-def _empty_long() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "kpi_i": pd.Series([], dtype=np.int64),
-            "kpi": pd.Series([], dtype=object),
-            "grp": pd.Series([], dtype=object),
-            "month": pd.Series([], dtype=object),
-            "value": pd.Series([], dtype=float),
-            "numerator": pd.Series([], dtype=float),
-            "denominator": pd.Series([], dtype=float),
-            "rows_n": pd.Series([], dtype=float),
-            "known_n": pd.Series([], dtype=float),
-        }
-    )
-
-
-def shift_month_labels(labels: pd.Series, months: int) -> pd.Series:
-    """``YYYY-MM`` labels moved by ``months`` (None stays None): 2023-11 + 3 -> 2024-02."""
-    known = labels.notna()
-    out = pd.Series([None] * len(labels), index=labels.index, dtype=object)
-    if known.any():
-        lab = labels[known].astype(str)
-        idx = lab.str[:4].astype(int) * 12 + lab.str[5:7].astype(int) - 1 + months
-        out[known] = (
-            (idx // 12).astype(str).str.zfill(4) + "-" + (idx % 12 + 1).astype(str).str.zfill(2)
-        ).astype(object)
-    return out
-
-
-def _attach_previous(cur: pd.DataFrame, prev: pd.DataFrame, shift: int) -> pd.DataFrame:
-    """``previous`` = the matching row of the comparison period (monthly rows: the month
-    ``shift`` months earlier); ``delta = value - previous``."""
-    c = cur.copy()
-    c["_grp"] = c["grp"].fillna("").astype(str)
-    c["_month"] = c["month"].fillna("").astype(str)
-    p = pd.DataFrame(
-        {
-            "kpi": prev["kpi"],
-            "_grp": prev["grp"].fillna("").astype(str),
-            "_month": shift_month_labels(prev["month"], shift).fillna("").astype(str),
-            "previous": prev["value"].astype(float),
-        }
-    )
-    merged = c.merge(p, on=["kpi", "_grp", "_month"], how="left", sort=False)
-    merged["delta"] = merged["value"] - merged["previous"]
-    return merged.drop(columns=["_grp", "_month"])
-
-
-def _format(long: pd.DataFrame, scope: Scope, opts: ReportOptions) -> pd.DataFrame:
-    """Order (declaration order; within a KPI the SQL already ordered group name and month)
-    and add period, unit, target and status."""
-    order = long["kpi_i"].to_numpy(dtype=np.int64)
-    if (np.diff(order) >= 0).all():  # the families came in declaration order
-        df = long.reset_index(drop=True)
-    else:
-        df = long.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-    idx = df["kpi_i"].to_numpy(dtype=np.int64)
-    group_col = "technician" if "technician" in scope.dims else "client"
-    targets = [effective_target(k, opts.targets) for k in KPIS]
-    # a number, a band "0.7..0.85", or NaN (no target)
-    shown = np.array([format_target(t) for t in targets] + [None], dtype=object)
-    shown[[i for i, v in enumerate(shown) if v is None]] = np.nan
-    out = pd.DataFrame(
-        {
-            "kpi": df["kpi"].astype("str"),
-            group_col: df["grp"].astype("str"),
-            "period": df["month"].astype("str").fillna(scope.period.label),
-            "value": df["value"].astype(float),
-            "numerator": df["numerator"].astype(float),
-            "denominator": df["denominator"].astype(float),
-            # text columns taken from a few Arrow strings (from objects: 5 ms each at 1M)
-            "unit": pa.array([k.unit for k in KPIS], pa.string()).take(idx).to_pandas(),
-            "target": pd.Series(shown[idx], dtype=object),
-        }
-    )
-    statuses = np.zeros(len(df), dtype=np.int8)
-    values = df["value"].to_numpy(dtype=float)
-    bounds = np.flatnonzero(np.diff(idx)) + 1  # rows are sorted by KPI: one slice each
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(idx)], strict=True):
-        if hi > lo:
-            k = KPIS[idx[lo]]
-            statuses[lo:hi] = status_codes(values[lo:hi], targets[idx[lo]], k.direction)
-    out["status"] = pa.array(STATUSES, pa.string()).take(statuses).to_pandas()
-    if "previous" in df.columns:
-        out["previous"] = df["previous"].astype(float)
-        out["delta"] = df["delta"].astype(float)
-    return out
-
-
-# ---------------------------------------------------------------------- writers
-_INJECTION = r"^[=+\-@\t\r]"
-
-
-def _safe_text(arr: pa.Array) -> pa.Array:
-    """Formula-injection guard: text starting with = + - @ tab or CR gets a ``'`` prefix.
-
-    Example: ``=HYPERLINK("x")`` -> ``'=HYPERLINK("x")``; ``-5`` text -> ``'-5``.
-    """
-    hit = pc.fill_null(pc.match_substring_regex(arr, _INJECTION), False)
-    return pc.if_else(hit, pc.binary_join_element_wise("'", arr, ""), arr)
-
-
-def _column_text(s: pd.Series) -> pa.Array:
-    """One column as CSV text: numbers unrounded, shortest round-trip (0.1 + 0.2 ->
-    ``0.30000000000000004``, 12.0 -> ``12``); NaN / None empty; text guarded."""
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return pa.array(s.map({True: "true", False: "false"}).astype(object), pa.string())
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        arr = pa.array(s.astype(float).to_numpy(), type=pa.float64(), from_pandas=True)
-        return pc.cast(arr, pa.string())
-    if pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
-        return _safe_text(pa.array(s, type=pa.string(), from_pandas=True))
-    # mixed object columns (``target``: 0.9 or "0.7..0.85"): numbers stay numbers
-    values = s.astype(object).tolist()
-    numbers = pa.array([float(v) if _is_number(v) else None for v in values], pa.float64())
-    texts = pa.array([_other_text(v) for v in values], type=pa.string())
-    return pc.coalesce(pc.cast(numbers, pa.string()), _safe_text(texts))
-
-
-def _is_number(v: object) -> bool:
-    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-        return False
-    return not math.isnan(float(v))
-
-
-def _other_text(v: object) -> str | None:
-    """Text of a cell that is not a number; None for empties and numbers."""
-    if v is None or (
-        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-    ):
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, date):
-        return v.isoformat()
-    return str(v)
-
-
-def to_csv_text(df: pd.DataFrame) -> str:
-    """The CSV of CLI.md: ``.`` decimals, no thousands separator, empty for undefined,
-    numbers unrounded, text cells guarded against formula injection, quotes only where
-    needed (``Acme, Inc`` -> ``"Acme, Inc"``)."""
-    columns = [_column_text(df[c]).to_pylist() for c in df.columns]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([str(c) for c in df.columns])
-    # the rows of a report or alert list (aggregates, never data rows)
-    writer.writerows(zip(*columns, strict=True))
-    return buf.getvalue()
-
-
-def _guard_object(v: object) -> object:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
-
-
-def write_table(
-    df: pd.DataFrame, out: str | None, *, lang: str = "en", sheet: str = "report"
-) -> None:
-    """Write a report, alert or inspect table.
-
-    Args:
-        df: the table.
-        out: None for CSV on stdout; else a path ending in .csv, .xlsx or .json.
-        lang: language of the table (kept for the writers' messages; the columns are
-            machine output and are never translated).
-        sheet: the sheet name of an .xlsx.
-
-    Raises:
-        UsageError: an unsupported extension.
-    """
-    del lang  # machine output: ids, units, statuses and headers are never translated
-    if out is None:
-        sys.stdout.write(to_csv_text(df))
-        sys.stdout.flush()
-        return
-    path = Path(out)
-    ext = path.suffix.lower()
-    if ext == ".csv":
-        path.write_text(to_csv_text(df), encoding="utf-8", newline="")
-    elif ext == ".json":
-        records = []
-        for row in df.astype(object).itertuples(index=False, name=None):
-            records.append({str(c): _json_value(v) for c, v in zip(df.columns, row, strict=True)})
-        path.write_text(
-            json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8"
-        )
-    elif ext == ".xlsx":
-        safe = df.astype(object).map(_guard_object)
-        safe = safe.where(df.notna(), None)
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            safe.to_excel(xw, sheet_name=sheet[:31] or "report", index=False)
-    else:
-        raise UsageError(f"{out}: unsupported output; use .csv, .xlsx or .json")
-
-
-def _json_value(v: object) -> object:
-    if v is None:
-        return None
-    if isinstance(v, float | np.floating):
-        return None if math.isnan(v) else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    if v is pd.NaT:
-        return None
-    return v
