@@ -207,7 +207,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _write_summary(data: LoadedData, lang: str, after_table: bool) -> None:
-    """``inspect --summary``: each dataset's reconciliation (:mod:`kpi.summary`) as plain
+    """``inspect --summary``: each dataset's reconciliation (:mod:`kpi.load.summary`) as plain
     text on stdout, a blank line before each dataset (so after the inspect table too)."""
     blocks = ["\n".join(_one_line(line) for line in s.lines(lang)) for s in data.summary.values()]
     if blocks:

@@ -29,10 +29,12 @@ def test_no_module_of_kpi_imports_streamlit_or_altair() -> None:
     assert offenders == []
 
 
-def test_importing_the_engine_loads_neither() -> None:
+def test_importing_every_module_of_kpi_loads_neither() -> None:
     code = (
-        "import sys, kpi, kpi.report.engine, kpi.query.core, kpi.report.alerts, "
-        "kpi.metrics.catalog, kpi.metrics.targets, kpi.query.periods\n"
+        "import importlib, pkgutil, sys, kpi\n"
+        "for m in pkgutil.walk_packages(kpi.__path__, 'kpi.'):\n"
+        "    if m.name != 'kpi.__main__':  # runs the command line\n"
+        "        importlib.import_module(m.name)\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')]\n"
         "print(','.join(bad))"
     )

@@ -1,4 +1,4 @@
-"""Reading uploaded files into raw string tables (kpi.readers).
+"""Reading uploaded files into raw string tables (kpi.read).
 
 Every input is built in the test (bytes literals, openpyxl workbooks, a hand-made ODS,
 pyarrow Parquet). Expected row numbers are spreadsheet rows, worked out in the comments:

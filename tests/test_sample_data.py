@@ -88,7 +88,7 @@ def aliases() -> dict[str, str]:
 
 
 def key(s: pd.Series) -> pd.Series:
-    """Client join key: kpi.names.client_key, then the alias table."""
+    """Client join key: kpi.load.names.client_key, then the alias table."""
     k = s.map(lambda v: client_key(v) if v else "")
     return k.map(lambda v: aliases().get(v, v))
 

@@ -1,4 +1,4 @@
-"""Check the numbers (:mod:`kpi.summary`): each dataset's rows, span, distinct clients and
+"""Check the numbers (:mod:`kpi.load.summary`): each dataset's rows, span, distinct clients and
 technicians, rows by status, money per currency and the lines of what the KPIs used,
 on small tables whose every number is worked out by hand in a comment."""
 

@@ -1,4 +1,4 @@
-"""Value coercion (kpi.values): DATA.md General rules, DETAILS.md 15, 19, 22, 25, 30-33.
+"""Value coercion (kpi.load.values): DATA.md General rules, DETAILS.md 15, 19, 22, 25, 30-33.
 
 Expected values are worked out by hand in the comments next to them.
 """

@@ -1,6 +1,6 @@
 """How the dashboards show KPIs: labels, values, targets, cards, tables, explanations.
 
-Labels, units, directions and targets come from the declarations in :mod:`kpi.kpis`;
+Labels, units, directions and targets come from the declarations in :mod:`kpi.metrics`;
 numbers from the engine's report (columns of CLI.md). Pure helpers first (testable
 without a server), then the few functions that draw with Streamlit.
 """

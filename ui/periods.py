@@ -104,7 +104,7 @@ def period_range(
 
 
 def comparison_range(start: date, end: date, compare: str) -> tuple[date, date]:
-    """The comparison period of the engine (:func:`kpi.periods.comparison_period`): k whole
+    """The comparison period of the engine (:func:`kpi.query.periods.comparison_period`): k whole
     months -> the k months before, other ranges -> as many days before (``previous``);
     the same dates a year earlier (``year``).
 

@@ -50,7 +50,7 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
     key and shown in their most frequent spelling (the client alias table applied
     first), surveys fall back to their ticket's client and technician, and derived
     columns are computed. Last, each dataset's reconciliation
-    (:mod:`kpi.summary`) is kept on ``LoadedData.summary``.
+    (:mod:`kpi.load.reconcile`) is kept on ``LoadedData.summary``.
     """
     options = options or LoadOptions()
     data = LoadedData(tz=options.tz, lang=options.lang)

@@ -77,7 +77,7 @@ class Check:
 
 
 # KPIS.md 6: a device is active at D when first seen is empty or <= D, last seen empty or
-# >= D - 30 days, and active is not false (as kpi.engine's devices at D)
+# >= D - 30 days, and active is not false (as the devices at D of kpi.query.families)
 _DEVICE_ACTIVE = (
     "(first_seen IS NULL OR CAST(first_seen AS DATE) <= $as_of)"
     f" AND (last_seen IS NULL OR CAST(last_seen AS DATE) >= $as_of - {DEVICE_SEEN_DAYS})"
@@ -89,13 +89,14 @@ _PROJECT_DONE = (
     + ", ".join(f"'{w}'" for w in COMPLETED_WORDS)
     + "), FALSE) OR coalesce(percent_complete >= 1, FALSE) OR coalesce(closed_at <= $as_of, FALSE))"
 )
-# issue 18 (kpi.ingest): a ticket resolved by its status, not by a date: no usable
+# issue 18 (kpi.load.derive): a ticket resolved by its status, not by a date: no usable
 # resolved_at / closed_at (empty, or before the creation), so its resolution is its last
 # update
 _BY_STATUS = (
     "(coalesce(resolved_at, closed_at) IS NULL OR coalesce(resolved_at, closed_at) < created_at)"
 )
-# open: not resolved, not cancelled, not closed at an unknown time (kpi.engine's backlog)
+# open: not resolved, not cancelled, not closed at an unknown time (the backlog of
+# kpi.query.families)
 _OPEN_TICKET = "resolved IS NULL AND cancelled_at IS NULL AND NOT coalesce(closed_unknown, FALSE)"
 # KPIS.md 1: a contract is active at D when start_date <= D and (no end or end >= D)
 _CONTRACT_ACTIVE = "start_date <= $as_of AND (end_date IS NULL OR end_date >= $as_of)"

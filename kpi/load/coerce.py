@@ -210,7 +210,7 @@ def _row_currency(
     columns: dict[str, pa.Array],
     warn_rows: Callable[[pa.Array, str, str, str, pa.Array], None],
 ) -> list[str]:
-    """The ``currency`` of each row of a money dataset (see :mod:`kpi.money`): the currency
+    """The ``currency`` of each row of a money dataset (see :mod:`kpi.query.money`): the currency
     column's; else the one written in the amount cells (the amount's, then the cost's).
     Returns the column notes (cells written with a bare $).
 

@@ -198,7 +198,7 @@ def _ticket_resolution(
             f"resolved or cancelled by their status without a date: {n_dated} dated by "
             f"their last update, {n_unknown} at an unknown time"
         )
-    # what the resolution KPIs can use (kpi.kpis: tickets.resolved for the dated ones,
+    # what the resolution KPIs can use (kpi.metrics: tickets.resolved for the dated ones,
     # cancelled_at and closed_unknown for the backlog)
     present = set(data.present.get("tickets", frozenset()))
     if present & {"resolved_at", "closed_at"} or _any_true(pc.and_(at_update, res_word)):

@@ -102,7 +102,7 @@ def merge_across(
 
     Args:
         ds: the dataset.
-        t: its stacked table (:func:`_stack`), tables in the order given.
+        t: its stacked table (:func:`kpi.load.assemble._stack`), tables in the order given.
         parts: its tables, as (index in ``results``, result), in the order given.
         names: every table's name by index in ``results``, for the reasons.
         merged: receives the merged rows (:data:`_MERGED`).

@@ -10,7 +10,7 @@ from, and options::
 
 Options: ``day_first``, ``decimal`` (``"."`` or ``","``), ``csat_scale``,
 ``csat_reverse``, ``sheet``; ``resolved_statuses`` (ticket statuses that also mean
-resolved, added to the built-in words of :data:`kpi.ingest.RESOLVED_STATUSES`);
+resolved, added to the built-in words of :data:`kpi.load.derive.RESOLVED_STATUSES`);
 ``billing_months`` (months of a contract billing period as written, ``{"Cada 4 meses":
 4}``, before the built-in words; DETAILS.md 22).
 

@@ -26,7 +26,7 @@ also weighs the evidence declared in :mod:`kpi.schema` and, when it has them, th
 The result carries a confidence (``"high"`` or ``"low"``), the runner-up dataset and the
 reasons (:class:`Reason`), for the CLI and the Data page. A low-confidence table feeds
 no KPI until someone confirms it (a preset or a choice on the Data page naming the
-dataset, see :func:`kpi.ingest.map_table`).
+dataset, see :func:`kpi.load.table.map_table`).
 """
 
 from __future__ import annotations
@@ -333,7 +333,7 @@ def recognize(
         fixed: canonical column -> header index chosen by a preset or the user.
         inverted: columns of ``fixed`` to read as inverted booleans.
         excluded: canonical columns the user chose to leave unmapped.
-        data: the table's raw text columns (:attr:`kpi.readers.RawTable.data`), for the
+        data: the table's raw text columns (:attr:`kpi.read.RawTable.data`), for the
             content rules; without it only the headers and the evidence are weighed.
 
     Returns:

@@ -50,8 +50,9 @@ class Span:
 class ValueCounts:
     """Rows per value of a status-like column, the most frequent first.
 
-    ``values``: (value, rows) for the :data:`TOP_VALUES` most frequent values (None: empty);
-    ``other_rows`` rows hold the ``other_values`` values that are not listed.
+    ``values``: (value, rows) for the :data:`kpi.load.reconcile.TOP_VALUES` most frequent
+    values (None: empty); ``other_rows`` rows hold the ``other_values`` values that are not
+    listed.
     """
 
     column: str

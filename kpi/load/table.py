@@ -35,7 +35,7 @@ MAX_ROWS = 10_000_000
 
 @dataclass
 class TableResult:
-    """One table read, mapped and coerced, before :func:`assemble`."""
+    """One table read, mapped and coerced, before :func:`kpi.load.assemble.assemble`."""
 
     report: FileReport
     raw: RawTable | None

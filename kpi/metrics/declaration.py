@@ -1,6 +1,6 @@
 """The KPIs: one frozen declaration per KPI id of KPIS.md.
 
-This module is data. :mod:`kpi.engine` turns each *family* of KPIs (those computed from the
+This module is data. :mod:`kpi.query` turns each *family* of KPIs (those computed from the
 same rows) into one SQL query per grouping: the family's rows are *contributions* (one row
 per event, or per entity at a date D) with the columns named here, aggregated at the
 grouping. A KPI declares its aggregates over those columns, MetricFlow style:
@@ -11,7 +11,7 @@ grouping. A KPI declares its aggregates over those columns, MetricFlow style:
 * ``kind="median"``: ``numerator`` is the aggregate itself (``quantile_cont``).
 
 Money is summed with ``fsum`` (compensated summation: the same cents whatever the order of
-the rows), always in the report currency (:mod:`kpi.money`). An amount that is not known
+the rows), always in the report currency (:mod:`kpi.query.money`). An amount that is not known
 (empty, or in a currency without a rate) is NULL in the contributions; a money KPI names
 in ``known`` the column counting its rows, so that a sum over rows none of which is known
 is empty, not 0 (a ``*_n`` column: mrr_n counts the contracts active at D).
@@ -243,7 +243,7 @@ _DATASET_ES = {
 
 
 def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = None) -> str:
-    """What satisfies a :class:`~kpi.kpis.Need`, in words.
+    """What satisfies a :class:`Need`, in words.
 
     Examples: ``load invoices or contracts``; ``map columns sla_met or due_at of
     tickets``; ``load contracts with column covered_devices`` (when contracts are not loaded).

@@ -176,7 +176,7 @@ def _unpivot(
     wide: Mapping[str, Any], selects: list[_Rows], names: pa.Array, by_i: bool
 ) -> pd.DataFrame:
     """The long rows of a family (:data:`LONG_TYPES`) from its wide rows (see
-    :meth:`Core.family_wide_sql`): a row per KPI and block row, in the long query's
+    :meth:`kpi.query.core.Core.family_wide_sql`): a row per KPI and block row, in the long query's
     order (by_i, KPI, group name, month), each value as :func:`_kpi_columns` writes it.
 
     ``wide``: the columns as ``fetchnumpy`` gives them (masked arrays where NULLs are);
@@ -252,7 +252,8 @@ def _block_sql(
     and its KPIs' long rows, for each grouping of ``scope``.
 
     ``groups``: the block's KPIs (index in the family, KPI) by the parts they read, the
-    block's own first; the others are counted for presence (see :meth:`Core.family_sql`).
+    block's own first; the others are counted for presence (see
+    :meth:`kpi.query.core.Core.family_sql`).
     """
     combined = scope.combined
     selects: list[_Rows] = []

@@ -72,7 +72,7 @@ class Core:
     Args:
         data: the loaded tables (see :mod:`kpi.model`).
         money: the report currency and exchange rates (default: the data's only
-            currency, no rates); see :mod:`kpi.money` and :meth:`set_money`.
+            currency, no rates); see :mod:`kpi.query.money` and :meth:`set_money`.
     """
 
     def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
@@ -103,7 +103,7 @@ class Core:
         self._money_sources()
         self._prepare()
         #: the default report date: ingestion's, else the latest event (DETAILS.md 9);
-        #: the data's first date likewise (kpi.periods: comparisons before it are empty)
+        #: the data's first date likewise (kpi.query.periods: comparisons before it are empty)
         first, latest = data.data_start, data.as_of
         if first is None or latest is None:
             found = self._event_span()
@@ -136,7 +136,7 @@ class Core:
     def _money_sources(self) -> None:
         """The rows of contracts, invoices and opportunities as loaded (``src_*``), and
         the views that convert their amounts to the report currency (``money_*``): an
-        amount x the factor of its currency in ``fx``, NULL without one (kpi.money). The
+        amount x the factor of its currency in ``fx``, NULL without one (kpi.query.money). The
         prepared tables read the views, and are made again when the rates change
         (:meth:`set_money`)."""
         self._write_fx()
@@ -208,7 +208,7 @@ class Core:
 
     def _event_span(self) -> tuple[date | None, date | None]:
         """The data's first and latest event dates (DETAILS.md 9; the first date leaves
-        the devices out, see :func:`kpi.ingest._event_span`), for data whose ingestion did
+        the devices out, see :func:`kpi.load.assemble._event_span`), for data whose ingestion did
         not set them."""
         d = self.data
         sources: list[tuple[str, str, str]] = []  # (table, its first date, its latest)

@@ -6,7 +6,7 @@ The rules (README "Currencies"; issue 18):
 * **The currency of an amount** of a contract, an invoice line or an opportunity is its
   row's: the currency column when the file has one, else the code or symbol written in the
   amount cell (``USD 1,200``, ``1.200,00 €``); ingestion stores it in the ``currency``
-  column (:func:`kpi.values.parse_currency`, :func:`kpi.values.parse_money`). A row whose
+  column (:func:`kpi.load.values.parse_currency`, :func:`kpi.load.values.parse_money`). A row whose
   column and cell disagree takes the column's, with a warning.
 * **A bare ``$``** is written by the US dollar and by many other currencies (MXN, COP, CLP,
   ARS, CAD, AUD...). It is read as the one currency of :data:`DOLLAR_CURRENCIES` that the

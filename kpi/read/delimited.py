@@ -419,7 +419,7 @@ def _parse_body(
     Rows whose field count differs from the header's go through pyarrow's invalid-row
     handler and are fixed here: extra fields that are all empty are dropped (``a,b,c,,``
     for 3 columns); a row of 2+ fields but fewer than the header is padded with ``""``
-    (warning); a single-field line is kept for :func:`_classify` (footer or broken);
+    (warning); a single-field line is kept for :func:`kpi.read.rows._classify` (footer or broken);
     a row with extra non-empty fields is rejected.
     """
     names = [f"c{i}" for i in range(n)]

@@ -33,7 +33,7 @@ MAX_HEADER_CHARS = 1_000
 #: cells (rows x columns) a JSON or Parquet table may have; their compression or nesting
 #: can hide a table far larger than the file (1M rows x 50 columns; ~1.5 GB as text)
 MAX_CELLS = 50_000_000
-#: rows a table may have: the same limit as :data:`kpi.ingest.MAX_ROWS`, checked here
+#: rows a table may have: the same limit as :data:`kpi.load.table.MAX_ROWS`, checked here
 #: where a file's size does not bound it (Parquet metadata, before anything is decoded)
 MAX_TABLE_ROWS = 10_000_000
 

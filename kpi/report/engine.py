@@ -12,9 +12,9 @@ instead of ``client`` when grouped by technician; ``previous, delta`` with a com
 Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
 know (hours without a cost, filter names that matched nothing, a period or a comparison
 that starts before the data begins: the comparison's ``previous`` and ``delta`` are then
-empty, see :mod:`kpi.periods`; amounts left out for want of an exchange rate or of an
+empty, see :mod:`kpi.query.periods`; amounts left out for want of an exchange rate or of an
 amount); ``df.attrs["money_notes"]`` are those about money, and ``df.attrs["currency"]`` is
-the report currency (:mod:`kpi.money`).
+the report currency (:mod:`kpi.query.money`).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class Engine:
     Args:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
         money: the report currency and the user's exchange rates (default: the data's
-            only currency, no rates; see :mod:`kpi.money`).
+            only currency, no rates; see :mod:`kpi.query.money`).
     """
 
     def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
@@ -105,7 +105,7 @@ class Engine:
 
     @property
     def data_start(self) -> date | None:
-        """The data's first date: the earliest event date (:mod:`kpi.periods`); None when
+        """The data's first date: the earliest event date (:mod:`kpi.query.periods`); None when
         nothing dated is loaded. A comparison period starting before it is left empty."""
         return self.core.data_start
 
@@ -125,7 +125,7 @@ class Engine:
     def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
         """The notes about the amounts read by ``kpis`` (default: every money KPI):
         amounts left out for want of a rate, the reading of a bare $, rows without a
-        currency, the rates used (:meth:`kpi.money.MoneyPlan.notes`)."""
+        currency, the rates used (:meth:`kpi.query.money.MoneyPlan.notes`)."""
         money = [k for k in (KPIS if kpis is None else kpis) if k.money]
         if not money:
             return []
@@ -425,7 +425,7 @@ class Engine:
 
         Args:
             opts: period, filters and language (``by`` and ``compare`` are ignored).
-            thresholds: rule -> threshold overriding :data:`kpi.alerts.DEFAULT_THRESHOLDS`.
+            thresholds: rule -> threshold overriding :data:`kpi.report.alerts.DEFAULT_THRESHOLDS`.
 
         Raises:
             UsageError: an unknown threshold name.

@@ -78,7 +78,7 @@ class Roster:
     A staff sheet names each technician on one row and has a few hundred rows at most; an
     audit log with a ``Resource`` column (65,000 rows, a date and time on every row, the
     same names again and again) is not one. A table that breaks the rule is read with low
-    confidence, and the user confirms it (:mod:`kpi.recognize`).
+    confidence, and the user confirms it (:mod:`kpi.load.recognize`).
     """
 
     #: the column naming the person (``technician``)
@@ -116,7 +116,7 @@ class Dataset:
     label_es: str
     columns: tuple[Column, ...]
     #: the column whose value identifies a row; a key repeated within one file is
-    #: handled per dataset, across files one file's rows win (kpi.ingest._merge_across)
+    #: handled per dataset, across files one file's rows win (kpi.load.merge.merge_across)
     key: str | None = None
     #: the timestamp that decides which rows of a repeated key win (the greatest; an
     #: empty one loses), before the order the files were given in

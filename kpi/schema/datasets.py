@@ -1,17 +1,17 @@
 """The canonical datasets: one frozen declaration per dataset and column.
 
-This module is data, not logic. Header recognition (:mod:`kpi.recognize`) reads the
-aliases declared here; value coercion (:mod:`kpi.values`) reads the kinds. Adding an
+This module is data, not logic. Header recognition (:mod:`kpi.load.recognize`) reads the
+aliases declared here; value coercion (:mod:`kpi.load.values`) reads the kinds. Adding an
 alias a tool exports is a one-line change in the ``aliases`` of its column.
 
 Aliases are written as a person reads them (``"Fecha de cierre"``, ``"dateEntered"``);
-they are compared after :func:`fold_header`, which lower-cases, strips accents and
-drops everything but letters and digits, so ``Fecha de cierre`` ~ ``fecha_de_cierre``
-~ ``FECHA DE CIERRE``. The first alias that matches a header wins, so aliases are
-listed from the most to the least specific.
+they are compared after :func:`~kpi.schema.columns.fold_header`, which lower-cases,
+strips accents and drops everything but letters and digits, so ``Fecha de cierre`` ~
+``fecha_de_cierre`` ~ ``FECHA DE CIERRE``. The first alias that matches a header wins, so
+aliases are listed from the most to the least specific.
 
 Derived columns (``derived=True``) are never mapped from a file: ingestion computes
-them and the engine relies on them (see :mod:`kpi.ingest`):
+them and the engine relies on them (see :mod:`kpi.load.derive`):
 
 * ``tickets.resolved``: the effective resolution timestamp (resolved_at, else
   closed_at; NULL when unresolved or earlier than created_at; without a date, a
@@ -28,7 +28,7 @@ them and the engine relies on them (see :mod:`kpi.ingest`):
 The ``currency`` of contracts, invoices and opportunities is mapped from a currency column
 when there is one, else taken from the amount cells (``USD 1,200``, ``1.200,00 €``): an
 ISO 4217 code, ``$`` for a bare dollar sign (its meaning is decided with all the data, see
-:mod:`kpi.money`), or NULL when the row says nothing about its currency.
+:mod:`kpi.query.money`), or NULL when the row says nothing about its currency.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ _TECHNICIAN = (
     "Técnico", "Asignado a", "Agente", "Responsable", "Recurso", "Persona asignada",
 )
 # Currency of a row's amounts (contracts, invoices, opportunities): read as an ISO 4217
-# code by kpi.values.parse_currency ("MXN", "€" -> EUR, "dólar" -> USD)
+# code by kpi.load.values.parse_currency ("MXN", "€" -> EUR, "dólar" -> USD)
 _CURRENCY = (
     "Currency", "CurrencyIsoCode", "Currency ISO Code", "Currency Code", "currencyCode",
     "Deal Currency Code", "ISO Currency", "Moneda", "Divisa", "Código de moneda",
@@ -555,7 +555,7 @@ DATASETS: dict[str, Dataset] = {
 # fmt: on
 
 #: The amount columns of each dataset with a ``currency``: read with their currency
-#: (kpi.values.parse_money) and converted to the report currency by the engine.
+#: (kpi.load.values.parse_money) and converted to the report currency by the engine.
 MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "contracts": ("amount",),
     "invoices": ("amount", "cost"),

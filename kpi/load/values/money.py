@@ -26,7 +26,7 @@ DOLLAR_CURRENCIES = frozenset(
 
 #: A currency as written, folded (lower case, accents, spaces and dots dropped), -> its
 #: ISO 4217 code. ``$`` is a bare dollar sign: several currencies write it (USD, MXN,
-#: COP, CLP, ARS, CAD, AUD...), so :mod:`kpi.money` decides its meaning with all the
+#: COP, CLP, ARS, CAD, AUD...), so :mod:`kpi.query.money` decides its meaning with all the
 #: data. Pesos without a country are not here: they are no one currency either.
 # fmt: off
 _CURRENCY_WORDS: dict[str, str] = {
@@ -117,7 +117,7 @@ def _codes_of(texts: pa.Array) -> pa.Array:
 
 def parse_currency(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
     """A currency column: ISO 4217 codes (``mxn`` -> MXN, ``€`` -> EUR, ``US$`` -> USD,
-    ``dólares`` -> USD), ``$`` for a bare dollar sign (see :mod:`kpi.money`).
+    ``dólares`` -> USD), ``$`` for a bare dollar sign (see :mod:`kpi.query.money`).
 
     A value that names no currency (``Pesos``, ``XX``) is kept as written, with a warning:
     its amounts stay out of the money KPIs until an exchange rate is given for it.

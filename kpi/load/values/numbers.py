@@ -61,7 +61,7 @@ def _decimal_default(lang: str, decimal: str | None, why: str | None = None) -> 
 
 def _weighted_count(mask: pa.Array, weights: pa.Array | None) -> int:
     """Rows behind the True values of ``mask``: one each, or ``weights`` (the rows each
-    distinct value stands for, see :func:`parse_column`)."""
+    distinct value stands for, see :func:`~kpi.load.values.column.parse_column`)."""
     if weights is None:
         return _count(mask)
     picked = pc.if_else(pc.fill_null(mask, False), weights, 0)

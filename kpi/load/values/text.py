@@ -41,7 +41,7 @@ class ParsedColumn:
             (a one-time contract: no MRR by design); None when none is.
         info_reason: why the listed ones are listed.
         currency: the currency each cell of a money column writes (see
-            :func:`parse_money`).
+            :func:`~kpi.load.values.money.parse_money`).
         order: how d/m dates were read: (day-first, decided by the values).
         mark: how decimal marks were read: (the mark, decided by the values).
     """
@@ -55,12 +55,13 @@ class ParsedColumn:
     error: str | None = None
     info: pa.Array | None = None
     info_reason: str | None = None
-    #: money columns (:func:`parse_money`): the currency each cell writes (an ISO code,
-    #: ``$``, or NULL where the cell names none); None for other columns
+    #: money columns (:func:`~kpi.load.values.money.parse_money`): the currency each cell
+    #: writes (an ISO code, ``$``, or NULL where the cell names none); None for other
+    #: columns
     currency: pa.Array | None = None
     #: dates written d/m or m/d: (day-first applied, decided by the values); None when no
     #: value is written so (ISO, Excel serials). Ingestion reads a column its values do
-    #: not decide like the other date columns of the same table (kpi.ingest.coerce).
+    #: not decide like the other date columns of the same table (kpi.load.coerce).
     order: tuple[bool, bool] | None = None
     #: numbers with a decimal mark: (the mark applied, decided by the values); None when
     #: no value has one
