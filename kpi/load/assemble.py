@@ -5,7 +5,7 @@ all files, :func:`assemble`: the same rows in several files kept once, event-log
 tickets, staff de-duplication (:mod:`kpi.load.dedupe`), client and technician names joined
 across datasets (:mod:`kpi.load.names`), derived columns and fallbacks
 (:mod:`kpi.load.derive`), the default as-of date, and each dataset's reconciliation
-(:mod:`kpi.load.summary`).
+(:mod:`kpi.load.reconcile`).
 
 Accounting (DATA.md "Nothing is lost"): every data row of every table is loaded, merged
 or rejected with a reason, and ``rows_read = rows_loaded + rows_merged + rows_rejected``

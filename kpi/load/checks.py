@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from kpi.metrics.rules import COMPLETED_WORDS, DEVICE_SEEN_DAYS
 
-# --------------------------------------------------------------------------- declarations
-
 
 @dataclass(frozen=True)
 class Used:

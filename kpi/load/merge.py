@@ -68,9 +68,6 @@ def _table_name(res: TableResult) -> str:
     return f"{rep.file} [{rep.sheet}]" if rep.sheet else rep.file
 
 
-# --------------------------------------------------------------------------- across tables
-
-
 def merge_across(
     con: duckdb.DuckDBPyConnection,
     ds: Dataset,

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 TOP_VALUES = 8
 
 
-# --------------------------------------------------------------------------- computing
-
-
 def usable(data: LoadedData, dataset: str, column: str) -> bool:
     """The dataset's table has the column, and a mapped column came from a file
     (a derived column is computed whatever the files had)."""

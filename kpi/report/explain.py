@@ -48,7 +48,6 @@ class Explanation:
     unavailable: str | None = None
 
 
-# ---------------------------------------------------------------------- formatting
 def _split(col: str) -> tuple[str, str | None]:
     ds, _, c = col.partition(".")
     return ds, c or None

@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 
 from kpi.errors import UsageError
 
-# ---------------------------------------------------------------------- writers
 _INJECTION = r"^[=+\-@\t\r]"
 
 

@@ -9,8 +9,6 @@ import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _fold, _group
 
-# --------------------------------------------------------------------------- contracts
-
 # Billing periods (DETAILS.md 22), compared folded (case, accents, spaces, "-", "_", "."
 # dropped: "Semi-Annually" -> "semiannually", "Pago único" -> "pagounico"): the
 # spellings PSAs, ERPs and people write, in English and Spanish. "bimensual" (twice a

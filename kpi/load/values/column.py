@@ -19,8 +19,6 @@ from kpi.load.values.flags import _parse_bool
 from kpi.load.values.numbers import _parse_numeric
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _match, _may_contain
 
-# --------------------------------------------------------------------------- public
-
 
 def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
     """First integer in each text: ``L2`` -> 2, ``Tier 3`` -> 3, ``Nivel 2`` -> 2.

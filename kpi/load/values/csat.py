@@ -7,8 +7,6 @@ import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _fold, _group
 
-# --------------------------------------------------------------------------- surveys
-
 _CSAT_GOOD = (
     "good", "positive", "satisfied", "verysatisfied", "happy", "great", "awesome", "excellent",
     "bueno", "buena", "positivo", "positiva", "satisfecho", "satisfecha", "muysatisfecho",

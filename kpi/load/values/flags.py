@@ -9,8 +9,6 @@ import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _fold
 
-# --------------------------------------------------------------------------- booleans
-
 _TRUE_WORDS = ("true", "yes", "y", "1", "si", "verdadero", "t", "billable", "withinsla", "x")
 _FALSE_WORDS = (
     "false", "no", "n", "0", "falso", "f",

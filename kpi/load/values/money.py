@@ -14,8 +14,6 @@ import pyarrow.compute as pc
 from kpi.load.values.column import parse_column
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _match, _scatter
 
-# --------------------------------------------------------------------------- money
-
 #: How ingestion stores a bare dollar sign in the ``currency`` column.
 DOLLAR_SIGN = "$"
 #: Currencies written with a bare ``$`` where they are used.

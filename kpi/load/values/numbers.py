@@ -12,8 +12,6 @@ import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _count, _falses, _match, _scatter
 
-# --------------------------------------------------------------------------- numbers
-
 # Decorations stripped from numbers: spaces (also no-break and narrow no-break), the
 # apostrophe thousands separator, %, currency symbols and codes.
 # "€ 1.234,50" -> "1.234,50"; "1 234,5 EUR" -> "1234,5"; "US$ 5" -> "5"; "12 %" -> "12".

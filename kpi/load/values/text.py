@@ -68,9 +68,6 @@ class ParsedColumn:
     mark: tuple[str, bool] | None = None
 
 
-# --------------------------------------------------------------------------- basics
-
-
 def _as_strings(raw: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     """One contiguous ``string`` array from whatever string-ish array a reader gave."""
     if isinstance(raw, pa.ChunkedArray):
