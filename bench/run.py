@@ -100,8 +100,8 @@ def generate(n_tickets: int, out: Path, fmt: str = "csv") -> None:
 
 
 def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
-    from kpi.ingest import LoadOptions, load_files, read_file
-    from kpi.periods import add_months
+    from kpi.load import LoadOptions, load_files, read_file
+    from kpi.query.periods import add_months
     from kpi.report import Engine, ReportOptions
 
     res: dict[str, float] = {}
@@ -248,7 +248,7 @@ def peak_rss_mb(folder: Path) -> float:
     ``VmHWM``, not ``ru_maxrss``: Linux carries the parent's peak over into a child's
     ``ru_maxrss`` at exec, so that would report this process (which holds the data too)."""
     code = (
-        "from kpi.ingest import load_files\n"
+        "from kpi.load import load_files\n"
         "from kpi.report import Engine, ReportOptions\n"
         f"d = load_files([{str(folder)!r}])\n"
         "Engine(d).report(ReportOptions(by='client,month'))\n"

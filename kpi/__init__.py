@@ -13,13 +13,17 @@ The public API is small::
     engine.explain("csat", ReportOptions())     # the SQL and inputs behind a number
     engine.availability()                       # kpi id -> what would enable it
 
-The command line (``python -m kpi report|alerts|inspect``) is :mod:`kpi.cli`.
+The stages, in the order data flows: :mod:`kpi.read` (bytes -> raw text tables),
+:mod:`kpi.load` (-> typed canonical tables: :class:`LoadedData`, :mod:`kpi.model`),
+:mod:`kpi.metrics` (the KPI declarations), :mod:`kpi.query` (their SQL), :mod:`kpi.report`
+(the :class:`Engine`); :mod:`kpi.schema` declares the datasets they all read. The command
+line (``python -m kpi report|alerts|inspect``) is :mod:`kpi.cli`.
 """
 
 from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError
-from kpi.ingest import LoadOptions, Override, load_files
+from kpi.load import LoadOptions, Override, load_files
+from kpi.load.presets import Preset, load_preset, preset_from_mapping
 from kpi.model import FileReport, LoadedData
-from kpi.presets import Preset, load_preset, preset_from_mapping
 from kpi.report import (
     Engine,
     Explanation,

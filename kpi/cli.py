@@ -17,15 +17,15 @@ from datetime import date
 from typing import NoReturn
 
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
-from kpi.ingest import LoadOptions, load_files
+from kpi.load import LoadOptions, load_files
+from kpi.load.presets import load_preset
+from kpi.load.reasons import held_message
+from kpi.load.values import currency_code
 from kpi.model import FileReport, LoadedData
-from kpi.money import MoneyOptions, found_in, plan, read_rates
-from kpi.presets import load_preset
 from kpi.problems import PROBLEM_COLUMNS
-from kpi.recognize import held_message
+from kpi.query.money import MoneyOptions, found_in, plan, read_rates
 from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
-from kpi.values import currency_code
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
@@ -207,7 +207,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _write_summary(data: LoadedData, lang: str, after_table: bool) -> None:
-    """``inspect --summary``: each dataset's reconciliation (:mod:`kpi.summary`) as plain
+    """``inspect --summary``: each dataset's reconciliation (:mod:`kpi.load.summary`) as plain
     text on stdout, a blank line before each dataset (so after the inspect table too)."""
     blocks = ["\n".join(_one_line(line) for line in s.lines(lang)) for s in data.summary.values()]
     if blocks:

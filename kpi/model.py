@@ -1,6 +1,6 @@
 """What ingestion hands to the KPI engine.
 
-:class:`LoadedData` is the contract between :mod:`kpi.ingest` and the engine. Every
+:class:`LoadedData` is the contract between :mod:`kpi.load` and the engine. Every
 loaded dataset is one Arrow table with *all* the canonical columns of its declaration
 in :mod:`kpi.schema` (mapped, derived, or all-NULL when no file had them), typed per
 ``schema.DUCKDB_TYPES``. ``present`` says which columns really came from a file, for
@@ -32,7 +32,7 @@ Guarantees the engine can rely on:
   unknown amount, not 0 (issue 18).
 * contracts, invoices, opportunities: ``currency`` is the currency of the row's amounts
   (an ISO code, ``$`` for a bare dollar sign, a text kept as written), NULL when the row
-  names none (:mod:`kpi.money` reads it).
+  names none (:mod:`kpi.query.money` reads it).
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ import pyarrow as pa
 from kpi.problems import Problem
 
 if TYPE_CHECKING:
-    from kpi.recognize import Reason
-    from kpi.summary import DatasetSummary
+    from kpi.load.reasons import Reason
+    from kpi.load.summary import DatasetSummary
 
 
 @dataclass
@@ -101,11 +101,11 @@ class LoadedData:
     #: DETAILS.md 9: the latest event date, after event-log merge, before filters
     as_of: date | None = None
     #: the data's first date: the earliest event date of the same sources but devices
-    #: (kpi.periods); comparisons that start before it are left empty
+    #: (kpi.query.periods); comparisons that start before it are left empty
     data_start: date | None = None
     #: dataset -> rows, for tables whose rows were let go (see :meth:`without_rows`)
     row_counts: dict[str, int] = field(default_factory=dict)
-    #: dataset -> what it holds and what the KPIs used of it (:mod:`kpi.summary`),
+    #: dataset -> what it holds and what the KPIs used of it (:mod:`kpi.load.summary`),
     #: computed at ingestion and kept by :meth:`without_rows`
     summary: dict[str, DatasetSummary] = field(default_factory=dict)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.alerts import DEFAULT_THRESHOLDS, RULES
-from kpi.kpis import get
+from kpi.metrics import get
+from kpi.report.alerts import DEFAULT_THRESHOLDS, RULES
 from ui import fmt, kpiview, page, state
 from ui.i18n import t
 

@@ -8,9 +8,9 @@ import json
 import streamlit as st
 
 from kpi.errors import PresetError
-from kpi.presets import parse_preset
-from kpi.readers import SUPPORTED_EXTENSIONS
-from kpi.recognize import held_message
+from kpi.load.presets import parse_preset
+from kpi.load.reasons import held_message
+from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
 from ui import dataview, downloads, fmt, page, state
 from ui.i18n import t

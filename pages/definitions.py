@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi import kpis as decl
-from kpi.ingest import CANCELLED_STATUSES, RESOLVED_STATUSES
+from kpi import metrics as decl
+from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
 from kpi.schema import DATASETS
 from ui import dataview, fmt, kpiview, page, state
 from ui.i18n import t

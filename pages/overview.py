@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.kpis import HEADLINE
+from kpi.metrics import HEADLINE
 from ui import fmt, kpiview, page, periods, state
 from ui.i18n import t
 

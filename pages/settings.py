@@ -8,9 +8,9 @@ from zoneinfo import available_timezones
 import pandas as pd
 import streamlit as st
 
-from kpi import kpis as decl
-from kpi.money import DOLLAR_SIGN, MoneyOptions, plan
-from kpi.values import currency_code
+from kpi import metrics as decl
+from kpi.load.values import DOLLAR_SIGN, currency_code
+from kpi.query.money import MoneyOptions, plan
 from ui import downloads, fmt, kpiview, page, state
 from ui.fmt import CURRENCIES
 from ui.i18n import LANG_NAMES, LANGS, t

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi.alerts import ALERT_COLUMNS, DEFAULT_THRESHOLDS, RULES
 from kpi.errors import UsageError
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions, compute_alerts
+from kpi.report.alerts import ALERT_COLUMNS, DEFAULT_THRESHOLDS, RULES
 
 D = date
 T = datetime
@@ -187,22 +187,22 @@ def test_one_client_alerts_from_the_cube_equal_its_filter(
     # from the second client over a period, the client KPIs of the alerts are read from
     # the engine's cube of every client: for every client of the sample data, the same
     # alerts as the filter's own queries give, and the cube's rows match the queries'
-    from kpi import report
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
+    from kpi.report import engine as report_engine
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
     names = engine.clients()
     if common.get("technicians") == ["__first__"]:
         common = {**common, "technicians": engine.technicians()[:1]}
-    default = report.CUBE_MAX_ROWS
+    default = report_engine.CUBE_MAX_ROWS
     seen: set[str] = set()
     for client in [names[-1], *names]:  # the first one asked: no cube yet
         opts = ReportOptions(**common, clients=[client])  # type: ignore[arg-type]
         cubed = engine.alerts(opts)
-        monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)
+        monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)
         direct = engine.alerts(opts)
-        monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
+        monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", default)
         pd.testing.assert_frame_equal(cubed, direct, check_exact=True)
         seen |= set(direct["rule"])
     # the clients have alerts of every client rule between them (under a technician

@@ -12,7 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import ui.state
-from kpi.kpis import get
+from kpi.metrics import get
 from kpi.report import Engine, ReportOptions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.kpis import get
-from kpi.money import MoneyOptions
+from kpi.metrics import get
+from kpi.query.money import MoneyOptions
 from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
 

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.kpis import HEADLINE, get
-from kpi.readers import SUPPORTED_EXTENSIONS
+from kpi.metrics import HEADLINE, get
+from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
 
@@ -339,7 +339,7 @@ def test_alert_thresholds_are_editable(engine: Engine) -> None:
 
 
 def test_definitions_list_every_kpi_with_its_sql() -> None:
-    from kpi.kpis import KPIS
+    from kpi.metrics import KPIS
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/definitions.py").run()

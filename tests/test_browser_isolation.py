@@ -301,7 +301,7 @@ def data_files(page: Any) -> set[str]:
 
 
 def sample_files() -> set[str]:
-    from kpi.ingest import expand_inputs
+    from kpi.load import expand_inputs
 
     return {name for name, _ in expand_inputs([ROOT / "sample_data"])}
 
@@ -405,10 +405,9 @@ def test_two_sessions_at_once_never_see_each_others_uploads(
 
 #: cached functions checked by hand: (file, function) -> why no user data can be in them
 CACHE_ALLOWLIST = {
-    ("kpi/recognize.py", "_alias_index"): "argument: a dataset name of kpi.schema.DATASETS",
-    ("kpi/recognize.py", "_all_aliases"): "no arguments: the declared aliases",
-    ("kpi/recognize.py", "_distinctive"): "argument: a dataset name of kpi.schema.DATASETS",
-    ("kpi/readers.py", "_child_code"): "no arguments: source code of two functions",
+    ("kpi/load/recognize.py", "_alias_index"): "argument: a dataset name of kpi.schema.DATASETS",
+    ("kpi/load/recognize.py", "_all_aliases"): "no arguments: the declared aliases",
+    ("kpi/load/recognize.py", "_distinctive"): "argument: a dataset name of kpi.schema.DATASETS",
     ("ui/fmt.py", "_babel_locale"): "argument: a UI language code",
     ("ui/fmt.py", "_pattern"): "argument: a number pattern built in ui/fmt.py from digits",
     ("ui/fmt.py", "_percent_pattern"): "arguments: a UI language code and a digit count",

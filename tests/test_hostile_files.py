@@ -12,7 +12,7 @@ What is checked:
   with one line on stderr naming the file and the limit or the problem;
 * Hypothesis over arbitrary bytes, generated CSVs (delimiters, quoting, encodings, ragged
   rows, NUL bytes, long fields) and generated or damaged xlsx, end to end through
-  ``kpi.ingest.load_files``: only :class:`kpi.errors.KpiError` escapes and every table
+  ``kpi.load.load_files``: only :class:`kpi.errors.KpiError` escapes and every table
   keeps ``rows_read == rows_loaded + rows_merged + rows_rejected``;
 * the limits (columns, header line, zip bombs, workbook memory and time, Parquet and JSON
   sizes, rows per table, upload size) and that their messages name the limit;
@@ -46,12 +46,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi import ingest, readers, values
 from kpi.cli import main
 from kpi.errors import KpiError, UnreadableFileError
-from kpi.ingest import LoadOptions, load_files
+from kpi.load import LoadOptions, load_files, values
+from kpi.load import table as load_table
 from kpi.model import LoadedData
-from kpi.readers import read_bytes
+from kpi.read import delimited, json_records, parquet, raw, read_bytes, workbook
 from kpi.report import ReportOptions, compute_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -664,7 +664,7 @@ def test_work_grows_linearly_with_the_number_of_columns() -> None:
 
 def test_more_columns_than_excel_allows_are_refused_naming_the_limit() -> None:
     with pytest.raises(UnreadableFileError, match=r"more than 16,384 columns \(the limit"):
-        read_bytes("wide.csv", wide_csv(readers.MAX_COLUMNS + 1, nrows=1))
+        read_bytes("wide.csv", wide_csv(raw.MAX_COLUMNS + 1, nrows=1))
     # a data row of millions of commas under a 2-column header: one line, constant memory
     line = b"Ticket #,Created\nT1,2025-03-01" + b"," * 3_000_000 + b"\n"
     with pytest.raises(UnreadableFileError, match="16,384 columns"):
@@ -678,19 +678,19 @@ def test_a_long_ragged_line_after_the_sniffed_rows_is_one_rejected_row() -> None
     assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (101, 100, 1)
     (p,) = [p for p in data.problems if p.severity == "rejected"]
     assert (p.row, p.problem) == (102, "has more than 2 fields, the header has 2")
-    assert len(p.value or "") == readers.MAX_VALUE_CHARS  # the value shown is cut
+    assert len(p.value or "") == raw.MAX_VALUE_CHARS  # the value shown is cut
 
 
 def test_a_header_line_longer_than_16_mb_is_refused_naming_the_limit() -> None:
     with pytest.raises(UnreadableFileError, match=r"header line longer than 16 MB \(the limit\)"):
-        read_bytes("line.csv", b"a," * (readers.MAX_HEADER_LINE_BYTES // 2 + 1))
+        read_bytes("line.csv", b"a," * (delimited.MAX_HEADER_LINE_BYTES // 2 + 1))
 
 
 def test_a_long_header_cell_is_cut_with_a_warning() -> None:
     data = load(("h.csv", b"Ticket #,Created," + b"y" * 5000 + b"\nT1,2025-03-01,z\n"))
     (f,) = data.files
     assert (f.dataset, f.rows_loaded, f.warnings) == ("tickets", 1, 1)
-    assert f.unmapped == ["y" * readers.MAX_HEADER_CHARS]
+    assert f.unmapped == ["y" * raw.MAX_HEADER_CHARS]
     (w,) = [p for p in data.problems if p.severity == "warning"]
     assert w.problem == "header of column 3 has 5,000 characters; cut to 1,000"
 
@@ -820,7 +820,7 @@ def test_zip_parts_with_an_unusual_method_or_overlapping_are_refused() -> None:
 
 
 def test_workbook_reader_time_limit_names_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "WORKBOOK_SECONDS", 0.001)
+    monkeypatch.setattr(workbook, "WORKBOOK_SECONDS", 0.001)
     with pytest.raises(UnreadableFileError, match=r"more than 0.001 seconds to open \(the limit"):
         read_bytes("slow.xlsx", minimal_xlsx([("S", _sheet_xml(TICKET_ROWS))]))
 
@@ -865,16 +865,16 @@ def test_parquet_row_and_value_limits_are_checked_before_reading(
 ) -> None:
     data = dictionary_parquet(20, 5, Created=pa.array(["2025-03-01"] * 20))
     assert read_bytes("ok.parquet", data)[0].data.num_rows == 20
-    monkeypatch.setattr(readers, "MAX_TABLE_ROWS", 19)
+    monkeypatch.setattr(parquet, "MAX_TABLE_ROWS", 19)
     with pytest.raises(UnreadableFileError, match=r"has 20 rows; the limit is 19 per table"):
         read_bytes("rows.parquet", data)
-    monkeypatch.setattr(readers, "MAX_TABLE_ROWS", 1000)
+    monkeypatch.setattr(parquet, "MAX_TABLE_ROWS", 1000)
     # 20 rows x 2 columns = 40 values; a list column counts its items: 20 x 3 = 60
-    monkeypatch.setattr(readers, "MAX_CELLS", 39)
+    monkeypatch.setattr(parquet, "MAX_CELLS", 39)
     with pytest.raises(UnreadableFileError, match="holds 40 values, more than the limit of 39"):
         read_bytes("cells.parquet", data)
     lists = dictionary_parquet(20, 5, Tags=pa.array([["a", "b", "c"]] * 20))
-    monkeypatch.setattr(readers, "MAX_CELLS", 79)
+    monkeypatch.setattr(parquet, "MAX_CELLS", 79)
     with pytest.raises(UnreadableFileError, match="holds 80 values"):
         read_bytes("lists.parquet", lists)
 
@@ -888,7 +888,7 @@ def test_json_with_a_key_per_record_is_refused_before_quadratic_work() -> None:
 
 def test_json_larger_than_the_cell_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data = json.dumps([{"Ticket #": i, "Created": "2025-03-01"} for i in range(50)]).encode()
-    monkeypatch.setattr(readers, "MAX_CELLS", 99)
+    monkeypatch.setattr(json_records, "MAX_CELLS", 99)
     # 50 records x 2 fields = 100 cells
     with pytest.raises(UnreadableFileError, match="50 records x 2 fields, more than the limit"):
         read_bytes("big.json", data)
@@ -898,11 +898,11 @@ def test_json_larger_than_the_cell_limit_is_refused(monkeypatch: pytest.MonkeyPa
 
 
 def test_row_limit_of_the_readers_is_the_one_of_ingestion() -> None:
-    assert readers.MAX_TABLE_ROWS == ingest.MAX_ROWS == 10_000_000
+    assert raw.MAX_TABLE_ROWS == load_table.MAX_ROWS == 10_000_000
 
 
 def test_row_limit_message_names_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "MAX_ROWS", 3)
+    monkeypatch.setattr(load_table, "MAX_ROWS", 3)
     rows = b"".join(b"T%d,2025-03-01\n" % i for i in range(4))
     with pytest.raises(UnreadableFileError, match=r"has 4 rows; the limit is 3 per table"):
         load(("t.csv", b"Ticket #,Created\n" + rows))
@@ -1080,9 +1080,7 @@ def test_generated_csvs_end_to_end(files: list[bytes]) -> None:
         for p in data.problems:
             assert p.row is None or p.row >= 1
             assert (
-                p.value is None
-                or len(p.value) <= readers.MAX_VALUE_CHARS
-                or (p.severity != "skipped")
+                p.value is None or len(p.value) <= raw.MAX_VALUE_CHARS or (p.severity != "skipped")
             )
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi import LoadOptions, load_files
-from kpi.ingest import expand_inputs
+from kpi.load import expand_inputs
 from kpi.model import FileReport, LoadedData
 from kpi.schema import NO_CLIENT
 
@@ -568,7 +568,7 @@ def test_accounting_invariant_over_generated_ticket_exports(files: list[Any]) ->
 def test_override_can_leave_a_column_unmapped() -> None:
     # "Made SLA" is recognised as sla_met; the user chooses "(not mapped)" for it (""),
     # so the column stays unmapped and sla_met is no longer present for the engine.
-    from kpi.ingest import LoadOptions, Override, load_files
+    from kpi.load import LoadOptions, Override, load_files
 
     csv = b"Ticket #,Date Entered,Made SLA\n1,2024-03-01,true\n2,2024-03-02,false\n"
     auto = load_files([("t.csv", csv)])
@@ -587,7 +587,8 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
 ) -> None:
     import pyarrow as pa
 
-    from kpi import ingest, readers
+    from kpi.load import coerce
+    from kpi.read import raw
 
     table = pa.table(
         {
@@ -597,8 +598,8 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
         }
     )
     keep = pa.array([True, False, True, False, True])
-    monkeypatch.setattr(readers, "PARALLEL_MIN_ROWS", 0)
-    got = ingest._filtered(table, keep)
+    monkeypatch.setattr(raw, "PARALLEL_MIN_ROWS", 0)
+    got = coerce._filtered(table, keep)
     assert got.schema == table.schema
     assert got.to_pydict() == {"a": [1, 3, None], "b": ["x", None, "v"], "c": [1.5, 3.5, 5.5]}
     # an event log read in parallel merges as it does sequentially
@@ -610,7 +611,7 @@ def test_long_tables_are_filtered_column_by_column_on_every_core(
     ]
     blob = "\n".join(",".join(r) for r in rows).encode()
     parallel = load_files([("tickets.csv", blob)])
-    monkeypatch.setattr(readers, "PARALLEL_MIN_ROWS", 10**9)
+    monkeypatch.setattr(raw, "PARALLEL_MIN_ROWS", 10**9)
     serial = load_files([("tickets.csv", blob)])
     assert parallel.tables["tickets"].equals(serial.tables["tickets"])
     assert parallel.tables["tickets"].column("status").to_pylist() == ["New", "Closed"]
@@ -643,7 +644,7 @@ def test_an_undecided_date_column_is_read_as_the_other_date_columns_of_its_file(
 
 
 def test_a_preset_order_wins_over_the_other_columns() -> None:
-    from kpi.presets import parse_preset
+    from kpi.load.presets import parse_preset
 
     preset = parse_preset({"options": {"day_first": False}})
     data = load(("proyectos.csv", PROYECTOS), lang="en", presets=[preset])

@@ -10,10 +10,10 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from kpi.engine import parse_by
 from kpi.errors import UsageError
-from kpi.kpis import KPIS, UNITS
+from kpi.metrics import KPIS, UNITS
 from kpi.model import LoadedData, loaded_data
+from kpi.query import parse_by
 from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
 
 # Every id of KPIS.md, in its order.
@@ -149,9 +149,9 @@ def test_client_filter_matches_normalised_names_and_binds_values() -> None:
 def test_a_filter_change_runs_the_parsed_statements_with_its_own_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kpi import report
+    from kpi.report import engine as report_engine
 
-    monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # the filter's own queries
+    monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)  # the filter's own queries
     eng = Engine(full_data())
     acme = eng.report(replace(MARCH, clients=["ACME, S.L."]))
     parsed = dict(eng.core._parsed)
@@ -175,11 +175,11 @@ def test_every_client_read_from_the_cube_equals_its_filter(
 ) -> None:
     # the second client asked over a period computes every client's cube: the rows of
     # each client, "(none)" too, are those its filter's queries give
-    from kpi import report
+    from kpi.report import engine as report_engine
 
     eng = Engine(full_data())
     names = eng.clients()
-    default = report.CUBE_MAX_ROWS
+    default = report_engine.CUBE_MAX_ROWS
     assert "(none)" in names and len(names) == 4
     for order in (names, names[::-1]):
         eng._cubes.clear()
@@ -192,10 +192,10 @@ def test_every_client_read_from_the_cube_equals_its_filter(
             scope.kpis = eng._produced(many[0], scope)
             scope.dims, scope.also = ("month",), ((), ("client",))
             cubed_rows = eng._rows(scope)
-            monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)
+            monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)
             direct = Engine(full_data()).reports(many)
             direct_rows = eng._rows(scope)
-            monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
+            monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", default)
             for got, want in zip(cubed, direct, strict=True):
                 pd.testing.assert_frame_equal(got, want, check_exact=True)
                 assert got.attrs == want.attrs
@@ -398,7 +398,7 @@ def test_the_prepared_tables_are_compressed_in_memory() -> None:
     # stored as dictionaries, and every cursor a query runs on sees the same tables
     from pathlib import Path
 
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -422,7 +422,7 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     # table): a group missing there would be sorted as if it had no name
     from pathlib import Path
 
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -447,8 +447,11 @@ def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
     # query (by_i), filters, a filter matching nothing (no rows)
     from pathlib import Path
 
-    from kpi.engine import FAMILIES, LONG_TYPES, Scope, _fetch
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
+    from kpi.metrics import FAMILIES
+    from kpi.query import Scope
+    from kpi.query.blocks import LONG_TYPES
+    from kpi.query.core import _fetch
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
@@ -497,9 +500,9 @@ def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
     # group (a month with invoices but no hours has no labour cost row) stays the same
     from pathlib import Path
 
-    import kpi.engine as eng
-    from kpi.engine import FAMILIES
-    from kpi.ingest import LoadOptions, load_files
+    import kpi.query.core as eng
+    from kpi.load import LoadOptions, load_files
+    from kpi.metrics import FAMILIES
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))

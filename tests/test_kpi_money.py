@@ -16,9 +16,10 @@ import pytest
 from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
-from kpi.engine import FAMILIES, _fetch
+from kpi.metrics import FAMILIES
 from kpi.model import LoadedData, loaded_data
-from kpi.money import MoneyOptions
+from kpi.query.core import _fetch
+from kpi.query.money import MoneyOptions
 from kpi.report import Engine, ReportOptions
 
 Q1 = ReportOptions(start=date(2024, 1, 1), end=date(2024, 3, 31), as_of=date(2024, 3, 31))

@@ -11,7 +11,7 @@ from kpi_helpers import pick
 
 from kpi.errors import UsageError
 from kpi.model import loaded_data
-from kpi.periods import (
+from kpi.query.periods import (
     Period,
     add_months,
     comparison_before_data,
@@ -474,7 +474,7 @@ def test_the_first_date_at_ingestion() -> None:
 
 
 def test_a_comparison_before_the_data_is_not_queried(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kpi.engine import Core
+    from kpi.query import Core
 
     eng = _before_engine()
     families: list[str] = []

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi.kpis import KPI_BY_ID
+from kpi.metrics import KPI_BY_ID
 from kpi.model import LoadedData, loaded_data
 from kpi.report import Engine, ReportOptions
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from kpi.errors import UsageError
-from kpi.kpis import KPI_BY_ID, KPIS
+from kpi.metrics import KPI_BY_ID, KPIS
+from kpi.metrics.targets import format_target, parse_target, status
 from kpi.model import loaded_data
 from kpi.report import Engine, ReportOptions
-from kpi.targets import format_target, parse_target, status
 
 
 def one(value: float, target: object, direction: str) -> object:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
-from kpi.ingest import _verified
+from kpi.load.merge import _verified
 from kpi.model import FileReport, LoadedData
 from kpi.report import Engine, ReportOptions
 

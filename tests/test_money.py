@@ -11,9 +11,9 @@ import pytest
 
 from kpi import LoadOptions, load_files
 from kpi.errors import UsageError
+from kpi.load.values import currency_code, parse_currency, parse_money
 from kpi.model import LoadedData
-from kpi.money import MoneyOptions, found_in, plan, read_rates
-from kpi.values import currency_code, parse_currency, parse_money
+from kpi.query.money import MoneyOptions, found_in, plan, read_rates
 
 
 def text(*lines: str) -> bytes:
@@ -62,7 +62,7 @@ def test_amount_cells_give_their_currency_and_their_number() -> None:
 
 
 def test_amounts_without_currency_read_as_before() -> None:
-    from kpi.values import parse_column
+    from kpi.load.values import parse_column
 
     cells = pa.array(["1.234,5", "(420,81)", "12 %", "1,5e3", "", "n/a", "abc"])
     money = parse_money(cells)

@@ -3,7 +3,7 @@
 import pyarrow as pa
 import pytest
 
-from kpi.names import client_key, keys_of, technician_key
+from kpi.load.names import client_key, keys_of, technician_key
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from kpi import LoadOptions, load_files
 from kpi.cli import main
 from kpi.errors import PresetError
-from kpi.presets import Preset, load_preset, parse_preset, preset_from_mapping
+from kpi.load.presets import Preset, load_preset, parse_preset, preset_from_mapping
 
 # A Spanish MSP's home-made sheet: no header is a known alias except "Estado"
 SHEET = "Nro,Abierta el,Local,Estado\nA-7,2025-03-04 10:00,Bar Pepe,Abierto\n"

@@ -1,4 +1,4 @@
-"""Reading uploaded files into raw string tables (kpi.readers).
+"""Reading uploaded files into raw string tables (kpi.read).
 
 Every input is built in the test (bytes literals, openpyxl workbooks, a hand-made ODS,
 pyarrow Parquet). Expected row numbers are spreadsheet rows, worked out in the comments:
@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi.errors import UnreadableFileError
-from kpi.readers import SUPPORTED_EXTENSIONS, RawTable, read_bytes, read_path
+from kpi.read import SUPPORTED_EXTENSIONS, RawTable, read_bytes, read_path
 
 
 def one(name: str, data: bytes, **kw: object) -> RawTable:
@@ -190,9 +190,9 @@ def test_quoted_newlines_across_blocks_and_ragged_rows(monkeypatch: pytest.Monke
     # 4,500 = rows 1,501 and 4,501.
     import pyarrow.csv as pacsv
 
-    from kpi import readers
+    from kpi.read import delimited
 
-    monkeypatch.setattr(readers, "_CSV_BLOCK_SIZE", 1 << 14)
+    monkeypatch.setattr(delimited, "_CSV_BLOCK_SIZE", 1 << 14)
     calls: list[tuple[bool, bool]] = []
     real = pacsv.read_csv
 
@@ -201,7 +201,7 @@ def test_quoted_newlines_across_blocks_and_ragged_rows(monkeypatch: pytest.Monke
         calls.append((ro.use_threads, po.newlines_in_values))  # type: ignore[attr-defined]
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(readers.pacsv, "read_csv", spy)
+    monkeypatch.setattr(delimited.pacsv, "read_csv", spy)
     recs = [b'%d,"line one\nline two",x' % k for k in range(1, 3_001)]
     recs[1_499] = b"1500,bad,x,extra"
     data = b"Id,Notes,Flag\n" + b"".join(r + b"\n" for r in recs) * 2
@@ -801,7 +801,7 @@ def test_generated_csv_parses_back(case: tuple[bytes, list[str], list[list[str]]
 
 
 def test_excel_cells_are_normalised_only_where_a_rule_matches() -> None:
-    from kpi.readers import _normalise_excel
+    from kpi.read.workbook import _normalise_excel
 
     cells = [
         "2024-03-05 00:00:00",  # a date-only cell
@@ -850,7 +850,7 @@ def test_totals_rows_read_from_leading_bytes_equal_the_regex(
 ) -> None:
     import pyarrow.compute as pc
 
-    from kpi import readers as R
+    from kpi.read import rows as R
 
     column = pa.chunked_array([texts[:cut], texts[cut:]], pa.string())
     regex = pc.match_substring_regex(column, R._TOTALS_RE, ignore_case=True)
@@ -859,7 +859,7 @@ def test_totals_rows_read_from_leading_bytes_equal_the_regex(
 
 
 def test_leading_bytes_of_texts_and_slices() -> None:
-    from kpi import readers as R
+    from kpi.read import rows as R
 
     whole = pa.array(["xy", "a", None, "", "Ñb", "to"])
     leads = R._leads(pa.chunked_array([whole.slice(0, 2), whole.slice(2)]))

@@ -17,10 +17,11 @@ from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
 from kpi.errors import UnrecognisedDatasetError
-from kpi.ingest import Override, assemble, read_file
+from kpi.load import Override, assemble, read_file
+from kpi.load.presets import parse_preset
+from kpi.load.reasons import held_message
+from kpi.load.recognize import recognize
 from kpi.model import LoadedData
-from kpi.presets import parse_preset
-from kpi.recognize import held_message, recognize
 from kpi.report import ReportOptions, compute_report
 
 # --------------------------------------------------------------------------- fixtures

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.errors import UnrecognisedDatasetError
-from kpi.recognize import candidates, header_score, recognize
+from kpi.load.recognize import candidates, header_score, recognize
 from kpi.schema import DATASETS
 
 
@@ -292,7 +292,7 @@ SECTION_14 = [
     [(d, c, label.strip()) for d, c, labels in SECTION_14 for label in labels.split(",")],
 )
 def test_section_14_labels_are_aliases(dataset: str, column: str, label: str) -> None:
-    from kpi.recognize import _alias_index
+    from kpi.load.recognize import _alias_index
     from kpi.schema import fold_header
 
     hits = {name for _, name, _ in _alias_index(dataset).get(fold_header(label), [])}

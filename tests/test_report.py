@@ -151,7 +151,7 @@ def test_a_kpi_subset_gives_the_same_rows_and_only_those_kpis() -> None:
 
 @pytest.fixture(scope="module")
 def sample_engine() -> object:
-    from kpi.ingest import LoadOptions, load_files
+    from kpi.load import LoadOptions, load_files
     from kpi.report import Engine
 
     root = Path(__file__).resolve().parent.parent
@@ -225,8 +225,8 @@ def test_one_client_read_from_the_cube_equals_its_filter(
     # a one-client report is read from the rows of every client (Engine._from_cube):
     # for every client, and for the groupings a cube serves, the same tables, notes and
     # period as the filter computed by the queries themselves
-    from kpi import report
     from kpi.report import Engine
+    from kpi.report import engine as report_engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -242,13 +242,13 @@ def test_one_client_read_from_the_cube_equals_its_filter(
             for by in ("total", "month", "client", "technician", "client,month")
         ]  # fmt: skip
 
-    default = report.CUBE_MAX_ROWS
+    default = report_engine.CUBE_MAX_ROWS
     engine.reports(asked(engine.clients()[-1]))  # the first client: no cube yet
     for client in engine.clients()[len(str(common)) % step :: step]:
         many = asked(client)
-        monkeypatch.setattr(report, "CUBE_MAX_ROWS", 0)  # no cube: the filter's queries
+        monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)  # no cube: the filter's queries
         direct = engine.reports(many)
-        monkeypatch.setattr(report, "CUBE_MAX_ROWS", default)
+        monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", default)
         cubed = engine.reports(many)
         for got, want in zip(cubed, direct, strict=True):
             pd.testing.assert_frame_equal(got, want, check_exact=True)
@@ -258,9 +258,9 @@ def test_one_client_read_from_the_cube_equals_its_filter(
 def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi import report
-    from kpi.engine import Core
+    from kpi.query import Core
     from kpi.report import Engine
+    from kpi.report import engine as report_engine
 
     engine = sample_engine
     assert isinstance(engine, Engine)
@@ -274,7 +274,7 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
     q1 = {"start": date(2026, 1, 1), "end": date(2026, 3, 31), "kpis": kpis}
     # cubes of 12 months at most: 34 clients x 12 months x 3 KPIs
     assert len(names) == 34
-    monkeypatch.setattr(report, "CUBE_MAX_ROWS", 34 * 12 * 3)
+    monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 34 * 12 * 3)
 
     def pick(client: str, *groupings: str, **more: object) -> list[tuple[object, ...]]:
         """The scopes of the family queries this asks: (dims, also, clients)."""
@@ -316,13 +316,13 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
         assert scopes and all(s.clients is not None for s in scopes)  # type: ignore[attr-defined]
     assert len(engine._cubes) == 4
     # at most CUBES_KEPT, the oldest going first; a cube used again is the newest
-    monkeypatch.setattr(report, "CUBES_KEPT", 2)
+    monkeypatch.setattr(report_engine, "CUBES_KEPT", 2)
     assert pick(names[6], "total", "month") == []
     assert len(engine._cubes) == 2
     assert pick(names[7], "total", end=date(2026, 2, 28)) == []  # the newest of the four
     assert pick(names[7], "total", kpis=["csat"]) != []  # gone
     # and at most CUBES_KEPT_ROWS rows in all: the newest always stays
-    monkeypatch.setattr(report, "CUBES_KEPT_ROWS", 1)
+    monkeypatch.setattr(report_engine, "CUBES_KEPT_ROWS", 1)
     assert pick(names[8], "total", "month") == []  # kept; the other cube goes
     assert len(engine._cubes) == 1
     # the second client for these KPIs: their cube, and only it is kept
@@ -338,7 +338,7 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
 def test_groupings_share_one_query_per_family(
     sample_engine: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi.engine import Core
+    from kpi.query import Core
     from kpi.report import Engine
 
     engine = sample_engine
@@ -377,7 +377,7 @@ def test_each_kpi_asked_alone_has_its_rows_of_the_full_report(
 ) -> None:
     # a page asks only for the KPIs it shows (the Overview: the headline ones): a KPI's
     # rows must not depend on which other KPIs of its family were asked with it
-    from kpi.kpis import KPIS
+    from kpi.metrics import KPIS
     from kpi.report import Engine
 
     engine = sample_engine

@@ -20,8 +20,8 @@ import pytest
 from kpi_helpers import pick
 
 from kpi import LoadOptions, load_files
+from kpi.load.presets import parse_preset
 from kpi.model import LoadedData
-from kpi.presets import parse_preset
 from kpi.problems import Problem
 from kpi.report import Engine, ReportOptions
 

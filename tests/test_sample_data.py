@@ -19,8 +19,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi.names import client_key, technician_key
-from kpi.recognize import candidates, recognize
+from kpi.load.names import client_key, technician_key
+from kpi.load.recognize import candidates, recognize
 from kpi.schema import DATASETS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -88,7 +88,7 @@ def aliases() -> dict[str, str]:
 
 
 def key(s: pd.Series) -> pd.Series:
-    """Client join key: kpi.names.client_key, then the alias table."""
+    """Client join key: kpi.load.names.client_key, then the alias table."""
     k = s.map(lambda v: client_key(v) if v else "")
     return k.map(lambda v: aliases().get(v, v))
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kpi.recognize import _alias_index
+from kpi.load.recognize import _alias_index
 from kpi.schema import DATASETS, KINDS, fold_header
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def test_every_dataset_and_column_is_in_the_readme() -> None:
 
 
 def test_every_kpi_id_and_canonical_column_is_in_the_readme() -> None:
-    from kpi.kpis import KPIS
+    from kpi.metrics import KPIS
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for k in KPIS:

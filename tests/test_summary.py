@@ -1,4 +1,4 @@
-"""Check the numbers (:mod:`kpi.summary`): each dataset's rows, span, distinct clients and
+"""Check the numbers (:mod:`kpi.load.summary`): each dataset's rows, span, distinct clients and
 technicians, rows by status, money per currency and the lines of what the KPIs used,
 on small tables whose every number is worked out by hand in a comment."""
 
@@ -10,11 +10,13 @@ from datetime import date, datetime
 import pytest
 
 from kpi import LoadOptions, load_files
-from kpi import summary as summary_mod
+from kpi.load import reconcile
+from kpi.load.checks import CHECKS, Used
+from kpi.load.reconcile import summarize
+from kpi.load.summary import DatasetSummary, Money, Span, ValueCounts
 from kpi.model import LoadedData, loaded_data
 from kpi.report import Engine
 from kpi.schema import DATASETS, Column, Dataset
-from kpi.summary import CHECKS, DatasetSummary, Money, Span, Used, ValueCounts, summarize
 
 
 def csv(*lines: str) -> bytes:
@@ -250,7 +252,7 @@ def test_lines_at_the_report_date_are_left_out_without_one() -> None:
 
 
 def test_values_beyond_the_top_are_added_up_as_other(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(summary_mod, "TOP_VALUES", 2)
+    monkeypatch.setattr(reconcile, "TOP_VALUES", 2)
     s = summarize(loaded_data({"contracts": CONTRACTS}))["contracts"]
     # Active 2, Ended 1 listed; the empty status (1 row, 1 value) is "other"
     assert s.statuses == (ValueCounts("status", (("Active", 2), ("Ended", 1)), 1, 1),)

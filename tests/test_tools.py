@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from kpi import LoadOptions, load_files
+from kpi.load.presets import load_preset
 from kpi.model import FileReport, LoadedData
-from kpi.presets import load_preset
 
 TOOLS = Path(__file__).parent / "fixtures" / "tools"
 #: presets live in a subfolder, so `python -m kpi inspect tests/fixtures/tools` reads data only

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kpi.summary import DatasetSummary, Money, Span, UsedLine, ValueCounts
+from kpi.load.summary import DatasetSummary, Money, Span, UsedLine, ValueCounts
 from ui import dataview
 
 DEVICES = DatasetSummary(

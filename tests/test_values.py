@@ -1,4 +1,4 @@
-"""Value coercion (kpi.values): DATA.md General rules, DETAILS.md 15, 19, 22, 25, 30-33.
+"""Value coercion (kpi.load.values): DATA.md General rules, DETAILS.md 15, 19, 22, 25, 30-33.
 
 Expected values are worked out by hand in the comments next to them.
 """
@@ -14,14 +14,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kpi import values as V
-from kpi.values import (
+from kpi.load import values as V
+from kpi.load.values import (
     clean_text,
+    date_order,
+    date_shapes,
     empty_mask,
     parse_billing_months,
     parse_column,
     parse_csat,
 )
+from kpi.load.values import dates as values_dates
+from kpi.load.values import text as values_text
 
 
 def arr(*items: str | None) -> pa.Array:
@@ -86,32 +90,34 @@ def test_trimming_is_skipped_only_when_no_text_has_edge_whitespace() -> None:
     spaces = [" ", "\t", "\n", "\r", "\u00a0", "\u2009", "\u3000", "\u202f", "\u1680", "\u0085"]
     for sp in spaces:
         for text in (sp + "x", "x" + sp, sp):
-            got = V._trimmed(arr("a", text, None, ""))
+            got = values_text._trimmed(arr("a", text, None, ""))
             assert got.to_pylist() == ["a", "x" if text != sp else "", None, ""], repr(text)
     plain = arr("11/1/2024 7:03 AM", "Acme", None, "", "a b")
-    assert V._trimmed(plain) is plain  # nothing to trim: the same texts, not a copy
+    assert values_text._trimmed(plain) is plain  # nothing to trim: the same texts, not a copy
     # accents at the edges are not whitespace, but the check cannot tell from one byte
-    assert V._trimmed(arr("é", "Sí")).to_pylist() == ["é", "Sí"]
+    assert values_text._trimmed(arr("é", "Sí")).to_pylist() == ["é", "Sí"]
     # a slice reads its own texts: hidden whitespace around it changes nothing
     whole = arr(" x ", "a", "b", " y")
-    assert V._trimmed(whole.slice(1, 2)).to_pylist() == ["a", "b"]
-    assert V._trimmed(whole.slice(2)).to_pylist() == ["b", "y"]
-    assert V._trimmed(arr()).to_pylist() == []
-    assert V._trimmed(pa.array([None, None], pa.string())).to_pylist() == [None, None]
+    assert values_text._trimmed(whole.slice(1, 2)).to_pylist() == ["a", "b"]
+    assert values_text._trimmed(whole.slice(2)).to_pylist() == ["b", "y"]
+    assert values_text._trimmed(arr()).to_pylist() == []
+    assert values_text._trimmed(pa.array([None, None], pa.string())).to_pylist() == [None, None]
 
 
 @given(st.lists(st.none() | st.text(alphabet=" \t\u00a0\u3000xé1/", max_size=6), max_size=8))
 def test_trimming_equals_arrow_trim(texts: list[str | None]) -> None:
     column = pa.array(texts, pa.string())
-    assert V._trimmed(column).to_pylist() == pc.utf8_trim_whitespace(column).to_pylist()
+    assert values_text._trimmed(column).to_pylist() == pc.utf8_trim_whitespace(column).to_pylist()
 
 
 def test_the_byte_search_finds_needles_anywhere_in_the_texts() -> None:
     texts = arr("2024-03-05", "5/3/2024 9:05", None, "30/12/1899 0:00")
-    assert V._may_contain(texts, ("1899", "1900"))
-    assert not V._may_contain(arr("2024-03-05", "x"), ("1899", "1900"))
-    assert V._may_contain(arr("a.b"), ("a.b",)) and not V._may_contain(arr("axb"), ("a.b",))
-    assert not V._may_contain(arr(None, ""), ("1899",))
+    assert values_text._may_contain(texts, ("1899", "1900"))
+    assert not values_text._may_contain(arr("2024-03-05", "x"), ("1899", "1900"))
+    assert values_text._may_contain(arr("a.b"), ("a.b",)) and not values_text._may_contain(
+        arr("axb"), ("a.b",)
+    )
+    assert not values_text._may_contain(arr(None, ""), ("1899",))
 
 
 def test_clean_text_trims_and_nulls_empties() -> None:
@@ -380,7 +386,7 @@ def test_inverted_flips() -> None:
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a date test through both engines: small columns (pyarrow only) and large
     ones (DuckDB evidence and fast path)."""
-    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 10**9 if request.param == "arrow" else 0)
+    monkeypatch.setattr(values_dates, "_DUCKDB_MIN_ROWS", 10**9 if request.param == "arrow" else 0)
     return str(request.param)
 
 
@@ -611,7 +617,7 @@ def test_fast_shapes_cover_plain_exports() -> None:
     )  # fmt: skip
     for i in range(len(plain)):
         one = plain.slice(i, 1)
-        shape = V._pick_shape(one, pa.array([True]))
+        shape = date_shapes._pick_shape(one, pa.array([True]))
         assert shape is not None, one[0]
 
 
@@ -623,9 +629,9 @@ def test_fast_path_equals_general_path(
     # the most common shape of the column's first values is the fast one: make it `first`'s;
     # every value must then read the same with and without the fast path
     column = arr(*[first] * 40, *FAST_AND_GENERAL)
-    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 0)
+    monkeypatch.setattr(values_dates, "_DUCKDB_MIN_ROWS", 0)
     fast = parse_column(column, kind, tz="Europe/Madrid")
-    monkeypatch.setattr(V, "_DUCKDB_MIN_ROWS", 10**9)
+    monkeypatch.setattr(values_dates, "_DUCKDB_MIN_ROWS", 10**9)
     general = parse_column(column, kind, tz="Europe/Madrid")
     assert fast.values.to_pylist() == general.values.to_pylist()
     assert fast.invalid.to_pylist() == general.invalid.to_pylist()
@@ -665,9 +671,9 @@ def test_day_month_evidence_read_from_bytes_equals_the_regexes(
     whole = arr(*tail, *(head * 8), *tail, *head)
     for column in (whole, whole.slice(len(tail))):
         with monkeypatch.context() as mp:
-            mp.setattr(V, "_DUCKDB_MIN_ROWS", 0)
+            mp.setattr(values_dates, "_DUCKDB_MIN_ROWS", 0)
             fast = parse_column(column, "ts", lang=lang)
-            mp.setattr(V, "_DUCKDB_MIN_ROWS", 10**9)
+            mp.setattr(values_dates, "_DUCKDB_MIN_ROWS", 10**9)
             general = parse_column(column, "ts", lang=lang)
         assert (fast.note, fast.error) == (general.note, general.error)
         assert fast.values.to_pylist() == general.values.to_pylist()
@@ -675,18 +681,26 @@ def test_day_month_evidence_read_from_bytes_equals_the_regexes(
 
 
 def test_evidence_of_a_shape_examples() -> None:
-    shape = next(s for s in V._FAST_SHAPES if s.guard == r"\d{1,2}/\d{1,2}/\d{4}")
+    shape = next(s for s in date_shapes._FAST_SHAPES if s.guard == r"\d{1,2}/\d{1,2}/\d{4}")
     texts = arr("3/4/2024", "13/04/2024", "04/13/2024", "1/13/2024", "13/1/2024", "00/12/2024")
     every = np.ones(len(texts), dtype=bool)
-    assert V._evidence_of_shape(texts, every, shape) == (1, 2, 6)
+    assert date_order._evidence_of_shape(texts, every, shape) == (1, 2, 6)
     # only the rows of the shape count; the first of them is the example
-    assert V._evidence_of_shape(texts, np.array([0, 0, 0, 1, 1, 0], bool), shape) == (4, 3, 2)
-    assert V._evidence_of_shape(texts, np.zeros(6, bool), shape) == (None, None, 0)
-    assert V._evidence_of_shape(texts.slice(2), np.ones(4, bool), shape) == (2, 0, 4)
-    iso = next(s for s in V._FAST_SHAPES if s.guard == r"\d{4}-\d{1,2}-\d{1,2}")
-    assert V._evidence_of_shape(arr("2024-03-25"), np.ones(1, bool), iso) == (None, None, 0)
-    assert V._joined((5, None, 2), (3, 7, 1)) == (3, 7, 3)
-    assert V._joined((None, None, 0), (None, 1, 1)) == (None, 1, 1)
+    assert date_order._evidence_of_shape(texts, np.array([0, 0, 0, 1, 1, 0], bool), shape) == (
+        4,
+        3,
+        2,
+    )
+    assert date_order._evidence_of_shape(texts, np.zeros(6, bool), shape) == (None, None, 0)
+    assert date_order._evidence_of_shape(texts.slice(2), np.ones(4, bool), shape) == (2, 0, 4)
+    iso = next(s for s in date_shapes._FAST_SHAPES if s.guard == r"\d{4}-\d{1,2}-\d{1,2}")
+    assert date_order._evidence_of_shape(arr("2024-03-25"), np.ones(1, bool), iso) == (
+        None,
+        None,
+        0,
+    )
+    assert date_order._joined((5, None, 2), (3, 7, 1)) == (3, 7, 3)
+    assert date_order._joined((None, None, 0), (None, 1, 1)) == (None, 1, 1)
 
 
 # --------------------------------------------------------------------------- billing periods
@@ -879,7 +893,7 @@ def test_day_first_dates_round_trip(
             for d in dates]  # fmt: skip
     for min_rows in (0, 10**9):  # DuckDB and pyarrow engines
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(V, "_DUCKDB_MIN_ROWS", min_rows)
+            mp.setattr(values_dates, "_DUCKDB_MIN_ROWS", min_rows)
             got = parse_column(pa.array(texts), "ts", lang="en")  # en alone: month-first
         assert got.note is not None
         assert got.note.startswith("day-first (decided by values like ")
@@ -905,7 +919,7 @@ def test_day_first_dates_round_trip(
 def test_low_cardinality_columns_parse_like_every_value(kind: str, pool: list) -> None:
     # 30,000 rows drawn from a few values take the distinct-values path; the result
     # must equal parsing every row (masks, values, notes and reasons).
-    from kpi.values import _DISTINCT_MIN_ROWS, _parse_direct
+    from kpi.load.values.column import _DISTINCT_MIN_ROWS, _parse_direct
 
     rows = [pool[(i * 7 + i // 3) % len(pool)] for i in range(30_000)]
     assert len(rows) >= _DISTINCT_MIN_ROWS
@@ -932,7 +946,7 @@ def test_first_values_where_a_mask_holds_are_read_from_a_prefix() -> None:
     import numpy as np
     import pyarrow.compute as pc
 
-    from kpi.values import _first_where
+    from kpi.load.values.date_shapes import _first_where
 
     rng = np.random.default_rng(7)
     for n_rows, share in ((0, 0.5), (10, 0.0), (10, 1.0), (5_000, 0.01), (100_000, 0.3)):

@@ -7,12 +7,12 @@ from typing import Any
 import pandas as pd
 
 from kpi import LoadedData, Override
+from kpi.load.presets import Preset, preset_from_mapping
+from kpi.load.summary import DatasetSummary, ValueCounts, currency_label, other_label, value_label
+from kpi.load.values import billing_key
 from kpi.model import FileReport
-from kpi.presets import Preset, preset_from_mapping
 from kpi.problems import Problem
 from kpi.schema import DATASETS
-from kpi.summary import DatasetSummary, ValueCounts, currency_label, other_label, value_label
-from kpi.values import billing_key
 from ui import fmt
 from ui.i18n import t
 

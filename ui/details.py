@@ -15,8 +15,9 @@ from datetime import date
 
 import pandas as pd
 
-from kpi.engine import Core, Scope, project_state_ctes
-from kpi.periods import resolve_period
+from kpi.query import Core, Scope
+from kpi.query.families import project_state_ctes
+from kpi.query.periods import resolve_period
 
 #: the upcoming-renewal buckets of the Contracts page, in days after as_of
 RENEWAL_BUCKETS = (30, 60, 90, 120)

@@ -1,7 +1,7 @@
 """Every visible string of the app, in English and Spanish.
 
 Pages never write literal text: they call :func:`t` with a key of :data:`CATALOG`.
-KPI and dataset labels come from their declarations (``kpi.kpis``, ``kpi.schema``),
+KPI and dataset labels come from their declarations (``kpi.metrics``, ``kpi.schema``),
 not from here. A test checks that every key has both languages and the same
 ``{placeholders}`` in each.
 

@@ -1,6 +1,6 @@
 """How the dashboards show KPIs: labels, values, targets, cards, tables, explanations.
 
-Labels, units, directions and targets come from the declarations in :mod:`kpi.kpis`;
+Labels, units, directions and targets come from the declarations in :mod:`kpi.metrics`;
 numbers from the engine's report (columns of CLI.md). Pure helpers first (testable
 without a server), then the few functions that draw with Streamlit.
 """
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kpi import kpis as decl
+from kpi import metrics as decl
 from kpi.errors import KpiError
-from kpi.targets import parse_target
+from kpi.metrics.targets import parse_target
 from ui import fmt
 from ui.i18n import current_lang, t
 

@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kpi import kpis as decl
-from kpi.periods import Period, comparison_before_data
+from kpi import metrics as decl
+from kpi.query.periods import Period, comparison_before_data
 from kpi.report import Engine, ReportOptions
 from ui import downloads, fmt, kpiview, periods, state
 from ui.i18n import t

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kpi.periods import Period, comparison_period
+from kpi.query.periods import Period, comparison_period
 
 PRESETS = (
     "month_to_date",
@@ -104,7 +104,7 @@ def period_range(
 
 
 def comparison_range(start: date, end: date, compare: str) -> tuple[date, date]:
-    """The comparison period of the engine (:func:`kpi.periods.comparison_period`): k whole
+    """The comparison period of the engine (:func:`kpi.query.periods.comparison_period`): k whole
     months -> the k months before, other ranges -> as many days before (``previous``);
     the same dates a year earlier (``year``).
 

@@ -31,8 +31,8 @@ import streamlit as st
 
 from kpi import LoadedData, LoadOptions, Override, Preset
 from kpi.errors import UnreadableFileError
-from kpi.ingest import TableResult, assemble, expand_inputs, read_file
-from kpi.money import Found, MoneyOptions, found_in, plan
+from kpi.load import TableResult, assemble, expand_inputs, read_file
+from kpi.query.money import Found, MoneyOptions, found_in, plan
 from ui import periods
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class AppState:
     read_lang_chosen: bool = False
     tz: str = "UTC"
     #: the report currency when the user chose one (``currency_chosen``), else the one
-    #: used when the data has several currencies or none (kpi.money)
+    #: used when the data has several currencies or none (kpi.query.money)
     currency: str = "EUR"
     currency_chosen: bool = False
     #: the user's exchange rates: report currency -> currency -> the value of one unit
@@ -231,7 +231,7 @@ def money_options(state: AppState, found: Found) -> MoneyOptions:
 
 
 def report_currency() -> str:
-    """The currency the session's money KPIs are in (see :mod:`kpi.money`)."""
+    """The currency the session's money KPIs are in (see :mod:`kpi.query.money`)."""
     return engine().money.currency
 
 
@@ -503,7 +503,7 @@ def as_of() -> date:
 
 
 def data_start() -> date | None:
-    """The data's first date (the earliest event date, see :mod:`kpi.periods`); None when
+    """The data's first date (the earliest event date, see :mod:`kpi.query.periods`); None when
     nothing dated is loaded."""
     return loaded_data().data_start
 

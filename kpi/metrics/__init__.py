@@ -1,0 +1,26 @@
+"""Stage 3, metrics: the KPI declarations (data) and their targets.
+
+Each KPI is one :class:`Kpi` record (:mod:`~kpi.metrics.declaration`) in the module of its
+family; :mod:`~kpi.metrics.catalog` lists them all (:data:`KPIS`). The engine turns them
+into SQL (:mod:`kpi.query`); nothing here runs a query.
+"""
+
+from kpi.metrics.catalog import FAMILIES, HEADLINE, KPI_BY_ID, KPIS, get
+from kpi.metrics.declaration import DIMS, UNITS, Kpi, Need, Target, describe_need
+from kpi.metrics.tickets import FLAG_NEEDS, RESOLVED_NEED
+
+__all__ = [
+    "DIMS",
+    "FAMILIES",
+    "FLAG_NEEDS",
+    "HEADLINE",
+    "KPIS",
+    "KPI_BY_ID",
+    "RESOLVED_NEED",
+    "UNITS",
+    "Kpi",
+    "Need",
+    "Target",
+    "describe_need",
+    "get",
+]

@@ -1,0 +1,31 @@
+"""Stage 5, report: the engine's reports, explanations, alerts and the output writers.
+
+:class:`Engine` (:mod:`~kpi.report.engine`) is the public API of a session: reports
+(:mod:`~kpi.report.frame` formats them), explanations (:mod:`~kpi.report.explain`), alerts
+(:mod:`~kpi.report.alerts`); :mod:`~kpi.report.writers` writes them as CSV, XLSX or JSON.
+"""
+
+from kpi.report.alerts import ALERT_COLUMNS
+from kpi.report.engine import (
+    COMPARE_COLUMNS,
+    REPORT_COLUMNS,
+    Engine,
+    compute_alerts,
+    compute_report,
+)
+from kpi.report.explain import Explanation
+from kpi.report.options import ReportOptions
+from kpi.report.writers import to_csv_text, write_table
+
+__all__ = [
+    "ALERT_COLUMNS",
+    "COMPARE_COLUMNS",
+    "REPORT_COLUMNS",
+    "Engine",
+    "Explanation",
+    "ReportOptions",
+    "compute_alerts",
+    "compute_report",
+    "to_csv_text",
+    "write_table",
+]

@@ -1,0 +1,462 @@
+"""The public API of the engine: reports, alerts, explanations and the output writers.
+
+Example:
+    >>> from kpi.report import Engine, ReportOptions
+    >>> engine = Engine(data)                      # one per user session
+    >>> df = engine.report(ReportOptions(by="client,month", compare="previous"))
+    >>> write_table(df, "report.xlsx")
+
+The report has the columns of CLI.md, in order:
+``kpi, client, period, value, numerator, denominator, unit, target, status`` (``technician``
+instead of ``client`` when grouped by technician; ``previous, delta`` with a comparison).
+Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
+know (hours without a cost, filter names that matched nothing, a period or a comparison
+that starts before the data begins: the comparison's ``previous`` and ``delta`` are then
+empty, see :mod:`kpi.query.periods`; amounts left out for want of an exchange rate or of an
+amount); ``df.attrs["money_notes"]`` are those about money, and ``df.attrs["currency"]`` is
+the report currency (:mod:`kpi.query.money`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi.metrics import FAMILIES, KPIS, Kpi, get
+from kpi.model import LoadedData
+from kpi.problems import Problem
+from kpi.query import Core, Scope, parse_by
+from kpi.query.money import MoneyOptions, MoneyPlan
+from kpi.query.periods import (
+    Period,
+    comparison_before_data,
+    comparison_period,
+    comparison_shift,
+    no_comparison_note,
+    period_before_data_note,
+    resolve_period,
+)
+from kpi.report import alerts as alert_rules
+from kpi.report.explain import Explanation, explain
+from kpi.report.frame import (
+    _attach_previous,
+    _empty_long,
+    _format,
+    _unknown_amount_notes,
+    _with_every_kpi,
+)
+from kpi.report.options import ReportOptions, _check
+
+REPORT_COLUMNS = (
+    "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",
+)  # fmt: skip
+COMPARE_COLUMNS = ("previous", "delta")
+
+#: a one-client report is read from a cube of every client (see ``Engine._from_cube``)
+#: when the cube has at most this many rows: clients x months of the period (1 without
+#: months) x KPIs. 300 clients x 12 months x the Overview's 20 KPIs are 72,000 rows;
+#: 1,500 clients x 12 months x every KPI (55) about 1,000,000
+CUBE_MAX_ROWS = 1_000_000
+#: cubes an engine keeps, the oldest going first: at most this many (a page asks up to
+#: three periods: the period, its comparison, the sparklines' 12 months; and pages ask
+#: different KPIs), and at most this many rows in all (about 40 bytes a row: 80 MB)
+CUBES_KEPT = 8
+CUBES_KEPT_ROWS = 2_000_000
+#: the groupings a one-client report reads from a cube
+_CUBE_DIMS = frozenset({(), ("month",), ("client",), ("client", "month")})
+#: a cube's text columns
+_CUBE_TEXTS = ("kpi", "grp", "month")
+
+
+class Engine:
+    """The KPI engine of one user session.
+
+    Holds a private in-memory DuckDB connection with the tables of ``data`` prepared, and
+    the KPIs of every client for the periods asked with one client selected (see
+    :meth:`_from_cube`); build one per session (never share it between users). The engine
+    keeps its own copy of the rows: ``engine.data`` is ``data`` without them
+    (:meth:`LoadedData.without_rows`), and the caller may let ``data`` go.
+
+    Args:
+        data: the loaded tables (:class:`kpi.model.LoadedData`).
+        money: the report currency and the user's exchange rates (default: the data's
+            only currency, no rates; see :mod:`kpi.query.money`).
+    """
+
+    def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
+        self.core = Core(data, money)
+        self.data = self.core.data
+        #: (period, technicians, KPI ids) -> (monthly, the cube's rows, their types), and
+        #: -> the one client asked so far when there is no cube yet; see _from_cube
+        self._cubes: dict[tuple[Any, ...], tuple[bool, pd.DataFrame, pd.Series]] = {}
+        self._cubes_asked: dict[tuple[Any, ...], str] = {}
+        self._cubes_lock = threading.Lock()
+
+    @property
+    def as_of(self) -> date | None:
+        """The default report date (DETAILS.md 9)."""
+        return self.core.as_of
+
+    @property
+    def data_start(self) -> date | None:
+        """The data's first date: the earliest event date (:mod:`kpi.query.periods`); None when
+        nothing dated is loaded. A comparison period starting before it is left empty."""
+        return self.core.data_start
+
+    @property
+    def money(self) -> MoneyPlan:
+        """How the amounts are read: the report currency, the rates, what is left out."""
+        return self.core.money
+
+    def set_money(self, money: MoneyOptions | None) -> None:
+        """Another report currency or other exchange rates (the money tables are made
+        again; the reports kept for one-client filters are forgotten)."""
+        self.core.set_money(money)
+        with self._cubes_lock:
+            self._cubes.clear()
+            self._cubes_asked.clear()
+
+    def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
+        """The notes about the amounts read by ``kpis`` (default: every money KPI):
+        amounts left out for want of a rate, the reading of a bare $, rows without a
+        currency, the rates used (:meth:`kpi.query.money.MoneyPlan.notes`)."""
+        money = [k for k in (KPIS if kpis is None else kpis) if k.money]
+        if not money:
+            return []
+        datasets = {ds for k in money for ds in k.datasets}
+        return self.money.notes(lang, datasets)
+
+    def money_problems(self, lang: str = "en") -> list[Problem]:
+        """One warning per currency and dataset whose amounts are left out (no rate, or
+        an ambiguous bare $), naming the dataset's files."""
+        files: dict[str, list[str]] = {}
+        for f in self.data.files:
+            if f.dataset:
+                files.setdefault(f.dataset, []).append(
+                    f"{f.file} [{f.sheet}]" if f.sheet else f.file
+                )
+        return self.money.problems(lang, {ds: ", ".join(fs) for ds, fs in files.items()})
+
+    def clients(self) -> list[str]:
+        """Client names of the loaded data, for filter pickers."""
+        return self.core.client_names()
+
+    def technicians(self) -> list[str]:
+        """Technician names of the loaded data, for filter pickers."""
+        return self.core.technician_names()
+
+    def period(self, opts: ReportOptions) -> Period:
+        """The period and as_of the options resolve to.
+
+        Raises:
+            UsageError: start after end.
+        """
+        return resolve_period(opts.start, opts.end, opts.as_of, self.core.as_of)
+
+    def availability(self, lang: str = "en") -> dict[str, str | None]:
+        """KPI id -> None when it can be computed, else what would enable it.
+
+        Example: ``{"mrr": None, "labor_cost": "load time entries", "sla_rate":
+        "map columns sla_met or due_at of tickets", ...}``.
+        """
+        return {k.id: self.core.missing(k, lang) for k in KPIS}
+
+    def _produced(self, opts: ReportOptions, scope: Scope) -> list[Kpi]:
+        wanted = set(opts.kpis)
+        return [k for k in KPIS if (not wanted or k.id in wanted) and self.core.computes(k, scope)]
+
+    def _scope(self, opts: ReportOptions, period: Period, notes: list[str]) -> Scope:
+        dims = parse_by(opts.by)
+        clients = techs = None
+        es = opts.lang == "es"
+        if opts.clients:
+            clients, unmatched = self.core.match_clients(list(opts.clients))
+            for u in unmatched:
+                notes.append(
+                    f"ningún cliente cargado coincide con {u!r}"
+                    if es
+                    else f"no loaded client matches {u!r}"
+                )
+        if opts.technicians:
+            techs, unmatched = self.core.match_technicians(list(opts.technicians))
+            for u in unmatched:
+                notes.append(
+                    f"ningún técnico cargado coincide con {u!r}"
+                    if es
+                    else f"no loaded technician matches {u!r}"
+                )
+        return Scope(period, dims, clients, techs)
+
+    def _longs(
+        self, group: list[ReportOptions], period: Period
+    ) -> list[tuple[pd.DataFrame, Scope]]:
+        """The reports of options that differ in their grouping only, over ``period``,
+        as internal long rows ``kpi, grp, month, value, numerator, denominator`` (``grp``
+        the client or technician, ``month`` ``YYYY-MM`` or None) with their scopes;
+        several groupings (the first may have months, no other) are computed by one query
+        per family."""
+        notes: list[str] = []
+        first = group[0]
+        scope = self._scope(first, period, notes)
+        scope.kpis = self._produced(first, scope)
+        dims = [parse_by(o.by) for o in group]
+        scope.dims, scope.also = dims[0], tuple(dims[1:])
+        rows = self._rows(scope)
+        if any(k.id == "labor_cost" for k in scope.kpis):
+            hours = self.core.labor_without_cost(scope)
+            if hours > 0:
+                notes.append(
+                    f"labor_cost: se excluyen {hours:g} horas de técnicos sin coste por hora"
+                    if first.lang == "es"
+                    else f"labor_cost: {hours:g} hours of technicians without an hourly cost"
+                    " are left out"
+                )
+        money_notes = self.money_notes(first.lang, scope.kpis)
+        out = []
+        for g, d in enumerate(dims):
+            long = rows
+            if scope.also:
+                by_i = rows["by_i"].to_numpy() if "by_i" in rows else np.zeros(len(rows))
+                long = rows[by_i == g].drop(columns="by_i", errors="ignore")
+                long = long.reset_index(drop=True)
+            long = _with_every_kpi(long, scope.kpis)
+            unknown = _unknown_amount_notes(long, scope.kpis, "month" in d, first.lang)
+            long.attrs["notes"] = [*notes, *unknown, *money_notes]
+            long.attrs["money_notes"] = [*unknown, *money_notes]
+            out.append((long, replace(scope, dims=d, also=())))
+        return out
+
+    def _rows(self, scope: Scope) -> pd.DataFrame:
+        """The long rows of every family of ``scope``'s KPIs (:meth:`Core.run_families`):
+        the groupings a cube serves from it, the others by their own queries."""
+        cubed = self._from_cube(scope)
+        if cubed is None:
+            return self._queried(scope)
+        groupings = scope.groupings
+        rest = [i for i, g in enumerate(groupings) if g not in _CUBE_DIMS]
+        if rest:  # e.g. by technician under the client filter
+            sub = replace(
+                scope, dims=groupings[rest[0]], also=tuple(groupings[i] for i in rest[1:])
+            )
+            queried = self._queried(sub)
+            at = queried["by_i"].to_numpy() if sub.also else np.zeros(len(queried), int)
+            queried = queried.assign(by_i=np.array(rest, dtype=np.int32)[at])
+            cubed = pd.concat([cubed, queried[cubed.columns]], ignore_index=True)
+        return cubed if scope.also else cubed.drop(columns="by_i")
+
+    def _queried(self, scope: Scope) -> pd.DataFrame:
+        families = [f for f in FAMILIES if any(k.family == f for k in scope.kpis)]
+        frames = self.core.run_families(families, scope)
+        return pd.concat(frames, ignore_index=True) if frames else _empty_long()
+
+    def client_rows(self, scope: Scope, kpi_ids: list[str]) -> pd.DataFrame | None:
+        """The long rows of these KPIs by client for a one-client ``scope`` (its period
+        and filters), read from a cube as :meth:`_from_cube` does (None when it does
+        not): the alerts' client KPIs."""
+        kpis = [k for k in KPIS if k.id in kpi_ids]
+        return self._from_cube(replace(scope, dims=("client",), also=(), kpis=kpis))
+
+    def _from_cube(self, scope: Scope) -> pd.DataFrame | None:
+        """The rows :meth:`Core.run_families` gives for a one-client ``scope`` (with
+        ``by_i``), of its groupings by month, client or none (not by technician), read
+        from the same KPIs computed for every client (by client, and by client and month
+        when such a grouping has months); None when the filter's own queries are to run:
+        ``scope`` is not one client, the cube would be too large
+        (:data:`CUBE_MAX_ROWS`), or this is the first client asked for these period,
+        technicians and KPIs.
+
+        Clicking through clients over one period asks the same queries again and again
+        with another client: planning, not data, is their cost (about 65 ms at 1M
+        tickets). The cube costs a little more than that once, at the second client (a
+        user who looks at one client, then changes the period, never pays it), then each
+        client is a selection of its rows. A client's rows are the same numbers as its
+        filter gives: every KPI a client filter produces is grouped by client, and
+        grouping and filtering by client read the same rows (tests compare both for every
+        client).
+        """
+        groupings = scope.groupings
+        served = [i for i, g in enumerate(groupings) if g in _CUBE_DIMS]
+        if scope.clients is None or len(scope.clients) != 1 or not scope.kpis or not served:
+            return None
+        monthly = any("month" in groupings[i] for i in served)
+        p = scope.period
+        months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+        if len(self.clients()) * (months if monthly else 1) * len(scope.kpis) > CUBE_MAX_ROWS:
+            return None
+        client = scope.clients[0]
+        techs = tuple(scope.technicians) if scope.technicians is not None else None
+        key = (p, techs, tuple(k.id for k in scope.kpis))
+        with self._cubes_lock:  # a rerun may start while the last one still computes
+            have = self._cubes.pop(key, None)  # popped and put back: the newest
+            first = have is None and self._cubes_asked.get(key, client) == client
+            if first:
+                self._keep(self._cubes_asked, key, client)
+        if first:
+            return None
+        if have is None or (monthly and not have[0]):
+            cube = Scope(p, ("client", "month") if monthly else ("client",),
+                         technicians=scope.technicians, kpis=scope.kpis,
+                         also=(("client",),) if monthly else ())  # fmt: skip
+            rows = self._queried(cube)
+            if not monthly:
+                rows.insert(0, "by_i", np.zeros(len(rows), dtype=np.int32))
+            # kept with its texts as categories: 40 bytes a row instead of 105
+            have = (monthly, rows.astype(dict.fromkeys(_CUBE_TEXTS, "category")), rows.dtypes)
+        with self._cubes_lock:
+            self._cubes_asked.pop(key, None)
+            self._keep(self._cubes, key, have, rows=lambda c: len(c[1]))
+        is_monthly, rows, dtypes = have
+        grp = rows["grp"].cat
+        code = grp.categories.get_indexer(pd.Index([client]))[0]  # -1: no rows
+        at = np.flatnonzero(grp.codes.to_numpy() == code) if code >= 0 else np.empty(0, int)
+        mine = rows.take(at)
+        by_i = mine["by_i"].to_numpy()
+        parts = []
+        for g in served:
+            # the cube's groupings: 0 by client and month (by client alone in a cube
+            # without months), 1 by client
+            dims = groupings[g]
+            part = mine[by_i == (0 if "month" in dims or not is_monthly else 1)]
+            part = part.assign(by_i=np.int32(g))
+            if "client" not in dims:
+                part["grp"] = None
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True).astype(dtypes)  # the queries' types
+
+    @staticmethod
+    def _keep(
+        kept: dict[Any, Any], key: Any, value: Any, rows: Callable[[Any], int] = lambda _: 0
+    ) -> None:
+        """``kept[key] = value`` as the newest entry, the oldest ones going first while
+        there would be more than :data:`CUBES_KEPT` entries or :data:`CUBES_KEPT_ROWS`
+        rows (``value``'s own always stays)."""
+        kept.pop(key, None)
+        while kept and (
+            len(kept) >= CUBES_KEPT or sum(map(rows, kept.values())) + rows(value) > CUBES_KEPT_ROWS
+        ):
+            del kept[next(iter(kept))]
+        kept[key] = value
+
+    def report(self, opts: ReportOptions) -> pd.DataFrame:
+        """The KPI table of CLI.md for these options.
+
+        Raises:
+            UsageError: a bad grouping, comparison, target or period.
+        """
+        return self.reports([opts])[0]
+
+    def reports(self, many: Sequence[ReportOptions]) -> list[pd.DataFrame]:
+        """:meth:`report` of each of ``many``, in order, the same tables.
+
+        Options that differ only in their grouping and comparison share queries: the
+        groupings without months (total, client, technician) are one query per family,
+        as is each comparison period. A page asks for its reports at once this way.
+
+        Raises:
+            UsageError: a bad grouping, comparison, target or period.
+        """
+        for opts in many:
+            _check(opts)
+        out: list[pd.DataFrame | None] = [None] * len(many)
+        groups: dict[str, list[int]] = {}
+        for i, opts in enumerate(many):
+            groups.setdefault(repr(replace(opts, by="", compare=None)), []).append(i)
+        for members in groups.values():
+            period = self.period(many[members[0]])
+            # the groupings without months together with the first monthly one (first in
+            # its batch: a query's months are its first grouping's), each other monthly
+            # one alone; then, per comparison mode, the same for the comparison period
+            flat = [i for i in members if "month" not in parse_by(many[i].by)]
+            monthly = [i for i in members if i not in flat]
+            batches = [monthly[:1] + flat, *([i] for i in monthly[1:])]
+            # a comparison period that starts before the data begins is not computed:
+            # its previous and delta are empty, and a note says why
+            compared: dict[str, Period] = {}
+            for i in members:
+                mode = many[i].compare
+                if mode and mode not in compared:
+                    compared[mode] = comparison_period(period, mode)
+            before_data = {
+                m for m, p in compared.items() if comparison_before_data(p, self.data_start)
+            }
+            longs: dict[tuple[int, str | None], tuple[pd.DataFrame, Scope]] = {}
+            for batch in batches:
+                modes = dict.fromkeys(many[i].compare for i in batch if many[i].compare)
+                for mode in (None, *(m for m in modes if m not in before_data)):
+                    idx = [i for i in batch if mode is None or many[i].compare == mode]
+                    p = compared[mode] if mode else period
+                    for i, got in zip(idx, self._longs([many[i] for i in idx], p), strict=True):
+                        longs[(i, mode)] = got
+            for i in members:
+                opts = many[i]
+                long, scope = longs[(i, None)]
+                notes = list(long.attrs.get("notes", []))
+                money_notes = list(long.attrs.get("money_notes", []))
+                if self.data_start is not None and period.start < self.data_start:
+                    notes.append(period_before_data_note(period, self.data_start, opts.lang))
+                if opts.compare in before_data:
+                    assert self.data_start is not None
+                    prev_period = compared[opts.compare]
+                    notes.append(no_comparison_note(prev_period, self.data_start, opts.lang))
+                    long = long.assign(previous=np.nan, delta=np.nan)
+                elif opts.compare:
+                    prev, _ = longs[(i, opts.compare)]
+                    prev_period = compared[opts.compare]
+                    long = _attach_previous(long, prev, comparison_shift(period, prev_period))
+                df = _format(long, scope, opts)
+                df.attrs["notes"] = notes
+                df.attrs["money_notes"] = money_notes
+                df.attrs["currency"] = self.money.currency
+                df.attrs["period"] = period
+                out[i] = df
+        return [df for df in out if df is not None]
+
+    def alerts(
+        self, opts: ReportOptions, thresholds: dict[str, float] | None = None
+    ) -> pd.DataFrame:
+        """Alerts (KPIS.md 9) over the period: ``rule, severity, client, subject, value,
+        threshold, message``, in rule order then client and subject.
+
+        Args:
+            opts: period, filters and language (``by`` and ``compare`` are ignored).
+            thresholds: rule -> threshold overriding :data:`kpi.report.alerts.DEFAULT_THRESHOLDS`.
+
+        Raises:
+            UsageError: an unknown threshold name.
+        """
+        period = self.period(opts)
+        scope = self._scope(opts, period, [])
+        return alert_rules.compute(self.core, scope, opts.lang, thresholds or {}, self.client_rows)
+
+    def explain(self, kpi_id: str, opts: ReportOptions) -> Explanation:
+        """The SQL, bound parameters, inputs and formula behind a KPI for these options.
+
+        Raises:
+            KeyError: an unknown KPI id.
+        """
+        k = get(kpi_id)
+        period = self.period(opts)
+        return explain(self.core, k, self._scope(opts, period, []), opts.lang)
+
+
+def compute_report(
+    data: LoadedData, opts: ReportOptions | None = None, money: MoneyOptions | None = None
+) -> pd.DataFrame:
+    """The report of ``data`` (a one-off :class:`Engine`)."""
+    return Engine(data, money).report(opts or ReportOptions())
+
+
+def compute_alerts(
+    data: LoadedData,
+    opts: ReportOptions | None = None,
+    thresholds: dict[str, float] | None = None,
+    money: MoneyOptions | None = None,
+) -> pd.DataFrame:
+    """The alerts of ``data`` (a one-off :class:`Engine`)."""
+    return Engine(data, money).alerts(opts or ReportOptions(), thresholds)
