@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi.kpis import KPIS
+from kpi.metrics import KPIS
 from kpi.schema import DATASETS
 
 ROOT = Path(__file__).resolve().parent.parent
