@@ -30,6 +30,7 @@ from kpi.query.money import MoneyOptions, found_in, plan, read_rates
 from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
 from kpi.workspace import Preview, Workspace
+from kpi.workspace.lock import lock_path
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
@@ -119,11 +120,7 @@ def _load(args: argparse.Namespace, strict: bool = False) -> tuple[LoadedData, d
     settings: dict[str, Any] = {}
     if getattr(args, "workspace", None):
         ws = _open_workspace(Path(args.workspace))
-        if args.tz is not None and args.tz != ws.options.tz:
-            raise UsageError(
-                f"--tz {args.tz}: the workspace reads its files in {ws.options.tz} "
-                "(chosen when it was created); leave --tz out"
-            )
+        _same_tz(args.tz, ws)
         extra = ws.read(args.inputs, presets=presets) if args.inputs else []
         data = ws.load(extra)
         settings = ws.settings()
@@ -401,6 +398,15 @@ def _open_workspace(path: Path) -> Workspace:
     return Workspace.open(path, _passphrase(path))
 
 
+def _same_tz(tz: str | None, ws: Workspace) -> None:
+    """``--tz`` may only repeat the workspace's time zone: its tables keep their times."""
+    if tz is not None and tz != ws.options.tz:
+        raise UsageError(
+            f"--tz {tz}: the workspace reads its files in {ws.options.tz} (chosen when it "
+            "was created); leave --tz out"
+        )
+
+
 def cmd_workspace(args: argparse.Namespace) -> int:
     if args.action == "add":
         return _workspace_add(args)
@@ -420,15 +426,17 @@ def _workspace_add(args: argparse.Namespace) -> int:
         ws = Workspace.create(path, passphrase, lang=args.lang, tz=args.tz or "UTC")
     else:
         ws = Workspace.open(path, passphrase)
-        if args.tz is not None and args.tz != ws.options.tz:
-            raise UsageError(
-                f"--tz {args.tz}: the workspace reads its files in {ws.options.tz} (chosen "
-                "when it was created); leave --tz out"
-            )
-    tables = ws.read(args.inputs, presets=presets)
-    _refuse_unusable([t.result.report for t in tables], args.lang)
-    preview = ws.preview(tables)
-    added = ws.add_tables(tables, args.lang)
+        _same_tz(args.tz, ws)
+    try:
+        tables = ws.read(args.inputs, presets=presets)
+        _refuse_unusable([t.result.report for t in tables], args.lang)
+        preview = ws.preview(tables)
+        added = ws.add_tables(tables, args.lang)
+    except BaseException:
+        if creating:  # nothing was added: no empty workspace is left behind
+            path.unlink(missing_ok=True)
+            lock_path(path).unlink(missing_ok=True)
+        raise
     _write_inspect(preview.files, args)
     for line in _change_lines(preview, args.lang):
         print(line, file=sys.stderr)
