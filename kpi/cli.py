@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
+from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError, WorkspaceError
 from kpi.load import LoadOptions, load_files
 from kpi.load.presets import load_preset
 from kpi.load.reasons import held_message
@@ -395,6 +395,8 @@ def _passphrase(path: Path, creating: bool = False) -> str:
 
 
 def _open_workspace(path: Path) -> Workspace:
+    if not path.is_file():  # said before the passphrase is asked for
+        raise WorkspaceError(f"{path}: no workspace there")
     return Workspace.open(path, _passphrase(path))
 
 

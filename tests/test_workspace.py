@@ -121,6 +121,28 @@ def test_preview_says_what_an_add_does_and_writes_nothing(tmp_path: Path) -> Non
     }
 
 
+def test_a_later_export_with_an_older_update_does_not_win(tmp_path: Path) -> None:
+    jan, feb = month_files(tmp_path / "exports")
+    ws = create(tmp_path / "acme.duckdb")
+    ws.add(jan)
+    ws.add(feb)
+    # a March export made from a stale copy: T2 open again, last updated 25 January,
+    # before February's 3 February update
+    stale = b"Ticket ID,Company,Created,Resolved,Updated,Status\n" + (
+        b"T2,Acme,2025-01-20 10:00,,2025-01-25 10:00,Open\n"
+    )
+    tables = ws.read([("tickets.csv", stale)])
+    (change,) = ws.preview(tables).changes
+    # nothing new, nothing updated, nothing found again: the row there stays
+    assert (change.rows_before, change.rows_after, change.new) == (4, 4, 0)
+    assert (change.updated, change.duplicates) == (0, 0)
+    ws.add_tables(tables)
+    data = ws.load()
+    tickets = data.tables["tickets"].sort_by("ticket_id")
+    assert tickets.column("status").to_pylist()[1] == "Resolved"  # February's T2
+    assert counts(data)[-1] == ("tickets.csv", "tickets", 1, 0, 1, 0)
+
+
 def _same(a: LoadedData, b: LoadedData) -> None:
     """Two loads are the same: tables, files and their counts, problems, notes, dates,
     and every KPI of the full report by client and month with comparisons."""

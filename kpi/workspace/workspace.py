@@ -113,6 +113,11 @@ class Workspace:
         self._tokens: set[str] = {auth.token_hash(token)} if token else set()
         self._closed = False
 
+    @property
+    def name(self) -> str:
+        """The workspace's name: its file name without ``.duckdb``."""
+        return self.path.stem
+
     # ----------------------------------------------------------------------- opening
 
     @classmethod
