@@ -120,6 +120,7 @@ def read_meta(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one meta value."""
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
@@ -357,6 +358,8 @@ def learned(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str, str, da
 
 
 def learn(con: duckdb.DuckDBPyConnection, rt: ReadTable, override_json: str) -> None:
+    """Keep the choice made for ``rt`` (an :class:`Override` as JSON) for its header
+    signature, replacing the one learned before."""
     con.execute(
         "INSERT OR REPLACE INTO mappings VALUES (?, ?, ?, ?, ?)",
         [rt.signature, override_json, codec.dumps(rt.headers), rt.result.report.file, now()],
@@ -364,5 +367,6 @@ def learn(con: duckdb.DuckDBPyConnection, rt: ReadTable, override_json: str) -> 
 
 
 def forget(con: duckdb.DuckDBPyConnection, signatures: Sequence[str]) -> None:
+    """Forget the choices learned for these header signatures."""
     for sig in signatures:
         con.execute("DELETE FROM mappings WHERE signature = ?", [sig])
