@@ -286,6 +286,8 @@ class Workspace:
             if rep.held and rep.dataset:
                 why = held_message(rep.dataset, rep.evidence, lang, columns=rep.mapping)
                 raise UnrecognisedDatasetError(where, why)
+            if t.result.table is None:
+                raise WorkspaceError(f"{where}: its rows were let go; read the file again")
 
         def write(con: duckdb.DuckDBPyConnection) -> AddResult:
             table_id, file_id = store.next_ids(con)
@@ -319,7 +321,8 @@ class Workspace:
 
     def remove(self, file_id: int) -> None:
         """Remove one file's contribution (every table of it), in one transaction; the
-        numbers become those of the other files loaded together.
+        numbers become those of the other files loaded together. The mappings it taught
+        stay (:meth:`forget_mapping` forgets one).
 
         Raises:
             WorkspaceError: no file with that id.
