@@ -9,6 +9,13 @@ and reporting the median:
 * ``load_all``: every file of the data set, assembled (event-log merge, names joined);
 * ``end_to_end``: load_all + engine + the full report, i.e. "CSV read + all KPIs";
 * ``full_report``: the full report ``--by client,month`` on a loaded engine;
+* ``workspace_add``: ``python -m kpi workspace add`` of every file of the data set to a
+  new workspace (scrypt, read, preview, one transaction), ``workspace_mb`` its size (a
+  preset confirms the staff sheet, which is held above 500 technicians);
+* ``load_workspace``: opening that workspace and assembling its tables (scrypt, DuckDB
+  to Arrow, the rules across files), what ``load_all`` does by reading the CSVs again;
+* ``report_workspace``: load_workspace + engine + the full report, i.e. ``report
+  --workspace``, to compare with ``end_to_end``;
 * ``filter``: one filter interaction in the engine: one client, one quarter, every KPI
   by month and in total (two reports, asked together as a page asks for its reports).
   Each repeat picks another client, as a user clicking through clients does; the
@@ -146,6 +153,60 @@ def ours(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
             times.append(time.perf_counter() - t0)
     res["filter_first"] = statistics.median(firsts)
     res["filter_second"] = statistics.median(seconds)
+    return res
+
+
+def workspaces(folder: Path, repeat: int) -> dict[str, float]:
+    """``workspace add`` of the data set, then opening the workspace and reporting from it
+    (see the module's docstring)."""
+    import contextlib
+    import io
+    import shutil
+
+    from kpi.cli import PASSPHRASE_ENV
+    from kpi.cli import main as cli
+    from kpi.report import Engine, ReportOptions
+    from kpi.workspace import Workspace
+
+    passphrase = "bench passphrase"
+    res: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kpi-bench-ws-") as tmp:
+        paths = itertools.count()
+        # above 500 technicians the staff sheet is held for confirmation (no roster):
+        # an add refuses it unless a preset names its dataset, as a user would
+        preset = Path(tmp) / "staff.json"
+        preset.write_text('{"dataset": "staff", "options": {"sheet": "Técnicos"}}', "utf-8")
+
+        def add() -> Path:
+            path = Path(tmp) / f"w{next(paths)}" / "bench.duckdb"
+            os.environ[PASSPHRASE_ENV] = passphrase
+            out = io.StringIO()
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                    code = cli(
+                        ["workspace", "add", str(path), str(folder), "--preset", str(preset)]
+                    )
+            finally:
+                del os.environ[PASSPHRASE_ENV]
+            if code != 0:
+                raise RuntimeError(f"workspace add failed: {out.getvalue()[-500:]}")
+            return path
+
+        res["workspace_add"], path = _median_time(add, repeat)
+        res["workspace_mb"] = path.stat().st_size / 2**20
+        for p in Path(tmp).iterdir():
+            if p.is_dir() and p != path.parent:
+                shutil.rmtree(p)
+        gc.collect()
+        res["load_workspace"], _ = _median_time(
+            lambda: Workspace.open(path, passphrase).load(), repeat
+        )
+
+        def report() -> Any:
+            data = Workspace.open(path, passphrase).load()
+            return Engine(data).report(ReportOptions(by="client,month"))
+
+        res["report_workspace"], _ = _median_time(report, repeat)
     return res
 
 
@@ -368,6 +429,8 @@ def run(sizes: list[int], repeat: int, xlsx_rows: int) -> dict[str, Any]:
             gen = time.perf_counter() - t0
             print(f"[{n:,} tickets] generated in {gen:.1f}s", file=sys.stderr)
             mine = ours(folder, repeat, xlsx)
+            gc.collect()
+            mine.update(workspaces(folder, repeat))
             floor = floors(folder, repeat, xlsx)
             gc.collect()  # the engine's tables go before the app loads its own copy
             mine.update(page_rerun(folder, repeat))

@@ -16,8 +16,9 @@ The public API is small::
 The stages, in the order data flows: :mod:`kpi.read` (bytes -> raw text tables),
 :mod:`kpi.load` (-> typed canonical tables: :class:`LoadedData`, :mod:`kpi.model`),
 :mod:`kpi.metrics` (the KPI declarations), :mod:`kpi.query` (their SQL), :mod:`kpi.report`
-(the :class:`Engine`); :mod:`kpi.schema` declares the datasets they all read. The command
-line (``python -m kpi report|alerts|inspect``) is :mod:`kpi.cli`.
+(the :class:`Engine`); :mod:`kpi.schema` declares the datasets they all read. Saved
+workspaces (the tables read, kept month after month) are :mod:`kpi.workspace`. The command
+line (``python -m kpi report|alerts|inspect|workspace``) is :mod:`kpi.cli`.
 """
 
 from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError

@@ -1,9 +1,10 @@
-"""``python -m kpi report|alerts|inspect`` (spec/CLI.md).
+"""``python -m kpi report|alerts|inspect|workspace`` (docs/CLI.md).
 
 Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
 file and what is wrong. A table read with low confidence is unusable until a preset names
 its dataset: ``report`` and ``alerts`` refuse it, ``inspect`` warns. Rejected rows alone
-do not fail a run; their summary goes to stderr.
+do not fail a run; their summary goes to stderr. A workspace's passphrase comes from
+``MSPKPI_PASSPHRASE``, else a prompt on a terminal; a wrong one exits 2.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
-from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError
+from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError, WorkspaceError
 from kpi.load import LoadOptions, load_files
 from kpi.load.presets import load_preset
 from kpi.load.reasons import held_message
@@ -26,6 +29,8 @@ from kpi.problems import PROBLEM_COLUMNS
 from kpi.query.money import MoneyOptions, found_in, plan, read_rates
 from kpi.report import Engine, ReportOptions, write_table
 from kpi.safety import safe_cell
+from kpi.workspace import Preview, Workspace
+from kpi.workspace.lock import lock_path
 
 INSPECT_COLUMNS = (
     "file", "sheet", "dataset", "rows_read", "rows_loaded", "rows_merged", "rows_rejected",
@@ -33,6 +38,9 @@ INSPECT_COLUMNS = (
 )  # fmt: skip
 
 GROUPINGS = ("total", "client", "month", "client,month", "technician", "technician,month")
+
+#: the environment variable that holds a workspace's passphrase (else a prompt)
+PASSPHRASE_ENV = "MSPKPI_PASSPHRASE"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,13 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m kpi", description="KPI reports from MSP exports")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     common = _Parser(add_help=False)
-    common.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     common.add_argument("--preset", action="append", default=[], metavar="FILE.json")
     common.add_argument("--lang", choices=("en", "es"), default="en")
-    common.add_argument("--tz", default="UTC", metavar="ZONE")
+    common.add_argument("--tz", metavar="ZONE", help="report time zone (default UTC)")
     common.add_argument("--out", metavar="FILE", help=".csv (default stdout), .xlsx or .json")
     for name, help_text in (("report", "KPI table"), ("alerts", "alert list")):
         p = sub.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders")
+        p.add_argument(
+            "--workspace",
+            metavar="PATH",
+            help="a saved workspace; INPUTs given too are added in memory only",
+        )
         p.add_argument("--start", type=_date)
         p.add_argument("--end", type=_date)
         p.add_argument("--as-of", type=_date, dest="as_of")
@@ -75,40 +88,75 @@ def build_parser() -> argparse.ArgumentParser:
             "report currency",
         )
     p = sub.add_parser("inspect", parents=[common], help="what each file was read as")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
     p.add_argument("--problems", metavar="FILE.csv")
     p.add_argument(
         "--summary",
         action="store_true",
         help="then, per dataset, the numbers to reconcile with the exporting tool",
     )
+    _workspace_parser(sub, common)
     return parser
 
 
-def _load(args: argparse.Namespace, strict: bool = False) -> LoadedData:
-    """Load the inputs; ``strict``: a table not recognised, or read with low confidence
-    and not confirmed by a preset naming its dataset, stops the run (exit 2)."""
+def _workspace_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``workspace add PATH INPUT...`` and ``workspace info PATH``."""
+    ws = sub.add_parser("workspace", help="saved workspaces: add files, describe one")
+    cmds = ws.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    p = cmds.add_parser("add", parents=[common], help="add files (creates PATH when missing)")
+    p.add_argument("path", metavar="PATH", help="the workspace file (e.g. acme.duckdb)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders")
+    p = cmds.add_parser("info", help="datasets, rows, dates and files of a workspace")
+    p.add_argument("path", metavar="PATH")
+
+
+def _load(args: argparse.Namespace, strict: bool = False) -> tuple[LoadedData, dict[str, Any]]:
+    """Load the inputs (after a workspace's files with ``--workspace``), and the
+    workspace's settings (empty without one); ``strict``: a table not recognised, or
+    read with low confidence and not confirmed by a preset naming its dataset, stops the
+    run (exit 2)."""
+    _check_tz(args.tz)
+    presets = [load_preset(p) for p in args.preset]
+    settings: dict[str, Any] = {}
+    if getattr(args, "workspace", None):
+        ws = _open_workspace(Path(args.workspace))
+        _same_tz(args.tz, ws)
+        extra = ws.read(args.inputs, presets=presets) if args.inputs else []
+        data = ws.load(extra)
+        settings = ws.settings()
+    elif not args.inputs:
+        raise UsageError("give the INPUT files or folders, or --workspace PATH")
+    else:
+        options = LoadOptions(lang=args.lang, tz=args.tz or "UTC", presets=presets)
+        data = load_files(args.inputs, options)
+    if strict:
+        _refuse_unusable(data.files, args.lang)
+    return data, settings
+
+
+def _check_tz(tz: str | None) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if tz is None:
+        return
     try:
-        ZoneInfo(args.tz)
+        ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise UsageError(f"--tz {args.tz}: unknown time zone (e.g. Europe/Madrid)") from e
-    presets = [load_preset(p) for p in args.preset]
-    data = load_files(args.inputs, LoadOptions(lang=args.lang, tz=args.tz, presets=presets))
-    if strict:
-        for f in data.files:
-            if f.error:
-                raise UnrecognisedDatasetError(_where(f), f.error)
-            if f.held:
-                # a guess never reaches a report: the user confirms it with a preset
-                assert f.dataset is not None
-                raise UnrecognisedDatasetError(
-                    _where(f),
-                    _one_line(
-                        held_message(f.dataset, f.evidence, args.lang, columns=f.mapping, cli=True)
-                    ),
-                )
-    return data
+        raise UsageError(f"--tz {tz}: unknown time zone (e.g. Europe/Madrid)") from e
+
+
+def _refuse_unusable(files: Sequence[FileReport], lang: str) -> None:
+    """A table not recognised, or held for low confidence, stops the run (exit 2)."""
+    for f in files:
+        if f.error:
+            raise UnrecognisedDatasetError(_where(f), f.error)
+        if f.held:
+            # a guess never reaches a report: the user confirms it with a preset
+            assert f.dataset is not None
+            raise UnrecognisedDatasetError(
+                _where(f),
+                _one_line(held_message(f.dataset, f.evidence, lang, columns=f.mapping, cli=True)),
+            )
 
 
 def _where(f: FileReport) -> str:
@@ -120,10 +168,10 @@ def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def _summary(data: LoadedData) -> None:
+def _summary(files: Sequence[FileReport]) -> None:
     """Rejected rows, unrecognised tables and tables without rows, one line each, on
     stderr."""
-    for f in data.files:
+    for f in files:
         where = _where(f)
         if f.error:
             print(f"{where}: {f.error}", file=sys.stderr)
@@ -150,12 +198,12 @@ def _write_csv(rows: Sequence[Sequence[object]], header: Sequence[str], out: str
             fh.write(buf.getvalue())
 
 
-def cmd_inspect(args: argparse.Namespace) -> int:
-    data = _load(args)
+def _write_inspect(files: Sequence[FileReport], args: argparse.Namespace) -> None:
+    """The inspect table of ``files``: CSV on stdout, or ``--out`` (.csv, .xlsx, .json)."""
     rows = [
         (f.file, f.sheet or "", f.dataset or "", f.rows_read, f.rows_loaded, f.rows_merged,
          f.rows_rejected, f.warnings)
-        for f in data.files
+        for f in files
     ]  # fmt: skip
     if args.out and args.out.lower().endswith((".xlsx", ".json")):
         import pandas as pd
@@ -164,6 +212,11 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                     sheet="inspect")  # fmt: skip
     else:
         _write_csv(rows, INSPECT_COLUMNS, args.out)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    data, _ = _load(args)
+    _write_inspect(data.files, args)
     if args.problems:
         prow = [
             (p.file, p.sheet or "", p.row if p.row is not None else "", p.column or "",
@@ -190,7 +243,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 for c, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
             )
             print(f"{dataset}: amounts by currency: {listed}", file=sys.stderr)
-    _summary(data)
+    _summary(data.files)
     for f in data.files:
         if f.held and f.dataset:
             runner = f", runner-up {f.runner_up}" if f.runner_up else ""
@@ -214,8 +267,9 @@ def _write_summary(data: LoadedData, lang: str, after_table: bool) -> None:
         sys.stdout.write(("\n" if after_table else "") + "\n\n".join(blocks) + "\n")
 
 
-def _report_options(args: argparse.Namespace) -> ReportOptions:
+def _report_options(args: argparse.Namespace, settings: dict[str, Any]) -> ReportOptions:
     return ReportOptions(
+        targets=dict(settings.get("targets", {})),
         start=args.start,
         end=args.end,
         as_of=args.as_of,
@@ -243,9 +297,12 @@ def _span_line(engine: Engine, opts: ReportOptions) -> str | None:
     return f"period {period.label}; the data spans {span}"
 
 
-def _money_options(args: argparse.Namespace, data: LoadedData) -> MoneyOptions:
-    """``--currency`` and ``--rates``; several currencies without ``--currency`` stop the
-    run (exit 2): money is never summed across currencies, nor a currency guessed."""
+def _money_options(
+    args: argparse.Namespace, data: LoadedData, settings: dict[str, Any]
+) -> MoneyOptions:
+    """``--currency`` and ``--rates`` (else a workspace's currency and rates); several
+    currencies without a report currency stop the run (exit 2): money is never summed
+    across currencies, nor a currency guessed."""
     currency = None
     if args.currency:
         currency = args.currency.strip().upper()
@@ -253,7 +310,9 @@ def _money_options(args: argparse.Namespace, data: LoadedData) -> MoneyOptions:
             raise UsageError(
                 f"--currency {args.currency}: not a currency code (e.g. EUR, USD, MXN)"
             )
+    currency = currency or settings.get("currency")
     found = found_in(data)
+    fallback = MoneyOptions(fallback=settings.get("fallback_currency") or "EUR").fallback
     if currency is None:
         several = plan(found).currencies
         if len(several) > 1:
@@ -267,8 +326,12 @@ def _money_options(args: argparse.Namespace, data: LoadedData) -> MoneyOptions:
                 "choose the report currency with --currency CODE and give exchange rates "
                 "with --rates FILE.csv (header currency,rate)"
             )
-    rates = read_rates(args.rates, currency or plan(found).currency) if args.rates else {}
-    return MoneyOptions(currency=currency, rates=rates)
+    report = currency or plan(found, MoneyOptions(fallback=fallback)).currency
+    if args.rates:
+        rates = read_rates(args.rates, report)
+    else:
+        rates = dict(settings.get("rates", {}).get(report, {}))
+    return MoneyOptions(currency=currency, rates=rates, fallback=fallback)
 
 
 def _note_lines(notes: list[str]) -> None:
@@ -279,9 +342,9 @@ def _note_lines(notes: list[str]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    data = _load(args, strict=True)
-    opts = _report_options(args)
-    engine = Engine(data, _money_options(args, data))
+    data, settings = _load(args, strict=True)
+    opts = _report_options(args, settings)
+    engine = Engine(data, _money_options(args, data, settings))
     df = engine.report(opts)
     write_table(df, args.out, lang=args.lang, sheet="report")
     line = _span_line(engine, opts)
@@ -290,21 +353,154 @@ def cmd_report(args: argparse.Namespace) -> int:
     # what the reader should know: a comparison left empty and why, hours without a cost,
     # amounts left out (money notes are among them)
     _note_lines([str(n) for n in df.attrs.get("notes", [])])
-    _summary(data)
+    _summary(data.files)
     return 0
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    data = _load(args, strict=True)
-    opts = _report_options(args)
-    engine = Engine(data, _money_options(args, data))
-    df = engine.alerts(opts)
+    data, settings = _load(args, strict=True)
+    opts = _report_options(args, settings)
+    engine = Engine(data, _money_options(args, data, settings))
+    df = engine.alerts(opts, settings.get("thresholds") or None)
     write_table(df, args.out, lang=args.lang, sheet="alerts")
     line = _span_line(engine, opts)
     if line:
         print(line, file=sys.stderr)
     _note_lines(engine.money_notes(args.lang))
-    _summary(data)
+    _summary(data.files)
+    return 0
+
+
+# --------------------------------------------------------------------------- workspaces
+
+
+def _passphrase(path: Path, creating: bool = False) -> str:
+    """``MSPKPI_PASSPHRASE``, else asked on the terminal (twice for a new workspace).
+
+    Raises:
+        UsageError: neither the variable nor a terminal to ask on.
+    """
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageError(f"set {PASSPHRASE_ENV} to the passphrase of {path.name}")
+    import getpass
+
+    what = "the new workspace " if creating else ""
+    first = getpass.getpass(f"Passphrase of {what}{path.name}: ")
+    if creating and getpass.getpass("The same passphrase again: ") != first:
+        raise UsageError("the two passphrases differ; nothing was created")
+    return first
+
+
+def _open_workspace(path: Path) -> Workspace:
+    if not path.is_file():  # said before the passphrase is asked for
+        raise WorkspaceError(f"{path}: no workspace there")
+    return Workspace.open(path, _passphrase(path))
+
+
+def _same_tz(tz: str | None, ws: Workspace) -> None:
+    """``--tz`` may only repeat the workspace's time zone: its tables keep their times."""
+    if tz is not None and tz != ws.options.tz:
+        raise UsageError(
+            f"--tz {tz}: the workspace reads its files in {ws.options.tz} (chosen when it "
+            "was created); leave --tz out"
+        )
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    if args.action == "add":
+        return _workspace_add(args)
+    return _workspace_info(args)
+
+
+def _workspace_add(args: argparse.Namespace) -> int:
+    """Open or create PATH, read the inputs its way, refuse the run if a table cannot be
+    added (nothing is written), add them in one transaction; the inspect table of what
+    was added on stdout, what changed per dataset on stderr."""
+    _check_tz(args.tz)
+    path = Path(args.path)
+    presets = [load_preset(p) for p in args.preset]
+    creating = not path.exists()
+    passphrase = _passphrase(path, creating)
+    if creating:
+        ws = Workspace.create(path, passphrase, lang=args.lang, tz=args.tz or "UTC")
+    else:
+        ws = Workspace.open(path, passphrase)
+        _same_tz(args.tz, ws)
+    try:
+        tables = ws.read(args.inputs, presets=presets)
+        _refuse_unusable([t.result.report for t in tables], args.lang)
+        preview = ws.preview(tables)
+        added = ws.add_tables(tables, args.lang)
+    except BaseException:
+        if creating:  # nothing was added: no empty workspace is left behind
+            path.unlink(missing_ok=True)
+            lock_path(path).unlink(missing_ok=True)
+        raise
+    _write_inspect(preview.files, args)
+    for line in _change_lines(preview, args.lang):
+        print(line, file=sys.stderr)
+    _summary(preview.files)
+    ids = ", ".join(str(i) for i in added.file_ids)
+    print(f"{path.name}: added {len(tables)} tables (file ids {ids})", file=sys.stderr)
+    return 0
+
+
+def _change_lines(preview: Preview, lang: str) -> list[str]:
+    """``tickets: 1,000 rows before, 1,180 after: 180 new, 35 updated, 12 duplicates
+    kept once``, per dataset the add feeds."""
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", "." if lang == "es" else ",")
+
+    words = (
+        ("filas antes", "después", "nuevas", "actualizadas", "repetidas guardadas una vez")
+        if lang == "es"
+        else ("rows before", "after", "new", "updated", "duplicates kept once")
+    )
+    return [
+        f"{c.dataset}: {n(c.rows_before)} {words[0]}, {n(c.rows_after)} {words[1]}: "
+        f"{n(c.new)} {words[2]}, {n(c.updated)} {words[3]}, {n(c.duplicates)} {words[4]}"
+        for c in preview.changes
+    ]
+
+
+INFO_DATASETS = ("dataset", "rows", "first", "last", "dates_from")
+INFO_FILES = (
+    "file_id", "file", "sheet", "dataset", "added_at", "rows_read", "rows_loaded",
+    "rows_merged", "rows_rejected", "warnings",
+)  # fmt: skip
+
+
+def _workspace_info(args: argparse.Namespace) -> int:
+    """Datasets with their rows and dates, then the tables added with their counts after
+    merging: two CSV tables on stdout, a blank line between; the workspace's format and
+    reading on stderr."""
+    path = Path(args.path)
+    info = _open_workspace(path).info()
+    data = info.data
+    print(
+        f"{path.name}: workspace format {info.format_version}, created {info.created_at} "
+        f"UTC, files read as {info.lang}, time zone {info.tz}",
+        file=sys.stderr,
+    )
+    datasets = []
+    for name in data.tables:
+        span = data.summary[name].span if name in data.summary else None
+        first = span.first.isoformat() if span and span.first else ""
+        last = span.last.isoformat() if span and span.last else ""
+        cols = f"{span.first_column}..{span.last_column}" if span else ""
+        datasets.append((name, data.rows(name), first, last, cols))
+    _write_csv(datasets, INFO_DATASETS, None)
+    sys.stdout.write("\n")
+    files = [
+        (t.file_id, t.name, t.sheet or "", t.dataset, t.added_at.isoformat(timespec="seconds"),
+         f.rows_read, f.rows_loaded, f.rows_merged, f.rows_rejected, f.warnings)
+        for t, f in zip(info.tables, data.files, strict=True)
+    ]  # fmt: skip
+    _write_csv(files, INFO_FILES, None)
     return 0
 
 
@@ -312,7 +508,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
-        command = {"inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts}
+        command = {
+            "inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts,
+            "workspace": cmd_workspace,
+        }  # fmt: skip
         return command[args.command](args)
     except KpiError as e:
         print(f"error: {_one_line(str(e))}", file=sys.stderr)

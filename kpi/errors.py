@@ -42,3 +42,23 @@ class PresetError(KpiError):
 
 class UsageError(KpiError):
     """Bad options or arguments (CLI exit 2)."""
+
+
+class WorkspaceError(KpiError):
+    """A saved workspace that cannot be used as asked (missing, busy, from a newer
+    version, a bad name); the message says what to do (:mod:`kpi.workspace`)."""
+
+
+class WrongPassphraseError(WorkspaceError):
+    """A passphrase (or, found by name, a workspace name) that does not open a workspace.
+
+    The same error and message whether the name exists or not: names are not revealed.
+    """
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another session is writing to the workspace and did not finish in time."""
+
+
+class InvalidTokenError(WorkspaceError):
+    """A session token that is unknown, expired or revoked."""
