@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kpi.metrics.rules import COMPLETED_WORDS, SUCCESSOR_DAYS
+from kpi.metrics.conditions import SUCCESSOR_DAYS, completed_status
 from kpi.schema import NO_CLIENT
 
 #: the prepared tables holding amounts (made again when the money options change)
@@ -192,12 +192,11 @@ def _projects(has: Has, hours_between: HoursBetween) -> list[str]:
     """``projects_p``: one row per project, with whether its status says completed."""
     if not has("projects"):
         return []
-    words = ", ".join(f"'{w}'" for w in COMPLETED_WORDS)
     return [
         f"""
             CREATE TABLE projects_p AS
             SELECT project_id, coalesce(client, '{NO_CLIENT}') AS client, name, status,
-              lower(strip_accents(trim(status))) IN ({words}) AS status_done,
+              {completed_status("status")} AS status_done,
               start_date, due_date, budget_hours, actual_hours, percent_complete, closed_at
             FROM raw_projects"""
     ]
