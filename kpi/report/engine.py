@@ -435,14 +435,21 @@ class Engine:
         return alert_rules.compute(self.core, scope, opts.lang, thresholds or {}, self.client_rows)
 
     def explain(self, kpi_id: str, opts: ReportOptions) -> Explanation:
-        """The SQL, bound parameters, inputs and formula behind a KPI for these options.
+        """The SQL, bound parameters, inputs and formula behind a KPI for these options:
+        the statement :meth:`report` runs for the KPI's family with these options (``k``
+        added to ``opts.kpis`` when they name others), and the result columns holding the
+        KPI (:class:`~kpi.report.explain.Explanation`).
 
         Raises:
             KeyError: an unknown KPI id.
         """
         k = get(kpi_id)
+        if opts.kpis and k.id not in opts.kpis:
+            opts = replace(opts, kpis=[*opts.kpis, k.id])
         period = self.period(opts)
-        return explain(self.core, k, self._scope(opts, period, []), opts.lang)
+        scope = self._scope(opts, period, [])
+        scope.kpis = self._produced(opts, scope)
+        return explain(self.core, k, scope, opts.lang)
 
 
 def compute_report(
