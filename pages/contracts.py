@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.query.breakdowns import RENEWAL_BUCKETS
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -56,9 +58,9 @@ with right:
 st.subheader(t("ct.upcoming", lang))
 st.caption(t("ct.upcoming_help", lang, as_of=fmt.date_(state.as_of(), lang)))
 flt = state.detail_filter()
-buckets = state.breakdown(details.upcoming_renewals, flt)
+buckets = state.breakdown(Engine.upcoming_renewals, flt)
 if not buckets.empty:
-    lo = [0, *details.RENEWAL_BUCKETS[:-1]]
+    lo = [0, *RENEWAL_BUCKETS[:-1]]
     buckets = buckets.assign(
         label=[
             t("ct.bucket_days", lang, lo=a + 1, hi=b)
@@ -73,7 +75,7 @@ if not buckets.empty:
                       extra=[("n", t("ct.contracts", lang))]),
         width="stretch",
     )  # fmt: skip
-    upcoming = state.breakdown(details.upcoming_contracts, flt)
+    upcoming = state.breakdown(Engine.upcoming_contracts, flt)
     if not upcoming.empty:
         shown = pd.DataFrame({
             t("ct.contract", lang): upcoming["contract_id"],

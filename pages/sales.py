@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",
@@ -22,7 +23,7 @@ total, by_month = state.reports(
 kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
 flt = state.detail_filter()
 
-stages = state.breakdown(details.pipeline_by_stage, flt)
+stages = state.breakdown(Engine.pipeline_by_stage, flt)
 summary = pd.DataFrame()
 if not stages.empty:
     stages = stages.assign(
@@ -65,7 +66,7 @@ with right:
             width="stretch",
         )  # fmt: skip
 
-stale = state.breakdown(details.stale_opportunities, flt)
+stale = state.breakdown(Engine.stale_opportunities, flt)
 st.subheader(t("sl.stale", lang))
 if stale.empty:
     st.caption(t("common.empty", lang))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("csat", "csat_responses", "fcr_rate", "sla_rate", "tickets_opened", "tickets_resolved",
@@ -73,11 +74,10 @@ if not fs.empty:
         width="stretch",
     )  # fmt: skip
 
-core = state.engine().core
 flt = state.detail_filter(technicians=True)
 left, right = st.columns(2)
 with left:
-    res = state.breakdown(details.resolution_by_priority, flt)
+    res = state.breakdown(Engine.resolution_by_priority, flt)
     if not res.empty:
         res = res.assign(priority=res["priority"].fillna(t("sd.no_priority", lang)))
         charts.show(
@@ -87,8 +87,8 @@ with left:
             width="stretch",
         )  # fmt: skip
 with right:
-    dim = "queue" if core.has("tickets", "queue") else "tier"
-    esc = state.breakdown(details.escalation_by, flt, dim)
+    dim = "queue" if state.engine().data.has("tickets", "queue") else "tier"
+    esc = state.breakdown(Engine.escalation_by, flt, dim)
     if not esc.empty:
         esc = esc.assign(grp=esc["grp"].fillna(t("common.none", lang)),
                          hours_text=[fmt.hours(h, lang) for h in esc["hours"]],

@@ -439,27 +439,25 @@ def test_a_breakdown_is_queried_once_per_filter(
     # change does not query again; another client does, and gets that client's rows
     import functools
 
-    from ui import details
-
-    calls: list[tuple[str, ...]] = []
-    real = details.resolution_by_priority
+    calls: list[list[str]] = []
+    real = Engine.resolution_by_priority
 
     @functools.wraps(real)
-    def counted(core: Any, flt: Any) -> Any:
-        calls.append(flt.clients)
-        return real(core, flt)
+    def counted(self: Engine, opts: Any) -> Any:
+        calls.append(list(opts.clients))
+        return real(self, opts)
 
-    monkeypatch.setattr(details, "resolution_by_priority", counted)
+    monkeypatch.setattr(Engine, "resolution_by_priority", counted)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/service_desk.py").run()
     at.run()
     _no_errors(at)
-    assert calls == [()]
+    assert calls == [[]]
     client = engine.clients()[0]
     at.multiselect(key=ui.state.K_CLIENTS).set_value([client]).run()
     at.run()
     _no_errors(at)
-    assert calls == [(), (client,)]
+    assert calls == [[], [client]]
 
 
 def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:

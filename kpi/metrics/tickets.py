@@ -31,7 +31,10 @@ _FCR = need(
 
 _SLA = need("tickets.sla_met", "tickets.due_at")
 
-#: The columns that can give each ticket flag (KPIS.md 3), for "what would enable it".
+#: The ticket flags (KPIS.md 3), each a column of the prepared tickets
+#: (:mod:`kpi.query.prepared`: TRUE, FALSE or unknown), and the columns that can give it,
+#: for "what would enable it". A KPI naming a flag (``Kpi.flag``) is produced when some
+#: ticket's flag is known.
 FLAG_NEEDS: dict[str, Need] = {"escalated": _ESCALATED, "fcr": _FCR, "sla_met": _SLA}
 
 _TICKET_INPUTS = ("tickets.client", "tickets.technician", "tickets.created_at")

@@ -232,12 +232,14 @@ class Core:
                 self.con.execute(sql)
 
     def _known_flags(self) -> dict[str, bool]:
+        """Ticket flag (:data:`kpi.metrics.FLAG_NEEDS`, a column of ``tickets_p``) ->
+        some ticket's is known."""
         if not self.has("tickets"):
-            return {"escalated": False, "fcr": False, "sla_met": False}
-        esc, fcr, sla = self.con.sql(
-            "SELECT count(esc), count(fcr), count(sla) FROM tickets_p"
+            return dict.fromkeys(FLAG_NEEDS, False)
+        counts = self.con.sql(
+            f"SELECT {', '.join(f'count({f})' for f in FLAG_NEEDS)} FROM tickets_p"
         ).fetchall()[0]
-        return {"escalated": esc > 0, "fcr": fcr > 0, "sla_met": sla > 0}
+        return {f: n > 0 for f, n in zip(FLAG_NEEDS, counts, strict=True)}
 
     def _undated_resolutions(self) -> int:
         """Tickets resolved or cancelled at an unknown time when no ticket has a

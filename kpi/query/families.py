@@ -138,9 +138,9 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
     parts = [
         Part(
             "SELECT client, technician, created_d AS d, created_m AS month, 1 AS opened,\n"
-            "  CAST(coalesce(esc, FALSE) AS INTEGER) AS esc_n,\n"
-            "  CAST(esc IS NOT NULL AS INTEGER) AS esc_known,\n"
-            "  CASE WHEN esc THEN hours END AS esc_hours, frt_hours\n"
+            "  CAST(coalesce(escalated, FALSE) AS INTEGER) AS esc_n,\n"
+            "  CAST(escalated IS NOT NULL AS INTEGER) AS esc_known,\n"
+            "  CASE WHEN escalated THEN hours END AS esc_hours, frt_hours\n"
             f"FROM t WHERE {_in_period('created_d')}",
             frozenset({"opened", "esc_n", "esc_known", "esc_hours", "frt_hours"}),
             month=True,
@@ -149,8 +149,8 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             "SELECT client, technician, resolved_d AS d, resolved_m AS month, 1 AS resolved_n,\n"
             "  CAST(coalesce(fcr, FALSE) AS INTEGER) AS fcr_n,\n"
             "  CAST(fcr IS NOT NULL AS INTEGER) AS fcr_known,\n"
-            "  CAST(coalesce(sla, FALSE) AS INTEGER) AS sla_n,\n"
-            "  CAST(sla IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
+            "  CAST(coalesce(sla_met, FALSE) AS INTEGER) AS sla_n,\n"
+            "  CAST(sla_met IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
             f"FROM t WHERE {_in_period('resolved_d')}",
             frozenset({"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours"}),
             month=True,

@@ -69,7 +69,9 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               -- the months, once here rather than in every report
               CAST(date_trunc('month', CAST(created_at AS DATE)) AS DATE) AS created_m,
               CAST(date_trunc('month', CAST(res AS DATE)) AS DATE) AS resolved_m,
-              esc,
+              -- the ticket flags (kpi.metrics.tickets.FLAG_NEEDS: a KPI reading one is
+              -- produced when some ticket's is known)
+              esc AS escalated,
               -- fcr: the flag; else resolved, not escalated, never reopened; unknown when
               -- escalation is unknown
               CASE WHEN first_contact_resolution IS NOT NULL THEN first_contact_resolution
@@ -78,12 +80,12 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               END AS fcr,
               CASE WHEN sla_met IS NOT NULL THEN sla_met
                    WHEN res IS NOT NULL AND due_at IS NOT NULL THEN res <= due_at
-              END AS sla,
+              END AS sla_met,
               {hours_between("created_at", "res")} AS res_hours,
               CASE WHEN first_response_at >= created_at
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
               hours,
-              -- for the dashboards' breakdowns (ui.details)
+              -- for the dashboards' breakdowns (kpi.query.breakdowns)
               priority, queue, tier
             FROM r"""
     ]
