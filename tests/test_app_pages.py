@@ -471,6 +471,8 @@ def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
     at.run()
     _no_errors(at)
     assert len(at.code) == 1 and "satisfied" in at.code[0].value  # CSAT's family query
+    # and where the card's number is in its rows: CSAT's numerator and denominator columns
+    assert any("`sel_i`" in c.value and "`d" in c.value for c in at.caption)
 
 
 def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:

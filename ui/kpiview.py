@@ -306,6 +306,11 @@ def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) 
     if ex.sql:
         st.caption(t("common.sql", lang))
         st.code(ex.sql, language="sql")
+        if ex.denominator_column:
+            st.caption(t("common.sql_fraction", lang, sel=ex.sel_i, num=ex.numerator_column,
+                         den=ex.denominator_column))  # fmt: skip
+        else:
+            st.caption(t("common.sql_value", lang, sel=ex.sel_i, num=ex.numerator_column))
         if ex.params:
             st.caption(t("common.params", lang))
             st.json({k2: str(v) for k2, v in ex.params.items()}, expanded=False)
