@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.metrics import HEADLINE, get
+from kpi.metrics import HEADLINE, KPIS, get
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
@@ -458,6 +458,19 @@ def test_a_breakdown_is_queried_once_per_filter(
     at.run()
     _no_errors(at)
     assert calls == [[], [client]]
+
+
+def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: Engine) -> None:
+    # a KPI declared in the csat or tickets family gets its card without editing the
+    # page (reopen_rate did); the escalated tickets are in the escalation chart instead
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    produced = set(engine.report(ReportOptions())["kpi"])
+    expected = [k.label_en for k in KPIS if k.family in ("csat", "tickets")
+                and k.id in produced and k.id != "escalated_tickets"]  # fmt: skip
+    assert get("reopen_rate").label_en in expected
+    assert sorted(m.label for m in at.metric) == sorted(expected)
 
 
 def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,26 +19,30 @@ from kpi.model import LoadedData, loaded_data
 from kpi.query import parse_by
 from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
 
-# Every id of KPIS.md, in its order.
-KPIS_MD_IDS = [
-    "mrr", "mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn", "mrr_net_change",
-    "recurring_revenue", "revenue", "labor_cost", "direct_cost", "gross_margin",
-    "gross_margin_pct", "effective_hourly_rate", "csat", "csat_responses", "tickets_opened",
-    "tickets_resolved", "backlog", "fcr_rate", "sla_rate", "mean_resolution_hours",
-    "median_resolution_hours", "mean_first_response_hours", "escalated_tickets",
-    "escalation_rate", "escalated_hours", "hours_worked", "billable_hours", "available_hours",
-    "utilization", "active_devices", "uncovered_devices", "device_coverage_rate",
-    "uncovered_mrr", "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",
-    "renewals_upcoming_mrr", "projects_active", "projects_on_track", "projects_on_track_rate",
-    "projects_late", "projects_over_budget", "project_budget_burn", "pipeline_count",
-    "pipeline_amount", "pipeline_weighted", "stale_opportunities", "opportunities_created",
-    "opportunities_won", "opportunities_lost", "win_rate", "won_amount", "avg_sales_cycle_days",
-]  # fmt: skip
-RATIO_UNITS = {
-    "csat", "fcr_rate", "sla_rate", "escalation_rate", "utilization", "device_coverage_rate",
-    "renewal_rate", "projects_on_track_rate", "win_rate", "gross_margin_pct",
-    "project_budget_burn",
-}  # fmt: skip
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def kpis_md_ids() -> list[str]:
+    """Every KPI id of docs/KPIS.md, in its order: the first cell of each two-column table
+    row (``| mrr @ | ... |``, ``| projects_late @, projects_over_budget @ | ... |``); the
+    alert rules' table has three."""
+    row = re.compile(r"^\| ((?:[a-z_]+(?: @)?)(?:, [a-z_]+(?: @)?)*) \| [^|]+ \|$", re.M)
+    text = (DOCS / "KPIS.md").read_text(encoding="utf-8")
+    ids = [i.strip().removesuffix(" @") for m in row.finditer(text) for i in m[1].split(",")]
+    return [i for i in ids if i != "id"]
+
+
+def ratio_ids() -> set[str]:
+    """The KPIs of unit ratio, as docs/DETAILS.md 6 lists them."""
+    text = (DOCS / "DETAILS.md").read_text(encoding="utf-8")
+    found = re.search(r"^6\. \*\*Units\*\*: ratio for ([^;]+);", text, re.M)
+    assert found, "DETAILS.md 6 lists the ratio KPIs"
+    return {i.strip() for i in found[1].split(",")}
+
+
+# Every id of KPIS.md, in its order, and the ratios of DETAILS.md 6.
+KPIS_MD_IDS = kpis_md_ids()
+RATIO_UNITS = ratio_ids()
 
 D = date
 T = datetime
@@ -56,6 +62,7 @@ def full_data(**kw: object) -> LoadedData:
                 "first_response_at": [T(2024, 3, 1, 10), None, None],
                 "escalated": [False, True, None],
                 "sla_met": [True, None, False],
+                "reopen_count": [0, None, 1],
                 "hours": [1.0, 2.0, None],
             },
             "surveys": {"responded_at": [T(2024, 3, 5)], "score": ["5"], "client": ["Beta"],
@@ -87,6 +94,7 @@ MARCH = ReportOptions(start=D(2024, 3, 1), end=D(2024, 3, 31), as_of=D(2024, 3, 
 
 
 def test_every_kpi_of_kpis_md_is_declared_in_order_with_its_unit() -> None:
+    assert len(KPIS_MD_IDS) > 50 and {"csat", "win_rate"} <= RATIO_UNITS  # the docs are read
     assert [k.id for k in KPIS] == KPIS_MD_IDS
     for k in KPIS:
         assert k.unit in UNITS

@@ -50,6 +50,24 @@ def family_kpis(ids: Iterable[str]) -> list[str]:
     return [k.id for k in decl.KPIS if k.family in families]
 
 
+def area_kpis(area: str, *, first: Sequence[str] = (), apart: Sequence[str] = ()) -> list[str]:
+    """The KPIs a dashboard page shows, from the declarations: every KPI of the families
+    :data:`AREAS` gives the page (``area``, e.g. ``"page.service_desk"``), ``first``
+    first, then the rest in declaration order, without those it shows ``apart`` (inside
+    a chart). A KPI declared in one of those families appears on the page without
+    editing it.
+
+    Example: the Service desk's cards are ``area_kpis("page.service_desk", first=("csat",
+    "csat_responses", "fcr_rate", "sla_rate"), apart=("escalated_tickets",))``.
+    """
+    families = {f for f, page in AREAS.items() if page == area}
+    mine = [k.id for k in decl.KPIS if k.family in families]
+    unknown = set(first) - set(mine)
+    if unknown:
+        raise KeyError(f"not KPIs of {area}: {sorted(unknown)}")
+    return [*first, *(k for k in mine if k not in first and k not in apart)]
+
+
 #: Streamlit badge colour per status
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)

@@ -28,7 +28,8 @@ profit         mrr (@D), rr (@each month), rev, dcost, labor, hours_all, mv_new,
                mv_con, mv_churn; rows: mrr_n, rr_n, rev_n, dcost_n, mv_n
 csat           sat, resp
 tickets        opened, esc_n, esc_known, esc_hours, frt_hours, resolved_n, fcr_n, fcr_known,
-               sla_n, sla_known, res_hours, backlog (@D)
+               sla_n, sla_known, res_hours, reopened (a flag: TRUE, FALSE or NULL, read with
+               count_if / count), backlog (@D)
 time           hours, bill_h, avail
 devices        active_n, covered_n, uncovered_n, unc_mrr (all @D, per client)
 renewals       due, ren, up, up_mrr

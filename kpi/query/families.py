@@ -150,9 +150,11 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             "  CAST(coalesce(fcr, FALSE) AS INTEGER) AS fcr_n,\n"
             "  CAST(fcr IS NOT NULL AS INTEGER) AS fcr_known,\n"
             "  CAST(coalesce(sla_met, FALSE) AS INTEGER) AS sla_n,\n"
-            "  CAST(sla_met IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
+            "  CAST(sla_met IS NOT NULL AS INTEGER) AS sla_known, res_hours, reopened\n"
             f"FROM t WHERE {_in_period('resolved_d')}",
-            frozenset({"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours"}),
+            frozenset(
+                {"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours", "reopened"}
+            ),
             month=True,
         ),
     ]

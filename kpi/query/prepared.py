@@ -81,6 +81,8 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               CASE WHEN sla_met IS NOT NULL THEN sla_met
                    WHEN res IS NOT NULL AND due_at IS NOT NULL THEN res <= due_at
               END AS sla_met,
+              -- reopened at least once; unknown when the count is empty (KPIS.md 3)
+              reopen_count >= 1 AS reopened,
               {hours_between("created_at", "res")} AS res_hours,
               CASE WHEN first_response_at >= created_at
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,

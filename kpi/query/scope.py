@@ -31,7 +31,7 @@ AS_OF = "CAST($as_of AS DATE)"
 POINT = "CAST($point AS DATE)"
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 #: SQL words of the KPI aggregates (everything else in them is a contribution column)
-_SQL_WORDS = frozenset({"sum", "fsum", "count", "coalesce", "quantile_cont"})
+_SQL_WORDS = frozenset({"sum", "fsum", "count", "count_if", "coalesce", "quantile_cont"})
 
 
 def parse_by(by: str) -> tuple[str, ...]:
