@@ -97,7 +97,8 @@ class Kpi:
         target: default target (a number, or a ``(low, high)`` band), None when none.
         groupings: dimensions the KPI may be grouped by (DETAILS.md 5).
         needs: inputs, all required; a KPI missing one is left out of reports.
-        flag: a ticket flag (escalated, fcr, sla_met) of which some ticket must be known.
+        flag: a ticket flag (:data:`kpi.metrics.FLAG_NEEDS`: escalated, fcr, sla_met,
+            reopened) of which some ticket must be known.
         inputs: ``dataset.column`` read, for ``explain``.
         nullable: a sum that stays empty when nothing contributes (uncovered_mrr).
         known: ``(rows, value)`` contribution columns of a money KPI: the value is empty
