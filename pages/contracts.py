@@ -17,12 +17,14 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.contracts")
 lang, cur = ctx.lang, ctx.currency
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
 total, by_client, by_month = state.reports(
-    state.report_options(kpis=ASK),
+    asked,
     state.report_options("client", compare_with=None, kpis=ASK),
     state.report_options("month", compare_with=None, kpis=ASK),
 )
-kpiview.kpi_strip(KPIS, total, lang, cur, key="ct")
+kpiview.kpi_strip(KPIS, total, lang, cur, key="ct", opts=asked)
 
 left, right = st.columns(2)
 with left:

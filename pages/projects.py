@@ -18,8 +18,10 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.projects")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(kpis=ASK))
-kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj")
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
+total = state.report(asked)
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj", opts=asked)
 
 portfolio = state.breakdown(Engine.project_portfolio, state.detail_filter())
 summary = pd.DataFrame()

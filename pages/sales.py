@@ -17,10 +17,10 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.sales")
 lang, cur = ctx.lang, ctx.currency
-total, by_month = state.reports(
-    state.report_options(kpis=ASK), state.report_options("month", compare_with=None, kpis=ASK)
-)
-kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
+total, by_month = state.reports(asked, state.report_options("month", compare_with=None, kpis=ASK))
+kpiview.kpi_strip(KPIS, total, lang, cur, key="sl", opts=asked)
 flt = state.detail_filter()
 
 stages = state.breakdown(Engine.pipeline_by_stage, flt)

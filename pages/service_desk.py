@@ -17,12 +17,14 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.service_desk", technicians=True)
 lang, cur = ctx.lang, ctx.currency
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(technicians=True, kpis=ASK)
 total, by_month, by_client, by_tech = state.reports(
-    state.report_options(technicians=True, kpis=ASK),
+    asked,
     *(state.report_options(by, compare_with=None, technicians=True, kpis=ASK)
       for by in ("month", "client", "technician")),
 )  # fmt: skip
-kpiview.kpi_strip(KPIS, total, lang, cur, key="sd")
+kpiview.kpi_strip(KPIS, total, lang, cur, key="sd", opts=asked)
 status_labels = {s: t(f"status.{s}", lang) for s in ("ok", "warn", "bad", "none")}
 
 

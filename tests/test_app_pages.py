@@ -473,7 +473,7 @@ def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: 
     assert sorted(m.label for m in at.metric) == sorted(expected)
 
 
-def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
+def test_a_cards_explanation_is_computed_only_when_its_popover_opens(engine: Engine) -> None:
     # "how is this calculated" runs when opened (a rerun): a filter change no longer
     # builds and sends every card's SQL
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -486,6 +486,13 @@ def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
     assert len(at.code) == 1 and "satisfied" in at.code[0].value  # CSAT's family query
     # and where the card's number is in its rows: CSAT's numerator and denominator columns
     assert any("`sel_i`" in c.value and "`d" in c.value for c in at.caption)
+    # the SQL is the one the card's report ran: under a technician filter, the filter's
+    assert "$techs" not in at.code[0].value
+    tech = engine.technicians()[0]
+    at.multiselect(key=ui.state.K_TECHS).set_value([tech]).run()
+    _no_errors(at)
+    assert "$techs" in at.code[0].value
+    assert engine.explain("csat", ReportOptions(technicians=[tech])).sql == at.code[0].value
 
 
 def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -301,8 +301,11 @@ def summary_frame(
 # --------------------------------------------------------------------------- drawing
 
 
-def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) -> None:
-    """The body of "how is this calculated": parts, formula, inputs and the SQL."""
+def explain_block(
+    kpi_id: str, row: pd.Series | None, lang: str, currency: str, opts: Any = None
+) -> None:
+    """The body of "how is this calculated": parts, formula, inputs and the SQL the
+    report with ``opts`` runs (default: the sidebar's options)."""
     from ui import state
 
     k = decl.get(kpi_id)
@@ -313,7 +316,7 @@ def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) 
     st.caption(t("common.formula", lang))
     st.text(k.description(lang))
     try:
-        ex = state.explanation(kpi_id)
+        ex = state.explanation(kpi_id, opts)
     except KpiError as e:  # e.g. a period that starts after it ends: say so, go on
         st.caption(t("common.error", lang, error=e))
         return
@@ -344,9 +347,11 @@ def kpi_card(
     unavailable: str | None = None,
     companions: Sequence[str] = (),
     key: str = "",
+    opts: Any = None,
 ) -> None:
     """One KPI as a bordered card: value, delta, status badge, sparkline, companions and
-    a "how is this calculated" popover."""
+    a "how is this calculated" popover (the SQL of the report ``report`` was asked with,
+    ``opts``)."""
     row = total_row(report, kpi_id)
     with st.container(border=True):
         if row is None:
@@ -381,7 +386,7 @@ def kpi_card(
             t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}", on_change="rerun"
         ) as how:
             if how.open:
-                explain_block(kpi_id, row, lang, currency)
+                explain_block(kpi_id, row, lang, currency, opts)
 
 
 def kpi_strip(
@@ -391,14 +396,16 @@ def kpi_strip(
     currency: str,
     per_row: int = 4,
     key: str = "",
+    opts: Any = None,
 ) -> None:
-    """Several KPI cards in rows (the KPIs the report does not have are skipped)."""
+    """Several KPI cards in rows (the KPIs the report does not have are skipped);
+    ``opts``: the options ``report`` was asked with, for the cards' SQL."""
     present = [k for k in kpi_ids if total_row(report, k) is not None]
     for i in range(0, len(present), per_row):
         cols = st.columns(per_row)
         for col, kpi_id in zip(cols, present[i : i + per_row], strict=False):
             with col:
-                kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}")
+                kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}", opts=opts)
     report_notes(report)
 
 
