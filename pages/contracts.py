@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.query.breakdowns import RENEWAL_BUCKETS
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -15,12 +17,14 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.contracts")
 lang, cur = ctx.lang, ctx.currency
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
 total, by_client, by_month = state.reports(
-    state.report_options(kpis=ASK),
+    asked,
     state.report_options("client", compare_with=None, kpis=ASK),
     state.report_options("month", compare_with=None, kpis=ASK),
 )
-kpiview.kpi_strip(KPIS, total, lang, cur, key="ct")
+kpiview.kpi_strip(KPIS, total, lang, cur, key="ct", opts=asked)
 
 left, right = st.columns(2)
 with left:
@@ -56,9 +60,9 @@ with right:
 st.subheader(t("ct.upcoming", lang))
 st.caption(t("ct.upcoming_help", lang, as_of=fmt.date_(state.as_of(), lang)))
 flt = state.detail_filter()
-buckets = state.breakdown(details.upcoming_renewals, flt)
+buckets = state.breakdown(Engine.upcoming_renewals, flt)
 if not buckets.empty:
-    lo = [0, *details.RENEWAL_BUCKETS[:-1]]
+    lo = [0, *RENEWAL_BUCKETS[:-1]]
     buckets = buckets.assign(
         label=[
             t("ct.bucket_days", lang, lo=a + 1, hi=b)
@@ -73,7 +77,7 @@ if not buckets.empty:
                       extra=[("n", t("ct.contracts", lang))]),
         width="stretch",
     )  # fmt: skip
-    upcoming = state.breakdown(details.upcoming_contracts, flt)
+    upcoming = state.breakdown(Engine.upcoming_contracts, flt)
     if not upcoming.empty:
         shown = pd.DataFrame({
             t("ct.contract", lang): upcoming["contract_id"],

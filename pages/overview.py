@@ -16,9 +16,9 @@ lang, currency = ctx.lang, ctx.currency
 # KPIs of the families made a filter change at 1M tickets about a third slower (the
 # downloads ask for every KPI when clicked)
 ASK = sorted({*HEADLINE, *(c for cs in kpiview.COMPANIONS.values() for c in cs)})
-total, by_client = state.reports(
-    state.report_options(kpis=ASK), state.report_options("client", compare_with=None, kpis=ASK)
-)
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
+total, by_client = state.reports(asked, state.report_options("client", compare_with=None, kpis=ASK))
 spark_start, spark_end = periods.sparkline_range(ctx.end)
 months = state.report(
     state.report_options(
@@ -56,6 +56,7 @@ for row_start in range(0, len(HEADLINE), 5):
                 unavailable=why,
                 companions=kpiview.COMPANIONS.get(kpi_id, ()),
                 key=f"ov_{kpi_id}",
+                opts=asked,
             )
             if kpi_id == "pipeline_weighted":
                 st.caption(t("ov.with", lang, label=t("page.alerts", lang), value=n_alerts))

@@ -15,13 +15,15 @@ ASK = kpiview.family_kpis((*KPIS, "mrr_new", "recurring_revenue"))
 
 ctx = page.begin("page.profitability")
 lang, cur = ctx.lang, ctx.currency
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
 total, by_month, by_client_month, by_client = state.reports(
-    state.report_options(kpis=ASK),
+    asked,
     state.report_options("month", compare_with=None, kpis=ASK),
     state.report_options("client,month", compare_with=None, kpis=ASK),
     state.report_options("client", compare_with=None, kpis=ASK),
 )
-kpiview.kpi_strip(KPIS, total, lang, cur, key="pr")
+kpiview.kpi_strip(KPIS, total, lang, cur, key="pr", opts=asked)
 
 left, right = st.columns(2)
 with left:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
@@ -17,10 +18,12 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.projects")
 lang, cur = ctx.lang, ctx.currency
-total = state.report(state.report_options(kpis=ASK))
-kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj")
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
+total = state.report(asked)
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=3, key="pj", opts=asked)
 
-portfolio = state.breakdown(details.project_portfolio, state.detail_filter())
+portfolio = state.breakdown(Engine.project_portfolio, state.detail_filter())
 summary = pd.DataFrame()
 if portfolio.empty:
     st.caption(t("common.empty", lang))

@@ -13,12 +13,14 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.resources", technicians=True)
 lang, cur = ctx.lang, ctx.currency
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(technicians=True, kpis=ASK)
 total, by_tech, by_tech_month, by_client, by_month = state.reports(
-    state.report_options(technicians=True, kpis=ASK),
+    asked,
     *(state.report_options(by, compare_with=None, technicians=True, kpis=ASK)
       for by in ("technician", "technician,month", "client", "month")),
 )  # fmt: skip
-kpiview.kpi_strip(KPIS, total, lang, cur, per_row=5, key="rs")
+kpiview.kpi_strip(KPIS, total, lang, cur, per_row=5, key="rs", opts=asked)
 if state.selected_clients():
     st.info(t("sb.clients_help", lang))
 

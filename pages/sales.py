@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, details, fmt, kpiview, page, state
+from kpi.report import Engine
+from ui import charts, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",
@@ -16,13 +17,13 @@ ASK = kpiview.family_kpis(KPIS)
 
 ctx = page.begin("page.sales")
 lang, cur = ctx.lang, ctx.currency
-total, by_month = state.reports(
-    state.report_options(kpis=ASK), state.report_options("month", compare_with=None, kpis=ASK)
-)
-kpiview.kpi_strip(KPIS, total, lang, cur, key="sl")
+# the total report's options (the SQL its cards explain)
+asked = state.report_options(kpis=ASK)
+total, by_month = state.reports(asked, state.report_options("month", compare_with=None, kpis=ASK))
+kpiview.kpi_strip(KPIS, total, lang, cur, key="sl", opts=asked)
 flt = state.detail_filter()
 
-stages = state.breakdown(details.pipeline_by_stage, flt)
+stages = state.breakdown(Engine.pipeline_by_stage, flt)
 summary = pd.DataFrame()
 if not stages.empty:
     stages = stages.assign(
@@ -65,7 +66,7 @@ with right:
             width="stretch",
         )  # fmt: skip
 
-stale = state.breakdown(details.stale_opportunities, flt)
+stale = state.breakdown(Engine.stale_opportunities, flt)
 st.subheader(t("sl.stale", lang))
 if stale.empty:
     st.caption(t("common.empty", lang))

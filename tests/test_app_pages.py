@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.state
 from kpi import LoadOptions, load_files
-from kpi.metrics import HEADLINE, get
+from kpi.metrics import HEADLINE, KPIS, get
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.report import Engine, ReportOptions
 from ui import fmt, periods
@@ -439,30 +439,41 @@ def test_a_breakdown_is_queried_once_per_filter(
     # change does not query again; another client does, and gets that client's rows
     import functools
 
-    from ui import details
-
-    calls: list[tuple[str, ...]] = []
-    real = details.resolution_by_priority
+    calls: list[list[str]] = []
+    real = Engine.resolution_by_priority
 
     @functools.wraps(real)
-    def counted(core: Any, flt: Any) -> Any:
-        calls.append(flt.clients)
-        return real(core, flt)
+    def counted(self: Engine, opts: Any) -> Any:
+        calls.append(list(opts.clients))
+        return real(self, opts)
 
-    monkeypatch.setattr(details, "resolution_by_priority", counted)
+    monkeypatch.setattr(Engine, "resolution_by_priority", counted)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/service_desk.py").run()
     at.run()
     _no_errors(at)
-    assert calls == [()]
+    assert calls == [[]]
     client = engine.clients()[0]
     at.multiselect(key=ui.state.K_CLIENTS).set_value([client]).run()
     at.run()
     _no_errors(at)
-    assert calls == [(), (client,)]
+    assert calls == [[], [client]]
 
 
-def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
+def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: Engine) -> None:
+    # a KPI declared in the csat or tickets family gets its card without editing the
+    # page (reopen_rate did); the escalated tickets are in the escalation chart instead
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    produced = set(engine.report(ReportOptions())["kpi"])
+    expected = [k.label_en for k in KPIS if k.family in ("csat", "tickets")
+                and k.id in produced and k.id != "escalated_tickets"]  # fmt: skip
+    assert get("reopen_rate").label_en in expected
+    assert sorted(m.label for m in at.metric) == sorted(expected)
+
+
+def test_a_cards_explanation_is_computed_only_when_its_popover_opens(engine: Engine) -> None:
     # "how is this calculated" runs when opened (a rerun): a filter change no longer
     # builds and sends every card's SQL
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -473,6 +484,15 @@ def test_a_cards_explanation_is_computed_only_when_its_popover_opens() -> None:
     at.run()
     _no_errors(at)
     assert len(at.code) == 1 and "satisfied" in at.code[0].value  # CSAT's family query
+    # and where the card's number is in its rows: CSAT's numerator and denominator columns
+    assert any("`sel_i`" in c.value and "`d" in c.value for c in at.caption)
+    # the SQL is the one the card's report ran: under a technician filter, the filter's
+    assert "$techs" not in at.code[0].value
+    tech = engine.technicians()[0]
+    at.multiselect(key=ui.state.K_TECHS).set_value([tech]).run()
+    _no_errors(at)
+    assert "$techs" in at.code[0].value
+    assert engine.explain("csat", ReportOptions(technicians=[tech])).sql == at.code[0].value
 
 
 def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kpi.metrics import KPIS
+from kpi.metrics import HEADLINE, KPIS
+from kpi.metrics.targets import format_target
 from kpi.schema import DATASETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -330,3 +331,41 @@ def test_the_docs_and_the_readme_cite_what_exists() -> None:
     assert not broken, broken
     # the README points at docs/ as the source of truth
     assert "docs/" in texts["README.md"] and "source of truth" in texts["README.md"]
+
+
+# --------------------------------------------------------------------------- the README
+
+
+#: the first line of the README's KPI table
+README_KPI_HEADER = "| id | what | unit | default target |"
+
+
+def readme_kpi_table() -> str:
+    """The README's table of KPIs, made from the declarations: a row per KPI in their
+    order, its English label ("(headline)" for the ten of KPIS.md), unit and default target
+    (``>= 0.7``, ``<= 0.2``, ``0.7..0.85``). The README's table is this text, never
+    edited by hand: after adding a KPI, ``pytest tests/test_docs.py --update-golden``
+    writes it."""
+    lines = [README_KPI_HEADER, "|---|---|---|---|"]
+    for k in KPIS:
+        what = k.label_en + (" (headline)" if k.id in HEADLINE else "")
+        shown = format_target(k.target)
+        if isinstance(shown, float):
+            shown = f"{'<=' if k.direction == 'lower' else '>='} {shown}"
+        lines.append(f"| `{k.id}` | {what} | {k.unit} | {shown or ''} |")
+    return "\n".join(lines)
+
+
+def test_the_readme_kpi_table_is_made_from_the_declarations(
+    request: pytest.FixtureRequest,
+) -> None:
+    path = ROOT / "README.md"
+    made = readme_kpi_table()
+    if request.config.getoption("--update-golden"):
+        readme = path.read_text(encoding="utf-8")
+        start = readme.index(README_KPI_HEADER)
+        made_readme = readme[:start] + made + readme[readme.index("\n\n", start) :]
+        path.write_text(made_readme, encoding="utf-8")
+    readme = path.read_text(encoding="utf-8")
+    start = readme.index(README_KPI_HEADER)
+    assert readme[start : readme.index("\n\n", start)] == made

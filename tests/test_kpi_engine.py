@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from kpi_helpers import explained_rows, report_rows
 
 from kpi.errors import UsageError
 from kpi.metrics import KPIS, UNITS
@@ -16,26 +19,30 @@ from kpi.model import LoadedData, loaded_data
 from kpi.query import parse_by
 from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
 
-# Every id of KPIS.md, in its order.
-KPIS_MD_IDS = [
-    "mrr", "mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn", "mrr_net_change",
-    "recurring_revenue", "revenue", "labor_cost", "direct_cost", "gross_margin",
-    "gross_margin_pct", "effective_hourly_rate", "csat", "csat_responses", "tickets_opened",
-    "tickets_resolved", "backlog", "fcr_rate", "sla_rate", "mean_resolution_hours",
-    "median_resolution_hours", "mean_first_response_hours", "escalated_tickets",
-    "escalation_rate", "escalated_hours", "hours_worked", "billable_hours", "available_hours",
-    "utilization", "active_devices", "uncovered_devices", "device_coverage_rate",
-    "uncovered_mrr", "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",
-    "renewals_upcoming_mrr", "projects_active", "projects_on_track", "projects_on_track_rate",
-    "projects_late", "projects_over_budget", "project_budget_burn", "pipeline_count",
-    "pipeline_amount", "pipeline_weighted", "stale_opportunities", "opportunities_created",
-    "opportunities_won", "opportunities_lost", "win_rate", "won_amount", "avg_sales_cycle_days",
-]  # fmt: skip
-RATIO_UNITS = {
-    "csat", "fcr_rate", "sla_rate", "escalation_rate", "utilization", "device_coverage_rate",
-    "renewal_rate", "projects_on_track_rate", "win_rate", "gross_margin_pct",
-    "project_budget_burn",
-}  # fmt: skip
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def kpis_md_ids() -> list[str]:
+    """Every KPI id of docs/KPIS.md, in its order: the first cell of each two-column table
+    row (``| mrr @ | ... |``, ``| projects_late @, projects_over_budget @ | ... |``); the
+    alert rules' table has three."""
+    row = re.compile(r"^\| ((?:[a-z_]+(?: @)?)(?:, [a-z_]+(?: @)?)*) \| [^|]+ \|$", re.M)
+    text = (DOCS / "KPIS.md").read_text(encoding="utf-8")
+    ids = [i.strip().removesuffix(" @") for m in row.finditer(text) for i in m[1].split(",")]
+    return [i for i in ids if i != "id"]
+
+
+def ratio_ids() -> set[str]:
+    """The KPIs of unit ratio, as docs/DETAILS.md 6 lists them."""
+    text = (DOCS / "DETAILS.md").read_text(encoding="utf-8")
+    found = re.search(r"^6\. \*\*Units\*\*: ratio for ([^;]+);", text, re.M)
+    assert found, "DETAILS.md 6 lists the ratio KPIs"
+    return {i.strip() for i in found[1].split(",")}
+
+
+# Every id of KPIS.md, in its order, and the ratios of DETAILS.md 6.
+KPIS_MD_IDS = kpis_md_ids()
+RATIO_UNITS = ratio_ids()
 
 D = date
 T = datetime
@@ -55,6 +62,7 @@ def full_data(**kw: object) -> LoadedData:
                 "first_response_at": [T(2024, 3, 1, 10), None, None],
                 "escalated": [False, True, None],
                 "sla_met": [True, None, False],
+                "reopen_count": [0, None, 1],
                 "hours": [1.0, 2.0, None],
             },
             "surveys": {"responded_at": [T(2024, 3, 5)], "score": ["5"], "client": ["Beta"],
@@ -86,6 +94,7 @@ MARCH = ReportOptions(start=D(2024, 3, 1), end=D(2024, 3, 31), as_of=D(2024, 3, 
 
 
 def test_every_kpi_of_kpis_md_is_declared_in_order_with_its_unit() -> None:
+    assert len(KPIS_MD_IDS) > 50 and {"csat", "win_rate"} <= RATIO_UNITS  # the docs are read
     assert [k.id for k in KPIS] == KPIS_MD_IDS
     for k in KPIS:
         assert k.unit in UNITS
@@ -286,11 +295,18 @@ def test_explain_returns_sql_params_and_inputs() -> None:
     assert ex.params["clients"] == ["ACME, S.L."]
     assert ex.params["start"] == D(2024, 3, 1)
     assert "tickets.sla_met" in ex.inputs and "tickets.closed_at" in ex.missing_inputs
-    # the SQL runs and gives the report's number
+    # the SQL runs and gives the report's numbers in the columns it names
+    assert ex.numerator_column is not None and ex.numerator_column.startswith("n")
+    assert ex.denominator_column == "d" + ex.numerator_column[1:]  # n3 / d3
     result = eng.core.query(ex.sql, ex.params)
+    assert {"sel_i", "mday", "pos", ex.numerator_column, ex.denominator_column} <= set(result)
     report = eng.report(opts)
+    explained = explained_rows(eng, ex)
+    pd.testing.assert_frame_equal(explained, report_rows(report, "sla_rate"), check_exact=True)
     # ACME's ticket 1 met its SLA: 1 / 1
-    assert list(result["value"]) == list(report[report["kpi"] == "sla_rate"]["value"]) == [1.0]
+    assert explained[["grp", "value", "numerator", "denominator"]].values.tolist() == [
+        ["ACME, S.L.", 1.0, 1.0, 1.0]
+    ]
     es = eng.explain("sla_rate", replace(MARCH, lang="es"))
     assert es.label == "SLA cumplido" and es.numerator == "cumplieron el SLA"
 
@@ -440,91 +456,107 @@ def test_every_group_of_a_report_has_its_place_in_the_name_order() -> None:
     assert ordered == sorted(ordered, key=lambda n: (plain(n), n))
 
 
-def test_family_rows_unpivoted_in_numpy_equal_the_long_query() -> None:
-    # a report runs each family's wide query (the aggregate rows) and unpivots them in
-    # numpy; the frame, types and order included, is the one the long query (the one an
-    # explanation shows) gives, for every family and scope: months, groupings sharing a
-    # query (by_i), filters, a filter matching nothing (no rows)
-    from pathlib import Path
-
-    from kpi.load import LoadOptions, load_files
-    from kpi.metrics import FAMILIES
-    from kpi.query import Scope
-    from kpi.query.blocks import LONG_TYPES
-    from kpi.query.core import _fetch
-
-    root = Path(__file__).resolve().parent.parent
-    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
-    core = engine.core
-    scopes: list[Scope] = []
-    for opts, also in (
-        (ReportOptions(by="client,month"), ()),
-        (ReportOptions(by="total"), (("client",), ("technician",))),
-        (ReportOptions(by="month"), ((), ("client",))),
-        (ReportOptions(by="technician,month"), ()),
-        (ReportOptions(by="month", clients=["nobody at all"]), ()),
-        (ReportOptions(by="month", clients=core.client_names()[3:4]), ((),)),
-        (ReportOptions(by="technician", technicians=[core.technician_names()[0]]), ()),
-    ):
-        scope = engine._scope(opts, engine.period(opts), [])
-        if opts.clients == ["nobody at all"]:
-            scope.clients = ["nobody at all"]  # a filter no row matches
-        scope.kpis = engine._produced(opts, scope)
-        scope.also = also
-        scopes.append(scope)
-    compared = filled = 0
-    for scope in scopes:
-        for family in FAMILIES:
-            if not any(k.family == family for k in scope.kpis):
-                continue
-            sql, params, _ = core.family_sql(family, scope)
-            with core._cursor() as con:
-                long = _fetch(con, sql, params)
-            got = core.run_family(family, scope)
-            pd.testing.assert_frame_equal(got, long, check_exact=True)
-            assert {c: str(t) for c, t in got.dtypes.items()} == {c: LONG_TYPES[c] for c in got}
-            compared += 1
-            filled += len(got) > 0
-            assert ("by_i" in got) == bool(scope.also)
-    assert compared >= 7 * 7
-    assert filled >= 5 * 7  # all but the empty filter and a few one-client families
-    empty = next(s for s in scopes if s.clients == ["nobody at all"])
-    assert core.run_family("tickets", empty).empty
+def _explained_kpis(family: str) -> list[str]:
+    """A few KPIs of a family, of each kind it has: its first ratio or mean, sum, median
+    and money KPI (a ``known`` rule)."""
+    kinds: dict[str, str] = {}
+    for k in KPIS:
+        if k.family == family:
+            kind = "money" if k.known else "fraction" if k.has_fraction else k.kind
+            kinds.setdefault(kind, k.id)
+    return list(kinds.values())
 
 
-def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups(
+def test_explained_sql_is_the_statement_a_report_runs_and_gives_its_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # a set of parts within another's (labour cost: time entries; gross margin: invoices
-    # and time entries) shares its block, with a presence count: every value and every
-    # group (a month with invoices but no hours has no labour cost row) stays the same
+    # One SQL path: for several KPIs of every family, the explanation's statement and
+    # parameters are those the report with the same options ran, and its rows, read in
+    # the columns it names (sel_i, n{i}, d{i}), give the report's numerator, denominator
+    # and value exactly: months, groupings by client and technician, a comparison, a
+    # client filter, a technician filter, a filter no row matches
     from pathlib import Path
 
-    import kpi.query.core as eng
     from kpi.load import LoadOptions, load_files
     from kpi.metrics import FAMILIES
+    from kpi.query import Core
+    from kpi.query.blocks import LONG_TYPES
+    from kpi.report import engine as report_engine
+
+    monkeypatch.setattr(report_engine, "CUBE_MAX_ROWS", 0)  # one-client: the filter's query
+    ran: list[tuple[str, dict[str, object]]] = []
+    real = Core.family_query
+
+    def recorded(self: Core, family: str, scope: object) -> object:
+        q = real(self, family, scope)  # type: ignore[arg-type]
+        ran.append((q.sql, q.params))
+        return q
+
+    monkeypatch.setattr(Core, "family_query", recorded)
+    root = Path(__file__).resolve().parent.parent
+    engine = Engine(load_files([root / "sample_data"], LoadOptions()))
+    clients, techs = engine.clients(), engine.technicians()
+    compared = filled = 0
+    for opts in (
+        ReportOptions(by="client,month"),
+        ReportOptions(by="total", compare="previous"),
+        ReportOptions(by="month", clients=clients[3:4], compare="year"),
+        ReportOptions(by="client", clients=clients[:2]),
+        ReportOptions(by="technician,month"),
+        ReportOptions(by="technician", technicians=techs[:1]),
+        ReportOptions(by="month", clients=["nobody at all"]),
+    ):
+        ran.clear()
+        report = engine.report(opts)
+        for family in FAMILIES:
+            for kpi_id in _explained_kpis(family):
+                ex = engine.explain(kpi_id, opts)
+                if ex.unavailable:
+                    assert kpi_id not in set(report["kpi"])
+                    continue
+                assert (ex.sql, ex.params) in ran, (kpi_id, opts)
+                expected = report_rows(report, kpi_id)
+                got = explained_rows(engine, ex)
+                pd.testing.assert_frame_equal(got, expected, check_exact=True)
+                compared += 1
+                filled += bool(expected["value"].fillna(0).ne(0).any())
+    assert compared >= 7 * 8 * 2
+    assert filled >= compared // 2
+    # the frames the numpy unpivot makes have the declared types
+    scope = engine._scope(ReportOptions(by="client,month"), engine.period(ReportOptions()), [])
+    scope.kpis = list(KPIS)
+    for family in FAMILIES:
+        got = engine.core.run_family(family, scope)
+        assert {c: str(t) for c, t in got.dtypes.items()} == {c: LONG_TYPES[c] for c in got}
+
+
+def test_kpis_aggregated_in_a_wider_block_keep_their_values_and_groups() -> None:
+    # a set of parts within another's (labour cost: time entries; gross margin: invoices
+    # and time entries) is aggregated in that block, with a presence count: every value
+    # and every group (a month with invoices but no hours has no labour cost row) is the
+    # one the KPI gets in a query of its own
+    from pathlib import Path
+
+    from kpi.load import LoadOptions, load_files
 
     root = Path(__file__).resolve().parent.parent
     engine = Engine(load_files([root / "sample_data"], LoadOptions()))
-    core = engine.core
+    alone_kpis = ["labor_cost", "mrr", "recurring_revenue"]
     merged_somewhere = False
-    for opts, also in (
-        (ReportOptions(by="client,month"), ()),
-        (ReportOptions(by="month"), ((), ("client",))),
-        (ReportOptions(by="technician,month"), ()),
-        (ReportOptions(by="total", clients=core.client_names()[:2]), (("client",),)),
+    for opts in (
+        ReportOptions(by="client,month"),
+        ReportOptions(by="month"),
+        ReportOptions(by="technician,month"),
+        ReportOptions(by="client", clients=engine.clients()[:2]),
     ):
-        scope = engine._scope(opts, engine.period(opts), [])
-        scope.kpis = engine._produced(opts, scope)
-        scope.also = also
-        for family in FAMILIES:
-            if not any(k.family == family for k in scope.kpis):
-                continue
-            monkeypatch.setattr(eng, "MERGE_PARTS", True)
-            sql, _, _ = core.family_sql(family, scope)
-            merged = core.run_family(family, scope)
-            monkeypatch.setattr(eng, "MERGE_PARTS", False)
-            plain = core.run_family(family, scope)
-            merged_somewhere |= "part_i" in sql
-            pd.testing.assert_frame_equal(merged, plain, check_exact=True)
+        merged = engine.report(opts)
+        for kpi_id in alone_kpis:
+            shared = engine.explain(kpi_id, opts)
+            own = engine.explain(kpi_id, replace(opts, kpis=[kpi_id]))
+            assert "part_i" not in own.sql  # a block of its own parts only
+            merged_somewhere |= "part_i" in shared.sql
+            alone = engine.report(replace(opts, kpis=[kpi_id]))
+            pd.testing.assert_frame_equal(
+                report_rows(merged, kpi_id), report_rows(alone, kpi_id), check_exact=True
+            )
     assert merged_somewhere

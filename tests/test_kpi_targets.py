@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -70,13 +72,26 @@ def test_parse_and_format_targets() -> None:
             parse_target(bad)
 
 
-def test_default_targets_of_the_headline_kpis() -> None:
-    expected = {
-        "csat": 0.90, "fcr_rate": 0.70, "sla_rate": 0.95, "escalation_rate": 0.20,
-        "utilization": (0.70, 0.85), "gross_margin_pct": 0.40, "uncovered_devices": 0.0,
-        "renewal_rate": 0.90, "projects_on_track_rate": 0.80, "win_rate": 0.30,
-    }  # fmt: skip
-    assert {k.id: k.target for k in KPIS if k.target is not None} == expected
+def kpis_md_targets() -> dict[str, tuple[object, str]]:
+    """KPI id -> (default target, direction) as docs/KPIS.md "Targets and status" writes
+    them: ``csat >= 0.90`` (higher), ``escalation_rate <= 0.20`` (lower),
+    ``utilization in [0.70, 0.85]`` (a band)."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "KPIS.md").read_text("utf-8")
+    section = " ".join(text.split("## Targets and status", 1)[1].split("Status:", 1)[0].split())
+    found: dict[str, tuple[object, str]] = {}
+    for kpi_id, op, value in re.findall(r"(\w+) (>=|<=) (\d+(?:\.\d+)?)", section):
+        found[kpi_id] = (float(value), "higher" if op == ">=" else "lower")
+    for kpi_id, lo, hi in re.findall(r"(\w+) in \[(\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\]", section):
+        found[kpi_id] = ((float(lo), float(hi)), "band")
+    return found
+
+
+def test_default_targets_are_those_of_kpis_md() -> None:
+    expected = kpis_md_targets()
+    # the ten headline KPIs have one; so may others
+    assert {"csat", "utilization", "win_rate", "uncovered_devices"} <= set(expected)
+    assert expected["utilization"] == ((0.70, 0.85), "band")
+    assert {k.id: (k.target, k.direction) for k in KPIS if k.target is not None} == expected
     assert KPI_BY_ID["escalation_rate"].direction == "lower"
     assert KPI_BY_ID["utilization"].direction == "band"
 

@@ -1,4 +1,5 @@
-"""Ticket KPIs (KPIS.md 3 and 4): volumes, backlog, FCR, SLA, resolution times, escalations."""
+"""Ticket KPIs (KPIS.md 3 and 4): volumes, backlog, FCR, SLA, reopens, resolution times,
+escalations."""
 
 from __future__ import annotations
 
@@ -209,3 +210,56 @@ def test_without_resolution_columns_only_openings() -> None:
     assert eng.availability()["backlog"] == "map columns resolved_at or closed_at of tickets"
     df = eng.report(MARCH)
     assert set(df["kpi"]) == {"tickets_opened"}
+
+
+# reopen_rate (KPIS.md 3): resolved in the period and reopened at least once / resolved in
+# the period with a known reopen count (an empty count is unknown, left out). March-April:
+# R1  A  Mar01  resolved Mar02  reopen 0      known, not reopened
+# R2  A  Mar03  resolved Mar05  reopen 2      known, reopened
+# R3  B  Mar04  resolved Mar06  reopen empty  unknown: out of both
+# R4  B  Apr01  resolved Apr03  reopen 1      known, reopened
+# R5  A  Feb10  resolved Feb20  reopen 3      resolved before the period: out
+# R6  B  Apr10  not resolved    reopen 1      not resolved: out
+REOPENS = {
+    "ticket_id": [f"R{i}" for i in range(1, 7)],
+    "client": ["A", "A", "B", "B", "A", "B"],
+    "created_at": [dt(3, 1), dt(3, 3), dt(3, 4), dt(4, 1), dt(2, 10), dt(4, 10)],
+    "resolved_at": [dt(3, 2), dt(3, 5), dt(3, 6), dt(4, 3), dt(2, 20), None],
+    "resolved": [dt(3, 2), dt(3, 5), dt(3, 6), dt(4, 3), dt(2, 20), None],
+    "reopen_count": [0, 2, None, 1, 3, 1],
+}
+MARCH_APRIL = ReportOptions(start=date(2024, 3, 1), end=date(2024, 4, 30), as_of=date(2024, 4, 30))
+
+
+def test_reopen_rate() -> None:
+    eng = engine(REOPENS)
+    df = eng.report(MARCH_APRIL)
+    # total: reopened R2 R4 = 2 of the known R1 R2 R4 = 3
+    assert pick(df, "reopen_rate", col="numerator") == 2.0
+    assert pick(df, "reopen_rate", col="denominator") == 3.0
+    assert pick(df, "reopen_rate") == pytest.approx(2 / 3)
+    # target <= 0.05: 0.67 is far above it
+    assert df[df["kpi"] == "reopen_rate"].iloc[0]["status"] == "bad"
+    by_client = eng.report(replace(MARCH_APRIL, by="client"))
+    # A: R2 of R1 R2 = 1/2; B: R4 of R4 = 1/1 (R3 unknown)
+    assert pick(by_client, "reopen_rate", "A") == 0.5
+    assert pick(by_client, "reopen_rate", "B", col="denominator") == 1.0
+    assert pick(by_client, "reopen_rate", "B") == 1.0
+    by_month = eng.report(replace(MARCH_APRIL, by="month"))
+    # March: R2 of R1 R2 = 1/2 (R3 unknown); April: R4 of R4 = 1/1
+    assert pick(by_month, "reopen_rate", period="2024-03") == 0.5
+    assert pick(by_month, "reopen_rate", period="2024-04") == 1.0
+    by_client_month = eng.report(replace(MARCH_APRIL, by="client,month"))
+    # B in March resolved only R3, whose count is unknown: 0 of 0, an empty value
+    assert pick(by_client_month, "reopen_rate", "B", "2024-03", col="denominator") == 0.0
+    assert math.isnan(pick(by_client_month, "reopen_rate", "B", "2024-03"))
+    assert pick(by_client_month, "reopen_rate", "A", "2024-03") == 0.5
+    # no reopen_count column: not produced, and the user is told what would enable it;
+    # a column with no value at all: the same, as for the other flags
+    bare = engine({k: v for k, v in REOPENS.items() if k != "reopen_count"})
+    assert bare.availability()["reopen_rate"] == "map column reopen_count of tickets"
+    empty = engine({**REOPENS, "reopen_count": [None] * 6})
+    assert empty.availability()["reopen_rate"] == (
+        "no ticket has a known value; map column reopen_count of tickets with values"
+    )
+    assert "reopen_rate" not in set(empty.report(MARCH_APRIL)["kpi"])

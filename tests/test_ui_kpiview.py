@@ -209,3 +209,18 @@ def test_a_note_about_one_kpi_shows_its_label() -> None:
     assert labelled_note("opportunities: 2 amounts in COP", "en") == (
         "opportunities: 2 amounts in COP"
     )
+
+
+def test_a_pages_kpis_come_from_the_declarations_of_its_families() -> None:
+    from kpi.metrics import KPIS
+
+    cards = kpiview.area_kpis("page.service_desk", first=("fcr_rate",), apart=("backlog",))
+    # every KPI of the csat and tickets families, fcr_rate first, backlog left out
+    assert cards[0] == "fcr_rate" and "backlog" not in cards
+    assert sorted(cards) == sorted(
+        k.id for k in KPIS if k.family in ("csat", "tickets") and k.id != "backlog"
+    )
+    rest = [k.id for k in KPIS if k.id in cards[1:]]
+    assert cards[1:] == rest  # declaration order
+    with pytest.raises(KeyError):
+        kpiview.area_kpis("page.service_desk", first=("mrr",))

@@ -113,6 +113,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "common.how": ("How is this calculated?", "¿Cómo se calcula?"),
     "common.sql": ("SQL run for this number", "SQL ejecutado para este número"),
     "common.params": ("Parameters", "Parámetros"),
+    "common.sql_fraction": (
+        "This KPI's rows are those with `sel_i` = {sel}: numerator in `{num}`, denominator "
+        "in `{den}`; value = numerator / denominator.",
+        "Las filas de este KPI son las de `sel_i` = {sel}: numerador en `{num}`, denominador "
+        "en `{den}`; valor = numerador / denominador.",
+    ),
+    "common.sql_value": (
+        "This KPI's rows are those with `sel_i` = {sel}: the value in `{num}`.",
+        "Las filas de este KPI son las de `sel_i` = {sel}: el valor en `{num}`.",
+    ),
     "common.inputs": ("Inputs", "Datos de entrada"),
     "common.formula": ("Formula", "Fórmula"),
     "common.parts": ("{parts}", "{parts}"),

@@ -50,6 +50,24 @@ def family_kpis(ids: Iterable[str]) -> list[str]:
     return [k.id for k in decl.KPIS if k.family in families]
 
 
+def area_kpis(area: str, *, first: Sequence[str] = (), apart: Sequence[str] = ()) -> list[str]:
+    """The KPIs a dashboard page shows, from the declarations: every KPI of the families
+    :data:`AREAS` gives the page (``area``, e.g. ``"page.service_desk"``), ``first``
+    first, then the rest in declaration order, without those it shows ``apart`` (inside
+    a chart). A KPI declared in one of those families appears on the page without
+    editing it.
+
+    Example: the Service desk's cards are ``area_kpis("page.service_desk", first=("csat",
+    "csat_responses", "fcr_rate", "sla_rate"), apart=("escalated_tickets",))``.
+    """
+    families = {f for f, page in AREAS.items() if page == area}
+    mine = [k.id for k in decl.KPIS if k.family in families]
+    unknown = set(first) - set(mine)
+    if unknown:
+        raise KeyError(f"not KPIs of {area}: {sorted(unknown)}")
+    return [*first, *(k for k in mine if k not in first and k not in apart)]
+
+
 #: Streamlit badge colour per status
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)
@@ -283,8 +301,11 @@ def summary_frame(
 # --------------------------------------------------------------------------- drawing
 
 
-def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) -> None:
-    """The body of "how is this calculated": parts, formula, inputs and the SQL."""
+def explain_block(
+    kpi_id: str, row: pd.Series | None, lang: str, currency: str, opts: Any = None
+) -> None:
+    """The body of "how is this calculated": parts, formula, inputs and the SQL the
+    report with ``opts`` runs (default: the sidebar's options)."""
     from ui import state
 
     k = decl.get(kpi_id)
@@ -295,7 +316,7 @@ def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) 
     st.caption(t("common.formula", lang))
     st.text(k.description(lang))
     try:
-        ex = state.explanation(kpi_id)
+        ex = state.explanation(kpi_id, opts)
     except KpiError as e:  # e.g. a period that starts after it ends: say so, go on
         st.caption(t("common.error", lang, error=e))
         return
@@ -306,6 +327,11 @@ def explain_block(kpi_id: str, row: pd.Series | None, lang: str, currency: str) 
     if ex.sql:
         st.caption(t("common.sql", lang))
         st.code(ex.sql, language="sql")
+        if ex.denominator_column:
+            st.caption(t("common.sql_fraction", lang, sel=ex.sel_i, num=ex.numerator_column,
+                         den=ex.denominator_column))  # fmt: skip
+        else:
+            st.caption(t("common.sql_value", lang, sel=ex.sel_i, num=ex.numerator_column))
         if ex.params:
             st.caption(t("common.params", lang))
             st.json({k2: str(v) for k2, v in ex.params.items()}, expanded=False)
@@ -321,9 +347,11 @@ def kpi_card(
     unavailable: str | None = None,
     companions: Sequence[str] = (),
     key: str = "",
+    opts: Any = None,
 ) -> None:
     """One KPI as a bordered card: value, delta, status badge, sparkline, companions and
-    a "how is this calculated" popover."""
+    a "how is this calculated" popover (the SQL of the report ``report`` was asked with,
+    ``opts``)."""
     row = total_row(report, kpi_id)
     with st.container(border=True):
         if row is None:
@@ -358,7 +386,7 @@ def kpi_card(
             t("common.how", lang), type="tertiary", key=f"how_{key or kpi_id}", on_change="rerun"
         ) as how:
             if how.open:
-                explain_block(kpi_id, row, lang, currency)
+                explain_block(kpi_id, row, lang, currency, opts)
 
 
 def kpi_strip(
@@ -368,14 +396,16 @@ def kpi_strip(
     currency: str,
     per_row: int = 4,
     key: str = "",
+    opts: Any = None,
 ) -> None:
-    """Several KPI cards in rows (the KPIs the report does not have are skipped)."""
+    """Several KPI cards in rows (the KPIs the report does not have are skipped);
+    ``opts``: the options ``report`` was asked with, for the cards' SQL."""
     present = [k for k in kpi_ids if total_row(report, k) is not None]
     for i in range(0, len(present), per_row):
         cols = st.columns(per_row)
         for col, kpi_id in zip(cols, present[i : i + per_row], strict=False):
             with col:
-                kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}")
+                kpi_card(kpi_id, report, lang, currency, key=f"{key}_{kpi_id}", opts=opts)
     report_notes(report)
 
 

@@ -635,11 +635,12 @@ def reports(*many: ReportOptions) -> list[pd.DataFrame]:
 
 
 def breakdown(fn: Callable[..., pd.DataFrame], flt: Any, *args: Any) -> pd.DataFrame:
-    """``fn(core, flt, *args)``, one of :mod:`ui.details`' breakdowns, computed once per
-    session, data, filter and arguments (like the reports): a rerun that changes no
-    filter does not query again."""
+    """``fn(engine, flt, *args)``, one of the engine's breakdowns
+    (``Engine.pipeline_by_stage``, ...: :mod:`kpi.query.breakdowns`) for the options
+    ``flt`` (:func:`detail_filter`), computed once per session, data, filter and
+    arguments (like the reports): a rerun that changes no filter does not query again."""
     key = _opts_key(f"detail:{fn.__name__}", flt, list(args))
-    result: pd.DataFrame = _remember(key, lambda: fn(engine().core, flt, *args))
+    result: pd.DataFrame = _remember(key, lambda: fn(engine(), flt, *args))
     return result
 
 
@@ -703,15 +704,16 @@ def problem_counts() -> dict[str, int]:
     return counts
 
 
-def detail_filter(*, technicians: bool = False) -> Any:
-    """The sidebar's choices for :mod:`ui.details` breakdowns."""
-    from ui.details import Filter
+def detail_filter(*, technicians: bool = False) -> ReportOptions:
+    """The sidebar's period and filters as the options of the engine's breakdowns
+    (:func:`breakdown`): nothing else, so that a language or target change reuses them."""
+    from kpi.report import ReportOptions
 
     start, end = period()
-    return Filter(
+    return ReportOptions(
         start=start,
         end=end,
         as_of=app_state().as_of,
-        clients=tuple(selected_clients()),
-        technicians=tuple(selected_technicians()) if technicians else (),
+        clients=selected_clients(),
+        technicians=selected_technicians() if technicians else [],
     )

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpi.metrics.rules import COMPLETED_WORDS, DEVICE_SEEN_DAYS
+from kpi.metrics.conditions import (
+    DEVICE_SEEN_DAYS,
+    completed_status,
+    contract_active,
+    device_active,
+    project_completed,
+)
 
 
 @dataclass(frozen=True)
@@ -74,18 +80,15 @@ class Check:
     used: tuple[Used, ...] = ()
 
 
-# KPIS.md 6: a device is active at D when first seen is empty or <= D, last seen empty or
-# >= D - 30 days, and active is not false (as the devices at D of kpi.query.families)
-_DEVICE_ACTIVE = (
-    "(first_seen IS NULL OR CAST(first_seen AS DATE) <= $as_of)"
-    f" AND (last_seen IS NULL OR CAST(last_seen AS DATE) >= $as_of - {DEVICE_SEEN_DAYS})"
-    " AND active IS NOT FALSE"
+# The rules of kpi.metrics.conditions over the canonical columns, at D = $as_of (the
+# family queries read the same rules over the prepared columns).
+# KPIS.md 6: a device active at D
+_DEVICE_ACTIVE = device_active(
+    "CAST(first_seen AS DATE)", "CAST(last_seen AS DATE)", "active", "$as_of"
 )
 # KPIS.md 8: completed at D: a completed status word, 100 % complete, or closed by D
 _PROJECT_DONE = (
-    "(coalesce(lower(strip_accents(trim(status))) IN ("
-    + ", ".join(f"'{w}'" for w in COMPLETED_WORDS)
-    + "), FALSE) OR coalesce(percent_complete >= 1, FALSE) OR coalesce(closed_at <= $as_of, FALSE))"
+    f"({project_completed(completed_status('status'), 'percent_complete', 'closed_at', '$as_of')})"
 )
 # issue 18 (kpi.load.derive): a ticket resolved by its status, not by a date: no usable
 # resolved_at / closed_at (empty, or before the creation), so its resolution is its last
@@ -96,8 +99,8 @@ _BY_STATUS = (
 # open: not resolved, not cancelled, not closed at an unknown time (the backlog of
 # kpi.query.families)
 _OPEN_TICKET = "resolved IS NULL AND cancelled_at IS NULL AND NOT coalesce(closed_unknown, FALSE)"
-# KPIS.md 1: a contract is active at D when start_date <= D and (no end or end >= D)
-_CONTRACT_ACTIVE = "start_date <= $as_of AND (end_date IS NULL OR end_date >= $as_of)"
+# KPIS.md 1: a contract active at D
+_CONTRACT_ACTIVE = contract_active("start_date", "end_date", "$as_of")
 
 # The lines are laid out by hand, one declaration each.
 # fmt: off

@@ -28,7 +28,8 @@ profit         mrr (@D), rr (@each month), rev, dcost, labor, hours_all, mv_new,
                mv_con, mv_churn; rows: mrr_n, rr_n, rev_n, dcost_n, mv_n
 csat           sat, resp
 tickets        opened, esc_n, esc_known, esc_hours, frt_hours, resolved_n, fcr_n, fcr_known,
-               sla_n, sla_known, res_hours, backlog (@D)
+               sla_n, sla_known, res_hours, reopened (a flag: TRUE, FALSE or NULL, read with
+               count_if / count), backlog (@D)
 time           hours, bill_h, avail
 devices        active_n, covered_n, uncovered_n, unc_mrr (all @D, per client)
 renewals       due, ren, up, up_mrr
@@ -96,7 +97,8 @@ class Kpi:
         target: default target (a number, or a ``(low, high)`` band), None when none.
         groupings: dimensions the KPI may be grouped by (DETAILS.md 5).
         needs: inputs, all required; a KPI missing one is left out of reports.
-        flag: a ticket flag (escalated, fcr, sla_met) of which some ticket must be known.
+        flag: a ticket flag (:data:`kpi.metrics.FLAG_NEEDS`: escalated, fcr, sla_met,
+            reopened) of which some ticket must be known.
         inputs: ``dataset.column`` read, for ``explain``.
         nullable: a sum that stays empty when nothing contributes (uncovered_mrr).
         known: ``(rows, value)`` contribution columns of a money KPI: the value is empty

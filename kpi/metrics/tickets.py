@@ -1,4 +1,4 @@
-"""Service desk KPIs (KPIS.md 3 FCR and SLA, 4 escalations), the ``tickets`` family, and
+"""Service desk KPIs (KPIS.md 3 FCR, SLA and reopens, 4 escalations), the ``tickets`` family, and
 the ticket inputs the engine checks itself (:data:`RESOLVED_NEED`, :data:`FLAG_NEEDS`).
 """
 
@@ -31,8 +31,18 @@ _FCR = need(
 
 _SLA = need("tickets.sla_met", "tickets.due_at")
 
-#: The columns that can give each ticket flag (KPIS.md 3), for "what would enable it".
-FLAG_NEEDS: dict[str, Need] = {"escalated": _ESCALATED, "fcr": _FCR, "sla_met": _SLA}
+_REOPENS = need("tickets.reopen_count")
+
+#: The ticket flags (KPIS.md 3), each a column of the prepared tickets
+#: (:mod:`kpi.query.prepared`: TRUE, FALSE or unknown), and the columns that can give it,
+#: for "what would enable it". A KPI naming a flag (``Kpi.flag``) is produced when some
+#: ticket's flag is known.
+FLAG_NEEDS: dict[str, Need] = {
+    "escalated": _ESCALATED,
+    "fcr": _FCR,
+    "sla_met": _SLA,
+    "reopened": _REOPENS,
+}
 
 _TICKET_INPUTS = ("tickets.client", "tickets.technician", "tickets.created_at")
 
@@ -96,6 +106,17 @@ TICKETS: tuple[Kpi, ...] = (
        direction="higher", target=0.95, groupings=C_T_M,
        needs=(need("tickets"), _RESOLVED, _SLA), flag="sla_met",
        inputs=(*_RES_INPUTS, "tickets.sla_met", "tickets.due_at")),
+    declare("reopen_rate", "tickets", ("Reopen rate", "Tasa de reapertura"),
+       ("Tickets reopened at least once / tickets resolved in the period with a known "
+        "reopen count (an empty reopen_count is unknown: left out).",
+        "Tickets reabiertos al menos una vez / tickets resueltos en el periodo con el número "
+        "de reaperturas conocido (un reopen_count vacío es desconocido: se deja fuera)."),
+       "ratio", ("tickets",), "tickets.resolved", "ratio", "count_if(reopened)",
+       ("reopened", "reabiertos"), "count(reopened)",
+       ("resolved with a known reopen count", "resueltos con reaperturas conocidas"),
+       direction="lower", target=0.05, groupings=C_T_M,
+       needs=(need("tickets"), _RESOLVED, _REOPENS), flag="reopened",
+       inputs=(*_RES_INPUTS, "tickets.reopen_count")),
     declare("mean_resolution_hours", "tickets",
        ("Mean resolution time", "Tiempo medio de resolución"),
        ("Mean hours from creation to resolution of the tickets resolved in the period.",

@@ -1,7 +1,7 @@
-"""The aggregate blocks of a family query and its long rows: one block per set of parts
-the KPIs read, grouped by ``GROUPING SETS`` (:func:`_block_sql`), one long row per KPI and
-group (:func:`_kpis_select`), or the wide rows a report reads and unpivots in numpy
-(:func:`_wide_select`, :func:`_unpivot`).
+"""The aggregate blocks of a family query and its rows: one block per set of parts the KPIs
+read, grouped by ``GROUPING SETS`` (:func:`_block_sql`), a SELECT of each block's rows at
+each grouping (:func:`_wide_select`), and the unpivot in numpy that makes one long row per
+KPI and group of them (:func:`_unpivot`).
 """
 
 from __future__ import annotations
@@ -63,33 +63,15 @@ def _sel(dims: tuple[str, ...], combined: bool) -> tuple[str, ...]:
     return ("msel",) if "month" in dims else ("tsel",)
 
 
-def _kpi_columns(k: Kpi, i: int) -> tuple[str, str, str]:
-    """Value, numerator and denominator of the i-th KPI from its aggregate block.
-
-    Ratios and means: ``num / NULLIF(den, 0)`` with both written (0 when nothing
-    contributed); sums: 0 when nothing contributed (``nullable`` ones stay empty). A money
-    KPI's ``n{i}`` is already 0 or empty as its ``known`` rule says (see _block_sql).
-    """
-    if k.kind in ("ratio", "mean"):
-        num, den = (f"n{i}" if k.known else f"coalesce(n{i}, 0)"), f"coalesce(d{i}, 0)"
-        return f"{num} / NULLIF({den}, 0)", num, den
-    value = f"coalesce(n{i}, 0)" if _zero_when_empty(k) else f"n{i}"
-    return value, "NULL", "NULL"
-
-
 def _zero_when_empty(k: Kpi) -> bool:
     """A sum whose empty aggregate is 0 (not a nullable or a money one)."""
     return k.kind == "sum" and not k.nullable and k.known is None
 
 
-def _known_columns(k: Kpi, i: int) -> tuple[str, str]:
-    """``rows_n`` and ``known_n`` of the i-th KPI (NULL unless it has a ``known`` rule)."""
-    return (f"r{i}", f"k{i}") if k.known else ("NULL", "NULL")
-
-
 @dataclass(frozen=True)
 class _Rows:
-    """The long rows of some KPIs of one aggregate block at one grouping."""
+    """Some KPIs of one aggregate block at one grouping: a SELECT of the family's
+    statement (:func:`_wide_select`), whose rows :func:`_unpivot` makes long."""
 
     block: int
     #: (index in the family, KPI): the block's columns ``n{i}`` / ``d{i}``
@@ -122,41 +104,12 @@ class _Rows:
         """The rows' group: the client or technician column, NULL when not grouped by one."""
         return next((d for d in self.dims if d != "month"), "CAST(NULL AS VARCHAR)")
 
-    def keys(self) -> str:
-        """``grp`` and ``month`` (``YYYY-MM``, NULL when not monthly) of the rows."""
-        month = "strftime(month, '%Y-%m')" if "month" in self.dims else "CAST(NULL AS VARCHAR)"
-        return f"{self.grp} AS grp, {month} AS month"
-
-
-def _kpis_select(rows: _Rows) -> str:
-    """The long rows of KPIs of one aggregate block at one grouping: ``kpi_i, kpi, grp,
-    month, value, numerator, denominator`` (``by_i`` first when given).
-
-    One SELECT for them all, each block row unnested into a row per KPI: a SELECT per
-    KPI made DuckDB parse, bind and optimise most of a filtered query's time.
-    """
-    tag = "" if rows.by_i is None else f"{rows.by_i} AS by_i, "
-    items = []
-    for i, k in rows.members:
-        value, num, den = _kpi_columns(k, i)
-        r, kn = _known_columns(k, i)
-        items.append(
-            f"{{'kpi_i': {KPI_INDEX[k.id]}, 'kpi': '{k.id}', 'value': CAST({value} AS DOUBLE),"
-            f" 'numerator': CAST({num} AS DOUBLE), 'denominator': CAST({den} AS DOUBLE),"
-            f" 'rows_n': CAST({r} AS DOUBLE), 'known_n': CAST({kn} AS DOUBLE)}}"
-        )
-    return (
-        f"SELECT {tag}u.kpi_i, u.kpi, grp, month, u.value, u.numerator, u.denominator,"
-        " u.rows_n, u.known_n FROM"
-        f" (SELECT {rows.keys()}, unnest([{', '.join(items)}]) AS u"
-        f" FROM agg{rows.block} WHERE {rows.where()})"
-    )
-
 
 def _wide_select(rows: _Rows, s: int) -> str:
-    """The block rows of :func:`_kpis_select` as they are: ``sel_i`` (``s``), ``grp``,
-    ``mday`` (the month's first day as days since 1970, NULL when not monthly) and the
-    KPIs' aggregate columns (``n{i}``, and ``d{i}`` of fractions)."""
+    """The block rows of one grouping as they are: ``sel_i`` (``s``), ``grp``, ``mday``
+    (the month's first day as days since 1970, NULL when not monthly) and the KPIs'
+    aggregate columns (``n{i}``, ``d{i}`` of fractions, ``r{i}``, ``k{i}`` of a money
+    KPI's ``known`` rule)."""
     mday = (
         "CAST(month - DATE '1970-01-01' AS INTEGER)"
         if "month" in rows.dims
@@ -175,9 +128,17 @@ def _wide_select(rows: _Rows, s: int) -> str:
 def _unpivot(
     wide: Mapping[str, Any], selects: list[_Rows], names: pa.Array, by_i: bool
 ) -> pd.DataFrame:
-    """The long rows of a family (:data:`LONG_TYPES`) from its wide rows (see
-    :meth:`kpi.query.core.Core.family_wide_sql`): a row per KPI and block row, in the long query's
-    order (by_i, KPI, group name, month), each value as :func:`_kpi_columns` writes it.
+    """The long rows of a family (:data:`LONG_TYPES`) from the rows of its statement (see
+    :class:`kpi.query.core.FamilyQuery`): a row per KPI and block row, ordered by by_i,
+    KPI, group name and month. Of the i-th KPI of a block row:
+
+    * a ratio or mean: ``numerator = n{i}`` (0 when empty, unless a money KPI's ``known``
+      rule left it empty), ``denominator = d{i}`` (0 when empty), ``value = numerator /
+      denominator``, empty when the denominator is 0;
+    * a sum: ``value = n{i}``, 0 when empty (not a ``nullable`` or money one); a median:
+      ``value = n{i}``; no numerator or denominator;
+    * ``rows_n = r{i}``, ``known_n = k{i}`` of a money KPI (else empty);
+    * ``grp`` the name at ``pos`` in ``grp_order``, ``month`` ``mday``'s ``YYYY-MM``.
 
     ``wide``: the columns as ``fetchnumpy`` gives them (masked arrays where NULLs are);
     ``names``: the group names by ``pos`` (``names[0]`` is None, no group).
@@ -249,11 +210,11 @@ def _block_sql(
     scope: Scope,
 ) -> tuple[str, list[_Rows]]:
     """The CTEs ``ev{b}`` and ``agg{b}`` of one aggregate block over the parts ``chosen``
-    and its KPIs' long rows, for each grouping of ``scope``.
+    and its KPIs' SELECTs (:class:`_Rows`), one for each grouping of ``scope``.
 
     ``groups``: the block's KPIs (index in the family, KPI) by the parts they read, the
     block's own first; the others are counted for presence (see
-    :meth:`kpi.query.core.Core.family_sql`).
+    :meth:`kpi.query.core.Core._family`).
     """
     combined = scope.combined
     selects: list[_Rows] = []

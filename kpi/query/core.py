@@ -16,8 +16,11 @@ absolute time, monthly recurring revenue of each contract, its renewal, ...:
    rows), grouped with ``GROUP BY GROUPING SETS``: one set per distinct grouping the KPIs
    need (a KPI that cannot be grouped by a dimension falls back to the coarser grouping:
    MRR in a report by technician is a total row);
-3. one long row per KPI and group: ``CAST(num AS DOUBLE) / NULLIF(den, 0)`` for ratios and
-   means, ordered by KPI, group name and month.
+3. the rows of every grouping's aggregates (a SELECT per block and grouping, the KPIs'
+   numerators and denominators side by side: ``n{i}``, ``d{i}``), one statement per
+   family (:meth:`Core.family_query`: what a report runs and what ``explain`` shows);
+4. in numpy, one long row per KPI and group (:func:`kpi.query.blocks._unpivot`):
+   ``num / den`` for ratios and means, ordered by KPI, group name and month.
 
 Filter values (clients, technicians, dates) are always bound parameters; the only
 identifiers written into SQL are the ones of :mod:`kpi.query` and of :mod:`kpi.metrics`.
@@ -31,6 +34,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -40,7 +44,7 @@ import pyarrow as pa
 from kpi.load.names import client_key, technician_key
 from kpi.metrics import FLAG_NEEDS, RESOLVED_NEED, Kpi, describe_need
 from kpi.model import LoadedData
-from kpi.query.blocks import _block_sql, _kpis_select, _Rows, _unpivot, _wide_select
+from kpi.query.blocks import _block_sql, _Rows, _unpivot, _wide_select
 from kpi.query.families import _BUILDERS
 from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
 from kpi.query.prepared import _MADE_TABLE, MONEY_TABLES, statements
@@ -54,16 +58,55 @@ QUERY_THREADS = 2
 #: parsed family statements an engine keeps (a page asks 8 families for a few scope
 #: shapes: months or not, compare, groupings; a few hundred KB of SQL at most)
 PARSED_KEPT = 256
-#: aggregate a set of parts within another's in the other's block (see family_sql); off
-#: only to test that it changes no value
-MERGE_PARTS = True
 _PARAM = re.compile(r"\$([a-z_]+)\b")
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
-    used = set(_PARAM.findall(sql))
-    rel = con.sql(sql, params={k: v for k, v in params.items() if k in used} or None)
+    rel = con.sql(sql, params=_used(sql, params) or None)
     return rel.to_arrow_table().to_pandas()
+
+
+def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters ``sql`` reads (DuckDB refuses one it does not)."""
+    used = set(_PARAM.findall(sql))
+    return {k: v for k, v in params.items() if k in used}
+
+
+@dataclass(frozen=True)
+class FamilyQuery:
+    """The one statement of a KPI family for a :class:`Scope`, as a report runs it.
+
+    Attributes:
+        sql: the statement. Its rows: ``sel_i`` (which of ``selects``), ``mday`` (the
+            month's first day as days since 1970-01-01, NULL when not monthly), the KPIs'
+            aggregate columns (``n{i}``; ``d{i}`` of a ratio or mean; ``r{i}``, ``k{i}``
+            of a money KPI's ``known`` rule) and ``pos`` (the group's place in
+            ``grp_order``, 0 for no group), ordered by ``sel_i``, group name and month.
+        params: the bound parameters it reads, by name (no others).
+        selects: what each ``sel_i`` holds: a block's KPIs at one grouping.
+        kpis: the family's KPIs it computes, in declaration order.
+    """
+
+    sql: str
+    params: dict[str, object]
+    selects: tuple[_Rows, ...]
+    kpis: tuple[Kpi, ...]
+
+    def columns(self, kpi_id: str) -> tuple[int, str, str | None]:
+        """``(sel_i, numerator column, denominator column)`` of a KPI's rows at the
+        scope's first grouping: ``(2, "n3", "d3")``; no denominator column unless a ratio
+        or a mean.
+
+        Raises:
+            KeyError: the query does not compute the KPI.
+        """
+        for s, rows in enumerate(self.selects):
+            if rows.by_i:
+                continue
+            for i, k in rows.members:
+                if k.id == kpi_id:
+                    return s, f"n{i}", f"d{i}" if k.has_fraction else None
+        raise KeyError(f"{kpi_id} is not computed by this query")
 
 
 class Core:
@@ -189,12 +232,14 @@ class Core:
                 self.con.execute(sql)
 
     def _known_flags(self) -> dict[str, bool]:
+        """Ticket flag (:data:`kpi.metrics.FLAG_NEEDS`, a column of ``tickets_p``) ->
+        some ticket's is known."""
         if not self.has("tickets"):
-            return {"escalated": False, "fcr": False, "sla_met": False}
-        esc, fcr, sla = self.con.sql(
-            "SELECT count(esc), count(fcr), count(sla) FROM tickets_p"
+            return dict.fromkeys(FLAG_NEEDS, False)
+        counts = self.con.sql(
+            f"SELECT {', '.join(f'count({f})' for f in FLAG_NEEDS)} FROM tickets_p"
         ).fetchall()[0]
-        return {"escalated": esc > 0, "fcr": fcr > 0, "sla_met": sla > 0}
+        return {f: n > 0 for f, n in zip(FLAG_NEEDS, counts, strict=True)}
 
     def _undated_resolutions(self) -> int:
         """Tickets resolved or cancelled at an unknown time when no ticket has a
@@ -355,7 +400,7 @@ class Core:
         # the same: the other parts' rows hold none of these KPIs' contributions.
         merged: dict[tuple[int, ...], list[tuple[tuple[int, ...], list[tuple[int, Kpi]]]]] = {}
         for chosen in sorted(by_parts, key=len, reverse=True):
-            into = next((t for t in merged if set(chosen) < set(t) and MERGE_PARTS), chosen)
+            into = next((t for t in merged if set(chosen) < set(t)), chosen)
             merged.setdefault(into, []).append((chosen, by_parts[chosen]))
         blocks: list[str] = []
         selects: list[_Rows] = []
@@ -371,47 +416,19 @@ class Core:
             params["tz"] = self.data.tz
         return params
 
-    def family_sql(self, family: str, scope: Scope) -> tuple[str, dict[str, object], list[Kpi]]:
-        """The SQL of one family for ``scope`` and the KPIs (in order) it computes.
+    def family_query(self, family: str, scope: Scope) -> FamilyQuery:
+        """The statement of one family for ``scope``: what :meth:`run_family` runs, and
+        what an explanation shows (:class:`FamilyQuery`).
 
-        The result has one row per KPI and group, ordered by KPI (declaration order), group
-        name (case-insensitive) and month: ``kpi, grp, month, value, numerator,
-        denominator`` (and ``kpi_i``, the declaration index); ``grp`` is the client or
-        technician (NULL when not grouped by one),
-        ``month`` is ``YYYY-MM`` (NULL when not monthly). With ``scope.also``: rows of
-        each grouping in turn, marked by ``by_i``.
-
-        This is the query an explanation shows; a report runs :meth:`family_wide_sql`,
-        which gives the same rows.
+        The statement gives each grouping's aggregate rows as they are, the KPIs'
+        numerators and denominators side by side; :func:`_unpivot` (numpy) turns them
+        into one long row per KPI. Unnesting a struct per KPI in SQL wrote four times the
+        rows and doubled the statement DuckDB plans; numpy does it in a few milliseconds.
         """
         ctes, selects, kpis = self._family(family, scope)
-        by_i = "by_i, " if scope.also else ""
         # group names in name order (case and accents aside): a position looked up in
         # grp_order, not a key computed per row (strip_accents on every row of a report
         # by client and month cost more than the aggregates)
-        sql = (
-            "WITH "
-            + ",\n".join(ctes)
-            + f"\nSELECT {by_i}kpi_i, kpi, r.grp, month, value, numerator, denominator,"
-            " rows_n, known_n FROM (\n"
-            + "\nUNION ALL\n".join(_kpis_select(r) for r in selects)
-            + f"\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
-            f" ORDER BY {by_i}kpi_i, o.pos NULLS FIRST, month NULLS FIRST"
-        )
-        return sql, self._params(scope, sql), kpis
-
-    def family_wide_sql(
-        self, family: str, scope: Scope
-    ) -> tuple[str, dict[str, object], list[_Rows]]:
-        """:meth:`family_sql` without its last step: the aggregate rows of each SELECT
-        as they are (``sel_i``, its place in the returned list, then ``mday``, the KPIs'
-        ``n{i}`` / ``d{i}`` and ``pos``, the group's place in ``grp_order``, 0 for none),
-        ordered by ``sel_i``, group name and month. :func:`_unpivot` makes the long rows.
-
-        Unnesting a struct per KPI in SQL wrote four times the rows and doubled the
-        statement DuckDB plans; numpy does it in a few milliseconds.
-        """
-        ctes, selects, _ = self._family(family, scope)
         sql = (
             "WITH "
             + ",\n".join(ctes)
@@ -423,19 +440,19 @@ class Core:
             + "\n) r LEFT JOIN grp_order o ON o.grp = r.grp"
             " ORDER BY sel_i, pos, r.mday NULLS FIRST"
         )
-        return sql, self._params(scope, sql), selects
+        return FamilyQuery(sql, _used(sql, self._params(scope, sql)), tuple(selects), tuple(kpis))
 
     def run_family(self, family: str, scope: Scope) -> pd.DataFrame:
-        """Long rows ``kpi, grp, month, value, numerator, denominator`` of one family
-        (``by_i`` first with ``scope.also``), as :meth:`family_sql` returns them."""
-        sql, params, selects = self.family_wide_sql(family, scope)
-        used = set(_PARAM.findall(sql))
+        """Long rows ``kpi_i, kpi, grp, month, value, numerator, denominator, rows_n,
+        known_n`` of one family (``by_i`` first with ``scope.also``): one row per KPI and
+        group, ordered by KPI (declaration order), group name (case-insensitive) and
+        month; ``grp`` is the client or technician (None when not grouped by one),
+        ``month`` ``YYYY-MM`` (None when not monthly). With ``scope.also``: the rows of
+        each grouping in turn, marked by ``by_i``."""
+        q = self.family_query(family, scope)
         with self._cursor() as con:
-            res = con.execute(
-                self._statement(con, sql), {k: v for k, v in params.items() if k in used} or None
-            )
-            wide = res.fetchnumpy()
-        return _unpivot(wide, selects, self._names_by_pos, bool(scope.also))
+            wide = con.execute(self._statement(con, q.sql), q.params or None).fetchnumpy()
+        return _unpivot(wide, list(q.selects), self._names_by_pos, bool(scope.also))
 
     def run_families(self, families: list[str], scope: Scope) -> list[pd.DataFrame]:
         """:meth:`run_family` of each family, :data:`QUERY_THREADS` at a time, in order."""

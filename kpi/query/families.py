@@ -8,7 +8,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from kpi.metrics import FAMILIES, KPIS
-from kpi.metrics.rules import DEVICE_SEEN_DAYS, STALE_DAYS, UPCOMING_DAYS
+from kpi.metrics.conditions import (
+    device_active,
+    opportunity_open,
+    project_completed,
+    stale,
+    technician_filter,
+    upcoming_renewal,
+)
 from kpi.query.scope import (
     AS_OF,
     END,
@@ -131,9 +138,9 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
     parts = [
         Part(
             "SELECT client, technician, created_d AS d, created_m AS month, 1 AS opened,\n"
-            "  CAST(coalesce(esc, FALSE) AS INTEGER) AS esc_n,\n"
-            "  CAST(esc IS NOT NULL AS INTEGER) AS esc_known,\n"
-            "  CASE WHEN esc THEN hours END AS esc_hours, frt_hours\n"
+            "  CAST(coalesce(escalated, FALSE) AS INTEGER) AS esc_n,\n"
+            "  CAST(escalated IS NOT NULL AS INTEGER) AS esc_known,\n"
+            "  CASE WHEN escalated THEN hours END AS esc_hours, frt_hours\n"
             f"FROM t WHERE {_in_period('created_d')}",
             frozenset({"opened", "esc_n", "esc_known", "esc_hours", "frt_hours"}),
             month=True,
@@ -142,10 +149,12 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             "SELECT client, technician, resolved_d AS d, resolved_m AS month, 1 AS resolved_n,\n"
             "  CAST(coalesce(fcr, FALSE) AS INTEGER) AS fcr_n,\n"
             "  CAST(fcr IS NOT NULL AS INTEGER) AS fcr_known,\n"
-            "  CAST(coalesce(sla, FALSE) AS INTEGER) AS sla_n,\n"
-            "  CAST(sla IS NOT NULL AS INTEGER) AS sla_known, res_hours\n"
+            "  CAST(coalesce(sla_met, FALSE) AS INTEGER) AS sla_n,\n"
+            "  CAST(sla_met IS NOT NULL AS INTEGER) AS sla_known, res_hours, reopened\n"
             f"FROM t WHERE {_in_period('resolved_d')}",
-            frozenset({"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours"}),
+            frozenset(
+                {"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours", "reopened"}
+            ),
             month=True,
         ),
     ]
@@ -212,7 +221,7 @@ def _parts_time(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 month=True,
             )
         )
-    tech_filter = " AND list_contains($techs, technician)" if s.technicians is not None else ""
+    tech_filter = f" AND {technician_filter()}" if s.technicians is not None else ""
     if core.has("staff"):
         ctes.append(f"crew AS (SELECT technician, weekly FROM staff_p WHERE TRUE{tech_filter})")
     elif core.has("time_entries"):
@@ -246,12 +255,9 @@ def _parts_devices(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
     cf = scope_filters(s, technician=False)
     ctes = [
         f"""act AS (
-  -- devices active at D: first seen empty or <= D, last seen empty or >= D - 30 days,
-  -- active not false
+  -- devices active at D
   SELECT dv.*, p.d_at FROM devices_p dv JOIN points p
-    ON (dv.first_d IS NULL OR dv.first_d <= p.d_at)
-   AND (dv.last_d IS NULL OR dv.last_d >= p.d_at - {DEVICE_SEEN_DAYS})
-   AND dv.active IS NOT FALSE
+    ON {device_active("dv.first_d", "dv.last_d", "dv.active", "p.d_at")}
   WHERE TRUE{cf})"""
     ]
     contracts = core.has("contracts")
@@ -320,8 +326,7 @@ def _parts_renewals(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         Part(
             "SELECT client, CAST(NULL AS VARCHAR) AS technician, CAST(NULL AS DATE) AS d,"
             " 1 AS up, mrr_c AS up_mrr\n"
-            f"FROM k WHERE end_date > {AS_OF} AND end_date <= {AS_OF} + {UPCOMING_DAYS}"
-            " AND NOT renewed_eff",
+            f"FROM k WHERE {upcoming_renewal('end_date', 'renewed_eff', AS_OF)}",
             frozenset({"up", "up_mrr"}),
         ),
     ]
@@ -353,7 +358,8 @@ def project_state_ctes(core: Prepared, s: Scope) -> list[str]:
         f"pj AS (SELECT p.*, {POINT} AS dd, {ac} AS ac FROM projects_p p {te}"
         f" WHERE TRUE{scope_filters(s, technician=False, prefix='p.')})"
     )
-    ps = """pv AS (
+    done = project_completed("status_done", "percent_complete", "closed_at", "dd")
+    ps = f"""pv AS (
   SELECT *,
     -- planned share at D, clamped to [0, 1]; due = start: 1 from the due date on
     CASE WHEN due_date <= start_date THEN CASE WHEN dd >= due_date THEN 1.0 ELSE 0.0 END
@@ -372,8 +378,7 @@ idx AS (
 ps AS (
   SELECT *,
     CASE
-      WHEN coalesce(status_done, FALSE) OR coalesce(percent_complete >= 1, FALSE)
-           OR coalesce(closed_at <= dd, FALSE) THEN 'completed'
+      WHEN {done} THEN 'completed'
       WHEN dd > due_date THEN 'late'
       WHEN coalesce(ac > budget_hours, FALSE) OR coalesce(cpi < 0.9, FALSE) THEN 'over_budget'
       WHEN coalesce(spi < 0.9, FALSE) OR coalesce(cpi < 1, FALSE)
@@ -411,9 +416,9 @@ def _parts_opportunities(core: Prepared, s: Scope) -> tuple[list[str], list[Part
             "SELECT o.client, CAST(NULL AS VARCHAR) AS technician, p.d_at AS d, 1 AS open_n,\n"
             "  o.amount AS open_amt, o.amount * o.probability AS weighted,\n"
             "  CAST(o.probability IS NOT NULL AS INTEGER) AS w_n,\n"
-            f"  CAST(o.activity_d < p.d_at - {STALE_DAYS} AS INTEGER) AS stale\n"
-            "FROM o JOIN points p ON o.created_d <= p.d_at\n"
-            "  AND NOT (o.outcome IN ('won', 'lost') AND coalesce(o.closed_d <= p.d_at, FALSE))",
+            f"  CAST({stale('o.activity_d', 'p.d_at')} AS INTEGER) AS stale\n"
+            "FROM o JOIN points p\n"
+            f"  ON {opportunity_open('o.created_d', 'o.outcome', 'o.closed_d', 'p.d_at')}",
             frozenset({"open_n", "open_amt", "weighted", "w_n", "stale"}),
             at="points",
         ),

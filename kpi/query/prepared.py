@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kpi.metrics.rules import COMPLETED_WORDS, SUCCESSOR_DAYS
+from kpi.metrics.conditions import SUCCESSOR_DAYS, completed_status
 from kpi.schema import NO_CLIENT
 
 #: the prepared tables holding amounts (made again when the money options change)
@@ -69,7 +69,9 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               -- the months, once here rather than in every report
               CAST(date_trunc('month', CAST(created_at AS DATE)) AS DATE) AS created_m,
               CAST(date_trunc('month', CAST(res AS DATE)) AS DATE) AS resolved_m,
-              esc,
+              -- the ticket flags (kpi.metrics.tickets.FLAG_NEEDS: a KPI reading one is
+              -- produced when some ticket's is known)
+              esc AS escalated,
               -- fcr: the flag; else resolved, not escalated, never reopened; unknown when
               -- escalation is unknown
               CASE WHEN first_contact_resolution IS NOT NULL THEN first_contact_resolution
@@ -78,12 +80,14 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               END AS fcr,
               CASE WHEN sla_met IS NOT NULL THEN sla_met
                    WHEN res IS NOT NULL AND due_at IS NOT NULL THEN res <= due_at
-              END AS sla,
+              END AS sla_met,
+              -- reopened at least once; unknown when the count is empty (KPIS.md 3)
+              reopen_count >= 1 AS reopened,
               {hours_between("created_at", "res")} AS res_hours,
               CASE WHEN first_response_at >= created_at
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
               hours,
-              -- for the dashboards' breakdowns (ui.details)
+              -- for the dashboards' breakdowns (kpi.query.breakdowns)
               priority, queue, tier
             FROM r"""
     ]
@@ -192,12 +196,11 @@ def _projects(has: Has, hours_between: HoursBetween) -> list[str]:
     """``projects_p``: one row per project, with whether its status says completed."""
     if not has("projects"):
         return []
-    words = ", ".join(f"'{w}'" for w in COMPLETED_WORDS)
     return [
         f"""
             CREATE TABLE projects_p AS
             SELECT project_id, coalesce(client, '{NO_CLIENT}') AS client, name, status,
-              lower(strip_accents(trim(status))) IN ({words}) AS status_done,
+              {completed_status("status")} AS status_done,
               start_date, due_date, budget_hours, actual_hours, percent_complete, closed_at
             FROM raw_projects"""
     ]

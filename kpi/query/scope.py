@@ -1,6 +1,7 @@
 """What one family query computes (:class:`Scope`: the period, filters, KPIs and their
 groupings) and the pieces of SQL every family writes alike: the period's bound parameters,
-the filters, the months of the period, a contract active at D.
+the filters, the months of the period, a contract active at D (the rules themselves are
+:mod:`kpi.metrics.conditions`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 
 from kpi.errors import UsageError
 from kpi.metrics import DIMS, Kpi
+from kpi.metrics.conditions import client_filter, contract_active, technician_filter
 from kpi.query.periods import Period
 
 #: ``by`` values of CLI.md and the dimensions they group by.
@@ -29,7 +31,7 @@ AS_OF = "CAST($as_of AS DATE)"
 POINT = "CAST($point AS DATE)"
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 #: SQL words of the KPI aggregates (everything else in them is a contribution column)
-_SQL_WORDS = frozenset({"sum", "fsum", "count", "coalesce", "quantile_cont"})
+_SQL_WORDS = frozenset({"sum", "fsum", "count", "count_if", "coalesce", "quantile_cont"})
 
 
 def parse_by(by: str) -> tuple[str, ...]:
@@ -133,12 +135,14 @@ def kpi_columns(k: Kpi) -> set[str]:
 
 
 def scope_filters(scope: Scope, *, technician: bool, prefix: str = "") -> str:
-    """`` AND ...`` conditions of the client / technician filters (values bound)."""
+    """`` AND ...`` conditions of the client / technician filters (values bound; the
+    conditions are :func:`kpi.metrics.conditions.client_filter` and ``technician_filter``).
+    """
     out = ""
     if scope.clients is not None:
-        out += f" AND list_contains($clients, {prefix}client)"
+        out += f" AND {client_filter(f'{prefix}client')}"
     if technician and scope.technicians is not None:
-        out += f" AND list_contains($techs, {prefix}technician)"
+        out += f" AND {technician_filter(f'{prefix}technician')}"
     return out
 
 
@@ -152,8 +156,6 @@ _MONTHS_CTE = f"""months AS (
                        CAST(date_trunc('month', {END}) AS TIMESTAMP), INTERVAL 1 MONTH) g(m)
   WHERE CAST(m AS DATE) <= {AS_OF})"""
 
-_ACTIVE_AT = "{k}.start_date <= {d} AND ({k}.end_date IS NULL OR {k}.end_date >= {d})"
-
 
 def _base(name: str, table: str, s: Scope, *, technician: bool) -> str:
     """A CTE of a prepared table under the filters, inlined where it is used."""
@@ -164,8 +166,9 @@ def _base(name: str, table: str, s: Scope, *, technician: bool) -> str:
 
 
 def _active(k: str, d: str) -> str:
-    """A contract active at D: ``start_date <= D`` and (no end or ``end_date >= D``)."""
-    return _ACTIVE_AT.format(k=k, d=d)
+    """A contract of the table aliased ``k`` active at D
+    (:func:`kpi.metrics.conditions.contract_active`)."""
+    return contract_active(f"{k}.start_date", f"{k}.end_date", d)
 
 
 def _in_period(col: str) -> str:

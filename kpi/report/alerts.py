@@ -39,6 +39,13 @@ from babel.numbers import format_decimal, format_percent
 
 from kpi.errors import UsageError
 from kpi.metrics import get
+from kpi.metrics.conditions import (
+    STALE_DAYS,
+    UPCOMING_DAYS,
+    opportunity_open,
+    stale,
+    upcoming_renewal,
+)
 from kpi.query import Core, Scope
 from kpi.query.core import QUERY_THREADS
 from kpi.query.families import project_state_ctes
@@ -66,10 +73,10 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "sla_low_min_resolved": 5,
     "margin_low": 0.20,
     "uncovered_devices": 0,
-    "renewal_due": 90,
+    "renewal_due": UPCOMING_DAYS,
     "project_late": 0,
     "project_over_budget": 1.0,
-    "stale_opportunity": 30,
+    "stale_opportunity": STALE_DAYS,
     "utilization_high": 0.90,
     "utilization_low": 0.50,
 }
@@ -318,9 +325,9 @@ def _queries(
         params["days"] = int(th["renewal_due"])
         listed["renewal_due"] = (
             f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
-            f" FROM contracts_p WHERE end_date > {AS_OF}"
-            f" AND end_date <= {AS_OF} + CAST($days AS INTEGER) AND NOT renewed_eff"
-            f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
+            " FROM contracts_p WHERE "
+            + upcoming_renewal("end_date", "renewed_eff", AS_OF, "CAST($days AS INTEGER)")
+            + f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
         )
     if no_tech and core.has("projects"):
         params["burn"] = th["project_over_budget"]
@@ -338,9 +345,8 @@ def _queries(
         params["stale"] = int(th["stale_opportunity"])
         listed["stale_opportunity"] = (
             f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
-            f" WHERE created_d <= {POINT}"
-            f" AND NOT (outcome IN ('won', 'lost') AND coalesce(closed_d <= {POINT}, FALSE))"
-            f" AND activity_d < {POINT} - CAST($stale AS INTEGER)"
+            f" WHERE {opportunity_open('created_d', 'outcome', 'closed_d', POINT)}"
+            f" AND {stale('activity_d', POINT, 'CAST($stale AS INTEGER)')}"
             f"{scope_filters(scope, technician=False)} ORDER BY client, opportunity_id"
         )
     return listed, params

@@ -31,7 +31,7 @@ import pandas as pd
 from kpi.metrics import FAMILIES, KPIS, Kpi, get
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.query import Core, Scope, parse_by
+from kpi.query import Core, Scope, breakdowns, parse_by
 from kpi.query.money import MoneyOptions, MoneyPlan
 from kpi.query.periods import (
     Period,
@@ -435,14 +435,62 @@ class Engine:
         return alert_rules.compute(self.core, scope, opts.lang, thresholds or {}, self.client_rows)
 
     def explain(self, kpi_id: str, opts: ReportOptions) -> Explanation:
-        """The SQL, bound parameters, inputs and formula behind a KPI for these options.
+        """The SQL, bound parameters, inputs and formula behind a KPI for these options:
+        the statement :meth:`report` runs for the KPI's family with these options (``k``
+        added to ``opts.kpis`` when they name others), and the result columns holding the
+        KPI (:class:`~kpi.report.explain.Explanation`).
 
         Raises:
             KeyError: an unknown KPI id.
         """
         k = get(kpi_id)
+        if opts.kpis and k.id not in opts.kpis:
+            opts = replace(opts, kpis=[*opts.kpis, k.id])
         period = self.period(opts)
-        return explain(self.core, k, self._scope(opts, period, []), opts.lang)
+        scope = self._scope(opts, period, [])
+        scope.kpis = self._produced(opts, scope)
+        return explain(self.core, k, scope, opts.lang)
+
+    # ---------------------------------------------------------------- breakdowns
+    # What the dashboards draw beside the KPIs (kpi.query.breakdowns), for the period and
+    # filters of ``opts`` (the rest of the options is not read)
+
+    def _filtered(self, opts: ReportOptions) -> Scope:
+        return self._scope(opts, self.period(opts), [])
+
+    def resolution_by_priority(self, opts: ReportOptions) -> pd.DataFrame:
+        """Resolution hours of the tickets resolved in the period, per priority:
+        :func:`kpi.query.breakdowns.resolution_by_priority`."""
+        return breakdowns.resolution_by_priority(self.core, self._filtered(opts))
+
+    def escalation_by(self, opts: ReportOptions, column: str) -> pd.DataFrame:
+        """Escalations of the tickets created in the period per ``queue`` or ``tier``:
+        :func:`kpi.query.breakdowns.escalation_by`."""
+        return breakdowns.escalation_by(self.core, self._filtered(opts), column)
+
+    def upcoming_renewals(self, opts: ReportOptions) -> pd.DataFrame:
+        """Contracts up for renewal after as_of in 30-day buckets, with their MRR:
+        :func:`kpi.query.breakdowns.upcoming_renewals`."""
+        return breakdowns.upcoming_renewals(self.core, self._filtered(opts))
+
+    def upcoming_contracts(self, opts: ReportOptions, limit: int = 200) -> pd.DataFrame:
+        """The contracts behind :meth:`upcoming_renewals`, soonest first:
+        :func:`kpi.query.breakdowns.upcoming_contracts`."""
+        return breakdowns.upcoming_contracts(self.core, self._filtered(opts), limit)
+
+    def project_portfolio(self, opts: ReportOptions) -> pd.DataFrame:
+        """Every project started by D with its state, burn, CPI and SPI:
+        :func:`kpi.query.breakdowns.project_portfolio`."""
+        return breakdowns.project_portfolio(self.core, self._filtered(opts))
+
+    def pipeline_by_stage(self, opts: ReportOptions) -> pd.DataFrame:
+        """Open opportunities at D per stage: :func:`kpi.query.breakdowns.pipeline_by_stage`."""
+        return breakdowns.pipeline_by_stage(self.core, self._filtered(opts))
+
+    def stale_opportunities(self, opts: ReportOptions, limit: int = 200) -> pd.DataFrame:
+        """Open opportunities at D without recent activity, oldest first:
+        :func:`kpi.query.breakdowns.stale_opportunities`."""
+        return breakdowns.stale_opportunities(self.core, self._filtered(opts), limit)
 
 
 def compute_report(

@@ -1,17 +1,18 @@
-"""The dashboards' breakdowns (ui/details.py) on small hand-checked tables."""
+"""The dashboards' breakdowns (Engine methods, kpi/query/breakdowns.py) on small
+hand-checked tables."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from kpi.model import loaded_data
-from kpi.report import Engine
-from ui import details
+from kpi.report import Engine, ReportOptions
 
-JAN = details.Filter(date(2024, 1, 1), date(2024, 1, 31), as_of=date(2024, 1, 31))
+JAN = ReportOptions(date(2024, 1, 1), date(2024, 1, 31), as_of=date(2024, 1, 31))
 
 
 def dt(day: int, hour: int = 9, month: int = 1) -> datetime:
@@ -75,7 +76,7 @@ def engine() -> Engine:
 
 
 def test_resolution_time_by_priority(engine: Engine) -> None:
-    df = details.resolution_by_priority(engine.core, JAN).set_index("priority")
+    df = engine.resolution_by_priority(JAN).set_index("priority")
     # P1: t1 2 h and t2 4 h -> median 3 (mean of the two middle values); P2: t3 24 h
     # (t4 is unresolved)
     assert df.loc["P1", "n"] == 2
@@ -101,52 +102,52 @@ def test_resolution_quantiles_interpolate_between_the_hours() -> None:
         },
         as_of=date(2024, 1, 31),
     )
-    row = details.resolution_by_priority(Engine(data).core, JAN).iloc[0]
+    row = Engine(data).resolution_by_priority(JAN).iloc[0]
     got = [row[c] for c in ("n", "min", "p05", "p25", "p50", "p75", "p95", "max", "mean")]
     assert got == pytest.approx([5, 1.0, 1.2, 2.0, 3.0, 4.0, 8.8, 10.0, 4.0])
 
 
 def test_escalation_by_queue(engine: Engine) -> None:
-    df = details.escalation_by(engine.core, JAN, "queue").set_index("grp")
+    df = engine.escalation_by(JAN, "queue").set_index("grp")
     # A: t1 escalated, t2 not -> 1 of 2, 1.5 h on escalated tickets
     assert (df.loc["A", "escalated"], df.loc["A", "known"], df.loc["A", "value"]) == (1, 2, 0.5)
     assert df.loc["A", "hours"] == 1.5
     # B: t3 escalated, t4 unknown (left out of the rate) -> 1 of 1, 3 h
     assert (df.loc["B", "escalated"], df.loc["B", "known"], df.loc["B", "value"]) == (1, 1, 1.0)
     # the client filter: Beta has only t4, whose flag is unknown -> no rate
-    beta = details.Filter(JAN.start, JAN.end, JAN.as_of, clients=("Beta",))
-    only = details.escalation_by(engine.core, beta, "queue").set_index("grp")
+    beta = replace(JAN, clients=["Beta"])
+    only = engine.escalation_by(beta, "queue").set_index("grp")
     assert list(only.index) == ["B"] and math.isnan(only.loc["B", "value"])
 
 
 def test_upcoming_renewals_buckets(engine: Engine) -> None:
-    df = details.upcoming_renewals(engine.core, JAN).set_index("bucket")
+    df = engine.upcoming_renewals(JAN).set_index("bucket")
     # k1 ends in 15 days (bucket 30, MRR 100); k2 auto-renews (left out); k3 ends in
     # 110 days (bucket 120, MRR 50; k4 of the same client ended before it started, so it
     # is no successor); k4 ended before as_of
     assert df["contracts"].to_dict() == {30: 1, 60: 0, 90: 0, 120: 1}
     assert df["mrr"].to_dict() == {30: 100.0, 60: 0.0, 90: 0.0, 120: 50.0}
-    rows = details.upcoming_contracts(engine.core, JAN)
+    rows = engine.upcoming_contracts(JAN)
     assert rows["contract_id"].tolist() == ["k1", "k3"]
     assert rows["days"].tolist() == [15, 110]
 
 
 def test_pipeline_by_stage_and_stale(engine: Engine) -> None:
-    df = details.pipeline_by_stage(engine.core, JAN).set_index("stage")
+    df = engine.pipeline_by_stage(JAN).set_index("stage")
     # open at 2024-01-31: o1 and o2 (Proposal: 1,500, weighted 500 + 100), o3 (Lead, no
     # probability: no weighted amount); o4 is won
     assert list(df.index) == ["Proposal", "Lead"]
     assert (df.loc["Proposal", "n"], df.loc["Proposal", "amount"]) == (2, 1500.0)
     assert df.loc["Proposal", "weighted"] == 600.0
     assert math.isnan(df.loc["Lead", "weighted"])
-    stale = details.stale_opportunities(engine.core, JAN)
+    stale = engine.stale_opportunities(JAN)
     # o1: last activity 2023-12-05, 57 days before 2024-01-31 (more than 30)
     assert stale["opportunity_id"].tolist() == ["o1"]
     assert stale["days_idle"].tolist() == [57]
 
 
 def test_project_portfolio_late_first(engine: Engine) -> None:
-    df = details.project_portfolio(engine.core, JAN)
+    df = engine.project_portfolio(JAN)
     assert df["project_id"].tolist() == ["p1", "p2", "p3"]
     assert df["state"].tolist() == ["late", "on_track", "completed"]
     on_track = df.set_index("project_id").loc["p2"]
