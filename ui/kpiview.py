@@ -405,7 +405,7 @@ def labelled_note(note: str, lang: str) -> str:
 def money_notes(notes: Sequence[str]) -> None:
     """Notes about money in one box (nothing when there are none)."""
     if notes:
-        st.info("  \n".join(fmt.escape_md(n) for n in notes), icon="💱")
+        st.info("  \n".join(fmt.escape_md(n) for n in notes), icon=":material/currency_exchange:")
 
 
 def _value_key(v: Any) -> Any:
