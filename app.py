@@ -14,6 +14,9 @@ from ui.i18n import t
 # Altair validates each schema object as it is built (its "debug mode", for tracebacks
 # while writing a chart): tens of ms a rerun. The tests validate every chart builder.
 alt.utils.schemapi.disable_debug_mode()
+# Streamlit draws Altair charts without Altair's default theme (a 300 px view size); the
+# pages' charts make their spec themselves (ui/charts.py show), with the same theme
+alt.theme.enable("none")
 # the imported code out of the full garbage collection after each run (ui/process.py)
 process.freeze_imports()
 
