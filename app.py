@@ -17,8 +17,6 @@ alt.utils.schemapi.disable_debug_mode()
 # Streamlit draws Altair charts without Altair's default theme (a 300 px view size); the
 # pages' charts make their spec themselves (ui/charts.py show), with the same theme
 alt.theme.enable("none")
-# the imported code out of the full garbage collection after each run (ui/process.py)
-process.freeze_imports()
 
 #: the browser tab's icon: three bars, drawn here (an SVG goes to the browser as a data: URL;
 #: a Material icon as the page icon would be fetched from fonts.gstatic.com, and an emoji
@@ -30,6 +28,9 @@ FAVICON = (
     '<rect x="16.5" y="3" width="4.5" height="18" rx="1"/></svg>'
 )
 st.set_page_config(page_title="MSP KPIs", page_icon=FAVICON, layout="wide")
+# the imported code out of the full garbage collection after each run (ui/process.py);
+# after the page config, which imports PIL (for any page icon) the first time
+process.freeze_imports()
 sidebar.init_language()
 
 #: (script, catalog key of the title, icon, url path); url paths stay English. The icons are
