@@ -14,27 +14,42 @@ from ui.i18n import t
 # Altair validates each schema object as it is built (its "debug mode", for tracebacks
 # while writing a chart): tens of ms a rerun. The tests validate every chart builder.
 alt.utils.schemapi.disable_debug_mode()
-# the imported code out of the full garbage collection after each run (ui/process.py)
-process.freeze_imports()
+# Streamlit draws Altair charts without Altair's default theme (a 300 px view size); the
+# pages' charts make their spec themselves (ui/charts.py show), with the same theme
+alt.theme.enable("none")
 
-st.set_page_config(page_title="MSP KPIs", page_icon="📊", layout="wide")
+#: the browser tab's icon: three bars, drawn here (an SVG goes to the browser as a data: URL;
+#: a Material icon as the page icon would be fetched from fonts.gstatic.com, and an emoji
+#: shows as an empty box without an emoji font)
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="#1f77b4">'
+    '<rect x="3" y="12" width="4.5" height="9" rx="1"/>'
+    '<rect x="9.75" y="7" width="4.5" height="14" rx="1"/>'
+    '<rect x="16.5" y="3" width="4.5" height="18" rx="1"/></svg>'
+)
+st.set_page_config(page_title="MSP KPIs", page_icon=FAVICON, layout="wide")
+# the imported code out of the full garbage collection after each run (ui/process.py);
+# after the page config, which imports PIL (for any page icon) the first time
+process.freeze_imports()
 sidebar.init_language()
 
-#: (script, catalog key of the title, icon, url path); url paths stay English
+#: (script, catalog key of the title, icon, url path); url paths stay English. The icons are
+#: Material Symbols, which Streamlit serves from its own static files (never emoji: see
+#: tests/test_ui_icons.py)
 DASHBOARDS = [
-    ("pages/overview.py", "page.overview", "🏠", "overview"),
-    ("pages/profitability.py", "page.profitability", "💶", "profitability"),
-    ("pages/service_desk.py", "page.service_desk", "🎧", "service_desk"),
-    ("pages/resources.py", "page.resources", "👥", "resources"),
-    ("pages/contracts.py", "page.contracts", "📄", "contracts"),
-    ("pages/projects.py", "page.projects", "📐", "projects"),
-    ("pages/sales.py", "page.sales", "📈", "sales"),
-    ("pages/alerts.py", "page.alerts", "⚠️", "alerts"),
+    ("pages/overview.py", "page.overview", ":material/home:", "overview"),
+    ("pages/profitability.py", "page.profitability", ":material/payments:", "profitability"),
+    ("pages/service_desk.py", "page.service_desk", ":material/support_agent:", "service_desk"),
+    ("pages/resources.py", "page.resources", ":material/group:", "resources"),
+    ("pages/contracts.py", "page.contracts", ":material/description:", "contracts"),
+    ("pages/projects.py", "page.projects", ":material/architecture:", "projects"),
+    ("pages/sales.py", "page.sales", ":material/trending_up:", "sales"),
+    ("pages/alerts.py", "page.alerts", ":material/warning:", "alerts"),
 ]
 MANAGE = [
-    ("pages/data.py", "page.data", "📁", "data"),
-    ("pages/settings.py", "page.settings", "⚙️", "settings"),
-    ("pages/definitions.py", "page.definitions", "📖", "definitions"),
+    ("pages/data.py", "page.data", ":material/folder:", "data"),
+    ("pages/settings.py", "page.settings", ":material/settings:", "settings"),
+    ("pages/definitions.py", "page.definitions", ":material/menu_book:", "definitions"),
 ]
 #: pages where the sidebar's technician filter applies
 TECHNICIAN_PAGES = {"service_desk", "resources"}

@@ -44,10 +44,8 @@ with st.expander(t("al.thresholds", lang)):
             changed.pop(name, None)
     if changed != app.thresholds:
         app.thresholds = changed
-        app.reports.clear()
     if app.thresholds and st.button(t("al.reset", lang), key="al_reset"):
         app.thresholds = {}
-        app.reports.clear()
         app.version += 1  # new widget keys: the inputs show the defaults again
         st.rerun()
 

@@ -33,7 +33,7 @@ n_alerts = len(alerts)
 st.page_link(
     "pages/alerts.py",
     label=t("ov.alerts_link", lang, n=n_alerts) if n_alerts else t("ov.no_alerts", lang),
-    icon="⚠️" if n_alerts else "✅",
+    icon=":material/warning:" if n_alerts else ":material/check_circle:",
 )
 
 # ------------------------------------------------------------------ cards

@@ -81,7 +81,6 @@ with c2:
     if auto:
         if app.as_of is not None:
             app.as_of = None
-            app.reports.clear()
     else:
         chosen = st.date_input(
             t("st.as_of", lang), value=app.as_of or data_as_of, key="settings_as_of",
@@ -89,7 +88,6 @@ with c2:
         )  # fmt: skip
         if chosen != app.as_of:
             app.as_of = chosen
-            app.reports.clear()
 
 # ------------------------------------------------------------------ exchange rates
 st.subheader(t("st.rates", lang))
@@ -168,9 +166,7 @@ for k in (k for k in decl.KPIS if k.target is not None):
         targets[k.id] = new
 if targets != app.targets:
     app.targets = targets
-    app.reports.clear()
 if app.targets and st.button(t("st.reset_targets", lang), key="settings_reset_targets"):
     app.targets = {}
-    app.reports.clear()
     st.session_state["targets_round"] = rnd + 1
     st.rerun()

@@ -210,4 +210,4 @@ def test_one_client_alerts_from_the_cube_equal_its_filter(
     rules = {"csat_low", "sla_low", "margin_low", "uncovered_devices"}
     assert rules - seen == ({"sla_low", "margin_low", "uncovered_devices"} if "technicians"
                             in common else set())  # fmt: skip
-    assert len(engine._cubes) == 1
+    assert len(engine.results.keys("cube")) == 1

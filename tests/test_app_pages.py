@@ -4,6 +4,7 @@ engine says (the expected numbers come from the engine run outside the app)."""
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -471,6 +472,25 @@ def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: 
                 and k.id in produced and k.id != "escalated_tickets"]  # fmt: skip
     assert get("reopen_rate").label_en in expected
     assert sorted(m.label for m in at.metric) == sorted(expected)
+
+
+def test_the_charts_are_sent_as_streamlit_sends_altair_charts() -> None:
+    # ui/charts.py show: the spec as st.altair_chart makes it (Altair's "none" theme, set
+    # by app.py: no default 300 px view), the tables as named Arrow datasets
+    import json
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/service_desk.py").run()
+    _no_errors(at)
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 5
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        assert "view" not in spec.get("config", {}), spec.get("config")
+        names = {d.name for d in chart.proto.datasets}
+        assert names and all(len(d.data.data) > 0 for d in chart.proto.datasets)
+        assert "datasets" not in spec  # sent beside the spec, as Arrow
+        assert names <= set(re.findall(r'"name": "([0-9a-f]+)"', chart.proto.spec))
 
 
 def test_a_cards_explanation_is_computed_only_when_its_popover_opens(engine: Engine) -> None:

@@ -191,7 +191,7 @@ def test_every_client_read_from_the_cube_equals_its_filter(
     default = report_engine.CUBE_MAX_ROWS
     assert "(none)" in names and len(names) == 4
     for order in (names, names[::-1]):
-        eng._cubes.clear()
+        eng.results.clear()
         for name in order:
             many = [replace(MARCH, clients=[name], by=by) for by in ("total", "month", "client")]
             many[0].compare = many[2].compare = "previous"
@@ -213,7 +213,7 @@ def test_every_client_read_from_the_cube_equals_its_filter(
                 direct_rows.sort_values(["by_i", "kpi_i"], kind="stable", ignore_index=True),
                 check_exact=True,
             )
-        assert len(eng._cubes) == 2  # the period's and the previous one's
+        assert len(eng.results.keys("cube")) == 2  # the period's and the previous one's
 
 
 def test_missing_client_is_the_none_client() -> None:

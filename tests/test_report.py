@@ -264,8 +264,7 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
 
     engine = sample_engine
     assert isinstance(engine, Engine)
-    engine._cubes.clear()
-    engine._cubes_asked.clear()
+    engine.results.clear()
     scopes: list[object] = []
     real = Core.run_family
     monkeypatch.setattr(Core, "run_family", lambda self, f, s: scopes.append(s) or real(self, f, s))
@@ -302,7 +301,7 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
         assert pick(names[3], "total", **more) != []
         assert pick(names[4], "total", **more) != []  # its second client: its cube
         assert pick(names[5], "total", **more) == []
-    assert len(engine._cubes) == 4
+    assert len(engine.results.keys("cube")) == 4
     # two clients, a grouping by technician, a cube too large: the filter's queries
     for asked in (
         lambda: engine.reports([ReportOptions(**q1, clients=names[:2])]),  # type: ignore[arg-type]
@@ -314,25 +313,33 @@ def test_the_cube_is_computed_at_the_second_client_and_kept_within_bounds(
         scopes.clear()
         asked()
         assert scopes and all(s.clients is not None for s in scopes)  # type: ignore[attr-defined]
-    assert len(engine._cubes) == 4
-    # at most CUBES_KEPT, the oldest going first; a cube used again is the newest
-    monkeypatch.setattr(report_engine, "CUBES_KEPT", 2)
-    assert pick(names[6], "total", "month") == []
-    assert len(engine._cubes) == 2
-    assert pick(names[7], "total", end=date(2026, 2, 28)) == []  # the newest of the four
-    assert pick(names[7], "total", kpis=["csat"]) != []  # gone
-    # and at most CUBES_KEPT_ROWS rows in all: the newest always stays
-    monkeypatch.setattr(report_engine, "CUBES_KEPT_ROWS", 1)
-    assert pick(names[8], "total", "month") == []  # kept; the other cube goes
-    assert len(engine._cubes) == 1
-    # the second client for these KPIs: their cube, and only it is kept
-    assert pick(names[8], "month", kpis=["csat"]) == [(("client", "month"), (("client",),), None)]
-    assert len(engine._cubes) == 1
-    assert pick(names[9], "month", kpis=["csat"]) == []
-    # the first clients of periods without a cube: at most CUBES_KEPT remembered
+    assert len(engine.results.keys("cube")) == 4
+    # kept in the engine's results (kpi/report/cache.py), within their bounds: at most
+    # so many entries, the least recently used going first; a cube used again is the
+    # newest. The four, oldest first: q1's (with months), csat's, the technician's, Feb's
+    results = engine.results
+    a, b, c, d = results.keys("cube")
+    assert pick(names[6], "total", "month") == []  # q1's, now the newest
+    assert results.keys() == [b, c, d, a]
+    monkeypatch.setattr(results, "entries", 4)
+    jan = {"end": date(2026, 1, 31)}
+    assert pick(names[7], "total", **jan) != []  # its first client: remembered, b goes
+    assert pick(names[8], "total", **jan) != []  # its second: its cube
+    e = results.keys()[-1]
+    assert results.keys() == [c, d, a, e] and results.keys("cube") == [c, d, a, e]
+    assert pick(names[9], "total", kpis=["csat"]) != []  # b went: asked again
+    # and at most so many rows in all: the newest always stays
+    monkeypatch.setattr(results, "rows", 1)
+    mid = {"end": date(2026, 1, 15)}
+    assert pick(names[0], "total", **mid) != []  # a first client (no rows): the cubes go
+    assert results.keys("cube") == []
+    assert pick(names[1], "total", **mid) != []  # its cube, alone
+    assert len(results.keys("cube")) == 1 and len(results) == 1
+    # the first clients of periods without a cube: within the same bounds
+    monkeypatch.setattr(results, "entries", 2)
     for day in range(1, 11):
         assert pick(names[0], "total", end=date(2026, 3, day)) != []
-    assert len(engine._cubes_asked) == 2
+    assert len(results.keys("cube_first")) == 2 and len(results) == 2
 
 
 def test_groupings_share_one_query_per_family(

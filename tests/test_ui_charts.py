@@ -134,30 +134,15 @@ def test_heatmap_scatter_funnel_boxes_and_area_build() -> None:
     assert scale["range"][-1] == charts.OTHER
 
 
-def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -> None:
-    # Altair turns a shorthand string or alt.value() into a channel with from_dict, which
-    # hashes its whole schema each time (about 8 ms a channel, on every rerun); layers of
-    # one frame get it once, on the layer (else Altair hashes the frame's text to hoist it)
-    import altair as alt
-
-    made: list[str] = []
-    real = alt.utils.schemapi._FromDict.__init__
-
-    def counting(self: Any, *args: Any) -> None:
-        made.append("from_dict")
-        real(self, *args)
-
-    hashed: list[str] = []
-    real_hash = alt.Chart._compute_hash
-    monkeypatch.setattr(alt.utils.schemapi._FromDict, "__init__", counting)
-    monkeypatch.setattr(alt.Chart, "_compute_hash", lambda c: hashed.append("h") or real_hash(c))
+def _one_of_each() -> list[Any]:
+    """A chart of every builder, in each of its forms (layered, with a target, a band)."""
     months = pd.DataFrame({"period": ["2024-01", "2024-02"], "value": [0.5, 0.7],
                            "s": ["a", "b"], "kpi": ["mrr_new", "mrr_churn"],
                            "technician": ["Ana", "Luis"], "status": ["ok", "bad"]})  # fmt: skip
     cats = pd.DataFrame({"client": ["A", "B"], "value": [0.5, -0.2], "status": ["ok", None]})
     bx = pd.DataFrame({"priority": ["P1"], "n": [3], **{q: [1.0] for q in
                        ("min", "p05", "p25", "p50", "p75", "p95", "max")}})  # fmt: skip
-    built = [
+    return [
         charts.trend(months, unit="ratio", lang="es", y_title="Y", series="s", target=0.6),
         charts.trend(months, unit="ratio", lang="en", y_title="Y", target=(0.4, 0.6)),
         charts.bars(cats, category="client", unit="ratio", lang="en", x_title="X",
@@ -179,9 +164,58 @@ def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -
         charts.boxes(bx, category="priority", lang="en", y_title="h", category_title="P"),
         charts.grouped_lines(months, labels={}, unit="ratio", lang="en", y_title=""),
     ]  # fmt: skip
+
+
+def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -> None:
+    # Altair turns a shorthand string or alt.value() into a channel with from_dict, which
+    # hashes its whole schema each time (about 8 ms a channel, on every rerun); layers of
+    # one frame get it once, on the layer (else Altair hashes the frame's text to hoist it)
+    import altair as alt
+
+    made: list[str] = []
+    real = alt.utils.schemapi._FromDict.__init__
+
+    def counting(self: Any, *args: Any) -> None:
+        made.append("from_dict")
+        real(self, *args)
+
+    hashed: list[str] = []
+    real_hash = alt.Chart._compute_hash
+    monkeypatch.setattr(alt.utils.schemapi._FromDict, "__init__", counting)
+    monkeypatch.setattr(alt.Chart, "_compute_hash", lambda c: hashed.append("h") or real_hash(c))
+    built = _one_of_each()
     assert made == [] and hashed == []
     for chart in built:
         chart.to_dict(validate=True)  # each is valid Vega-Lite
+
+
+def test_show_sends_what_st_altair_chart_sends_without_validating_it(monkeypatch: Any) -> None:
+    """The spec charts.show gives st.vega_lite_chart is the one st.altair_chart makes of
+    the chart (Streamlit's own conversion), its tables the same Arrow bytes under the same
+    names; made without validating it, and leaving the chart as it was."""
+    import altair as alt
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    validated: list[object] = []
+    real = alt.utils.schemapi.validate_jsonschema
+    monkeypatch.setattr(
+        alt.utils.schemapi,
+        "validate_jsonschema",
+        lambda *a, **k: validated.append(1) or real(*a, **k),
+    )
+    # as app.py sets them: no validation as objects are made, Streamlit's theme
+    with alt.utils.schemapi.debug_mode(False), alt.theme.enable("none"):
+        for chart in _one_of_each():
+            before = chart.to_dict(validate=False)
+            validated.clear()
+            ours = charts.vega_spec(chart)
+            assert validated == []
+            assert chart.to_dict(validate=False) == before  # its own tables again
+            theirs = _convert_altair_to_vega_lite_spec(chart)
+            assert validated  # Streamlit's conversion validates
+            assert ours == theirs
+            assert ours["datasets"] and all(isinstance(b, bytes) for b in ours["datasets"].values())
+    assert sum(len(charts._parts(c)) > 1 for c in _one_of_each()) >= 5  # layered ones too
 
 
 def test_a_bar_chart_keeps_the_bars_its_height_holds_and_says_which() -> None:

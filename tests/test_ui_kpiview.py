@@ -8,9 +8,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ui import kpiview
+from ui import kpiview, state
 
 NBSP = "\xa0"
+
+
+@pytest.fixture(autouse=True)
+def session(monkeypatch: pytest.MonkeyPatch) -> state.AppState:
+    """A session of its own for each test (what is made from a report is kept in the
+    session's cache of rendered pieces)."""
+    app = state.AppState()
+    monkeypatch.setattr(state, "app_state", lambda: app)
+    return app
 
 
 def _report() -> pd.DataFrame:
@@ -112,20 +121,48 @@ def test_a_kpis_rows_are_the_rows_a_mask_picks_in_any_frame() -> None:
     assert kpiview.rows_of(report.iloc[0:0], "csat").empty
 
 
-def test_what_is_found_in_a_frame_stays_with_that_frame() -> None:
+def test_what_is_found_in_a_frame_is_kept_in_the_sessions_rendered_pieces(
+    session: state.AppState,
+) -> None:
     import sys
 
     report = _report()
     kpiview.rows_of(report, "csat")
     kpiview.wide(report, ["csat"], "en")
-    kept = report.__dict__[kpiview._FOUND_ATTR]
+    kept = session.shown.of_frame(report)
     assert {"kpi", "wide:False:en:csat"} <= set(kept)
-    assert kpiview._FOUND_ATTR not in report.copy().__dict__  # a copy starts afresh
-    assert kpiview._FOUND_ATTR not in report.iloc[0:2].__dict__
+    assert session.shown.keys() == [("frame", id(report))]
+    # nothing on the frame itself; a copy or a slice is another frame, found afresh
+    assert set(report.__dict__) == set(pd.DataFrame().__dict__)
+    assert session.shown.of_frame(report.copy()) == {}
+    assert session.shown.of_frame(report.iloc[0:2]) == {}
     # no module global holds a frame's findings (they would outlive its session)
     assert not any(v is kept for v in vars(sys.modules["ui.kpiview"]).values())
     assert not [k for k, v in vars(kpiview).items() if isinstance(v, dict) and kept in
                 list(v.values())]  # fmt: skip
+    # another session: its own pieces
+    other = state.AppState()
+    assert other.shown.of_frame(report) == {}
+
+
+def test_the_rendered_pieces_are_bounded_and_forgotten_with_the_data(
+    session: state.AppState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session.shown, "entries", 3)
+    reports = [_report() for _ in range(4)]
+    for r in reports:
+        kpiview.rows_of(r, "csat")
+    # the least recently used went; each kept entry holds its frame, so no other frame
+    # can take its id while it is kept
+    assert session.shown.keys() == [("frame", id(r)) for r in reports[1:]]
+    assert all(session.shown.get(("frame", id(r)))[0] is r for r in reports[1:])
+    kpiview.rows_of(reports[1], "mrr")  # used again: now the newest
+    assert session.shown.keys()[-1] == ("frame", id(reports[1]))
+    monkeypatch.setattr(session.shown, "rows", len(reports[0]))  # one report's rows
+    kpiview.rows_of(reports[0], "csat")
+    assert session.shown.keys() == [("frame", id(reports[0]))]
+    state.invalidate(session)  # the data changed: nothing made from the old one stays
+    assert len(session.shown) == 0
 
 
 def test_a_reports_wide_tables_and_cell_texts_are_made_once(

@@ -36,6 +36,11 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["en"])
 
 
+# The @cache functions below hold Babel's locale data and number patterns, once per
+# process: they take a language and digit counts, never a value shown
+# (tests/test_browser_isolation.py lists them)
+
+
 @cache
 def _babel_locale(lang: str) -> bnum.Locale:
     return bnum.Locale.parse(_locale(lang))

@@ -153,23 +153,17 @@ def target_of(report: pd.DataFrame, kpi_id: str) -> Any:
     return parse_report_target(row["target"]) if row is not None else None
 
 
-#: the attribute where a report frame keeps what was found in it once: on the frame
-#: itself, so it goes with the frame and stays in the frame's session (a module global
-#: would hold a session's tables, client names included, for every session to reach)
-_FOUND_ATTR = "_kpiview_found"
-
-
 def _once_per_frame(what: str, report: pd.DataFrame, find: Callable[[pd.DataFrame], Any]) -> Any:
-    """``find(report)``, computed once per frame: a page asks the same report for a
-    KPI's rows tens of times a run, and a rerun on a cached report for the same tables.
-    Reports are not changed once made (copies and slices start without any of this)."""
-    found: dict[str, Any] | None = report.__dict__.get(_FOUND_ATTR)
-    if found is None:
-        found = {}
-        object.__setattr__(report, _FOUND_ATTR, found)  # pandas' own setattr would warn
-    if what not in found:
-        found[what] = find(report)
-    return found[what]
+    """``find(report)``, made once per frame and kept in the session's cache of rendered
+    pieces (:meth:`ui.state.RenderCache.of_frame`): a page asks the same report for a
+    KPI's rows tens of times a run, and a rerun on a kept report for the same tables.
+    Reports are not changed once made (copies and slices are other frames)."""
+    from ui import state
+
+    pieces = state.app_state().shown.of_frame(report)
+    if what not in pieces:
+        pieces[what] = find(report)
+    return pieces[what]
 
 
 def _find_kpi_rows(report: pd.DataFrame) -> dict[str, slice | np.ndarray]:
@@ -435,7 +429,7 @@ def labelled_note(note: str, lang: str) -> str:
 def money_notes(notes: Sequence[str]) -> None:
     """Notes about money in one box (nothing when there are none)."""
     if notes:
-        st.info("  \n".join(fmt.escape_md(n) for n in notes), icon="💱")
+        st.info("  \n".join(fmt.escape_md(n) for n in notes), icon=":material/currency_exchange:")
 
 
 def _value_key(v: Any) -> Any:
@@ -448,9 +442,10 @@ def formats_once(
     source: pd.DataFrame | None, what: str, formats: dict[str, Callable[[Any], str]]
 ) -> dict[str, Callable[[Any], str]]:
     """``formats`` (column -> formatter, for ``Styler.format``) that remember their texts
-    with ``source``, the frame a table's values come from: a rerun on the same frame (any
-    widget, a filter changed back) formats nothing again. Babel takes about 10 µs a
-    value: the 20,000 cells of a portfolio of 1,900 projects took 0.1 s a rerun.
+    as pieces of ``source``, the frame a table's values come from (in the session's cache
+    of rendered pieces, :func:`_once_per_frame`): a rerun on the same frame (any widget, a
+    filter changed back) formats nothing again. Babel takes about 10 µs a value: the
+    20,000 cells of a portfolio of 1,900 projects took 0.1 s a rerun.
 
     ``what`` names the table and everything else its texts depend on (language,
     currency). Without a source the formatters are returned as they are.

@@ -58,7 +58,7 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
         st.warning(t("common.held_notice", lang, n=len(held), files=fmt.escape_md(names)))
     if not data.tables:
         st.info(t("common.no_data_hint", lang))
-        st.page_link("pages/data.py", label=t("page.data", lang), icon="📁")
+        st.page_link("pages/data.py", label=t("page.data", lang), icon=":material/folder:")
         st.stop()
     start, end = state.period()
     cmp = state.compare()

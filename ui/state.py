@@ -9,6 +9,15 @@ The :class:`AppState` object holds what is not a widget value. Filters live unde
 ``f_*`` keys: the client and technician multiselects are their own keys; period and
 comparison are plain keys fed by one select per language (:func:`widget_key`). The
 sidebar is drawn on every page, so the filters persist across pages.
+
+A session has two caches, both bounded and both forgotten with its data:
+
+* the engine's results (``engine().results``, a :class:`kpi.report.ResultCache`): the
+  reports, alerts, explanations, availability and breakdowns of the filters shown, under
+  their options (:func:`reports`, :func:`_remember`), and the engine's own cubes;
+* the rendered pieces (``app_state().shown``, a :class:`RenderCache`): what the pages
+  make from those results to show them (where each KPI's rows are in a report, wide
+  tables, formatted cell texts, the problems table, the sidebar's names).
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from kpi import LoadedData, LoadOptions, Override, Preset
 from kpi.errors import UnreadableFileError
 from kpi.load import TableResult, assemble, expand_inputs, read_file
 from kpi.query.money import Found, MoneyOptions, found_in, plan
+from kpi.report.cache import ResultCache
 from ui import periods
 
 if TYPE_CHECKING:
@@ -60,8 +70,12 @@ def widget_key(name: str, lang: str) -> str:
     return f"{name}.{lang}"
 
 
-#: reports kept per session (a handful of filter combinations)
-_CACHE_SIZE = 48
+#: rendered pieces kept per session (:class:`RenderCache`): a page makes about ten (a
+#: few per report it shows), so this holds the last few filter states and pages
+RENDERED_KEPT = 64
+#: rows kept in all: those of the reports whose pieces are kept (each entry holds its
+#: report) and of the problems table
+RENDERED_KEPT_ROWS = 1_000_000
 #: rows kept per table for the mapping editor's preview
 PREVIEW_ROWS = 5
 #: files at least this big are kept compressed once read (:meth:`Source.pack`)
@@ -116,6 +130,40 @@ class Source:
         self._data = None
 
 
+class RenderCache(ResultCache):
+    """The session's one cache of rendered pieces: what the pages make from the engine's
+    results to show them, kept so that a rerun (any widget, a filter changed back) makes
+    nothing again.
+
+    It holds, per report a page shows (:meth:`of_frame`), where each KPI's rows are, which
+    rows are monthly, its wide tables and the texts of its formatted cells
+    (:mod:`ui.kpiview`); and the problems table, the problem counts and the sidebar's
+    client and technician names. At most :data:`RENDERED_KEPT` entries and
+    :data:`RENDERED_KEPT_ROWS` rows, the least recently used going first; emptied when the
+    data, the currency or the rates change. Kept in the session's :class:`AppState`, never
+    on a library object (a frame, a chart) nor in a module global.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(RENDERED_KEPT, RENDERED_KEPT_ROWS)
+
+    def of_frame(self, frame: pd.DataFrame) -> dict[str, Any]:
+        """The pieces made from ``frame`` so far, by name (fill it in place).
+
+        Kept under the frame's identity: a report is not changed once made, and the
+        entry holds the frame, so no other frame can have its ``id`` while the entry is
+        kept. A copy or a slice of a frame is another frame, with pieces of its own.
+        """
+        key = ("frame", id(frame))
+        found = self.get(key)
+        if found is not None and found[0] is frame:
+            pieces: dict[str, Any] = found[1]
+            return pieces
+        pieces = {}
+        self.put(key, (frame, pieces), rows=len(frame))
+        return pieces
+
+
 @dataclass
 class TableView:
     """What the Data page shows for one table: headers, a preview, the read result."""
@@ -160,13 +208,14 @@ class AppState:
     version: int = 0
     #: file name -> why it could not be read
     errors: dict[str, str] = field(default_factory=dict)
-    # caches (rebuilt from the above)
+    # made from the above: each file's reads (to read again only what changed), the
+    # loaded data, the engine (with the session's cache of results, ``engine.results``)
+    # and the cache of rendered pieces
     views: list[TableView] = field(default_factory=list)
     read_cache: dict[str, list[TableView]] = field(default_factory=dict)
     data: LoadedData | None = None
     engine: Engine | None = None
-    reports: dict[str, Any] = field(default_factory=dict)
-    dims: dict[str, list[str]] = field(default_factory=dict)
+    shown: RenderCache = field(default_factory=RenderCache)
 
 
 # --------------------------------------------------------------------------- access
@@ -249,17 +298,17 @@ def set_money(
     eng = engine()
     if rates is not None:
         state.rates[eng.money.currency] = dict(rates)
-    # the options pick the rates kept for the (possibly new) report currency
+    # the options pick the rates kept for the (possibly new) report currency (the
+    # engine forgets its results)
     eng.set_money(money_options(state, eng.core.found))
-    state.reports.clear()
+    state.shown.clear()
 
 
 def invalidate(state: AppState) -> None:
     """Forget the loaded data (not the per-file reads) after files or mappings change."""
     state.data = None
     state.engine = None
-    state.reports.clear()
-    state.dims.clear()
+    state.shown.clear()
     state.version += 1
 
 
@@ -359,8 +408,7 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
         threading.Thread(target=_pack, args=(big,), name="pack-uploads", daemon=True).start()
     state.data = data
     state.engine = None
-    state.reports.clear()
-    state.dims.clear()
+    state.shown.clear()
     state.version += 1
 
 
@@ -483,14 +531,13 @@ def dimension_values(dim: str) -> list[str]:
     """The clients or technicians of the loaded data, sorted, for the sidebar."""
     from kpi.schema import NO_CLIENT
 
-    state = app_state()
-    if dim not in state.dims:
+    def names() -> list[str]:
         core = engine().core
-        names = core.client_names() if dim == "client" else core.technician_names()
-        state.dims[dim] = sorted(
-            (n for n in names if n != NO_CLIENT), key=lambda s: (s.casefold(), s)
-        )
-    return state.dims[dim]
+        found = core.client_names() if dim == "client" else core.technician_names()
+        return sorted((n for n in found if n != NO_CLIENT), key=lambda s: (s.casefold(), s))
+
+    kept: list[str] = app_state().shown.remember(("names", dim), names)
+    return kept
 
 
 def as_of() -> date:
@@ -585,33 +632,25 @@ def report_options(
     )
 
 
-def _opts_key(kind: str, opts: Any, extra: Any = None) -> str:
-    state = app_state()
-    return json.dumps(
-        [kind, state.version, dataclasses.asdict(opts), extra], sort_keys=True, default=str
-    )
+def _opts_key(kind: str, opts: Any, extra: Any = None) -> tuple[str, str]:
+    """The key of a result in the engine's results: what it is and the options (a
+    dataclass) and arguments it was computed for. The data is the engine's own (a new
+    engine for new data)."""
+    return kind, json.dumps([dataclasses.asdict(opts), extra], sort_keys=True, default=str)
 
 
-def _keep(key: str, value: Any) -> None:
-    """Store a computed table in the session's cache (the oldest goes past its size)."""
-    cache = app_state().reports
-    if len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    cache[key] = value
-
-
-def _remember(key: str, compute: Callable[[], Any]) -> Any:
-    hit = app_state().reports.get(key)
-    if hit is None:
-        hit = compute()
-        _keep(key, hit)
-    return hit
+def _remember(key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept in the session's one cache of engine results
+    (``engine().results``, :class:`kpi.report.ResultCache`) under ``key``."""
+    return engine().results.remember(key, compute)
 
 
 def report(opts: ReportOptions) -> pd.DataFrame:
     """The engine's report for these options, computed once per session and options.
 
     ``attrs`` keeps only the notes (text): Streamlit serialises attrs with every table.
+    A report is kept in the engine's results and given again as the same frame: it is
+    not to be changed (:class:`RenderCache` keeps what is made from it by its identity).
     """
     return reports(opts)[0]
 
@@ -619,9 +658,9 @@ def report(opts: ReportOptions) -> pd.DataFrame:
 def reports(*many: ReportOptions) -> list[pd.DataFrame]:
     """:func:`report` of each; those not computed yet are computed together, sharing
     queries (:meth:`kpi.report.Engine.reports`). A page asks for its reports at once."""
-    state = app_state()
+    kept = engine().results
     keys = [_opts_key("report", o) for o in many]
-    found = {k: state.reports[k] for k in keys if k in state.reports}
+    found = {k: df for k in keys if (df := kept.get(k)) is not None}
     todo = [i for i, k in enumerate(keys) if k not in found]
     if todo:
         for i, df in zip(todo, engine().reports([many[i] for i in todo]), strict=True):
@@ -630,7 +669,7 @@ def reports(*many: ReportOptions) -> list[pd.DataFrame]:
                 "money_notes": [str(n) for n in df.attrs.get("money_notes", [])],
             }
             found[keys[i]] = df
-            _keep(keys[i], df)
+            kept.put(keys[i], df)
     return [found[k] for k in keys]
 
 
@@ -661,13 +700,11 @@ def explanation(kpi_id: str, opts: ReportOptions | None = None) -> Any:
 
 def availability() -> dict[str, str | None]:
     """KPI id -> None when the loaded data allows it, else what would enable it."""
-    state = app_state()
-    key = f"availability:{state.version}:{lang()}"
-    hit = state.reports.get(key)
-    if hit is None:
-        hit = engine().availability(lang())
-        state.reports[key] = hit
-    return hit  # type: ignore[return-value]
+    language = lang()
+    found: dict[str, str | None] = engine().results.remember(
+        ("availability", language), lambda: engine().availability(language)
+    )
+    return found
 
 
 def problems_frame(lang: str = "en") -> pd.DataFrame:
@@ -676,9 +713,8 @@ def problems_frame(lang: str = "en") -> pd.DataFrame:
     merged rows: about 50 ms a Data page rerun)."""
     from ui.dataview import problems_frame as build
 
-    state = app_state()
-    frame: pd.DataFrame = _remember(
-        f"problems:{state.version}:{lang}", lambda: build(all_problems(lang), lang)
+    frame: pd.DataFrame = app_state().shown.remember(
+        ("problems", lang), lambda: build(all_problems(lang), lang)
     )
     return frame
 
@@ -694,13 +730,12 @@ def all_problems(lang: str = "en") -> list[Any]:
 
 def problem_counts() -> dict[str, int]:
     """How many problems of each severity (rejected, warning, skipped, info), once per data."""
-    state = app_state()
 
     def count() -> dict[str, int]:
         found = Counter(p.severity for p in all_problems())
         return {sev: found[sev] for sev in ("rejected", "warning", "skipped", "info")}
 
-    counts: dict[str, int] = _remember(f"problem_counts:{state.version}", count)
+    counts: dict[str, int] = app_state().shown.remember(("problem_counts",), count)
     return counts
 
 

@@ -80,6 +80,10 @@ class Candidate:
     evidence: tuple[str, ...] = ()
 
 
+# The @cache functions below index the declared aliases (kpi.schema), once per process:
+# no results, nothing read from a file (tests/test_browser_isolation.py lists them)
+
+
 @cache
 def _alias_index(dataset: str) -> dict[str, list[tuple[int, str, bool]]]:
     """folded alias -> [(priority, canonical column, inverted)] for one dataset."""

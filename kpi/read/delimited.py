@@ -20,6 +20,7 @@ import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -65,9 +66,7 @@ class _Record:
     fields: list[str]
 
 
-_RECORD_RES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-
-
+@cache  # one of the four DELIMITERS: compiled once per process
 def _record_res(delim: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Regexes for one record and one field (RFC 4180 quoting, as pyarrow reads it).
 
@@ -75,17 +74,15 @@ def _record_res(delim: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     a quote elsewhere is literal. Example with ``,``: ``a,"b,""c""
     d",e`` is one record with fields ``a``, ``b,"c"\\nd``, ``e``.
     """
-    if delim not in _RECORD_RES:
-        d = re.escape(delim)
-        quoted = rf'"[^"]*(?:""[^"]*)*"[^{d}\r\n]*'
-        plain = rf"[^{d}\r\n]*"
-        # atomic groups and a possessive repeat: a field never needs backtracking (it ends
-        # at a delimiter or a line break either way), and without them the regex engine
-        # keeps one backtracking entry per field: ~1 GB for a line of 5 million commas
-        record = re.compile(rf"((?>{quoted}|{plain})(?:{d}(?>{quoted}|{plain}))*+)(\r\n|\n|\r|\Z)")
-        fld = re.compile(rf'(?:"([^"]*(?:""[^"]*)*)"([^{d}\r\n]*)|({plain}))({d}|\Z)')
-        _RECORD_RES[delim] = (record, fld)
-    return _RECORD_RES[delim]
+    d = re.escape(delim)
+    quoted = rf'"[^"]*(?:""[^"]*)*"[^{d}\r\n]*'
+    plain = rf"[^{d}\r\n]*"
+    # atomic groups and a possessive repeat: a field never needs backtracking (it ends
+    # at a delimiter or a line break either way), and without them the regex engine
+    # keeps one backtracking entry per field: ~1 GB for a line of 5 million commas
+    record = re.compile(rf"((?>{quoted}|{plain})(?:{d}(?>{quoted}|{plain}))*+)(\r\n|\n|\r|\Z)")
+    fld = re.compile(rf'(?:"([^"]*(?:""[^"]*)*)"([^{d}\r\n]*)|({plain}))({d}|\Z)')
+    return record, fld
 
 
 def _split_fields(body: str, delim: str, limit: int | None = None) -> list[str]:

@@ -3,9 +3,12 @@
 :class:`Engine` (:mod:`~kpi.report.engine`) is the public API of a session: reports
 (:mod:`~kpi.report.frame` formats them), explanations (:mod:`~kpi.report.explain`), alerts
 (:mod:`~kpi.report.alerts`); :mod:`~kpi.report.writers` writes them as CSV, XLSX or JSON.
+An engine keeps the results it and its caller want again in one :class:`ResultCache`
+(:mod:`~kpi.report.cache`).
 """
 
 from kpi.report.alerts import ALERT_COLUMNS
+from kpi.report.cache import ResultCache
 from kpi.report.engine import (
     COMPARE_COLUMNS,
     REPORT_COLUMNS,
@@ -24,6 +27,7 @@ __all__ = [
     "Engine",
     "Explanation",
     "ReportOptions",
+    "ResultCache",
     "compute_alerts",
     "compute_report",
     "to_csv_text",

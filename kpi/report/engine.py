@@ -19,11 +19,9 @@ the report currency (:mod:`kpi.query.money`).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +41,7 @@ from kpi.query.periods import (
     resolve_period,
 )
 from kpi.report import alerts as alert_rules
+from kpi.report.cache import ResultCache
 from kpi.report.explain import Explanation, explain
 from kpi.report.frame import (
     _attach_previous,
@@ -63,11 +62,6 @@ COMPARE_COLUMNS = ("previous", "delta")
 #: months) x KPIs. 300 clients x 12 months x the Overview's 20 KPIs are 72,000 rows;
 #: 1,500 clients x 12 months x every KPI (55) about 1,000,000
 CUBE_MAX_ROWS = 1_000_000
-#: cubes an engine keeps, the oldest going first: at most this many (a page asks up to
-#: three periods: the period, its comparison, the sparklines' 12 months; and pages ask
-#: different KPIs), and at most this many rows in all (about 40 bytes a row: 80 MB)
-CUBES_KEPT = 8
-CUBES_KEPT_ROWS = 2_000_000
 #: the groupings a one-client report reads from a cube
 _CUBE_DIMS = frozenset({(), ("month",), ("client",), ("client", "month")})
 #: a cube's text columns
@@ -78,10 +72,13 @@ class Engine:
     """The KPI engine of one user session.
 
     Holds a private in-memory DuckDB connection with the tables of ``data`` prepared, and
-    the KPIs of every client for the periods asked with one client selected (see
-    :meth:`_from_cube`); build one per session (never share it between users). The engine
-    keeps its own copy of the rows: ``engine.data`` is ``data`` without them
-    (:meth:`LoadedData.without_rows`), and the caller may let ``data`` go.
+    the session's one cache of results (:attr:`results`, a :class:`ResultCache`): the KPIs
+    of every client for the periods asked with one client selected (see
+    :meth:`_from_cube`), and what the caller keeps there. Build one per session (never
+    share it between users). The engine keeps its own copy of the rows: ``engine.data`` is
+    ``data`` without them (:meth:`LoadedData.without_rows`), and the caller may let
+    ``data`` go. :meth:`report`, :meth:`alerts` and :meth:`explain` compute each time;
+    a caller that shows them again keeps them in :attr:`results` (the app does).
 
     Args:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
@@ -92,11 +89,11 @@ class Engine:
     def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
         self.core = Core(data, money)
         self.data = self.core.data
-        #: (period, technicians, KPI ids) -> (monthly, the cube's rows, their types), and
-        #: -> the one client asked so far when there is no cube yet; see _from_cube
-        self._cubes: dict[tuple[Any, ...], tuple[bool, pd.DataFrame, pd.Series]] = {}
-        self._cubes_asked: dict[tuple[Any, ...], str] = {}
-        self._cubes_lock = threading.Lock()
+        #: the results this engine keeps (see :mod:`kpi.report.cache`): its cubes under
+        #: ``("cube", period, technicians, KPI ids)`` -> (monthly, the cube's rows, their
+        #: types), the one client asked so far when there is no cube yet under
+        #: ``("cube_first", ...)``, and what callers keep there (the app's reports)
+        self.results = ResultCache()
 
     @property
     def as_of(self) -> date | None:
@@ -116,11 +113,9 @@ class Engine:
 
     def set_money(self, money: MoneyOptions | None) -> None:
         """Another report currency or other exchange rates (the money tables are made
-        again; the reports kept for one-client filters are forgotten)."""
+        again; the results kept are forgotten)."""
         self.core.set_money(money)
-        with self._cubes_lock:
-            self._cubes.clear()
-            self._cubes_asked.clear()
+        self.results.clear()
 
     def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
         """The notes about the amounts read by ``kpis`` (default: every money KPI):
@@ -291,13 +286,10 @@ class Engine:
             return None
         client = scope.clients[0]
         techs = tuple(scope.technicians) if scope.technicians is not None else None
-        key = (p, techs, tuple(k.id for k in scope.kpis))
-        with self._cubes_lock:  # a rerun may start while the last one still computes
-            have = self._cubes.pop(key, None)  # popped and put back: the newest
-            first = have is None and self._cubes_asked.get(key, client) == client
-            if first:
-                self._keep(self._cubes_asked, key, client)
-        if first:
+        asked = (p, techs, tuple(k.id for k in scope.kpis))
+        have = self.results.get(("cube", *asked))
+        # a rerun may start while the last one still computes: one step tells the first
+        if have is None and self.results.setdefault(("cube_first", *asked), client) == client:
             return None
         if have is None or (monthly and not have[0]):
             cube = Scope(p, ("client", "month") if monthly else ("client",),
@@ -308,9 +300,8 @@ class Engine:
                 rows.insert(0, "by_i", np.zeros(len(rows), dtype=np.int32))
             # kept with its texts as categories: 40 bytes a row instead of 105
             have = (monthly, rows.astype(dict.fromkeys(_CUBE_TEXTS, "category")), rows.dtypes)
-        with self._cubes_lock:
-            self._cubes_asked.pop(key, None)
-            self._keep(self._cubes, key, have, rows=lambda c: len(c[1]))
+            self.results.pop(("cube_first", *asked))
+            self.results.put(("cube", *asked), have, rows=len(have[1]))
         is_monthly, rows, dtypes = have
         grp = rows["grp"].cat
         code = grp.categories.get_indexer(pd.Index([client]))[0]  # -1: no rows
@@ -328,20 +319,6 @@ class Engine:
                 part["grp"] = None
             parts.append(part)
         return pd.concat(parts, ignore_index=True).astype(dtypes)  # the queries' types
-
-    @staticmethod
-    def _keep(
-        kept: dict[Any, Any], key: Any, value: Any, rows: Callable[[Any], int] = lambda _: 0
-    ) -> None:
-        """``kept[key] = value`` as the newest entry, the oldest ones going first while
-        there would be more than :data:`CUBES_KEPT` entries or :data:`CUBES_KEPT_ROWS`
-        rows (``value``'s own always stays)."""
-        kept.pop(key, None)
-        while kept and (
-            len(kept) >= CUBES_KEPT or sum(map(rows, kept.values())) + rows(value) > CUBES_KEPT_ROWS
-        ):
-            del kept[next(iter(kept))]
-        kept[key] = value
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
         """The KPI table of CLI.md for these options.
