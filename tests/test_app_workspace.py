@@ -360,8 +360,20 @@ def test_the_token_reopens_it_in_a_new_session_until_closed(folder: Path) -> Non
     again = _session(query)
     assert _state(again).workspace is None
     assert any("has ended" in w for w in _texts(again, "warning"))
+    assert any("has ended" in w.value for w in again.sidebar.warning)
     assert again.text_input(key=uiws.K_OPEN_NAME).value == "acme"
     assert uiws.QP_TOKEN not in again.query_params
+
+
+def test_another_session_sees_nothing_of_it(folder: Path) -> None:
+    at = _session()
+    _upload(at, JAN)
+    _create(at, "acme")
+    other = _session()
+    state = _state(other)
+    assert state.workspace is None and dict(other.query_params) == {}
+    assert state.data is not None and state.data.tables == {}  # the (empty) sample only
+    assert not any("acme" in c.value for c in other.sidebar.caption)
 
 
 def test_an_expired_token_opens_nothing(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -102,10 +102,15 @@ def current() -> Workspace | None:
 
 
 def sidebar_status() -> None:
-    """The open workspace's name in the sidebar, on every page."""
+    """The open workspace's name in the sidebar, on every page; or, after a reload whose
+    token was refused, that its session has ended (the Data page asks the passphrase)."""
+    lang = state.lang()
     ws = current()
     if ws is not None:
-        st.sidebar.caption(t("ws.sidebar", state.lang(), name=fmt.escape_md(ws.name)))
+        st.sidebar.caption(t("ws.sidebar", lang, name=fmt.escape_md(ws.name)))
+    elif st.session_state.get(K_ASK):
+        name = fmt.escape_md(st.session_state[K_ASK])
+        st.sidebar.warning(t("ws.session_ended", lang, name=name))
 
 
 def notices() -> list[tuple[str, str]]:
