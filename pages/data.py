@@ -58,9 +58,7 @@ else:
     st.subheader(t("ws.title_open", lang, name=fmt.escape_md(ws.name)))
     st.caption(t("ws.open_help", lang))
     st.caption(t("ws.token_help", lang, hours=int(TOKEN_TTL.total_seconds() // 3600)))
-    stored = workspaces.stored_files()
-    data_now = state.loaded_data()
-    merged_reports = data_now.files[: len(stored)]  # the workspace's tables come first
+    stored, merged_reports = workspaces.stored_files()
     if stored:
         st.dataframe(
             dataview.stored_files_frame(stored, merged_reports, lang),

@@ -228,6 +228,9 @@ def test_preview_add_remove_and_the_counts(folder: Path) -> None:
     ] == [(3, 4, 1, 1, 1), (2, 3, 1, 0, 1)]
     assert list(changes) == ["Tickets", "Invoices"]
     assert len(_open_ws(folder, "acme").files()) == 2  # a preview writes nothing
+    # the workspace's files are listed with their own counts, not merged with the uploads
+    saved = _table(at, "ws_files")
+    assert [(r["Read"], r["Loaded"], r["Merged"]) for r in saved] == [(3, 3, 0), (2, 2, 0)]
     at.button(key="ws_add").click().run()
     _ok(at)
     assert "2 file(s) added to workspace acme." in _texts(at, "success")

@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from kpi.workspace.folder import FOLDER_ENV
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, idle, nav
-from tests.workspace_helpers import JAN_INVOICES, JAN_TICKETS
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, idle, nav, shoot
+from tests.workspace_helpers import FEB_INVOICES, FEB_TICKETS, JAN_INVOICES, JAN_TICKETS
 
 pytestmark = [
     pytest.mark.browser,
@@ -127,6 +127,20 @@ def test_a_reload_keeps_the_workspace_open_until_it_is_closed(
     files_table = page.locator("[data-testid=stDataFrame]").first  # type: ignore[attr-defined]
     files_table.wait_for()
     assert page.get_by_role("button", name="Close the workspace").count() == 1  # type: ignore[attr-defined]
+
+    # next month's exports: previewed, then added
+    feb = tmp_path / "2025-02"
+    feb.mkdir()
+    (feb / "tickets.csv").write_text(FEB_TICKETS, encoding="utf-8")
+    (feb / "invoices.csv").write_text(FEB_INVOICES, encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(  # type: ignore[attr-defined]
+        [str(feb / "tickets.csv"), str(feb / "invoices.csv")]
+    )
+    idle(page, "Adding the 2 uploaded file(s)")
+    shoot(page, "workspace_preview")
+    page.get_by_role("button", name="Add 2 file(s) to the workspace").click()  # type: ignore[attr-defined]
+    idle(page, "2 file(s) added to workspace acme.")
+    shoot(page, "workspace_open")
 
     # a dashboard shows its data; the address keeps the workspace after the page switch
     nav(page, "Service desk")

@@ -36,6 +36,7 @@ from kpi.errors import (
     WorkspaceError,
     WrongPassphraseError,
 )
+from kpi.model import FileReport
 from kpi.workspace import Preview, ReadTable, StoredTable, Workspace
 from kpi.workspace import auth as ws_auth
 from kpi.workspace.folder import create_named, default_folder, find, find_with_token
@@ -305,9 +306,13 @@ def restore() -> None:
     del st.query_params[QP_TOKEN]  # tried once: a refused token is not tried again
     try:
         opened = find_with_token(default_folder(), name, token)
-    except InvalidTokenError:
+    except KpiError as e:
+        # expired or revoked (InvalidTokenError); or busy, or saved by a newer version:
+        # said on the Data page, which asks for the passphrase
         del st.query_params[QP_NAME]
         st.session_state[K_ASK] = name
+        if not isinstance(e, InvalidTokenError):
+            _say("error", _error_text(e, state.lang()))
         return
     _opened(opened, token)
 
@@ -384,13 +389,26 @@ def last_added() -> list[int]:
 # --------------------------------------------------------------------------- files
 
 
-def stored_files() -> list[StoredTable]:
-    """The workspace's tables in the order added, once per version of the data."""
+def stored_files() -> tuple[list[StoredTable], list[FileReport]]:
+    """The workspace's tables in the order added, and their counts once merged with the
+    workspace's other files (not with the uploads not added yet: those are the
+    preview's), once per version of the data."""
     app = state.app_state()
     ws = app.workspace
     if ws is None:
-        return []
-    found: list[StoredTable] = app.shown.remember(("ws_files", app.version), ws.files)
+        return [], []
+
+    def read() -> tuple[list[StoredTable], list[FileReport]]:
+        if app.sources:
+            info = ws.info()
+            return info.tables, info.data.files
+        stored = ws.files()
+        # the session's data is the workspace's alone: its tables come first
+        return stored, state.loaded_data().files[: len(stored)]
+
+    found: tuple[list[StoredTable], list[FileReport]] = app.shown.remember(
+        ("ws_files", app.version), read
+    )
     return found
 
 
