@@ -20,7 +20,7 @@ import ui.workspace as uiws
 from kpi.workspace import Scrypt, Workspace
 from kpi.workspace import auth as ws_auth
 from kpi.workspace.folder import FOLDER_ENV, find
-from tests.test_app_data import APP, TICKETS, TIMEOUT, navigation_only
+from tests.test_app_data import APP, NAMES, ROOT, TICKETS, TIMEOUT, navigation_only
 from tests.workspace_helpers import FEB_INVOICES, FEB_TICKETS, JAN_INVOICES, JAN_TICKETS
 
 PASSPHRASE = "correct horse battery"
@@ -265,6 +265,43 @@ def test_preview_add_remove_and_the_counts(folder: Path) -> None:
     assert feb_tickets.table_id not in [s.table_id for s in ws.files()]
     data = _state(at).data
     assert data is not None and data.rows("tickets") == 3 and data.rows("invoices") == 3
+
+
+def test_a_table_held_is_confirmed_first_and_one_not_recognised_left_out(folder: Path) -> None:
+    at = _session()
+    _upload(at, JAN)
+    _create(at, "acme")
+    _upload(at, [("nombres.csv", NAMES), ("notes.csv", b"Foo,Bar\n1,2\n")])
+    # the list of names is read as staff with low confidence: the add waits for it
+    assert at.button(key="ws_add").disabled
+    assert any("read with low confidence" in w for w in _texts(at, "warning"))
+    assert any("is not recognised and will not be added" in w for w in _texts(at, "warning"))
+    next(b for b in at.button if b.key and b.key.startswith("confirm|")).click().run()
+    _ok(at)
+    assert not at.button(key="ws_add").disabled
+    at.button(key="ws_add").click().run()
+    _ok(at)
+    assert any("was not added: it was not recognised" in w for w in _texts(at, "warning"))
+    ws = _open_ws(folder, "acme")
+    assert [(s.name, s.dataset) for s in ws.files()][2:] == [("nombres.csv", "staff")]
+    # the confirmation is learned for that header row
+    assert any(m.override.dataset == "staff" for m in ws.mappings())
+
+
+def test_every_page_runs_with_a_workspace_open_and_uploads_waiting(folder: Path) -> None:
+    at = _session()
+    _upload(at, JAN)
+    _create(at, "acme")
+    _upload(at, FEB)
+    for script in sorted((ROOT / "pages").glob("*.py")):
+        at.switch_page(f"pages/{script.name}").run()
+        _ok(at)
+        assert not [e.value for e in at.error], script.name
+    at.session_state[ui.state.K_LANG] = "es"
+    at.switch_page("pages/data.py").run()
+    _ok(at)
+    assert "Espacio de trabajo acme" in [h.value for h in at.subheader]
+    assert "Añadir los 2 archivo(s) subido(s)" in [h.value for h in at.subheader]
 
 
 def test_discard_the_uploads_writes_nothing(folder: Path) -> None:
