@@ -371,6 +371,25 @@ def test_settings_changed_while_open_are_saved_to_the_workspace(folder: Path) ->
     assert _state(other).targets == {"fcr_rate": pytest.approx(0.77)}
 
 
+def test_settings_wait_while_another_session_adds(folder: Path) -> None:
+    from kpi.workspace.lock import locked
+
+    at = _session()
+    _create(at, "acme")
+    ws = _state(at).workspace
+    assert ws is not None
+    ws.wait = 0.1  # the session gives up at once rather than after 10 s
+    with locked(ws.path, exclusive=True):  # another session's add, running
+        _state(at).targets = {"csat": 0.8}
+        at.run()
+        _ok(at)
+        assert any("busy" in toast.value for toast in at.toast)
+    assert "targets" not in _open_ws(folder, "acme").settings()
+    at.run()  # the next step saves them
+    _ok(at)
+    assert _open_ws(folder, "acme").settings()["targets"] == {"csat": 0.8}
+
+
 # --------------------------------------------------------------------------- reload, close
 
 

@@ -1097,6 +1097,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "El espacio de trabajo abierto lee sus archivos en {tz}, elegida al crearlo.",
     ),
     "ws.sidebar": ("Workspace: {name}", "Espacio de trabajo: {name}"),
+    "ws.settings_busy": (
+        "The workspace is busy (another session is adding files): your settings are saved "
+        "at your next step.",
+        "El espacio de trabajo está ocupado (otra sesión está añadiendo archivos): tus "
+        "ajustes se guardan en tu próximo paso.",
+    ),
 }
 
 

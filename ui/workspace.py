@@ -91,6 +91,7 @@ class StagedPreview:
 
     @property
     def left_out(self) -> list[ReadTable]:
+        """Tables not recognised: an add leaves them out (the page says so before)."""
         return [t for t in self.tables if t.result.report.error]
 
 
@@ -183,7 +184,9 @@ def save_settings() -> None:
     try:
         ws.update_settings(changed)
     except WorkspaceBusyError:
-        return  # tried again at the end of the next run
+        # not marked saved: tried again at the end of the next run
+        st.toast(t("ws.settings_busy", state.lang()))
+        return
     st.session_state[K_SAVED] = now
 
 
