@@ -424,6 +424,16 @@ def test_the_token_reopens_it_in_a_new_session_until_closed(folder: Path) -> Non
     assert uiws.QP_TOKEN not in again.query_params
 
 
+def test_opening_before_any_workspace_exists_says_wrong_passphrase(folder: Path) -> None:
+    at = _session()
+    assert not folder.exists()
+    _open(at, "acme")
+    assert any(
+        e.startswith("No workspace with this name and passphrase") for e in _texts(at, "error")
+    )
+    assert _state(at).workspace is None
+
+
 def test_another_session_sees_nothing_of_it(folder: Path) -> None:
     at = _session()
     _upload(at, JAN)
