@@ -28,32 +28,35 @@ ws = workspaces.current()
 for kind, text in workspaces.notices():
     getattr(st, kind)(text)
 if ws is None:
-    st.subheader(t("ws.title", lang))
     asked = st.session_state.get(workspaces.K_ASK)
     if asked:
         # the address named a workspace whose session token expired or was revoked
         st.warning(t("ws.session_ended", lang, name=fmt.escape_md(asked)))
         st.session_state.setdefault(workspaces.K_OPEN_NAME, asked)
-    w1, w2 = st.columns(2)
-    with w1.form("ws_open_form"):
-        st.markdown(f"**{t('ws.open_title', lang)}**")
-        st.text_input(t("ws.name", lang), key=workspaces.K_OPEN_NAME)
-        st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_OPEN_PASS)
-        st.form_submit_button(t("ws.open", lang), on_click=workspaces.open_workspace, key="ws_open")
-    with w2.form("ws_create_form"):
-        st.markdown(f"**{t('ws.create_title', lang)}**")
-        what = (
-            t("ws.create_uploads", lang, n=len(app.sources))
-            if app.kind == "uploads"
-            else t("ws.create_empty", lang)
-        )
-        st.caption(what + " " + t("ws.create_help", lang))
-        st.text_input(t("ws.name", lang), key=workspaces.K_NEW_NAME)
-        st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_NEW_PASS)
-        st.text_input(t("ws.passphrase2", lang), type="password", key=workspaces.K_NEW_PASS2)
-        st.form_submit_button(
-            t("ws.create", lang), on_click=workspaces.create_workspace, key="ws_create"
-        )
+    # folded until needed: most visits start with uploads
+    with st.expander(t("ws.title", lang), icon=":material/save:", expanded=bool(asked)):
+        w1, w2 = st.columns(2)
+        with w1.form("ws_open_form"):
+            st.markdown(f"**{t('ws.open_title', lang)}**")
+            st.text_input(t("ws.name", lang), key=workspaces.K_OPEN_NAME)
+            st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_OPEN_PASS)
+            st.form_submit_button(
+                t("ws.open", lang), on_click=workspaces.open_workspace, key="ws_open"
+            )
+        with w2.form("ws_create_form"):
+            st.markdown(f"**{t('ws.create_title', lang)}**")
+            what = (
+                t("ws.create_uploads", lang, n=len(app.sources))
+                if app.kind == "uploads"
+                else t("ws.create_empty", lang)
+            )
+            st.caption(what + " " + t("ws.create_help", lang))
+            st.text_input(t("ws.name", lang), key=workspaces.K_NEW_NAME)
+            st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_NEW_PASS)
+            st.text_input(t("ws.passphrase2", lang), type="password", key=workspaces.K_NEW_PASS2)
+            st.form_submit_button(
+                t("ws.create", lang), on_click=workspaces.create_workspace, key="ws_create"
+            )
 else:
     st.subheader(t("ws.title_open", lang, name=fmt.escape_md(ws.name)))
     st.caption(t("ws.open_help", lang))

@@ -108,7 +108,9 @@ def test_a_reload_keeps_the_workspace_open_until_it_is_closed(
     )
     idle(page, "Showing 2 uploaded file(s).")
 
-    # create the workspace from the uploads (the second form of the page)
+    # create the workspace from the uploads (the second form of the folded section)
+    page.get_by_text("Saved workspace", exact=True).click()  # type: ignore[attr-defined]
+    idle(page)
     form = page.locator("[data-testid=stForm]").nth(1)  # type: ignore[attr-defined]
     form.get_by_label("Workspace name").fill("acme")
     form.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
@@ -157,7 +159,7 @@ def test_a_reload_keeps_the_workspace_open_until_it_is_closed(
     idle(page, "Workspace acme closed; its session has ended.")
     assert "session" not in _query(page)
     page.reload()  # type: ignore[attr-defined]
-    idle(page, "Open a workspace")
+    idle(page, "Saved workspace")
     assert not _sidebar_says(page, "Workspace: acme")
     # the old address (with the revoked token) asks for the passphrase
     page.goto(address)  # type: ignore[attr-defined]
