@@ -470,3 +470,31 @@ def test_closing_goes_back_to_the_sample_and_the_default_settings(folder: Path) 
     state = _state(at)
     assert state.workspace is None and state.kind == "sample" and state.thresholds == {}
     assert _open_ws(folder, "acme").settings()["thresholds"] == {"sla_low": 0.2}
+
+
+def test_the_settings_round_trip_through_the_workspaces_json() -> None:
+    from datetime import date
+
+    app = ui.state.AppState(
+        targets={"utilization": (0.6, 0.8), "csat": 0.95},
+        thresholds={"sla_low": 0.85},
+        currency="USD",
+        currency_chosen=True,
+        rates={"USD": {"EUR": 1.1}, "GBP": {}},
+        csv_dialect="semicolon",
+        as_of=date(2025, 3, 31),
+    )
+    saved = uiws.settings_of(app)
+    assert saved["targets"] == {"utilization": [0.6, 0.8], "csat": 0.95}  # JSON's shape
+    assert saved["rates"] == {"USD": {"EUR": 1.1}} and saved["as_of"] == "2025-03-31"
+    again = ui.state.AppState()
+    uiws._apply_settings(again, saved)
+    # a range target is a tuple again (the Settings page and the engine expect one)
+    assert again.targets == {"utilization": (0.6, 0.8), "csat": 0.95}
+    assert (again.currency, again.currency_chosen) == ("USD", True)
+    assert (again.csv_dialect, again.as_of) == ("semicolon", date(2025, 3, 31))
+    assert uiws.settings_of(again) == saved
+    # nothing set: the defaults
+    uiws._apply_settings(again, {})
+    assert uiws.settings_of(again) == uiws.settings_of(ui.state.AppState())
+    assert (again.currency, again.currency_chosen, again.targets) == ("EUR", False, {})
