@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from ui import process, sidebar, state
+from ui import workspace as workspaces
 from ui.i18n import t
 
 # Altair validates each schema object as it is built (its "debug mode", for tracebacks
@@ -63,7 +64,10 @@ def _pages(items: list[tuple[str, str, str, str]]) -> list[st.Page]:
 
 
 page = st.navigation({t("nav.dashboards"): _pages(DASHBOARDS), t("nav.manage"): _pages(MANAGE)})
+# a saved workspace named in the address opens again after a reload (its session token)
+workspaces.restore()
 sidebar.render(technician_applies=page.url_path in TECHNICIAN_PAGES)
+workspaces.sidebar_status()
 try:
     page.run()
 except Exception:
@@ -75,3 +79,6 @@ except Exception:
     if st.button(t("app.error_sample"), key="app_error_sample"):
         state.use_sample()
         st.rerun()
+# the settings a page changed go to the open workspace (a run ended by st.rerun saves them
+# at the end of the next one)
+workspaces.save_settings()

@@ -1,4 +1,5 @@
-"""Data page: upload exports, see what each table was read as, fix mappings, presets."""
+"""Data page: a saved workspace (create, open, add files after a preview, remove one,
+close), upload exports, see what each table was read as, fix mappings, presets."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from kpi.load.presets import parse_preset
 from kpi.load.reasons import held_message
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
+from kpi.workspace import TOKEN_TTL
 from ui import dataview, downloads, fmt, page, state
+from ui import workspace as workspaces
 from ui.i18n import t
 
 page.frame_guard()
@@ -20,10 +23,110 @@ lang = state.lang()
 app = state.app_state()
 st.title(t("dt.title", lang))
 
+# ------------------------------------------------------------------ workspace
+ws = workspaces.current()
+for kind, text in workspaces.notices():
+    getattr(st, kind)(text)
+if ws is None:
+    asked = st.session_state.get(workspaces.K_ASK)
+    if asked:
+        # the address named a workspace whose session token expired or was revoked
+        st.warning(t("ws.session_ended", lang, name=fmt.escape_md(asked)))
+        st.session_state.setdefault(workspaces.K_OPEN_NAME, asked)
+    # folded until needed: most visits start with uploads
+    with st.expander(t("ws.title", lang), icon=":material/save:", expanded=bool(asked)):
+        w1, w2 = st.columns(2)
+        with w1.form("ws_open_form"):
+            st.markdown(f"**{t('ws.open_title', lang)}**")
+            st.text_input(t("ws.name", lang), key=workspaces.K_OPEN_NAME)
+            st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_OPEN_PASS)
+            st.form_submit_button(
+                t("ws.open", lang), on_click=workspaces.open_workspace, key="ws_open"
+            )
+        with w2.form("ws_create_form"):
+            st.markdown(f"**{t('ws.create_title', lang)}**")
+            what = (
+                t("ws.create_uploads", lang, n=len(app.sources))
+                if app.kind == "uploads"
+                else t("ws.create_empty", lang)
+            )
+            st.caption(what + " " + t("ws.create_help", lang))
+            st.text_input(t("ws.name", lang), key=workspaces.K_NEW_NAME)
+            st.text_input(t("ws.passphrase", lang), type="password", key=workspaces.K_NEW_PASS)
+            st.text_input(t("ws.passphrase2", lang), type="password", key=workspaces.K_NEW_PASS2)
+            st.form_submit_button(
+                t("ws.create", lang), on_click=workspaces.create_workspace, key="ws_create"
+            )
+else:
+    st.subheader(t("ws.title_open", lang, name=fmt.escape_md(ws.name)))
+    st.caption(t("ws.open_help", lang))
+    st.caption(t("ws.token_help", lang, hours=int(TOKEN_TTL.total_seconds() // 3600)))
+    stored, merged_reports = workspaces.stored_files()
+    if stored:
+        st.dataframe(
+            dataview.stored_files_frame(stored, merged_reports, lang),
+            hide_index=True,
+            key="ws_files",
+        )
+        added = set(workspaces.last_added())
+        if added:
+            st.caption(t("ws.added_counts", lang))
+            st.dataframe(
+                dataview.stored_files_frame(
+                    [s for s in stored if s.table_id in added],
+                    [r for s, r in zip(stored, merged_reports, strict=True) if s.table_id in added],
+                    lang,
+                ),
+                hide_index=True,
+                key="ws_added",
+            )
+        names = {s.file_id: s.name for s in stored}
+        asked_id = workspaces.removing()
+        if asked_id is None or asked_id not in names:
+            r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+            chosen_id = r1.selectbox(
+                t("ws.remove_pick", lang),
+                list(names),
+                format_func=lambda i: dataview.stored_file_label(stored, i, lang),
+                key="ws_remove_pick",
+            )
+            r2.button(
+                t("ws.remove", lang),
+                on_click=workspaces.ask_remove,
+                args=(chosen_id,),
+                key="ws_remove",
+            )
+        else:
+            st.warning(t("ws.remove_confirm", lang, file=fmt.escape_md(names[asked_id])))
+            r1, r2, _ = st.columns([1, 1, 3])
+            r1.button(
+                t("ws.remove_yes", lang),
+                on_click=workspaces.remove_file,
+                args=(asked_id, names[asked_id]),
+                type="primary",
+                key="ws_remove_yes",
+            )
+            r2.button(
+                t("ws.cancel", lang),
+                on_click=workspaces.ask_remove,
+                args=(None,),
+                key="ws_remove_no",
+            )
+    else:
+        st.caption(t("ws.no_files", lang))
+    b1, b2, _ = st.columns([1, 1, 2])
+    b1.button(t("ws.close", lang), on_click=workspaces.close_workspace, key="ws_close")
+    b2.button(
+        t("ws.revoke", lang),
+        on_click=workspaces.revoke_other_sessions,
+        help=t("ws.revoke_help", lang),
+        key="ws_revoke",
+    )
+
 # ------------------------------------------------------------------ upload
 upload_key = f"data_upload_{st.session_state.get('upload_round', 0)}"
 uploaded = st.file_uploader(
-    t("dt.upload", lang),
+    t("ws.upload", lang) if ws is not None else t("dt.upload", lang),
     type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
     accept_multiple_files=True,
     key=upload_key,
@@ -43,28 +146,63 @@ if uploaded:
     st.rerun()
 
 data = state.loaded_data()
-if app.kind == "sample":
-    st.info(t("dt.source_sample", lang))
-elif app.kind == "uploads":
-    st.info(t("dt.source_uploads", lang, n=len(app.sources)))
-else:
-    st.warning(t("dt.source_none", lang))
+staged = workspaces.staged_preview()
+if staged is not None:
+    # ---------------------------------------------------------------- what an add does
+    st.subheader(t("ws.preview", lang, n=len(app.sources)))
+    st.caption(t("ws.preview_help", lang))
+    if staged.preview.changes:
+        st.dataframe(
+            dataview.changes_frame(staged.preview.changes, lang), hide_index=True, key="ws_changes"
+        )
+    st.dataframe(
+        dataview.counts_frame(staged.preview.files, lang), hide_index=True, key="ws_preview_files"
+    )
+    for table in staged.left_out:
+        rep = table.result.report
+        where = f"{rep.file} [{rep.sheet}]" if rep.sheet else rep.file
+        st.warning(t("ws.will_leave_out", lang, file=fmt.escape_md(where)))
+    if staged.held:
+        st.warning(t("ws.add_held", lang, n=len(staged.held)))
+    a1, a2, _ = st.columns([1, 1, 2])
+    a1.button(
+        t("ws.add", lang, n=len({table.source for table in staged.addable})),
+        on_click=workspaces.add_staged,
+        disabled=bool(staged.held) or not staged.addable,
+        type="primary",
+        key="ws_add",
+    )
+    a2.button(t("ws.discard", lang), on_click=workspaces.discard_staged, key="ws_discard")
+elif ws is None:
+    if app.kind == "sample":
+        st.info(t("dt.source_sample", lang))
+    elif app.kind == "uploads":
+        st.info(t("dt.source_uploads", lang, n=len(app.sources)))
+    else:
+        st.warning(t("dt.source_none", lang))
 
-c1, c2, _ = st.columns([1, 1, 3])
-if c1.button(t("dt.use_sample", lang), key="data_use_sample", disabled=app.kind == "sample"):
-    state.use_sample()
-    st.rerun()
-if c2.button(t("dt.clear", lang), key="data_clear", disabled=not app.sources):
-    state.clear_all()
-    st.rerun()
+if ws is None:
+    c1, c2, _ = st.columns([1, 1, 3])
+    if c1.button(t("dt.use_sample", lang), key="data_use_sample", disabled=app.kind == "sample"):
+        state.use_sample()
+        st.rerun()
+    if c2.button(t("dt.clear", lang), key="data_clear", disabled=not app.sources):
+        state.clear_all()
+        st.rerun()
 
 with st.expander(t("dt.read_options", lang)):
+    if ws is not None:
+        # the workspace's files are all read one way, chosen when it was created
+        st.caption(
+            t("ws.reading", lang, way=t(f"dt.read_lang.{ws.options.lang}", lang), tz=ws.options.tz)
+        )
     read_lang = st.radio(
         t("dt.read_lang", lang),
         ("en", "es"),
         index=0 if app.read_lang == "en" else 1,
         format_func=lambda x: t(f"dt.read_lang.{x}", lang),
         key=f"data_read_lang_{app.read_lang}_{lang}",  # a new widget when either changes
+        disabled=ws is not None,
     )
     if read_lang != app.read_lang:
         state.set_reading(read_lang=read_lang)
@@ -127,9 +265,13 @@ if app.views:
     st.caption(t("dt.mapping_help", lang))
 dataset_names = list(DATASETS)
 unmapped_label = t("dt.unmapped_option", lang)
+# the files of an open workspace come first in the assembled data; the views are the
+# files of the session (the uploads to add to it)
+offset = len(data.files) - len(app.views)
 for vi, view in enumerate(app.views):
     # the report of the assembled data (with merge counts) matches by position
-    report = data.files[vi] if vi < len(data.files) else view.result.report
+    fi = offset + vi
+    report = data.files[fi] if 0 <= fi < len(data.files) else view.result.report
     where = f"{view.source.name} [{view.sheet}]" if view.sheet else view.source.name
     title = f"{where} → {dataview.dataset_label(report.dataset, lang) or '?'}"
     ov_key = (view.source.name, view.sheet)

@@ -62,10 +62,13 @@ app.csv_dialect = dialect
 
 zones = sorted(available_timezones())
 c1, c2 = st.columns(2)
+# an open workspace reads its files in the zone chosen when it was created (ui/workspace.py)
 tz = c1.selectbox(
     t("st.timezone", lang), zones,
     index=zones.index(app.tz if app.tz in zones else "UTC"),
-    help=t("st.timezone_help", lang), key="settings_tz",
+    help=t("st.timezone_help", lang) if app.workspace is None
+    else t("ws.tz_fixed", lang, tz=app.tz),
+    key="settings_tz", disabled=app.workspace is not None,
 )  # fmt: skip
 if tz != app.tz:
     state.set_reading(tz=tz)

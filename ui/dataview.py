@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,6 +14,7 @@ from kpi.load.values import billing_key
 from kpi.model import FileReport
 from kpi.problems import Problem
 from kpi.schema import DATASETS
+from kpi.workspace import DatasetChange, StoredTable
 from ui import fmt
 from ui.i18n import t
 
@@ -251,3 +253,75 @@ def money_frame(summary: DatasetSummary, lang: str) -> pd.DataFrame:
             t("dt.rows", lang): [fmt.number(m.rows, lang) for m in summary.money],
         }
     )
+
+
+# --------------------------------------------------------------------------- workspaces
+
+
+def _added_text(s: StoredTable) -> str:
+    """When a table was added: ``2026-02-03 09:15 UTC`` (the workspace keeps UTC)."""
+    return f"{s.added_at:%Y-%m-%d %H:%M} UTC"
+
+
+def stored_files_frame(
+    stored: Sequence[StoredTable], reports: Sequence[FileReport], lang: str
+) -> pd.DataFrame:
+    """A workspace's tables, in the order added: file, sheet, dataset, when, and the row
+    accounting once merged with the workspace's other files (``reports[i]`` is
+    ``stored[i]``'s: read = loaded + merged + rejected)."""
+    rows = [
+        {
+            t("dt.file", lang): s.name,
+            t("dt.sheet", lang): s.sheet or "",
+            t("dt.dataset", lang): dataset_label(s.dataset, lang),
+            t("ws.added_at", lang): _added_text(s),
+            t("dt.read", lang): r.rows_read,
+            t("dt.loaded_rows", lang): r.rows_loaded,
+            t("dt.merged", lang): r.rows_merged,
+            t("dt.rejected", lang): r.rows_rejected,
+        }
+        for s, r in zip(stored, reports, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def stored_file_label(stored: Sequence[StoredTable], file_id: int, lang: str) -> str:
+    """How the removal's select names a file: its name, its sheets' datasets, when added."""
+    tables = [s for s in stored if s.file_id == file_id]
+    datasets = ", ".join(dict.fromkeys(dataset_label(s.dataset, lang) for s in tables))
+    return f"{tables[0].name} ({datasets}; {_added_text(tables[0])})"
+
+
+def changes_frame(changes: Sequence[DatasetChange], lang: str) -> pd.DataFrame:
+    """What an add does per dataset: rows now and after, new, updated, duplicates kept once."""
+    rows = [
+        {
+            t("dt.dataset", lang): dataset_label(c.dataset, lang),
+            t("ws.rows_before", lang): c.rows_before,
+            t("ws.rows_after", lang): c.rows_after,
+            t("ws.new", lang): c.new,
+            t("ws.updated", lang): c.updated,
+            t("ws.duplicates", lang): c.duplicates,
+        }
+        for c in changes
+    ]
+    return pd.DataFrame(rows)
+
+
+def counts_frame(files: Sequence[FileReport], lang: str) -> pd.DataFrame:
+    """Tables with their dataset and row accounting (read = loaded + merged + rejected)."""
+    rows = [
+        {
+            t("dt.file", lang): f.file,
+            t("dt.sheet", lang): f.sheet or "",
+            t("dt.dataset", lang): dataset_label(f.dataset, lang)
+            or t("dt.not_recognised", lang, why=f.error or ""),
+            t("dt.confidence", lang): confidence_label(f, lang),
+            t("dt.read", lang): f.rows_read,
+            t("dt.loaded_rows", lang): f.rows_loaded,
+            t("dt.merged", lang): f.rows_merged,
+            t("dt.rejected", lang): f.rows_rejected,
+        }
+        for f in files
+    ]
+    return pd.DataFrame(rows)

@@ -907,6 +907,202 @@ CATALOG: dict[str, tuple[str, str]] = {
         "- **Importes por moneda**: se suman por moneda, nunca entre monedas; sin columna "
         "de moneda, un solo grupo *moneda no indicada*.",
     ),
+    # ---- workspaces (s3-wsapp)
+    "ws.title": ("Saved workspace", "Espacio de trabajo guardado"),
+    "ws.title_open": ("Workspace {name}", "Espacio de trabajo {name}"),
+    "ws.open_title": ("Open a workspace", "Abrir un espacio de trabajo"),
+    "ws.create_title": (
+        "Save what is loaded as a new workspace",
+        "Guardar lo cargado como un espacio de trabajo nuevo",
+    ),
+    "ws.name": ("Workspace name", "Nombre del espacio de trabajo"),
+    "ws.passphrase": ("Passphrase", "Frase de acceso"),
+    "ws.passphrase2": ("The same passphrase again", "La misma frase de acceso otra vez"),
+    "ws.open": ("Open", "Abrir"),
+    "ws.create": ("Create the workspace", "Crear el espacio de trabajo"),
+    "ws.create_uploads": (
+        "The {n} uploaded file(s) go in, with the mappings fixed by hand.",
+        "Entran los {n} archivo(s) subido(s), con las correspondencias corregidas a mano.",
+    ),
+    "ws.create_empty": (
+        "The sample data does not go in: the workspace starts empty, then you add your exports.",
+        "Los datos de ejemplo no entran: el espacio de trabajo empieza vacío y luego "
+        "añades tus exportaciones.",
+    ),
+    "ws.create_help": (
+        "Targets, alert thresholds and the other settings go in too. It is saved on the "
+        "server, protected by the passphrase (8 characters at least; it is not stored and "
+        "cannot be recovered).",
+        "También entran los objetivos, los umbrales de alerta y los demás ajustes. Se guarda "
+        "en el servidor, protegido por la frase de acceso (8 caracteres como mínimo; no se "
+        "guarda y no se puede recuperar).",
+    ),
+    "ws.open_help": (
+        "The dashboards show this workspace's files, then the files uploaded below until "
+        "you add them. Changes to the settings, targets and thresholds are saved to it. "
+        "Mappings fixed by hand are learned: next month's export from the same tool, with "
+        "the same columns, is mapped the same way automatically.",
+        "Los cuadros de mando muestran los archivos de este espacio de trabajo y, después, "
+        "los que subas abajo hasta que los añadas. Los cambios de ajustes, objetivos y "
+        "umbrales se guardan en él. Las correspondencias corregidas a mano se aprenden: la "
+        "exportación del mes que viene de la misma herramienta, con las mismas columnas, se "
+        "lee igual automáticamente.",
+    ),
+    "ws.token_help": (
+        "This page's address keeps the workspace open after a reload, for {hours} hours at "
+        "most or until you close it. Whoever has the address can open it meanwhile: do not "
+        "share it.",
+        "La dirección de esta página mantiene abierto el espacio de trabajo al recargarla, "
+        "{hours} horas como mucho o hasta que lo cierres. Quien tenga la dirección puede "
+        "abrirlo mientras tanto: no la compartas.",
+    ),
+    "ws.session_ended": (
+        "The session of workspace {name} has ended (expired or closed): open it with its "
+        "passphrase.",
+        "La sesión del espacio de trabajo {name} ha terminado (caducada o cerrada): ábrelo "
+        "con su frase de acceso.",
+    ),
+    "ws.give_name_pass": (
+        "Give the workspace's name and passphrase.",
+        "Indica el nombre y la frase de acceso del espacio de trabajo.",
+    ),
+    "ws.wrong": (
+        "No workspace with this name and passphrase. Check both; after a wrong try, each "
+        "new one waits a little longer.",
+        "No hay ningún espacio de trabajo con este nombre y esta frase de acceso. Revisa "
+        "ambos; tras un intento fallido, cada nuevo intento espera un poco más.",
+    ),
+    "ws.busy": (
+        "The workspace is busy: another session is adding files. Try again in a moment.",
+        "El espacio de trabajo está ocupado: otra sesión está añadiendo archivos. Vuelve a "
+        "intentarlo en un momento.",
+    ),
+    "ws.error": (
+        "The workspace could not be used: {why}",
+        "No se pudo usar el espacio de trabajo: {why}",
+    ),
+    "ws.bad_name": (
+        "A workspace name has letters, digits, spaces and _ . - (64 at most) and starts "
+        "with a letter or a digit.",
+        "Un nombre de espacio de trabajo tiene letras, dígitos, espacios y _ . - (64 como "
+        "mucho) y empieza por una letra o un dígito.",
+    ),
+    "ws.pass_differ": (
+        "The two passphrases differ; nothing was created.",
+        "Las dos frases de acceso no coinciden; no se ha creado nada.",
+    ),
+    "ws.pass_short": (
+        "A passphrase has {n} characters at least; nothing was created.",
+        "Una frase de acceso tiene {n} caracteres como mínimo; no se ha creado nada.",
+    ),
+    "ws.taken": (
+        "A workspace with this name already exists: choose another name, or open it.",
+        "Ya existe un espacio de trabajo con este nombre: elige otro, o ábrelo.",
+    ),
+    "ws.created": ("Workspace {name} created.", "Espacio de trabajo {name} creado."),
+    "ws.opened": ("Workspace {name} opened.", "Espacio de trabajo {name} abierto."),
+    "ws.closed": (
+        "Workspace {name} closed; its session has ended.",
+        "Espacio de trabajo {name} cerrado; su sesión ha terminado.",
+    ),
+    "ws.revoked": (
+        "Every other session of this workspace has ended (copied addresses no longer open it).",
+        "Todas las demás sesiones de este espacio de trabajo han terminado (las direcciones "
+        "copiadas ya no lo abren).",
+    ),
+    "ws.added": (
+        "{n} file(s) added to workspace {name}.",
+        "{n} archivo(s) añadido(s) al espacio de trabajo {name}.",
+    ),
+    "ws.added_counts": (
+        "The tables just added, their rows once merged with the workspace's (read = loaded "
+        "+ merged + rejected):",
+        "Las tablas recién añadidas, sus filas una vez fusionadas con las del espacio de "
+        "trabajo (leídas = cargadas + fusionadas + rechazadas):",
+    ),
+    "ws.left_out": (
+        "{file} was not added: it was not recognised.",
+        "{file} no se ha añadido: no se reconoció.",
+    ),
+    "ws.will_leave_out": (
+        "{file} is not recognised and will not be added: choose its dataset in the column "
+        "mapping below to add it.",
+        "{file} no se reconoce y no se añadirá: elige su conjunto de datos en la "
+        "correspondencia de columnas de abajo para añadirlo.",
+    ),
+    "ws.add_held": (
+        "{n} table(s) were read with low confidence: confirm them (or choose their dataset) "
+        "in the column mapping below before adding.",
+        "{n} tabla(s) se leyeron con poca confianza: confírmalas (o elige su conjunto de "
+        "datos) en la correspondencia de columnas de abajo antes de añadir.",
+    ),
+    "ws.removed": (
+        "The rows of {file} were removed from the workspace.",
+        "Las filas de {file} se quitaron del espacio de trabajo.",
+    ),
+    "ws.no_files": (
+        "No files yet: upload this month's exports below to add them.",
+        "Aún no hay archivos: sube abajo las exportaciones de este mes para añadirlas.",
+    ),
+    "ws.added_at": ("Added", "Añadido"),
+    "ws.remove_pick": ("A file of the workspace", "Un archivo del espacio de trabajo"),
+    "ws.remove": ("Remove its rows…", "Quitar sus filas…"),
+    "ws.remove_confirm": (
+        "Remove the rows of {file} from the workspace? The numbers become those of the "
+        "other files. The mappings it taught stay.",
+        "¿Quitar del espacio de trabajo las filas de {file}? Las cifras pasan a ser las de "
+        "los demás archivos. Las correspondencias aprendidas se quedan.",
+    ),
+    "ws.remove_yes": ("Yes, remove them", "Sí, quitarlas"),
+    "ws.cancel": ("Cancel", "Cancelar"),
+    "ws.close": ("Close the workspace", "Cerrar el espacio de trabajo"),
+    "ws.revoke": ("End the other sessions", "Terminar las demás sesiones"),
+    "ws.revoke_help": (
+        "Every address that keeps this workspace open (other browsers, copied links) "
+        "stops working; this one goes on.",
+        "Todas las direcciones que mantienen abierto este espacio de trabajo (otros "
+        "navegadores, enlaces copiados) dejan de funcionar; esta sigue.",
+    ),
+    "ws.upload": (
+        "Upload exports to add to the workspace",
+        "Subir exportaciones para añadirlas al espacio de trabajo",
+    ),
+    "ws.preview": (
+        "Adding the {n} uploaded file(s)",
+        "Añadir los {n} archivo(s) subido(s)",
+    ),
+    "ws.preview_help": (
+        "What adding them will do, by the rules for files loaded together: a ticket seen "
+        "again is updated, a row repeated by another export counts once. Until you add "
+        "them they are only in this session.",
+        "Lo que hará añadirlos, con las reglas de los archivos cargados juntos: un ticket "
+        "que vuelve a aparecer se actualiza, una fila repetida en otra exportación cuenta "
+        "una vez. Hasta que los añadas solo están en esta sesión.",
+    ),
+    "ws.rows_before": ("Rows now", "Filas ahora"),
+    "ws.rows_after": ("Rows after", "Filas después"),
+    "ws.new": ("New", "Nuevas"),
+    "ws.updated": ("Updated", "Actualizadas"),
+    "ws.duplicates": ("Duplicates kept once", "Repetidas guardadas una vez"),
+    "ws.add": ("Add {n} file(s) to the workspace", "Añadir {n} archivo(s) al espacio de trabajo"),
+    "ws.discard": ("Discard the uploads", "Descartar lo subido"),
+    "ws.reading": (
+        "The workspace reads every file the {way}, in the time zone {tz} (chosen when it "
+        "was created).",
+        "El espacio de trabajo lee todos los archivos a la manera {way}, en la zona horaria "
+        "{tz} (elegidas al crearlo).",
+    ),
+    "ws.tz_fixed": (
+        "The open workspace reads its files in {tz}, chosen when it was created.",
+        "El espacio de trabajo abierto lee sus archivos en {tz}, elegida al crearlo.",
+    ),
+    "ws.sidebar": ("Workspace: {name}", "Espacio de trabajo: {name}"),
+    "ws.settings_busy": (
+        "The workspace is busy (another session is adding files): your settings are saved "
+        "at your next step.",
+        "El espacio de trabajo está ocupado (otra sesión está añadiendo archivos): tus "
+        "ajustes se guardan en tu próximo paso.",
+    ),
 }
 
 

@@ -47,6 +47,7 @@ from ui import periods
 
 if TYPE_CHECKING:
     from kpi.report import Engine, ReportOptions
+    from kpi.workspace import Workspace
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 _STATE_KEY = "app_state"
@@ -216,6 +217,9 @@ class AppState:
     data: LoadedData | None = None
     engine: Engine | None = None
     shown: RenderCache = field(default_factory=RenderCache)
+    #: the saved workspace open in this session (ui/workspace.py): its files are the
+    #: data, and ``sources`` are the files uploaded to add to it, read its way
+    workspace: Workspace | None = None
 
 
 # --------------------------------------------------------------------------- access
@@ -386,7 +390,7 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
         cached = state.read_cache.get(key)
         if cached is None or not all(v.kept for v in cached):
             try:
-                results = read_file(src.name, src.data, options, _overrides_for(state, src.name))
+                results = _read(state, src, options)
             except UnreadableFileError as e:
                 state.errors[src.name] = e.why
                 continue
@@ -397,7 +401,7 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
         progress(len(state.sources), len(state.sources), "")
     # assemble() updates the reports' counts (merged rows, warnings): give it copies
     results = [dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views]
-    data = assemble(results, options)
+    data = _assemble(state, results, views, options)
     del results
     # the assembled tables are what the session needs; a big typed table of one file
     # is let go (and its bytes packed) rather than kept twice
@@ -410,6 +414,32 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
     state.engine = None
     state.shown.clear()
     state.version += 1
+
+
+def _read(state: AppState, src: Source, options: LoadOptions) -> list[TableResult]:
+    """One file's tables, read the session's way; with a workspace open, its way (its
+    language and zone, the mappings it learned for their headers: kpi.workspace.reading)."""
+    if state.workspace is None:
+        return read_file(src.name, src.data, options, _overrides_for(state, src.name))
+    tables = state.workspace.read(
+        [(src.name, src.data)], presets=state.presets, overrides=state.overrides, keep_raw=True
+    )
+    return [t.result for t in tables]
+
+
+def _assemble(
+    state: AppState, results: list[TableResult], views: list[TableView], options: LoadOptions
+) -> LoadedData:
+    """The files read, assembled; with a workspace open, after the workspace's own files
+    (its tables in the order added, then these, in memory only, as ``report --workspace
+    PATH INPUT`` does): ``data.files`` lists the workspace's tables first."""
+    if state.workspace is None:
+        return assemble(results, options)
+    from kpi.workspace import ReadTable
+
+    return state.workspace.load(
+        [ReadTable(r, v.headers) for r, v in zip(results, views, strict=True)]
+    )
 
 
 # --------------------------------------------------------------------------- sources

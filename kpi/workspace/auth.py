@@ -136,6 +136,8 @@ def _counts(folder: Path) -> Iterator[dict[str, list[float]]]:
     """The counts of ``folder`` (name hash -> [failures, time of the last]), read and
     written under an exclusive lock of the file (two tries at once lose no count)."""
     path = folder / FAILURES_FILE
+    # a try before any workspace was created: the folder is made as a creation makes it
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     with os.fdopen(fd, "r+", encoding="utf-8") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
