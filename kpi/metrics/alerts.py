@@ -52,6 +52,30 @@ BAD = Severity("fixed", "bad")
 WARN = Severity("fixed", "warn")
 BEYOND_10_PCT = Severity("beyond", margin=0.10)
 
+
+@dataclass(frozen=True)
+class Estimate:
+    """What an alert puts at stake, in the report currency (docs/KPIS.md 9): alerts are
+    ranked by it.
+
+    Attributes:
+        kind: ``kpi``: the group's value of ``kpi`` (by the rule's grouping, over the same
+            period and filters); ``gap``: (threshold - value) x the denominator of the
+            rule's KPI (the margin short of the threshold: revenue x the gap); ``query``:
+            the ``estimate`` column of the rule's named query; ``none``: no estimate.
+        kpi: the KPI of a ``kpi`` estimate.
+
+    The formula in words is the text ``<rule>.estimate``, why it may be empty
+    ``<rule>.no_estimate`` (:mod:`kpi.metrics.alert_texts`).
+    """
+
+    kind: str
+    kpi: str | None = None
+
+
+NO_ESTIMATE = Estimate("none")
+FROM_QUERY = Estimate("query")
+
 #: Renewals ending within this many days are ``bad`` (docs/KPIS.md 9).
 RENEWAL_URGENT_DAYS = 30
 
@@ -87,29 +111,32 @@ class AlertRule:
     unit: str
     message: str
     action: str
+    estimate: Estimate
     min_count_key: str | None = None
     min_count: float | None = None
 
 
 def _kpi_rule(id: str, grouping: str, kpi: str, comparison: str, threshold: float,
-              severity: Severity, unit: str, min_count: tuple[str, float] | None = None,
-              ) -> AlertRule:  # fmt: skip
+              severity: Severity, unit: str, estimate: Estimate,
+              min_count: tuple[str, float] | None = None) -> AlertRule:  # fmt: skip
     """A rule reading ``kpi`` by ``grouping``; texts keyed ``<id>.message``/``.action``."""
     return AlertRule(
         id=id, grouping=grouping, kpi=kpi, query=None, comparison=comparison,
         threshold=threshold, severity=severity, unit=unit, message=f"{id}.message",
-        action=f"{id}.action", min_count_key=min_count[0] if min_count else None,
+        action=f"{id}.action", estimate=estimate,
+        min_count_key=min_count[0] if min_count else None,
         min_count=min_count[1] if min_count else None,
     )  # fmt: skip
 
 
 def _query_rule(id: str, grouping: str, query: str, threshold: float, severity: Severity,
                 unit: str) -> AlertRule:  # fmt: skip
-    """A rule whose alerts are the rows of the named ``query``."""
+    """A rule whose alerts are the rows of the named ``query`` (its estimate: the query's
+    ``estimate`` column)."""
     return AlertRule(
         id=id, grouping=grouping, kpi=None, query=query, comparison=None,
         threshold=threshold, severity=severity, unit=unit, message=f"{id}.message",
-        action=f"{id}.action",
+        action=f"{id}.action", estimate=FROM_QUERY,
     )  # fmt: skip
 
 
@@ -117,11 +144,13 @@ def _query_rule(id: str, grouping: str, query: str, threshold: float, severity: 
 #: Every rule, in the order of docs/KPIS.md 9 (the order of alerts of equal rank).
 RULES_DECLARED: tuple[AlertRule, ...] = (
     _kpi_rule("csat_low", "client", "csat", "<", 0.90, BEYOND_10_PCT, "ratio",
-              min_count=("csat_low_min_responses", 5)),
+              Estimate("kpi", "mrr"), min_count=("csat_low_min_responses", 5)),
     _kpi_rule("sla_low", "client", "sla_rate", "<", 0.90, BEYOND_10_PCT, "ratio",
-              min_count=("sla_low_min_resolved", 5)),
-    _kpi_rule("margin_low", "client", "gross_margin_pct", "<", 0.20, BEYOND_10_PCT, "ratio"),
-    _kpi_rule("uncovered_devices", "client", "uncovered_devices", ">", 0, WARN, "count"),
+              Estimate("kpi", "mrr"), min_count=("sla_low_min_resolved", 5)),
+    _kpi_rule("margin_low", "client", "gross_margin_pct", "<", 0.20, BEYOND_10_PCT, "ratio",
+              Estimate("gap")),
+    _kpi_rule("uncovered_devices", "client", "uncovered_devices", ">", 0, WARN, "count",
+              Estimate("kpi", "uncovered_mrr")),
     _query_rule("renewal_due", "contract", "renewals_due", UPCOMING_DAYS,
                 Severity("within", days=RENEWAL_URGENT_DAYS), "days"),
     _query_rule("project_late", "project", "late_projects", 0, BAD, "days"),
@@ -129,9 +158,9 @@ RULES_DECLARED: tuple[AlertRule, ...] = (
     _query_rule("stale_opportunity", "opportunity", "stale_opportunities", STALE_DAYS, WARN,
                 "days"),
     _kpi_rule("utilization_high", "technician", "utilization", ">", 0.90, BEYOND_10_PCT,
-              "ratio"),
+              "ratio", NO_ESTIMATE),
     _kpi_rule("utilization_low", "technician", "utilization", "<", 0.50, BEYOND_10_PCT,
-              "ratio"),
+              "ratio", NO_ESTIMATE),
 )
 # fmt: on
 

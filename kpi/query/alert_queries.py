@@ -3,8 +3,9 @@ project or opportunity that fires, read from the engine's prepared tables with t
 conditions of :mod:`kpi.metrics.conditions` (renewal window, open at D, stale) and the
 project states of :func:`kpi.query.families.project_state_ctes`.
 
-Each query gives ``client, subject, value`` and the columns its message names (``when``,
-``ac``, ``budget``), ordered by client and subject; the rule's threshold is bound as
+Each query gives ``client, subject, value, estimate`` (what the alert puts at stake, in the
+report currency; NULL when unknown) and the columns its message names (``when``, ``ac``,
+``budget``), ordered by client and subject; the rule's threshold is bound as
 ``$threshold``, the period and filters as the family queries bind them. A query is None
 when the data lacks its dataset (or its KPI's inputs): the rule then has no alerts.
 """
@@ -30,18 +31,28 @@ class AlertSource(Queried, Protocol):
 
 #: The threshold of the rule running a query, as SQL: ``$threshold`` bound to a number.
 THRESHOLD = "CAST($threshold AS DOUBLE)"
+#: A project's budget overrun in money (docs/KPIS.md 9): the hours spent beyond the earned
+#: hours (AC - EV, EV = percent complete x budget hours; without a percent complete, the
+#: budget hours) at the project's price per hour (budget_amount / budget_hours); NULL
+#: without a budget amount or when AC is not beyond EV. 12 h spent, 90 % of 10 h earned,
+#: budget 1,000: (12 - 9) x 100 = 300.
+PROJECT_OVERRUN = (
+    "CASE WHEN ac > coalesce(ev_h, budget_hours)"
+    " THEN (ac - coalesce(ev_h, budget_hours)) * budget_amount / NULLIF(budget_hours, 0) END"
+)
+
 #: ``$threshold`` as a whole number of days, truncated (90.7 -> 90).
 THRESHOLD_DAYS = "CAST(trunc(CAST($threshold AS DOUBLE)) AS INTEGER)"
 
 
 def renewals_due(core: AlertSource, s: Scope) -> str | None:
     """Contracts ending in ``(as_of, as_of + $threshold days]``, not already renewed
-    (docs/KPIS.md 7): ``value`` the days left."""
+    (docs/KPIS.md 7): ``value`` the days left, ``estimate`` the contract's MRR."""
     if not core.has("contracts") or core.missing(get("renewals_upcoming")) is not None:
         return None
     return (
         f"SELECT client, contract_id AS subject, CAST(end_date - {AS_OF} AS DOUBLE) AS value,"
-        ' CAST(end_date AS VARCHAR) AS "when" FROM contracts_p WHERE '
+        ' mrr_c AS estimate, CAST(end_date AS VARCHAR) AS "when" FROM contracts_p WHERE '
         + upcoming_renewal("end_date", "renewed_eff", AS_OF, THRESHOLD_DAYS)
         + f"{scope_filters(s, technician=False)} ORDER BY client, contract_id"
     )
@@ -49,12 +60,14 @@ def renewals_due(core: AlertSource, s: Scope) -> str | None:
 
 def _active_projects(core: AlertSource, s: Scope, select: str, where: str) -> str | None:
     """``select`` over the projects started and not completed at D (docs/KPIS.md 8) that
-    meet ``where``, by client and subject (the name, else the id)."""
+    meet ``where``, by client and subject (the name, else the id), with their
+    :data:`PROJECT_OVERRUN` as ``estimate``."""
     if not core.has("projects"):
         return None
     return (
         "WITH " + ",\n".join(project_state_ctes(core, s)) + "\n"
-        f"SELECT client, coalesce(name, project_id) AS subject, {select}\n"
+        f"SELECT client, coalesce(name, project_id) AS subject, {select},\n"
+        f"  {PROJECT_OVERRUN} AS estimate\n"
         f"FROM ps WHERE start_date <= dd AND state <> 'completed' AND {where}\n"
         "ORDER BY client, subject"
     )
@@ -85,12 +98,13 @@ def over_budget_projects(core: AlertSource, s: Scope) -> str | None:
 
 def stale_opportunities(core: AlertSource, s: Scope) -> str | None:
     """Opportunities open at D without activity for more than ``$threshold`` days:
-    ``value`` the days since the last activity."""
+    ``value`` the days since the last activity, ``estimate`` the weighted amount (amount x
+    probability, as pipeline_weighted)."""
     if not core.has("opportunities"):
         return None
     return (
         f"SELECT client, opportunity_id AS subject, CAST({POINT} - activity_d AS DOUBLE)"
-        " AS value FROM opps_p"
+        " AS value, amount * probability AS estimate FROM opps_p"
         f" WHERE {opportunity_open('created_d', 'outcome', 'closed_d', POINT)}"
         f" AND {stale('activity_d', POINT, THRESHOLD_DAYS)}"
         f"{scope_filters(s, technician=False)} ORDER BY client, opportunity_id"

@@ -1,12 +1,19 @@
 """The alerts (docs/KPIS.md 9): the declared rules of :mod:`kpi.metrics.alerts`, run.
 
-Each alert names ``rule, severity, client, subject, value, threshold, message``. A rule
-reading a KPI is run by one generic runner: the KPI by client or technician (the family
-query of that grouping, or the engine's cube of every client), compared with the threshold,
-with its minimum count. A rule reading a named query (:mod:`kpi.query.alert_queries`) takes
-its rows as they come. The severity follows the rule's :class:`~kpi.metrics.alerts.Severity`;
-the message is the rule's message and suggested action (:mod:`kpi.metrics.alert_texts`)
-with the numbers in the reader's language.
+Each alert names ``rule, severity, client, subject, value, threshold, estimate, message``.
+A rule reading a KPI is run by one generic runner: the KPI by client or technician (the
+family query of that grouping, or the engine's cube of every client), compared with the
+threshold, with its minimum count. A rule reading a named query
+(:mod:`kpi.query.alert_queries`) takes its rows as they come. The severity follows the
+rule's :class:`~kpi.metrics.alerts.Severity`; the message is the rule's message and
+suggested action (:mod:`kpi.metrics.alert_texts`) with the numbers in the reader's language.
+
+The ``estimate`` is what the alert puts at stake in the report currency (the rule's
+:class:`~kpi.metrics.alerts.Estimate`), empty where none exists. Every amount in it is
+computed by SQL: a named query's ``estimate`` column, or a KPI by the rule's grouping (the
+client's MRR, its uncovered MRR); the margin gap multiplies the KPI's SQL aggregates
+((threshold - value) x revenue). Alerts are ranked by it: estimate from largest (empty
+last), then severity (bad first), then rule order, client and subject.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from kpi.query import Core, Scope
 from kpi.query.alert_queries import ALERT_QUERIES
 from kpi.query.core import QUERY_THREADS
 
-ALERT_COLUMNS = ("rule", "severity", "client", "subject", "value", "threshold", "message")
+ALERT_COLUMNS = (
+    "rule", "severity", "client", "subject", "value", "threshold", "estimate", "message",
+)  # fmt: skip
 
 __all__ = ["ALERT_COLUMNS", "DEFAULT_THRESHOLDS", "RULES", "compute", "thresholds_with"]
 
@@ -91,9 +100,12 @@ def severities(rule: AlertRule, value: np.ndarray, threshold: float) -> np.ndarr
     return np.where(bad, "bad", "warn").astype(object)
 
 
-def _kpi_alerts(rule: AlertRule, long: pd.DataFrame, th: dict[str, float]) -> pd.DataFrame:
+def _kpi_alerts(
+    rule: AlertRule, long: pd.DataFrame, th: dict[str, float], kpi_rows: KpiRows
+) -> pd.DataFrame:
     """The groups of a KPI rule that fire: value compared with the threshold, the count
-    (the KPI's denominator) at least the minimum; ``client`` or ``subject`` the group."""
+    (the KPI's denominator) at least the minimum; ``client`` or ``subject`` the group,
+    ``estimate`` the rule's :class:`~kpi.metrics.alerts.Estimate` of it."""
     t = th[rule.id]
     value = long["value"].to_numpy(dtype=float)
     fires = value < t if rule.comparison == "<" else value > t
@@ -108,9 +120,24 @@ def _kpi_alerts(rule: AlertRule, long: pd.DataFrame, th: dict[str, float]) -> pd
             "client": group if by_client else none,
             "subject": none if by_client else group,
             "value": hit["value"].astype(float),
+            "estimate": _kpi_estimate(rule, hit, t, kpi_rows),
             "n": hit["denominator"].astype(float),
         }
     )
+
+
+def _kpi_estimate(rule: AlertRule, hit: pd.DataFrame, t: float, kpi_rows: KpiRows) -> np.ndarray:
+    """The estimate of each firing group of a KPI rule (NaN: none): the group's value of
+    the estimate's KPI, or the gap (threshold - value) x denominator."""
+    est = rule.estimate
+    if est.kind == "gap":
+        return (t - hit["value"].to_numpy(dtype=float)) * hit["denominator"].to_numpy(dtype=float)
+    if est.kind == "kpi" and est.kpi is not None:
+        source = kpi_rows.get((est.kpi, rule.grouping))
+        if source is not None:
+            values = source.set_index("grp")["value"].astype(float)
+            return hit["grp"].map(values).to_numpy(dtype=float)
+    return np.full(len(hit), np.nan)
 
 
 def compute(
@@ -140,7 +167,7 @@ def compute(
     for rule in RULES_DECLARED:
         if rule.kpi is not None:
             long = kpi_rows.get((rule.kpi, rule.grouping))
-            hit = _kpi_alerts(rule, long, th) if long is not None else None
+            hit = _kpi_alerts(rule, long, th, kpi_rows) if long is not None else None
         else:
             hit = query_rows.get(rule.id)
         if hit is None or hit.empty:
@@ -152,7 +179,7 @@ def compute(
 def _with_texts(rule: AlertRule, hit: pd.DataFrame, t: float, lang: str) -> pd.DataFrame:
     """The alerts of one rule: its rows with rule, severity, threshold and message."""
     value = hit["value"].to_numpy(dtype=float)
-    extra = [c for c in hit.columns if c not in ("client", "subject", "value")]
+    extra = [c for c in hit.columns if c not in ("client", "subject", "value", "estimate")]
     args: list[dict[str, Any]] = (
         [{str(k): v for k, v in r.items()} for r in hit[extra].to_dict("records")]
         if extra
@@ -170,6 +197,7 @@ def _with_texts(rule: AlertRule, hit: pd.DataFrame, t: float, lang: str) -> pd.D
             "subject": hit["subject"].astype(object).to_numpy(),
             "value": value,
             "threshold": float(t),
+            "estimate": hit["estimate"].to_numpy(dtype=float),
             "message": messages,
         }
     )
@@ -199,7 +227,13 @@ def _inputs(
 ) -> tuple[KpiRows, QueryRows]:
     """What the rules read: the KPIs by client or technician and the rows of the named
     queries, by rule; all of them :data:`QUERY_THREADS` at a time."""
-    wanted = list(dict.fromkeys((r.kpi, r.grouping) for r in RULES_DECLARED if r.kpi))
+    # the KPIs the rules compare, then those their estimates read (MRR by client...)
+    wanted = list(
+        dict.fromkeys(
+            [(r.kpi, r.grouping) for r in RULES_DECLARED if r.kpi]
+            + [(r.estimate.kpi, r.grouping) for r in RULES_DECLARED if r.estimate.kpi]
+        )
+    )
     # Under one client, the client KPIs are read from the engine's cube of every client
     # once it has one for this period (as the reports are: Engine._from_cube)
     by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
@@ -225,15 +259,24 @@ def _inputs(
 
 
 def _sorted(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The alerts in rule order, then by client and subject (case aside)."""
+    """The alerts by what is at stake: estimate from largest (empty last), then severity
+    (bad first), then rule order, client and subject (case aside)."""
     if not frames:
         return pd.DataFrame(columns=list(ALERT_COLUMNS)).astype(
-            {"value": float, "threshold": float}
+            {"value": float, "threshold": float, "estimate": float}
         )
     out = pd.concat(frames, ignore_index=True)
     order = {r: i for i, r in enumerate(RULES)}
-    out["_o"] = out["rule"].map(order)
-    out["_c"] = out["client"].fillna("").astype(str).str.casefold()
-    out["_s"] = out["subject"].fillna("").astype(str).str.casefold()
-    out = out.sort_values(["_o", "_c", "_s"], kind="stable").drop(columns=["_o", "_c", "_s"])
+    keys = pd.DataFrame(
+        {
+            # -estimate ascending: the largest first; NaN stays NaN and sorts last
+            "_e": -out["estimate"].astype(float),
+            "_v": (out["severity"] != "bad").astype(int),
+            "_o": out["rule"].map(order),
+            "_c": out["client"].fillna("").astype(str).str.casefold(),
+            "_s": out["subject"].fillna("").astype(str).str.casefold(),
+        }
+    )
+    ranked = keys.sort_values(list(keys.columns), kind="stable", na_position="last").index
+    out = out.loc[ranked]
     return out.reset_index(drop=True)
