@@ -102,8 +102,7 @@ def test_every_rule_fires_with_its_estimate_in_rank_order() -> None:
     df = Engine(data()).alerts(MARCH)  # type: ignore[arg-type]
     assert tuple(df.columns) == ALERT_COLUMNS
     got = [
-        (r.rule, _none(r.client), _none(r.subject), r.severity, r.estimate)
-        for r in df.itertuples()
+        (r.rule, _none(r.client), _none(r.subject), r.severity, r.estimate) for r in df.itertuples()
     ]
     assert [g[:4] for g in got] == [e[:4] for e in EXPECTED]
     for g, e in zip(got, EXPECTED, strict=True):
