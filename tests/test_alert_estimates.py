@@ -149,3 +149,24 @@ def test_cli_alerts_writes_the_estimate_column_ranked(
     empty = df[est.isna()]
     sev = (empty["severity"] == "warn").tolist()
     assert sev == sorted(sev)
+
+
+def test_kpis_md_writes_each_rules_estimate_as_declared() -> None:
+    # docs/KPIS.md 9: one row per rule, in rule order, with the estimate's formula and
+    # why it may be empty as the declarations' texts say them (describe())
+    from kpi.metrics.alert_texts import describe
+    from kpi.metrics.alerts import RULES_DECLARED
+
+    text = (ROOT / "docs" / "KPIS.md").read_text(encoding="utf-8")
+    section = text[text.index("## 9.") : text.index("## 10.")]
+    rows = {
+        cells[0]: cells
+        for line in section.splitlines()
+        if line.startswith("| ")
+        and len(cells := [c.strip() for c in line.strip("|").split("|")]) == 5
+    }
+    assert [r for r in rows if r != "rule"] == list(RULES)
+    for rule in RULES_DECLARED:
+        words = describe(rule)
+        assert rows[rule.id][3] == (words["estimate"] or "none"), rule.id
+        assert rows[rule.id][4] == words["no_estimate"], rule.id

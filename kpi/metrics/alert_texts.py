@@ -1,6 +1,9 @@
 """The texts of the alert rules in English and Spanish, keyed as the declarations name them
 (:mod:`kpi.metrics.alerts`): ``<rule>.message`` (what happened) and ``<rule>.action`` (what
-to do). An alert's message is the two joined by a space.
+to do), joined by a space in an alert's message; ``<rule>.estimate`` (the estimate's formula
+in words, as docs/KPIS.md 9 writes it) and ``<rule>.no_estimate`` (why it may be empty);
+``<query>.condition`` (when a named query's row fires); ``words.*`` (the pieces
+:func:`describe` puts together).
 
 Placeholders: ``{client}``, ``{subject}``, ``{v}`` the value, ``{t}`` the threshold, ``{n}``
 the count a minimum applies to; a named query's columns by name (``{when}``, ``{ac}``,
@@ -10,6 +13,9 @@ One dict for every alert text, so that the text catalog can take it whole.
 """
 
 from __future__ import annotations
+
+from kpi.metrics.alerts import AlertRule
+from kpi.metrics.catalog import get
 
 #: key -> (English, Spanish)
 ALERT_TEXTS: dict[str, tuple[str, str]] = {
@@ -81,6 +87,135 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
         "{subject}: utilización del {v}, por debajo del {t}.",
     ),
     "utilization_low.action": ("Assign billable work.", "Asigna trabajo facturable."),
+    # ---- estimates: the formula (docs/KPIS.md 9 writes the English one) and why empty
+    "csat_low.estimate": (
+        "the client's MRR at D: the recurring revenue at risk if the client leaves",
+        "el MRR del cliente en D: los ingresos recurrentes en riesgo si el cliente se va",
+    ),
+    "csat_low.no_estimate": (
+        "the client has no contract active at D with a known MRR",
+        "el cliente no tiene ningún contrato activo en D con un MRR conocido",
+    ),
+    "sla_low.estimate": (
+        "the client's MRR at D: the recurring revenue at risk if the client leaves",
+        "el MRR del cliente en D: los ingresos recurrentes en riesgo si el cliente se va",
+    ),
+    "sla_low.no_estimate": (
+        "the client has no contract active at D with a known MRR",
+        "el cliente no tiene ningún contrato activo en D con un MRR conocido",
+    ),
+    "margin_low.estimate": (
+        "(threshold - gross margin %) x the client's revenue in the period: the margin "
+        "missing to reach the threshold",
+        "(umbral - margen bruto %) x los ingresos del cliente en el periodo: el margen que "
+        "falta para llegar al umbral",
+    ),
+    "uncovered_devices.estimate": (
+        "the client's uncovered_mrr: uncovered devices x the client's price per device (MRR "
+        "of its active contracts with covered devices / those devices)",
+        "el uncovered_mrr del cliente: equipos sin cubrir x precio por equipo del cliente "
+        "(MRR de sus contratos activos con equipos cubiertos / esos equipos)",
+    ),
+    "uncovered_devices.no_estimate": (
+        "no active contract of the client prices its devices (covered devices and a known MRR)",
+        "ningún contrato activo del cliente pone precio a sus equipos (equipos cubiertos y un "
+        "MRR conocido)",
+    ),
+    "renewal_due.estimate": (
+        "the contract's MRR (one month, not annualised: it ranks alike with the other MRR "
+        "estimates)",
+        "el MRR del contrato (un mes, no anualizado: se compara igual que las otras "
+        "estimaciones de MRR)",
+    ),
+    "renewal_due.no_estimate": (
+        "the contract's MRR is unknown (no billing period, or an amount in a currency "
+        "without a rate)",
+        "el MRR del contrato es desconocido (sin periodicidad, o un importe en una moneda sin "
+        "tipo de cambio)",
+    ),
+    "project_late.estimate": (
+        "(actual hours - earned hours) x budget_amount / budget_hours; earned hours = "
+        "percent complete x budget hours (the budget hours without a percent complete)",
+        "(horas reales - horas ganadas) x budget_amount / budget_hours; horas ganadas = "
+        "porcentaje completado x horas presupuestadas (las presupuestadas sin porcentaje)",
+    ),
+    "project_late.no_estimate": (
+        "the project has no budget amount (no price per hour), or has not spent more hours "
+        "than it earned",
+        "el proyecto no tiene importe presupuestado (sin precio por hora), o no ha gastado "
+        "más horas de las ganadas",
+    ),
+    "project_over_budget.estimate": (
+        "(actual hours - earned hours) x budget_amount / budget_hours; earned hours = "
+        "percent complete x budget hours (the budget hours without a percent complete)",
+        "(horas reales - horas ganadas) x budget_amount / budget_hours; horas ganadas = "
+        "porcentaje completado x horas presupuestadas (las presupuestadas sin porcentaje)",
+    ),
+    "project_over_budget.no_estimate": (
+        "the project has no budget amount (no price per hour), or has not spent more hours "
+        "than it earned",
+        "el proyecto no tiene importe presupuestado (sin precio por hora), o no ha gastado "
+        "más horas de las ganadas",
+    ),
+    "stale_opportunity.estimate": (
+        "amount x probability (its weighted amount, as in pipeline_weighted)",
+        "importe x probabilidad (su importe ponderado, como en pipeline_weighted)",
+    ),
+    "stale_opportunity.no_estimate": (
+        "the opportunity has no amount or no probability (or an amount in a currency without "
+        "a rate)",
+        "la oportunidad no tiene importe o probabilidad (o un importe en una moneda sin tipo "
+        "de cambio)",
+    ),
+    "utilization_high.no_estimate": (
+        "none: utilisation is hours, not money at stake; its cost shows in the clients' "
+        "margins (margin_low)",
+        "ninguna: la utilización son horas, no dinero en juego; su coste se ve en el margen "
+        "de los clientes (margin_low)",
+    ),
+    "utilization_low.no_estimate": (
+        "none: utilisation is hours, not money at stake; its cost shows in the clients' "
+        "margins (margin_low)",
+        "ninguna: la utilización son horas, no dinero en juego; su coste se ve en el margen "
+        "de los clientes (margin_low)",
+    ),
+    # ---- when a named query's row fires
+    "renewals_due.condition": (
+        "a contract ending in (as_of, as_of + threshold days], not already renewed",
+        "un contrato que termina en (as_of, as_of + umbral días], no renovado ya",
+    ),
+    "late_projects.condition": (
+        "an active project more than threshold days past its due date (at D)",
+        "un proyecto activo con más de umbral días de retraso (en D)",
+    ),
+    "over_budget_projects.condition": (
+        "an active project, not late, with actual hours above threshold x budget hours, or "
+        "CPI < 0.9",
+        "un proyecto activo, no retrasado, con horas reales por encima de umbral x horas "
+        "presupuestadas, o CPI < 0,9",
+    ),
+    "stale_opportunities.condition": (
+        "an opportunity open at D without activity for more than threshold days",
+        "una oportunidad abierta en D sin actividad durante más de umbral días",
+    ),
+    # ---- the pieces of describe()
+    "words.by.client": ("by client", "por cliente"),
+    "words.by.technician": ("by technician", "por técnico"),
+    "words.fires": ("{kpi} {by} {cmp} threshold", "{kpi} {by} {cmp} umbral"),
+    "words.min_count": (
+        "with at least {key} {what}",
+        "con al menos {key} {what}",
+    ),
+    "words.severity.fixed": ("always {level}", "siempre {level}"),
+    "words.severity.beyond": (
+        "bad when more than {pct} beyond the threshold, else warn",
+        "bad si pasa el umbral en más del {pct}, si no warn",
+    ),
+    "words.severity.within": (
+        "bad when {days} days or fewer, else warn",
+        "bad si faltan {days} días o menos, si no warn",
+    ),
+    "words.never_empty": ("never empty", "nunca vacía"),
 }
 
 
@@ -92,3 +227,50 @@ def alert_text(key: str, lang: str = "en") -> str:
     """
     en, es = ALERT_TEXTS[key]
     return es if lang == "es" else en
+
+
+def describe(rule: AlertRule, lang: str = "en") -> dict[str, str]:
+    """A rule in words, from its declaration (the Definitions page, docs/KPIS.md 9).
+
+    Returns:
+        ``reads`` (the KPI id or the named query), ``fires`` (when it fires), ``severity``,
+        ``estimate`` (the formula, empty for a rule without one) and ``no_estimate`` (why
+        an estimate may be empty).
+
+    Example:
+        >>> from kpi.metrics.alerts import RULE_BY_ID
+        >>> describe(RULE_BY_ID["csat_low"])["fires"]
+        'CSAT by client < threshold, with at least csat_low_min_responses responses'
+    """
+    if rule.kpi is not None:
+        k = get(rule.kpi)
+        fires = alert_text("words.fires", lang).format(
+            kpi=k.label(lang), by=alert_text(f"words.by.{rule.grouping}", lang),
+            cmp=rule.comparison,
+        )  # fmt: skip
+        if rule.min_count_key is not None:
+            what = (k.denominator_es if lang == "es" else k.denominator_en) or ""
+            fires += ", " + alert_text("words.min_count", lang).format(
+                key=rule.min_count_key, what=what
+            )
+        reads = k.id
+    else:
+        reads = str(rule.query)
+        fires = alert_text(f"{rule.query}.condition", lang)
+    sev = rule.severity
+    severity = alert_text(f"words.severity.{sev.kind}", lang).format(
+        level=sev.level, pct=f"{sev.margin:.0%}", days=sev.days
+    )
+    has = rule.estimate.kind != "none"
+    no_key = f"{rule.id}.no_estimate"
+    return {
+        "reads": reads,
+        "fires": fires,
+        "severity": severity,
+        "estimate": alert_text(f"{rule.id}.estimate", lang) if has else "",
+        "no_estimate": (
+            alert_text(no_key, lang)
+            if no_key in ALERT_TEXTS
+            else alert_text("words.never_empty", lang)
+        ),
+    }
