@@ -2,7 +2,7 @@
 (:mod:`kpi.metrics.alerts`): ``<rule>.message`` (what happened) and ``<rule>.action`` (what
 to do), joined by a space in an alert's message; ``<rule>.estimate`` (the estimate's formula
 in words, as docs/KPIS.md 9 writes it) and ``<rule>.no_estimate`` (why it may be empty);
-``<query>.condition`` (when a named query's row fires); ``words.*`` (the pieces
+``<rule>.condition`` (when a row of a rule's named query fires); ``words.*`` (the pieces
 :func:`describe` puts together).
 
 Placeholders: ``{client}``, ``{subject}``, ``{v}`` the value, ``{t}`` the threshold, ``{n}``
@@ -180,21 +180,21 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
         "de los clientes (margin_low)",
     ),
     # ---- when a named query's row fires
-    "renewals_due.condition": (
+    "renewal_due.condition": (
         "a contract ending in (as_of, as_of + threshold days], not already renewed",
         "un contrato que termina en (as_of, as_of + umbral días], no renovado ya",
     ),
-    "late_projects.condition": (
+    "project_late.condition": (
         "an active project more than threshold days past its due date (at D)",
         "un proyecto activo con más de umbral días de retraso (en D)",
     ),
-    "over_budget_projects.condition": (
+    "project_over_budget.condition": (
         "an active project, not late, with actual hours above threshold x budget hours, or "
         "CPI < 0.9",
         "un proyecto activo, no retrasado, con horas reales por encima de umbral x horas "
         "presupuestadas, o CPI < 0,9",
     ),
-    "stale_opportunities.condition": (
+    "stale_opportunity.condition": (
         "an opportunity open at D without activity for more than threshold days",
         "una oportunidad abierta en D sin actividad durante más de umbral días",
     ),
@@ -256,7 +256,7 @@ def describe(rule: AlertRule, lang: str = "en") -> dict[str, str]:
         reads = k.id
     else:
         reads = str(rule.query)
-        fires = alert_text(f"{rule.query}.condition", lang)
+        fires = alert_text(f"{rule.id}.condition", lang)
     sev = rule.severity
     severity = alert_text(f"words.severity.{sev.kind}", lang).format(
         level=sev.level, pct=f"{sev.margin:.0%}", days=sev.days

@@ -89,7 +89,7 @@ class AlertRule:
         grouping: what one alert is about (:data:`ALERT_GROUPINGS`).
         kpi: the KPI read by ``grouping`` (client or technician), or None.
         query: the named query of :mod:`kpi.query.alert_queries` giving the rows that
-            fire (with the threshold bound as ``$threshold``), or None.
+            fire (its rows of this rule; the threshold bound as ``$th_<id>``), or None.
         comparison: ``<`` or ``>``: a KPI rule fires when the value compares so with the
             threshold (a query rule: None, its query holds the condition).
         threshold: the default threshold (the user overrides it by ``id``).
@@ -153,8 +153,8 @@ RULES_DECLARED: tuple[AlertRule, ...] = (
               Estimate("kpi", "uncovered_mrr")),
     _query_rule("renewal_due", "contract", "renewals_due", UPCOMING_DAYS,
                 Severity("within", days=RENEWAL_URGENT_DAYS), "days"),
-    _query_rule("project_late", "project", "late_projects", 0, BAD, "days"),
-    _query_rule("project_over_budget", "project", "over_budget_projects", 1.0, BAD, "ratio"),
+    _query_rule("project_late", "project", "projects_off_plan", 0, BAD, "days"),
+    _query_rule("project_over_budget", "project", "projects_off_plan", 1.0, BAD, "ratio"),
     _query_rule("stale_opportunity", "opportunity", "stale_opportunities", STALE_DAYS, WARN,
                 "days"),
     _kpi_rule("utilization_high", "technician", "utilization", ">", 0.90, BEYOND_10_PCT,

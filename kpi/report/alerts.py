@@ -31,7 +31,7 @@ from kpi.metrics import get
 from kpi.metrics.alert_texts import alert_text
 from kpi.metrics.alerts import DEFAULT_THRESHOLDS, RULES, RULES_DECLARED, AlertRule
 from kpi.query import Core, Scope
-from kpi.query.alert_queries import ALERT_QUERIES
+from kpi.query.alert_queries import ALERT_QUERIES, threshold_param
 from kpi.query.core import QUERY_THREADS
 
 ALERT_COLUMNS = (
@@ -203,14 +203,18 @@ def _with_texts(rule: AlertRule, hit: pd.DataFrame, t: float, lang: str) -> pd.D
     )
 
 
-def _kpi_long(core: Core, scope: Scope, kpi_id: str, dim: str) -> pd.DataFrame | None:
-    """The long rows of one KPI by ``dim`` (client or technician) for the alert scope;
-    None when the KPI is not computed for it."""
-    k = get(kpi_id)
-    if not core.computes(k, scope):
-        return None
-    sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, [k])
-    return _known(core.run_family(k.family, sub))
+def _family_long(
+    core: Core, scope: Scope, family: str, dim: str, kpi_ids: list[str]
+) -> dict[str, pd.DataFrame]:
+    """The long rows of some KPIs of one family by ``dim`` (client or technician) for the
+    alert scope, by KPI: one family query; the KPIs not computed for it left out."""
+    kpis = [k for k in (get(i) for i in kpi_ids) if core.computes(k, scope)]
+    if not kpis:
+        return {}
+    sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, kpis)
+    long = core.run_family(family, sub)
+    ids = long["kpi"].to_numpy()
+    return {k.id: _known(long[ids == k.id]) for k in kpis}
 
 
 def _known(long: pd.DataFrame) -> pd.DataFrame:
@@ -238,24 +242,48 @@ def _inputs(
     # once it has one for this period (as the reports are: Engine._from_cube)
     by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
     cubed = client_rows(scope, by_client) if by_client else None
-    kpi_rows: dict[tuple[str, str], pd.DataFrame | None] = {}
+    kpi_rows: KpiRows = {}
     if cubed is not None:
         kpi_ids = cubed["kpi"].to_numpy()
         kpi_rows |= {(k, dim): _known(cubed[kpi_ids == k]) for k, dim in wanted if dim == "client"}
+    # the KPIs still to query, one family query per family and grouping
+    asked: dict[tuple[str, str], list[str]] = {}
+    for k, dim in wanted:
+        if (k, dim) not in kpi_rows:
+            asked.setdefault((get(k).family, dim), []).append(k)
+    # the named queries with the thresholds of their rules; the rules at dates list
+    # contracts, projects and opportunities, which have no technician: none under a
+    # technician filter
     queries: dict[str, tuple[str, dict[str, object]]] = {}
-    # the rules at dates list contracts, projects and opportunities, which have no
-    # technician: none under a technician filter
-    if scope.technicians is None:
-        for rule in RULES_DECLARED:
-            sql = ALERT_QUERIES[rule.query](core, scope) if rule.query else None
-            if sql is not None:
-                queries[rule.id] = (sql, scope.params() | {"threshold": th[rule.id]})
+    for rule in RULES_DECLARED:
+        if rule.query is None or scope.technicians is not None:
+            continue
+        if rule.query not in queries:
+            sql = ALERT_QUERIES[rule.query](core, scope)
+            if sql is None:
+                continue
+            queries[rule.query] = (sql, scope.params())
+        queries[rule.query][1][threshold_param(rule.id)] = th[rule.id]
     with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
-        kpi_jobs = {w: pool.submit(_kpi_long, core, scope, *w) for w in wanted if w not in kpi_rows}
-        query_jobs = {r: pool.submit(core.query, *q) for r, q in queries.items()}
-        kpi_rows |= {w: job.result() for w, job in kpi_jobs.items()}
-        query_rows = {r: job.result() for r, job in query_jobs.items()}
-    return {w: rows for w, rows in kpi_rows.items() if rows is not None}, query_rows
+        kpi_jobs = {
+            (family, dim): pool.submit(_family_long, core, scope, family, dim, ids)
+            for (family, dim), ids in asked.items()
+        }
+        query_jobs = {name: pool.submit(core.query, *q) for name, q in queries.items()}
+        for (_family, dim), job in kpi_jobs.items():
+            kpi_rows |= {(k, dim): rows for k, rows in job.result().items()}
+        by_query = {name: job.result() for name, job in query_jobs.items()}
+    query_rows = {
+        rule.id: _rows_of(by_query[rule.query], rule.id)
+        for rule in RULES_DECLARED
+        if rule.query in by_query
+    }
+    return kpi_rows, query_rows
+
+
+def _rows_of(rows: pd.DataFrame, rule: str) -> pd.DataFrame:
+    """The rows of a named query that fire for ``rule`` (its ``rule`` column)."""
+    return rows[rows["rule"] == rule].drop(columns="rule").reset_index(drop=True)
 
 
 def _sorted(frames: list[pd.DataFrame]) -> pd.DataFrame:
