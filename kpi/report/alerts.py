@@ -44,6 +44,9 @@ __all__ = ["ALERT_COLUMNS", "DEFAULT_THRESHOLDS", "RULES", "compute", "threshold
 #: denominator``; and the rows of the named queries: rule -> the query's columns.
 KpiRows = dict[tuple[str, str], pd.DataFrame]
 QueryRows = dict[str, pd.DataFrame]
+#: One firing row of a rule: ``client, subject, value, estimate`` and its message's
+#: arguments.
+Hit = dict[str, Any]
 
 
 def thresholds_with(overrides: dict[str, float]) -> dict[str, float]:
@@ -84,12 +87,12 @@ def message(rule: AlertRule, lang: str, **kw: object) -> str:
     return text.format(**args)
 
 
-def severities(rule: AlertRule, value: np.ndarray, threshold: float) -> np.ndarray:
-    """``bad`` or ``warn`` for each value of an alert of ``rule`` (its declared
+def severity(rule: AlertRule, value: float, threshold: float) -> str:
+    """``bad`` or ``warn`` for an alert of ``rule`` with this value (its declared
     :class:`~kpi.metrics.alerts.Severity`)."""
     sev = rule.severity
     if sev.kind == "fixed":
-        return np.full(len(value), sev.level, dtype=object)
+        return sev.level
     if sev.kind == "within":
         bad = value <= sev.days
     elif sev.kind == "beyond" and rule.comparison in ("<", ">"):
@@ -97,47 +100,50 @@ def severities(rule: AlertRule, value: np.ndarray, threshold: float) -> np.ndarr
         bad = value < threshold - margin if rule.comparison == "<" else value > threshold + margin
     else:
         raise ValueError(f"rule {rule.id}: severity {sev.kind!r} needs a comparison")
-    return np.where(bad, "bad", "warn").astype(object)
+    return "bad" if bad else "warn"
 
 
 def _kpi_alerts(
     rule: AlertRule, long: pd.DataFrame, th: dict[str, float], kpi_rows: KpiRows
-) -> pd.DataFrame:
+) -> list[Hit]:
     """The groups of a KPI rule that fire: value compared with the threshold, the count
-    (the KPI's denominator) at least the minimum; ``client`` or ``subject`` the group,
-    ``estimate`` the rule's :class:`~kpi.metrics.alerts.Estimate` of it."""
+    (the KPI's denominator, ``n`` of the message) at least the minimum; ``client`` or
+    ``subject`` the group, ``estimate`` the rule's :class:`~kpi.metrics.alerts.Estimate`."""
     t = th[rule.id]
     value = long["value"].to_numpy(dtype=float)
+    count = long["denominator"].to_numpy(dtype=float)
     fires = value < t if rule.comparison == "<" else value > t
     if rule.min_count_key is not None:
-        fires &= long["denominator"].to_numpy(dtype=float) >= th[rule.min_count_key]
-    hit = long[fires]
-    group = hit["grp"].astype(object)
-    none = pd.Series([None] * len(hit), index=hit.index, dtype=object)
+        fires &= count >= th[rule.min_count_key]
+    at = np.flatnonzero(fires)
+    groups = long["grp"].to_numpy(dtype=object)[at]
+    estimates = _kpi_estimate(rule, groups, value[at], count[at], t, kpi_rows)
     by_client = rule.grouping == "client"
-    return pd.DataFrame(
-        {
-            "client": group if by_client else none,
-            "subject": none if by_client else group,
-            "value": hit["value"].astype(float),
-            "estimate": _kpi_estimate(rule, hit, t, kpi_rows),
-            "n": hit["denominator"].astype(float),
-        }
-    )
+    return [
+        {"client": g if by_client else None, "subject": None if by_client else g,
+         "value": float(v), "estimate": float(e), "n": float(n)}
+        for g, v, e, n in zip(groups, value[at], estimates, count[at], strict=True)
+    ]  # fmt: skip
 
 
-def _kpi_estimate(rule: AlertRule, hit: pd.DataFrame, t: float, kpi_rows: KpiRows) -> np.ndarray:
-    """The estimate of each firing group of a KPI rule (NaN: none): the group's value of
-    the estimate's KPI, or the gap (threshold - value) x denominator."""
+def _kpi_estimate(
+    rule: AlertRule,
+    groups: np.ndarray,
+    value: np.ndarray,
+    count: np.ndarray,
+    t: float,
+    kpi_rows: KpiRows,
+) -> np.ndarray:
+    """The estimate of each firing group of a KPI rule (NaN: none): the gap (threshold -
+    value) x denominator, or the group's value of the estimate's KPI."""
     est = rule.estimate
     if est.kind == "gap":
-        return (t - hit["value"].to_numpy(dtype=float)) * hit["denominator"].to_numpy(dtype=float)
-    if est.kind == "kpi" and est.kpi is not None:
-        source = kpi_rows.get((est.kpi, rule.grouping))
-        if source is not None:
-            values = source.set_index("grp")["value"].astype(float)
-            return hit["grp"].map(values).to_numpy(dtype=float)
-    return np.full(len(hit), np.nan)
+        return (t - value) * count
+    source = kpi_rows.get((est.kpi, rule.grouping)) if est.kind == "kpi" and est.kpi else None
+    if source is None:
+        return np.full(len(groups), np.nan)
+    by_group = dict(zip(source["grp"].tolist(), source["value"].tolist(), strict=True))
+    return np.array([by_group.get(g, np.nan) for g in groups], dtype=float)
 
 
 def compute(
@@ -163,44 +169,36 @@ def compute(
     """
     th = thresholds_with(overrides)
     kpi_rows, query_rows = _inputs(core, scope, th, client_rows)
-    frames: list[pd.DataFrame] = []
+    alerts: list[dict[str, Any]] = []
     for rule in RULES_DECLARED:
         if rule.kpi is not None:
             long = kpi_rows.get((rule.kpi, rule.grouping))
-            hit = _kpi_alerts(rule, long, th, kpi_rows) if long is not None else None
+            hits = _kpi_alerts(rule, long, th, kpi_rows) if long is not None else []
         else:
-            hit = query_rows.get(rule.id)
-        if hit is None or hit.empty:
-            continue
-        frames.append(_with_texts(rule, hit, th[rule.id], lang))
-    return _sorted(frames)
+            rows = query_rows.get(rule.id)
+            hits = [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")] if (
+                rows is not None) else []  # fmt: skip
+        alerts += [_alert(rule, hit, th[rule.id], lang) for hit in hits]
+    return _sorted(alerts)
 
 
-def _with_texts(rule: AlertRule, hit: pd.DataFrame, t: float, lang: str) -> pd.DataFrame:
-    """The alerts of one rule: its rows with rule, severity, threshold and message."""
-    value = hit["value"].to_numpy(dtype=float)
-    extra = [c for c in hit.columns if c not in ("client", "subject", "value", "estimate")]
-    args: list[dict[str, Any]] = (
-        [{str(k): v for k, v in r.items()} for r in hit[extra].to_dict("records")]
-        if extra
-        else [{}] * len(hit)
-    )
-    messages = [
-        message(rule, lang, client=c, subject=s, v=float(v), t=t, **a)
-        for c, s, v, a in zip(hit["client"], hit["subject"], value, args, strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "rule": rule.id,
-            "severity": severities(rule, value, t),
-            "client": hit["client"].astype(object).to_numpy(),
-            "subject": hit["subject"].astype(object).to_numpy(),
-            "value": value,
-            "threshold": float(t),
-            "estimate": hit["estimate"].to_numpy(dtype=float),
-            "message": messages,
-        }
-    )
+def _alert(rule: AlertRule, hit: Hit, t: float, lang: str) -> dict[str, Any]:
+    """One alert of ``rule`` from its row: with its severity, threshold and message (the
+    row's other columns are the message's arguments)."""
+    value = float(hit["value"])
+    estimate = hit.get("estimate")
+    args = {k: v for k, v in hit.items() if k not in ("client", "subject", "value", "estimate")}
+    client, subject = hit["client"], hit["subject"]
+    return {
+        "rule": rule.id,
+        "severity": severity(rule, value, t),
+        "client": client,
+        "subject": subject,
+        "value": value,
+        "threshold": float(t),
+        "estimate": np.nan if estimate is None else float(estimate),
+        "message": message(rule, lang, client=client, subject=subject, v=value, t=t, **args),
+    }
 
 
 def _family_long(
@@ -286,25 +284,22 @@ def _rows_of(rows: pd.DataFrame, rule: str) -> pd.DataFrame:
     return rows[rows["rule"] == rule].drop(columns="rule").reset_index(drop=True)
 
 
-def _sorted(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _fold(v: object) -> str:
+    """A client or subject for sorting: case aside, empty first."""
+    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).casefold()
+
+
+def _sorted(alerts: list[dict[str, Any]]) -> pd.DataFrame:
     """The alerts by what is at stake: estimate from largest (empty last), then severity
     (bad first), then rule order, client and subject (case aside)."""
-    if not frames:
-        return pd.DataFrame(columns=list(ALERT_COLUMNS)).astype(
-            {"value": float, "threshold": float, "estimate": float}
-        )
-    out = pd.concat(frames, ignore_index=True)
     order = {r: i for i, r in enumerate(RULES)}
-    keys = pd.DataFrame(
-        {
-            # -estimate ascending: the largest first; NaN stays NaN and sorts last
-            "_e": -out["estimate"].astype(float),
-            "_v": (out["severity"] != "bad").astype(int),
-            "_o": out["rule"].map(order),
-            "_c": out["client"].fillna("").astype(str).str.casefold(),
-            "_s": out["subject"].fillna("").astype(str).str.casefold(),
-        }
-    )
-    ranked = keys.sort_values(list(keys.columns), kind="stable", na_position="last").index
-    out = out.loc[ranked]
-    return out.reset_index(drop=True)
+
+    def rank(a: dict[str, Any]) -> tuple[bool, float, bool, int, str, str]:
+        est = a["estimate"]
+        empty = bool(np.isnan(est))
+        return (empty, 0.0 if empty else -est, a["severity"] != "bad", order[a["rule"]],
+                _fold(a["client"]), _fold(a["subject"]))  # fmt: skip
+
+    ranked: list[dict[str, Any]] = sorted(alerts, key=rank)
+    out = pd.DataFrame(ranked, columns=list(ALERT_COLUMNS))
+    return out.astype({"value": float, "threshold": float, "estimate": float})
