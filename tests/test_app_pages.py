@@ -429,6 +429,25 @@ def test_definitions_list_every_kpi_with_its_sql() -> None:
         assert any(words in m.value for m in at.markdown)
 
 
+def test_definitions_list_the_alert_rules_from_their_declarations() -> None:
+    # issue 21 part 2: each rule's estimate formula (or why it has none), in both languages
+    from kpi.metrics.alert_texts import describe
+    from kpi.metrics.alerts import RULES_DECLARED
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/definitions.py").run()
+    for lang, col, empty in (("en", "Estimate", "Estimate empty when"),
+                             ("es", "Estimación", "Estimación vacía cuando")):  # fmt: skip
+        at.radio(key="lang").set_value(lang).run()
+        _no_errors(at)
+        rules = at.table[0].value
+        assert len(rules) == len(RULES_DECLARED)
+        words = [describe(r, lang) for r in RULES_DECLARED]
+        none = ui.i18n.t("df.al.none", lang)
+        assert rules[col].tolist() == [w["estimate"] or none for w in words]
+        assert rules[empty].tolist() == [w["no_estimate"] for w in words]
+
+
 def test_a_page_reached_in_v1_mode_still_runs_inside_the_app(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
