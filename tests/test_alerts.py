@@ -60,9 +60,21 @@ def test_every_rule_is_a_complete_declaration() -> None:
         else:
             assert r.query in ALERT_QUERIES and r.comparison is None
             assert r.severity.kind != "beyond"  # it needs a comparison
-        for key in (r.message, r.action):
+        keys = [r.message, r.action]
+        keys += [f"{r.id}.condition"] if r.query else []
+        # an estimate has its formula in words; one that may be empty, why (the margin
+        # gap exists whenever the margin does)
+        keys += [f"{r.id}.estimate"] if r.estimate.kind != "none" else []
+        keys += [f"{r.id}.no_estimate"] if r.estimate.kind != "gap" else []
+        for key in keys:
             en, es = ALERT_TEXTS[key]
-            assert en and es and en != es
+            assert en and es and en != es, key
+        assert r.estimate.kind in ("kpi", "gap", "query", "none")
+        assert (r.estimate.kind == "query") == (r.query is not None), r.id
+        if r.estimate.kind == "kpi":
+            assert r.estimate.kpi is not None
+            assert r.grouping in get(r.estimate.kpi).groupings
+            assert get(r.estimate.kpi).money
         assert DEFAULT_THRESHOLDS[r.id] == r.threshold
         if r.min_count_key is not None:
             assert DEFAULT_THRESHOLDS[r.min_count_key] == r.min_count

@@ -7,7 +7,9 @@ a project, an opportunity; :mod:`kpi.query.alert_queries` writes their SQL with 
 conditions of :mod:`kpi.metrics.conditions`). :mod:`kpi.report.alerts` runs them all.
 
 Each threshold has a key the user can override (``csat_low``, ``csat_low_min_responses``);
-the texts (message, suggested action) are keyed in :data:`kpi.metrics.alert_texts.ALERT_TEXTS`.
+the texts (message, suggested action, the estimate's formula and why it may be empty) are
+keyed in :data:`kpi.metrics.alert_texts.ALERT_TEXTS`. Each rule declares what one alert puts
+at stake (:class:`Estimate`), by which the alerts are ranked.
 
 Example:
     >>> RULE_BY_ID["csat_low"].comparison, RULE_BY_ID["csat_low"].threshold
@@ -99,6 +101,8 @@ class AlertRule:
         unit: how the value and threshold read (:data:`ALERT_UNITS`).
         message: the key of the message (what happened) in ``ALERT_TEXTS``.
         action: the key of the suggested action in ``ALERT_TEXTS``.
+        estimate: what one alert puts at stake (:class:`Estimate`); a query rule's is its
+            query's ``estimate`` column.
     """
 
     id: str
