@@ -62,6 +62,7 @@ def test_every_rule_is_a_complete_declaration() -> None:
             assert r.severity.kind != "beyond"  # it needs a comparison
         keys = [r.message, r.action]
         keys += [f"{r.id}.condition"] if r.query else []
+        keys += [f"{r.min_count_key}.words"] if r.min_count_key else []
         # an estimate has its formula in words; one that may be empty, why (the margin
         # gap exists whenever the margin does)
         keys += [f"{r.id}.estimate"] if r.estimate.kind != "none" else []

@@ -2,8 +2,8 @@
 (:mod:`kpi.metrics.alerts`): ``<rule>.message`` (what happened) and ``<rule>.action`` (what
 to do), joined by a space in an alert's message; ``<rule>.estimate`` (the estimate's formula
 in words, as docs/KPIS.md 9 writes it) and ``<rule>.no_estimate`` (why it may be empty);
-``<rule>.condition`` (when a row of a rule's named query fires); ``words.*`` (the pieces
-:func:`describe` puts together).
+``<rule>.condition`` (when a row of a rule's named query fires); ``<min count key>.words``
+(the minimum count of a rule); ``words.*`` (the pieces :func:`describe` puts together).
 
 Placeholders: ``{client}``, ``{subject}``, ``{v}`` the value, ``{t}`` the threshold, ``{n}``
 the count a minimum applies to; a named query's columns by name (``{when}``, ``{ac}``,
@@ -202,9 +202,13 @@ ALERT_TEXTS: dict[str, tuple[str, str]] = {
     "words.by.client": ("by client", "por cliente"),
     "words.by.technician": ("by technician", "por técnico"),
     "words.fires": ("{kpi} {by} {cmp} threshold", "{kpi} {by} {cmp} umbral"),
-    "words.min_count": (
-        "with at least {key} {what}",
-        "con al menos {key} {what}",
+    "csat_low_min_responses.words": (
+        "with at least csat_low_min_responses survey responses",
+        "con al menos csat_low_min_responses respuestas de encuesta",
+    ),
+    "sla_low_min_resolved.words": (
+        "with at least sla_low_min_resolved resolved tickets with a known SLA flag",
+        "con al menos sla_low_min_resolved tickets resueltos con dato de SLA",
     ),
     "words.severity.fixed": ("always {level}", "siempre {level}"),
     "words.severity.beyond": (
@@ -240,7 +244,7 @@ def describe(rule: AlertRule, lang: str = "en") -> dict[str, str]:
     Example:
         >>> from kpi.metrics.alerts import RULE_BY_ID
         >>> describe(RULE_BY_ID["csat_low"])["fires"]
-        'CSAT by client < threshold, with at least csat_low_min_responses responses'
+        'CSAT by client < threshold, with at least csat_low_min_responses survey responses'
     """
     if rule.kpi is not None:
         k = get(rule.kpi)
@@ -249,10 +253,7 @@ def describe(rule: AlertRule, lang: str = "en") -> dict[str, str]:
             cmp=rule.comparison,
         )  # fmt: skip
         if rule.min_count_key is not None:
-            what = (k.denominator_es if lang == "es" else k.denominator_en) or ""
-            fires += ", " + alert_text("words.min_count", lang).format(
-                key=rule.min_count_key, what=what
-            )
+            fires += ", " + alert_text(f"{rule.min_count_key}.words", lang)
         reads = k.id
     else:
         reads = str(rule.query)
