@@ -1,23 +1,20 @@
-"""Alerts: every alert with rule, client, subject, value, threshold and the action to
-take; filters by rule and severity; editable thresholds."""
+"""Alerts: ranked by what is at stake (docs/KPIS.md 9), the top ones as cards with the
+suggested action in full, the rest as a table; filters by rule and severity; editable
+thresholds."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from kpi.metrics import get
+from kpi.metrics.alerts import RULE_BY_ID
 from kpi.report.alerts import DEFAULT_THRESHOLDS, RULES
-from ui import fmt, kpiview, page, state
+from ui import alertview, kpiview, page, state
 from ui.i18n import t
 
-#: how each rule's value and threshold read (ratios as percentages, days, counts)
-RULE_UNITS = {"csat_low": "ratio", "sla_low": "ratio", "margin_low": "ratio",
-              "uncovered_devices": "count", "renewal_due": "days", "project_late": "days",
-              "project_over_budget": "ratio", "stale_opportunity": "days",
-              "utilization_high": "ratio", "utilization_low": "ratio"}  # fmt: skip
-#: thresholds entered as percentages
-PERCENT = {k for k, u in RULE_UNITS.items() if u == "ratio"}
+#: thresholds entered as percentages: those of the rules whose values are ratios (the
+#: minimum counts are counts)
+PERCENT = {r.id for r in RULE_BY_ID.values() if r.unit == "ratio"}
 
 ctx = page.begin("page.alerts")
 lang, cur = ctx.lang, ctx.currency
@@ -69,23 +66,16 @@ st.subheader(t("al.count", lang, n=len(shown)))
 if shown.empty:
     st.caption(t("al.none", lang))
 else:
-    table = pd.DataFrame({
-        t("al.severity", lang): [t(f"sev.{s}", lang) for s in shown["severity"]],
-        t("al.rule", lang): [t(f"rule.{r}", lang) for r in shown["rule"]],
-        t("common.client", lang): shown["client"].fillna(""),
-        t("al.subject", lang): shown["subject"].fillna(""),
-        t("common.value", lang): [fmt.value(v, RULE_UNITS.get(r, "count"), lang, cur)
-                                  for r, v in zip(shown["rule"], shown["value"], strict=True)],
-        t("al.threshold", lang): [fmt.value(v, RULE_UNITS.get(r, "count"), lang, cur)
-                                  for r, v in zip(shown["rule"], shown["threshold"], strict=True)],
-        t("al.action", lang): shown["message"],
-    })  # fmt: skip
-    colours = [kpiview.CELL.get(s, "") for s in shown["severity"]]
-    sev_col = t("al.severity", lang)
-    styled = table.style.apply(
-        lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[sev_col]
-    )
-    st.dataframe(styled, hide_index=True, key="al_table", placeholder=fmt.EMPTY)
+    # the alerts come ranked by the engine: estimate, severity, rule order
+    st.markdown(f"#### {t('al.top', lang)}")
+    st.caption(t("al.top_help", lang))
+    top = shown.iloc[: alertview.TOP_CARDS]
+    for i, alert in enumerate(top.itertuples(index=False)):
+        alertview.card(alert, lang, cur, i)
+    rest = shown.iloc[alertview.TOP_CARDS :]
+    if not rest.empty:
+        st.markdown(f"#### {t('al.rest', lang)}")
+        alertview.table(rest, lang, cur)
 # the margin alerts read money: what was left out of it (issue 18)
 kpiview.money_notes(state.engine().money_notes(lang, [get("gross_margin_pct")]))
 page.downloads_section(ctx, shown, "alerts")

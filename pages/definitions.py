@@ -8,8 +8,10 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
+from kpi.metrics.alert_texts import describe
+from kpi.metrics.alerts import RULES_DECLARED
 from kpi.schema import DATASETS
-from ui import dataview, fmt, kpiview, page, state
+from ui import alertview, dataview, fmt, kpiview, page, state
 from ui.i18n import t
 
 page.frame_guard()
@@ -31,6 +33,30 @@ if data.tables and kpi_id:
     kpiview.explain_block(kpi_id, None, lang, state.report_currency())
 else:
     st.caption(t("common.no_data_hint", lang))
+
+# the alert rules, from their declarations (docs/KPIS.md 9): when each fires and what an
+# alert puts at stake
+st.subheader(t("df.alerts_title", lang))
+st.caption(t("df.alerts_intro", lang))
+rule_words = [describe(r, lang) for r in RULES_DECLARED]
+currency = state.report_currency()
+st.table(
+    pd.DataFrame({
+        t("al.rule", lang): [f"{t(f'rule.{r.id}', lang)} ({r.id})" for r in RULES_DECLARED],
+        t("df.al.reads", lang): [w["reads"] for w in rule_words],
+        t("df.al.grouping", lang): [r.grouping for r in RULES_DECLARED],
+        t("df.al.fires", lang): [w["fires"] for w in rule_words],
+        t("df.al.default", lang): [
+            alertview.value_text(r.id, r.threshold, lang, currency)
+            + (f"; {r.min_count_key} = {fmt.number(r.min_count, lang)}" if r.min_count_key else "")
+            for r in RULES_DECLARED
+        ],
+        t("al.severity", lang): [w["severity"] for w in rule_words],
+        t("df.al.estimate", lang): [w["estimate"] or t("df.al.none", lang) for w in rule_words],
+        t("df.al.no_estimate", lang): [w["no_estimate"] for w in rule_words],
+    }),
+    hide_index=True,
+)  # fmt: skip
 
 st.subheader(t("df.columns", lang))
 for name, ds in DATASETS.items():

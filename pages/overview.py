@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.metrics import HEADLINE
-from ui import fmt, kpiview, page, periods, state
+from ui import alertview, fmt, kpiview, page, periods, state
 from ui.i18n import t
 
 ctx = page.begin("ov.title")
@@ -35,6 +35,16 @@ st.page_link(
     label=t("ov.alerts_link", lang, n=n_alerts) if n_alerts else t("ov.no_alerts", lang),
     icon=":material/warning:" if n_alerts else ":material/check_circle:",
 )
+# where to start: the alerts with the most at stake (the engine ranks them), each a link to
+# the Alerts page
+if n_alerts:
+    st.caption(t("ov.top_alerts", lang))
+    for alert in alerts.head(alertview.TOP_LINKS).itertuples(index=False):
+        st.page_link(
+            "pages/alerts.py",
+            label=alertview.link_label(alert, lang, currency),
+            icon=alertview.SEVERITY_ICONS[alert.severity],
+        )
 
 # ------------------------------------------------------------------ cards
 for row_start in range(0, len(HEADLINE), 5):

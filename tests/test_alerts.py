@@ -44,6 +44,46 @@ def test_columns_and_rule_order() -> None:
     assert DEFAULT_THRESHOLDS["csat_low"] == 0.90
 
 
+def test_every_rule_is_a_complete_declaration() -> None:
+    # a rule reads a KPI (that allows its grouping, with a comparison) or a named query;
+    # its texts exist in both languages and its thresholds are the user's keys
+    from kpi.metrics import get
+    from kpi.metrics.alert_texts import ALERT_TEXTS
+    from kpi.metrics.alerts import ALERT_GROUPINGS, ALERT_UNITS, RULES_DECLARED
+    from kpi.query.alert_queries import ALERT_QUERIES
+
+    for r in RULES_DECLARED:
+        assert (r.kpi is None) != (r.query is None), r.id
+        assert r.grouping in ALERT_GROUPINGS and r.unit in ALERT_UNITS
+        if r.kpi is not None:
+            assert r.grouping in get(r.kpi).groupings and r.comparison in ("<", ">")
+        else:
+            assert r.query in ALERT_QUERIES and r.comparison is None
+            assert r.severity.kind != "beyond"  # it needs a comparison
+        keys = [r.message, r.action]
+        keys += [f"{r.id}.condition"] if r.query else []
+        keys += [f"{r.min_count_key}.words"] if r.min_count_key else []
+        # an estimate has its formula in words; one that may be empty, why (the margin
+        # gap exists whenever the margin does)
+        keys += [f"{r.id}.estimate"] if r.estimate.kind != "none" else []
+        keys += [f"{r.id}.no_estimate"] if r.estimate.kind != "gap" else []
+        for key in keys:
+            en, es = ALERT_TEXTS[key]
+            assert en and es and en != es, key
+        assert r.estimate.kind in ("kpi", "gap", "query", "none")
+        assert (r.estimate.kind == "query") == (r.query is not None), r.id
+        if r.estimate.kind == "kpi":
+            assert r.estimate.kpi is not None
+            assert r.grouping in get(r.estimate.kpi).groupings
+            assert get(r.estimate.kpi).money
+        assert DEFAULT_THRESHOLDS[r.id] == r.threshold
+        if r.min_count_key is not None:
+            assert DEFAULT_THRESHOLDS[r.min_count_key] == r.min_count
+    assert list(RULES) == [r.id for r in RULES_DECLARED]
+    assert set(DEFAULT_THRESHOLDS) == set(RULES) | {"csat_low_min_responses",
+                                                     "sla_low_min_resolved"}  # fmt: skip
+
+
 def test_csat_low_needs_five_responses() -> None:
     data = loaded_data(
         {

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.material_icon_names import ALL_MATERIAL_ICONS
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+import ui.i18n
 import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics import HEADLINE, KPIS, get
@@ -320,23 +322,91 @@ def test_a_target_changed_in_settings_changes_the_status(engine: Engine) -> None
     assert at.session_state[ui.state._STATE_KEY].targets == {}
 
 
+def _alerts_shown(at: AppTest) -> list[tuple[str, str]]:
+    """The alerts the Alerts page shows, in order, as (rule label, estimate): the cards
+    (one estimate metric each), then the table's rows."""
+    cards = [m for m in at.metric if m.label == "At stake (estimate)"]
+    rules = [
+        m.value.split("**")[1] for m in at.markdown if m.value.startswith("**") and " · " in m.value
+    ]
+    shown = list(zip(rules, [c.value for c in cards], strict=True))
+    if at.table:
+        rest = at.table[0].value
+        shown += list(zip(rest["Rule"], rest["At stake (estimate)"], strict=True))
+    return shown
+
+
 def test_alert_thresholds_are_editable(engine: Engine) -> None:
     start, end = _default_period(engine)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/alerts.py").run()
     _no_errors(at)
     default = engine.alerts(ReportOptions(start=start, end=end))
-    assert len(at.dataframe[0].value) == len(default)
+    assert len(_alerts_shown(at)) == len(default)
     # CSAT alerts only below 50 %: the sample has none that low
     key = next(n.key for n in at.number_input if n.key.startswith("al_th_csat_low_"))
     at.number_input(key=key).set_value(50.0).run()
     _no_errors(at)
     want = engine.alerts(ReportOptions(start=start, end=end), {"csat_low": 0.5})
     assert "csat_low" in set(default["rule"]) and "csat_low" not in set(want["rule"])
-    assert len(at.dataframe[0].value) == len(want)
+    assert len(_alerts_shown(at)) == len(want)
     # filter by rule
-    at.multiselect(key="al_rules_en").set_value(["sla_low"]).run()
-    assert set(at.dataframe[0].value["Rule"]) == {"SLA below target"}
+    at.multiselect(key="al_rules_en").set_value(["sla_low", "stale_opportunity"]).run()
+    assert {r for r, _ in _alerts_shown(at)} == {"SLA below target", "Stale opportunity"}
+
+
+def test_alerts_page_shows_the_top_alerts_as_cards_and_the_rest_as_a_table(
+    engine: Engine,
+) -> None:
+    # issue 21 part 2: the engine's ranking (estimate, severity), the top five as cards
+    # with the suggested action in full, the rest as a static table with every cell whole
+    from ui import alertview
+
+    start, end = _default_period(engine)
+    want = engine.alerts(ReportOptions(start=start, end=end))
+    assert len(want) > alertview.TOP_CARDS
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/alerts.py").run()
+    _no_errors(at)
+    expected = [
+        (ui.i18n.t(f"rule.{a.rule}", "en"), alertview.estimate_text(a.estimate, "en", "EUR"))
+        for a in want.itertuples()
+    ]
+    assert _alerts_shown(at) == expected
+    assert len([m for m in at.metric if m.label == "At stake (estimate)"]) == alertview.TOP_CARDS
+    # each card says the suggested action in full, and the estimate's formula or why none
+    actions = [m.value for m in at.markdown if m.value.startswith("**Suggested action:**")]
+    assert len(actions) == alertview.TOP_CARDS
+    for a, shown in zip(want.itertuples(), actions, strict=False):
+        _, action = alertview.split_message(a.rule, a.message, "en")
+        assert shown == "**Suggested action:** " + fmt.escape_md(action)
+    notes = [c.value for c in at.caption if c.value.startswith(("Estimate", "No estimate"))]
+    assert notes == [
+        fmt.escape_md(alertview.estimate_note(a.rule, a.estimate, "en"))
+        for a in want.head(alertview.TOP_CARDS).itertuples()
+    ]
+    assert notes[0].startswith("Estimate\\: \\(threshold \\- gross margin %\\)")
+    # the table: the other alerts, messages whole (a static table, never cut)
+    rest = at.table[0].value
+    assert rest["Suggested action"].tolist() == want["message"].iloc[alertview.TOP_CARDS :].tolist()
+
+
+def test_overview_links_the_top_three_alerts(engine: Engine) -> None:
+    from ui import alertview
+
+    start, end = _default_period(engine)
+    want = engine.alerts(ReportOptions(start=start, end=end))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(at)
+    links = [(p.proto.label, p.proto.page) for p in at.get("page_link")]
+    top = [alertview.link_label(a, "en", "EUR") for a in want.head(3).itertuples()]
+    assert links[0] == (f"{len(want)} alerts to review", "alerts")
+    assert links[1:4] == [(label, "alerts") for label in top]
+    icons = [p.proto.icon for p in at.get("page_link")][1:4]
+    assert icons == [alertview.SEVERITY_ICONS[s] for s in want["severity"].head(3)]
+    assert {i.removeprefix(":material/").removesuffix(":") for i in icons} <= ALL_MATERIAL_ICONS
+    # the largest estimate first: the sample's underwater client's margin gap
+    assert top[0].startswith("Low margin · Hotel Mirador")
 
 
 def test_definitions_list_every_kpi_with_its_sql() -> None:
@@ -357,6 +427,25 @@ def test_definitions_list_every_kpi_with_its_sql() -> None:
         at.radio(key="lang").set_value(lang).run()
         assert title in [h.value for h in at.subheader]
         assert any(words in m.value for m in at.markdown)
+
+
+def test_definitions_list_the_alert_rules_from_their_declarations() -> None:
+    # issue 21 part 2: each rule's estimate formula (or why it has none), in both languages
+    from kpi.metrics.alert_texts import describe
+    from kpi.metrics.alerts import RULES_DECLARED
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/definitions.py").run()
+    for lang, col, empty in (("en", "Estimate", "Estimate empty when"),
+                             ("es", "Estimación", "Estimación vacía cuando")):  # fmt: skip
+        at.radio(key="lang").set_value(lang).run()
+        _no_errors(at)
+        rules = at.table[0].value
+        assert len(rules) == len(RULES_DECLARED)
+        words = [describe(r, lang) for r in RULES_DECLARED]
+        none = ui.i18n.t("df.al.none", lang)
+        assert rules[col].tolist() == [w["estimate"] or none for w in words]
+        assert rules[empty].tolist() == [w["no_estimate"] for w in words]
 
 
 def test_a_page_reached_in_v1_mode_still_runs_inside_the_app(

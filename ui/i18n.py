@@ -1103,6 +1103,37 @@ CATALOG: dict[str, tuple[str, str]] = {
         "El espacio de trabajo está ocupado (otra sesión está añadiendo archivos): tus "
         "ajustes se guardan en tu próximo paso.",
     ),
+    # ---- alerts (s3-alerts)
+    "al.top": ("Where to start", "Por dónde empezar"),
+    "al.top_help": (
+        "The alerts with the most at stake first (the estimate), then the most severe. "
+        "Each estimate's formula is on the Definitions page.",
+        "Primero las alertas con más en juego (la estimación), después las más graves. La "
+        "fórmula de cada estimación está en la página Definiciones.",
+    ),
+    "al.rest": ("The other alerts", "El resto de alertas"),
+    "al.estimate": ("At stake (estimate)", "En juego (estimación)"),
+    "al.estimate_basis": ("Estimate: {formula}.", "Estimación: {formula}."),
+    "al.no_estimate": ("No estimate: {reason}.", "Sin estimación: {reason}."),
+    "al.what": ("What happened", "Qué ha pasado"),
+    "ov.top_alerts": ("Where to start", "Por dónde empezar"),
+    "ov.top_alert": ("{rule} · {who}: {estimate}", "{rule} · {who}: {estimate}"),
+    "df.alerts_title": ("Alert rules", "Reglas de alerta"),
+    "df.alerts_intro": (
+        "Each rule is a declaration: what it reads, when it fires, its default threshold "
+        "(editable on the Alerts page), its severity and what an alert puts at stake (the "
+        "estimate, in the report currency), which ranks the alerts.",
+        "Cada regla es una declaración: qué lee, cuándo salta, su umbral por defecto "
+        "(editable en la página Alertas), su gravedad y lo que una alerta pone en juego (la "
+        "estimación, en la moneda del informe), que ordena las alertas.",
+    ),
+    "df.al.reads": ("Reads", "Lee"),
+    "df.al.grouping": ("About", "Sobre"),
+    "df.al.fires": ("Fires when", "Salta cuando"),
+    "df.al.default": ("Default threshold", "Umbral por defecto"),
+    "df.al.estimate": ("Estimate", "Estimación"),
+    "df.al.no_estimate": ("Estimate empty when", "Estimación vacía cuando"),
+    "df.al.none": ("none", "ninguna"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Each KPI is one :class:`Kpi` record (:mod:`~kpi.metrics.declaration`) in the module of its
 family; :mod:`~kpi.metrics.catalog` lists them all (:data:`KPIS`). The engine turns them
-into SQL (:mod:`kpi.query`); nothing here runs a query.
+into SQL (:mod:`kpi.query`); nothing here runs a query. The alert rules are declared the
+same way (:mod:`~kpi.metrics.alerts`, their texts in :mod:`~kpi.metrics.alert_texts`).
 """
 
 from kpi.metrics.catalog import FAMILIES, HEADLINE, KPI_BY_ID, KPIS, get

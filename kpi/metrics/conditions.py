@@ -3,8 +3,8 @@ their day counts and words, and small functions that render each rule's SQL cond
 the column names a caller has.
 
 Every stage that needs a rule calls these: the family queries and the prepared tables
-(:mod:`kpi.query`), the dashboards' breakdowns (:mod:`kpi.query.breakdowns`), the alerts
-(:mod:`kpi.report.alerts`) and the reconciliation of the loaded data
+(:mod:`kpi.query`), the dashboards' breakdowns (:mod:`kpi.query.breakdowns`), the alerts'
+named queries (:mod:`kpi.query.alert_queries`) and the reconciliation of the loaded data
 (:mod:`kpi.load.checks`, over the canonical columns rather than the prepared ones).
 
 Arguments are SQL: column names (``"o.created_d"``), dates (``"p.d_at"``,

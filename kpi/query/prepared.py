@@ -201,7 +201,8 @@ def _projects(has: Has, hours_between: HoursBetween) -> list[str]:
             CREATE TABLE projects_p AS
             SELECT project_id, coalesce(client, '{NO_CLIENT}') AS client, name, status,
               {completed_status("status")} AS status_done,
-              start_date, due_date, budget_hours, actual_hours, percent_complete, closed_at
+              start_date, due_date, budget_hours, actual_hours, percent_complete, closed_at,
+              budget_amount
             FROM raw_projects"""
     ]
 

@@ -1,147 +1,52 @@
-"""Alert rules (KPIS.md 9): what needs someone's attention, and what to do about it.
+"""The alerts (docs/KPIS.md 9): the declared rules of :mod:`kpi.metrics.alerts`, run.
 
-Each rule has a default threshold the user can change (:data:`DEFAULT_THRESHOLDS`), and
-each alert names ``rule, severity, client, subject, value, threshold, message``:
+Each alert names ``rule, severity, client, subject, value, threshold, estimate, message``.
+A rule reading a KPI is run by one generic runner: the KPI by client or technician (the
+family query of that grouping, or the engine's cube of every client), compared with the
+threshold, with its minimum count. A rule reading a named query
+(:mod:`kpi.query.alert_queries`) takes its rows as they come. The severity follows the
+rule's :class:`~kpi.metrics.alerts.Severity`; the message is the rule's message and
+suggested action (:mod:`kpi.metrics.alert_texts`) with the numbers in the reader's language.
 
-=====================  =====================================================  ==========
-rule                   fires when                                              threshold
-=====================  =====================================================  ==========
-csat_low               client csat < threshold with >= 5 responses             0.90
-sla_low                client sla_rate < threshold with >= 5 resolved          0.90
-margin_low             client gross_margin_pct < threshold                     0.20
-uncovered_devices      client uncovered_devices > threshold (at D)             0
-renewal_due            contract ending in (as_of, as_of + threshold days],     90
-                       not already renewed
-project_late           active project more than threshold days past due (D)    0
-project_over_budget    active project, not late, with actual hours above       1.0
-                       threshold x budget or CPI < 0.9 (the over_budget state)
-stale_opportunity      open opportunity without activity for more than         30
-                       threshold days (at D)
-utilization_high       technician utilization > threshold                      0.90
-utilization_low        technician utilization < threshold (staff only)         0.50
-=====================  =====================================================  ==========
-
-Severity is ``bad`` or ``warn``: ratio rules are ``bad`` when the value is more than 10%
-beyond the threshold (csat 0.80 < 0.90 x 0.9), else ``warn``; renewals ending within 30
-days, late and over-budget projects are ``bad``; the rest ``warn``. The minimum counts
-(``csat_low_min_responses``, ``sla_low_min_resolved``) are thresholds too.
+The ``estimate`` is what the alert puts at stake in the report currency (the rule's
+:class:`~kpi.metrics.alerts.Estimate`), empty where none exists. Every amount in it is
+computed by SQL: a named query's ``estimate`` column, or a KPI by the rule's grouping (the
+client's MRR, its uncovered MRR); the margin gap multiplies the KPI's SQL aggregates
+((threshold - value) x revenue). Alerts are ranked by it: estimate from largest (empty
+last), then severity (bad first), then rule order, client and subject.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 from kpi.errors import UsageError
 from kpi.metrics import get
-from kpi.metrics.conditions import (
-    STALE_DAYS,
-    UPCOMING_DAYS,
-    opportunity_open,
-    stale,
-    upcoming_renewal,
-)
+from kpi.metrics.alert_texts import alert_text
+from kpi.metrics.alerts import DEFAULT_THRESHOLDS, RULES, RULES_DECLARED, AlertRule
 from kpi.query import Core, Scope
+from kpi.query.alert_queries import ALERT_QUERIES, threshold_param
 from kpi.query.core import QUERY_THREADS
-from kpi.query.families import project_state_ctes
-from kpi.query.scope import AS_OF, POINT, scope_filters
 
-ALERT_COLUMNS = ("rule", "severity", "client", "subject", "value", "threshold", "message")
+ALERT_COLUMNS = (
+    "rule", "severity", "client", "subject", "value", "threshold", "estimate", "message",
+)  # fmt: skip
 
-RULES = (
-    "csat_low",
-    "sla_low",
-    "margin_low",
-    "uncovered_devices",
-    "renewal_due",
-    "project_late",
-    "project_over_budget",
-    "stale_opportunity",
-    "utilization_high",
-    "utilization_low",
-)
+__all__ = ["ALERT_COLUMNS", "DEFAULT_THRESHOLDS", "RULES", "compute", "thresholds_with"]
 
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    "csat_low": 0.90,
-    "csat_low_min_responses": 5,
-    "sla_low": 0.90,
-    "sla_low_min_resolved": 5,
-    "margin_low": 0.20,
-    "uncovered_devices": 0,
-    "renewal_due": UPCOMING_DAYS,
-    "project_late": 0,
-    "project_over_budget": 1.0,
-    "stale_opportunity": STALE_DAYS,
-    "utilization_high": 0.90,
-    "utilization_low": 0.50,
-}
-
-#: Renewals ending within this many days are ``bad``.
-RENEWAL_URGENT_DAYS = 30
-
-# Messages: what happened and the action to take. {v} value, {t} threshold, {n} count.
-MESSAGES: dict[str, dict[str, str]] = {
-    "csat_low": {
-        "en": "{client}: CSAT {v} from {n} responses, below {t}. "
-        "Review the unsatisfied responses with the team.",
-        "es": "{client}: CSAT del {v} con {n} respuestas, por debajo del {t}. "
-        "Revisa con el equipo las respuestas insatisfechas.",
-    },
-    "sla_low": {
-        "en": "{client}: {v} of {n} resolved tickets met the SLA, below {t}. "
-        "Check the queue load and priorities.",
-        "es": "{client}: el {v} de {n} tickets resueltos cumplió el SLA, por debajo "
-        "del {t}. Revisa la carga de la cola y las prioridades.",
-    },
-    "margin_low": {
-        "en": "{client}: gross margin {v}, below {t}. Review the pricing and the hours spent.",
-        "es": "{client}: margen bruto del {v}, por debajo del {t}. "
-        "Revisa el precio y las horas dedicadas.",
-    },
-    "uncovered_devices": {
-        "en": "{client}: {v} active devices not covered by a contract. "
-        "Add them to the contract or retire them.",
-        "es": "{client}: {v} equipos activos sin contrato que los cubra. "
-        "Añádelos al contrato o dalos de baja.",
-    },
-    "renewal_due": {
-        "en": "{client}: contract {subject} ends on {when} (in {v} days). Prepare the renewal.",
-        "es": "{client}: el contrato {subject} termina el {when} (en {v} días). "
-        "Prepara la renovación.",
-    },
-    "project_late": {
-        "en": "{client}: project {subject} is {v} days past its due date ({when}). "
-        "Agree a new plan with the client.",
-        "es": "{client}: el proyecto {subject} lleva {v} días de retraso (fecha prevista "
-        "{when}). Acuerda un nuevo plan con el cliente.",
-    },
-    "project_over_budget": {
-        "en": "{client}: project {subject} has used {ac} of {budget} budget hours. "
-        "Review the scope and the budget.",
-        "es": "{client}: el proyecto {subject} ha consumido {ac} de {budget} horas "
-        "presupuestadas. Revisa el alcance y el presupuesto.",
-    },
-    "stale_opportunity": {
-        "en": "{client}: opportunity {subject} has had no activity for {v} days. "
-        "Follow it up or close it.",
-        "es": "{client}: la oportunidad {subject} lleva {v} días sin actividad. "
-        "Haz seguimiento o ciérrala.",
-    },
-    "utilization_high": {
-        "en": "{subject}: utilisation {v}, above {t}. Rebalance the workload.",
-        "es": "{subject}: utilización del {v}, por encima del {t}. "
-        "Reparte mejor la carga de trabajo.",
-    },
-    "utilization_low": {
-        "en": "{subject}: utilisation {v}, below {t}. Assign billable work.",
-        "es": "{subject}: utilización del {v}, por debajo del {t}. Asigna trabajo facturable.",
-    },
-}
+#: The long rows of the KPIs the rules read: (kpi, grouping) -> ``grp, value, numerator,
+#: denominator``; and the rows of the named queries: rule -> the query's columns.
+KpiRows = dict[tuple[str, str], pd.DataFrame]
+QueryRows = dict[str, pd.DataFrame]
+#: One firing row of a rule: ``client, subject, value, estimate`` and its message's
+#: arguments.
+Hit = dict[str, Any]
 
 
 def thresholds_with(overrides: dict[str, float]) -> dict[str, float]:
@@ -160,12 +65,6 @@ def thresholds_with(overrides: dict[str, float]) -> dict[str, float]:
     return out
 
 
-#: Rules whose value and threshold are fractions, shown as percentages in messages.
-PERCENT_RULES = frozenset(
-    {"csat_low", "sla_low", "margin_low", "utilization_high", "utilization_low"}
-)
-
-
 def _fmt(value: float, lang: str, percent: bool = False) -> str:
     """A number for a message in the user's language: 0.885 -> ``88.5%`` / ``88,5 %``;
     1234.5 -> ``1,234.5`` / ``1.234,5``."""
@@ -176,44 +75,75 @@ def _fmt(value: float, lang: str, percent: bool = False) -> str:
     return str(format_decimal(value, "#,##0.##", locale=locale))
 
 
-def _message(rule: str, lang: str, **kw: object) -> str:
-    percent = rule in PERCENT_RULES
+def message(rule: AlertRule, lang: str, **kw: object) -> str:
+    """The message of one alert of ``rule``: what happened and the suggested action, its
+    numbers in ``lang`` (value and threshold as percentages for a ratio rule)."""
+    percent = rule.unit == "ratio"
     args = {
         k: _fmt(v, lang, percent=percent and k in ("v", "t")) if isinstance(v, int | float) else v
         for k, v in kw.items()
     }
-    return MESSAGES[rule]["es" if lang == "es" else "en"].format(**args)
+    text = alert_text(rule.message, lang) + " " + alert_text(rule.action, lang)
+    return text.format(**args)
 
 
-def _ratio_severity(value: float, threshold: float, below: bool) -> str:
-    if below:
-        return "bad" if value < threshold * 0.9 else "warn"
-    return "bad" if value > threshold * 1.1 else "warn"
+def severity(rule: AlertRule, value: float, threshold: float) -> str:
+    """``bad`` or ``warn`` for an alert of ``rule`` with this value (its declared
+    :class:`~kpi.metrics.alerts.Severity`)."""
+    sev = rule.severity
+    if sev.kind == "fixed":
+        return sev.level
+    if sev.kind == "within":
+        bad = value <= sev.days
+    elif sev.kind == "beyond" and rule.comparison in ("<", ">"):
+        margin = sev.margin * abs(threshold)
+        bad = value < threshold - margin if rule.comparison == "<" else value > threshold + margin
+    else:
+        raise ValueError(f"rule {rule.id}: severity {sev.kind!r} needs a comparison")
+    return "bad" if bad else "warn"
 
 
-def _kpi_rows(
-    core: Core, scope: Scope, kpi_id: str, dim: str
-) -> list[tuple[str, float, float, float]]:
-    """``(group, value, numerator, denominator)`` of one KPI by ``dim`` (client or
-    technician) for the alert scope; groups with an empty value are left out."""
-    k = get(kpi_id)
-    if not core.computes(k, scope):
-        return []
-    sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, [k])
-    return _listed(core.run_family(k.family, sub))
+def _kpi_alerts(
+    rule: AlertRule, long: pd.DataFrame, th: dict[str, float], kpi_rows: KpiRows
+) -> list[Hit]:
+    """The groups of a KPI rule that fire: value compared with the threshold, the count
+    (the KPI's denominator, ``n`` of the message) at least the minimum; ``client`` or
+    ``subject`` the group, ``estimate`` the rule's :class:`~kpi.metrics.alerts.Estimate`."""
+    t = th[rule.id]
+    value = long["value"].to_numpy(dtype=float)
+    count = long["denominator"].to_numpy(dtype=float)
+    fires = value < t if rule.comparison == "<" else value > t
+    if rule.min_count_key is not None:
+        fires &= count >= th[rule.min_count_key]
+    at = np.flatnonzero(fires)
+    groups = long["grp"].to_numpy(dtype=object)[at]
+    estimates = _kpi_estimate(rule, groups, value[at], count[at], t, kpi_rows)
+    by_client = rule.grouping == "client"
+    return [
+        {"client": g if by_client else None, "subject": None if by_client else g,
+         "value": float(v), "estimate": float(e), "n": float(n)}
+        for g, v, e, n in zip(groups, value[at], estimates, count[at], strict=True)
+    ]  # fmt: skip
 
 
-def _listed(long: pd.DataFrame) -> list[tuple[str, float, float, float]]:
-    long = long[long["grp"].notna() & long["value"].notna()]
-    return list(
-        zip(
-            long["grp"].astype(str).tolist(),
-            long["value"].astype(float).tolist(),
-            long["numerator"].astype(float).tolist(),
-            long["denominator"].astype(float).tolist(),
-            strict=True,
-        )
-    )
+def _kpi_estimate(
+    rule: AlertRule,
+    groups: np.ndarray,
+    value: np.ndarray,
+    count: np.ndarray,
+    t: float,
+    kpi_rows: KpiRows,
+) -> np.ndarray:
+    """The estimate of each firing group of a KPI rule (NaN: none): the gap (threshold -
+    value) x denominator, or the group's value of the estimate's KPI."""
+    est = rule.estimate
+    if est.kind == "gap":
+        return (t - value) * count
+    source = kpi_rows.get((est.kpi, rule.grouping)) if est.kind == "kpi" and est.kpi else None
+    if source is None:
+        return np.full(len(groups), np.nan)
+    by_group = dict(zip(source["grp"].tolist(), source["value"].tolist(), strict=True))
+    return np.array([by_group.get(g, np.nan) for g in groups], dtype=float)
 
 
 def compute(
@@ -229,127 +159,66 @@ def compute(
         core: the engine's queries.
         scope: the period and the filters.
         lang: ``en`` or ``es``, for the messages.
-        overrides: rule -> threshold overriding :data:`DEFAULT_THRESHOLDS`.
+        overrides: threshold key -> threshold overriding :data:`DEFAULT_THRESHOLDS`.
         client_rows: the long rows of some KPIs by client under a one-client ``scope``,
             from the engine's cube of every client, or None (see
             :meth:`kpi.report.engine.Engine.client_rows`).
+
+    Raises:
+        UsageError: an unknown threshold key.
     """
     th = thresholds_with(overrides)
-    rows: list[dict[str, object]] = []
-
-    add = partial(_add, rows, lang)
-
-    kpi_rows, lists = _inputs(core, scope, th, client_rows)
-
-    # client ratios over the period -----------------------------------------------------
-    t = th["csat_low"]
-    for grp, value, _num, den in kpi_rows[("csat", "client")]:
-        if den >= th["csat_low_min_responses"] and value < t:
-            add("csat_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
-    t = th["sla_low"]
-    for grp, value, _num, den in kpi_rows[("sla_rate", "client")]:
-        if den >= th["sla_low_min_resolved"] and value < t:
-            add("sla_low", _ratio_severity(value, t, True), grp, None, value, t, n=den)
-    t = th["margin_low"]
-    for grp, value, _num, _den in kpi_rows[("gross_margin_pct", "client")]:
-        if value < t:
-            sev = "bad" if value < t - 0.1 * abs(t) else "warn"
-            add("margin_low", sev, grp, None, value, t)
-    t = th["uncovered_devices"]
-    for grp, value, _num, _den in kpi_rows[("uncovered_devices", "client")]:
-        if value > t:
-            add("uncovered_devices", "warn", grp, None, value, t)
-
-    # contracts ending soon --------------------------------------------------------------
-    for r in lists.get("renewal_due", []):
-        days = float(r["days"])
-        sev = "bad" if days <= RENEWAL_URGENT_DAYS else "warn"
-        add("renewal_due", sev, r["client"], r["contract_id"], days, th["renewal_due"],
-            when=r["end_date"].isoformat())  # fmt: skip
-
-    # projects at D ----------------------------------------------------------------------
-    for r in lists.get("projects", []):
-        if r["state"] == "late" and float(r["days_late"]) > th["project_late"]:
-            add("project_late", "bad", r["client"], r["subject"], float(r["days_late"]),
-                th["project_late"], when=r["due_date"].isoformat())  # fmt: skip
-        elif r["state"] != "late" and r["over"]:
-            ac, budget = float(r["ac"]), float(r["budget_hours"])
-            burn = ac / budget if budget else float("nan")
-            add("project_over_budget", "bad", r["client"], r["subject"], burn,
-                th["project_over_budget"], ac=ac, budget=budget)  # fmt: skip
-
-    # stale opportunities at D -----------------------------------------------------------
-    for r in lists.get("stale_opportunity", []):
-        add("stale_opportunity", "warn", r["client"], r["opportunity_id"], float(r["days"]),
-            th["stale_opportunity"])  # fmt: skip
-
-    # technicians ------------------------------------------------------------------------
-    hi, lo = th["utilization_high"], th["utilization_low"]
-    for tech, value, _num, _den in kpi_rows[("utilization", "technician")]:
-        if value > hi:
-            add("utilization_high", _ratio_severity(value, hi, False), None, tech, value, hi)
-        elif value < lo:
-            add("utilization_low", _ratio_severity(value, lo, True), None, tech, value, lo)
-
-    return _sorted(rows)
+    kpi_rows, query_rows = _inputs(core, scope, th, client_rows)
+    alerts: list[dict[str, Any]] = []
+    for rule in RULES_DECLARED:
+        if rule.kpi is not None:
+            long = kpi_rows.get((rule.kpi, rule.grouping))
+            hits = _kpi_alerts(rule, long, th, kpi_rows) if long is not None else []
+        else:
+            rows = query_rows.get(rule.id)
+            hits = [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")] if (
+                rows is not None) else []  # fmt: skip
+        alerts += [_alert(rule, hit, th[rule.id], lang) for hit in hits]
+    return _sorted(alerts)
 
 
-def _add(rows: list[dict[str, object]], lang: str, rule: str, severity: str, client: object,
-         subject: object, value: float, threshold: float, **kw: object) -> None:  # fmt: skip
-    """One alert appended to ``rows``, with its message in ``lang``."""
-    rows.append(
-        {
-            "rule": rule,
-            "severity": severity,
-            "client": client,
-            "subject": subject,
-            "value": float(value),
-            "threshold": float(threshold),
-            "message": _message(
-                rule, lang, client=client, subject=subject, v=value, t=threshold, **kw
-            ),
-        }
-    )
+def _alert(rule: AlertRule, hit: Hit, t: float, lang: str) -> dict[str, Any]:
+    """One alert of ``rule`` from its row: with its severity, threshold and message (the
+    row's other columns are the message's arguments)."""
+    value = float(hit["value"])
+    estimate = hit.get("estimate")
+    args = {k: v for k, v in hit.items() if k not in ("client", "subject", "value", "estimate")}
+    client, subject = hit["client"], hit["subject"]
+    return {
+        "rule": rule.id,
+        "severity": severity(rule, value, t),
+        "client": client,
+        "subject": subject,
+        "value": value,
+        "threshold": float(t),
+        "estimate": np.nan if estimate is None else float(estimate),
+        "message": message(rule, lang, client=client, subject=subject, v=value, t=t, **args),
+    }
 
 
-def _queries(
-    core: Core, scope: Scope, th: dict[str, float]
-) -> tuple[dict[str, str], dict[str, object]]:
-    """The queries of the rules at dates (renewals, projects, stale opportunities) and
-    their bound parameters."""
-    no_tech = scope.technicians is None
-    params = scope.params()
-    # the queries of the rules at dates (below): built here, run with the KPI queries
-    listed: dict[str, str] = {}
-    if no_tech and core.has("contracts") and core.missing(get("renewals_upcoming")) is None:
-        params["days"] = int(th["renewal_due"])
-        listed["renewal_due"] = (
-            f"SELECT client, contract_id, end_date, end_date - {AS_OF} AS days"
-            " FROM contracts_p WHERE "
-            + upcoming_renewal("end_date", "renewed_eff", AS_OF, "CAST($days AS INTEGER)")
-            + f"{scope_filters(scope, technician=False)} ORDER BY client, contract_id"
-        )
-    if no_tech and core.has("projects"):
-        params["burn"] = th["project_over_budget"]
-        listed["projects"] = (
-            "WITH " + ",\n".join(project_state_ctes(core, scope)) + "\n"
-            "SELECT client, coalesce(name, project_id) AS subject, state, due_date,"
-            " CAST(dd - due_date AS DOUBLE) AS days_late, coalesce(ac, 0) AS ac,"
-            " budget_hours,\n"
-            "  coalesce(ac > CAST($burn AS DOUBLE) * budget_hours, FALSE)"
-            " OR coalesce(cpi < 0.9, FALSE) AS over\n"
-            "FROM ps WHERE start_date <= dd AND state <> 'completed'\n"
-            "ORDER BY client, subject"
-        )
-    if no_tech and core.has("opportunities"):
-        params["stale"] = int(th["stale_opportunity"])
-        listed["stale_opportunity"] = (
-            f"SELECT client, opportunity_id, {POINT} - activity_d AS days FROM opps_p"
-            f" WHERE {opportunity_open('created_d', 'outcome', 'closed_d', POINT)}"
-            f" AND {stale('activity_d', POINT, 'CAST($stale AS INTEGER)')}"
-            f"{scope_filters(scope, technician=False)} ORDER BY client, opportunity_id"
-        )
-    return listed, params
+def _family_long(
+    core: Core, scope: Scope, family: str, dim: str, kpi_ids: list[str]
+) -> dict[str, pd.DataFrame]:
+    """The long rows of some KPIs of one family by ``dim`` (client or technician) for the
+    alert scope, by KPI: one family query; the KPIs not computed for it left out."""
+    kpis = [k for k in (get(i) for i in kpi_ids) if core.computes(k, scope)]
+    if not kpis:
+        return {}
+    sub = Scope(scope.period, (dim,), scope.clients, scope.technicians, kpis)
+    long = core.run_family(family, sub)
+    ids = long["kpi"].to_numpy()
+    return {k.id: _known(long[ids == k.id]) for k in kpis}
+
+
+def _known(long: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a group and a value: ``grp, value, numerator, denominator``."""
+    long = long[long["grp"].notna() & long["value"].notna()]
+    return long[["grp", "value", "numerator", "denominator"]].reset_index(drop=True)
 
 
 def _inputs(
@@ -357,40 +226,80 @@ def _inputs(
     scope: Scope,
     th: dict[str, float],
     client_rows: Callable[[Scope, list[str]], pd.DataFrame | None],
-) -> tuple[dict[tuple[str, str], list[tuple[str, float, float, float]]], dict[str, list[Any]]]:
-    """What the rules read: the KPIs by client or technician, as (group, value, numerator,
-    denominator), and the rows of the queries of the rules at dates, by rule."""
-    listed, params = _queries(core, scope, th)
-    # the KPIs the rules read, by client or technician (one family query each), and the
-    # queries above: QUERY_THREADS at a time; the rules then read them in their order
-    wanted = [("csat", "client"), ("sla_rate", "client"), ("gross_margin_pct", "client"),
-              ("uncovered_devices", "client"), ("utilization", "technician")]  # fmt: skip
+) -> tuple[KpiRows, QueryRows]:
+    """What the rules read: the KPIs by client or technician and the rows of the named
+    queries, by rule; all of them :data:`QUERY_THREADS` at a time."""
+    # the KPIs the rules compare, then those their estimates read (MRR by client...)
+    wanted = list(
+        dict.fromkeys(
+            [(r.kpi, r.grouping) for r in RULES_DECLARED if r.kpi]
+            + [(r.estimate.kpi, r.grouping) for r in RULES_DECLARED if r.estimate.kpi]
+        )
+    )
     # Under one client, the client KPIs are read from the engine's cube of every client
     # once it has one for this period (as the reports are: Engine._from_cube)
     by_client = [k for k, dim in wanted if dim == "client" and core.computes(get(k), scope)]
     cubed = client_rows(scope, by_client) if by_client else None
-    kpi_rows: dict[tuple[str, str], list[tuple[str, float, float, float]]] = {}
+    kpi_rows: KpiRows = {}
     if cubed is not None:
         kpi_ids = cubed["kpi"].to_numpy()
-        for k, dim in wanted:
-            if dim == "client":
-                kpi_rows[(k, dim)] = _listed(cubed[kpi_ids == k])
+        kpi_rows |= {(k, dim): _known(cubed[kpi_ids == k]) for k, dim in wanted if dim == "client"}
+    # the KPIs still to query, one family query per family and grouping
+    asked: dict[tuple[str, str], list[str]] = {}
+    for k, dim in wanted:
+        if (k, dim) not in kpi_rows:
+            asked.setdefault((get(k).family, dim), []).append(k)
+    # the named queries with the thresholds of their rules; the rules at dates list
+    # contracts, projects and opportunities, which have no technician: none under a
+    # technician filter
+    queries: dict[str, tuple[str, dict[str, object]]] = {}
+    for rule in RULES_DECLARED:
+        if rule.query is None or scope.technicians is not None:
+            continue
+        if rule.query not in queries:
+            sql = ALERT_QUERIES[rule.query](core, scope)
+            if sql is None:
+                continue
+            queries[rule.query] = (sql, scope.params())
+        queries[rule.query][1][threshold_param(rule.id)] = th[rule.id]
     with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="kpi-alerts") as pool:
-        kpi_jobs = {w: pool.submit(_kpi_rows, core, scope, *w) for w in wanted if w not in kpi_rows}
-        list_jobs = {r: pool.submit(core.query, sql, params) for r, sql in listed.items()}
-        kpi_rows |= {w: job.result() for w, job in kpi_jobs.items()}
-        lists = {r: job.result().to_dict("records") for r, job in list_jobs.items()}
-    return kpi_rows, lists
+        kpi_jobs = {
+            (family, dim): pool.submit(_family_long, core, scope, family, dim, ids)
+            for (family, dim), ids in asked.items()
+        }
+        query_jobs = {name: pool.submit(core.query, *q) for name, q in queries.items()}
+        for (_family, dim), job in kpi_jobs.items():
+            kpi_rows |= {(k, dim): rows for k, rows in job.result().items()}
+        by_query = {name: job.result() for name, job in query_jobs.items()}
+    query_rows = {
+        rule.id: _rows_of(by_query[rule.query], rule.id)
+        for rule in RULES_DECLARED
+        if rule.query in by_query
+    }
+    return kpi_rows, query_rows
 
 
-def _sorted(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """The alerts in rule order, then by client and subject (case aside)."""
-    out = pd.DataFrame(rows, columns=list(ALERT_COLUMNS))
-    if out.empty:
-        return out.astype({"value": float, "threshold": float})
+def _rows_of(rows: pd.DataFrame, rule: str) -> pd.DataFrame:
+    """The rows of a named query that fire for ``rule`` (its ``rule`` column)."""
+    return rows[rows["rule"] == rule].drop(columns="rule").reset_index(drop=True)
+
+
+def _fold(v: object) -> str:
+    """A client or subject for sorting: case aside, empty first."""
+    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).casefold()
+
+
+def _sorted(alerts: list[dict[str, Any]]) -> pd.DataFrame:
+    """The alerts by what is at stake: estimate from largest (empty last), then severity
+    (bad first), then rule order, client and subject (case aside)."""
     order = {r: i for i, r in enumerate(RULES)}
-    out["_o"] = out["rule"].map(order)
-    out["_c"] = out["client"].fillna("").astype(str).str.casefold()
-    out["_s"] = out["subject"].fillna("").astype(str).str.casefold()
-    out = out.sort_values(["_o", "_c", "_s"], kind="stable").drop(columns=["_o", "_c", "_s"])
-    return out.reset_index(drop=True)
+
+    def rank(a: dict[str, Any]) -> tuple[bool, float, bool, int, str, str]:
+        est = a["estimate"]
+        empty = bool(np.isnan(est))
+        return (empty, 0.0 if empty else -est, a["severity"] != "bad", order[a["rule"]],
+                _fold(a["client"]), _fold(a["subject"]))  # fmt: skip
+
+    ranked: list[dict[str, Any]] = sorted(alerts, key=rank)
+    out = pd.DataFrame(ranked, columns=list(ALERT_COLUMNS))
+    return out.astype({"value": float, "threshold": float, "estimate": float})

@@ -397,8 +397,9 @@ class Engine:
     def alerts(
         self, opts: ReportOptions, thresholds: dict[str, float] | None = None
     ) -> pd.DataFrame:
-        """Alerts (KPIS.md 9) over the period: ``rule, severity, client, subject, value,
-        threshold, message``, in rule order then client and subject.
+        """Alerts (docs/KPIS.md 9) over the period: ``rule, severity, client, subject, value,
+        threshold, estimate, message``, ranked by estimate (the largest first, empty last),
+        then severity (bad first), rule order, client and subject.
 
         Args:
             opts: period, filters and language (``by`` and ``compare`` are ignored).
