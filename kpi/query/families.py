@@ -325,10 +325,21 @@ def _parts_devices(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         at="points",
         entity=("client_devices", "cv"),
     )
-    # the same contributions one row per device, for the rows behind a KPI: covered or
-    # not is a device's own only when devices name their coverage; otherwise a client's
-    # covered devices are a number (its contracts' capacity), not some of its devices
     if core.device_level:
+        per_device = _per_device(covered, join, price, contracts)
+    else:
+        # a client's covered devices are a number (its contracts' capacity), not some of
+        # its devices: one row per device for the active devices only
+        per_device = _per_device(None, "", price, contracts)
+    return ctes, [part, per_device]
+
+
+def _per_device(covered: str | None, join: str, price: str, contracts: bool) -> Part:
+    """The devices family's contributions one row per active device at D, for the rows
+    behind a KPI (``rows_only``). ``covered``: the SQL saying a device is covered (None
+    when devices do not name their coverage: then only ``active_n``); ``join`` what it
+    reads, ``price`` a client's price per device (``cap``)."""
+    if covered is not None:
         is_covered = f"CAST(({covered}) AS INTEGER)"
         price_join = (
             " LEFT JOIN cap ON cap.client = act.client AND cap.d_at = act.d_at" if contracts else ""
@@ -339,8 +350,8 @@ def _parts_devices(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         )
         provided = frozenset({"active_n", "covered_n", "uncovered_n", "unc_mrr"})
     else:
-        price_join, join, cols, provided = "", "", "1 AS active_n", frozenset({"active_n"})
-    per_device = Part(
+        price_join, cols, provided = "", "1 AS active_n", frozenset({"active_n"})
+    return Part(
         "SELECT act.client, CAST(NULL AS VARCHAR) AS technician, act.d_at AS d,\n"
         f"  {cols}\nFROM act {join}{price_join}",
         provided,
@@ -348,7 +359,6 @@ def _parts_devices(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         entity=("device", "act"),
         rows_only=True,
     )
-    return ctes, [part, per_device]
 
 
 def _parts_renewals(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:

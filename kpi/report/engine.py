@@ -442,7 +442,9 @@ class Engine:
             KeyError: an unknown KPI id.
             UsageError: a bad period or group.
         """
-        return kpi_rows(self, kpi_id, opts, group)
+        notes: list[str] = []
+        scope = self._scope(opts, self.period(opts), notes)
+        return kpi_rows(self.core, kpi_id, scope, opts.lang, group, notes)
 
     # ---------------------------------------------------------------- breakdowns
     # What the dashboards draw beside the KPIs (kpi.query.breakdowns), for the period and

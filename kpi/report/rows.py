@@ -14,20 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kpi.errors import UsageError
 from kpi.metrics import Kpi, get
 from kpi.metrics.rows import ROW_KINDS
+from kpi.query.core import Core
 from kpi.query.periods import Period, month_end
 from kpi.query.rows import kpi_rows, row_parts
 from kpi.query.scope import Scope
-from kpi.report.options import ReportOptions
-
-if TYPE_CHECKING:
-    from kpi.report.engine import Engine
 
 #: The groups a row can be narrowed to, as the report's columns name them.
 GROUP_KEYS = ("client", "technician", "month")
@@ -56,6 +52,7 @@ class RowsResult:
             the report leaves them).
         unavailable: None, or why there are no rows (the KPI is not computed, or its
             number is not made of rows of its own).
+        notes: what the reader should know (a filter name that matched nothing).
     """
 
     kpi: str
@@ -67,22 +64,30 @@ class RowsResult:
     period: Period
     group: dict[str, str] = field(default_factory=dict)
     unavailable: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def rows(
-    engine: Engine, kpi_id: str, opts: ReportOptions, group: dict[str, str] | None = None
+    core: Core,
+    kpi_id: str,
+    scope: Scope,
+    lang: str = "en",
+    group: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> RowsResult:
-    """The rows behind ``kpi_id`` in the report of ``opts`` (its period and filters; its
-    grouping is not read), narrowed to ``group`` when given.
+    """The rows behind ``kpi_id`` in a report of ``scope`` (its period and filters, as
+    :meth:`kpi.report.Engine.rows` makes it from the report's options; its grouping is
+    not read), narrowed to ``group`` when given. ``notes``: the scope's own (a filter
+    name that matched nothing), kept in the result.
 
     Raises:
         KeyError: an unknown KPI id.
-        UsageError: a bad period, or a group key other than client, technician, month
-            (a month as ``YYYY-MM``).
+        UsageError: a group key other than client, technician, month (a month as
+            ``YYYY-MM``).
     """
     k = get(kpi_id)
-    period = engine.period(opts)
-    scope: Scope = engine._scope(opts, period, [])
+    scope = replace(scope)
+    period = scope.period
     wanted = dict(group or {})
     bad = sorted(set(wanted) - set(GROUP_KEYS))
     if bad:
@@ -91,41 +96,39 @@ def rows(
     narrowed = {d: v for d, v in wanted.items() if d in k.groupings and v is not None}
     month: date | None = None
     if "client" in narrowed:
-        scope.clients = _within(scope.clients, engine.core.match_clients([narrowed["client"]])[0])
+        scope.clients = _within(scope.clients, core.match_clients([narrowed["client"]])[0])
     if "technician" in narrowed:
-        matched = engine.core.match_technicians([narrowed["technician"]])[0]
+        matched = core.match_technicians([narrowed["technician"]])[0]
         scope.technicians = _within(scope.technicians, matched)
     if "month" in narrowed:
         month = _month(narrowed["month"])
     scope.kpis = [k]
     result = RowsResult(
-        kpi=k.id, label=k.label(opts.lang), kind=k.kind, table=pd.DataFrame(),
-        sums=_sums(k), what="", period=period, group=narrowed,
+        kpi=k.id, label=k.label(lang), kind=k.kind, table=pd.DataFrame(),
+        sums=_sums(k), what="", period=period, group=narrowed, notes=list(notes or []),
     )  # fmt: skip
-    why = engine.core.missing(k, opts.lang)
-    if why is None and not engine.core.computes(k, scope):
+    why = core.missing(k, lang)
+    if why is None and not core.computes(k, scope):
         why = (
             "no se calcula con este filtro (DETAILS.md 8)"
-            if opts.lang == "es"
+            if lang == "es"
             else "not computed under this filter (DETAILS.md 8)"
         )
     if why is not None:
         result.unavailable = why
         return result
     if month is not None:
-        scope = _month_scope(engine, k, scope, month)
+        scope = _month_scope(core, k, scope, month)
         if "month" not in scope.dims:  # the month as the period (see _month_scope)
             month = None
-    found = row_parts(engine.core, k, scope)
-    table = kpi_rows(engine.core, k, scope, month)
+    found = row_parts(core, k, scope)
+    table = kpi_rows(core, k, scope, month)
     if found is None or table is None:
-        result.unavailable = (
-            "sin filas propias" if opts.lang == "es" else "not made of rows of its own"
-        )
+        result.unavailable = "sin filas propias" if lang == "es" else "not made of rows of its own"
         return result
     kinds = list(dict.fromkeys(p.entity[0] for p in found[1] if p.entity))
-    joiner = " y " if opts.lang == "es" else " and "
-    result.what = joiner.join(ROW_KINDS[kd].what(opts.lang) for kd in kinds)
+    joiner = " y " if lang == "es" else " and "
+    result.what = joiner.join(ROW_KINDS[kd].what(lang) for kd in kinds)
     result.table = table
     return result
 
@@ -149,13 +152,13 @@ def _month(text: str) -> date:
         raise UsageError(f"a month is YYYY-MM, not {text!r}") from None
 
 
-def _month_scope(engine: Engine, k: Kpi, scope: Scope, month: date) -> Scope:
+def _month_scope(core: Core, k: Kpi, scope: Scope, month: date) -> Scope:
     """The scope of a month's rows: the report's grouped by month (the rows are then
     those dated in the month: its events, the states at its D). A KPI whose monthly
     contributions add up several rows (the backlog's running sum) takes the month as its
     period instead: its D is the month's (min(month end, end, as_of)), so the same state."""
     monthly = replace(scope, dims=("month",), also=())
-    if row_parts(engine.core, k, monthly) is not None:
+    if row_parts(core, k, monthly) is not None:
         return monthly
     p = scope.period
     inside = Period(max(p.start, month), min(p.end, month_end(month)), p.as_of)
