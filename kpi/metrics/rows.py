@@ -36,8 +36,8 @@ class RowKind:
 ROW_KINDS: dict[str, RowKind] = {
     "ticket": RowKind(
         "tickets", "tickets",
-        ("ticket_id", "client", "technician", "created_at", "resolved_at", "status",
-         "priority", "category"),
+        ("ticket_id", "client", "technician", "created=created_d", "resolved=resolved_d",
+         "status", "priority", "category"),
         ("ticket_id",),
     ),
     "survey": RowKind(

@@ -90,7 +90,7 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               -- for the dashboards' breakdowns (kpi.query.breakdowns)
               priority, queue, tier,
               -- what the rows behind a KPI show of a ticket (kpi.query.rows)
-              ticket_id, status, category, created_at, res AS resolved_at
+              ticket_id, status, category
             FROM r"""
     ]
 
