@@ -39,6 +39,9 @@ INSPECT_COLUMNS = (
 
 GROUPINGS = ("total", "client", "month", "client,month", "technician", "technician,month")
 
+#: data rows an Excel sheet holds (1,048,576 with the header)
+XLSX_ROWS = 1_048_575
+
 #: the environment variable that holds a workspace's passphrase (else a prompt)
 PASSPHRASE_ENV = "MSPKPI_PASSPHRASE"
 
@@ -391,6 +394,11 @@ def cmd_rows(args: argparse.Namespace) -> int:
         raise UsageError(str(e.args[0])) from None
     if got.unavailable is not None:
         raise UsageError(f"{got.kpi}: {got.unavailable}")
+    if args.out and args.out.lower().endswith(".xlsx") and len(got.table) > XLSX_ROWS:
+        raise UsageError(
+            f"{len(got.table):,} rows do not fit an Excel sheet ({XLSX_ROWS:,} at most): "
+            "write them as .csv"
+        )
     write_table(got.table, args.out, lang=args.lang, sheet="rows")
     line = _span_line(engine, opts)
     if line:

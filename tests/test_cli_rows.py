@@ -79,3 +79,15 @@ def test_rows_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "utilization: not computed under this filter" in err
     code, _, err = run(["rows", "revenue", SAMPLE, "--client", "nobody"], capsys)
     assert code == 0 and "note: no loaded client matches 'nobody'" in err
+
+
+def test_rows_too_many_for_an_excel_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kpi.cli
+
+    monkeypatch.setattr(kpi.cli, "XLSX_ROWS", 10)
+    out = tmp_path / "rows.xlsx"
+    code, _, err = run(["rows", "tickets_opened", SAMPLE, "--out", str(out)], capsys)
+    assert code == 2 and "rows do not fit an Excel sheet (10 at most): write them as .csv" in err
+    assert not out.exists()

@@ -60,3 +60,12 @@ def test_the_caption_says_how_the_rows_make_the_number() -> None:
     assert rowsview.sums_text(median, "en", "EUR") == (
         "2 tickets. The number is the median of the value column."
     )
+
+
+def test_more_rows_than_an_excel_sheet_go_on_more_sheets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rowsview, "SHEET_ROWS", 2)
+    table = pd.DataFrame({"ticket_id": ["a", "b", "c", "d", "e"]})
+    sheets = rowsview.excel_sheets("sla_rate", table)
+    assert list(sheets) == ["sla_rate", "sla_rate (2)", "sla_rate (3)"]
+    assert pd.concat(sheets.values())["ticket_id"].tolist() == list("abcde")
+    assert list(rowsview.excel_sheets("csat", table.head(2))) == ["csat"]

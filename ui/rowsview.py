@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from kpi import metrics as decl
@@ -25,6 +26,17 @@ from ui.kpiview import PART_UNITS
 SHOWN_ROWS = 1000
 #: the name of a chart's click selection (:func:`ui.charts.selectable`)
 PICK = "pick"
+#: data rows an Excel sheet holds (1,048,576 with the header): more go on further sheets
+SHEET_ROWS = 1_048_575
+
+
+def excel_sheets(name: str, table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows as Excel sheets: one, or as many as the rows need (``sla_rate``,
+    ``sla_rate (2)``, ...: :func:`ui.downloads.sheet_name` numbers them)."""
+    if len(table) <= SHEET_ROWS:
+        return {name: table}
+    return {f"{name} ({i // SHEET_ROWS + 1})" if i else name: table.iloc[i : i + SHEET_ROWS]
+            for i in range(0, len(table), SHEET_ROWS)}  # fmt: skip
 
 
 def sums_text(got: RowsResult, lang: str, currency: str) -> str:
@@ -76,7 +88,7 @@ def rows_table(got: RowsResult, lang: str, currency: str, key: str) -> None:
     )
     right.download_button(
         t("rows.xlsx", lang),
-        lambda: downloads.excel_bytes({got.kpi: table}),
+        lambda: downloads.excel_bytes(excel_sheets(got.kpi, table)),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
