@@ -147,6 +147,8 @@ def test_unknown_kpi_and_bad_group(engine: Engine) -> None:
         engine.rows("sla_rate", ReportOptions(), {"queue": "x"})
     with pytest.raises(UsageError, match="YYYY-MM"):
         engine.rows("sla_rate", ReportOptions(), {"month": "March"})
+    with pytest.raises(UsageError, match="the month 2020-01 is outside the period"):
+        engine.rows("backlog", ReportOptions(), {"month": "2020-01"})
 
 
 def test_not_computed_under_a_filter_has_no_rows(engine: Engine) -> None:

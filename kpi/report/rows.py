@@ -21,7 +21,7 @@ from kpi.errors import UsageError
 from kpi.metrics import Kpi, get
 from kpi.metrics.rows import ROW_KINDS
 from kpi.query.core import Core
-from kpi.query.periods import Period, month_end
+from kpi.query.periods import Period, month_end, month_start
 from kpi.query.rows import kpi_rows, row_parts
 from kpi.query.scope import Scope
 
@@ -83,7 +83,7 @@ def rows(
     Raises:
         KeyError: an unknown KPI id.
         UsageError: a group key other than client, technician, month (a month as
-            ``YYYY-MM``).
+            ``YYYY-MM``, of the period).
     """
     k = get(kpi_id)
     scope = replace(scope)
@@ -102,6 +102,8 @@ def rows(
         scope.technicians = _within(scope.technicians, matched)
     if "month" in narrowed:
         month = _month(narrowed["month"])
+        if not month_start(period.start) <= month <= period.end:
+            raise UsageError(f"the month {month:%Y-%m} is outside the period {period.label}")
     scope.kpis = [k]
     result = RowsResult(
         kpi=k.id, label=k.label(lang), kind=k.kind, table=pd.DataFrame(),
