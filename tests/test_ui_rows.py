@@ -25,6 +25,11 @@ def test_selectable_puts_the_click_on_the_bars_not_the_target_rule() -> None:
     assert pick["select"] == {"type": "point", "fields": ["client"], "on": "click"}
     assert pick["name"] == "pick" and pick["views"] == [bars["name"]]
     assert bars["mark"]["type"] == "bar" and "name" not in rule
+    # the picked bar stays, the others fade
+    assert bars["encoding"]["opacity"] == {
+        "condition": [{"param": "pick", "value": 1.0}],
+        "value": 0.4,
+    }
     trend = charts.trend(pd.DataFrame({"period": ["2026-01", "2026-02"], "value": [1.0, 2.0]}),
                          unit="count", lang="es", y_title="n")  # fmt: skip
     assert charts.selectable(trend, "period", "pick").to_dict()["params"][0]["name"] == "pick"

@@ -156,7 +156,10 @@ def selectable(chart: Any, field: str, name: str) -> Any:
               and field in p.data.columns and getattr(p, "mark", None) is not None]  # fmt: skip
     if not layers:
         raise ValueError(f"no layer of the chart has a column {field!r}")
-    layers[-1].params = [alt.selection_point(name=name, fields=[field], on="click").param]
+    pick = alt.selection_point(name=name, fields=[field], on="click")
+    layers[-1].params = [pick.param]
+    # the clicked mark stays, the others fade (all full while nothing is picked)
+    layers[-1].encoding.opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.4))
     return chart
 
 
