@@ -24,7 +24,7 @@ import pandas as pd
 
 from kpi.metrics import Kpi
 from kpi.metrics.rows import KPI_ROW_COLUMNS, ROW_KINDS
-from kpi.query.core import Core, _used
+from kpi.query.core import Core
 from kpi.query.scope import Part, Scope, kpi_columns
 
 #: an aggregate of one contribution column: ``fsum(rev)``, ``count(res_hours)``,
@@ -166,7 +166,7 @@ def kpi_rows(core: Core, k: Kpi, scope: Scope, month: date | None = None) -> pd.
     if built is None:
         return None
     sql, _ = built
-    params = core._params(scope, sql)
+    params = scope.params()  # the query binds those it reads
     if month is not None:
         params[MONTH_PARAM] = month
-    return core.query(sql, _used(sql, params))
+    return core.query(sql, params)
