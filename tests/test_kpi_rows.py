@@ -172,3 +172,25 @@ def test_device_level_rows_are_devices() -> None:
         for client in ("A", "B"):
             rows = eng.rows(k, MARCH, {"client": client})
             _assert_adds_up(kpi, rows, _report_row(report, k, client=client))
+
+
+def test_the_rows_are_selected_by_the_family_querys_own_parts(engine: Engine) -> None:
+    """The rows' statement holds, word for word, the SELECTs the report's family query
+    aggregates for the KPI (a rows-only part aside: one row per device)."""
+    from kpi.query.rows import row_parts, rows_sql
+
+    opts = ReportOptions(**Q1_2026)  # type: ignore[arg-type]
+    for k in KPIS:
+        ex = engine.explain(k.id, opts)
+        if ex.unavailable:
+            continue
+        scope = engine._scope(opts, engine.period(opts), [])
+        scope.kpis = [k]
+        found = row_parts(engine.core, k, scope)
+        built = rows_sql(engine.core, k, scope, None)
+        assert found is not None and built is not None, k.id
+        for part in found[1]:
+            body = part.sql.removeprefix("SELECT ")
+            assert body in built[0], k.id
+            if not part.rows_only:
+                assert body in ex.sql, k.id
