@@ -1,4 +1,4 @@
-"""``python -m kpi report|alerts|inspect|workspace`` (docs/CLI.md).
+"""``python -m kpi report|alerts|rows|inspect|workspace`` (docs/CLI.md).
 
 Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
 file and what is wrong. A table read with low confidence is unusable until a preset names
@@ -27,7 +27,7 @@ from kpi.load.values import currency_code
 from kpi.model import FileReport, LoadedData
 from kpi.problems import PROBLEM_COLUMNS
 from kpi.query.money import MoneyOptions, found_in, plan, read_rates
-from kpi.report import Engine, ReportOptions, write_table
+from kpi.report import Engine, ReportOptions, RowsResult, write_table
 from kpi.safety import safe_cell
 from kpi.workspace import Preview, Workspace
 from kpi.workspace.lock import lock_path
@@ -38,6 +38,9 @@ INSPECT_COLUMNS = (
 )  # fmt: skip
 
 GROUPINGS = ("total", "client", "month", "client,month", "technician", "technician,month")
+
+#: data rows an Excel sheet holds (1,048,576 with the header)
+XLSX_ROWS = 1_048_575
 
 #: the environment variable that holds a workspace's passphrase (else a prompt)
 PASSPHRASE_ENV = "MSPKPI_PASSPHRASE"
@@ -65,8 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("en", "es"), default="en")
     common.add_argument("--tz", metavar="ZONE", help="report time zone (default UTC)")
     common.add_argument("--out", metavar="FILE", help=".csv (default stdout), .xlsx or .json")
-    for name, help_text in (("report", "KPI table"), ("alerts", "alert list")):
+    for name, help_text in (
+        ("report", "KPI table"),
+        ("alerts", "alert list"),
+        ("rows", "the rows behind a KPI's number"),
+    ):
         p = sub.add_parser(name, parents=[common], help=help_text)
+        if name == "rows":
+            p.add_argument("kpi", metavar="KPI", help="a KPI id (e.g. sla_rate)")
+            p.add_argument("--month", metavar="YYYY-MM", help="only the rows of that month")
         p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders")
         p.add_argument(
             "--workspace",
@@ -78,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", type=_date, dest="as_of")
         p.add_argument("--client", action="append", default=[])
         p.add_argument("--technician", action="append", default=[])
-        p.add_argument("--by", default="total", choices=GROUPINGS)
-        p.add_argument("--compare", choices=("previous", "year"))
+        if name != "rows":  # the rows are not grouped: --client, --technician, --month
+            p.add_argument("--by", default="total", choices=GROUPINGS)
+            p.add_argument("--compare", choices=("previous", "year"))
         p.add_argument("--currency", metavar="CODE", help="report currency (ISO code, e.g. EUR)")
         p.add_argument(
             "--rates",
@@ -275,8 +286,8 @@ def _report_options(args: argparse.Namespace, settings: dict[str, Any]) -> Repor
         as_of=args.as_of,
         clients=list(args.client),
         technicians=list(args.technician),
-        by=args.by,
-        compare=args.compare,
+        by=getattr(args, "by", "total"),
+        compare=getattr(args, "compare", None),
         lang=args.lang,
     )
 
@@ -369,6 +380,49 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     _note_lines(engine.money_notes(args.lang))
     _summary(data.files)
     return 0
+
+
+def cmd_rows(args: argparse.Namespace) -> int:
+    """The rows behind a KPI's number (every row), then on stderr what they are and the
+    sums that make the number."""
+    data, settings = _load(args, strict=True)
+    opts = _report_options(args, settings)
+    engine = Engine(data, _money_options(args, data, settings))
+    try:
+        got = engine.rows(args.kpi, opts, {"month": args.month} if args.month else None)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    if got.unavailable is not None:
+        raise UsageError(f"{got.kpi}: {got.unavailable}")
+    if args.out and args.out.lower().endswith(".xlsx") and len(got.table) > XLSX_ROWS:
+        raise UsageError(
+            f"{len(got.table):,} rows do not fit an Excel sheet ({XLSX_ROWS:,} at most): "
+            "write them as .csv"
+        )
+    write_table(got.table, args.out, lang=args.lang, sheet="rows")
+    line = _span_line(engine, opts)
+    if line:
+        print(line, file=sys.stderr)
+    print(_one_line(_rows_line(got, args.lang)), file=sys.stderr)
+    _note_lines(got.notes)
+    _summary(data.files)
+    return 0
+
+
+def _rows_line(got: RowsResult, lang: str) -> str:
+    """``sla_rate: 4,202 tickets; numerator = sum of numerator (3,911), denominator = sum
+    of denominator (4,202)``; a median says it is the median of ``value``."""
+    es = lang == "es"
+    table = got.table
+    n = f"{len(table):,}".replace(",", "." if es else ",")
+    parts = []
+    for report_col, col in got.sums.items():
+        if got.kind == "median":
+            parts.append(f"{report_col} = {'mediana de' if es else 'median of'} {col}")
+        else:
+            total = float(table[col].sum()) if len(table) else 0.0
+            parts.append(f"{report_col} = {'suma de' if es else 'sum of'} {col} ({total:.12g})")
+    return f"{got.kpi}: {n} {got.what}; " + ", ".join(parts)
 
 
 # --------------------------------------------------------------------------- workspaces
@@ -510,7 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = {
             "inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts,
-            "workspace": cmd_workspace,
+            "rows": cmd_rows, "workspace": cmd_workspace,
         }  # fmt: skip
         return command[args.command](args)
     except KpiError as e:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.query.breakdowns import RENEWAL_BUCKETS
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, state
+from ui import charts, fmt, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -34,7 +34,8 @@ with left:
         leak = kpiview.rows_of(by_client, "uncovered_mrr").set_index("client")["value"]
         active = kpiview.rows_of(by_client, "active_devices").set_index("client")["value"]
         unc = unc.assign(leak=unc["client"].map(leak), active=unc["client"].map(active))
-        charts.show(
+        # a bar's client: its devices at D
+        rowsview.chart_with_rows(
             charts.bars(unc, category="client", unit="count", lang=lang,
                         x_title=kpiview.label("uncovered_devices", lang),
                         category_title=t("common.client", lang), status="status",
@@ -42,7 +43,7 @@ with left:
                         extra=[("leak", t("ct.leak", lang), lambda v: fmt.currency(v, lang, cur)),
                                ("active", kpiview.label("active_devices", lang),
                                 lambda v: fmt.number(v, lang))]),
-            width="stretch",
+            "client", "uncovered_devices", asked, lang, cur, key="ct_uncovered_client",
         )  # fmt: skip
     else:
         st.caption(t("ct.uncovered_by_client", lang) + ": " + fmt.number(0, lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, kpiview, page, state
+from ui import charts, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",
@@ -64,7 +64,8 @@ with left:
     if not gm.empty:
         pct = kpiview.rows_of(by_client, "gross_margin_pct").set_index("client")["value"]
         gm = gm.assign(pct=gm["client"].map(pct))
-        charts.show(
+        # a bar's client: its invoice lines and time entries
+        rowsview.chart_with_rows(
             charts.bars(
                 gm, category="client", unit="currency", lang=lang,
                 x_title=kpiview.label("gross_margin", lang),
@@ -73,18 +74,19 @@ with left:
                 extra=[("pct", kpiview.label("gross_margin_pct", lang),
                         lambda v: kpiview.value_text("gross_margin_pct", v, lang, cur))],
             ),
-            width="stretch",
+            "client", "gross_margin", asked, lang, cur, key="pr_margin_client",
         )  # fmt: skip
 with right:
     rate = kpiview.monthly(by_month, ["effective_hourly_rate"])
     if not rate.empty:
-        charts.show(
+        # a point's month: its invoice lines and time entries
+        rowsview.chart_with_rows(
             charts.trend(
                 rate, unit="currency", lang=lang,
                 y_title=kpiview.label("effective_hourly_rate", lang), currency=cur,
                 title=t("pr.rate_trend", lang),
             ),
-            width="stretch",
+            "period", "effective_hourly_rate", asked, lang, cur, key="pr_rate_trend", dim="month",
         )  # fmt: skip
     rc = kpiview.monthly(by_month, ["revenue", "labor_cost", "direct_cost"])
     if not rc.empty:

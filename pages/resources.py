@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, fmt, kpiview, page, state
+from ui import charts, fmt, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")
@@ -35,7 +35,8 @@ if not util.empty and "technician" in util:
     util = util.assign(
         parts=list(zip(util["technician"].map(bill), util["denominator"], strict=True))
     )
-    charts.show(
+    # a bar's technician: their time entries and working months
+    rowsview.chart_with_rows(
         charts.bars(
             util, category="technician", unit="ratio", lang=lang,
             x_title=kpiview.label("utilization", lang), category_title=t("common.technician", lang),
@@ -45,7 +46,7 @@ if not util.empty and "technician" in util:
                              f"{kpiview.label('available_hours', lang)}",
                     lambda p: f"{fmt.hours(p[0], lang)} / {fmt.hours(p[1], lang)}")],
         ),
-        width="stretch",
+        "technician", "utilization", asked, lang, cur, key="rs_util_tech",
     )  # fmt: skip
 
 heat = kpiview.monthly(by_tech_month, ["utilization"])
@@ -64,23 +65,25 @@ with left:
     if not hours.empty:
         bill = kpiview.rows_of(by_client, "billable_hours").set_index("client")["value"]
         hours = hours.assign(bill=hours["client"].map(bill))
-        charts.show(
+        # a bar's client: its time entries
+        rowsview.chart_with_rows(
             charts.bars(hours, category="client", unit="hours", lang=lang,
                         x_title=kpiview.label("hours_worked", lang),
                         category_title=t("common.client", lang),
                         title=t("rs.hours_by_client", lang), keep="highest",
                         extra=[("bill", kpiview.label("billable_hours", lang),
                                 lambda v: fmt.hours(v, lang))]),
-            width="stretch",
+            "client", "hours_worked", asked, lang, cur, key="rs_hours_client",
         )  # fmt: skip
 with right:
     cost = kpiview.monthly(by_month, ["labor_cost"])
     if not cost.empty:
-        charts.show(
+        # a point's month: its time entries
+        rowsview.chart_with_rows(
             charts.trend(cost, unit="currency", lang=lang,
                          y_title=kpiview.label("labor_cost", lang), currency=cur,
                          title=t("rs.labor_cost", lang)),
-            width="stretch",
+            "period", "labor_cost", asked, lang, cur, key="rs_labor_trend", dim="month",
         )  # fmt: skip
 
 st.subheader(t("common.summary_table", lang))

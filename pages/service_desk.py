@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, state
+from ui import charts, fmt, kpiview, page, rowsview, state
 from ui.i18n import t
 
 # every KPI of the csat and tickets families (a new one appears here), the headline ones
@@ -37,14 +37,15 @@ def with_counts(rows: pd.DataFrame, counts: pd.DataFrame, col: str) -> pd.DataFr
 # ------------------------------------------------------------------ CSAT
 csat_m = kpiview.monthly(by_month, ["csat"])
 if not csat_m.empty:
-    charts.show(
+    # a point's month: the survey responses behind it
+    rowsview.chart_with_rows(
         charts.trend(
             csat_m, unit="ratio", lang=lang, y_title="CSAT",
             target=kpiview.target_of(total, "csat"),
             target_label=t("common.target", lang), title=t("sd.csat_trend", lang),
             extra=[],
         ),
-        width="stretch",
+        "period", "csat", asked, lang, cur, key="sd_csat_trend", dim="month",
     )  # fmt: skip
 left, right = st.columns(2)
 for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client"),
@@ -54,7 +55,8 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
         continue
     rows = with_counts(rows, kpiview.rows_of(report, "csat_responses"), col)
     with box:
-        charts.show(
+        # a bar's client or technician: the survey responses behind it
+        rowsview.chart_with_rows(
             charts.bars(
                 rows, category=col, unit="ratio", lang=lang, x_title="CSAT",
                 category_title=t(f"common.{col}", lang), status="status",
@@ -63,7 +65,7 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
                 extra=[("n", t("common.responses", lang), lambda v: fmt.number(v, lang))],
                 keep="lowest",
             ),
-            width="stretch",
+            col, "csat", asked, lang, cur, key=f"sd_csat_{col}",
         )  # fmt: skip
 
 # ------------------------------------------------------------------ FCR and SLA

@@ -132,7 +132,7 @@ def _axis_format(unit: str) -> str:
     return {"ratio": ".0%", "currency": ",.0f", "hours": ",.0f", "days": ",.1f"}.get(unit, ",.0f")
 
 
-def show(chart: Any, **kwargs: Any) -> None:
+def show(chart: Any, **kwargs: Any) -> Any:
     """Draw ``chart`` as ``st.altair_chart`` does, without Altair's JSON-schema validation:
     ``st.vega_lite_chart`` of :func:`vega_spec` (``kwargs`` are its own: ``width``, ``key``...).
 
@@ -143,7 +143,24 @@ def show(chart: Any, **kwargs: Any) -> None:
     """
     import streamlit as st
 
-    st.vega_lite_chart(spec=vega_spec(chart), **kwargs)
+    # with on_select="rerun": the chart's selection state (see selectable)
+    return st.vega_lite_chart(spec=vega_spec(chart), **kwargs)
+
+
+def selectable(chart: Any, field: str, name: str) -> Any:
+    """``chart`` with a click selection ``name`` of the mark's ``field`` (a bar's client,
+    a point's period), on the layer whose table has that column (not a target rule):
+    drawn by :func:`show` with ``on_select="rerun"``, Streamlit reports the clicked mark.
+    Set on the chart itself, which its builder has just made (see :func:`_finish`)."""
+    layers = [p for p in _parts(chart) if isinstance(getattr(p, "data", None), pd.DataFrame)
+              and field in p.data.columns and getattr(p, "mark", None) is not None]  # fmt: skip
+    if not layers:
+        raise ValueError(f"no layer of the chart has a column {field!r}")
+    pick = alt.selection_point(name=name, fields=[field], on="click")
+    layers[-1].params = [pick.param]
+    # the clicked mark stays, the others fade (all full while nothing is picked)
+    layers[-1].encoding.opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.4))
+    return chart
 
 
 def vega_spec(chart: Any) -> dict[str, Any]:

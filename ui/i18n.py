@@ -1134,6 +1134,37 @@ CATALOG: dict[str, tuple[str, str]] = {
     "df.al.estimate": ("Estimate", "Estimación"),
     "df.al.no_estimate": ("Estimate empty when", "Estimación vacía cuando"),
     "df.al.none": ("none", "ninguna"),
+    # ---- rows (s3-rows)
+    "rows.show": ("Show the rows", "Ver las filas"),
+    "rows.title": ("The rows behind the number", "Las filas detrás del número"),
+    "rows.heading": ("{label}: the rows behind it", "{label}: sus filas"),
+    "rows.heading_group": ("{label} · {group}: the rows behind it", "{label} · {group}: sus filas"),
+    "rows.sums_fraction": (
+        "{n} {what}. The numerator column adds up to {num} and the denominator column to "
+        "{den}: the number's parts.",
+        "{n} {what}. La columna numerator suma {num} y la columna denominator {den}: las "
+        "partes del número.",
+    ),
+    "rows.sums_value": (
+        "{n} {what}. The value column adds up to {value}: the number.",
+        "{n} {what}. La columna value suma {value}: el número.",
+    ),
+    "rows.sums_median": (
+        "{n} {what}. The number is the median of the value column.",
+        "{n} {what}. El número es la mediana de la columna value.",
+    ),
+    "rows.capped": (
+        "Showing the first {shown} of {n} rows; the downloads have every row.",
+        "Se muestran las {shown} primeras de {n} filas; las descargas las tienen todas.",
+    ),
+    "rows.csv": ("Rows (CSV)", "Filas (CSV)"),
+    "rows.xlsx": ("Rows (Excel)", "Filas (Excel)"),
+    "rows.none": ("No rows behind this number.", "Ningún registro detrás de este número."),
+    "rows.unavailable": ("No rows: {why}", "Sin filas: {why}"),
+    "rows.click_hint": (
+        "Click a bar or a point to see the rows behind it.",
+        "Pulsa una barra o un punto para ver sus filas.",
+    ),
 }
 
 

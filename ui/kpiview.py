@@ -343,9 +343,9 @@ def kpi_card(
     key: str = "",
     opts: Any = None,
 ) -> None:
-    """One KPI as a bordered card: value, delta, status badge, sparkline, companions and
-    a "how is this calculated" popover (the SQL of the report ``report`` was asked with,
-    ``opts``)."""
+    """One KPI as a bordered card: value, delta, status badge, sparkline, companions, a
+    "how is this calculated" popover (the SQL of the report ``report`` was asked with,
+    ``opts``) and a "show the rows" button (the rows behind the number, in a dialog)."""
     row = total_row(report, kpi_id)
     with st.container(border=True):
         if row is None:
@@ -381,6 +381,10 @@ def kpi_card(
         ) as how:
             if how.open:
                 explain_block(kpi_id, row, lang, currency, opts)
+        from ui import rowsview
+
+        # the rows behind the number, computed when the button opens their dialog
+        rowsview.rows_button(kpi_id, opts, lang, currency, key or kpi_id)
 
 
 def kpi_strip(

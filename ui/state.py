@@ -728,6 +728,24 @@ def explanation(kpi_id: str, opts: ReportOptions | None = None) -> Any:
     return _remember(_opts_key("explain:" + kpi_id, opts), lambda: engine().explain(kpi_id, opts))
 
 
+#: the rows behind a number kept in the session's results up to this many (a larger
+#: table is computed again when asked: it would push the reports out of the cache)
+ROWS_KEPT = 50_000
+
+
+def kpi_rows(kpi_id: str, opts: ReportOptions, group: dict[str, str] | None = None) -> Any:
+    """``Engine.rows``: the rows behind a number for these options and group, once per
+    session, options and group while the table is small (:data:`ROWS_KEPT`)."""
+    key = _opts_key("rows:" + kpi_id, opts, group)
+    kept = engine().results
+    found = kept.get(key)
+    if found is None:
+        found = engine().rows(kpi_id, opts, group)
+        if len(found.table) <= ROWS_KEPT:
+            kept.put(key, found, rows=len(found.table))
+    return found
+
+
 def availability() -> dict[str, str | None]:
     """KPI id -> None when the loaded data allows it, else what would enable it."""
     language = lang()

@@ -48,7 +48,16 @@ from kpi.query.blocks import _block_sql, _Rows, _unpivot, _wide_select
 from kpi.query.families import _BUILDERS
 from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
 from kpi.query.prepared import _MADE_TABLE, MONEY_TABLES, statements
-from kpi.query.scope import _MONTHS_CTE, END, POINT, START, Scope, kpi_columns, scope_filters
+from kpi.query.scope import (
+    _MONTHS_CTE,
+    END,
+    POINT,
+    START,
+    Part,
+    Scope,
+    kpi_columns,
+    scope_filters,
+)
 from kpi.schema import MONEY_COLUMNS
 
 #: Family queries of one report run at once, each on its own cursor of the engine's
@@ -374,17 +383,8 @@ class Core:
         if any("month" in g for g in scope.also):
             raise ValueError("only the first grouping of a query may have months")
         kpis = [k for k in scope.kpis if k.family == family]
-        ctes, parts = _BUILDERS[family](self, scope)
-        common = [_MONTHS_CTE]
-        combined = scope.combined
-        if combined:
-            # each month's D and the period's (the same as the last month's, unless the
-            # period starts after as_of and has no month)
-            common.append(f"points AS (SELECT d_at FROM months UNION SELECT {POINT})")
-        elif scope.monthly:
-            common.append("points AS (SELECT d_at FROM months)")
-        else:
-            common.append(f"points AS (SELECT {POINT} AS d_at)")
+        ctes, parts = self.family_parts(family, scope)
+        parts = [p for p in parts if not p.rows_only]
         # KPIs are aggregated over the union of just the parts they read: the tickets
         # opened need the "created" rows only, the gross margin invoices and time entries
         by_parts: dict[tuple[int, ...], list[tuple[int, Kpi]]] = {}
@@ -408,7 +408,23 @@ class Core:
             block, block_selects = _block_sql(b, chosen, groups, parts, scope)
             blocks.append(block)
             selects += block_selects
-        return [*common, *ctes, *blocks], selects, kpis
+        return [*ctes, *blocks], selects, kpis
+
+    def family_parts(self, family: str, scope: Scope) -> tuple[list[str], list[Part]]:
+        """The CTEs the parts of one family read for ``scope`` (the months of the period,
+        the dates D, the family's own) and its parts (:class:`~kpi.query.scope.Part`),
+        those for the rows behind a KPI (``rows_only``) included."""
+        ctes, parts = _BUILDERS[family](self, scope)
+        common = [_MONTHS_CTE]
+        if scope.combined:
+            # each month's D and the period's (the same as the last month's, unless the
+            # period starts after as_of and has no month)
+            common.append(f"points AS (SELECT d_at FROM months UNION SELECT {POINT})")
+        elif scope.monthly:
+            common.append("points AS (SELECT d_at FROM months)")
+        else:
+            common.append(f"points AS (SELECT {POINT} AS d_at)")
+        return [*common, *ctes], parts
 
     def _params(self, scope: Scope, sql: str) -> dict[str, object]:
         params = scope.params()

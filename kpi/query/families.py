@@ -52,6 +52,7 @@ def _parts_profit(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 f"k.mrr_c AS mrr, 1 AS mrr_n FROM k JOIN points p ON {_active('k', 'p.d_at')}",
                 frozenset({"mrr", "mrr_n"}),
                 at="points",
+                entity=("contract", "k"),
             )
         )
         rev = "" if core.has("invoices") else ", k.mrr_c AS rev, 1 AS rev_n"
@@ -60,6 +61,7 @@ def _parts_profit(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 "SELECT k.client, CAST(NULL AS VARCHAR) AS technician, m.d_at AS d, "
                 f"k.mrr_c AS rr, 1 AS rr_n{rev} FROM k JOIN months m ON {_active('k', 'm.d_at')}",
                 frozenset({"rr", "rr_n"} | (set() if core.has("invoices") else {"rev", "rev_n"})),
+                entity=("contract", "k"),
             )
         )
         either = f"({_active('k', 'm.d_at')} OR {_active('k', 'm.prev_d')})"
@@ -92,6 +94,7 @@ def _parts_profit(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 " AS mv_churn\n"
                 "FROM cmv WHERE cur <> 0 OR prev <> 0 OR un > 0",
                 frozenset({"mv_n", "mv_new", "mv_exp", "mv_con", "mv_churn"}),
+                entity=("client_month", "cmv"),
             )
         )
     if core.has("invoices"):
@@ -102,6 +105,7 @@ def _parts_profit(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 f"FROM invoices_p WHERE {_in_period('d')}{scope_filters(s, technician=False)}",
                 frozenset({"rev", "rev_n", "dcost", "dcost_n"}),
                 month=True,
+                entity=("invoice", "invoices_p"),
             )
         )
     if core.has("time_entries"):
@@ -112,6 +116,7 @@ def _parts_profit(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 f"FROM time_p WHERE {_in_period('d')}{scope_filters(s, technician=True)}",
                 frozenset({"hours_all", "labor"}),
                 month=True,
+                entity=("time_entry", "time_p"),
             )
         )
     return ctes, parts
@@ -127,6 +132,7 @@ def _parts_csat(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             f"{scope_filters(s, technician=True)}",
             frozenset({"sat", "resp"}),
             month=True,
+            entity=("survey", "surveys_p"),
         )
     ]
 
@@ -144,6 +150,7 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             f"FROM t WHERE {_in_period('created_d')}",
             frozenset({"opened", "esc_n", "esc_known", "esc_hours", "frt_hours"}),
             month=True,
+            entity=("ticket", "t"),
         ),
         Part(
             "SELECT client, technician, resolved_d AS d, resolved_m AS month, 1 AS resolved_n,\n"
@@ -156,6 +163,7 @@ def _parts_tickets(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 {"resolved_n", "fcr_n", "fcr_known", "sla_n", "sla_known", "res_hours", "reopened"}
             ),
             month=True,
+            entity=("ticket", "t"),
         ),
     ]
     if s.monthly:
@@ -203,6 +211,7 @@ bk AS (
                 f"  AND (coalesce(resolved_d, cancelled_d) > {POINT}) IS NOT FALSE",
                 frozenset({"backlog"}),
                 at="point",
+                entity=("ticket", "t"),
             )
         )
     return ctes, parts
@@ -219,6 +228,7 @@ def _parts_time(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 f"FROM time_p WHERE {_in_period('d')}{scope_filters(s, technician=True)}",
                 frozenset({"hours", "bill_h"}),
                 month=True,
+                entity=("time_entry", "time_p"),
             )
         )
     tech_filter = f" AND {technician_filter()}" if s.technicians is not None else ""
@@ -244,6 +254,11 @@ def _parts_time(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
                 "SELECT CAST(NULL AS VARCHAR) AS client, crew.technician, wd.d,"
                 " crew.weekly / 5.0 * wd.n AS avail FROM crew CROSS JOIN wd",
                 frozenset({"avail"}),
+                entity=(
+                    "availability",
+                    "struct_pack(technician := crew.technician, month := wd.d,"
+                    " weekly_hours := crew.weekly, working_days := wd.n)",
+                ),
             )
         )
     return ctes, parts
@@ -308,8 +323,42 @@ def _parts_devices(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         "FROM cv",
         frozenset({"active_n", "covered_n", "uncovered_n", "unc_mrr"}),
         at="points",
+        entity=("client_devices", "cv"),
     )
-    return ctes, [part]
+    if core.device_level:
+        per_device = _per_device(covered, join, price, contracts)
+    else:
+        # a client's covered devices are a number (its contracts' capacity), not some of
+        # its devices: one row per device for the active devices only
+        per_device = _per_device(None, "", price, contracts)
+    return ctes, [part, per_device]
+
+
+def _per_device(covered: str | None, join: str, price: str, contracts: bool) -> Part:
+    """The devices family's contributions one row per active device at D, for the rows
+    behind a KPI (``rows_only``). ``covered``: the SQL saying a device is covered (None
+    when devices do not name their coverage: then only ``active_n``); ``join`` what it
+    reads, ``price`` a client's price per device (``cap``)."""
+    if covered is not None:
+        is_covered = f"CAST(({covered}) AS INTEGER)"
+        price_join = (
+            " LEFT JOIN cap ON cap.client = act.client AND cap.d_at = act.d_at" if contracts else ""
+        )
+        cols = (
+            f"1 AS active_n, {is_covered} AS covered_n, 1 - {is_covered} AS uncovered_n,\n"
+            f"  (1 - {is_covered}) * {price} AS unc_mrr"
+        )
+        provided = frozenset({"active_n", "covered_n", "uncovered_n", "unc_mrr"})
+    else:
+        price_join, cols, provided = "", "1 AS active_n", frozenset({"active_n"})
+    return Part(
+        "SELECT act.client, CAST(NULL AS VARCHAR) AS technician, act.d_at AS d,\n"
+        f"  {cols}\nFROM act {join}{price_join}",
+        provided,
+        at="points",
+        entity=("device", "act"),
+        rows_only=True,
+    )
 
 
 def _parts_renewals(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
@@ -322,12 +371,14 @@ def _parts_renewals(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
             " CAST(renewed_eff AS INTEGER) AS ren\n"
             f"FROM k WHERE {_in_period('end_date')} AND end_date <= {AS_OF}",
             frozenset({"due", "ren"}),
+            entity=("contract", "k"),
         ),
         Part(
             "SELECT client, CAST(NULL AS VARCHAR) AS technician, CAST(NULL AS DATE) AS d,"
             " 1 AS up, mrr_c AS up_mrr\n"
             f"FROM k WHERE {upcoming_renewal('end_date', 'renewed_eff', AS_OF)}",
             frozenset({"up", "up_mrr"}),
+            entity=("contract", "k"),
         ),
     ]
     return ctes, parts
@@ -403,6 +454,7 @@ def _parts_projects(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
         "  ac AS ac_a, CASE WHEN ac IS NOT NULL THEN budget_hours END AS bud_a\n"
         "FROM ps WHERE start_date <= dd AND state <> 'completed'",
         frozenset({"p_active", "p_on_track", "p_late", "p_over", "ac_a", "bud_a"}),
+        entity=("project", "ps"),
     )
     return ctes, [part]
 
@@ -421,11 +473,13 @@ def _parts_opportunities(core: Prepared, s: Scope) -> tuple[list[str], list[Part
             f"  ON {opportunity_open('o.created_d', 'o.outcome', 'o.closed_d', 'p.d_at')}",
             frozenset({"open_n", "open_amt", "weighted", "w_n", "stale"}),
             at="points",
+            entity=("opportunity", "o"),
         ),
         Part(
             "SELECT client, CAST(NULL AS VARCHAR) AS technician, created_d AS d, 1 AS created_n"
             f" FROM o WHERE {_in_period('created_d')}",
             frozenset({"created_n"}),
+            entity=("opportunity", "o"),
         ),
         Part(
             "SELECT client, CAST(NULL AS VARCHAR) AS technician, closed_d AS d,\n"
@@ -435,6 +489,7 @@ def _parts_opportunities(core: Prepared, s: Scope) -> tuple[list[str], list[Part
             "  CASE WHEN outcome = 'won' THEN cycle_days END AS cycle_days\n"
             f"FROM o WHERE outcome IN ('won', 'lost') AND {_in_period('closed_d')}",
             frozenset({"won_n", "lost_n", "won_amt", "cycle_days"}),
+            entity=("opportunity", "o"),
         ),
     ]
     return ctes, parts

@@ -88,7 +88,9 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
               hours,
               -- for the dashboards' breakdowns (kpi.query.breakdowns)
-              priority, queue, tier
+              priority, queue, tier,
+              -- what the rows behind a KPI show of a ticket (kpi.query.rows)
+              ticket_id, status, category
             FROM r"""
     ]
 
@@ -103,7 +105,8 @@ def _surveys(has: Has, hours_between: HoursBetween) -> list[str]:
             SELECT coalesce(client, '{NO_CLIENT}') AS client,
               coalesce(technician, '{NO_CLIENT}') AS technician,
               CAST(responded_at AS DATE) AS d,
-              CAST(date_trunc('month', CAST(responded_at AS DATE)) AS DATE) AS month, satisfied
+              CAST(date_trunc('month', CAST(responded_at AS DATE)) AS DATE) AS month, satisfied,
+              survey_id, ticket_id, score
             FROM raw_surveys"""
     ]
 
@@ -135,7 +138,8 @@ def _time_entries(has: Has, hours_between: HoursBetween) -> list[str]:
             CREATE TABLE time_p AS
             SELECT coalesce(t.client, '{NO_CLIENT}') AS client, t.technician,
               t.date AS d, CAST(date_trunc('month', t.date) AS DATE) AS month, t.hours,
-              {billable} AS billable, {cost} AS hourly_cost
+              {billable} AS billable, {cost} AS hourly_cost,
+              t.ticket_id, t.project_id, t.work_type
             FROM raw_time_entries t {join}""",
         # the hours booked on projects, apart: a project's actual cost at D reads
         # these few rows, not every time entry (KPIS.md 8)
@@ -187,7 +191,7 @@ def _devices(has: Has, hours_between: HoursBetween) -> list[str]:
             CREATE TABLE devices_p AS
             SELECT device_id, coalesce(client, '{NO_CLIENT}') AS client,
               CAST(first_seen AS DATE) AS first_d, CAST(last_seen AS DATE) AS last_d,
-              active, covered, contract_id
+              active, covered, contract_id, hostname, device_type
             FROM raw_devices"""
     ]
 
@@ -215,7 +219,8 @@ def _invoices(has: Has, hours_between: HoursBetween) -> list[str]:
         f"""
             CREATE OR REPLACE TABLE invoices_p AS
             SELECT coalesce(client, '{NO_CLIENT}') AS client, date AS d,
-              CAST(date_trunc('month', date) AS DATE) AS month, amount, cost, has_cost
+              CAST(date_trunc('month', date) AS DATE) AS month, amount, cost, has_cost,
+              invoice_id, type
             FROM money_invoices"""
     ]
 
@@ -236,6 +241,6 @@ def _opportunities(has: Has, hours_between: HoursBetween) -> list[str]:
               -- a deal closed before it was created has no sales cycle (ingestion warns)
               CASE WHEN outcome IN ('won', 'lost') AND closed_at >= created_at
                    THEN {hours_between("created_at", "closed_at")} / 24.0 END AS cycle_days,
-              stage
+              stage, owner
             FROM money_opportunities"""
     ]

@@ -69,6 +69,15 @@ class Part:
     #: the SELECT gives each row's ``month`` (the first day of ``d``'s month) from a
     #: prepared column; otherwise the block computes it from ``d``
     month: bool = False
+    #: for the rows behind a KPI (:mod:`kpi.query.rows`): the kind of row each
+    #: contribution comes from (a key of :data:`kpi.metrics.rows.ROW_KINDS`) and that row
+    #: as an SQL struct (``("ticket", "t")``: the ticket); None when a contribution row
+    #: sums several (the backlog's running sum by month)
+    entity: tuple[str, str] | None = None
+    #: a part for the rows behind a KPI only, never in a family query: the contributions
+    #: one row per entity where the family's own part adds them up first (the devices of
+    #: a client at D)
+    rows_only: bool = False
 
 
 @dataclass

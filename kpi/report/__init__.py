@@ -2,7 +2,8 @@
 
 :class:`Engine` (:mod:`~kpi.report.engine`) is the public API of a session: reports
 (:mod:`~kpi.report.frame` formats them), explanations (:mod:`~kpi.report.explain`), alerts
-(:mod:`~kpi.report.alerts`); :mod:`~kpi.report.writers` writes them as CSV, XLSX or JSON.
+(:mod:`~kpi.report.alerts`), the rows behind a number (:mod:`~kpi.report.rows`);
+:mod:`~kpi.report.writers` writes them as CSV, XLSX or JSON.
 An engine keeps the results it and its caller want again in one :class:`ResultCache`
 (:mod:`~kpi.report.cache`).
 """
@@ -18,6 +19,7 @@ from kpi.report.engine import (
 )
 from kpi.report.explain import Explanation
 from kpi.report.options import ReportOptions
+from kpi.report.rows import RowsResult
 from kpi.report.writers import to_csv_text, write_table
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "Explanation",
     "ReportOptions",
     "ResultCache",
+    "RowsResult",
     "compute_alerts",
     "compute_report",
     "to_csv_text",

@@ -51,6 +51,8 @@ from kpi.report.frame import (
     _with_every_kpi,
 )
 from kpi.report.options import ReportOptions, _check
+from kpi.report.rows import RowsResult
+from kpi.report.rows import rows as kpi_rows
 
 REPORT_COLUMNS = (
     "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",
@@ -428,6 +430,22 @@ class Engine:
         scope = self._scope(opts, period, [])
         scope.kpis = self._produced(opts, scope)
         return explain(self.core, k, scope, opts.lang)
+
+    def rows(
+        self, kpi_id: str, opts: ReportOptions, group: dict[str, str] | None = None
+    ) -> RowsResult:
+        """The rows behind a KPI's number in the report of ``opts`` (its period and
+        filters), narrowed to a ``group`` of a grouped report (``{"client": "Acme",
+        "month": "2026-03"}``): :func:`kpi.report.rows.rows`. Summed, their contribution
+        columns are the report's numerator and denominator (or value).
+
+        Raises:
+            KeyError: an unknown KPI id.
+            UsageError: a bad period or group.
+        """
+        notes: list[str] = []
+        scope = self._scope(opts, self.period(opts), notes)
+        return kpi_rows(self.core, kpi_id, scope, opts.lang, group, notes)
 
     # ---------------------------------------------------------------- breakdowns
     # What the dashboards draw beside the KPIs (kpi.query.breakdowns), for the period and
