@@ -1,0 +1,53 @@
+"""The text catalogs (kpi/texts): every language has every key, each text non-empty and with
+the same ``{placeholders}`` as in English; :func:`kpi.texts.t` fills them in and names an
+unknown key or language."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+
+from kpi.texts import CATALOGS, LANG_NAMES, LANGS, load_catalog, t
+
+ALL_KEYS = sorted(set().union(*CATALOGS.values()))
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_language_has_a_catalog_and_a_name() -> None:
+    assert LANGS[0] == "en"
+    assert set(CATALOGS) == set(LANGS) == set(LANG_NAMES)
+
+
+@pytest.mark.parametrize("key", ALL_KEYS)
+def test_every_language_with_the_same_placeholders(key: str) -> None:
+    missing = [lang for lang in LANGS if key not in CATALOGS[lang]]
+    assert not missing, f"{key} has no text in {missing}"
+    for lang in LANGS:
+        assert CATALOGS[lang][key].strip(), f"{key} is empty in {lang}"
+        assert _fields(CATALOGS[lang][key]) == _fields(CATALOGS["en"][key]), (key, lang)
+
+
+def test_t_fills_in_the_placeholders() -> None:
+    assert t("sb.as_of", "en", date="2026-10-31") == "As of 2026-10-31"
+    assert t("sb.as_of", "es", date="2026-10-31") == "A fecha de 2026-10-31"
+    # without arguments the text is as written
+    assert t("sb.as_of", "en") == "As of {date}"
+
+
+def test_an_unknown_key_or_language_is_named() -> None:
+    with pytest.raises(KeyError, match=r"sb\.as_off"):
+        t("sb.as_off", "en")
+    with pytest.raises(ValueError, match="'fr'"):
+        t("sb.as_of", "fr")
+
+
+def test_a_key_that_is_not_a_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "xx.toml"
+    path.write_text('"app.title" = "MSP KPIs"\npage.data = "Data"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="'page'"):
+        load_catalog(path)
