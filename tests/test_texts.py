@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.metrics import KPIS, get
 from kpi.texts import CATALOGS, LANG_NAMES, LANGS, load_catalog, t
 
 ALL_KEYS = sorted(set().union(*CATALOGS.values()))
@@ -51,3 +52,23 @@ def test_a_key_that_is_not_a_text_is_refused(tmp_path: Path) -> None:
     path.write_text('"app.title" = "MSP KPIs"\npage.data = "Data"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="'page'"):
         load_catalog(path)
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def test_every_declared_kpi_has_its_texts_and_no_other_kpi_has() -> None:
+    declared = {key for k in KPIS for key in k.text_keys()}
+    for lang in LANGS:
+        in_catalog = {key for key in CATALOGS[lang] if key.startswith("kpi.")}
+        assert sorted(declared - in_catalog) == [], f"KPI texts missing in {lang}"
+        assert sorted(in_catalog - declared) == [], f"texts of no declared KPI in {lang}"
+
+
+def test_a_kpi_reads_its_texts_from_the_catalog() -> None:
+    k = get("fcr_rate")
+    assert k.label("en") == t("kpi.fcr_rate.label", "en") and k.label("es") != k.label("en")
+    assert k.denominator_words("es") == t("kpi.fcr_rate.denominator", "es")
+    assert get("tickets_opened").denominator_words("en") is None
+    assert get("tickets_opened").rows_word("en") is None
+    assert get("pipeline_amount").rows_word("es") == t("kpi.pipeline_amount.rows", "es")

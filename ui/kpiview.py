@@ -136,8 +136,8 @@ def parts_text(kpi_id: str, numerator: Any, denominator: Any, lang: str, currenc
     if not k.has_fraction or is_empty(numerator) or is_empty(denominator):
         return ""
     nu, du = PART_UNITS.get(kpi_id, ("count", "count"))
-    n_words = k.numerator_es if lang == "es" else k.numerator_en
-    d_words = (k.denominator_es if lang == "es" else k.denominator_en) or ""
+    n_words = k.numerator_words(lang)
+    d_words = k.denominator_words(lang) or ""
     n_text = fmt.value(numerator, nu, lang, currency)
     d_text = fmt.value(denominator, du, lang, currency)
     if k.kind == "mean":

@@ -87,8 +87,8 @@ def explain(core: Core, k: Kpi, scope: Scope, lang: str) -> Explanation:
         "label": k.label(lang),
         "formula": k.description(lang),
         "unit": k.unit,
-        "numerator": k.numerator_es if lang == "es" else k.numerator_en,
-        "denominator": k.denominator_es if lang == "es" else k.denominator_en,
+        "numerator": k.numerator_words(lang),
+        "denominator": k.denominator_words(lang),
         "inputs": loaded,
         "missing_inputs": not_loaded,
     }
