@@ -368,7 +368,7 @@ def test_money_is_summed_per_currency_once_the_dataset_has_one(
     # the invoices declared with a currency column (as the currency work will add it)
     ds = DATASETS["invoices"]
     with_currency = Dataset(
-        ds.name, ds.label_en, ds.label_es, (*ds.columns, Column("currency", "text")),
+        ds.name, (*ds.columns, Column("currency", "text")),
         key=ds.key, description=ds.description,
     )  # fmt: skip
     monkeypatch.setitem(DATASETS, "invoices", with_currency)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kpi.metrics import KPIS, get
+from kpi.schema import DATASETS
 from kpi.texts import CATALOGS, LANG_NAMES, LANGS, load_catalog, t
 
 ALL_KEYS = sorted(set().union(*CATALOGS.values()))
@@ -72,3 +73,12 @@ def test_a_kpi_reads_its_texts_from_the_catalog() -> None:
     assert get("tickets_opened").denominator_words("en") is None
     assert get("tickets_opened").rows_word("en") is None
     assert get("pipeline_amount").rows_word("es") == t("kpi.pipeline_amount.rows", "es")
+
+
+def test_every_dataset_has_its_texts() -> None:
+    for name, ds in DATASETS.items():
+        for lang in LANGS:
+            assert f"dataset.{name}" in CATALOGS[lang] and f"dataset.{name}.words" in CATALOGS[lang]
+        assert ds.label("es") == t(f"dataset.{name}", "es")
+    assert DATASETS["time_entries"].words("en") == "time entries"
+    assert DATASETS["time_entries"].words("es") == "partes de horas"

@@ -150,7 +150,7 @@ class DatasetSummary:
         """
         es = lang == "es"
         ds = DATASETS[self.dataset]
-        out = [ds.label_es if es else ds.label_en, "  " + self.sentence(lang)]
+        out = [ds.label(lang), "  " + self.sentence(lang)]
         if self.span is not None:
             out.append("  " + span_text(self.span, lang))
         who = []

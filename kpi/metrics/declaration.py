@@ -226,19 +226,6 @@ TIME_ENTRY_INPUTS = (
 )
 
 
-_DATASET_ES = {
-    "tickets": "tickets",
-    "surveys": "encuestas",
-    "time_entries": "partes de horas",
-    "staff": "plantilla",
-    "contracts": "contratos",
-    "devices": "equipos",
-    "projects": "proyectos",
-    "invoices": "facturas",
-    "opportunities": "oportunidades",
-}
-
-
 def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = None) -> str:
     """What satisfies a :class:`Need`, in words.
 
@@ -261,7 +248,7 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
             cols.setdefault(ds, []).append(col)
 
     def name(ds: str) -> str:
-        return _DATASET_ES.get(ds, ds) if es else ds.replace("_", " ")
+        return DATASETS[ds].words(lang)
 
     pieces: list[str] = []
     if loads:

@@ -39,7 +39,7 @@ from kpi.errors import UsageError
 from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN, currency_code
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.schema import MONEY_COLUMNS
+from kpi.schema import DATASETS, MONEY_COLUMNS
 
 #: The app's report currency until the user picks one.
 DEFAULT_CURRENCY = "EUR"
@@ -47,8 +47,6 @@ DEFAULT_CURRENCY = "EUR"
 #: dataset -> currency as stored (an ISO code, ``$``, a text kept as written; None: the
 #: row names no currency) -> how many amounts (rows with an amount or a cost)
 Found = dict[str, dict[str | None, int]]
-
-_DATASET_ES = {"contracts": "contratos", "invoices": "facturas", "opportunities": "oportunidades"}
 
 
 @dataclass(frozen=True)
@@ -229,7 +227,7 @@ class MoneyPlan:
 
 
 def _ds(dataset: str, lang: str) -> str:
-    return _DATASET_ES.get(dataset, dataset) if lang == "es" else dataset
+    return DATASETS[dataset].words(lang)
 
 
 def _n(n: int, lang: str) -> str:
