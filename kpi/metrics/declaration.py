@@ -237,8 +237,7 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
         lang: ``en`` or ``es``.
         loaded: the loaded datasets (None: assume each column's dataset is loaded).
     """
-    es = lang == "es"
-    orr = " o " if es else " or "
+    orr = t("metrics.need.or", lang)
     loads = [ds for ds, col in n.any_of if col is None]
     cols: dict[str, list[str]] = {}
     for ds, col in n.any_of:
@@ -252,23 +251,9 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
 
     pieces: list[str] = []
     if loads:
-        pieces.append(("cargar " if es else "load ") + orr.join(name(d) for d in loads))
+        pieces.append(t("metrics.need.load", lang, datasets=orr.join(name(d) for d in loads)))
     for ds, cs in cols.items():
-        plural = len(cs) > 1
-        word = (
-            ("columnas " if plural else "columna ") if es else ("columns " if plural else "column ")
-        )
-        joined = orr.join(cs)
-        if loaded is not None and ds not in loaded:
-            pieces.append(
-                f"cargar {name(ds)} con {'las' if plural else 'la'} {word}{joined}"
-                if es
-                else f"load {name(ds)} with {word}{joined}"
-            )
-        else:
-            pieces.append(
-                f"asignar {word}{joined} de {name(ds)}"
-                if es
-                else f"map {word}{joined} of {name(ds)}"
-            )
+        how = "load_with" if loaded is not None and ds not in loaded else "map"
+        key = f"metrics.need.{how}_{'columns' if len(cs) > 1 else 'column'}"
+        pieces.append(t(key, lang, dataset=name(ds), columns=orr.join(cs)))
     return orr.join(pieces)
