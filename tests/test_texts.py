@@ -4,16 +4,23 @@ unknown key or language."""
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
 import pytest
 
+from kpi.load.checks import CHECKS
 from kpi.metrics import KPIS, get
 from kpi.schema import DATASETS
 from kpi.texts import CATALOGS, LANG_NAMES, LANGS, load_catalog, t
 
 ALL_KEYS = sorted(set().union(*CATALOGS.values()))
+KPI = Path(__file__).resolve().parent.parent / "kpi"
+# a key written as a literal in a call of t, or chosen by a conditional expression:
+# t("report.labor_without_cost", ...), "load.summary.rows.one" if n == 1 else "load.summary.rows"
+_KEY = r"""["']((?:kpi|dataset|load|query|report|metrics|cli)\.[a-z0-9_.]+)["']"""
+LITERAL_KEY = re.compile(rf"(?:\bt\(\s*|\belse\s+){_KEY}|{_KEY}\s+if\b")
 
 
 def _fields(text: str) -> set[str]:
@@ -82,3 +89,40 @@ def test_every_dataset_has_its_texts() -> None:
         assert ds.label("es") == t(f"dataset.{name}", "es")
     assert DATASETS["time_entries"].words("en") == "time entries"
     assert DATASETS["time_entries"].words("es") == "partes de horas"
+
+
+def test_every_check_line_has_its_texts_and_no_other_has() -> None:
+    declared = set()
+    for name, check in CHECKS.items():
+        declared |= {f"load.check.{name}.noun", f"load.check.{name}.noun.one"}
+        declared |= {f"load.check.{name}.{u.key}" for u in check.used}
+    for lang in LANGS:
+        in_catalog = {k for k in CATALOGS[lang] if k.startswith("load.check.")}
+        assert sorted(declared - in_catalog) == [], f"missing in {lang}"
+        # the rest are the singulars of declared lines
+        assert (
+            sorted(k for k in in_catalog - declared if k.removesuffix(".one") not in declared) == []
+        )
+
+
+def test_every_reason_code_has_its_sentence() -> None:
+    codes = set(re.findall(r'_reason\(\s*"([a-z_]+)"', (KPI / "load" / "recognize.py").read_text()))
+    codes |= set(re.findall(r'Reason\(\s*"([a-z_]+)"', (KPI / "load" / "recognize.py").read_text()))
+    assert len(codes) > 5, "the scan found the reasons"
+    for lang in LANGS:
+        assert (
+            sorted(f"load.reason.{c}" for c in codes if f"load.reason.{c}" not in CATALOGS[lang])
+            == []
+        )
+
+
+def test_every_literal_key_used_by_the_engine_exists() -> None:
+    # t("key" ...) / texts.t("key" ...), and a key chosen by a conditional expression
+    # (t("load.held.how_cli" if cli else "load.held.how", ...))
+    used = set()
+    for path in KPI.rglob("*.py"):
+        found = LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+        used |= {key for pair in found for key in pair if key}
+    assert len(used) > 30, "the scan found the keys"
+    for lang in LANGS:
+        assert sorted(used - set(CATALOGS[lang])) == [], lang

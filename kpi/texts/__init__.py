@@ -92,3 +92,9 @@ def t(key: str, lang: str = "en", **kwargs: Any) -> str:
             "(a typo, or a text not added to every language file)"
         ) from None
     return text.format(**kwargs) if kwargs else text
+
+
+def has(key: str) -> bool:
+    """True when ``key`` has a text (an optional one: ``load.check.tickets.open.one``, the
+    singular where a language's differs). Every language has the same keys (a test)."""
+    return key in CATALOGS[LANGS[0]]
