@@ -10,16 +10,21 @@ in quotes: a bare ``app.title = ...`` would make a table ``app``, which the load
 
 Keys are namespaced by who shows them:
 
-* the app: ``app.*``, ``page.*``, ``sb.*``, ``common.*`` and a prefix per page (``ov.*``,
-  ``dt.*``, ``df.*``...), read through :func:`ui.i18n.t`;
+* the app: ``app.*``, ``page.*``, ``sb.*``, ``common.*``, ``fmt.*`` and a prefix per page
+  (``ov.*``, ``dt.*``, ``df.*``...), read through :func:`ui.i18n.t`;
 * the declarations: ``kpi.<id>.label``, ``kpi.<id>.desc`` (the definition ``explain`` shows),
   ``kpi.<id>.numerator`` and, for a ratio or a mean, ``kpi.<id>.denominator`` (what they
   count, in words), ``kpi.<id>.rows`` for a money KPI with ``known`` rows;
   ``dataset.<name>`` (a dataset's title) and ``dataset.<name>.words`` (its name in a sentence);
-* the engine and the CLI: ``load.*``, ``query.*``, ``report.*``, ``cli.*``.
+* the engine and the CLI: ``load.*``, ``metrics.*``, ``query.*``, ``report.*``, ``cli.*``.
+
+A key ending in ``.one`` is the singular of the key without it, where some language's
+differs (``load.check.tickets.open.one``: ``{n} abierto``); :func:`has` tells whether there
+is one. (Alert messages are in :mod:`kpi.report.alerts` until its rules name message keys.)
 
 A test (tests/test_texts.py) fails when a language lacks a key another has, when their
-``{placeholders}`` differ, or when a declared KPI or dataset has no text.
+``{placeholders}`` differ, when a declared KPI, dataset or check-the-numbers line has no
+text, or when the engine names a key no catalog has.
 
 **A new KPI**: declare it in its family's module of :mod:`kpi.metrics` (no texts there), and
 add its ``kpi.<id>.*`` keys to the "KPIs" section of every language file (the test names
@@ -27,10 +32,11 @@ any that is missing).
 
 **A new language**: copy ``en.toml`` to ``<code>.toml`` (``fr.toml``), translate every text
 (keep the keys and the ``{placeholders}``), and add the code and its name to :data:`LANGS`
-and :data:`LANG_NAMES`. Number and date formats are chosen per language
-where they are written (the babel locales of ``ui/fmt.py`` and ``kpi.load.summary``, the
-separators of the CLI and the report), and the CLI's ``--lang`` choices come from
-:data:`LANGS`.
+and :data:`LANG_NAMES` (the CLI's ``--lang`` choices are :data:`LANGS`). Number and date
+formats are not texts: they are chosen per language where numbers are written (the babel
+locales of ``ui/fmt.py`` and ``kpi.load.summary``, the separators of ``kpi.cli``,
+``kpi.report.frame`` and ``kpi.query.money``), and the reading of ambiguous dates and
+numbers by ``kpi.load.values``; a new language is added there too.
 """
 
 from __future__ import annotations
