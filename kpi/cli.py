@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from kpi import texts
 from kpi.errors import KpiError, UnrecognisedDatasetError, UsageError, WorkspaceError
 from kpi.load import LoadOptions, load_files
 from kpi.load.presets import load_preset
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     common = _Parser(add_help=False)
     common.add_argument("--preset", action="append", default=[], metavar="FILE.json")
-    common.add_argument("--lang", choices=("en", "es"), default="en")
+    common.add_argument("--lang", choices=texts.LANGS, default=texts.LANGS[0])
     common.add_argument("--tz", metavar="ZONE", help="report time zone (default UTC)")
     common.add_argument("--out", metavar="FILE", help=".csv (default stdout), .xlsx or .json")
     for name, help_text in (
@@ -303,9 +304,7 @@ def _span_line(engine: Engine, opts: ReportOptions) -> str | None:
     if (period.start, period.end) == (first, last):
         return None
     span = f"{first.isoformat()}..{last.isoformat()}"
-    if opts.lang == "es":
-        return f"periodo {period.label}; los datos abarcan {span}"
-    return f"period {period.label}; the data spans {span}"
+    return texts.t("cli.span", opts.lang, period=period.label, span=span)
 
 
 def _money_options(
@@ -509,14 +508,17 @@ def _change_lines(preview: Preview, lang: str) -> list[str]:
     def n(value: int) -> str:
         return f"{value:,}".replace(",", "." if lang == "es" else ",")
 
-    words = (
-        ("filas antes", "después", "nuevas", "actualizadas", "repetidas guardadas una vez")
-        if lang == "es"
-        else ("rows before", "after", "new", "updated", "duplicates kept once")
-    )
     return [
-        f"{c.dataset}: {n(c.rows_before)} {words[0]}, {n(c.rows_after)} {words[1]}: "
-        f"{n(c.new)} {words[2]}, {n(c.updated)} {words[3]}, {n(c.duplicates)} {words[4]}"
+        texts.t(
+            "cli.change",
+            lang,
+            dataset=c.dataset,
+            before=n(c.rows_before),
+            after=n(c.rows_after),
+            new=n(c.new),
+            updated=n(c.updated),
+            duplicates=n(c.duplicates),
+        )
         for c in preview.changes
     ]
 

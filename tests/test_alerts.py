@@ -48,9 +48,9 @@ def test_every_rule_is_a_complete_declaration() -> None:
     # a rule reads a KPI (that allows its grouping, with a comparison) or a named query;
     # its texts exist in both languages and its thresholds are the user's keys
     from kpi.metrics import get
-    from kpi.metrics.alert_texts import ALERT_TEXTS
     from kpi.metrics.alerts import ALERT_GROUPINGS, ALERT_UNITS, RULES_DECLARED
     from kpi.query.alert_queries import ALERT_QUERIES
+    from kpi.texts import t
 
     for r in RULES_DECLARED:
         assert (r.kpi is None) != (r.query is None), r.id
@@ -68,7 +68,7 @@ def test_every_rule_is_a_complete_declaration() -> None:
         keys += [f"{r.id}.estimate"] if r.estimate.kind != "none" else []
         keys += [f"{r.id}.no_estimate"] if r.estimate.kind != "gap" else []
         for key in keys:
-            en, es = ALERT_TEXTS[key]
+            en, es = t(f"alert.{key}", "en"), t(f"alert.{key}", "es")
             assert en and es and en != es, key
         assert r.estimate.kind in ("kpi", "gap", "query", "none")
         assert (r.estimate.kind == "query") == (r.query is not None), r.id

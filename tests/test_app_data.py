@@ -132,7 +132,7 @@ def test_the_mapping_editor_changes_a_mapping_and_the_kpis_follow(at: AppTest) -
     at.date_input(key=ui.state.K_RANGE + ".w").set_value((date(2024, 1, 1), date(2024, 2, 29)))
     at.switch_page("pages/service_desk.py").run()
     _no_errors(at)
-    opened = next(m for m in at.metric if m.label == get("tickets_opened").label_en)
+    opened = next(m for m in at.metric if m.label == get("tickets_opened").label("en"))
     assert opened.value == "2"
 
 
@@ -349,7 +349,7 @@ def test_a_low_confidence_file_feeds_no_kpi_until_confirmed(at: AppTest) -> None
         """The Resources page's utilisation card, and whether it warns of held tables."""
         at.switch_page("pages/resources.py").run()
         _no_errors(at)
-        metric = next(m for m in at.metric if m.label == get("utilization").label_en)
+        metric = next(m for m in at.metric if m.label == get("utilization").label("en"))
         warns = any("feed no KPI until you confirm them" in w.value for w in at.warning)
         at.switch_page("pages/data.py").run()
         return str(metric.value), warns

@@ -62,7 +62,7 @@ def _no_errors(at: AppTest) -> None:
 
 
 def _pipeline(at: AppTest) -> str:
-    (card,) = [m for m in at.metric if m.label == get("pipeline_amount").label_en]
+    (card,) = [m for m in at.metric if m.label == get("pipeline_amount").label("en")]
     return str(card.value)
 
 

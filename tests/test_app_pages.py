@@ -142,7 +142,7 @@ def test_overview_shows_the_ten_headline_kpis_as_the_engine_computes_them(
     start, end = _default_period(engine)
     opts = ReportOptions(start=start, end=end)
     for kpi_id in HEADLINE:
-        card = _metric(at, get(kpi_id).label_en)
+        card = _metric(at, get(kpi_id).label("en"))
         want = fmt.value(_expected(engine, kpi_id, opts), get(kpi_id).unit, "en")
         assert card.value == want, kpi_id
 
@@ -160,7 +160,7 @@ def test_a_client_filter_changes_the_numbers_as_the_engine_says(engine: Engine) 
     assert _metric(at, "CSAT").value == fmt.value(want, "ratio", "en")
     assert _metric(at, "CSAT").value != before
     # utilisation has no client dimension (DETAILS.md 8): not shown under a client filter
-    assert _metric(at, get("utilization").label_en).value == fmt.EMPTY
+    assert _metric(at, get("utilization").label("en")).value == fmt.EMPTY
 
 
 def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Engine) -> None:
@@ -172,7 +172,7 @@ def test_period_and_comparison_change_the_numbers_as_the_engine_says(engine: Eng
     start, end = periods.period_range("last_quarter", engine.as_of)
     opts = ReportOptions(start=start, end=end, compare="year")
     for kpi_id in ("csat", "fcr_rate", "escalation_rate"):
-        card = _metric(at, get(kpi_id).label_en)
+        card = _metric(at, get(kpi_id).label("en"))
         assert card.value == fmt.value(_expected(engine, kpi_id, opts), "ratio", "en")
         delta = fmt.delta(_expected(engine, kpi_id, opts, "delta"), "ratio", "en")
         assert card.delta == delta, kpi_id
@@ -230,7 +230,7 @@ def test_language_switch_and_browser_locale() -> None:
     at.radio(key="lang").set_value("es").run()
     _no_errors(at)
     assert at.title[0].value == "Resumen"
-    assert any(m.label == get("gross_margin_pct").label_es for m in at.metric)
+    assert any(m.label == get("gross_margin_pct").label("es") for m in at.metric)
     # a Spanish browser starts in Spanish
     es = AppTest.from_file(APP, default_timeout=TIMEOUT)
     es.context = {"locale": "es-ES"}
@@ -557,9 +557,9 @@ def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: 
     at.switch_page("pages/service_desk.py").run()
     _no_errors(at)
     produced = set(engine.report(ReportOptions())["kpi"])
-    expected = [k.label_en for k in KPIS if k.family in ("csat", "tickets")
+    expected = [k.label("en") for k in KPIS if k.family in ("csat", "tickets")
                 and k.id in produced and k.id != "escalated_tickets"]  # fmt: skip
-    assert get("reopen_rate").label_en in expected
+    assert get("reopen_rate").label("en") in expected
     assert sorted(m.label for m in at.metric) == sorted(expected)
 
 

@@ -341,14 +341,14 @@ README_KPI_HEADER = "| id | what | unit | default target |"
 
 
 def readme_kpi_table() -> str:
-    """The README's table of KPIs, made from the declarations: a row per KPI in their
-    order, its English label ("(headline)" for the ten of KPIS.md), unit and default target
-    (``>= 0.7``, ``<= 0.2``, ``0.7..0.85``). The README's table is this text, never
-    edited by hand: after adding a KPI, ``pytest tests/test_docs.py --update-golden``
-    writes it."""
+    """The README's table of KPIs, made from the declarations and their texts: a row per KPI
+    in their order, its English label (``kpi.<id>.label`` of kpi/texts; "(headline)" for
+    the ten of KPIS.md), unit and default target (``>= 0.7``, ``<= 0.2``, ``0.7..0.85``).
+    The README's table is this text, never edited by hand: after adding a KPI,
+    ``pytest tests/test_docs.py --update-golden`` writes it."""
     lines = [README_KPI_HEADER, "|---|---|---|---|"]
     for k in KPIS:
-        what = k.label_en + (" (headline)" if k.id in HEADLINE else "")
+        what = k.label("en") + (" (headline)" if k.id in HEADLINE else "")
         shown = format_target(k.target)
         if isinstance(shown, float):
             shown = f"{'<=' if k.direction == 'lower' else '>='} {shown}"

@@ -18,6 +18,7 @@ from kpi.metrics import KPIS, UNITS
 from kpi.model import LoadedData, loaded_data
 from kpi.query import parse_by
 from kpi.report import REPORT_COLUMNS, Engine, ReportOptions
+from kpi.texts import LANGS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -99,7 +100,7 @@ def test_every_kpi_of_kpis_md_is_declared_in_order_with_its_unit() -> None:
     for k in KPIS:
         assert k.unit in UNITS
         assert (k.unit == "ratio") == (k.id in RATIO_UNITS), k.id
-        assert k.label_en and k.label_es and k.description_en and k.description_es
+        assert all(k.label(lang) and k.description(lang) for lang in LANGS), k.id
         assert k.direction in ("higher", "lower", "band")
         assert k.kind in ("sum", "ratio", "mean", "median")
         assert (k.denominator is not None) == (k.kind in ("ratio", "mean")), k.id

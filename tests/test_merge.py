@@ -405,9 +405,10 @@ def test_the_definitions_page_states_the_rule_of_every_dataset() -> None:
     from streamlit.testing.v1 import AppTest
 
     from kpi.schema import DATASETS
-    from ui.i18n import CATALOG, t
+    from kpi.texts import CATALOGS
+    from ui.i18n import t
 
-    assert all(f"df.merge.{name}" in CATALOG for name in DATASETS)
+    assert all(f"df.merge.{name}" in CATALOGS["en"] for name in DATASETS)
     app = str(Path(__file__).resolve().parent.parent / "app.py")
     at = AppTest.from_file(app, default_timeout=180).run()
     at.switch_page("pages/definitions.py").run()

@@ -17,6 +17,7 @@ from kpi.load.summary import DatasetSummary, Money, Span, ValueCounts
 from kpi.model import LoadedData, loaded_data
 from kpi.report import Engine
 from kpi.schema import DATASETS, Column, Dataset
+from kpi.texts import CATALOGS, LANGS
 
 
 def csv(*lines: str) -> bytes:
@@ -368,7 +369,7 @@ def test_money_is_summed_per_currency_once_the_dataset_has_one(
     # the invoices declared with a currency column (as the currency work will add it)
     ds = DATASETS["invoices"]
     with_currency = Dataset(
-        ds.name, ds.label_en, ds.label_es, (*ds.columns, Column("currency", "text")),
+        ds.name, (*ds.columns, Column("currency", "text")),
         key=ds.key, description=ds.description,
     )  # fmt: skip
     monkeypatch.setitem(DATASETS, "invoices", with_currency)
@@ -425,8 +426,7 @@ def test_opportunities_outcomes_amounts_and_probabilities() -> None:
 def test_a_line_on_a_column_not_declared_yet_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
     # a line declared ahead of its derived column: skipped until the schema has it
     check = CHECKS["tickets"]
-    later = Used("by_status", "{n} resolved by status", "{n} resueltos por estado",
-                 "resolved_by_status IS NOT NULL", needs=("resolved_by_status",))  # fmt: skip
+    later = Used("by_status", "resolved_by_status IS NOT NULL", needs=("resolved_by_status",))
     monkeypatch.setitem(CHECKS, "tickets", replace(check, used=(*check.used, later)))
     s = load(("tickets.csv", TICKETS)).summary["tickets"]
     assert "by_status" not in used(s)
@@ -439,9 +439,13 @@ def test_every_declaration_names_declared_columns() -> None:
         for column in (*(check.span or ()), *check.statuses, *check.money):
             assert ds.has(column), (name, column)
         assert len({u.key for u in check.used}) == len(check.used), name
+        # its texts (kpi/texts; the same placeholders in every language: tests/test_texts.py)
         for u in check.used:
-            assert "{n}" in u.en and "{n}" in u.es, (name, u.key)
-            assert ("{as_of}" in u.en) == ("{as_of}" in u.es), (name, u.key)
+            for lang in LANGS:
+                assert "{n}" in CATALOGS[lang][f"load.check.{name}.{u.key}"], (name, u.key)
+        for lang in LANGS:
+            assert CATALOGS[lang][f"load.check.{name}.noun"], name
+            assert CATALOGS[lang][f"load.check.{name}.noun.one"], name
 
 
 def test_the_summary_outlives_the_rows() -> None:

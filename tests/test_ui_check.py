@@ -14,16 +14,7 @@ DEVICES = DatasetSummary(
     span=Span("last_seen", "last_seen", date(2024, 5, 30), date(2024, 6, 30), 1200),
     clients=3,
     no_client=0,
-    used=(
-        UsedLine(
-            "active",
-            1,
-            "count",
-            en="{n} active on {as_of}",
-            es="{n} activos a {as_of}",
-            one_es="{n} activo a {as_of}",
-        ),
-    ),
+    used=(UsedLine("active", 1, "count", "load.check.devices.active"),),
     as_of=date(2024, 6, 30),
 )
 OPPORTUNITIES = DatasetSummary(

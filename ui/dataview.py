@@ -36,7 +36,7 @@ def dataset_label(name: str | None, lang: str) -> str:
     ds = DATASETS.get(name)
     if ds is None:
         return name
-    return ds.label_es if lang == "es" else ds.label_en
+    return ds.label(lang)
 
 
 def confidence_label(report: FileReport, lang: str) -> str:

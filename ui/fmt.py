@@ -22,6 +22,8 @@ from typing import Any
 from babel import dates as bdates
 from babel import numbers as bnum
 
+from kpi.texts import t
+
 #: UI language -> Babel locale
 LOCALES = {"en": "en_US", "es": "es_ES"}
 
@@ -117,8 +119,7 @@ def days(value: Any, lang: str) -> str:
     """Days with one decimal: ``34.5 days`` / ``34,5 días``."""
     if is_empty(value):
         return EMPTY
-    word = "días" if lang == "es" else "days"
-    return f"{number(value, lang, 1)}\xa0{word}"
+    return t("fmt.days", lang, n=number(value, lang, 1))
 
 
 def value(v: Any, unit: str, lang: str, code: str = "EUR") -> str:
@@ -148,8 +149,7 @@ def delta(v: Any, unit: str, lang: str, code: str = "EUR") -> str | None:
     sign = "+" if x > 0 else ("-" if x < 0 else "±")
     mag = abs(x)
     if unit == "ratio":
-        pp = "p. p." if lang == "es" else "pp"
-        return f"{sign}{number(mag * 100, lang, 1)}\xa0{pp}"
+        return t("fmt.pp", lang, sign=sign, n=number(mag * 100, lang, 1))
     return sign + value(mag, unit, lang, code)
 
 
@@ -181,8 +181,7 @@ def ratio_parts(num: Any, den: Any, unit_word: str, lang: str) -> str:
         fx = float(x)
         return number(fx, lang, 0 if math.isclose(fx, round(fx)) else 1)
 
-    of = "de" if lang == "es" else "of"
-    return f"{n(num)} {of} {n(den)} {unit_word}".strip()
+    return t("fmt.of", lang, numerator=n(num), denominator=n(den), unit=unit_word).strip()
 
 
 _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"

@@ -136,15 +136,17 @@ def parts_text(kpi_id: str, numerator: Any, denominator: Any, lang: str, currenc
     if not k.has_fraction or is_empty(numerator) or is_empty(denominator):
         return ""
     nu, du = PART_UNITS.get(kpi_id, ("count", "count"))
-    n_words = k.numerator_es if lang == "es" else k.numerator_en
-    d_words = (k.denominator_es if lang == "es" else k.denominator_en) or ""
-    n_text = fmt.value(numerator, nu, lang, currency)
-    d_text = fmt.value(denominator, du, lang, currency)
-    if k.kind == "mean":
-        over = "entre" if lang == "es" else "over"
-        return f"{n_text} ({n_words}) {over} {d_text} {d_words}".strip()
-    of = "de" if lang == "es" else "of"
-    return f"{n_text} {n_words} {of} {d_text} {d_words}".strip()
+    n_words = k.numerator_words(lang)
+    d_words = k.denominator_words(lang) or ""
+    key = "common.parts_over" if k.kind == "mean" else "common.parts_of"
+    return t(
+        key,
+        lang,
+        numerator=fmt.value(numerator, nu, lang, currency),
+        numerator_words=n_words,
+        denominator=fmt.value(denominator, du, lang, currency),
+        denominator_words=d_words,
+    ).strip()
 
 
 def target_of(report: pd.DataFrame, kpi_id: str) -> Any:

@@ -102,7 +102,7 @@ def _summarize_one(
         if technicians == 0 and not data.has(name, "technician"):
             technicians = None
         used = tuple(
-            UsedLine(u.key, float(v), u.unit, u.en, u.es, u.one_en, u.one_es, u.hide_zero)
+            UsedLine(u.key, float(v), u.unit, f"load.check.{name}.{u.key}", u.hide_zero, u.params)
             for u, v in zip(lines, row, strict=True)
         )
         statuses = tuple(

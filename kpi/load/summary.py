@@ -26,8 +26,8 @@ from datetime import date
 
 from babel.numbers import format_currency, format_decimal
 
-from kpi.load.checks import CHECKS
 from kpi.schema import DATASETS
+from kpi.texts import has, t
 
 # --------------------------------------------------------------------------- results
 
@@ -73,17 +73,17 @@ class Money:
 
 @dataclass(frozen=True)
 class UsedLine:
-    """A computed "used by the KPIs" line: its declaration's key and texts, its number."""
+    """A computed "used by the KPIs" line: its declaration's key, its number, the key of its
+    text in :mod:`kpi.texts` (``load.check.tickets.open``; ``.one`` added for a count of 1
+    when there is one) and the text's other placeholders."""
 
     key: str
     value: float
     unit: str
-    en: str
-    es: str
-    one_en: str | None = None
-    one_es: str | None = None
+    text_key: str
     #: an explanation, shown only when it is not 0
     hide_zero: bool = False
+    params: tuple[tuple[str, int], ...] = ()
 
     def text(
         self, lang: str, as_of: date | None = None, day: Callable[[date], str] | None = None
@@ -97,10 +97,10 @@ class UsedLine:
         """
         n = number(self.value, lang, 1 if self.unit == "hours" else 0)
         when = "" if as_of is None else (day or date.isoformat)(as_of)
-        text = self.es if lang == "es" else self.en
-        if self.unit == "count" and self.value == 1:
-            text = (self.one_es if lang == "es" else self.one_en) or text
-        return text.format(n=n, as_of=when)
+        key = self.text_key
+        if self.unit == "count" and self.value == 1 and has(f"{key}.one"):
+            key = f"{key}.one"
+        return t(key, lang, n=n, as_of=when, **dict(self.params))
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,8 @@ class DatasetSummary:
 
     def noun(self, lang: str) -> str:
         """What a row is, singular for 1 row: ``tickets``, ``partes de horas``."""
-        check = CHECKS[self.dataset]
-        one, many = check.noun_es if lang == "es" else check.noun_en
-        return one if self.rows == 1 else many
+        key = f"load.check.{self.dataset}.noun"
+        return t(f"{key}.one" if self.rows == 1 else key, lang)
 
     def shown_used(self) -> tuple[UsedLine, ...]:
         """The used lines to show (an explanation at 0 is left out)."""
@@ -148,19 +147,17 @@ class DatasetSummary:
           status: Closed 1,900; In Progress 150; (empty) 69
           amount (currency not given): 1,234.50 in 12 rows
         """
-        es = lang == "es"
         ds = DATASETS[self.dataset]
-        out = [ds.label_es if es else ds.label_en, "  " + self.sentence(lang)]
+        out = [ds.label(lang), "  " + self.sentence(lang)]
         if self.span is not None:
             out.append("  " + span_text(self.span, lang))
         who = []
         if self.clients is not None:
-            who.append(f"{'clientes' if es else 'clients'}: {number(self.clients, lang)}")
+            who.append(t("load.summary.clients", lang, n=number(self.clients, lang)))
             if self.no_client:
-                rows = number(self.no_client, lang)
-                who[-1] += f" ({rows} {'sin cliente' if es else 'without a client'})"
+                who[-1] += " " + t("load.summary.no_client", lang, n=number(self.no_client, lang))
         if self.technicians is not None:
-            who.append(f"{'técnicos' if es else 'technicians'}: {number(self.technicians, lang)}")
+            who.append(t("load.summary.technicians", lang, n=number(self.technicians, lang)))
         if who:
             out.append("  " + "; ".join(who))
         for vc in self.statuses:
@@ -169,16 +166,12 @@ class DatasetSummary:
                 listed.append(f"{other_label(vc.other_values, lang)} {number(vc.other_rows, lang)}")
             out.append(f"  {vc.column}: {'; '.join(listed) or '-'}")
         for m in self.money:
-            rows = number(m.rows, lang)
-            where = (
-                f"{rows} {'filas' if es else 'rows'}"
-                if m.rows != 1
-                else f"1 {'fila' if es else 'row'}"
+            rows_key = "load.summary.rows.one" if m.rows == 1 else "load.summary.rows"
+            where = t(rows_key, lang, n=number(m.rows, lang))
+            amount = t(
+                "load.summary.amount", lang, total=money(m.total, m.currency, lang), rows=where
             )
-            out.append(
-                f"  {m.column} ({currency_label(m.currency, lang)}): "
-                f"{money(m.total, m.currency, lang)} {'en' if es else 'in'} {where}"
-            )
+            out.append(f"  {m.column} ({currency_label(m.currency, lang)}): {amount}")
         return out
 
 
@@ -209,27 +202,25 @@ def currency_label(currency: str | None, lang: str) -> str:
     """The currency code, or ``currency not given`` / ``moneda no indicada``."""
     if currency is not None:
         return currency
-    return "moneda no indicada" if lang == "es" else "currency not given"
+    return t("load.summary.no_currency", lang)
 
 
 def value_label(value: str | None, lang: str) -> str:
     """A status value as shown; empty is ``(empty)`` / ``(vacío)``."""
     if value is None:
-        return "(vacío)" if lang == "es" else "(empty)"
+        return t("load.summary.empty", lang)
     return value
 
 
 def other_label(values: int, lang: str) -> str:
     """``other (3 values)`` / ``otros (3 valores)``."""
-    if lang == "es":
-        return f"otros ({number(values, lang)} {'valor' if values == 1 else 'valores'})"
-    return f"other ({number(values, lang)} {'value' if values == 1 else 'values'})"
+    key = "load.summary.other.one" if values == 1 else "load.summary.other"
+    return t(key, lang, n=number(values, lang))
 
 
 def span_text(span: Span, lang: str, day: Callable[[date], str] | None = None) -> str:
     """``dates: created_at 2024-11-01 .. 2026-10-31`` (``start_date .. end_date`` for two
     columns), with the rows without a date."""
-    es = lang == "es"
     fmt = day or date.isoformat
     first = fmt(span.first) if span.first else "-"
     last = fmt(span.last) if span.last else "-"
@@ -237,8 +228,8 @@ def span_text(span: Span, lang: str, day: Callable[[date], str] | None = None) -
         text = f"{span.first_column} {first} .. {last}"
     else:
         text = f"{span.first_column} {first} .. {span.last_column} {last}"
-    text = f"{'fechas' if es else 'dates'}: {text}"
+    text = t("load.summary.dates", lang, span=text)
     if span.undated:
         n = number(span.undated, lang)
-        text += f" ({n} {'sin' if es else 'without'} {span.first_column})"
+        text += " " + t("load.summary.undated", lang, n=n, column=span.first_column)
     return text

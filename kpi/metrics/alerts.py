@@ -8,7 +8,7 @@ conditions of :mod:`kpi.metrics.conditions`). :mod:`kpi.report.alerts` runs them
 
 Each threshold has a key the user can override (``csat_low``, ``csat_low_min_responses``);
 the texts (message, suggested action, the estimate's formula and why it may be empty) are
-keyed in :data:`kpi.metrics.alert_texts.ALERT_TEXTS`. Each rule declares what one alert puts
+keyed in the catalogs (:mod:`kpi.texts`, ``alert.<key>``). Each rule declares what one alert puts
 at stake (:class:`Estimate`), by which the alerts are ranked.
 
 Example:
@@ -99,8 +99,8 @@ class AlertRule:
             (responses, resolved tickets) is at least this threshold (None: no minimum).
         severity: how the severity follows from the value.
         unit: how the value and threshold read (:data:`ALERT_UNITS`).
-        message: the key of the message (what happened) in ``ALERT_TEXTS``.
-        action: the key of the suggested action in ``ALERT_TEXTS``.
+        message: the key of the message (what happened) in the catalogs (``alert.<key>``).
+        action: the key of the suggested action in the catalogs (``alert.<key>``).
         estimate: what one alert puts at stake (:class:`Estimate`); a query rule's is its
             query's ``estimate`` column.
     """

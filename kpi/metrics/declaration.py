@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kpi.schema import DATASETS
+from kpi.texts import t
 
 #: Units of the ``unit`` column (DETAILS.md 6).
 UNITS = ("ratio", "currency", "hours", "days", "count")
@@ -84,15 +85,12 @@ class Kpi:
     Attributes:
         id: stable id, the ``kpi`` column of every export.
         family: the group of KPIs computed by one query (see the module docstring).
-        label_en, label_es: short names shown to people.
-        description_en, description_es: the definition in words (shown by ``explain``).
         unit: ratio, currency, hours, days or count.
         datasets: datasets read.
         time: the date that places a contribution in a period or month
             (``tickets.created_at``) or ``@D`` for point-in-time KPIs.
         kind: sum, ratio, mean or median (module docstring).
         numerator, denominator: SQL aggregates over the family's contribution columns.
-        numerator_en, numerator_es, denominator_en, denominator_es: their names in words.
         direction: higher, lower or band: which way is better, for targets.
         target: default target (a number, or a ``(low, high)`` band), None when none.
         groupings: dimensions the KPI may be grouped by (DETAILS.md 5).
@@ -106,25 +104,20 @@ class Kpi:
             (``count(value) = 0``: no amount, or one in a currency without a rate). A group
             with no rows stays 0 (DETAILS.md 4); a partly known one sums what is known and
             the report notes how many rows lacked it.
-        rows_en, rows_es: what ``rows`` counts, for that note ("open opportunities").
+
+    The texts are not declared here but in the catalogs of :mod:`kpi.texts`, by id:
+    ``kpi.<id>.label``, ``.desc``, ``.numerator``, ``.denominator`` (a ratio or a mean),
+    ``.rows`` (a KPI with ``known``); the methods below read them.
     """
 
     id: str
     family: str
-    label_en: str
-    label_es: str
-    description_en: str
-    description_es: str
     unit: str
     datasets: tuple[str, ...]
     time: str
     kind: str
     numerator: str
     denominator: str | None
-    numerator_en: str
-    numerator_es: str
-    denominator_en: str | None
-    denominator_es: str | None
     direction: str
     target: Target | None
     groupings: frozenset[str]
@@ -133,14 +126,22 @@ class Kpi:
     flag: str | None = None
     nullable: bool = False
     known: tuple[str, str] | None = None
-    rows_en: str | None = None
-    rows_es: str | None = None
 
     def label(self, lang: str = "en") -> str:
-        return self.label_es if lang == "es" else self.label_en
+        """The short name shown to people (``kpi.<id>.label``): ``Gross margin %``."""
+        return t(f"kpi.{self.id}.label", lang)
 
     def description(self, lang: str = "en") -> str:
-        return self.description_es if lang == "es" else self.description_en
+        """The definition in words (``kpi.<id>.desc``), shown by ``explain``."""
+        return t(f"kpi.{self.id}.desc", lang)
+
+    def numerator_words(self, lang: str = "en") -> str:
+        """What the numerator counts or sums, in words (``kpi.<id>.numerator``)."""
+        return t(f"kpi.{self.id}.numerator", lang)
+
+    def denominator_words(self, lang: str = "en") -> str | None:
+        """What the denominator counts (``kpi.<id>.denominator``); None without one."""
+        return None if self.denominator is None else t(f"kpi.{self.id}.denominator", lang)
 
     @property
     def money(self) -> bool:
@@ -148,8 +149,18 @@ class Kpi:
         return self.unit == "currency" or self.known is not None
 
     def rows_word(self, lang: str = "en") -> str | None:
-        """What the ``known`` rows are, in words (for the report's note)."""
-        return self.rows_es if lang == "es" else self.rows_en
+        """What the ``known`` rows are, in words, for the report's note (``kpi.<id>.rows``:
+        ``open opportunities``); None for a KPI without ``known``."""
+        return None if self.known is None else t(f"kpi.{self.id}.rows", lang)
+
+    def text_keys(self) -> tuple[str, ...]:
+        """The catalog keys of this KPI's texts (every language must have them)."""
+        keys = [f"kpi.{self.id}.{part}" for part in ("label", "desc", "numerator")]
+        if self.denominator is not None:
+            keys.append(f"kpi.{self.id}.denominator")
+        if self.known is not None:
+            keys.append(f"kpi.{self.id}.rows")
+        return tuple(keys)
 
     @property
     def has_fraction(self) -> bool:
@@ -160,16 +171,12 @@ class Kpi:
 def declare(
     id: str,
     family: str,
-    labels: tuple[str, str],
-    descriptions: tuple[str, str],
     unit: str,
     datasets: tuple[str, ...],
     time: str,
     kind: str,
     numerator: str,
-    numerator_words: tuple[str, str],
     denominator: str | None = None,
-    denominator_words: tuple[str, str] | None = None,
     *,
     direction: str,
     groupings: frozenset[str],
@@ -179,28 +186,18 @@ def declare(
     flag: str | None = None,
     nullable: bool = False,
     known: tuple[str, str] | None = None,
-    rows: tuple[str, str] | None = None,
 ) -> Kpi:
-    """One KPI declaration, written compactly (the family modules' tables): ``labels``,
-    ``descriptions``, ``numerator_words`` and ``denominator_words`` are (English, Spanish)
-    pairs, ``rows`` what the ``known`` rows are in words; the rest as :class:`Kpi`."""
+    """One KPI declaration, written compactly (the family modules' tables): the fields of
+    :class:`Kpi`, the first ones by position; its texts are in :mod:`kpi.texts`."""
     return Kpi(
         id=id,
         family=family,
-        label_en=labels[0],
-        label_es=labels[1],
-        description_en=descriptions[0],
-        description_es=descriptions[1],
         unit=unit,
         datasets=datasets,
         time=time,
         kind=kind,
         numerator=numerator,
         denominator=denominator,
-        numerator_en=numerator_words[0],
-        numerator_es=numerator_words[1],
-        denominator_en=denominator_words[0] if denominator_words else None,
-        denominator_es=denominator_words[1] if denominator_words else None,
         direction=direction,
         target=target,
         groupings=groupings,
@@ -209,8 +206,6 @@ def declare(
         flag=flag,
         nullable=nullable,
         known=known,
-        rows_en=rows[0] if rows else None,
-        rows_es=rows[1] if rows else None,
     )
 
 
@@ -231,19 +226,6 @@ TIME_ENTRY_INPUTS = (
 )
 
 
-_DATASET_ES = {
-    "tickets": "tickets",
-    "surveys": "encuestas",
-    "time_entries": "partes de horas",
-    "staff": "plantilla",
-    "contracts": "contratos",
-    "devices": "equipos",
-    "projects": "proyectos",
-    "invoices": "facturas",
-    "opportunities": "oportunidades",
-}
-
-
 def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = None) -> str:
     """What satisfies a :class:`Need`, in words.
 
@@ -255,8 +237,7 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
         lang: ``en`` or ``es``.
         loaded: the loaded datasets (None: assume each column's dataset is loaded).
     """
-    es = lang == "es"
-    orr = " o " if es else " or "
+    orr = t("metrics.need.or", lang)
     loads = [ds for ds, col in n.any_of if col is None]
     cols: dict[str, list[str]] = {}
     for ds, col in n.any_of:
@@ -266,27 +247,13 @@ def describe_need(n: Need, lang: str = "en", loaded: frozenset[str] | None = Non
             cols.setdefault(ds, []).append(col)
 
     def name(ds: str) -> str:
-        return _DATASET_ES.get(ds, ds) if es else ds.replace("_", " ")
+        return DATASETS[ds].words(lang)
 
     pieces: list[str] = []
     if loads:
-        pieces.append(("cargar " if es else "load ") + orr.join(name(d) for d in loads))
+        pieces.append(t("metrics.need.load", lang, datasets=orr.join(name(d) for d in loads)))
     for ds, cs in cols.items():
-        plural = len(cs) > 1
-        word = (
-            ("columnas " if plural else "columna ") if es else ("columns " if plural else "column ")
-        )
-        joined = orr.join(cs)
-        if loaded is not None and ds not in loaded:
-            pieces.append(
-                f"cargar {name(ds)} con {'las' if plural else 'la'} {word}{joined}"
-                if es
-                else f"load {name(ds)} with {word}{joined}"
-            )
-        else:
-            pieces.append(
-                f"asignar {word}{joined} de {name(ds)}"
-                if es
-                else f"map {word}{joined} of {name(ds)}"
-            )
+        how = "load_with" if loaded is not None and ds not in loaded else "map"
+        key = f"metrics.need.{how}_{'columns' if len(cs) > 1 else 'column'}"
+        pieces.append(t(key, lang, dataset=name(ds), columns=orr.join(cs)))
     return orr.join(pieces)

@@ -41,6 +41,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from kpi import texts
 from kpi.load.names import client_key, technician_key
 from kpi.metrics import FLAG_NEEDS, RESOLVED_NEED, Kpi, describe_need
 from kpi.model import LoadedData
@@ -345,25 +346,13 @@ class Core:
     def missing(self, kpi: Kpi, lang: str = "en") -> str | None:
         """None when the KPI's inputs are loaded, else what would enable it."""
         if self.undated_resolutions and RESOLVED_NEED in kpi.needs:
-            undated = self.undated_resolutions
-            if lang == "es":
-                return (
-                    f"ningún ticket tiene fecha de resolución ({undated} resueltos o cancelados "
-                    "por su estado, sin fecha); asignar la columna updated_at (última "
-                    "actualización) de tickets"
-                )
-            return (
-                f"no ticket has a resolution date ({undated} resolved or cancelled by their "
-                "status, undated); map column updated_at (last update) of tickets"
-            )
+            return texts.t("query.no_resolution_date", lang, undated=self.undated_resolutions)
         for n in kpi.needs:
             if not any(self.has(ds, col) for ds, col in n.any_of):
                 return describe_need(n, lang, frozenset(self.data.tables))
         if kpi.flag and not self.known_flags.get(kpi.flag, False):
             cols = describe_need(FLAG_NEEDS[kpi.flag], lang)
-            if lang == "es":
-                return f"ningún ticket tiene el dato; {cols} con valores"
-            return f"no ticket has a known value; {cols} with values"
+            return texts.t("query.no_flag", lang, columns=cols)
         return None
 
     def computes(self, kpi: Kpi, scope: Scope) -> bool:

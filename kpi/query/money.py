@@ -39,7 +39,8 @@ from kpi.errors import UsageError
 from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN, currency_code
 from kpi.model import LoadedData
 from kpi.problems import Problem
-from kpi.schema import MONEY_COLUMNS
+from kpi.schema import DATASETS, MONEY_COLUMNS
+from kpi.texts import t
 
 #: The app's report currency until the user picks one.
 DEFAULT_CURRENCY = "EUR"
@@ -47,8 +48,6 @@ DEFAULT_CURRENCY = "EUR"
 #: dataset -> currency as stored (an ISO code, ``$``, a text kept as written; None: the
 #: row names no currency) -> how many amounts (rows with an amount or a cost)
 Found = dict[str, dict[str | None, int]]
-
-_DATASET_ES = {"contracts": "contratos", "invoices": "facturas", "opportunities": "oportunidades"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,6 @@ class MoneyPlan:
         """What the reader of a money figure should know, in ``lang``: amounts left out
         (no rate, an ambiguous ``$``), the reading of ``$``, rows without a currency and
         the rates used; only about ``datasets`` when given."""
-        es = lang == "es"
         out: list[str] = []
         for ds, cur, n in self.left_out():
             if datasets is not None and ds not in datasets:
@@ -154,41 +152,25 @@ class MoneyPlan:
         )
         if dollar_rows and self.dollar is not None:
             if self.dollar_why == "default":
-                out.append(
-                    "un $ sin más se lee como USD: los datos no nombran otra moneda que se "
-                    "escriba con $; si es otra (MXN, COP...), elígela como moneda del informe "
-                    "o escribe el código (MXN 1.200)"
-                    if es
-                    else "a bare $ is read as USD: the data names no other currency written "
-                    "with $; if it is another one (MXN, COP...), choose it as the report "
-                    "currency or write the code (MXN 1,200)"
-                )
+                out.append(t("query.money.bare_dollar_default", lang))
             else:
-                out.append(
-                    f"un $ sin más se lee como {self.dollar}, la única moneda con $ que "
-                    "nombran los datos o la moneda elegida"
-                    if es
-                    else f"a bare $ is read as {self.dollar}, the only currency written with $ "
-                    "that the data or the chosen currency names"
-                )
+                out.append(t("query.money.bare_dollar", lang, currency=self.dollar))
         for ds, n in self.without_currency():
             if datasets is not None and ds not in datasets:
                 continue
             out.append(
-                f"{_ds(ds, lang)}: {_amounts(n, lang)} sin moneda se leen como "
-                f"{self.currency}, la moneda del informe"
-                if es
-                else f"{_ds(ds, lang)}: {_amounts(n, lang)} without a currency are read as "
-                f"{self.currency}, the report currency"
+                t(
+                    "query.money.without_currency",
+                    lang,
+                    dataset=_ds(ds, lang),
+                    amounts=_amounts(n, lang),
+                    currency=self.currency,
+                )
             )
         converted = self.converted()
         if converted:
             listed = "; ".join(f"1 {c} = {_rate(r, lang)} {self.currency}" for c, r in converted)
-            out.append(
-                f"importes convertidos a {self.currency} con tus tipos de cambio ({listed})"
-                if es
-                else f"amounts converted to {self.currency} with your exchange rates ({listed})"
-            )
+            out.append(t("query.money.converted", lang, currency=self.currency, rates=listed))
         return out
 
     def problems(self, lang: str = "en", files: Mapping[str, str] | None = None) -> list[Problem]:
@@ -203,33 +185,20 @@ class MoneyPlan:
         return out
 
     def _left_out_text(self, cur: str, n: int, lang: str) -> str:
-        es = lang == "es"
         if cur == DOLLAR_SIGN:
             named = ", ".join(c for c in self.currencies if c in DOLLAR_CURRENCIES)
-            if es:
-                return (
-                    f"{_amounts(n, lang)} con un $ sin más, y los datos tienen {named}: el $ "
-                    "puede ser cualquiera de ellas; quedan fuera de los KPI de dinero. Escribe "
-                    "el código (MXN 1.200) o asigna una columna de moneda"
-                )
-            return (
-                f"{_amounts(n, lang)} written with a bare $ while the data has {named}: the "
-                "$ could be any of them; they are left out of the money KPIs. Write the code "
-                "(MXN 1,200) or map a currency column"
-            )
-        if es:
-            return (
-                f"{_amounts(n, lang)} en {cur}, sin tipo de cambio a {self.currency}: añade "
-                "uno en Ajustes (o con --rates); mientras, quedan fuera de los KPI de dinero"
-            )
-        return (
-            f"{_amounts(n, lang)} in {cur}, no rate to {self.currency}: add one in Settings "
-            "(or --rates); until then they are left out of the money KPIs"
+            return t("query.money.left_out_dollar", lang, amounts=_amounts(n, lang), named=named)
+        return t(
+            "query.money.left_out_rate",
+            lang,
+            amounts=_amounts(n, lang),
+            from_currency=cur,
+            currency=self.currency,
         )
 
 
 def _ds(dataset: str, lang: str) -> str:
-    return _DATASET_ES.get(dataset, dataset) if lang == "es" else dataset
+    return DATASETS[dataset].words(lang)
 
 
 def _n(n: int, lang: str) -> str:
@@ -239,8 +208,7 @@ def _n(n: int, lang: str) -> str:
 
 def _amounts(n: int, lang: str) -> str:
     """``1 amount`` / ``12 amounts`` (``1 importe`` / ``12 importes``)."""
-    one, many = ("importe", "importes") if lang == "es" else ("amount", "amounts")
-    return f"{_n(n, lang)} {one if n == 1 else many}"
+    return t("query.money.amount" if n == 1 else "query.money.amounts", lang, n=_n(n, lang))
 
 
 def _rate(r: float, lang: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kpi.errors import UsageError
+from kpi.texts import t
 
 COMPARE_MODES = ("previous", "year")
 
@@ -193,15 +194,7 @@ def no_comparison_note(previous: Period, data_start: date, lang: str = "en") -> 
     Example: ``no comparison: the comparison period 2023-10-01..2023-12-31 starts before
     the data begins (2024-01-15)``.
     """
-    if lang == "es":
-        return (
-            f"sin comparación: el periodo de comparación {previous.label} empieza antes de "
-            f"que empiecen los datos ({data_start.isoformat()})"
-        )
-    return (
-        f"no comparison: the comparison period {previous.label} starts before the data "
-        f"begins ({data_start.isoformat()})"
-    )
+    return t("query.no_comparison", lang, period=previous.label, start=data_start.isoformat())
 
 
 def period_before_data_note(period: Period, data_start: date, lang: str = "en") -> str:
@@ -211,12 +204,4 @@ def period_before_data_note(period: Period, data_start: date, lang: str = "en") 
     Example: ``the period 2024-01-01..2024-12-31 starts before the data begins
     (2024-11-01): nothing before that day is in the data``.
     """
-    if lang == "es":
-        return (
-            f"el periodo {period.label} empieza antes de que empiecen los datos "
-            f"({data_start.isoformat()}): no hay datos de antes de ese día"
-        )
-    return (
-        f"the period {period.label} starts before the data begins "
-        f"({data_start.isoformat()}): nothing before that day is in the data"
-    )
+    return t("query.period_before_data", lang, period=period.label, start=data_start.isoformat())

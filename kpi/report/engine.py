@@ -53,6 +53,7 @@ from kpi.report.frame import (
 from kpi.report.options import ReportOptions, _check
 from kpi.report.rows import RowsResult
 from kpi.report.rows import rows as kpi_rows
+from kpi.texts import t
 
 REPORT_COLUMNS = (
     "kpi", "client", "period", "value", "numerator", "denominator", "unit", "target", "status",
@@ -171,23 +172,12 @@ class Engine:
     def _scope(self, opts: ReportOptions, period: Period, notes: list[str]) -> Scope:
         dims = parse_by(opts.by)
         clients = techs = None
-        es = opts.lang == "es"
         if opts.clients:
             clients, unmatched = self.core.match_clients(list(opts.clients))
-            for u in unmatched:
-                notes.append(
-                    f"ningún cliente cargado coincide con {u!r}"
-                    if es
-                    else f"no loaded client matches {u!r}"
-                )
+            notes += [t("report.no_client_match", opts.lang, name=repr(u)) for u in unmatched]
         if opts.technicians:
             techs, unmatched = self.core.match_technicians(list(opts.technicians))
-            for u in unmatched:
-                notes.append(
-                    f"ningún técnico cargado coincide con {u!r}"
-                    if es
-                    else f"no loaded technician matches {u!r}"
-                )
+            notes += [t("report.no_technician_match", opts.lang, name=repr(u)) for u in unmatched]
         return Scope(period, dims, clients, techs)
 
     def _longs(
@@ -208,12 +198,7 @@ class Engine:
         if any(k.id == "labor_cost" for k in scope.kpis):
             hours = self.core.labor_without_cost(scope)
             if hours > 0:
-                notes.append(
-                    f"labor_cost: se excluyen {hours:g} horas de técnicos sin coste por hora"
-                    if first.lang == "es"
-                    else f"labor_cost: {hours:g} hours of technicians without an hourly cost"
-                    " are left out"
-                )
+                notes.append(t("report.labor_without_cost", first.lang, hours=f"{hours:g}"))
         money_notes = self.money_notes(first.lang, scope.kpis)
         out = []
         for g, d in enumerate(dims):

@@ -12,6 +12,7 @@ from kpi.metrics import Kpi
 from kpi.query import Core, Scope
 from kpi.query.periods import Period
 from kpi.query.scope import effective_dims
+from kpi.texts import t
 
 
 @dataclass
@@ -87,25 +88,17 @@ def explain(core: Core, k: Kpi, scope: Scope, lang: str) -> Explanation:
         "label": k.label(lang),
         "formula": k.description(lang),
         "unit": k.unit,
-        "numerator": k.numerator_es if lang == "es" else k.numerator_en,
-        "denominator": k.denominator_es if lang == "es" else k.denominator_en,
+        "numerator": k.numerator_words(lang),
+        "denominator": k.denominator_words(lang),
         "inputs": loaded,
         "missing_inputs": not_loaded,
     }
     period = scope.period
     why = core.missing(k, lang)
     if why is None and scope.clients is not None and "client" not in k.groupings:
-        why = (
-            "no se calcula con un filtro de cliente"
-            if lang == "es"
-            else "not computed under a client filter"
-        )
+        why = t("report.explain.client_filter", lang)
     if why is None and scope.technicians is not None and "technician" not in k.groupings:
-        why = (
-            "no se calcula con un filtro de técnico"
-            if lang == "es"
-            else "not computed under a technician filter"
-        )
+        why = t("report.explain.technician_filter", lang)
     dims = list(effective_dims(k, scope.dims))
     if why is not None:
         return Explanation(**base, sql="", params={}, grouping=dims, period=period,

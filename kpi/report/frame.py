@@ -14,6 +14,7 @@ from kpi.metrics.targets import STATUSES, effective_target, format_target, statu
 from kpi.query import Scope
 from kpi.query.blocks import KPI_INDEX
 from kpi.report.options import ReportOptions
+from kpi.texts import t
 
 
 def _unknown_amount_notes(
@@ -27,7 +28,6 @@ def _unknown_amount_notes(
     if "rows_n" not in long.columns:
         return []
     out = []
-    es = lang == "es"
     for k in kpis:
         noun = k.rows_word(lang)
         if k.known is None or noun is None:
@@ -42,30 +42,14 @@ def _unknown_amount_notes(
             continue
         n, m = _count_text(missing, lang), _count_text(round(total), lang)
         # why an amount is unknown: empty, no exchange rate, or (contracts) no months
-        contracts = "contracts" in k.datasets
-        why_es = "vacío, en una moneda sin tipo de cambio" + (
-            " o de periodicidad desconocida" if contracts else ""
+        why = t(
+            "report.unknown_amount.why_contracts"
+            if "contracts" in k.datasets
+            else "report.unknown_amount.why",
+            lang,
         )
-        why_en = "empty, in a currency without a rate" + (
-            " or with an unknown billing period" if contracts else ""
-        )
-        if not contracts:
-            why_es, why_en = why_es.replace(", en", " o en"), why_en.replace(", in", " or in")
-        if known == 0:
-            out.append(
-                f"{k.id}: ninguna de {m} {noun} tiene un importe conocido ({why_es}): el "
-                "valor queda vacío"
-                if es
-                else f"{k.id}: none of {m} {noun} has a known amount ({why_en}): the value is empty"
-            )
-        else:
-            out.append(
-                f"{k.id}: {n} de {m} {noun} no tienen un importe conocido ({why_es}); el "
-                "valor suma los demás"
-                if es
-                else f"{k.id}: {n} of {m} {noun} have no known amount ({why_en}); the value "
-                "sums the others"
-            )
+        key = "report.unknown_amount.none" if known == 0 else "report.unknown_amount.some"
+        out.append(t(key, lang, kpi=k.id, n=n, total=m, rows=noun, why=why))
     return out
 
 
@@ -157,7 +141,7 @@ def _format(long: pd.DataFrame, scope: Scope, opts: ReportOptions) -> pd.DataFra
     group_col = "technician" if "technician" in scope.dims else "client"
     targets = [effective_target(k, opts.targets) for k in KPIS]
     # a number, a band "0.7..0.85", or NaN (no target)
-    shown = np.array([format_target(t) for t in targets] + [None], dtype=object)
+    shown = np.array([format_target(target) for target in targets] + [None], dtype=object)
     shown[[i for i, v in enumerate(shown) if v is None]] = np.nan
     out = pd.DataFrame(
         {

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kpi.texts import t
+
 KINDS = ("text", "id", "ts", "date", "num", "hours", "pct", "int", "tier", "bool")
 
 DUCKDB_TYPES = {
@@ -109,11 +111,10 @@ class EventLog:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One canonical dataset (tickets, surveys, ...)."""
+    """One canonical dataset (tickets, surveys, ...); its texts are in :mod:`kpi.texts`
+    (``dataset.<name>``, ``dataset.<name>.words``)."""
 
     name: str
-    label_en: str
-    label_es: str
     columns: tuple[Column, ...]
     #: the column whose value identifies a row; a key repeated within one file is
     #: handled per dataset, across files one file's rows win (kpi.load.merge.merge_across)
@@ -132,6 +133,15 @@ class Dataset:
 
     def __post_init__(self) -> None:
         self._by_name.update({c.name: c for c in self.columns})
+
+    def label(self, lang: str = "en") -> str:
+        """Its title: ``Time entries`` / ``Partes de horas`` (``dataset.<name>``)."""
+        return t(f"dataset.{self.name}", lang)
+
+    def words(self, lang: str = "en") -> str:
+        """Its name in a sentence: ``time entries`` / ``partes de horas``
+        (``dataset.<name>.words``)."""
+        return t(f"dataset.{self.name}.words", lang)
 
     def column(self, name: str) -> Column:
         return self._by_name[name]

@@ -87,8 +87,6 @@ _CURRENCY = (
 
 TICKETS = Dataset(
     "tickets",
-    "Tickets",
-    "Tickets",
     key="ticket_id",
     updated="updated_at",
     description="PSA / help desk service tickets",
@@ -209,8 +207,6 @@ TICKETS = Dataset(
 
 SURVEYS = Dataset(
     "surveys",
-    "CSAT surveys",
-    "Encuestas CSAT",
     key="survey_id",
     description="customer satisfaction responses",
     evidence=("score", "survey_id"),
@@ -241,8 +237,6 @@ SURVEYS = Dataset(
 
 TIME_ENTRIES = Dataset(
     "time_entries",
-    "Time entries",
-    "Partes de horas",
     description="timesheets",
     evidence=("hours", "start_at", "end_at", "work_type", "billable"),
     columns=(
@@ -282,8 +276,6 @@ TIME_ENTRIES = Dataset(
 
 STAFF = Dataset(
     "staff",
-    "Staff",
-    "Plantilla",
     key="technician",
     description="technicians, their cost and capacity",
     # a bare list of names ("Nombre") is not a staff sheet: it needs a cost, hours or a role
@@ -318,8 +310,6 @@ STAFF = Dataset(
 
 CONTRACTS = Dataset(
     "contracts",
-    "Contracts",
-    "Contratos",
     key="contract_id",
     description="agreements and their recurring charge",
     evidence=("contract_id", "amount", "billing_period", "covered_devices", "covered_users",
@@ -368,8 +358,6 @@ CONTRACTS = Dataset(
 
 DEVICES = Dataset(
     "devices",
-    "Devices",
-    "Equipos",
     key="device_id",
     description="RMM / configuration inventory",
     # an id and a client fit many lists: a device list has a host name, a type, dates seen
@@ -417,8 +405,6 @@ DEVICES = Dataset(
 
 PROJECTS = Dataset(
     "projects",
-    "Projects",
-    "Proyectos",
     key="project_id",
     description="projects with budget and progress",
     evidence=("project_id", "budget_hours", "percent_complete", "due_date"),
@@ -470,8 +456,6 @@ PROJECTS = Dataset(
 
 INVOICES = Dataset(
     "invoices",
-    "Invoices",
-    "Facturas",
     description="billing lines",
     evidence=("invoice_id", "amount", "cost"),
     columns=(
@@ -495,8 +479,6 @@ INVOICES = Dataset(
 
 OPPORTUNITIES = Dataset(
     "opportunities",
-    "Opportunities",
-    "Oportunidades",
     key="opportunity_id",
     updated="last_activity_at",
     description="CRM deals",
@@ -533,8 +515,6 @@ OPPORTUNITIES = Dataset(
 
 CLIENTS = Dataset(
     "clients",
-    "Client aliases",
-    "Alias de clientes",
     description="optional: other names of a client",
     evidence=("alias",),
     columns=(
