@@ -15,7 +15,7 @@ from ui.i18n import t
 # while writing a chart): tens of ms a rerun. The tests validate every chart builder.
 alt.utils.schemapi.disable_debug_mode()
 # Streamlit draws Altair charts without Altair's default theme (a 300 px view size); the
-# pages' charts make their spec themselves (ui/charts.py show), with the same theme
+# pages' charts make their spec themselves (ui/chartview.py show), with the same theme
 alt.theme.enable("none")
 
 #: the browser tab's icon: three bars, drawn here (an SVG goes to the browser as a data: URL;

@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi.metrics import get
+from kpi.present import fmt
 from kpi.report.alerts import DEFAULT_THRESHOLDS, RULES
-from ui import fmt, kpiview, page, state
+from ui import kpiview, page, state
 from ui.i18n import t
 
 #: how each rule's value and threshold read (ratios as percentages, days, counts)

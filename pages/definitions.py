@@ -8,8 +8,9 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
+from kpi.present import fmt
 from kpi.schema import DATASETS
-from ui import dataview, fmt, kpiview, page, state
+from ui import dataview, kpiview, page, state
 from ui.i18n import t
 
 page.frame_guard()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, fmt, kpiview, page, state
+from kpi.present import charts, fmt
+from ui import chartview, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")
@@ -35,7 +36,7 @@ if not util.empty and "technician" in util:
     util = util.assign(
         parts=list(zip(util["technician"].map(bill), util["denominator"], strict=True))
     )
-    charts.show(
+    chartview.show(
         charts.bars(
             util, category="technician", unit="ratio", lang=lang,
             x_title=kpiview.label("utilization", lang), category_title=t("common.technician", lang),
@@ -50,7 +51,7 @@ if not util.empty and "technician" in util:
 
 heat = kpiview.monthly(by_tech_month, ["utilization"])
 if not heat.empty and "technician" in heat:
-    charts.show(
+    chartview.show(
         charts.heatmap(heat, row="technician", unit="ratio", lang=lang,
                        value_title=kpiview.label("utilization", lang),
                        row_title=t("common.technician", lang), status="status",
@@ -64,7 +65,7 @@ with left:
     if not hours.empty:
         bill = kpiview.rows_of(by_client, "billable_hours").set_index("client")["value"]
         hours = hours.assign(bill=hours["client"].map(bill))
-        charts.show(
+        chartview.show(
             charts.bars(hours, category="client", unit="hours", lang=lang,
                         x_title=kpiview.label("hours_worked", lang),
                         category_title=t("common.client", lang),
@@ -76,7 +77,7 @@ with left:
 with right:
     cost = kpiview.monthly(by_month, ["labor_cost"])
     if not cost.empty:
-        charts.show(
+        chartview.show(
             charts.trend(cost, unit="currency", lang=lang,
                          y_title=kpiview.label("labor_cost", lang), currency=cur,
                          title=t("rs.labor_cost", lang)),

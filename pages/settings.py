@@ -10,9 +10,10 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.load.values import DOLLAR_SIGN, currency_code
+from kpi.present import fmt
+from kpi.present.fmt import CURRENCIES
 from kpi.query.money import MoneyOptions, plan
-from ui import downloads, fmt, kpiview, page, state
-from ui.fmt import CURRENCIES
+from ui import downloads, kpiview, page, state
 from ui.i18n import LANG_NAMES, LANGS, t
 
 page.frame_guard()
