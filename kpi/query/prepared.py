@@ -88,7 +88,7 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
               hours,
               -- for the dashboards' breakdowns (kpi.query.breakdowns)
-              priority, queue, tier
+              priority, category, queue, tier
             FROM r"""
     ]
 
@@ -187,7 +187,7 @@ def _devices(has: Has, hours_between: HoursBetween) -> list[str]:
             CREATE TABLE devices_p AS
             SELECT device_id, coalesce(client, '{NO_CLIENT}') AS client,
               CAST(first_seen AS DATE) AS first_d, CAST(last_seen AS DATE) AS last_d,
-              active, covered, contract_id
+              active, covered, contract_id, hostname, device_type
             FROM raw_devices"""
     ]
 
