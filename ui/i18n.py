@@ -907,6 +907,74 @@ CATALOG: dict[str, tuple[str, str]] = {
         "- **Importes por moneda**: se suman por moneda, nunca entre monedas; sin columna "
         "de moneda, un solo grupo *moneda no indicada*.",
     ),
+    # ---- client report (s3-qbr)
+    "page.client_report": ("Client report", "Informe de cliente"),
+    "cr.title": ("Service review", "Revisión del servicio"),
+    "cr.compared_with": ("compared with {period}", "comparado con {period}"),
+    "cr.no_comparison": (
+        "no comparison: the period before starts before the data",
+        "sin comparación: el periodo anterior empieza antes que los datos",
+    ),
+    "cr.as_of": ("data as of {date}", "datos a {date}"),
+    "cr.service": ("Service", "Servicio"),
+    "cr.nothing": ("Nothing to show for this period.", "Nada que mostrar en este periodo."),
+    "cr.csat_with": ("{label} ({n} responses)", "{label} ({n} respuestas)"),
+    "cr.col.kpi": ("Indicator", "Indicador"),
+    "cr.col.value": ("This period", "Este periodo"),
+    "cr.col.previous": ("Compared period", "Periodo comparado"),
+    "cr.col.delta": ("Change", "Cambio"),
+    "cr.col.target": ("Target", "Objetivo"),
+    "cr.col.status": ("Status", "Estado"),
+    "cr.trends": ("Month by month", "Mes a mes"),
+    "cr.trend.volume": ("Tickets opened and resolved", "Tickets abiertos y resueltos"),
+    "cr.trend.quality": (
+        "SLA, first contact resolution and CSAT",
+        "SLA, resolución en el primer contacto y CSAT",
+    ),
+    "cr.axis.volume": ("Tickets", "Tickets"),
+    "cr.axis.quality": ("Rate", "Tasa"),
+    "cr.tickets_by": ("Tickets by category and priority", "Tickets por categoría y prioridad"),
+    "cr.col.category": ("Category", "Categoría"),
+    "cr.col.priority": ("Priority", "Prioridad"),
+    "cr.col.tickets": ("Tickets", "Tickets"),
+    "cr.col.share": ("Share", "Porcentaje"),
+    "cr.not_given": ("(not given)", "(sin indicar)"),
+    "cr.devices": ("Devices", "Equipos"),
+    "cr.devices_line": (
+        "{active} active devices at the end of the period: {covered} covered by the "
+        "contract, {uncovered} not covered.",
+        "{active} equipos activos al final del periodo: {covered} cubiertos por el "
+        "contrato, {uncovered} sin cubrir.",
+    ),
+    "cr.uncovered_action": (
+        "To do: add these devices to the contract, or retire them.",
+        "Pendiente: añadir estos equipos al contrato, o darlos de baja.",
+    ),
+    "cr.uncovered_unnamed": (
+        "The devices file does not say which devices the contract covers (no covered flag "
+        "or contract id): the count is the active devices beyond those the contract pays for.",
+        "El fichero de equipos no indica cuáles cubre el contrato (sin marca de cubierto "
+        "ni contrato): la cifra son los equipos activos por encima de los que paga el contrato.",
+    ),
+    "cr.col.device": ("Device", "Equipo"),
+    "cr.col.type": ("Type", "Tipo"),
+    "cr.col.last_seen": ("Last seen", "Última conexión"),
+    "cr.contract": ("Contract", "Contrato"),
+    "cr.col.contract": ("Contract", "Contrato"),
+    "cr.col.mrr": ("MRR", "MRR"),
+    "cr.col.renewal": ("Renewal date", "Fecha de renovación"),
+    "cr.col.days_left": ("Days left", "Días restantes"),
+    "cr.projects": ("Projects", "Proyectos"),
+    "cr.col.project": ("Project", "Proyecto"),
+    "cr.col.state": ("Status", "Estado"),
+    "cr.col.complete": ("Complete", "Completado"),
+    "cr.col.burn": ("Budget burn", "Presupuesto consumido"),
+    "cr.recommendations": ("Recommendations", "Recomendaciones"),
+    "cr.no_alerts": (
+        "No alert for this client in the period.",
+        "Ninguna alerta para este cliente en el periodo.",
+    ),
+    "cr.appendix": ("Definitions", "Definiciones"),
 }
 
 
