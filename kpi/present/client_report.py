@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -126,6 +126,8 @@ def trend_charts(review: ClientReview) -> list[tuple[str, Any]]:
     out = []
     for key, ids in TRENDS:
         rows = review.monthly[review.monthly["kpi"].isin(ids)].dropna(subset=["value"])
+        # the months' rows (a KPI without any month has one row for the whole period)
+        rows = rows[rows["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
         if rows.empty:
             continue
         unit = get(ids[0]).unit
@@ -359,3 +361,25 @@ def render_pdf(review: ClientReview) -> bytes:
                         ignore_system_fonts=True)  # fmt: skip
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def client_pdfs(
+    engine: Any, clients: Sequence[str], **review: Any
+) -> Iterator[tuple[str, str, bytes]]:
+    """(client, file name, PDF bytes) of each client's review, in order, made one at a
+    time (a caller shows progress between them).
+
+    Args:
+        engine: the :class:`~kpi.report.Engine` of the data.
+        clients: client names (:func:`kpi.present.review.match_client` matches each).
+        review: the options of :func:`kpi.present.review.client_review` (period,
+            comparison, language, targets, the MSP's name and logo).
+
+    Raises:
+        UsageError: an unknown client or comparison, or a bad period.
+    """
+    from kpi.present.review import client_review
+
+    for client in clients:
+        r = client_review(engine, client, **review)
+        yield r.client, file_name(r.client, r.period.label), render_pdf(r)
