@@ -45,6 +45,7 @@ DASHBOARDS = [
     ("pages/projects.py", "page.projects", ":material/architecture:", "projects"),
     ("pages/sales.py", "page.sales", ":material/trending_up:", "sales"),
     ("pages/alerts.py", "page.alerts", ":material/warning:", "alerts"),
+    ("pages/client_report.py", "page.client_report", ":material/summarize:", "client_report"),
 ]
 MANAGE = [
     ("pages/data.py", "page.data", ":material/folder:", "data"),

@@ -36,6 +36,7 @@ PAGES = [
     "pages/projects.py",
     "pages/sales.py",
     "pages/alerts.py",
+    "pages/client_report.py",
     "pages/data.py",
     "pages/settings.py",
     "pages/definitions.py",

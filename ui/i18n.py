@@ -975,6 +975,34 @@ CATALOG: dict[str, tuple[str, str]] = {
         "Ninguna alerta para este cliente en el periodo.",
     ),
     "cr.appendix": ("Definitions", "Definiciones"),
+    "cr.no_clients": (
+        "The loaded data names no client.",
+        "Los datos cargados no nombran clientes.",
+    ),
+    "cr.client": ("Client", "Cliente"),
+    "cr.period": ("Period", "Periodo"),
+    "cr.compare": ("Compared with", "Comparado con"),
+    "cr.compare.previous": ("The period before", "El periodo anterior"),
+    "cr.compare.year": ("A year earlier", "Un año antes"),
+    "cr.pick_end": ("Pick the period's last day too.", "Elige también el último día del periodo."),
+    "cr.msp_hint": (
+        "Your company's name and logo go on the cover: add them in Settings.",
+        "El nombre y el logo de tu empresa van en la portada: añádelos en Configuración.",
+    ),
+    "cr.making": ("Making the report…", "Preparando el informe…"),
+    "cr.download": ("Download PDF", "Descargar PDF"),
+    "cr.all": ("All clients", "Todos los clientes"),
+    "cr.all_help": (
+        "One PDF per client ({n} clients) for this period, in one ZIP file.",
+        "Un PDF por cliente ({n} clientes) para este periodo, en un archivo ZIP.",
+    ),
+    "cr.all_make": ("Make every client's report", "Preparar el informe de cada cliente"),
+    "cr.progress": ("{done} of {total} clients", "{done} de {total} clientes"),
+    "cr.all_download": ("Download ZIP", "Descargar ZIP"),
+    "st.msp": ("Your company (client report cover)", "Tu empresa (portada del informe de cliente)"),
+    "st.msp_name": ("Company name", "Nombre de la empresa"),
+    "st.msp_logo": ("Logo (PNG, JPEG or SVG)", "Logo (PNG, JPEG o SVG)"),
+    "st.msp_logo_remove": ("Remove the logo", "Quitar el logo"),
 }
 
 

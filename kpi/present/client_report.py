@@ -347,20 +347,34 @@ def document(review: ClientReview, svgs: Sequence[tuple[str, str]]) -> str:
     ])  # fmt: skip
 
 
-def render_pdf(review: ClientReview) -> bytes:
-    """The review as PDF bytes (typst, fonts embedded, charts as vectors)."""
+def _compile(review: ClientReview, svgs: Sequence[tuple[str, str]] | None, **how: Any) -> Any:
     import typst
 
-    svgs = chart_svgs(review)
+    svgs = chart_svgs(review) if svgs is None else svgs
     inputs = {f"chart{i}": svg for i, (_, svg) in enumerate(svgs)}
     if review.logo:
         # an image's bytes reach typst as a JSON list of byte values (its inputs are text)
         inputs["logo"] = json.dumps(list(review.logo))
     source = document(review, svgs)
-    pdf = typst.compile(source.encode("utf-8"), format="pdf", sys_inputs=inputs,
-                        ignore_system_fonts=True)  # fmt: skip
+    return typst.compile(source.encode("utf-8"), sys_inputs=inputs, ignore_system_fonts=True,
+                         **how)  # fmt: skip
+
+
+def render_pdf(review: ClientReview, svgs: Sequence[tuple[str, str]] | None = None) -> bytes:
+    """The review as PDF bytes (typst, fonts embedded, charts as vectors); ``svgs``: the
+    charts already drawn (:func:`chart_svgs`), else drawn here."""
+    pdf = _compile(review, svgs, format="pdf")
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def render_pages(
+    review: ClientReview, svgs: Sequence[tuple[str, str]] | None = None, ppi: int = 96
+) -> list[bytes]:
+    """The review's pages as PNG images, from the same typst source as :func:`render_pdf`
+    (the app shows the report as it will print)."""
+    pages = _compile(review, svgs, format="png", ppi=ppi)
+    return list(pages) if isinstance(pages, list) else [pages]
 
 
 def client_pdfs(
