@@ -327,16 +327,19 @@ def document(review: ClientReview, svgs: Sequence[tuple[str, str]]) -> str:
     footer = f"{review.client} · {fmt.date_range(review.period.start, review.period.end, lang)}"
     head = (
         f"#set document(title: {lit(t('cr.title', lang) + ' · ' + review.client)})\n"
-        f'#set page(paper: "a4", margin: 2cm, footer: context [#set text(size: 8pt, '
-        f"fill: luma(110)); #{lit(footer)} #h(1fr) #counter(page).display()])\n"
+        # the footer from the second page on (none on the cover)
+        f'#set page(paper: "a4", margin: 2cm, footer: context if counter(page).get().first() '
+        f"> 1 [#set text(size: 8pt, fill: luma(110)); #{lit(footer)} #h(1fr) "
+        "#counter(page).display()])\n"
         f'#set text(font: "{FONT}", size: 10pt, lang: "{lang}")\n'
         "#show heading: set block(above: 1.4em, below: 0.8em)\n"
     )
     trends = ""
     if svgs:
         trends = _heading(t("cr.trends", lang)) + "".join(
-            f'#text(weight: "bold")[#{lit(title)}]\n'
-            f'#image(bytes(sys.inputs.at("chart{i}")), format: "svg", width: 100%)\n'
+            # a chart and its title on one page
+            f'#block(breakable: false)[#text(weight: "bold")[#{lit(title)}]\n'
+            f'#image(bytes(sys.inputs.at("chart{i}")), format: "svg", width: 100%)]\n'
             for i, (title, _) in enumerate(svgs)
         )
     notes = "".join(_para(n) for n in review.notes)
