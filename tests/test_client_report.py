@@ -16,9 +16,10 @@ from pathlib import Path
 import pypdf
 import pytest
 import typst
+from workspace_helpers import PASSPHRASE, create, month_files
 
 from kpi import LoadOptions, load_files
-from kpi.cli import main
+from kpi.cli import PASSPHRASE_ENV, main
 from kpi.metrics import get
 from kpi.present import fmt
 from kpi.present.client_report import chart_svgs, document, file_name, lit, render_pdf
@@ -230,3 +231,25 @@ def test_the_cli_writes_every_client(tmp_path: Path, engine: Engine) -> None:
         (path,) = [f for f in files if f.name == file_name(client, "2026-07-01..2026-09-30")]
         first = pypdf.PdfReader(path).pages[0].extract_text()
         assert client in norm(first)
+
+
+def test_the_cli_reads_a_workspace_with_its_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PASSPHRASE_ENV, PASSPHRASE)
+    jan, feb = month_files(tmp_path / "exports")
+    path = tmp_path / "acme.duckdb"
+    ws = create(path)
+    ws.add(jan)
+    ws.add(feb)
+    ws.update_settings({"msp_name": "Ñandú IT", "targets": {"tickets_resolved": 5}})
+    out = tmp_path / "acme.pdf"
+    argv = ["client-report", "--workspace", str(path), "--client", "acme",
+            "--start", "2025-01-01", "--end", "2025-02-28", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    text = pdf_text(out.read_bytes())
+    assert "Ñandú IT" in text and "Acme" in text and "Beta" not in text
+    # Acme: T1 and T2 created in January, resolved Jan 5 and Feb 3 (February's export);
+    # no comparison (the quarter before starts before the data); the workspace's target
+    assert "Tickets opened 2 — — — —" in text
+    assert "Tickets resolved 2 — — 5 Off target" in text
