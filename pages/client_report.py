@@ -27,7 +27,10 @@ if not clients:
 
 q_start, q_end = last_complete_quarter(state.as_of())
 c1, c2, c3 = st.columns([2, 2, 1])
-client = c1.selectbox(t("cr.client", lang), clients, key="cr_client")
+# the sidebar's client when it filters one, else the first
+chosen = state.selected_clients()
+first = clients.index(chosen[0]) if len(chosen) == 1 and chosen[0] in clients else 0
+client = c1.selectbox(t("cr.client", lang), clients, index=first, key="cr_client")
 picked = c2.date_input(t("cr.period", lang), value=(q_start, q_end), format="YYYY-MM-DD",
                        key=f"cr_period_{app.version}")  # fmt: skip
 compare = c3.selectbox(t("cr.compare", lang), COMPARES, key="cr_compare",

@@ -202,16 +202,24 @@ def test_file_names_are_plain() -> None:
 
 
 def test_the_cli_writes_one_client(tmp_path: Path) -> None:
-    out = tmp_path / "acme.pdf"
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (30, 10), (200, 30, 30)).save(logo)
+    out = tmp_path / "reviews" / "acme.pdf"  # its folder is made
     run = subprocess.run(
         [sys.executable, "-m", "kpi", "client-report", str(SAMPLE), "--client", "acme logistica sl",
          "--lang", "es", "--compare", "year", "--start", "2026-07-01", "--end", "2026-09-30",
-         "--out", str(out)],
+         "--msp-name", "Ñandú IT", "--logo", str(logo), "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0] == str(out)
+    reader = pypdf.PdfReader(out)
     text = pdf_text(out.read_bytes())
-    assert "Acme Logística S.L." in text and "comparado con 1 jul 2025 – 30 sept 2025" in text
+    assert "Ñandú IT" in text and "Acme Logística S.L." in text
+    assert "comparado con 1 jul 2025 – 30 sept 2025" in text
+    assert len(reader.pages[0].images) == 1  # the logo on the cover
 
 
 def test_the_cli_refuses_an_unknown_client_and_all_without_a_folder(

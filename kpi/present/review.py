@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from kpi.errors import UsageError
-from kpi.query.periods import Period, add_months, comparison_period
+from kpi.query.periods import Period, add_months, comparison_before_data, comparison_period
 from kpi.report import Engine, ReportOptions
 
 #: the service numbers, in the order the review shows them
@@ -107,9 +107,10 @@ def match_client(engine: Engine, name: str) -> str:
         UsageError: no loaded client, or several, match.
     """
     found, _ = engine.core.match_clients([name])
-    if len(found) != 1:
-        what = "no loaded client" if not found else f"{len(found)} loaded clients"
-        raise UsageError(f"--client {name}: {what} match(es) it")
+    if not found:
+        raise UsageError(f"no loaded client matches {name!r}")
+    if len(found) > 1:
+        raise UsageError(f"{len(found)} loaded clients match {name!r}: {', '.join(found)}")
     return found[0]
 
 
@@ -151,14 +152,12 @@ def client_review(
         replace(base, kpis=trend_ids, by="month"),
     ])  # fmt: skip
     period = numbers.attrs["period"]
-    compared = comparison_period(period, compare)
-    if engine.data_start is not None and compared.start < engine.data_start:
-        compared_or_none: Period | None = None
-    else:
-        compared_or_none = compared
+    compared: Period | None = comparison_period(period, compare)
+    if compared is not None and comparison_before_data(compared, engine.data_start):
+        compared = None  # the engine left previous and delta empty, and says why
     alerts = engine.alerts(base)
     return ClientReview(
-        client=name, lang=lang, period=period, compared=compared_or_none, compare=compare,
+        client=name, lang=lang, period=period, compared=compared, compare=compare,
         numbers=numbers, monthly=monthly,
         by_category=engine.tickets_by(base, "category"),
         by_priority=engine.tickets_by(base, "priority"),
