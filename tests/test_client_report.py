@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pypdf
 import pytest
 import typst
@@ -261,3 +262,23 @@ def test_the_cli_reads_a_workspace_with_its_settings(
     # no comparison (the quarter before starts before the data); the workspace's target
     assert "Tickets opened 2 — — — —" in text
     assert "Tickets resolved 2 — — 5 Off target" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_clients_alerts_at_once_are_each_clients_own(engine: Engine, lang: str) -> None:
+    """client_pdfs computes the alerts of every client once for all the reviews: each
+    client's rows are those its own filter gives."""
+    from kpi.present.review import review_options
+
+    opts = review_options(engine, lang=lang)
+    every = engine.alerts(opts)
+    assert every["client"].nunique() > 5
+    for client in engine.clients():
+        own = engine.alerts(replace(opts, clients=[client]))
+        mine = every[every["client"] == client]
+        assert _records(own) == _records(mine), client
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows, an empty cell None (None in one frame, NaN in the other: the same)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")

@@ -395,8 +395,13 @@ def client_pdfs(
     Raises:
         UsageError: an unknown client or comparison, or a bad period.
     """
-    from kpi.present.review import client_review
+    from kpi.present.review import client_review, review_options
 
+    shared = {}
+    if len(clients) > 1:  # every client's alerts at once (one pass of the rules)
+        keys = ("start", "end", "as_of", "lang", "targets")
+        opts = review_options(engine, **{k: review[k] for k in keys if k in review})
+        shared["every_alert"] = engine.alerts(opts)
     for client in clients:
-        r = client_review(engine, client, **review)
+        r = client_review(engine, client, **review, **shared)
         yield r.client, file_name(r.client, r.period.label), render_pdf(r)

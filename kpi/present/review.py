@@ -126,6 +126,7 @@ def client_review(
     targets: dict[str, object] | None = None,
     msp_name: str = "",
     logo: bytes | None = None,
+    every_alert: pd.DataFrame | None = None,
 ) -> ClientReview:
     """The review of one client (matched by :func:`match_client`) for a period.
 
@@ -134,6 +135,9 @@ def client_review(
         as_of: the report date (default: the data's).
         compare: ``previous`` (the quarter before) or ``year`` (a year earlier).
         targets: KPI id -> target, as :class:`ReportOptions` takes them.
+        every_alert: the alerts of every client for the same options
+            (:func:`review_options`), when several reviews share them; else the client's
+            are computed here. A client's alerts are the same either way (tested).
 
     Raises:
         UsageError: an unknown client or comparison, or a bad period.
@@ -141,11 +145,8 @@ def client_review(
     if compare not in COMPARES:
         raise UsageError(f"unknown comparison {compare!r}: use previous or year")
     name = match_client(engine, client)
-    report_date = as_of or engine.as_of or date.today()
-    if start is None and end is None:
-        start, end = last_complete_quarter(report_date)
-    base = ReportOptions(start=start, end=end, as_of=as_of, clients=[name], lang=lang,
-                         targets=dict(targets or {}))  # fmt: skip
+    every = review_options(engine, start=start, end=end, as_of=as_of, lang=lang, targets=targets)
+    base = replace(every, clients=[name])
     trend_ids = [k for _, ids in TRENDS for k in ids]
     numbers, monthly = engine.reports([
         replace(base, kpis=list(REVIEW_KPIS), compare=compare),
@@ -155,7 +156,7 @@ def client_review(
     compared: Period | None = comparison_period(period, compare)
     if compared is not None and comparison_before_data(compared, engine.data_start):
         compared = None  # the engine left previous and delta empty, and says why
-    alerts = engine.alerts(base)
+    alerts = engine.alerts(base) if every_alert is None else every_alert
     return ClientReview(
         client=name, lang=lang, period=period, compared=compared, compare=compare,
         numbers=numbers, monthly=monthly,
@@ -169,3 +170,21 @@ def client_review(
         currency=engine.money.currency, msp_name=msp_name, logo=logo,
         notes=[str(n) for n in numbers.attrs.get("notes", [])],
     )  # fmt: skip
+
+
+def review_options(
+    engine: Engine,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    as_of: date | None = None,
+    lang: str = "en",
+    targets: dict[str, object] | None = None,
+) -> ReportOptions:
+    """The report options of a review, every client (:func:`client_review` adds the one):
+    the period given, else the last complete quarter before as_of (the data's as_of by
+    default)."""
+    if start is None and end is None:
+        start, end = last_complete_quarter(as_of or engine.as_of or date.today())
+    return ReportOptions(start=start, end=end, as_of=as_of, lang=lang,
+                         targets=dict(targets or {}))  # fmt: skip
