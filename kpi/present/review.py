@@ -78,11 +78,15 @@ class ClientReview:
     msp_name: str = ""
     logo: bytes | None = None
     notes: list[str] = field(default_factory=list)
+    #: KPI id -> its row of :attr:`numbers` (a layout asks for each several times)
+    _rows: dict[str, pd.Series] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rows = {str(r["kpi"]): r for _, r in self.numbers.iterrows()}
 
     def row(self, kpi_id: str) -> pd.Series | None:
         """The report row of ``kpi_id`` (None when the data does not allow it)."""
-        rows = self.numbers[self.numbers["kpi"] == kpi_id]
-        return rows.iloc[0] if len(rows) else None
+        return self._rows.get(kpi_id)
 
 
 def last_complete_quarter(as_of: date) -> tuple[date, date]:
