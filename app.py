@@ -16,7 +16,7 @@ from ui.i18n import t
 # while writing a chart): tens of ms a rerun. The tests validate every chart builder.
 alt.utils.schemapi.disable_debug_mode()
 # Streamlit draws Altair charts without Altair's default theme (a 300 px view size); the
-# pages' charts make their spec themselves (ui/charts.py show), with the same theme
+# pages' charts make their spec themselves (ui/chartview.py show), with the same theme
 alt.theme.enable("none")
 
 #: the browser tab's icon: three bars, drawn here (an SVG goes to the browser as a data: URL;
@@ -46,6 +46,7 @@ DASHBOARDS = [
     ("pages/projects.py", "page.projects", ":material/architecture:", "projects"),
     ("pages/sales.py", "page.sales", ":material/trending_up:", "sales"),
     ("pages/alerts.py", "page.alerts", ":material/warning:", "alerts"),
+    ("pages/client_report.py", "page.client_report", ":material/summarize:", "client_report"),
 ]
 MANAGE = [
     ("pages/data.py", "page.data", ":material/folder:", "data"),

@@ -55,6 +55,17 @@ libraries alone take for the same bytes, in the same run, with nothing checked o
 * ``floor_xlsx_tickets``: fastexcel (calamine) reading the tickets sheet into Arrow
   text columns, in this process (the app reads the same way in a child process).
 
+The client review PDF (issue 21), on the committed sample (``sample_data/``, its 34
+clients), the engine loaded once:
+
+* ``client_report_one``: one client's review for the last complete quarter against the
+  one before (engine queries, charts drawn by vl-convert, typst's PDF); each repeat
+  another client; vl-convert's first chart of the process (its JavaScript engine
+  starting, once per process) is measured apart as ``client_report_warmup``;
+* ``client_report_all``: every client's PDF, one after the other (``--all``).
+
+Targets: one at most 2 s, all at most 30 s. ``--client-report-only`` runs these alone.
+
 The real-browser timing (filter click to updated chart) is :mod:`bench.browser`.
 
 Output: JSON (``--out``, default ``bench/results.json``) and a readable table.
@@ -403,6 +414,27 @@ def baseline(folder: Path, repeat: int, xlsx: Path | None) -> dict[str, float]:
     return res
 
 
+# --------------------------------------------------------------------------- client report
+
+
+def client_reports(repeat: int) -> dict[str, Any]:
+    """``client_report_warmup``, ``client_report_one`` and ``client_report_all`` on the
+    committed sample (see the module's docstring)."""
+    from kpi import Engine, LoadOptions, load_files
+    from kpi.present.client_report import client_pdfs
+
+    engine = Engine(load_files([ROOT / "sample_data"], LoadOptions()))
+    clients = engine.clients()
+    t0 = time.perf_counter()
+    list(client_pdfs(engine, clients[:1]))  # vl-convert's engine starts, once per process
+    warmup = time.perf_counter() - t0
+    picks = iter(clients[1:])
+    one, _ = _median_time(lambda: list(client_pdfs(engine, [next(picks)])), repeat)
+    every, _ = _median_time(lambda: list(client_pdfs(engine, clients)), 1)
+    return {"client_report_warmup": warmup, "client_report_one": one,
+            "client_report_all": every, "client_report_clients": len(clients)}  # fmt: skip
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -469,9 +501,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--client-report-only", action="store_true",
+                        help="only the client review PDF timings, on the sample")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.client_report_only:
+        found = client_reports(args.repeat)
+        print(json.dumps(found, indent=2))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     results = run(sizes, args.repeat, args.xlsx_rows)
+    results["client_report"] = client_reports(args.repeat)
     text = json.dumps(results, indent=2)
     Path(args.out).write_text(text + "\n", encoding="utf-8")
     print(text)

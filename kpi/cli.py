@@ -1,4 +1,4 @@
-"""``python -m kpi report|alerts|rows|inspect|workspace`` (docs/CLI.md).
+"""``python -m kpi report|alerts|rows|inspect|client-report|workspace`` (docs/CLI.md).
 
 Exit status: 0 done; 2 unusable input or options, with one line on stderr naming the
 file and what is wrong. A table read with low confidence is unusable until a preset names
@@ -107,8 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="then, per dataset, the numbers to reconcile with the exporting tool",
     )
+    _client_report_parser(sub, common)
     _workspace_parser(sub, common)
     return parser
+
+
+def _client_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``client-report INPUT... --client NAME | --all``: a client's review as PDF."""
+    p = sub.add_parser("client-report", parents=[common], help="a client's review as PDF")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders")
+    p.add_argument("--workspace", metavar="PATH", help="a saved workspace")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--client", metavar="NAME")
+    which.add_argument("--all", action="store_true", help="every client, into --out DIR")
+    p.add_argument("--start", type=_date)
+    p.add_argument("--end", type=_date)
+    p.add_argument("--as-of", type=_date, dest="as_of")
+    p.add_argument("--compare", choices=("previous", "year"), default="previous")
+    p.add_argument("--currency", metavar="CODE", help="report currency (ISO code, e.g. EUR)")
+    p.add_argument("--rates", metavar="FILE.csv", help="exchange rates (as for report)")
+    p.add_argument("--msp-name", metavar="NAME", help="your company's name, on the cover")
+    p.add_argument("--logo", metavar="FILE", help="your logo (PNG, JPEG or SVG), on the cover")
 
 
 def _workspace_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -408,6 +427,34 @@ def cmd_rows(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_client_report(args: argparse.Namespace) -> int:
+    """One client's review (``--out FILE.pdf``, default its own name in the current
+    folder), or every client's into ``--out DIR`` (``--all``); each file written is named
+    on stderr."""
+    from kpi.present.client_report import client_pdfs  # typst and altair: this command only
+
+    if args.all and not args.out:
+        raise UsageError("--all writes one PDF per client: give --out DIR")
+    if (args.start is None) != (args.end is None):
+        raise UsageError("give both --start and --end (default: the last complete quarter)")
+    data, settings = _load(args, strict=True)
+    engine = Engine(data, _money_options(args, data, settings))
+    logo = Path(args.logo).read_bytes() if args.logo else None
+    clients = engine.clients() if args.all else [args.client]
+    review = {"start": args.start, "end": args.end, "as_of": args.as_of,
+              "compare": args.compare, "lang": args.lang,
+              "targets": dict(settings.get("targets", {})),
+              "msp_name": args.msp_name or settings.get("msp_name", ""), "logo": logo}  # fmt: skip
+    folder = Path(args.out) if args.all else None
+    for _, name, pdf in client_pdfs(engine, clients, **review):
+        path = folder / name if folder is not None else Path(args.out or name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf)
+        print(f"{path}", file=sys.stderr)
+    _summary(data.files)
+    return 0
+
+
 def _rows_line(got: RowsResult, lang: str) -> str:
     """``sla_rate: 4,202 tickets; numerator = sum of numerator (3,911), denominator = sum
     of denominator (4,202)``; a median says it is the median of ``value``."""
@@ -566,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         command = {
             "inspect": cmd_inspect, "report": cmd_report, "alerts": cmd_alerts,
-            "rows": cmd_rows, "workspace": cmd_workspace,
+            "rows": cmd_rows, "workspace": cmd_workspace, "client-report": cmd_client_report,
         }  # fmt: skip
         return command[args.command](args)
     except KpiError as e:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.present import charts, fmt
 from kpi.query.breakdowns import RENEWAL_BUCKETS
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, rowsview, state
+from ui import chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -51,7 +52,7 @@ with right:
     ren = kpiview.monthly(by_month, ["renewal_rate"])
     ren = ren.dropna(subset=["value"]) if not ren.empty else ren
     if not ren.empty:
-        charts.show(
+        chartview.show(
             charts.trend(ren, unit="ratio", lang=lang, y_title=kpiview.label("renewal_rate", lang),
                          target=kpiview.target_of(total, "renewal_rate"),
                          target_label=t("common.target", lang), title=t("ct.renewal_trend", lang)),
@@ -72,7 +73,7 @@ if not buckets.empty:
         value=buckets["mrr"],
         n=[fmt.number(n, lang) for n in buckets["contracts"]],
     )
-    charts.show(
+    chartview.show(
         charts.funnel(buckets, stage="label", lang=lang, x_title=t("ct.mrr_at_stake", lang),
                       stage_title=t("ct.bucket", lang), currency=cur,
                       extra=[("n", t("ct.contracts", lang))]),

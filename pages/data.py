@@ -11,10 +11,11 @@ import streamlit as st
 from kpi.errors import PresetError
 from kpi.load.presets import parse_preset
 from kpi.load.reasons import held_message
+from kpi.present import fmt
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
 from kpi.workspace import TOKEN_TTL
-from ui import dataview, downloads, fmt, page, state
+from ui import dataview, downloads, page, state
 from ui import workspace as workspaces
 from ui.i18n import t
 

@@ -10,8 +10,9 @@ from kpi import metrics as decl
 from kpi.load.derive import CANCELLED_STATUSES, RESOLVED_STATUSES
 from kpi.metrics.alert_texts import describe
 from kpi.metrics.alerts import RULES_DECLARED
+from kpi.present import fmt
 from kpi.schema import DATASETS
-from ui import alertview, dataview, fmt, kpiview, page, state
+from ui import alertview, dataview, kpiview, page, state
 from ui.i18n import t
 
 page.frame_guard()

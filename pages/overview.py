@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.metrics import HEADLINE
-from ui import alertview, fmt, kpiview, page, periods, state
+from kpi.present import fmt
+from ui import alertview, kpiview, page, periods, state
 from ui.i18n import t
 
 ctx = page.begin("ov.title")

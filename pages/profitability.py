@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, kpiview, page, rowsview, state
+from kpi.present import charts
+from ui import chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",
@@ -37,7 +38,7 @@ with left:
         stacked = stacked.groupby(["period", "series"], as_index=False)["value"].sum()
         stacked["rank"] = [top.index(s) if s in top else len(top) for s in stacked["series"]]
         stacked = stacked.sort_values(["rank", "period"])
-        charts.show(
+        chartview.show(
             charts.stacked_area(
                 stacked, series="series", unit="currency", lang=lang,
                 y_title=kpiview.label("mrr", lang), series_title=t("common.client", lang),
@@ -50,7 +51,7 @@ with right:
     moves_ids = ("mrr_new", "mrr_expansion", "mrr_contraction", "mrr_churn")
     moves = kpiview.monthly(by_month, moves_ids)
     if not moves.empty:
-        charts.show(
+        chartview.show(
             charts.movements(
                 moves, labels={k: kpiview.label(k, lang) for k in moves_ids}, lang=lang,
                 y_title="MRR", currency=cur, title=t("pr.movements", lang),
@@ -93,7 +94,7 @@ with right:
         cost = rc[rc["kpi"] != "revenue"].groupby("period", as_index=False)["value"].sum()
         lines = pd.concat([rc[rc["kpi"] == "revenue"][["period", "kpi", "value"]],
                            cost.assign(kpi="total_cost")], ignore_index=True)  # fmt: skip
-        charts.show(
+        chartview.show(
             charts.grouped_lines(
                 lines, labels={"revenue": kpiview.label("revenue", lang),
                                "total_cost": t("pr.total_cost", lang)},

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.present import charts, fmt
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, state
+from ui import chartview, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
@@ -64,7 +65,7 @@ else:
         label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]
     )[lambda d: d["state"] != "completed"]
     if scatter[["cpi", "spi"]].notna().all(axis=1).any():
-        charts.show(
+        chartview.show(
             charts.scatter(scatter, x="cpi", y="spi", label="label", lang=lang,
                            x_title=t("pj.cpi", lang), y_title=t("pj.spi", lang),
                            label_title=t("pj.project", lang), status="status",

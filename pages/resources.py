@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, fmt, kpiview, page, rowsview, state
+from kpi.present import charts, fmt
+from ui import chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")
@@ -51,7 +52,7 @@ if not util.empty and "technician" in util:
 
 heat = kpiview.monthly(by_tech_month, ["utilization"])
 if not heat.empty and "technician" in heat:
-    charts.show(
+    chartview.show(
         charts.heatmap(heat, row="technician", unit="ratio", lang=lang,
                        value_title=kpiview.label("utilization", lang),
                        row_title=t("common.technician", lang), status="status",

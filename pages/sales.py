@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.present import charts, fmt
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, state
+from ui import chartview, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",
@@ -32,7 +33,7 @@ if not stages.empty:
         n=[fmt.number(n, lang) for n in stages["n"]],
         w=[fmt.currency(w, lang, cur) for w in stages["weighted"]],
     )
-    charts.show(
+    chartview.show(
         charts.funnel(stages, stage="stage", lang=lang,
                       x_title=kpiview.label("pipeline_amount", lang),
                       stage_title=t("sl.stage", lang), currency=cur, title=t("sl.funnel", lang),
@@ -50,7 +51,7 @@ left, right = st.columns(2)
 with left:
     win = kpiview.monthly(by_month, ["win_rate"]).dropna(subset=["value"])
     if not win.empty:
-        charts.show(
+        chartview.show(
             charts.trend(win, unit="ratio", lang=lang, y_title=kpiview.label("win_rate", lang),
                          target=kpiview.target_of(total, "win_rate"),
                          target_label=t("common.target", lang), title=t("sl.win_trend", lang)),
@@ -59,7 +60,7 @@ with left:
 with right:
     cycle = kpiview.monthly(by_month, ["avg_sales_cycle_days"]).dropna(subset=["value"])
     if not cycle.empty:
-        charts.show(
+        chartview.show(
             charts.trend(cycle, unit="days", lang=lang,
                          y_title=kpiview.label("avg_sales_cycle_days", lang),
                          title=t("sl.cycle", lang)),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.present import charts, fmt
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, rowsview, state
+from ui import chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 # every KPI of the csat and tickets families (a new one appears here), the headline ones
@@ -71,7 +72,7 @@ for box, report, col, title in ((left, by_client, "client", "sd.csat_by_client")
 # ------------------------------------------------------------------ FCR and SLA
 fs = kpiview.monthly(by_month, ["fcr_rate", "sla_rate"])
 if not fs.empty:
-    charts.show(
+    chartview.show(
         charts.grouped_lines(
             fs, labels={k: kpiview.label(k, lang) for k in ("fcr_rate", "sla_rate")},
             unit="ratio", lang=lang, y_title="", title=t("sd.fcr_sla", lang),
@@ -85,7 +86,7 @@ with left:
     res = state.breakdown(Engine.resolution_by_priority, flt)
     if not res.empty:
         res = res.assign(priority=res["priority"].fillna(t("sd.no_priority", lang)))
-        charts.show(
+        chartview.show(
             charts.boxes(res, category="priority", lang=lang, y_title=t("common.hours", lang),
                          category_title=t("sd.priority", lang),
                          title=t("sd.resolution_priority", lang)),
@@ -99,7 +100,7 @@ with right:
                          hours_text=[fmt.hours(h, lang) for h in esc["hours"]],
                          counts=[f"{fmt.number(e, lang)} / {fmt.number(k, lang)}" for e, k
                                  in zip(esc["escalated"], esc["known"], strict=True)])  # fmt: skip
-        charts.show(
+        chartview.show(
             charts.bars(
                 esc, category="grp", unit="ratio", lang=lang,
                 x_title=kpiview.label("escalation_rate", lang),
@@ -115,7 +116,7 @@ with right:
 
 backlog = kpiview.monthly(by_month, ["backlog"])
 if not backlog.empty:
-    charts.show(
+    chartview.show(
         charts.trend(backlog, unit="count", lang=lang, y_title=kpiview.label("backlog", lang),
                      title=t("sd.backlog", lang)),
         width="stretch",

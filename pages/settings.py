@@ -10,9 +10,10 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.load.values import DOLLAR_SIGN, currency_code
+from kpi.present import fmt
+from kpi.present.fmt import CURRENCIES
 from kpi.query.money import MoneyOptions, plan
-from ui import downloads, fmt, kpiview, page, state
-from ui.fmt import CURRENCIES
+from ui import downloads, kpiview, page, state
 from ui.i18n import LANG_NAMES, LANGS, t
 
 page.frame_guard()
@@ -91,6 +92,22 @@ with c2:
         )  # fmt: skip
         if chosen != app.as_of:
             app.as_of = chosen
+
+# ------------------------------------------------------------------ your company
+st.subheader(t("st.msp", lang))
+m1, m2 = st.columns(2)
+app.msp_name = m1.text_input(t("st.msp_name", lang), value=app.msp_name,
+                             key="settings_msp_name").strip()  # fmt: skip
+logo = m2.file_uploader(t("st.msp_logo", lang), type=["png", "jpg", "jpeg", "svg"],
+                        key="settings_msp_logo")  # fmt: skip
+if logo is not None:
+    app.msp_logo = logo.getvalue()
+if app.msp_logo:
+    if logo is None or not logo.name.lower().endswith(".svg"):
+        m2.image(app.msp_logo, width=120)
+    if m2.button(t("st.msp_logo_remove", lang), icon=":material/delete:", key="settings_logo_rm"):
+        app.msp_logo = None
+        st.rerun()
 
 # ------------------------------------------------------------------ exchange rates
 st.subheader(t("st.rates", lang))

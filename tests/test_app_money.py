@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics import get
+from kpi.present import fmt
 from kpi.query.money import MoneyOptions
 from kpi.report import Engine, ReportOptions
-from ui import fmt, periods
+from ui import periods
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -20,9 +20,10 @@ import ui.i18n
 import ui.state
 from kpi import LoadOptions, load_files
 from kpi.metrics import HEADLINE, KPIS, get
+from kpi.present import fmt
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.report import Engine, ReportOptions
-from ui import fmt, periods
+from ui import periods
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -37,6 +38,7 @@ PAGES = [
     "pages/projects.py",
     "pages/sales.py",
     "pages/alerts.py",
+    "pages/client_report.py",
     "pages/data.py",
     "pages/settings.py",
     "pages/definitions.py",
@@ -564,7 +566,7 @@ def test_the_service_desk_shows_its_families_kpis_from_the_declarations(engine: 
 
 
 def test_the_charts_are_sent_as_streamlit_sends_altair_charts() -> None:
-    # ui/charts.py show: the spec as st.altair_chart makes it (Altair's "none" theme, set
+    # ui/chartview.py show: the spec as st.altair_chart makes it (Altair's "none" theme, set
     # by app.py: no default 300 px view), the tables as named Arrow datasets
     import json
 
@@ -617,7 +619,7 @@ def test_the_app_freezes_its_imports_once_per_process(monkeypatch: pytest.Monkey
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _no_errors(at)
     assert calls == [1]
-    assert "ui.charts" in sys.modules and "ui.kpiview" in sys.modules
+    assert "ui.chartview" in sys.modules and "ui.kpiview" in sys.modules
     at.switch_page("pages/service_desk.py").run()
     _no_errors(at)
     AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # another session
@@ -630,12 +632,12 @@ def test_the_utilisation_bars_show_billable_over_available_hours(
 ) -> None:
     """Each technician's bar carries "billable / available" hours as the engine reports
     them (the chart writes the pair for the bars it keeps)."""
-    from ui import charts
+    from ui import chartview
     from ui.i18n import t
 
     shown: list[Any] = []
-    real_show = charts.show
-    monkeypatch.setattr(charts, "show", lambda c, **kw: shown.append(c) or real_show(c, **kw))
+    real_show = chartview.show
+    monkeypatch.setattr(chartview, "show", lambda c, **kw: shown.append(c) or real_show(c, **kw))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/resources.py").run()
     _no_errors(at)

@@ -412,10 +412,10 @@ CACHE_ALLOWLIST = {
     ("kpi/load/recognize.py", "_alias_index"): "argument: a dataset name of kpi.schema.DATASETS",
     ("kpi/load/recognize.py", "_all_aliases"): "no arguments: the declared aliases",
     ("kpi/load/recognize.py", "_distinctive"): "argument: a dataset name of kpi.schema.DATASETS",
-    ("ui/fmt.py", "_babel_locale"): "argument: a UI language code",
-    ("ui/fmt.py", "_pattern"): "argument: a number pattern built in ui/fmt.py from digits",
-    ("ui/fmt.py", "_percent_pattern"): "arguments: a UI language code and a digit count",
-    ("ui/fmt.py", "_currency_pattern"): "arguments: a UI language code and a digit count",
+    ("kpi/present/fmt.py", "_babel_locale"): "argument: a UI language code",
+    ("kpi/present/fmt.py", "_pattern"): "argument: a number pattern built from digits",
+    ("kpi/present/fmt.py", "_percent_pattern"): "arguments: a UI language code and a digit count",
+    ("kpi/present/fmt.py", "_currency_pattern"): "arguments: a UI language code and a digit count",
 }
 #: what caches across calls, by its full dotted name (after resolving the imports)
 _CACHES = {

@@ -7,7 +7,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from ui import charts, fmt
+from kpi.present import charts, fmt
+from ui import chartview
 
 
 def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -190,7 +191,7 @@ def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: Any) -
 
 
 def test_show_sends_what_st_altair_chart_sends_without_validating_it(monkeypatch: Any) -> None:
-    """The spec charts.show gives st.vega_lite_chart is the one st.altair_chart makes of
+    """The spec chartview.show gives st.vega_lite_chart is the one st.altair_chart makes of
     the chart (Streamlit's own conversion), its tables the same Arrow bytes under the same
     names; made without validating it, and leaving the chart as it was."""
     import altair as alt
@@ -208,14 +209,14 @@ def test_show_sends_what_st_altair_chart_sends_without_validating_it(monkeypatch
         for chart in _one_of_each():
             before = chart.to_dict(validate=False)
             validated.clear()
-            ours = charts.vega_spec(chart)
+            ours = chartview.vega_spec(chart)
             assert validated == []
             assert chart.to_dict(validate=False) == before  # its own tables again
             theirs = _convert_altair_to_vega_lite_spec(chart)
             assert validated  # Streamlit's conversion validates
             assert ours == theirs
             assert ours["datasets"] and all(isinstance(b, bytes) for b in ours["datasets"].values())
-    assert sum(len(charts._parts(c)) > 1 for c in _one_of_each()) >= 5  # layered ones too
+    assert sum(len(chartview.parts(c)) > 1 for c in _one_of_each()) >= 5  # layered ones too
 
 
 def test_a_bar_chart_keeps_the_bars_its_height_holds_and_says_which() -> None:

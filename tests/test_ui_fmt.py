@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ui import fmt
+from kpi.present import fmt
 
 NBSP = "\xa0"
 

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from kpi.present import charts
 from kpi.query.periods import Period
 from kpi.report import RowsResult
-from ui import charts, rowsview
+from ui import chartview, rowsview
 
 BARS = pd.DataFrame({"client": ["A", "B"], "value": [0.8, 0.95], "status": ["bad", "ok"]})
 
@@ -18,7 +19,7 @@ BARS = pd.DataFrame({"client": ["A", "B"], "value": [0.8, 0.95], "status": ["bad
 def test_selectable_puts_the_click_on_the_bars_not_the_target_rule() -> None:
     chart = charts.bars(BARS, category="client", unit="ratio", lang="en", x_title="CSAT",
                         status="status", target=0.9, keep="lowest")  # fmt: skip
-    spec = charts.selectable(chart, "client", rowsview.PICK).to_dict()  # validated
+    spec = chartview.selectable(chart, "client", rowsview.PICK).to_dict()  # validated
     # Altair lifts a layer's selection to the top, naming the layer it listens to
     rule, bars = spec["layer"]
     (pick,) = spec["params"]
@@ -32,9 +33,9 @@ def test_selectable_puts_the_click_on_the_bars_not_the_target_rule() -> None:
     }
     trend = charts.trend(pd.DataFrame({"period": ["2026-01", "2026-02"], "value": [1.0, 2.0]}),
                          unit="count", lang="es", y_title="n")  # fmt: skip
-    assert charts.selectable(trend, "period", "pick").to_dict()["params"][0]["name"] == "pick"
+    assert chartview.selectable(trend, "period", "pick").to_dict()["params"][0]["name"] == "pick"
     with pytest.raises(ValueError, match="no layer"):
-        charts.selectable(chart, "month", "pick")
+        chartview.selectable(chart, "month", "pick")
 
 
 def test_picked_reads_the_clicked_mark() -> None:

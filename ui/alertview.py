@@ -15,7 +15,8 @@ import streamlit as st
 
 from kpi.metrics.alert_texts import alert_text, describe
 from kpi.metrics.alerts import RULE_BY_ID
-from ui import fmt, kpiview
+from kpi.present import fmt
+from ui import kpiview
 from ui.i18n import t
 
 #: the alerts shown as cards on the Alerts page (the rest: a table)

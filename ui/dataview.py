@@ -12,10 +12,10 @@ from kpi.load.presets import Preset, preset_from_mapping
 from kpi.load.summary import DatasetSummary, ValueCounts, currency_label, other_label, value_label
 from kpi.load.values import billing_key
 from kpi.model import FileReport
+from kpi.present import fmt
 from kpi.problems import Problem
 from kpi.schema import DATASETS
 from kpi.workspace import DatasetChange, StoredTable
-from ui import fmt
 from ui.i18n import t
 
 #: Data page: canonical options a table's reading may carry (preset "options")

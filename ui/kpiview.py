@@ -18,7 +18,7 @@ import streamlit as st
 from kpi import metrics as decl
 from kpi.errors import KpiError
 from kpi.metrics.targets import parse_target
-from ui import fmt
+from kpi.present import fmt
 from ui.i18n import current_lang, t
 
 #: units of a KPI's numerator and denominator, where they are not counts

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi import metrics as decl
+from kpi.present import fmt
 from kpi.query.periods import Period, comparison_before_data
 from kpi.report import Engine, ReportOptions
-from ui import downloads, fmt, kpiview, periods, state
+from ui import downloads, kpiview, periods, state
 from ui.i18n import t
 
 

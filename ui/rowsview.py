@@ -17,14 +17,15 @@ import streamlit as st
 
 from kpi import metrics as decl
 from kpi.errors import KpiError
+from kpi.present import fmt
 from kpi.report import ReportOptions, RowsResult
-from ui import charts, downloads, fmt, state
+from ui import chartview, downloads, state
 from ui.i18n import t
 from ui.kpiview import PART_UNITS
 
 #: rows shown in the app's table (the downloads have every row)
 SHOWN_ROWS = 1000
-#: the name of a chart's click selection (:func:`ui.charts.selectable`)
+#: the name of a chart's click selection (:func:`ui.chartview.selectable`)
 PICK = "pick"
 #: data rows an Excel sheet holds (1,048,576 with the header): more go on further sheets
 SHEET_ROWS = 1_048_575
@@ -145,7 +146,7 @@ def rows_button(
 
 
 def picked(event: Any, field: str) -> str | None:
-    """The ``field`` value of a chart's selected mark (:func:`ui.charts.selectable`), or
+    """The ``field`` value of a chart's selected mark (:func:`ui.chartview.selectable`), or
     None when nothing is selected."""
     if event is None:
         return None
@@ -167,11 +168,11 @@ def chart_with_rows(
     key: str,
     dim: str | None = None,
 ) -> None:
-    """Draw ``chart`` with its marks clickable (:func:`ui.charts.selectable` on
+    """Draw ``chart`` with its marks clickable (:func:`ui.chartview.selectable` on
     ``field``); the rows behind ``kpi_id`` of the clicked mark's group show under it
     (``dim``: the group's dimension, client, technician or month; default ``field``)."""
-    event = charts.show(
-        charts.selectable(chart, field, PICK),
+    event = chartview.show(
+        chartview.selectable(chart, field, PICK),
         width="stretch",
         key=key,
         on_select="rerun",

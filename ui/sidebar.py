@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from ui import fmt, page, periods, state
+from kpi.present import fmt
+from ui import page, periods, state
 from ui.i18n import LANG_NAMES, LANGS, lang_from_locale, t
 
 

@@ -205,6 +205,9 @@ class AppState:
     as_of: date | None = None
     targets: dict[str, Any] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
+    #: the MSP's own name and logo (PNG, JPEG or SVG bytes), on the client report's cover
+    msp_name: str = ""
+    msp_logo: bytes | None = None
     #: bumped whenever the loaded data changes (cache keys, filter resets)
     version: int = 0
     #: file name -> why it could not be read
@@ -673,6 +676,54 @@ def _remember(key: tuple[str, str], compute: Callable[[], Any]) -> Any:
     """``compute()``, kept in the session's one cache of engine results
     (``engine().results``, :class:`kpi.report.ResultCache`) under ``key``."""
     return engine().results.remember(key, compute)
+
+
+def client_report(
+    client: str, start: date, end: date, compare: str
+) -> tuple[str, bytes, list[bytes]]:
+    """A client's review (:mod:`kpi.present.client_report`) for the period, in the session's
+    language, targets and MSP name and logo: its file name, the PDF and its pages as
+    images, made once per session and choice (kept in the engine's results)."""
+    from kpi.present.client_report import chart_svgs, file_name, render_pages, render_pdf
+    from kpi.present.review import client_review
+
+    app = app_state()
+    review_opts = {"start": start, "end": end, "as_of": app.as_of, "compare": compare,
+                   "lang": lang(), "targets": dict(app.targets), "msp_name": app.msp_name,
+                   "logo": app.msp_logo}  # fmt: skip
+
+    def make() -> tuple[str, bytes, list[bytes]]:
+        review = client_review(engine(), client, **review_opts)
+        svgs = chart_svgs(review)
+        name = file_name(review.client, review.period.label)
+        return name, render_pdf(review, svgs), render_pages(review, svgs)
+
+    logo_key = hash(app.msp_logo) if app.msp_logo else None
+    key = ("client_report", json.dumps([client, {**review_opts, "logo": logo_key}], default=str))
+    result: tuple[str, bytes, list[bytes]] = _remember(key, make)
+    return result
+
+
+def client_reports_zip(
+    start: date, end: date, compare: str, progress: Callable[[int, int, str], None]
+) -> bytes:
+    """Every client's review PDF in one ZIP, ``progress(done, total, client)`` after each."""
+    import io
+    import zipfile
+
+    from kpi.present.client_report import client_pdfs
+
+    app = app_state()
+    clients = engine().clients()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        pdfs = client_pdfs(engine(), clients, start=start, end=end, as_of=app.as_of,
+                           compare=compare, lang=lang(), targets=dict(app.targets),
+                           msp_name=app.msp_name, logo=app.msp_logo)  # fmt: skip
+        for i, (client, name, pdf) in enumerate(pdfs, start=1):
+            zf.writestr(name, pdf)
+            progress(i, len(clients), client)
+    return buf.getvalue()
 
 
 def report(opts: ReportOptions) -> pd.DataFrame:

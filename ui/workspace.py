@@ -37,11 +37,12 @@ from kpi.errors import (
     WrongPassphraseError,
 )
 from kpi.model import FileReport
+from kpi.present import fmt
 from kpi.workspace import Preview, ReadTable, StoredTable, Workspace
 from kpi.workspace import auth as ws_auth
 from kpi.workspace.folder import create_named, default_folder, find, find_with_token
 from kpi.workspace.folder import workspace_path as path_of
-from ui import fmt, state
+from ui import state
 from ui.i18n import t
 
 #: the page address's parameters: the workspace's name and the session token

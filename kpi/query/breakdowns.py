@@ -17,9 +17,9 @@ from typing import Protocol
 
 import pandas as pd
 
-from kpi.metrics.conditions import opportunity_open, stale, upcoming_renewal
+from kpi.metrics.conditions import device_active, opportunity_open, stale, upcoming_renewal
 from kpi.query.families import Prepared, project_state_ctes
-from kpi.query.scope import AS_OF, END, POINT, START, Scope, scope_filters
+from kpi.query.scope import AS_OF, END, POINT, START, Scope, _active, scope_filters
 
 #: the upcoming-renewal buckets of the Contracts page, in days after as_of
 RENEWAL_BUCKETS = (30, 60, 90, 120)
@@ -173,4 +173,63 @@ def stale_opportunities(core: Queried, s: Scope, limit: int = 200) -> pd.DataFra
       o.activity_d AS last_activity, {POINT} - o.activity_d AS days_idle
     {_open_at_point(s)} AND {stale("o.activity_d", POINT)}
     ORDER BY o.activity_d, o.opportunity_id LIMIT {int(limit)}"""
+    return core.query(sql, s.params())
+
+
+#: the columns :func:`tickets_by` groups by
+TICKET_COLUMNS = ("category", "priority")
+
+
+def tickets_by(core: Queried, s: Scope, column: str) -> pd.DataFrame:
+    """Tickets created in the period per ``category`` or ``priority`` (the client report):
+    ``grp`` (None = not given) and ``n``, most tickets first. Their sum is the
+    ``tickets_opened`` KPI under the same filters. Empty when the column is not loaded."""
+    if column not in TICKET_COLUMNS or not core.has("tickets", column):
+        return pd.DataFrame()
+    sql = f"""
+    SELECT CAST(t.{column} AS VARCHAR) AS grp, count(*) AS n
+    FROM tickets_p t
+    WHERE t.created_d BETWEEN {START} AND {END} {scope_filters(s, technician=True, prefix="t.")}
+    GROUP BY ALL ORDER BY n DESC, grp NULLS LAST"""
+    return core.query(sql, s.params())
+
+
+def active_contracts(core: Queried, s: Scope) -> pd.DataFrame:
+    """The contracts active at D = min(period end, as_of) (KPIS.md 7's rule), soonest end
+    first: ``contract_id``, ``client``, ``start_date``, ``end_date``, ``days`` (from as_of
+    to the end; None for a contract without an end), ``mrr``, ``renewed``. Their MRR
+    sums to the ``mrr`` KPI at D under the same filters."""
+    if not core.has("contracts"):
+        return pd.DataFrame()
+    sql = f"""
+    SELECT k.contract_id, k.client, k.start_date, k.end_date,
+      CAST(k.end_date - {AS_OF} AS INTEGER) AS days, k.mrr_c AS mrr, k.renewed_eff AS renewed
+    FROM contracts_p k
+    WHERE {_active("k", POINT)}{scope_filters(s, technician=False, prefix="k.")}
+    ORDER BY k.end_date NULLS LAST, k.contract_id"""
+    return core.query(sql, s.params())
+
+
+def uncovered_device_list(core: Queried, s: Scope, limit: int = 500) -> pd.DataFrame:
+    """The devices active at D and not covered, by host name (the ``uncovered_devices``
+    KPI's rule when devices name their coverage: a covered flag, or a contract active at
+    D): ``device_id``, ``hostname``, ``device_type``, ``last_seen``. Empty when devices
+    do not name their coverage: the KPI then counts devices beyond what the contracts
+    pay for, and which ones they are is not known."""
+    if not core.has("devices") or not core.device_level:
+        return pd.DataFrame()
+    covered = "dv.covered IS TRUE"
+    join = ""
+    if core.has("contracts"):
+        covered += " OR kact.contract_id IS NOT NULL"
+        join = (
+            "LEFT JOIN (SELECT DISTINCT k.contract_id FROM contracts_p k "
+            f"WHERE {_active('k', POINT)}) kact ON kact.contract_id = dv.contract_id"
+        )
+    sql = f"""
+    SELECT dv.device_id, dv.hostname, dv.device_type, dv.last_d AS last_seen
+    FROM devices_p dv {join}
+    WHERE {device_active("dv.first_d", "dv.last_d", "dv.active", POINT)}
+      AND NOT ({covered}){scope_filters(s, technician=False, prefix="dv.")}
+    ORDER BY dv.hostname NULLS LAST, dv.device_id LIMIT {int(limit)}"""
     return core.query(sql, s.params())

@@ -88,9 +88,9 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
                    THEN {hours_between("created_at", "first_response_at")} END AS frt_hours,
               hours,
               -- for the dashboards' breakdowns (kpi.query.breakdowns)
-              priority, queue, tier,
+              priority, category, queue, tier,
               -- what the rows behind a KPI show of a ticket (kpi.query.rows)
-              ticket_id, status, category
+              ticket_id, status
             FROM r"""
     ]
 

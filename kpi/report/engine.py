@@ -473,6 +473,21 @@ class Engine:
         :func:`kpi.query.breakdowns.stale_opportunities`."""
         return breakdowns.stale_opportunities(self.core, self._filtered(opts), limit)
 
+    def tickets_by(self, opts: ReportOptions, column: str) -> pd.DataFrame:
+        """Tickets created in the period per ``category`` or ``priority``:
+        :func:`kpi.query.breakdowns.tickets_by`."""
+        return breakdowns.tickets_by(self.core, self._filtered(opts), column)
+
+    def active_contracts(self, opts: ReportOptions) -> pd.DataFrame:
+        """The contracts active at D with their end, days left and MRR:
+        :func:`kpi.query.breakdowns.active_contracts`."""
+        return breakdowns.active_contracts(self.core, self._filtered(opts))
+
+    def uncovered_device_list(self, opts: ReportOptions, limit: int = 500) -> pd.DataFrame:
+        """The uncovered devices at D by name (when devices name their coverage):
+        :func:`kpi.query.breakdowns.uncovered_device_list`."""
+        return breakdowns.uncovered_device_list(self.core, self._filtered(opts), limit)
+
 
 def compute_report(
     data: LoadedData, opts: ReportOptions | None = None, money: MoneyOptions | None = None

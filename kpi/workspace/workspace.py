@@ -46,7 +46,8 @@ TOKEN_TTL = timedelta(hours=12)
 #: ``thresholds``: alert rule -> threshold; ``currency``: the report currency chosen
 #: (absent: automatic); ``fallback_currency``: the currency when the data names none;
 #: ``rates``: report currency -> {currency: value of one unit}; ``csv_dialect``: the
-#: app's CSV downloads; ``as_of``: a report date chosen (ISO date).
+#: app's CSV downloads; ``as_of``: a report date chosen (ISO date); ``msp_name``: the
+#: MSP's own name, on the client report's cover.
 SETTINGS: dict[str, type] = {
     "targets": dict,
     "thresholds": dict,
@@ -55,6 +56,7 @@ SETTINGS: dict[str, type] = {
     "rates": dict,
     "csv_dialect": str,
     "as_of": str,
+    "msp_name": str,
 }
 
 

@@ -194,3 +194,48 @@ def escape_md(text: str) -> str:
     (client names, file names) never turns into formatting, links or HTML.
     """
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+#: Vega-Lite's number and month names per language (chart axis labels, not only tooltips;
+#: :mod:`kpi.present.charts`); English is Vega-Lite's own
+VEGA_LOCALES: dict[str, dict[str, Any]] = {
+    "es": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
+        "time": {
+            "dateTime": "%A, %e de %B de %Y, %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
+            "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+            "months": [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+            "shortMonths": [
+                "ene",
+                "feb",
+                "mar",
+                "abr",
+                "may",
+                "jun",
+                "jul",
+                "ago",
+                "sept",
+                "oct",
+                "nov",
+                "dic",
+            ],
+        },
+    },
+}

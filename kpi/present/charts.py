@@ -1,8 +1,10 @@
 """Altair chart builders: plain functions from small aggregate frames to ``alt.Chart``.
 
 Every builder takes a few hundred rows at most (one per month, client, technician or
-stage), adds a localised text column for the tooltip (Babel, via :mod:`ui.fmt`) and
-returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``.
+stage), adds a localised text column for the tooltip (Babel, via :mod:`kpi.present.fmt`) and
+returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``, the
+app draws them (:mod:`ui.chartview`) and the client report renders them to SVG
+(:mod:`kpi.present.client_report`): the same specs everywhere.
 
 Colours are shared by every page: :data:`STATUS_COLORS` for target status (ok, warn,
 bad, none) and :data:`MOVEMENT_COLORS` for MRR movements, so green means the same
@@ -17,8 +19,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ui import fmt
-from ui.i18n import t
+from kpi.present import fmt
+from kpi.texts import t
 
 #: target status -> colour (ok green, warn amber, bad red, no status grey)
 STATUS_COLORS: dict[str, str] = {
@@ -72,50 +74,6 @@ def rows_height(n: int, per_row: int = 28, most: int = 1000) -> int:
     return min(AXES + per_row * max(n, 2), most)
 
 
-#: Vega-Lite's number and month names per language (axis labels, not only tooltips)
-_LOCALES: dict[str, dict[str, Any]] = {
-    "es": {
-        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
-        "time": {
-            "dateTime": "%A, %e de %B de %Y, %X",
-            "date": "%d/%m/%Y",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
-            "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
-            "months": [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ],
-            "shortMonths": [
-                "ene",
-                "feb",
-                "mar",
-                "abr",
-                "may",
-                "jun",
-                "jul",
-                "ago",
-                "sept",
-                "oct",
-                "nov",
-                "dic",
-            ],
-        },
-    },
-}
-
-
 #: encoding channels by name. Builders pass channel objects, never shorthand strings or
 #: alt.value(): Altair turns those into channels with from_dict, which hashes its whole
 #: schema each time (about 8 ms a channel)
@@ -132,78 +90,6 @@ def _axis_format(unit: str) -> str:
     return {"ratio": ".0%", "currency": ",.0f", "hours": ",.0f", "days": ",.1f"}.get(unit, ",.0f")
 
 
-def show(chart: Any, **kwargs: Any) -> Any:
-    """Draw ``chart`` as ``st.altair_chart`` does, without Altair's JSON-schema validation:
-    ``st.vega_lite_chart`` of :func:`vega_spec` (``kwargs`` are its own: ``width``, ``key``...).
-
-    ``st.altair_chart`` calls ``chart.to_dict()``, which validates the whole spec against
-    the Vega-Lite schema: 10-30 ms a chart on every rerun, for specs these builders make
-    the same way each time (the tests validate every builder's output, and check that
-    :func:`vega_spec` is what ``st.altair_chart`` sends: ``tests/test_ui_charts.py``).
-    """
-    import streamlit as st
-
-    # with on_select="rerun": the chart's selection state (see selectable)
-    return st.vega_lite_chart(spec=vega_spec(chart), **kwargs)
-
-
-def selectable(chart: Any, field: str, name: str) -> Any:
-    """``chart`` with a click selection ``name`` of the mark's ``field`` (a bar's client,
-    a point's period), on the layer whose table has that column (not a target rule):
-    drawn by :func:`show` with ``on_select="rerun"``, Streamlit reports the clicked mark.
-    Set on the chart itself, which its builder has just made (see :func:`_finish`)."""
-    layers = [p for p in _parts(chart) if isinstance(getattr(p, "data", None), pd.DataFrame)
-              and field in p.data.columns and getattr(p, "mark", None) is not None]  # fmt: skip
-    if not layers:
-        raise ValueError(f"no layer of the chart has a column {field!r}")
-    pick = alt.selection_point(name=name, fields=[field], on="click")
-    layers[-1].params = [pick.param]
-    # the clicked mark stays, the others fade (all full while nothing is picked)
-    layers[-1].encoding.opacity = alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.4))
-    return chart
-
-
-def vega_spec(chart: Any) -> dict[str, Any]:
-    """The Vega-Lite spec ``st.altair_chart`` sends for ``chart``, made without validating
-    it: ``chart.to_dict(validate=False)``, the chart's tables as Arrow datasets named by
-    their content, as Streamlit makes them for an Altair chart (with its own helpers:
-    the same bytes, the same names).
-
-    Each table is replaced by its dataset's name for the time of ``to_dict`` and put
-    back: Altair's data transformers are not involved (Streamlit switches the
-    process-wide one for each chart it converts, under a lock of its own), and nothing is
-    left on the chart. The spec is made with the active Altair theme, which app.py sets to
-    ``"none"``, the one Streamlit uses for Altair charts.
-    """
-    from streamlit import dataframe_util
-    from streamlit.util import calc_hash
-
-    tables = [(part, part.data) for part in _parts(chart)
-              if isinstance(getattr(part, "data", None), pd.DataFrame)]  # fmt: skip
-    datasets: dict[str, bytes] = {}
-    try:
-        for part, table in tables:
-            arrow = dataframe_util.convert_anything_to_arrow_bytes(table)
-            datasets[name := calc_hash(arrow)] = arrow
-            part.data = alt.NamedData(name=name)
-        spec: dict[str, Any] = chart.to_dict(validate=False)
-    finally:
-        for part, table in tables:
-            part.data = table
-    spec["datasets"] = datasets
-    return spec
-
-
-def _parts(chart: Any) -> list[Any]:
-    """``chart`` and the charts it is made of (layers, concatenations), at any depth."""
-    found = [chart]
-    for name in ("layer", "hconcat", "vconcat", "concat"):
-        inner = getattr(chart, name, None)
-        if isinstance(inner, list):
-            found += [p for c in inner for p in _parts(c)]
-    return found
-
-
 def _finish(
     chart: Any, lang: str, title: str | None = None, subtitle: str | None = None, *, height: int
 ) -> Any:
@@ -218,7 +104,7 @@ def _finish(
         chart.title = alt.TitleParams(title, subtitle=subtitle)
     elif title:
         chart.title = title
-    loc = _LOCALES.get(lang)
+    loc = fmt.VEGA_LOCALES.get(lang)
     if loc is not None:
         chart.config = alt.Config(locale=loc)
     return chart
