@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi.metrics import HEADLINE
 from ui import fmt, kpiview, page, periods, state
-from ui.i18n import t
+from ui.i18n import t, tn
 
 ctx = page.begin("ov.title")
 lang, currency = ctx.lang, ctx.currency
@@ -15,7 +15,8 @@ lang, currency = ctx.lang, ctx.currency
 # by client (the health table): the two share their queries. Not every KPI: the other
 # KPIs of the families made a filter change at 1M tickets about a third slower (the
 # downloads ask for every KPI when clicked)
-ASK = sorted({*HEADLINE, *(c for cs in kpiview.COMPANIONS.values() for c in cs)})
+ASK = sorted({*HEADLINE, *(c for cs in kpiview.COMPANIONS.values() for c in cs),
+              *kpiview.EMPTY_WITHOUT.values()})  # fmt: skip
 # the total report's options (the SQL its cards explain)
 asked = state.report_options(kpis=ASK)
 total, by_client = state.reports(asked, state.report_options("client", compare_with=None, kpis=ASK))
@@ -32,7 +33,7 @@ available = state.availability()
 n_alerts = len(alerts)
 st.page_link(
     "pages/alerts.py",
-    label=t("ov.alerts_link", lang, n=n_alerts) if n_alerts else t("ov.no_alerts", lang),
+    label=tn("ov.alerts_link", n_alerts, lang) if n_alerts else t("ov.no_alerts", lang),
     icon=":material/warning:" if n_alerts else ":material/check_circle:",
 )
 

@@ -261,3 +261,20 @@ def test_a_pages_kpis_come_from_the_declarations_of_its_families() -> None:
     assert cards[1:] == rest  # declaration order
     with pytest.raises(KeyError):
         kpiview.area_kpis("page.service_desk", first=("mrr",))
+
+
+def test_an_empty_pipeline_is_no_data_not_zero() -> None:
+    # pipeline sums of no open opportunity (pipeline_count 0) show "—", not "€0.00";
+    # with opportunities open a 0 stays a 0
+    def pipeline(count: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"kpi": ["pipeline_count", "pipeline_weighted", "win_rate"],
+             "value": [count, 0.0, 0.0], "unit": ["count", "currency", "ratio"]}
+        )  # fmt: skip
+
+    empty, some = pipeline(0.0), pipeline(2.0)
+    assert kpiview.has_no_rows(empty, "pipeline_weighted")
+    assert not kpiview.has_no_rows(some, "pipeline_weighted")
+    # only the sums declared so; a report without the count says nothing
+    assert not kpiview.has_no_rows(empty, "win_rate")
+    assert not kpiview.has_no_rows(empty.iloc[1:], "pipeline_weighted")

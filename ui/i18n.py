@@ -907,6 +907,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "- **Importes por moneda**: se suman por moneda, nunca entre monedas; sin columna "
         "de moneda, un solo grupo *moneda no indicada*.",
     ),
+    # ---- ui finish (s3-ui22)
+    # plural forms: tn(key, n) picks key_one for n = 1, key_other otherwise
+    "ov.alerts_link_one": ("{n} alert to review", "{n} alerta por revisar"),
+    "ov.alerts_link_other": ("{n} alerts to review", "{n} alertas por revisar"),
 }
 
 
@@ -919,6 +923,19 @@ def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
     en, es = CATALOG[key]
     text = es if (lang or current_lang()) == "es" else en
     return text.format(**kwargs) if kwargs else text
+
+
+def tn(key: str, n: float, lang: str | None = None, **kwargs: Any) -> str:
+    """The plural form of ``key`` for ``n`` (``key_one`` or ``key_other``), with ``{n}``
+    written in the language's digits: ``1 alert to review``, ``1.250 alertas por revisar``.
+
+    English and Spanish have two forms (CLDR's ``one`` for exactly 1, ``other``).
+    """
+    from ui import fmt
+
+    lang = lang or current_lang()
+    form = "one" if n == 1 else "other"
+    return t(f"{key}_{form}", lang, n=fmt.number(n, lang, 0 if n == int(n) else 1), **kwargs)
 
 
 def current_lang() -> str:

@@ -68,6 +68,13 @@ def area_kpis(area: str, *, first: Sequence[str] = (), apart: Sequence[str] = ()
     return [*first, *(k for k in mine if k not in first and k not in apart)]
 
 
+#: sums shown as "no data" (an em dash), not as 0, when the count of the rows they add
+#: up is 0 in the same report: an empty pipeline is "—", not "€0.00"
+EMPTY_WITHOUT: dict[str, str] = {
+    "pipeline_amount": "pipeline_count",
+    "pipeline_weighted": "pipeline_count",
+}
+
 #: Streamlit badge colour per status
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)
@@ -102,6 +109,14 @@ def is_empty(v: Any) -> bool:
 
 def value_text(kpi_id: str, v: Any, lang: str, currency: str) -> str:
     return fmt.value(v, unit(kpi_id), lang, currency)
+
+
+def has_no_rows(report: pd.DataFrame, kpi_id: str) -> bool:
+    """True when ``kpi_id`` adds up no rows at all in ``report`` (:data:`EMPTY_WITHOUT`:
+    its count is 0), so its 0 means "no data"."""
+    count_id = EMPTY_WITHOUT.get(kpi_id)
+    row = total_row(report, count_id) if count_id else None
+    return row is not None and not is_empty(row["value"]) and float(row["value"]) == 0
 
 
 def parse_report_target(target: Any) -> Any:
@@ -352,11 +367,12 @@ def kpi_card(
             st.metric(label(kpi_id, lang), fmt.EMPTY)
             st.caption(unavailable or t("ov.card_unavailable", lang))
             return
-        delta = fmt.delta(row.get("delta"), unit(kpi_id), lang, currency)
+        empty = has_no_rows(report, kpi_id)
+        delta = fmt.delta(row.get("delta"), unit(kpi_id), lang, currency, beside=row["value"])
         help_text = target_text(kpi_id, row.get("target"), lang, currency)
         st.metric(
             label(kpi_id, lang),
-            value_text(kpi_id, row["value"], lang, currency),
+            fmt.EMPTY if empty else value_text(kpi_id, row["value"], lang, currency),
             delta=delta,
             delta_color=delta_color(kpi_id),  # type: ignore[arg-type]
             # no change: no arrow (and no colour) rather than a red "up"
