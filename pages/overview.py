@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.metrics import HEADLINE
-from ui import fmt, kpiview, page, periods, state
+from ui import downloads, fmt, kpiview, page, periods, state
 from ui.i18n import t, tn
 
 ctx = page.begin("ov.title")
@@ -84,4 +84,8 @@ else:
     st.dataframe(styled, key="ov_health", placeholder=fmt.EMPTY)
     health = values.reset_index()
 
-page.downloads_section(ctx, kpiview.summary_frame(total, HEADLINE, lang, currency), "overview")
+page.downloads_section(
+    ctx, kpiview.summary_download(total, HEADLINE, lang, currency), "overview",
+    [downloads.Table(t("ov.health_title", lang), health,
+                     {**kpiview.units_of(health, lang), t("common.health", lang): "count"})],
+)  # fmt: skip

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.report import Engine
-from ui import charts, fmt, kpiview, page, state
+from ui import charts, downloads, fmt, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
@@ -71,4 +71,8 @@ else:
                            title=t("pj.cpi_spi", lang)),
             width="stretch",
         )  # fmt: skip
-page.downloads_section(ctx, summary, "projects")
+units = {t("pj.due", lang): "date", t("pj.budget_hours", lang): "hours",
+         t("pj.actual_hours", lang): "hours", t("pj.burn", lang): "ratio",
+         t("pj.planned", lang): "ratio", t("pj.complete", lang): "ratio",
+         "CPI": "number", "SPI": "number"}  # fmt: skip
+page.downloads_section(ctx, downloads.Table(t("pj.portfolio", lang), summary, units), "projects")

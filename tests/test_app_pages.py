@@ -401,12 +401,22 @@ def test_the_excel_workbook_has_a_sheet_per_area(monkeypatch: pytest.MonkeyPatch
     data = workbook()
     assert isinstance(data, bytes)
     book = openpyxl.load_workbook(io.BytesIO(data))
+    # the page's tables first (with number formats), the long format last
     assert book.sheetnames == [
-        "All KPIs", "Profitability", "Service desk", "Resources", "Contracts & devices",
-        "Projects", "Sales & pipeline", "Definitions", "Alerts", "Data problems",
+        "Summary table", "Client health", "Profitability", "Service desk", "Resources",
+        "Contracts & devices", "Projects", "Sales & pipeline", "Definitions", "Alerts",
+        "Data problems", "All KPIs",
     ]  # fmt: skip
     all_kpis = book["All KPIs"]
     assert [c.value for c in all_kpis[1]][:4] == ["kpi", "label", "client", "period"]
+    summary = book["Summary table"]
+    rows = {r[1].value: r for r in summary.iter_rows(min_row=2)}
+    assert rows["gross_margin_pct"][2].number_format == "0.0%"
+    assert rows["pipeline_weighted"][2].number_format == '#,##0.00 "€"'
+    health = book["Client health"]
+    assert health.freeze_panes == "A2"
+    margin = [c.value for c in health[1]].index("Gross margin %") + 1
+    assert health.cell(row=2, column=margin).number_format == "0.0%"
     assert {row[0].value for row in book["Service desk"].iter_rows(min_row=2)} >= {"csat"}
 
 

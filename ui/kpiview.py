@@ -307,6 +307,41 @@ def summary_frame(
     return pd.DataFrame(rows)
 
 
+def units_of(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The unit of each column of ``frame`` named by a KPI's label in ``lang`` (a page's
+    clients x KPIs table), for its download (:class:`ui.downloads.Table`)."""
+    by_label = {k.label(lang): k.unit for k in decl.KPIS}
+    return {str(c): by_label[c] for c in frame.columns if c in by_label}
+
+
+def summary_download(report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str) -> Any:
+    """:func:`summary_frame` as a download table: value, previous, change and target in
+    each row's unit (a ratio's change in points), numerator and denominator in theirs,
+    the unit column as the page writes it (``%``, ``EUR``, ``h``)."""
+    from ui import downloads
+
+    frame = summary_frame(report, kpi_ids, lang, currency)
+    if frame.empty:
+        return downloads.Table(t("common.summary_table", lang), frame)
+    ids = list(frame["kpi"])
+    units = [unit(k) for k in ids]
+    frame["kpi"] = ids
+    unit_col = t("common.unit", lang)
+    frame[unit_col] = [downloads.unit_suffix(u, lang, currency) for u in units]
+    frame[t("common.target", lang)] = [
+        parse_report_target(v) for v in frame[t("common.target", lang)]
+    ]
+    per_row: dict[str, str | Sequence[str]] = {
+        t(f"common.{c}", lang): units for c in ("value", "target", "previous", "delta")
+    }
+    per_row[t("common.numerator", lang)] = [PART_UNITS.get(k, ("count", "count"))[0] for k in ids]
+    per_row[t("common.denominator", lang)] = [PART_UNITS.get(k, ("count", "count"))[1] for k in ids]
+    return downloads.Table(
+        t("common.summary_table", lang), frame,
+        {c: u for c, u in per_row.items() if c in frame.columns},
+    )  # fmt: skip
+
+
 # --------------------------------------------------------------------------- drawing
 
 
