@@ -74,14 +74,16 @@ if values.empty:
 else:
     statuses = kpiview.wide(by_client, HEADLINE, lang, status=True)
     health_col = t("common.health", lang)
-    scores = kpiview.health_scores(statuses.reindex(index=values.index))
-    values.insert(0, health_col, scores)
-    values = values.sort_values(health_col, kind="stable")
+    values, without = kpiview.health_table(values, statuses, health_col)
     styled = kpiview.styled_wide(
         values, statuses, HEADLINE, lang, currency,
         extra={health_col: lambda v: fmt.number(v, lang)}, source=by_client,
     )  # fmt: skip
-    st.dataframe(styled, key="ov_health", placeholder=fmt.EMPTY)
+    kpiview.show_wide(styled, "ov_health")
+    if len(without):
+        # behind a count, not ranked first with every cell empty
+        with st.expander(tn("ov.health_without", len(without), lang)):
+            st.caption(fmt.escape_md(", ".join(map(str, without))))
     health = values.reset_index()
 
 page.downloads_section(

@@ -278,3 +278,29 @@ def test_an_empty_pipeline_is_no_data_not_zero() -> None:
     # only the sums declared so; a report without the count says nothing
     assert not kpiview.has_no_rows(empty, "win_rate")
     assert not kpiview.has_no_rows(empty.iloc[1:], "pipeline_weighted")
+
+
+def test_client_health_ranks_clients_with_data_and_counts_the_others() -> None:
+    # Acme: bad + ok -> 50; Beta: warn -> 50; Gamma: a value without a target -> no score,
+    # after them; Delta: no value, no status this period -> apart, not ranked first
+    values = pd.DataFrame(
+        {"Margin": [0.1, None, 0.3, None], "CSAT": [0.95, 0.85, None, None]},
+        index=pd.Index(["Acme", "Beta", "Gamma", "Delta"], name="Client"),
+    )
+    statuses = pd.DataFrame(
+        {"Margin": ["bad", None, None, None], "CSAT": ["ok", "warn", None, None]},
+        index=values.index,
+    )
+    table, without = kpiview.health_table(values, statuses, "Health")
+    assert list(table.index) == ["Acme", "Beta", "Gamma"]
+    assert table["Health"].tolist()[:2] == [50.0, 50.0]
+    assert math.isnan(table.loc["Gamma", "Health"])
+    assert list(without) == ["Delta"]
+
+
+def test_a_wide_tables_client_is_a_column_of_its_own() -> None:
+    # Streamlit fades an index: the client is the first column (pinned by show_wide)
+    values = kpiview.wide(_report(), ["csat"], "en")
+    styled = kpiview.styled_wide(values, None, ["csat"], "en", "EUR")
+    assert list(styled.data.columns) == ["Client", "CSAT"]
+    assert styled.data["Client"].tolist() == ["Acme", "Beta"]

@@ -911,6 +911,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     # plural forms: tn(key, n) picks key_one for n = 1, key_other otherwise
     "ov.alerts_link_one": ("{n} alert to review", "{n} alerta por revisar"),
     "ov.alerts_link_other": ("{n} alerts to review", "{n} alertas por revisar"),
+    "ov.health_without_one": (
+        "{n} client without data this period",
+        "{n} cliente sin datos en este periodo",
+    ),
+    "ov.health_without_other": (
+        "{n} clients without data this period",
+        "{n} clientes sin datos en este periodo",
+    ),
 }
 
 

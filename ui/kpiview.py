@@ -279,6 +279,25 @@ def health_scores(statuses: pd.DataFrame) -> pd.Series:
     return points.mean(axis=1, skipna=True) * 100.0
 
 
+def health_table(
+    values: pd.DataFrame, statuses: pd.DataFrame, health_col: str
+) -> tuple[pd.DataFrame, pd.Index]:
+    """The client health table: the score first, worst clients first; clients without
+    any KPI value or status this period (no data: every cell would be "—") left out,
+    their names returned apart so that the page says how many.
+
+    Example: Acme (bad, ok) -> 50, Beta (warn) -> 50, Gamma (no value) -> apart.
+    """
+    statuses = statuses.reindex(index=values.index)
+    no_data = values.isna().all(axis=1) & statuses.isna().all(axis=1)
+    scores = health_scores(statuses)
+    table = values.copy()
+    table.insert(0, health_col, scores)
+    # a client with values but no status (no targets) has no score: after those with one
+    table = table[~no_data].sort_values(health_col, kind="stable", na_position="last")
+    return table, values.index[no_data]
+
+
 def summary_frame(
     report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str
 ) -> pd.DataFrame:
@@ -550,15 +569,37 @@ def styled_wide(
         **formats_once(source, f"wide:{lang}:{currency}", kpi_formats),
         **(extra or {}),
     }
-    styler = values.style.format(formats, na_rep=fmt.EMPTY)
+    # the client (technician) as a column of its own, not the index: Streamlit draws an
+    # index in faded text, and a client's name is what a reader looks for first
+    flat = values.reset_index() if values.index.name else values
+    styler = flat.style.format(formats, na_rep=fmt.EMPTY)
     if statuses is not None:
-        colours = statuses.reindex(index=values.index, columns=values.columns)
+        colours = statuses.reindex(index=values.index, columns=flat.columns)
+        colours.index = flat.index
 
         def paint(frame: pd.DataFrame) -> pd.DataFrame:
             return colours.map(lambda s: f"background-color: {CELL[s]}" if s in CELL else "")
 
         styler = styler.apply(paint, axis=None)
     return styler
+
+
+#: a KPI column's width in a clients x KPIs table (px): ten of them, the client and the
+#: health score fit a 1,366 px screen next to the sidebar; the header's full text is its
+#: tooltip
+KPI_COLUMN_WIDTH = 92
+
+
+def show_wide(styled: Any, key: str, *, first_width: int = 200) -> None:
+    """A table of :func:`styled_wide` in ``st.dataframe``: its first column (the client)
+    pinned, so that it stays in view while a narrow screen scrolls the KPIs sideways;
+    the KPI columns narrow, their label in the header's tooltip."""
+    columns = list(styled.data.columns)
+    config: dict[str, Any] = {
+        columns[0]: st.column_config.Column(pinned=True, width=first_width),
+        **{c: st.column_config.Column(width=KPI_COLUMN_WIDTH, help=str(c)) for c in columns[1:]},
+    }
+    st.dataframe(styled, key=key, hide_index=True, column_config=config, placeholder=fmt.EMPTY)
 
 
 def _kpi_text(kpi_id: str, lang: str, currency: str, v: Any) -> str:
@@ -576,9 +617,5 @@ def summary_table(
         st.caption(t("common.empty", lang))
     else:
         statuses = wide(by_client, kpi_ids, lang, status=True)
-        st.dataframe(
-            styled_wide(values, statuses, kpi_ids, lang, currency, source=by_client),
-            key=key,
-            placeholder=fmt.EMPTY,
-        )
+        show_wide(styled_wide(values, statuses, kpi_ids, lang, currency, source=by_client), key)
     return values
