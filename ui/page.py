@@ -57,7 +57,9 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
         # tables read with low confidence wait on the Data page: say so where they are missed
         names = ", ".join(f"{f.file} [{f.sheet}]" if f.sheet else f.file for f in held)
         st.warning(t("common.held_notice", lang, n=len(held), files=fmt.escape_md(names)))
-    if not data.tables:
+    if not any(data.rows(name) for name in data.tables):
+        # nothing loaded, or only tables without a row (a header-only export): say so and
+        # how to load data, not "no alerts" and "nothing for these filters"
         st.info(t("common.no_data_hint", lang))
         st.page_link("pages/data.py", label=t("page.data", lang), icon=":material/folder:")
         st.stop()
