@@ -403,9 +403,9 @@ def test_without_data_the_overview_says_so_and_how_to_load_it(at: AppTest, how: 
         assert _state(at).data is not None and _state(at).data.rows("tickets") == 0  # type: ignore[union-attr]
     at.switch_page("pages/overview.py").run()
     _no_errors(at)
-    shown = [e.value for e in at.info] + [m.value for m in at.markdown] + [
-        c.value for c in at.caption
-    ]
+    shown = (
+        [e.value for e in at.info] + [m.value for m in at.markdown] + [c.value for c in at.caption]
+    )
     assert any(ui.i18n.t("common.no_data_hint", "en") == text for text in shown), shown
     assert not any("filters" in str(text) or "No alerts" in str(text) for text in shown)
     assert not at.metric
