@@ -7,6 +7,14 @@ returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``.
 Colours are shared by every page: :data:`STATUS_COLORS` for target status (ok, warn,
 bad, none) and :data:`MOVEMENT_COLORS` for MRR movements, so green means the same
 thing everywhere.
+
+Light and dark themes: axis labels, titles and legends take the theme's colours, which
+Streamlit sets per theme; no builder writes text black or white. Text marks, which
+Streamlit's theme leaves black (the names next to a scatter's points), and lines drawn
+on the background (targets, reference rules, whiskers) are a mid grey that reads on a
+white and on a dark page (:data:`ON_PAGE`, :data:`TARGET`). Only text on a cell of
+fixed colour (a heatmap's status cells) has a fixed dark colour: its background is the
+same in both.
 """
 
 from __future__ import annotations
@@ -28,6 +36,16 @@ STATUS_COLORS: dict[str, str] = {
     "none": "#9e9e9e",
 }
 STATUS_ORDER = ("ok", "warn", "bad", "none")
+#: the status colours as light tints, for cells with their value written on them in
+#: dark text (heatmaps): readable on a light and on a dark page
+CELL_COLORS: dict[str, str] = {
+    "ok": "#a5d6a7",
+    "warn": "#ffcc80",
+    "bad": "#ef9a9a",
+    "none": "#e0e0e0",
+}
+#: a value scale under dark text: light to mid blue
+LIGHT_BLUES = ["#e3f2fd", "#64b5f6"]
 
 #: MRR movement -> colour; contraction and churn are drawn below zero
 MOVEMENT_COLORS: dict[str, str] = {
@@ -41,11 +59,21 @@ NEGATIVE_MOVEMENTS = ("mrr_contraction", "mrr_churn")
 #: a positive amount (blue) and a loss (red) in signed bar charts
 POSITIVE = "#1f77b4"
 NEGATIVE = STATUS_COLORS["bad"]
-TARGET = "#555555"
+#: targets, reference rules and whiskers: a mid grey with contrast on white and on dark
+TARGET = "#888888"
+#: text marks on the page's background: about 4.3:1 against white and against
+#: Streamlit's dark background (#0e1117)
+ON_PAGE = "#7a7a7a"
+#: text on a heatmap's fixed-colour cells (status colours, light blues): the same in both
+#: themes because its background is
+ON_CELL = "#1b1b1b"
 #: colours of several lines on one chart, in order (blue, orange, purple, teal, brown)
 SERIES = ["#1f77b4", "#e6550d", "#756bb1", "#17becf", "#8c564b", "#e377c2", "#7f7f7f"]
 #: a monthly time axis: one tick per month at most, labelled "Mar 2024"
 MONTH_AXIS = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})
+#: an axis of names (clients, technicians, stages): every bar keeps its label (Vega drops
+#: labels it finds overlapping, even one of three bars), cut at LABEL_LIMIT px
+CATEGORY_AXIS = alt.Axis(labelLimit=220, labelOverlap=False)
 #: the "other clients" band of a stacked chart
 OTHER = "#c7c7c7"
 
@@ -269,6 +297,7 @@ def trend(
     currency: str = "EUR",
     title: str | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    joined: bool = True,
 ) -> Any:
     """A monthly line (one per ``series``) with points, an optional target rule or band.
 
@@ -277,6 +306,9 @@ def trend(
         unit: the KPI unit (axis format and tooltip text).
         target: a number (dashed rule), a ``(lo, hi)`` band, or None.
         extra: more tooltip columns as (column, title), e.g. the response count.
+        joined: False for points alone, for a rate of few events a month (renewals):
+            months without any are left out, and a line from 100% down to 0% and back
+            would draw values in the months between that no one measured.
     """
     data = with_month(df)
     data["text"] = _texts(data["value"], unit, lang, currency)
@@ -304,7 +336,10 @@ def trend(
             scale=alt.Scale(domain=names, range=SERIES[: len(names)]),
             legend=alt.Legend(orient="bottom"),
         )  # fmt: skip
-    line = alt.Chart(data).mark_line(point=True).encode(**enc)
+    marks = alt.Chart(data)
+    line = (
+        marks.mark_line(point=True) if joined else marks.mark_point(filled=True, size=70)
+    ).encode(**enc)
     rule = target_layer(target, unit, lang, currency, target_label)
     return _finish(_behind(rule, line), lang, title, height=HEIGHT)
 
@@ -352,7 +387,7 @@ def bars(
             f"{category}:N",
             sort="-x",
             title=category_title or None,
-            axis=alt.Axis(labelLimit=LABEL_LIMIT),
+            axis=CATEGORY_AXIS,
         ),
         "x": alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
         "tooltip": tooltip,
@@ -554,19 +589,26 @@ def heatmap(
     data["month_label"] = _month_labels(data, lang)
     if status:
         data["status_key"] = data[status].fillna("").replace("", "none")
-        color = alt.Color("status_key:N", scale=status_scale(), legend=None)
+        cells_scale = alt.Scale(domain=list(STATUS_ORDER),
+                                range=[CELL_COLORS[s] for s in STATUS_ORDER])  # fmt: skip
+        color = alt.Color("status_key:N", scale=cells_scale, legend=None)
     else:
-        color = alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues"))
+        color = alt.Color("value:Q", title=value_title, scale=alt.Scale(range=LIGHT_BLUES))
     base = alt.Chart().encode(  # the data once, on the layer
         x=alt.X(
             "month_label:O",
             title=None,
             sort=alt.SortField("month"),
-            axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            # centred under their cells (a theme may align x labels left)
+            axis=alt.Axis(
+                labelAngle=0, labelAlign="center", labelBaseline="top", labelOverlap="parity"
+            ),
         ),
-        y=alt.Y(f"{row}:N", title=row_title or None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y(f"{row}:N", title=row_title or None, axis=CATEGORY_AXIS),
     )
-    cells = base.mark_rect(opacity=0.75).encode(
+    # opaque: the cell's colour (and the dark text on it) is the same on a light and a
+    # dark page
+    cells = base.mark_rect(opacity=1.0).encode(
         color=color,
         tooltip=[
             alt.Tooltip(f"{row}:N", title=row_title),
@@ -574,7 +616,7 @@ def heatmap(
             alt.Tooltip("text:N", title=value_title),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))
+    labels = base.mark_text(fontSize=10, color=ON_CELL).encode(text=alt.Text("text:N"))
     n_rows = data[row].nunique()
     chart = alt.layer(cells, labels, data=data)
     return _finish(chart, lang, title, subtitle, height=rows_height(n_rows, 32))
@@ -600,9 +642,7 @@ def funnel(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                f"{stage}:N", sort=order, title=stage_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)
-            ),
+            y=alt.Y(f"{stage}:N", sort=order, title=stage_title, axis=CATEGORY_AXIS),
             x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
             color=alt.ColorValue(POSITIVE),
             tooltip=[
@@ -633,9 +673,12 @@ def scatter(
     data = df.dropna(subset=[x, y]).copy()
     data["x_text"] = [fmt.number(v, lang, 2) for v in data[x]]
     data["y_text"] = [fmt.number(v, lang, 2) for v in data[y]]
+    # domains of our own (the values and the rules, 10% room each side), so that the
+    # names are placed on the plot that is drawn
+    x_dom, y_dom = _domain(data[x], rules), _domain(data[y], rules)
     enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False)),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(domain=list(x_dom), nice=False)),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=list(y_dom), nice=False)),
         "tooltip": [
             alt.Tooltip(f"{label}:N", title=label_title),
             alt.Tooltip("x_text:N", title=x_title),
@@ -645,17 +688,96 @@ def scatter(
     if status:
         data["status_key"] = data[status].fillna("").replace("", "none")
         enc["color"] = alt.Color("status_key:N", scale=status_scale(), legend=None)
+    data["name"] = [_short(str(v)) for v in data[label]]
+    data["place"] = label_places(data[x].astype(float), data[y].astype(float), data["name"],
+                                 x_dom, y_dom)  # fmt: skip
     points = alt.Chart(data).mark_circle(size=90, opacity=0.8).encode(**enc)
-    names = (
+    # the names in the theme's text colour, each on the side where it fits (a layer per
+    # side: Vega-Lite has no per-point alignment)
+    names = [
         alt.Chart(data)
-        .mark_text(align="left", dx=7, fontSize=11, color=TARGET)
-        .encode(x=enc["x"], y=enc["y"], text=alt.Text(f"{label}:N"))
-    )
+        .transform_filter(alt.FieldEqualPredicate(field="place", equal=place))
+        .mark_text(fontSize=11, color=ON_PAGE, **_PLACES[place])
+        .encode(x=enc["x"], y=enc["y"], text=alt.Text("name:N"))
+        for place in _PLACES
+        if place in set(data["place"])
+    ]
     refs = pd.DataFrame({"r": list(rules)})
     vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x=alt.X("r:Q"))
     hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y=alt.Y("r:Q"))
-    chart = alt.layer(vrule, hrule, points, names)
+    chart = alt.layer(vrule, hrule, points, *names)
     return _finish(chart, lang, title, height=HEIGHT + 60)
+
+
+#: where a scatter's name goes from its point: right, left, above, below
+_PLACES: dict[str, dict[str, Any]] = {
+    "right": {"align": "left", "dx": 7, "baseline": "middle"},
+    "left": {"align": "right", "dx": -7, "baseline": "middle"},
+    "above": {"align": "center", "dy": -8, "baseline": "bottom"},
+    "below": {"align": "center", "dy": 8, "baseline": "top"},
+}
+#: a scatter's plot in pixels as a page draws it (a half-width column leaves less: the
+#: placement is a good guess, not a layout), and an 11 px character's width
+_PLOT_W, _PLOT_H, _CHAR_W = 700, HEIGHT + 60 - AXES, 6.2
+#: names longer than this are cut with an ellipsis (the tooltip has the whole name)
+NAME_LIMIT = 28
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
+
+
+def _domain(values: pd.Series, rules: Sequence[float]) -> tuple[float, float]:
+    """From the lowest to the highest of ``values`` and ``rules``, 10% wider each side."""
+    lo = min(float(values.min()), *rules) if rules else float(values.min())
+    hi = max(float(values.max()), *rules) if rules else float(values.max())
+    pad = (hi - lo) * 0.1 or 0.5
+    return lo - pad, hi + pad
+
+
+def label_places(
+    xs: pd.Series,
+    ys: pd.Series,
+    names: pd.Series,
+    x_dom: tuple[float, float],
+    y_dom: tuple[float, float],
+) -> list[str]:
+    """A side of its point for each name (``right``, ``left``, ``above``, ``below``):
+    the first, in that order, where the name stays inside the plot and overlaps the
+    names placed before it least (points from left to right: none, when a side is
+    free). A few dozen projects: a loop over them is fine.
+
+    Example: two points at the same height a name's width apart: the left one's name
+    goes right, the other's right too only if it does not run into the first.
+    """
+
+    (x0, x1), (y0, y1) = x_dom, y_dom
+    placed: list[tuple[float, float, float, float]] = []
+    out = ["right"] * len(xs)
+    order = sorted(range(len(xs)), key=lambda i: (xs.iloc[i], ys.iloc[i]))
+    for i in order:
+        px = (xs.iloc[i] - x0) / (x1 - x0) * _PLOT_W
+        py = (1 - (ys.iloc[i] - y0) / (y1 - y0)) * _PLOT_H
+        w = len(str(names.iloc[i])) * _CHAR_W
+        boxes = {
+            "right": (px + 7, py - 6, px + 7 + w, py + 6),
+            "left": (px - 7 - w, py - 6, px - 7, py + 6),
+            "above": (px - w / 2, py - 20, px + w / 2, py - 8),
+            "below": (px - w / 2, py + 8, px + w / 2, py + 20),
+        }
+        inside = [p for p, b in boxes.items()
+                  if b[0] >= 0 and b[2] <= _PLOT_W and b[1] >= 0 and b[3] <= _PLOT_H]  # fmt: skip
+        # the side overlapping the names placed least (none, ideally)
+        options = inside or ["left" if px > _PLOT_W / 2 else "right"]
+        choice = min(options, key=lambda p: sum(_overlap(boxes[p], b) for b in placed))
+        out[i] = choice
+        placed.append(boxes[choice])
+    return out
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """The area two boxes (left, top, right, bottom) share, 0 when apart."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def boxes(
@@ -683,7 +805,7 @@ def boxes(
     data["n_text"] = [fmt.number(v, lang) for v in data["n"]]
     x = alt.X(
         f"{category}:N", title=category_title, sort=list(data[category]),
-        axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT),
+        axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT, labelOverlap=False),
     )  # fmt: skip
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
@@ -698,7 +820,7 @@ def boxes(
     box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(
         y=alt.Y("p25:Q"), y2=alt.Y2("p75:Q")
     )
-    median = base.mark_tick(size=28, thickness=2, color="black").encode(y=alt.Y("p50:Q"))
+    median = base.mark_tick(size=28, thickness=2, color=TARGET).encode(y=alt.Y("p50:Q"))
     chart = alt.layer(whisker, box, median, data=data)
     return _finish(chart, lang, title, height=HEIGHT)
 
