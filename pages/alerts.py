@@ -80,11 +80,9 @@ else:
                                   for r, v in zip(shown["rule"], shown["threshold"], strict=True)],
         t("al.action", lang): shown["message"],
     })  # fmt: skip
-    colours = [kpiview.CELL.get(s, "") for s in shown["severity"]]
+    colours = [kpiview.cell_css(s) for s in shown["severity"]]
     sev_col = t("al.severity", lang)
-    styled = table.style.apply(
-        lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[sev_col]
-    )
+    styled = table.style.apply(lambda col: colours, subset=[sev_col])
     st.dataframe(styled, hide_index=True, key="al_table", placeholder=fmt.EMPTY)
 # the margin alerts read money: what was left out of it (issue 18)
 kpiview.money_notes(state.engine().money_notes(lang, [get("gross_margin_pct")]))

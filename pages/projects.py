@@ -43,7 +43,7 @@ else:
         "CPI": portfolio["cpi"],
         "SPI": portfolio["spi"],
     })  # fmt: skip
-    colours = [kpiview.CELL.get(STATE_STATUS.get(s, ""), "") for s in portfolio["state"]]
+    colours = [kpiview.cell_css(STATE_STATUS.get(s)) for s in portfolio["state"]]
     state_col = t("pj.state", lang)
     pct = {
         c: (lambda v: fmt.percent(v, lang, 0))
@@ -56,7 +56,7 @@ else:
         t("pj.actual_hours", lang): lambda v: fmt.hours(v, lang),
     })  # fmt: skip
     styled = summary.style.format(formats, na_rep=fmt.EMPTY).apply(
-        lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[state_col]
+        lambda col: colours, subset=[state_col]
     )
     st.dataframe(styled, hide_index=True, key="pj_table", placeholder=fmt.EMPTY)
 

@@ -79,6 +79,17 @@ EMPTY_WITHOUT: dict[str, str] = {
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)
 CELL = {"ok": "#e3f1e4", "warn": "#fdf0d5", "bad": "#f9dcdc"}
+#: the text on those backgrounds: dark in both themes (a dark theme's light text on a
+#: light background would not read)
+ON_CELL = "#1b1b1b"
+
+
+def cell_css(status: str | None) -> str:
+    """The CSS of a table cell with ``status``: its background and dark text; empty
+    for no status (the theme's own colours)."""
+    return f"background-color: {CELL[status]}; color: {ON_CELL}" if status in CELL else ""
+
+
 #: family -> dashboard page (workbook sheets, definitions)
 AREAS: dict[str, str] = {
     "profit": "page.profitability",
@@ -578,7 +589,7 @@ def styled_wide(
         colours.index = flat.index
 
         def paint(frame: pd.DataFrame) -> pd.DataFrame:
-            return colours.map(lambda s: f"background-color: {CELL[s]}" if s in CELL else "")
+            return colours.map(cell_css)
 
         styler = styler.apply(paint, axis=None)
     return styler
