@@ -8,7 +8,7 @@ import logging
 import altair as alt
 import streamlit as st
 
-from ui import process, sidebar, state
+from ui import layout, process, sidebar, state
 from ui.i18n import t
 
 # Altair validates each schema object as it is built (its "debug mode", for tracebacks
@@ -64,6 +64,8 @@ def _pages(items: list[tuple[str, str, str, str]]) -> list[st.Page]:
 
 page = st.navigation({t("nav.dashboards"): _pages(DASHBOARDS), t("nav.manage"): _pages(MANAGE)})
 sidebar.render(technician_applies=page.url_path in TECHNICIAN_PAGES)
+# print and narrow-screen layout (ui/layout.py)
+layout.inject()
 try:
     page.run()
 except Exception:

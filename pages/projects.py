@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.report import Engine
-from ui import charts, downloads, fmt, kpiview, page, state
+from ui import charts, downloads, fmt, kpiview, layout, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
@@ -59,6 +59,7 @@ else:
         lambda col: colours, subset=[state_col]
     )
     st.dataframe(styled, hide_index=True, key="pj_table", placeholder=fmt.EMPTY)
+    layout.print_copy(styled)
 
     scatter = portfolio.assign(
         label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]

@@ -281,8 +281,8 @@ def test_an_empty_pipeline_is_no_data_not_zero() -> None:
 
 
 def test_client_health_ranks_clients_with_data_and_counts_the_others() -> None:
-    # Acme: bad + ok -> 50; Beta: warn -> 50; Gamma: a value without a target -> no score,
-    # after them; Delta: no value, no status this period -> apart, not ranked first
+    # Acme: bad + ok -> 50; Beta: warn -> 50 (one KPI); Gamma: a value without a target
+    # -> no score, after them; Delta: no value, no status this period -> apart
     values = pd.DataFrame(
         {"Margin": [0.1, None, 0.3, None], "CSAT": [0.95, 0.85, None, None]},
         index=pd.Index(["Acme", "Beta", "Gamma", "Delta"], name="Client"),
@@ -292,8 +292,14 @@ def test_client_health_ranks_clients_with_data_and_counts_the_others() -> None:
         index=values.index,
     )
     table, without = kpiview.health_table(values, statuses, "Health")
+    # Beta's 50 rests on one KPI: after Acme's 50 from two
     assert list(table.index) == ["Acme", "Beta", "Gamma"]
     assert table["Health"].tolist()[:2] == [50.0, 50.0]
+    # a prospect with one lost deal (win rate 0%, score 0) is not ranked first
+    statuses.loc["Beta", "CSAT"] = "bad"
+    table, _ = kpiview.health_table(values, statuses, "Health")
+    assert list(table.index) == ["Acme", "Beta", "Gamma"]
+    assert table.loc["Beta", "Health"] == 0.0
     assert math.isnan(table.loc["Gamma", "Health"])
     assert list(without) == ["Delta"]
 

@@ -18,7 +18,7 @@ import streamlit as st
 from kpi import metrics as decl
 from kpi.errors import KpiError
 from kpi.metrics.targets import parse_target
-from ui import fmt
+from ui import fmt, layout
 from ui.i18n import current_lang, t
 
 #: units of a KPI's numerator and denominator, where they are not counts
@@ -290,23 +290,34 @@ def health_scores(statuses: pd.DataFrame) -> pd.Series:
     return points.mean(axis=1, skipna=True) * 100.0
 
 
+#: KPIs with a status a client's health score needs to be ranked with the others: a
+#: score from one KPI (a prospect with one lost deal: win rate 0%, score 0) says little
+HEALTH_MIN_KPIS = 2
+
+
 def health_table(
     values: pd.DataFrame, statuses: pd.DataFrame, health_col: str
 ) -> tuple[pd.DataFrame, pd.Index]:
-    """The client health table: the score first, worst clients first; clients without
-    any KPI value or status this period (no data: every cell would be "—") left out,
-    their names returned apart so that the page says how many.
+    """The client health table: the score first, worst clients first; then the clients
+    whose score rests on fewer than :data:`HEALTH_MIN_KPIS` KPIs, and those with values
+    but no status (no targets). Clients without any value or status this period (every
+    cell would be "—") are left out, their names returned apart so that the page says
+    how many.
 
-    Example: Acme (bad, ok) -> 50, Beta (warn) -> 50, Gamma (no value) -> apart.
+    Example: Acme (bad, ok) -> 50 first; Beta (warn alone) -> 50, after Acme; Gamma (no
+    value) -> apart.
     """
     statuses = statuses.reindex(index=values.index)
     no_data = values.isna().all(axis=1) & statuses.isna().all(axis=1)
     scores = health_scores(statuses)
+    rated = statuses.apply(lambda col: col.map(HEALTH_POINTS)).notna().sum(axis=1)
     table = values.copy()
     table.insert(0, health_col, scores)
-    # a client with values but no status (no targets) has no score: after those with one
-    table = table[~no_data].sort_values(health_col, kind="stable", na_position="last")
-    return table, values.index[no_data]
+    order = pd.DataFrame(
+        {"thin": (rated < HEALTH_MIN_KPIS).to_numpy(), "score": scores.to_numpy()},
+        index=table.index,
+    )[~no_data].sort_values(["thin", "score"], kind="stable", na_position="last")
+    return table.loc[order.index], values.index[no_data]
 
 
 def summary_frame(
@@ -598,10 +609,14 @@ def styled_wide(
 #: a KPI column's width in a clients x KPIs table (px): ten of them, the client and the
 #: health score fit a 1,366 px screen next to the sidebar; the header's full text is its
 #: tooltip
-KPI_COLUMN_WIDTH = 92
+KPI_COLUMN_WIDTH = 64
 
 
-def show_wide(styled: Any, key: str, *, first_width: int = 200) -> None:
+#: the text colour of Streamlit's light and dark themes, for names in a pinned column
+NAME_INK = {"light": "#31333f", "dark": "#fafafa"}
+
+
+def show_wide(styled: Any, key: str, *, first_width: int = 180) -> None:
     """A table of :func:`styled_wide` in ``st.dataframe``: its first column (the client)
     pinned, so that it stays in view while a narrow screen scrolls the KPIs sideways;
     the KPI columns narrow, their label in the header's tooltip."""
@@ -610,7 +625,14 @@ def show_wide(styled: Any, key: str, *, first_width: int = 200) -> None:
         columns[0]: st.column_config.Column(pinned=True, width=first_width),
         **{c: st.column_config.Column(width=KPI_COLUMN_WIDTH, help=str(c)) for c in columns[1:]},
     }
+    # Streamlit draws a pinned column's text faded, like an index: the names in the
+    # theme's full text colour, semi-bold (the theme as the browser reported it; before
+    # it has, the names keep Streamlit's colour)
+    ink = NAME_INK.get(str(st.context.theme.type))
+    css = f"font-weight: 600; color: {ink}" if ink else "font-weight: 600"
+    styled = styled.map(lambda _v: css, subset=[columns[0]])
     st.dataframe(styled, key=key, hide_index=True, column_config=config, placeholder=fmt.EMPTY)
+    layout.print_copy(styled)
 
 
 def _kpi_text(kpi_id: str, lang: str, currency: str, v: Any) -> str:
