@@ -320,6 +320,21 @@ def test_a_target_changed_in_settings_changes_the_status(engine: Engine) -> None
     assert at.session_state[ui.state._STATE_KEY].targets == {}
 
 
+def test_settings_say_the_defaults_in_the_inputs_unit() -> None:
+    # a "40.00" input in % says "Default: 40%" (not 0.4); the device target is whole
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/settings.py").run()
+    _no_errors(at)
+    captions = [c.value for c in at.caption]
+    assert any(c.endswith("Default: 40%") for c in captions), captions
+    assert any(c.endswith("Default: 70%–85%") for c in captions), captions
+    assert not any(c.endswith("Default: 0.4") for c in captions)
+    margin = at.number_input(key="tg_gross_margin_pct_0")
+    assert margin.value == 40.0 and margin.format == "%.2f"
+    devices = at.number_input(key="tg_uncovered_devices_0")
+    assert devices.value == 0.0 and devices.format == "%.0f"
+
+
 def test_alert_thresholds_are_editable(engine: Engine) -> None:
     start, end = _default_period(engine)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
