@@ -2,8 +2,9 @@
 
 CSV: UTF-8 with a BOM so that Excel opens accents right; English dialect ``,`` with a
 decimal point, Spanish ``;`` with a decimal comma (Excel's defaults in each locale).
-Numbers keep full precision (``0.8200000000000001`` stays as is: rounding is for the
-screen only). Text cells go through :func:`kpi.safety.safe_cell`, so a client called
+A frame's numbers keep full precision (``0.8200000000000001`` stays as is: the long
+format is what the CLI writes); a page's :class:`Table` is rounded as the page shows it
+(below). Text cells go through :func:`kpi.safety.safe_cell`, so a client called
 ``=HYPERLINK(...)`` is written as text, never as a formula.
 
 Functions here take DataFrames and return bytes; no Streamlit, so tests call them
@@ -11,7 +12,7 @@ directly.
 
 A page's own tables (:class:`Table`: a frame of raw values and the unit of each number
 column) are written as the page shows them: the summary CSV rounds like the page
-(:func:`as_shown`: ``35.5`` under ``Gross margin (%)``, not ``0.3545``), the workbook keeps
+(:func:`as_shown`: ``35.5`` under ``Gross margin (%)``, not ``0.355``), the workbook keeps
 full precision with Excel number formats (currency, %, dates). The long format (one row
 per KPI and group, the columns of docs/CLI.md) keeps its stable English ids.
 """
@@ -149,9 +150,9 @@ class Table:
     units: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
 
 
-#: what a column's header says of its unit; ratios are written in percent
 def unit_suffix(unit: str, lang: str, currency: str) -> str:
-    """``%``, the currency code, ``h``, ``days``/``días``; empty for counts."""
+    """What a column's header says of its unit: ``%`` (ratios are written in percent),
+    the currency code, ``h``, ``days``/``días``; empty for counts."""
     return {
         "ratio": "%",
         "currency": currency,
@@ -162,7 +163,7 @@ def unit_suffix(unit: str, lang: str, currency: str) -> str:
 
 def shown_number(v: Any, unit: str) -> Any:
     """A number rounded as the page shows it (:mod:`ui.fmt`): ratios in percent with one
-    decimal (0.3545 -> 35.5), money with cents below 1,000 and whole from 1,000, hours
+    decimal (0.355 -> 35.5), money with cents below 1,000 and whole from 1,000, hours
     with one decimal below 100, days one decimal, counts whole or one decimal."""
     if fmt.is_empty(v) or isinstance(v, (str, tuple, date, bool)):
         return None if fmt.is_empty(v) else v
