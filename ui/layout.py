@@ -30,8 +30,13 @@ CSS = """
   @page { size: A4 landscape; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-  [data-testid="stPopover"], [data-testid="stDownloadButton"],
-  [data-testid="stDataFrame"], [data-testid="stExpander"] {
+  [data-testid="stPopover"], [data-testid="stDownloadButton"], [data-testid="stExpander"] {
+    display: none !important;
+  }
+  /* an interactive table with a print copy right after it gives way to the copy (one
+     without a copy prints as it is) */
+  [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]):has(
+    + [data-testid="stElementContainer"] .msp-print-only) {
     display: none !important;
   }
   .msp-print-only { display: block; }
