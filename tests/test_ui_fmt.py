@@ -140,3 +140,9 @@ def test_settings_defaults_in_the_inputs_unit(target: object, unit: str, en: str
     # says "40%", not "0.4"; a count target says "0", not "0.00"
     assert fmt.setting(target, unit, "en") == en
     assert fmt.setting(target, unit, "es") == es
+
+
+def test_exact_money_keeps_every_cent_for_reconciling() -> None:
+    # the Data page's totals are checked against the exporting tool's: every cent
+    assert fmt.currency(1234.5, "en", exact=True) == "€1,234.50"
+    assert fmt.currency(1234.5, "es", "CLP", exact=True) == f"1.234{NBSP}CLP"  # no cents

@@ -115,12 +115,16 @@ def money_digits(value: Any) -> int | None:
     return 0 if not is_empty(value) and abs(float(value)) >= WHOLE_FROM else None
 
 
-def currency(value: Any, lang: str, code: str = "EUR", digits: int | None = None) -> str:
+def currency(
+    value: Any, lang: str, code: str = "EUR", digits: int | None = None, *, exact: bool = False
+) -> str:
     """Money by the one rule (:func:`money_digits`): ``€671.00``, ``€1,422`` /
-    ``671,00 €``, ``1.422 €``; ``digits`` forces a number of decimals."""
+    ``671,00 €``, ``1.422 €``; ``digits`` forces a number of decimals; ``exact`` keeps the
+    currency's cents at any size (``€1,234.50``: totals to reconcile with the exporting
+    tool, the Data page's "Check the numbers")."""
     if is_empty(value):
         return EMPTY
-    if digits is None:
+    if digits is None and not exact:
         digits = money_digits(value)
     return _currency_pattern(lang, digits).apply(
         float(value), _babel_locale(lang), currency=code, currency_digits=digits is None
