@@ -8,7 +8,7 @@ import logging
 import altair as alt
 import streamlit as st
 
-from ui import process, sidebar, state
+from ui import layout, process, sidebar, state
 from ui import workspace as workspaces
 from ui.i18n import t
 
@@ -69,6 +69,8 @@ page = st.navigation({t("nav.dashboards"): _pages(DASHBOARDS), t("nav.manage"): 
 workspaces.restore()
 sidebar.render(technician_applies=page.url_path in TECHNICIAN_PAGES)
 workspaces.sidebar_status()
+# print and narrow-screen layout (ui/layout.py)
+layout.inject()
 try:
     page.run()
 except Exception:

@@ -55,7 +55,8 @@ with right:
         chartview.show(
             charts.trend(ren, unit="ratio", lang=lang, y_title=kpiview.label("renewal_rate", lang),
                          target=kpiview.target_of(total, "renewal_rate"),
-                         target_label=t("common.target", lang), title=t("ct.renewal_trend", lang)),
+                         target_label=t("common.target", lang), title=t("ct.renewal_trend", lang),
+                         joined=False),
             width="stretch",
         )  # fmt: skip
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from kpi.metrics import HEADLINE
 from kpi.present import fmt
-from ui import alertview, kpiview, page, periods, state
-from ui.i18n import t
+from ui import alertview, downloads, kpiview, page, periods, state
+from ui.i18n import t, tn
 
 ctx = page.begin("ov.title")
 lang, currency = ctx.lang, ctx.currency
@@ -16,7 +16,8 @@ lang, currency = ctx.lang, ctx.currency
 # by client (the health table): the two share their queries. Not every KPI: the other
 # KPIs of the families made a filter change at 1M tickets about a third slower (the
 # downloads ask for every KPI when clicked)
-ASK = sorted({*HEADLINE, *(c for cs in kpiview.COMPANIONS.values() for c in cs)})
+ASK = sorted({*HEADLINE, *(c for cs in kpiview.COMPANIONS.values() for c in cs),
+              *kpiview.EMPTY_WITHOUT.values()})  # fmt: skip
 # the total report's options (the SQL its cards explain)
 asked = state.report_options(kpis=ASK)
 total, by_client = state.reports(asked, state.report_options("client", compare_with=None, kpis=ASK))
@@ -33,7 +34,7 @@ available = state.availability()
 n_alerts = len(alerts)
 st.page_link(
     "pages/alerts.py",
-    label=t("ov.alerts_link", lang, n=n_alerts) if n_alerts else t("ov.no_alerts", lang),
+    label=tn("ov.alerts_link", n_alerts, lang) if n_alerts else t("ov.no_alerts", lang),
     icon=":material/warning:" if n_alerts else ":material/check_circle:",
 )
 # where to start: the alerts with the most at stake (the engine ranks them), each a link to
@@ -84,14 +85,20 @@ if values.empty:
 else:
     statuses = kpiview.wide(by_client, HEADLINE, lang, status=True)
     health_col = t("common.health", lang)
-    scores = kpiview.health_scores(statuses.reindex(index=values.index))
-    values.insert(0, health_col, scores)
-    values = values.sort_values(health_col, kind="stable")
+    values, without = kpiview.health_table(values, statuses, health_col)
     styled = kpiview.styled_wide(
         values, statuses, HEADLINE, lang, currency,
         extra={health_col: lambda v: fmt.number(v, lang)}, source=by_client,
     )  # fmt: skip
-    st.dataframe(styled, key="ov_health", placeholder=fmt.EMPTY)
+    kpiview.show_wide(styled, "ov_health")
+    if len(without):
+        # behind a count, not ranked first with every cell empty
+        with st.expander(tn("ov.health_without", len(without), lang)):
+            st.caption(fmt.escape_md(", ".join(map(str, without))))
     health = values.reset_index()
 
-page.downloads_section(ctx, kpiview.summary_frame(total, HEADLINE, lang, currency), "overview")
+page.downloads_section(
+    ctx, kpiview.summary_download(total, HEADLINE, lang, currency), "overview",
+    [downloads.Table(t("ov.health_title", lang), health,
+                     {**kpiview.units_of(health, lang), t("common.health", lang): "count"})],
+)  # fmt: skip

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi.present import charts, fmt
 from kpi.report import Engine
-from ui import chartview, kpiview, page, state
+from ui import chartview, downloads, kpiview, layout, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",
@@ -44,7 +44,7 @@ else:
         "CPI": portfolio["cpi"],
         "SPI": portfolio["spi"],
     })  # fmt: skip
-    colours = [kpiview.CELL.get(STATE_STATUS.get(s, ""), "") for s in portfolio["state"]]
+    colours = [kpiview.cell_css(STATE_STATUS.get(s)) for s in portfolio["state"]]
     state_col = t("pj.state", lang)
     pct = {
         c: (lambda v: fmt.percent(v, lang, 0))
@@ -57,9 +57,10 @@ else:
         t("pj.actual_hours", lang): lambda v: fmt.hours(v, lang),
     })  # fmt: skip
     styled = summary.style.format(formats, na_rep=fmt.EMPTY).apply(
-        lambda col: [f"background-color: {c}" if c else "" for c in colours], subset=[state_col]
+        lambda col: colours, subset=[state_col]
     )
     st.dataframe(styled, hide_index=True, key="pj_table", placeholder=fmt.EMPTY)
+    layout.print_copy(styled)
 
     scatter = portfolio.assign(
         label=names, status=[STATE_STATUS.get(s) for s in portfolio["state"]]
@@ -72,4 +73,8 @@ else:
                            title=t("pj.cpi_spi", lang)),
             width="stretch",
         )  # fmt: skip
-page.downloads_section(ctx, summary, "projects")
+units = {t("pj.due", lang): "date", t("pj.budget_hours", lang): "hours",
+         t("pj.actual_hours", lang): "hours", t("pj.burn", lang): "ratio",
+         t("pj.planned", lang): "ratio", t("pj.complete", lang): "ratio",
+         "CPI": "number", "SPI": "number"}  # fmt: skip
+page.downloads_section(ctx, downloads.Table(t("pj.portfolio", lang), summary, units), "projects")

@@ -94,9 +94,8 @@ if values.empty:
     st.caption(t("common.empty", lang))
 else:
     statuses = kpiview.wide(by_tech, table_ids, lang, status=True)
-    st.dataframe(
+    kpiview.show_wide(
         kpiview.styled_wide(values, statuses, table_ids, lang, cur, source=by_tech),
-        key="rs_table",
-        placeholder=fmt.EMPTY,
+        "rs_table",
     )
 page.downloads_section(ctx, values.reset_index() if not values.empty else None, "resources")

@@ -158,26 +158,28 @@ for k in (k for k in decl.KPIS if k.target is not None):
     current = targets.get(k.id, k.target)
     pct = k.unit == "ratio"
     scale = 100.0 if pct else 1.0
+    # percentages with two decimals (a target of 97.5 %), counts whole (0 uncovered devices)
+    shown = "%.2f" if pct else "%.0f"
     cols = st.columns([3, 2, 2, 3])
     cols[0].markdown(f"**{fmt.escape_md(k.label(lang))}**  \n`{k.id}`")
     if isinstance(k.target, tuple):
         lo_now, hi_now = current if isinstance(current, tuple) else k.target
         lo = cols[1].number_input(t("st.low", lang) + (" (%)" if pct else ""),
-                                  value=float(lo_now) * scale, step=1.0,
+                                  value=float(lo_now) * scale, step=1.0, format=shown,
                                   key=f"tg_{k.id}_lo_{rnd}")  # fmt: skip
         hi = cols[2].number_input(t("st.high", lang) + (" (%)" if pct else ""),
-                                  value=float(hi_now) * scale, step=1.0,
+                                  value=float(hi_now) * scale, step=1.0, format=shown,
                                   key=f"tg_{k.id}_hi_{rnd}")  # fmt: skip
         new: object = (min(lo, hi) / scale, max(lo, hi) / scale)
     else:
         value = cols[1].number_input(
             t("common.target", lang) + (" (%)" if pct else ""), value=float(current) * scale,
-            step=1.0, key=f"tg_{k.id}_{rnd}",
+            step=1.0, format=shown, key=f"tg_{k.id}_{rnd}",
         )  # fmt: skip
         new = value / scale
     cols[3].caption(
         f"{t('st.direction', lang)}: {t(f'dir.{k.direction}', lang)} · "
-        f"{t('st.default', lang)}: {downloads.cell_text(k.target)}"
+        f"{t('st.default', lang)}: {fmt.setting(k.target, k.unit, lang)}"
     )
     if new == k.target or (isinstance(new, float) and isinstance(k.target, float)
                            and abs(new - k.target) < 1e-12):  # fmt: skip

@@ -11,6 +11,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+import ui.i18n
 import ui.state
 from kpi.metrics import get
 from kpi.report import Engine, ReportOptions
@@ -391,3 +392,20 @@ def test_a_low_confidence_file_feeds_no_kpi_until_confirmed(at: AppTest) -> None
     assert (before, after) == (("35.0%", True), ("21.0%", False))
     files = _table_with(at, "Confidence")
     assert files[files["File"] == "nombres.csv"].iloc[0]["Confidence"] == "confirmed"
+
+
+@pytest.mark.parametrize("how", ["nothing", "header_only"])
+def test_without_data_the_overview_says_so_and_how_to_load_it(at: AppTest, how: str) -> None:
+    # nothing loaded, or an export with its headers and no row: the Overview says that
+    # no data is loaded and links to the Data page; not "no alerts", not "these filters"
+    if how == "header_only":
+        _upload(at, [("tickets.csv", TICKETS.split(b"\n")[0] + b"\n")])
+        assert _state(at).data is not None and _state(at).data.rows("tickets") == 0  # type: ignore[union-attr]
+    at.switch_page("pages/overview.py").run()
+    _no_errors(at)
+    shown = (
+        [e.value for e in at.info] + [m.value for m in at.markdown] + [c.value for c in at.caption]
+    )
+    assert any(ui.i18n.t("common.no_data_hint", "en") == text for text in shown), shown
+    assert not any("filters" in str(text) or "No alerts" in str(text) for text in shown)
+    assert not at.metric

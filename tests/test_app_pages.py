@@ -338,6 +338,21 @@ def _alerts_shown(at: AppTest) -> list[tuple[str, str]]:
     return shown
 
 
+def test_settings_say_the_defaults_in_the_inputs_unit() -> None:
+    # a "40.00" input in % says "Default: 40%" (not 0.4); the device target is whole
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.switch_page("pages/settings.py").run()
+    _no_errors(at)
+    captions = [c.value for c in at.caption]
+    assert any(c.endswith("Default: 40%") for c in captions), captions
+    assert any(c.endswith("Default: 70%–85%") for c in captions), captions
+    assert not any(c.endswith("Default: 0.4") for c in captions)
+    margin = at.number_input(key="tg_gross_margin_pct_0")
+    assert margin.value == 40.0 and margin.format == "%.2f"
+    devices = at.number_input(key="tg_uncovered_devices_0")
+    assert devices.value == 0.0 and devices.format == "%.0f"
+
+
 def test_alert_thresholds_are_editable(engine: Engine) -> None:
     start, end = _default_period(engine)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -492,12 +507,22 @@ def test_the_excel_workbook_has_a_sheet_per_area(monkeypatch: pytest.MonkeyPatch
     data = workbook()
     assert isinstance(data, bytes)
     book = openpyxl.load_workbook(io.BytesIO(data))
+    # the page's tables first (with number formats), the long format last
     assert book.sheetnames == [
-        "All KPIs", "Profitability", "Service desk", "Resources", "Contracts & devices",
-        "Projects", "Sales & pipeline", "Definitions", "Alerts", "Data problems",
+        "Summary table", "Client health", "Profitability", "Service desk", "Resources",
+        "Contracts & devices", "Projects", "Sales & pipeline", "Definitions", "Alerts",
+        "Data problems", "All KPIs",
     ]  # fmt: skip
     all_kpis = book["All KPIs"]
     assert [c.value for c in all_kpis[1]][:4] == ["kpi", "label", "client", "period"]
+    summary = book["Summary table"]
+    rows = {r[1].value: r for r in summary.iter_rows(min_row=2)}
+    assert rows["gross_margin_pct"][2].number_format == "0.0%"
+    assert rows["pipeline_weighted"][2].number_format == '#,##0.00 "€"'
+    health = book["Client health"]
+    assert health.freeze_panes == "A2"
+    margin = [c.value for c in health[1]].index("Gross margin %") + 1
+    assert health.cell(row=2, column=margin).number_format == "0.0%"
     assert {row[0].value for row in book["Service desk"].iter_rows(min_row=2)} >= {"csat"}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kpi.present import charts, fmt
+from kpi.present import charts, fmt, placing
 from ui import chartview
 
 
@@ -331,3 +331,99 @@ def test_every_builder_sets_height_title_and_locale_at_the_top() -> None:
         assert spec["config"]["locale"]["number"]["decimal"] == ","
         assert all("height" not in layer and "config" not in layer
                    for layer in spec.get("layer", [])), spec["layer"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ issue 22: readable charts
+
+
+def _walk(node: Any) -> list[tuple[str, Any]]:
+    """Every (key, value) pair of a spec, at any depth."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found.append((k, v))
+            found += _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            found += _walk(v)
+    return found
+
+
+def test_no_chart_writes_black_or_white_on_the_page() -> None:
+    # dark mode: the theme colours text and axes; a black or white colour in a spec
+    # would vanish on one of the two backgrounds. Text on a heatmap's cells is the one
+    # fixed dark colour (on cells of fixed light colours)
+    dark_or_light = {"black", "white", "#000", "#000000", "#fff", "#ffffff"}
+    for chart in _one_of_each():
+        spec = chart.to_dict()
+        colours = [str(v).lower() for k, v in _walk(spec)
+                   if k in ("color", "fill", "stroke") and isinstance(v, str)]  # fmt: skip
+        assert not dark_or_light & set(colours), colours
+        for layer in _layers(spec):
+            mark = layer.get("mark", {})
+            if isinstance(mark, dict) and mark.get("type") == "text":
+                # text marks get an explicit colour: Streamlit's theme leaves them black
+                assert mark.get("color") in (charts.ON_PAGE, charts.ON_CELL), mark
+
+
+def test_the_app_follows_the_browsers_light_or_dark_preference() -> None:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text()
+    )
+    # no theme locked: Streamlit then follows prefers-color-scheme
+    assert "base" not in config.get("theme", {})
+
+
+def test_every_bar_keeps_its_name() -> None:
+    # Vega drops names it finds overlapping (one of three clients' went missing)
+    rows = pd.DataFrame({"client": ["Contoso Iberia S.A.", "Talleres Núñez S.A.", "Coop"],
+                         "value": [8.0, 5.0, 3.0]})  # fmt: skip
+    bar = charts.bars(rows, category="client", unit="count", lang="en", x_title="X",
+                      keep="highest").to_dict()  # fmt: skip
+    assert bar["encoding"]["y"]["axis"]["labelOverlap"] is False
+    hm = pd.DataFrame({"technician": ["Ana", "Luis"], "period": ["2024-01", "2024-02"],
+                       "value": [0.5, 0.6]})  # fmt: skip
+    spec = charts.heatmap(hm, row="technician", unit="ratio", lang="en", value_title="U",
+                          keep="ends").to_dict()  # fmt: skip
+    cells = _layers(spec)[0]["encoding"]
+    assert cells["y"]["axis"]["labelOverlap"] is False
+    # month names centred under their cells
+    assert cells["x"]["axis"]["labelAlign"] == "center"
+
+
+def test_a_rate_of_few_events_a_month_is_points_not_a_line() -> None:
+    # renewals: 100% in January, none due in February, 0% in March: no line through
+    # February from 100 down to 0
+    months = pd.DataFrame({"period": ["2024-01", "2024-03", "2024-04"], "value": [1.0, 0.0, 1.0]})
+    spec = charts.trend(months, unit="ratio", lang="en", y_title="Renewal rate", target=0.9,
+                        joined=False).to_dict()  # fmt: skip
+    marks = [layer["mark"]["type"] for layer in _layers(spec)]
+    assert marks == ["rule", "point"]
+    joined = charts.trend(months, unit="ratio", lang="en", y_title="CSAT").to_dict()
+    assert joined["mark"]["type"] == "line"
+
+
+def test_scatter_names_stay_inside_and_apart() -> None:
+    # the portfolio of the sample: two projects close together at the bottom, one at the
+    # right edge. No name runs out of the plot, none covers another
+    xs = pd.Series([0.72, 1.14, 1.80, 2.25, 0.91, 1.03])
+    ys = pd.Series([1.05, 1.02, 1.05, 1.04, 0.70, 0.69])
+    names = pd.Series(["Migración del ERP a la nube", "Migración a Microsoft 365",
+                       "Renovación de servidores", "Renovación de firewall y VPN",
+                       "Despliegue Wi-Fi en naves", "Implantación del software d…"])  # fmt: skip
+    x_dom, y_dom = placing.domain(xs, (1.0,)), placing.domain(ys, (1.0,))
+    places = placing.label_places(xs, ys, names, x_dom, y_dom)
+    assert places[3] == "left"  # at the right edge: its name goes left
+    assert places[4] != places[5] or places[4] not in ("right", "left")
+    # the chart draws each name on its side, on the domain the places were worked on
+    df = pd.DataFrame({"p": names, "cpi": xs, "spi": ys})
+    spec = charts.scatter(df, x="cpi", y="spi", label="p", lang="en", x_title="C",
+                          y_title="S").to_dict()  # fmt: skip
+    texts = [layer for layer in _layers(spec) if layer["mark"]["type"] == "text"]
+    assert {t["transform"][0]["filter"]["equal"] for t in texts} == set(places)
+    assert spec["layer"][2]["encoding"]["x"]["scale"]["domain"] == list(x_dom)
+    long = placing.short("Implantación del software de gestión documental")
+    assert len(long) == placing.NAME_LIMIT and long.endswith("…")

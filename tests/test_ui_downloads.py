@@ -85,3 +85,78 @@ def test_workbook_sheets_are_valid_unique_and_safe() -> None:
     assert ws["B2"].data_type == "s"
     assert ws["C3"].value == -0.25  # numbers stay numbers
     assert ws["E4"].value == "0.7..0.85"
+
+
+def _page_table() -> downloads.Table:
+    """A clients x KPIs table as a page shows it: a margin of 0.3546 shows as 35.5 %,
+    MRR 19,545.51 as €19,546 and 671 as €671.00."""
+    from datetime import date
+
+    frame = pd.DataFrame(
+        {
+            "Client": ["Acme", "Beta"],
+            "Gross margin": [0.3546, float("nan")],
+            "MRR": [19545.510000000002, 671.0],
+            "Due": [date(2026, 3, 5), None],
+        }
+    )
+    return downloads.Table(
+        "Summary table", frame, {"Gross margin": "ratio", "MRR": "currency", "Due": "date"}
+    )
+
+
+def test_a_pages_table_is_written_rounded_as_shown_with_units_in_the_headers() -> None:
+    shown = downloads.as_shown(_page_table(), "en", "EUR")
+    assert list(shown.columns) == ["Client", "Gross margin (%)", "MRR (EUR)", "Due"]
+    assert shown["Gross margin (%)"].tolist()[0] == 35.5
+    assert shown["MRR (EUR)"].tolist() == [19546.0, 671.0]
+    text = downloads.table_csv(_page_table(), downloads.dialect_for("es"), "es", "EUR")
+    lines = text.decode("utf-8").removeprefix(BOM).splitlines()
+    assert lines[0] == "Client;Gross margin (%);MRR (EUR);Due"
+    assert lines[1] == "Acme;35,5;19546;2026-03-05"  # not 0,3546 nor 19545,510000000002
+    assert lines[2] == "Beta;;671;"
+
+
+def test_a_summary_with_one_kpi_a_row_rounds_each_row_in_its_unit() -> None:
+    frame = pd.DataFrame({"KPI": ["Margin", "MRR", "Utilisation"], "Value": [0.3545, 1234.567, 0.8],
+                          "Target": [0.4, None, (0.7, 0.85)]})  # fmt: skip
+    units = ["ratio", "currency", "ratio"]
+    shown = downloads.as_shown(
+        downloads.Table("s", frame, {"Value": units, "Target": units}), "en", "EUR"
+    )
+    assert shown["Value"].tolist() == [35.4, 1235.0, 80.0]  # the page: 35.4%, €1,235, 80.0%
+    assert shown["Target"].tolist()[0] == 40.0
+    assert shown["Target"].tolist()[2] == "70..85"
+
+
+def test_the_workbook_has_the_pages_tables_with_number_formats() -> None:
+    sheets = {"Summary table": _page_table(), "All KPIs": _frame()}
+    book = openpyxl.load_workbook(io.BytesIO(downloads.excel_bytes(sheets, "en", "EUR")))
+    assert book.sheetnames == ["Summary table", "All KPIs"]
+    ws = book["Summary table"]
+    assert ws.freeze_panes == "A2"
+    # full precision in the cell, the page's look from the format
+    assert ws["B2"].value == 0.3546 and ws["B2"].number_format == "0.0%"
+    assert abs(ws["C2"].value - 19545.51) < 1e-9
+    assert ws["C2"].number_format == '#,##0.00 "€"'
+    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy-mm-dd"
+    assert ws["A2"].number_format == "General"  # text untouched
+    # columns as wide as their header or longest cell
+    assert ws.column_dimensions["B"].width == len("Gross margin") + 2
+    spanish = openpyxl.load_workbook(io.BytesIO(downloads.excel_bytes(sheets, "es", "USD")))
+    assert spanish["Summary table"]["D2"].number_format == "dd/mm/yyyy"
+    assert spanish["Summary table"]["C2"].number_format == '#,##0.00 "US$"'
+
+
+def test_rounding_is_the_pages_rounding() -> None:
+    # the CSV's number is the page's text without its symbol, including ties (Babel:
+    # half to even on the float's decimal text)
+    from kpi.present import fmt
+
+    for v in (0.3545, 0.3555, 0.125, 0.0005, 0.99995, 1.0):
+        page = fmt.percent(v, "en").removesuffix("%")
+        assert f"{downloads.shown_number(v, 'ratio'):.1f}" == page
+    for v in (0.125, 2.675, 999.995, 1234.5, -0.005, 19545.510000000002):
+        page = fmt.currency(v, "en").replace("€", "").replace(",", "")
+        shown = downloads.shown_number(v, "currency")
+        assert (f"{shown:.2f}" if abs(v) < 1000 else f"{shown:.0f}") == page

@@ -15,7 +15,8 @@ NBSP = "\xa0"
 @pytest.mark.parametrize(
     "func, args, en, es",
     [
-        (fmt.currency, (1234.56,), "€1,234.56", f"1.234,56{NBSP}€"),
+        (fmt.currency, (1234.56,), "€1,235", f"1.235{NBSP}€"),
+        (fmt.currency, (671,), "€671.00", f"671,00{NBSP}€"),
         (fmt.currency, (-5.5,), "-€5.50", f"-5,50{NBSP}€"),
         (fmt.percent, (0.8234,), "82.3%", f"82,3{NBSP}%"),
         (fmt.number, (1234567,), "1,234,567", "1.234.567"),
@@ -68,8 +69,11 @@ def test_cached_patterns_format_as_babel_does(lang: str) -> None:
     for v in values:
         assert fmt.number(v, lang) == bnum.format_decimal(v, format="#,##0", locale=loc)
         assert fmt.number(v, lang, 2) == bnum.format_decimal(v, format="#,##0.00", locale=loc)
-        assert fmt.currency(v, lang, "USD") == bnum.format_currency(v, "USD", locale=loc)
-        assert fmt.currency(v, lang, "CLP") == bnum.format_currency(v, "CLP", locale=loc)
+        if abs(v) < fmt.WHOLE_FROM:  # below 1,000 money has its currency's cents
+            assert fmt.currency(v, lang, "USD") == bnum.format_currency(v, "USD", locale=loc)
+            assert fmt.currency(v, lang, "CLP") == bnum.format_currency(v, "CLP", locale=loc)
+        else:
+            assert fmt.currency(v, lang, "USD") == fmt.currency(v, lang, "USD", digits=0)
         pct = bnum.Locale.parse(loc).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
         assert fmt.percent(v, lang) == bnum.format_percent(v, format=pct, locale=loc)
         whole = bnum.Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0]
@@ -77,3 +81,68 @@ def test_cached_patterns_format_as_babel_does(lang: str) -> None:
             v, "EUR", format=whole.replace("#,##0.00", "#,##0"), locale=loc,
             currency_digits=False,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "v, en, es",
+    [
+        (671, "€671.00", f"671,00{NBSP}€"),
+        (999.5, "€999.50", f"999,50{NBSP}€"),
+        (1000, "€1,000", f"1.000{NBSP}€"),
+        (1422.4, "€1,422", f"1.422{NBSP}€"),
+        (19545.51, "€19,546", f"19.546{NBSP}€"),
+        (-789, "-€789.00", f"-789,00{NBSP}€"),
+        (-2535, "-€2,535", f"-2.535{NBSP}€"),
+    ],
+)
+def test_one_money_rule_cents_below_1000(v: float, en: str, es: str) -> None:
+    # the rule of cards, tables (fmt.value) and tooltips alike: cents below 1,000 only
+    assert fmt.currency(v, "en") == fmt.value(v, "currency", "en") == en
+    assert fmt.currency(v, "es") == fmt.value(v, "currency", "es") == es
+
+
+def test_money_without_cents_in_its_currency() -> None:
+    assert fmt.currency(671, "en", "CLP") == "CLP671"  # no cents at all
+    assert fmt.currency(1422, "en", "USD") == "$1,422"
+
+
+@pytest.mark.parametrize(
+    "v, beside, en, es",
+    [
+        (-789, None, "-€789.00", f"-789,00{NBSP}€"),  # alone: its own magnitude
+        (2535, None, "+€2,535", f"+2.535{NBSP}€"),
+        (-789, 12345.6, "-€789", f"-789{NBSP}€"),  # under €12,346: whole, as the value
+        (-789, 950, "-€789.00", f"-789,00{NBSP}€"),  # under €950.00: cents, as the value
+        (2535, 950, "+€2,535", f"+2.535{NBSP}€"),
+        (0, 12345.6, "±€0", f"±0{NBSP}€"),
+    ],
+)
+def test_money_changes_have_a_sign_and_the_cents_of_their_value(
+    v: float, beside: float | None, en: str, es: str
+) -> None:
+    assert fmt.delta(v, "currency", "en", beside=beside) == en
+    assert fmt.delta(v, "currency", "es", beside=beside) == es
+
+
+@pytest.mark.parametrize(
+    "target, unit, en, es",
+    [
+        (0.4, "ratio", "40%", f"40{NBSP}%"),
+        (0.975, "ratio", "97.5%", f"97,5{NBSP}%"),
+        (0.05, "ratio", "5%", f"5{NBSP}%"),
+        ((0.7, 0.85), "ratio", "70%–85%", f"70{NBSP}%–85{NBSP}%"),
+        (0.0, "count", "0", "0"),
+        (2.5, "hours", "2.5", "2,5"),
+    ],
+)
+def test_settings_defaults_in_the_inputs_unit(target: object, unit: str, en: str, es: str) -> None:
+    # Settings' inputs take a ratio in percent ("40.00" in a "(%)" input): its default
+    # says "40%", not "0.4"; a count target says "0", not "0.00"
+    assert fmt.setting(target, unit, "en") == en
+    assert fmt.setting(target, unit, "es") == es
+
+
+def test_exact_money_keeps_every_cent_for_reconciling() -> None:
+    # the Data page's totals are checked against the exporting tool's: every cent
+    assert fmt.currency(1234.5, "en", exact=True) == "€1,234.50"
+    assert fmt.currency(1234.5, "es", "CLP", exact=True) == f"1.234{NBSP}CLP"  # no cents

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kpi.texts import CATALOGS
-from ui.i18n import LANGS, lang_from_locale, t
+from ui.i18n import LANGS, lang_from_locale, t, tn
 
 ROOT = Path(__file__).resolve().parent.parent
 # t("key" ...) and t('key' ...) with a literal key
@@ -61,3 +61,23 @@ def test_translation_and_placeholders() -> None:
 def test_language_from_the_browser_locale(locale: str | None, lang: str) -> None:
     assert lang_from_locale(locale) == lang
     assert lang in LANGS
+
+
+@pytest.mark.parametrize(
+    "n, en, es",
+    [(1, "1 alert to review", "1 alerta por revisar"),
+     (0, "0 alerts to review", "0 alertas por revisar"),
+     (2, "2 alerts to review", "2 alertas por revisar"),
+     (1250, "1,250 alerts to review", "1.250 alertas por revisar")],
+)  # fmt: skip
+def test_plural_forms_follow_the_count(n: int, en: str, es: str) -> None:
+    assert tn("ov.alerts_link", n, "en") == en
+    assert tn("ov.alerts_link", n, "es") == es
+
+
+def test_every_singular_has_its_plural() -> None:
+    # kpi/texts: "key.one" is the singular of "key" (ui.i18n.tn picks it for 1)
+    ones = [k for k in CATALOG if k.endswith(".one")]
+    assert "ov.alerts_link.one" in ones and "ov.health_without.one" in ones
+    for key in ones:
+        assert key.removesuffix(".one") in CATALOG, key

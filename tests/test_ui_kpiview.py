@@ -261,3 +261,52 @@ def test_a_pages_kpis_come_from_the_declarations_of_its_families() -> None:
     assert cards[1:] == rest  # declaration order
     with pytest.raises(KeyError):
         kpiview.area_kpis("page.service_desk", first=("mrr",))
+
+
+def test_an_empty_pipeline_is_no_data_not_zero() -> None:
+    # pipeline sums of no open opportunity (pipeline_count 0) show "—", not "€0.00";
+    # with opportunities open a 0 stays a 0
+    def pipeline(count: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"kpi": ["pipeline_count", "pipeline_weighted", "win_rate"],
+             "value": [count, 0.0, 0.0], "unit": ["count", "currency", "ratio"]}
+        )  # fmt: skip
+
+    empty, some = pipeline(0.0), pipeline(2.0)
+    assert kpiview.has_no_rows(empty, "pipeline_weighted")
+    assert not kpiview.has_no_rows(some, "pipeline_weighted")
+    # only the sums declared so; a report without the count says nothing
+    assert not kpiview.has_no_rows(empty, "win_rate")
+    assert not kpiview.has_no_rows(empty.iloc[1:], "pipeline_weighted")
+
+
+def test_client_health_ranks_clients_with_data_and_counts_the_others() -> None:
+    # Acme: bad + ok -> 50; Beta: warn -> 50 (one KPI); Gamma: a value without a target
+    # -> no score, after them; Delta: no value, no status this period -> apart
+    values = pd.DataFrame(
+        {"Margin": [0.1, None, 0.3, None], "CSAT": [0.95, 0.85, None, None]},
+        index=pd.Index(["Acme", "Beta", "Gamma", "Delta"], name="Client"),
+    )
+    statuses = pd.DataFrame(
+        {"Margin": ["bad", None, None, None], "CSAT": ["ok", "warn", None, None]},
+        index=values.index,
+    )
+    table, without = kpiview.health_table(values, statuses, "Health")
+    # Beta's 50 rests on one KPI: after Acme's 50 from two
+    assert list(table.index) == ["Acme", "Beta", "Gamma"]
+    assert table["Health"].tolist()[:2] == [50.0, 50.0]
+    # a prospect with one lost deal (win rate 0%, score 0) is not ranked first
+    statuses.loc["Beta", "CSAT"] = "bad"
+    table, _ = kpiview.health_table(values, statuses, "Health")
+    assert list(table.index) == ["Acme", "Beta", "Gamma"]
+    assert table.loc["Beta", "Health"] == 0.0
+    assert math.isnan(table.loc["Gamma", "Health"])
+    assert list(without) == ["Delta"]
+
+
+def test_a_wide_tables_client_is_a_column_of_its_own() -> None:
+    # Streamlit fades an index: the client is the first column (pinned by show_wide)
+    values = kpiview.wide(_report(), ["csat"], "en")
+    styled = kpiview.styled_wide(values, None, ["csat"], "en", "EUR")
+    assert list(styled.data.columns) == ["Client", "CSAT"]
+    assert styled.data["Client"].tolist() == ["Acme", "Beta"]

@@ -93,11 +93,8 @@ def table(alerts: pd.DataFrame, lang: str, currency: str) -> None:
         t("al.estimate", lang): [estimate_text(v, lang, currency) for v in alerts["estimate"]],
         t("al.action", lang): alerts["message"].tolist(),
     })  # fmt: skip
-    colours = [kpiview.CELL.get(s, "") for s in alerts["severity"]]
-    styled = frame.style.apply(
-        lambda col: [f"background-color: {c}" if c else "" for c in colours],
-        subset=[t("al.severity", lang)],
-    )
+    colours = [kpiview.cell_css(s) for s in alerts["severity"]]
+    styled = frame.style.apply(lambda col: colours, subset=[t("al.severity", lang)])
     st.table(styled, hide_index=True)
 
 

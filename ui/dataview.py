@@ -245,7 +245,7 @@ def money_frame(summary: DatasetSummary, lang: str) -> pd.DataFrame:
             t("dt.check_column", lang): [m.column for m in summary.money],
             t("dt.check_currency", lang): [currency_label(m.currency, lang) for m in summary.money],
             t("dt.check_total", lang): [
-                fmt.currency(m.total, lang, m.currency)
+                fmt.currency(m.total, lang, m.currency, exact=True)
                 if m.currency
                 else fmt.number(m.total, lang, 2)
                 for m in summary.money

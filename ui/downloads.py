@@ -2,12 +2,19 @@
 
 CSV: UTF-8 with a BOM so that Excel opens accents right; English dialect ``,`` with a
 decimal point, Spanish ``;`` with a decimal comma (Excel's defaults in each locale).
-Numbers keep full precision (``0.8200000000000001`` stays as is: rounding is for the
-screen only). Text cells go through :func:`kpi.safety.safe_cell`, so a client called
+A frame's numbers keep full precision (``0.8200000000000001`` stays as is: the long
+format is what the CLI writes); a page's :class:`Table` is rounded as the page shows it
+(below). Text cells go through :func:`kpi.safety.safe_cell`, so a client called
 ``=HYPERLINK(...)`` is written as text, never as a formula.
 
 Functions here take DataFrames and return bytes; no Streamlit, so tests call them
 directly.
+
+A page's own tables (:class:`Table`: a frame of raw values and the unit of each number
+column) are written as the page shows them: the summary CSV rounds like the page
+(:func:`as_shown`: ``35.5`` under ``Gross margin (%)``, not ``0.355``), the workbook keeps
+full precision with Excel number formats (currency, %, dates). The long format (one row
+per KPI and group, the columns of docs/CLI.md) keeps its stable English ids.
 """
 
 from __future__ import annotations
@@ -15,15 +22,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kpi.present import fmt
 from kpi.safety import safe_cell
 
 BOM = "\ufeff"
@@ -127,17 +136,140 @@ def _safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per frame (names made valid and unique)."""
+@dataclass(frozen=True)
+class Table:
+    """A table as a page shows it: raw values, the unit of each number column.
+
+    ``units`` maps a column to its unit (``ratio``, ``currency``, ``hours``, ``days``,
+    ``count``, ``number``, ``date``), or to one unit per row (a summary with one KPI a
+    row). Columns without a unit are written as they are.
+    """
+
+    title: str
+    frame: pd.DataFrame
+    units: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+
+
+def unit_suffix(unit: str, lang: str, currency: str) -> str:
+    """What a column's header says of its unit: ``%`` (ratios are written in percent),
+    the currency code, ``h``, ``days``/``días``; empty for counts."""
+    return {
+        "ratio": "%",
+        "currency": currency,
+        "hours": "h",
+        "days": "días" if lang == "es" else "days",
+    }.get(unit, "")
+
+
+def shown_number(v: Any, unit: str) -> Any:
+    """A number rounded as the page shows it (:mod:`kpi.present.fmt`): ratios in percent with one
+    decimal (0.355 -> 35.5), money with cents below 1,000 and whole from 1,000, hours
+    with one decimal below 100, days one decimal, counts whole or one decimal."""
+    if fmt.is_empty(v) or isinstance(v, (str, tuple, date, bool)):
+        return None if fmt.is_empty(v) else v
+    x = float(v)
+    if unit == "ratio":
+        return _rounded(x, 1, shift=2)
+    if unit == "currency":
+        return _rounded(x, 2 if fmt.money_digits(x) is None else 0)
+    if unit == "hours":
+        return _rounded(x, 1 if abs(x) < 100 else 0)
+    if unit in ("days", "count"):
+        return _rounded(x, 1)
+    return x
+
+
+def _rounded(x: float, digits: int, shift: int = 0) -> float:
+    """``x`` x 10^shift rounded as Babel rounds for the page: the float's shortest decimal
+    text, half to even (0.3545 -> 35.4, as the page's ``35.4%``; 2.675 -> 2.68)."""
+    d = Decimal(repr(x)).scaleb(shift)
+    return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN))
+
+
+def as_shown(table: Table, lang: str, currency: str) -> pd.DataFrame:
+    """``table`` rounded as the page shows it, each header with its unit
+    (``Gross margin (%)``, ``MRR (EUR)``); a per-row unit goes in no header."""
+    out = pd.DataFrame(index=table.frame.index)
+    for col in table.frame.columns:
+        unit = table.units.get(col)
+        values = table.frame[col]
+        if unit is None or unit in ("date", "number"):
+            out[col] = values
+        elif isinstance(unit, str):
+            suffix = unit_suffix(unit, lang, currency)
+            # "Gross margin %" says it already: no "Gross margin % (%)"
+            name = f"{col} ({suffix})" if suffix and not str(col).endswith(suffix) else str(col)
+            out[name] = pd.Series([shown_number(v, unit) for v in values], index=values.index,
+                                  dtype=object)  # fmt: skip
+        else:
+            out[col] = pd.Series(
+                [_shown_cell(v, u) for v, u in zip(values, unit, strict=True)],
+                index=values.index, dtype=object,
+            )  # fmt: skip
+    return out.reset_index(drop=True)
+
+
+def _shown_cell(v: Any, unit: str) -> Any:
+    if isinstance(v, tuple):  # a band target: both ends
+        return "..".join(cell_text(shown_number(x, unit)) for x in v)
+    return shown_number(v, unit)
+
+
+def table_csv(table: Table, dialect: Dialect, lang: str, currency: str) -> bytes:
+    """A page's table as CSV, rounded as shown, units in the headers."""
+    return csv_bytes(as_shown(table, lang, currency), dialect)
+
+
+def excel_format(unit: str, currency: str, lang: str) -> str | None:
+    """The Excel number format of a unit (money with the currency's symbol)."""
+    if unit == "currency":
+        from babel import numbers as bnum
+
+        symbol = bnum.get_currency_symbol(currency, fmt.LOCALES.get(lang, "en_US"))
+        return f'#,##0.00 "{symbol}"'
+    return {
+        "ratio": "0.0%",
+        "hours": "#,##0.0",
+        "days": "#,##0.0",
+        "count": "#,##0",
+        "number": "#,##0.00",
+        "date": "dd/mm/yyyy" if lang == "es" else "yyyy-mm-dd",
+    }.get(unit)
+
+
+def _width(df: pd.DataFrame, col: Any) -> int:
+    """A column's width: its header or its longest cell (of the first 1,000), 10 to 60."""
+    cells = df[col].head(1000).map(lambda v: len(cell_text(v)) if not fmt.is_empty(v) else 0)
+    longest = int(cells.max()) if len(cells) else 0
+    return min(60, max(10, len(str(col)) + 2, longest + 2))
+
+
+def excel_bytes(
+    sheets: Mapping[str, pd.DataFrame | Table], lang: str = "en", currency: str = "EUR"
+) -> bytes:
+    """An .xlsx workbook with one sheet per frame or :class:`Table` (names made valid and
+    unique), each with a frozen header and columns as wide as their text; a table's
+    number columns get their unit's Excel format (values at full precision)."""
     buf = io.BytesIO()
     taken: set[str] = set()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, df in sheets.items():
+        for name, part in sheets.items():
             title = sheet_name(name, taken)
-            _safe_frame(df).to_excel(writer, sheet_name=title, index=False)
+            df = part.frame.reset_index(drop=True) if isinstance(part, Table) else part
+            units = part.units if isinstance(part, Table) else {}
+            safe = _safe_frame(df)
+            safe.to_excel(writer, sheet_name=title, index=False)
             ws = writer.sheets[title]
             ws.freeze_panes = "A2"
             for i, col in enumerate(df.columns, start=1):
-                width = min(60, max(10, len(str(col)) + 2))
-                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+                letter = ws.cell(row=1, column=i).column_letter
+                ws.column_dimensions[letter].width = _width(df, col)
+                unit = units.get(col)
+                per_row = [unit] * len(df) if isinstance(unit, str) else unit
+                if per_row is None:
+                    continue
+                for r, u in enumerate(per_row, start=2):
+                    number_format = excel_format(u, currency, lang)
+                    if number_format:
+                        ws.cell(row=r, column=i).number_format = number_format
     return buf.getvalue()

@@ -14,7 +14,7 @@ from typing import Any
 from kpi import texts
 from kpi.texts import LANG_NAMES, LANGS
 
-__all__ = ["LANGS", "LANG_NAMES", "current_lang", "lang_from_locale", "t"]
+__all__ = ["LANGS", "LANG_NAMES", "current_lang", "lang_from_locale", "t", "tn"]
 
 
 def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
@@ -24,6 +24,20 @@ def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
         KeyError: an unknown key (a typo in a page shows up in the page tests).
     """
     return texts.t(key, lang or current_lang(), **kwargs)
+
+
+def tn(key: str, n: float, lang: str | None = None, **kwargs: Any) -> str:
+    """``key`` for a count ``n``, with ``{n}`` in the language's digits: the singular
+    ``key.one`` when ``n`` is 1 and the catalog has one (:func:`kpi.texts.has`), else
+    ``key``: ``1 alert to review``, ``1.250 alertas por revisar``.
+
+    English and Spanish have two forms (CLDR's ``one`` for exactly 1, ``other``).
+    """
+    from kpi.present import fmt
+
+    lang = lang or current_lang()
+    form = f"{key}.one" if n == 1 and texts.has(f"{key}.one") else key
+    return t(form, lang, n=fmt.number(n, lang, 0 if n == int(n) else 1), **kwargs)
 
 
 def current_lang() -> str:

@@ -19,6 +19,7 @@ from kpi import metrics as decl
 from kpi.errors import KpiError
 from kpi.metrics.targets import parse_target
 from kpi.present import fmt
+from ui import layout
 from ui.i18n import current_lang, t
 
 #: units of a KPI's numerator and denominator, where they are not counts
@@ -68,10 +69,28 @@ def area_kpis(area: str, *, first: Sequence[str] = (), apart: Sequence[str] = ()
     return [*first, *(k for k in mine if k not in first and k not in apart)]
 
 
+#: sums shown as "no data" (an em dash), not as 0, when the count of the rows they add
+#: up is 0 in the same report: an empty pipeline is "—", not "€0.00"
+EMPTY_WITHOUT: dict[str, str] = {
+    "pipeline_amount": "pipeline_count",
+    "pipeline_weighted": "pipeline_count",
+}
+
 #: Streamlit badge colour per status
 BADGE = {"ok": "green", "warn": "orange", "bad": "red"}
 #: light cell background per status (client health table)
 CELL = {"ok": "#e3f1e4", "warn": "#fdf0d5", "bad": "#f9dcdc"}
+#: the text on those backgrounds: dark in both themes (a dark theme's light text on a
+#: light background would not read)
+ON_CELL = "#1b1b1b"
+
+
+def cell_css(status: str | None) -> str:
+    """The CSS of a table cell with ``status``: its background and dark text; empty
+    for no status (the theme's own colours)."""
+    return f"background-color: {CELL[status]}; color: {ON_CELL}" if status in CELL else ""
+
+
 #: family -> dashboard page (workbook sheets, definitions)
 AREAS: dict[str, str] = {
     "profit": "page.profitability",
@@ -102,6 +121,14 @@ def is_empty(v: Any) -> bool:
 
 def value_text(kpi_id: str, v: Any, lang: str, currency: str) -> str:
     return fmt.value(v, unit(kpi_id), lang, currency)
+
+
+def has_no_rows(report: pd.DataFrame, kpi_id: str) -> bool:
+    """True when ``kpi_id`` adds up no rows at all in ``report`` (:data:`EMPTY_WITHOUT`:
+    its count is 0), so its 0 means "no data"."""
+    count_id = EMPTY_WITHOUT.get(kpi_id)
+    row = total_row(report, count_id) if count_id else None
+    return row is not None and not is_empty(row["value"]) and float(row["value"]) == 0
 
 
 def parse_report_target(target: Any) -> Any:
@@ -266,6 +293,36 @@ def health_scores(statuses: pd.DataFrame) -> pd.Series:
     return points.mean(axis=1, skipna=True) * 100.0
 
 
+#: KPIs with a status a client's health score needs to be ranked with the others: a
+#: score from one KPI (a prospect with one lost deal: win rate 0%, score 0) says little
+HEALTH_MIN_KPIS = 2
+
+
+def health_table(
+    values: pd.DataFrame, statuses: pd.DataFrame, health_col: str
+) -> tuple[pd.DataFrame, pd.Index]:
+    """The client health table: the score first, worst clients first; then the clients
+    whose score rests on fewer than :data:`HEALTH_MIN_KPIS` KPIs, and those with values
+    but no status (no targets). Clients without any value or status this period (every
+    cell would be "—") are left out, their names returned apart so that the page says
+    how many.
+
+    Example: Acme (bad, ok) -> 50 first; Beta (warn alone) -> 50, after Acme; Gamma (no
+    value) -> apart.
+    """
+    statuses = statuses.reindex(index=values.index)
+    no_data = values.isna().all(axis=1) & statuses.isna().all(axis=1)
+    scores = health_scores(statuses)
+    rated = statuses.apply(lambda col: col.map(HEALTH_POINTS)).notna().sum(axis=1)
+    table = values.copy()
+    table.insert(0, health_col, scores)
+    order = pd.DataFrame(
+        {"thin": (rated < HEALTH_MIN_KPIS).to_numpy(), "score": scores.to_numpy()},
+        index=table.index,
+    )[~no_data].sort_values(["thin", "score"], kind="stable", na_position="last")
+    return table.loc[order.index], values.index[no_data]
+
+
 def summary_frame(
     report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str
 ) -> pd.DataFrame:
@@ -292,6 +349,41 @@ def summary_frame(
             out[t("common.delta", lang)] = row["delta"]
         rows.append(out)
     return pd.DataFrame(rows)
+
+
+def units_of(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The unit of each column of ``frame`` named by a KPI's label in ``lang`` (a page's
+    clients x KPIs table), for its download (:class:`ui.downloads.Table`)."""
+    by_label = {k.label(lang): k.unit for k in decl.KPIS}
+    return {str(c): by_label[c] for c in frame.columns if c in by_label}
+
+
+def summary_download(report: pd.DataFrame, kpi_ids: Sequence[str], lang: str, currency: str) -> Any:
+    """:func:`summary_frame` as a download table: value, previous, change and target in
+    each row's unit (a ratio's change in points), numerator and denominator in theirs,
+    the unit column as the page writes it (``%``, ``EUR``, ``h``)."""
+    from ui import downloads
+
+    frame = summary_frame(report, kpi_ids, lang, currency)
+    if frame.empty:
+        return downloads.Table(t("common.summary_table", lang), frame)
+    ids = list(frame["kpi"])
+    units = [unit(k) for k in ids]
+    frame["kpi"] = ids
+    unit_col = t("common.unit", lang)
+    frame[unit_col] = [downloads.unit_suffix(u, lang, currency) for u in units]
+    frame[t("common.target", lang)] = [
+        parse_report_target(v) for v in frame[t("common.target", lang)]
+    ]
+    per_row: dict[str, str | Sequence[str]] = {
+        t(f"common.{c}", lang): units for c in ("value", "target", "previous", "delta")
+    }
+    per_row[t("common.numerator", lang)] = [PART_UNITS.get(k, ("count", "count"))[0] for k in ids]
+    per_row[t("common.denominator", lang)] = [PART_UNITS.get(k, ("count", "count"))[1] for k in ids]
+    return downloads.Table(
+        t("common.summary_table", lang), frame,
+        {c: u for c, u in per_row.items() if c in frame.columns},
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- drawing
@@ -354,11 +446,12 @@ def kpi_card(
             st.metric(label(kpi_id, lang), fmt.EMPTY)
             st.caption(unavailable or t("ov.card_unavailable", lang))
             return
-        delta = fmt.delta(row.get("delta"), unit(kpi_id), lang, currency)
+        empty = has_no_rows(report, kpi_id)
+        delta = fmt.delta(row.get("delta"), unit(kpi_id), lang, currency, beside=row["value"])
         help_text = target_text(kpi_id, row.get("target"), lang, currency)
         st.metric(
             label(kpi_id, lang),
-            value_text(kpi_id, row["value"], lang, currency),
+            fmt.EMPTY if empty else value_text(kpi_id, row["value"], lang, currency),
             delta=delta,
             delta_color=delta_color(kpi_id),  # type: ignore[arg-type]
             # no change: no arrow (and no colour) rather than a red "up"
@@ -505,15 +598,48 @@ def styled_wide(
         **formats_once(source, f"wide:{lang}:{currency}", kpi_formats),
         **(extra or {}),
     }
-    styler = values.style.format(formats, na_rep=fmt.EMPTY)
+    # the client (technician) as a column of its own, not the index: Streamlit draws an
+    # index in faded text, and a client's name is what a reader looks for first
+    flat = values.reset_index() if values.index.name else values
+    styler = flat.style.format(formats, na_rep=fmt.EMPTY)
     if statuses is not None:
-        colours = statuses.reindex(index=values.index, columns=values.columns)
+        colours = statuses.reindex(index=values.index, columns=flat.columns)
+        colours.index = flat.index
 
         def paint(frame: pd.DataFrame) -> pd.DataFrame:
-            return colours.map(lambda s: f"background-color: {CELL[s]}" if s in CELL else "")
+            return colours.map(cell_css)
 
         styler = styler.apply(paint, axis=None)
     return styler
+
+
+#: a KPI column's width in a clients x KPIs table (px): ten of them, the client and the
+#: health score fit a 1,366 px screen next to the sidebar; the header's full text is its
+#: tooltip
+KPI_COLUMN_WIDTH = 64
+
+
+#: the text colour of Streamlit's light and dark themes, for names in a pinned column
+NAME_INK = {"light": "#31333f", "dark": "#fafafa"}
+
+
+def show_wide(styled: Any, key: str, *, first_width: int = 180) -> None:
+    """A table of :func:`styled_wide` in ``st.dataframe``: its first column (the client)
+    pinned, so that it stays in view while a narrow screen scrolls the KPIs sideways;
+    the KPI columns narrow, their label in the header's tooltip."""
+    columns = list(styled.data.columns)
+    config: dict[str, Any] = {
+        columns[0]: st.column_config.Column(pinned=True, width=first_width),
+        **{c: st.column_config.Column(width=KPI_COLUMN_WIDTH, help=str(c)) for c in columns[1:]},
+    }
+    # Streamlit draws a pinned column's text faded, like an index: the names in the
+    # theme's full text colour, semi-bold (the theme as the browser reported it; before
+    # it has, the names keep Streamlit's colour)
+    ink = NAME_INK.get(str(st.context.theme.type))
+    css = f"font-weight: 600; color: {ink}" if ink else "font-weight: 600"
+    styled = styled.map(lambda _v: css, subset=[columns[0]])
+    st.dataframe(styled, key=key, hide_index=True, column_config=config, placeholder=fmt.EMPTY)
+    layout.print_copy(styled)
 
 
 def _kpi_text(kpi_id: str, lang: str, currency: str, v: Any) -> str:
@@ -531,9 +657,5 @@ def summary_table(
         st.caption(t("common.empty", lang))
     else:
         statuses = wide(by_client, kpi_ids, lang, status=True)
-        st.dataframe(
-            styled_wide(values, statuses, kpi_ids, lang, currency, source=by_client),
-            key=key,
-            placeholder=fmt.EMPTY,
-        )
+        show_wide(styled_wide(values, statuses, kpi_ids, lang, currency, source=by_client), key)
     return values

@@ -3,6 +3,7 @@ data" guard, and the downloads section."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,7 +58,9 @@ def begin(title_key: str, *, technicians: bool = False) -> Ctx:
         # tables read with low confidence wait on the Data page: say so where they are missed
         names = ", ".join(f"{f.file} [{f.sheet}]" if f.sheet else f.file for f in held)
         st.warning(t("common.held_notice", lang, n=len(held), files=fmt.escape_md(names)))
-    if not data.tables:
+    if not any(data.rows(name) for name in data.tables):
+        # nothing loaded, or only tables without a row (a header-only export): say so and
+        # how to load data, not "no alerts" and "nothing for these filters"
         st.info(t("common.no_data_hint", lang))
         st.page_link("pages/data.py", label=t("page.data", lang), icon=":material/folder:")
         st.stop()
@@ -155,13 +158,16 @@ def download_inputs(ctx: Ctx) -> DownloadInputs:
     )
 
 
-def workbook_sheets(inputs: DownloadInputs) -> dict[str, pd.DataFrame]:
-    """The Excel workbook's sheets: all KPIs, a sheet per area (total and per client),
-    the definitions, the alerts and the data problems."""
+def workbook_sheets(
+    inputs: DownloadInputs, tables: Sequence[downloads.Table] = ()
+) -> dict[str, pd.DataFrame | downloads.Table]:
+    """The Excel workbook's sheets: the tables the page shows (with their units), a sheet
+    per area (total and per client), the definitions, the alerts, the data problems and,
+    last, every KPI in the long format (stable English ids, docs/CLI.md)."""
     lang = inputs.lang
     total = inputs.report()
     by_client = inputs.engine.report(inputs.by_client)
-    sheets: dict[str, pd.DataFrame] = {t("dl.sheet.all", lang): _labelled(total, lang)}
+    sheets: dict[str, pd.DataFrame | downloads.Table] = {tb.title: tb for tb in tables}
     for area in dict.fromkeys(kpiview.AREAS.values()):
         ids = [k.id for k in decl.KPIS if kpiview.AREAS[k.family] == area]
         part = pd.concat(
@@ -174,12 +180,29 @@ def workbook_sheets(inputs: DownloadInputs) -> dict[str, pd.DataFrame]:
     sheets[t("dl.sheet.definitions", lang)] = definitions_frame(lang)
     sheets[t("dl.sheet.alerts", lang)] = inputs.alert_rows()
     sheets[t("dl.sheet.problems", lang)] = inputs.problems
+    sheets[t("dl.sheet.all", lang)] = _labelled(total, lang)
     return sheets
 
 
-def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None:
+def as_table(summary: pd.DataFrame | downloads.Table | None, lang: str) -> downloads.Table | None:
+    """A page's summary as a download table: a frame's KPI columns get their units."""
+    if summary is None or isinstance(summary, downloads.Table):
+        return summary
+    return downloads.Table(
+        t("common.summary_table", lang), summary, kpiview.units_of(summary, lang)
+    )
+
+
+def downloads_section(
+    ctx: Ctx,
+    summary: pd.DataFrame | downloads.Table | None,
+    name: str,
+    tables: Sequence[downloads.Table] = (),
+) -> None:
     """The download buttons at the bottom of a dashboard page.
 
+    ``summary``: the page's summary table (a frame's KPI columns get their units);
+    ``tables``: the other tables the page shows, sheets of the workbook after it.
     Every file (the page's summary, every KPI, the workbook, the alerts) is written when
     its button is clicked, so that a rerun does only what the page shows (the summary
     CSV of a portfolio of 1,900 projects took 14 ms a rerun).
@@ -187,14 +210,16 @@ def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None
     lang = ctx.lang
     app = state.app_state()
     dialect = downloads.dialect_for(lang, app.csv_dialect)
+    shown = as_table(summary, lang)
+    page_tables = [tb for tb in (shown, *tables) if tb is not None and not tb.frame.empty]
     st.divider()
     st.subheader(t("dl.title", lang))
     st.caption(t("dl.help", lang))
     cols = st.columns(4)
-    if summary is not None and not summary.empty:
+    if shown is not None and not shown.frame.empty:
         cols[0].download_button(
             t("dl.summary_csv", lang),
-            lambda: downloads.csv_bytes(summary, dialect),
+            lambda: downloads.table_csv(shown, dialect, lang, ctx.currency),
             file_name=f"{name}_summary.csv",
             mime="text/csv",
             key=f"dl_summary_{name}",
@@ -211,7 +236,7 @@ def downloads_section(ctx: Ctx, summary: pd.DataFrame | None, name: str) -> None
     )
     cols[2].download_button(
         t("dl.workbook", lang),
-        lambda: downloads.excel_bytes(workbook_sheets(inputs)),
+        lambda: downloads.excel_bytes(workbook_sheets(inputs, page_tables), lang, ctx.currency),
         file_name="kpis.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{name}",

@@ -6,9 +6,18 @@ returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``, t
 app draws them (:mod:`ui.chartview`) and the client report renders them to SVG
 (:mod:`kpi.present.client_report`): the same specs everywhere.
 
-Colours are shared by every page: :data:`STATUS_COLORS` for target status (ok, warn,
-bad, none) and :data:`MOVEMENT_COLORS` for MRR movements, so green means the same
-thing everywhere.
+Colours, axes and sizes are shared by every page (:mod:`kpi.present.style`): the status
+colours for target status (ok, warn, bad, none) and the movement colours for MRR
+movements, so green means the same thing everywhere; where a scatter's names go is
+:mod:`kpi.present.placing`.
+
+Light and dark themes: axis labels, titles and legends take the theme's colours, which
+Streamlit sets per theme; no builder writes text black or white. Text marks, which
+Streamlit's theme leaves black (the names next to a scatter's points), and lines drawn
+on the background (targets, reference rules, whiskers) are a mid grey that reads on a
+white and on a dark page (:data:`ON_PAGE`, :data:`TARGET`). Only text on a cell of
+fixed colour (a heatmap's status cells) has a fixed dark colour: its background is the
+same in both.
 """
 
 from __future__ import annotations
@@ -20,53 +29,30 @@ import altair as alt
 import pandas as pd
 
 from kpi.present import fmt
+from kpi.present.placing import PLACES, domain, label_places, short
+from kpi.present.style import (
+    AXES,
+    CATEGORY_AXIS,
+    CELL_COLORS,
+    HEIGHT,
+    KEEPS,
+    LABEL_LIMIT,
+    LIGHT_BLUES,
+    MAX_BARS,
+    MONTH_AXIS,
+    MOVEMENT_COLORS,
+    NEGATIVE,
+    NEGATIVE_MOVEMENTS,
+    ON_CELL,
+    ON_PAGE,
+    OTHER,
+    POSITIVE,
+    SERIES,
+    STATUS_COLORS,
+    STATUS_ORDER,
+    TARGET,
+)
 from kpi.texts import t
-
-#: target status -> colour (ok green, warn amber, bad red, no status grey)
-STATUS_COLORS: dict[str, str] = {
-    "ok": "#2e7d32",
-    "warn": "#e69500",
-    "bad": "#c62828",
-    "none": "#9e9e9e",
-}
-STATUS_ORDER = ("ok", "warn", "bad", "none")
-
-#: MRR movement -> colour; contraction and churn are drawn below zero
-MOVEMENT_COLORS: dict[str, str] = {
-    "mrr_new": "#2e7d32",
-    "mrr_expansion": "#81c784",
-    "mrr_contraction": "#ef9a9a",
-    "mrr_churn": "#c62828",
-}
-NEGATIVE_MOVEMENTS = ("mrr_contraction", "mrr_churn")
-
-#: a positive amount (blue) and a loss (red) in signed bar charts
-POSITIVE = "#1f77b4"
-NEGATIVE = STATUS_COLORS["bad"]
-TARGET = "#555555"
-#: colours of several lines on one chart, in order (blue, orange, purple, teal, brown)
-SERIES = ["#1f77b4", "#e6550d", "#756bb1", "#17becf", "#8c564b", "#e377c2", "#7f7f7f"]
-#: a monthly time axis: one tick per month at most, labelled "Mar 2024"
-MONTH_AXIS = alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})
-#: the "other clients" band of a stacked chart
-OTHER = "#c7c7c7"
-
-HEIGHT = 300
-#: longest category label in pixels (client names) before it is cut with an ellipsis
-LABEL_LIMIT = 220
-#: Streamlit fits a chart's axes and title inside its height: room for them, in pixels
-AXES = 90
-
-
-#: bars (or heatmap rows) a chart shows at most: what its tallest height holds legibly
-#: (28 px a bar, see rows_height). At 1M tickets a quarter has ~1,000 technicians with
-#: CSAT: drawn as 1 px bars they said nothing and cost the browser ~0.1 s a filter
-#: change. The tables and the downloads keep every row.
-MAX_BARS = 30
-#: which bars a chart keeps when there are more: the lowest values (a KPI where higher
-#: is better: the ones to look at), the highest, or both ends (a band target). Each
-#: chart says which (no default: it depends on the KPI and the page)
-KEEPS = ("lowest", "highest", "ends")
 
 
 def rows_height(n: int, per_row: int = 28, most: int = 1000) -> int:
@@ -172,6 +158,7 @@ def trend(
     currency: str = "EUR",
     title: str | None = None,
     extra: Sequence[tuple[str, str]] = (),
+    joined: bool = True,
 ) -> Any:
     """A monthly line (one per ``series``) with points, an optional target rule or band.
 
@@ -180,6 +167,9 @@ def trend(
         unit: the KPI unit (axis format and tooltip text).
         target: a number (dashed rule), a ``(lo, hi)`` band, or None.
         extra: more tooltip columns as (column, title), e.g. the response count.
+        joined: False for points alone, for a rate of few events a month (renewals):
+            months without any are left out, and a line from 100% down to 0% and back
+            would draw values in the months between that no one measured.
     """
     data = with_month(df)
     data["text"] = _texts(data["value"], unit, lang, currency)
@@ -207,7 +197,10 @@ def trend(
             scale=alt.Scale(domain=names, range=SERIES[: len(names)]),
             legend=alt.Legend(orient="bottom"),
         )  # fmt: skip
-    line = alt.Chart(data).mark_line(point=True).encode(**enc)
+    marks = alt.Chart(data)
+    line = (
+        marks.mark_line(point=True) if joined else marks.mark_point(filled=True, size=70)
+    ).encode(**enc)
     rule = target_layer(target, unit, lang, currency, target_label)
     return _finish(_behind(rule, line), lang, title, height=HEIGHT)
 
@@ -255,7 +248,7 @@ def bars(
             f"{category}:N",
             sort="-x",
             title=category_title or None,
-            axis=alt.Axis(labelLimit=LABEL_LIMIT),
+            axis=CATEGORY_AXIS,
         ),
         "x": alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
         "tooltip": tooltip,
@@ -457,19 +450,26 @@ def heatmap(
     data["month_label"] = _month_labels(data, lang)
     if status:
         data["status_key"] = data[status].fillna("").replace("", "none")
-        color = alt.Color("status_key:N", scale=status_scale(), legend=None)
+        cells_scale = alt.Scale(domain=list(STATUS_ORDER),
+                                range=[CELL_COLORS[s] for s in STATUS_ORDER])  # fmt: skip
+        color = alt.Color("status_key:N", scale=cells_scale, legend=None)
     else:
-        color = alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues"))
+        color = alt.Color("value:Q", title=value_title, scale=alt.Scale(range=LIGHT_BLUES))
     base = alt.Chart().encode(  # the data once, on the layer
         x=alt.X(
             "month_label:O",
             title=None,
             sort=alt.SortField("month"),
-            axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            # centred under their cells (a theme may align x labels left)
+            axis=alt.Axis(
+                labelAngle=0, labelAlign="center", labelBaseline="top", labelOverlap="parity"
+            ),
         ),
-        y=alt.Y(f"{row}:N", title=row_title or None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y(f"{row}:N", title=row_title or None, axis=CATEGORY_AXIS),
     )
-    cells = base.mark_rect(opacity=0.75).encode(
+    # opaque: the cell's colour (and the dark text on it) is the same on a light and a
+    # dark page
+    cells = base.mark_rect(opacity=1.0).encode(
         color=color,
         tooltip=[
             alt.Tooltip(f"{row}:N", title=row_title),
@@ -477,7 +477,7 @@ def heatmap(
             alt.Tooltip("text:N", title=value_title),
         ],
     )
-    labels = base.mark_text(fontSize=10).encode(text=alt.Text("text:N"))
+    labels = base.mark_text(fontSize=10, color=ON_CELL).encode(text=alt.Text("text:N"))
     n_rows = data[row].nunique()
     chart = alt.layer(cells, labels, data=data)
     return _finish(chart, lang, title, subtitle, height=rows_height(n_rows, 32))
@@ -503,9 +503,7 @@ def funnel(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                f"{stage}:N", sort=order, title=stage_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)
-            ),
+            y=alt.Y(f"{stage}:N", sort=order, title=stage_title, axis=CATEGORY_AXIS),
             x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=_axis_format(unit))),
             color=alt.ColorValue(POSITIVE),
             tooltip=[
@@ -536,9 +534,12 @@ def scatter(
     data = df.dropna(subset=[x, y]).copy()
     data["x_text"] = [fmt.number(v, lang, 2) for v in data[x]]
     data["y_text"] = [fmt.number(v, lang, 2) for v in data[y]]
+    # domains of our own (the values and the rules, 10% room each side), so that the
+    # names are placed on the plot that is drawn
+    x_dom, y_dom = domain(data[x], rules), domain(data[y], rules)
     enc: dict[str, Any] = {
-        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False)),
-        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        "x": alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(domain=list(x_dom), nice=False)),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=list(y_dom), nice=False)),
         "tooltip": [
             alt.Tooltip(f"{label}:N", title=label_title),
             alt.Tooltip("x_text:N", title=x_title),
@@ -548,16 +549,24 @@ def scatter(
     if status:
         data["status_key"] = data[status].fillna("").replace("", "none")
         enc["color"] = alt.Color("status_key:N", scale=status_scale(), legend=None)
+    data["name"] = [short(str(v)) for v in data[label]]
+    data["place"] = label_places(data[x].astype(float), data[y].astype(float), data["name"],
+                                 x_dom, y_dom)  # fmt: skip
     points = alt.Chart(data).mark_circle(size=90, opacity=0.8).encode(**enc)
-    names = (
+    # the names in the theme's text colour, each on the side where it fits (a layer per
+    # side: Vega-Lite has no per-point alignment)
+    names = [
         alt.Chart(data)
-        .mark_text(align="left", dx=7, fontSize=11, color=TARGET)
-        .encode(x=enc["x"], y=enc["y"], text=alt.Text(f"{label}:N"))
-    )
+        .transform_filter(alt.FieldEqualPredicate(field="place", equal=place))
+        .mark_text(fontSize=11, color=ON_PAGE, **PLACES[place])
+        .encode(x=enc["x"], y=enc["y"], text=alt.Text("name:N"))
+        for place in PLACES
+        if place in set(data["place"])
+    ]
     refs = pd.DataFrame({"r": list(rules)})
     vrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(x=alt.X("r:Q"))
     hrule = alt.Chart(refs).mark_rule(strokeDash=[4, 4], color=TARGET).encode(y=alt.Y("r:Q"))
-    chart = alt.layer(vrule, hrule, points, names)
+    chart = alt.layer(vrule, hrule, points, *names)
     return _finish(chart, lang, title, height=HEIGHT + 60)
 
 
@@ -586,7 +595,7 @@ def boxes(
     data["n_text"] = [fmt.number(v, lang) for v in data["n"]]
     x = alt.X(
         f"{category}:N", title=category_title, sort=list(data[category]),
-        axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT),
+        axis=alt.Axis(labelAngle=0, labelLimit=LABEL_LIMIT, labelOverlap=False),
     )  # fmt: skip
     tooltip = [
         alt.Tooltip(f"{category}:N", title=category_title),
@@ -601,7 +610,7 @@ def boxes(
     box = base.mark_bar(size=28, color=POSITIVE, opacity=0.6).encode(
         y=alt.Y("p25:Q"), y2=alt.Y2("p75:Q")
     )
-    median = base.mark_tick(size=28, thickness=2, color="black").encode(y=alt.Y("p50:Q"))
+    median = base.mark_tick(size=28, thickness=2, color=TARGET).encode(y=alt.Y("p50:Q"))
     chart = alt.layer(whisker, box, median, data=data)
     return _finish(chart, lang, title, height=HEIGHT)
 

@@ -1,13 +1,21 @@
 """Numbers, percentages, money, hours and dates for display, per language (Babel).
 
-Display only: exports keep full precision. ``None`` and NaN show as an em dash.
+One rule per unit, used by every card, table, chart tooltip and summary download:
+
+- money: cents below 1,000, whole units from 1,000 (``€671.00``, ``€1,422``);
+- a change: its sign first (ASCII ``-``: ``st.metric`` points its arrow down only for a
+  text starting with it), then the magnitude as its unit shows it (``-€789.00``,
+  ``+€2,535``); shown next to a value, money follows the value's cents (``+€789`` under
+  ``€12,346``);
+- ratios: one decimal (``82.3%``), changes of a ratio in points (``+2.3 pp``);
+- ``None`` and NaN: an em dash.
 
 Examples (en / es):
 
     >>> currency(1234.56, "en")
-    '€1,234.56'
-    >>> currency(1234.56, "es")
-    '1.234,56\\xa0€'
+    '€1,235'
+    >>> currency(671, "es")
+    '671,00\\xa0€'
     >>> percent(0.8234, "es")
     '82,3\\xa0%'
 """
@@ -98,10 +106,28 @@ def percent(value: Any, lang: str, digits: int = 1) -> str:
     return _percent_pattern(lang, digits).apply(float(value), _babel_locale(lang))
 
 
-def currency(value: Any, lang: str, code: str = "EUR", digits: int | None = None) -> str:
-    """Money: ``€1,234.56`` / ``1.234,56 €``; ``digits=0`` for large round figures."""
+#: money from this amount up is shown in whole units (``€1,422``), below with its
+#: currency's cents (``€671.00``; a currency without cents, CLP, never has any)
+WHOLE_FROM = 1000
+
+
+def money_digits(value: Any) -> int | None:
+    """The fraction digits money is shown with: 0 from :data:`WHOLE_FROM` up, else None
+    (the currency's own: 2 for EUR, 0 for CLP)."""
+    return 0 if not is_empty(value) and abs(float(value)) >= WHOLE_FROM else None
+
+
+def currency(
+    value: Any, lang: str, code: str = "EUR", digits: int | None = None, *, exact: bool = False
+) -> str:
+    """Money by the one rule (:func:`money_digits`): ``€671.00``, ``€1,422`` /
+    ``671,00 €``, ``1.422 €``; ``digits`` forces a number of decimals; ``exact`` keeps the
+    currency's cents at any size (``€1,234.50``: totals to reconcile with the exporting
+    tool, the Data page's "Check the numbers")."""
     if is_empty(value):
         return EMPTY
+    if digits is None and not exact:
+        digits = money_digits(value)
     return _currency_pattern(lang, digits).apply(
         float(value), _babel_locale(lang), currency=code, currency_digits=digits is None
     )
@@ -127,9 +153,7 @@ def value(v: Any, unit: str, lang: str, code: str = "EUR") -> str:
     if unit == "ratio":
         return percent(v, lang)
     if unit == "currency":
-        # whole units from 1,000 up: "€12,346" reads better than "€12,345.60" on a card
-        big = not is_empty(v) and abs(float(v)) >= 1000
-        return currency(v, lang, code, digits=0 if big else None)
+        return currency(v, lang, code)
     if unit == "hours":
         return hours(v, lang)
     if unit == "days":
@@ -137,9 +161,11 @@ def value(v: Any, unit: str, lang: str, code: str = "EUR") -> str:
     return number(v, lang, 0 if is_empty(v) or float(v) == int(float(v)) else 1)
 
 
-def delta(v: Any, unit: str, lang: str, code: str = "EUR") -> str | None:
+def delta(v: Any, unit: str, lang: str, code: str = "EUR", *, beside: Any = None) -> str | None:
     """A change with its sign; ratios in percentage points (``+2.3 pp`` / ``+2,3 p. p.``).
 
+    ``beside``: the value the change is shown next to (a card's); money then has the
+    cents that value has: ``-€789`` under ``€12,346``, ``-€789.00`` under ``€950.00``.
     None for an empty delta, so ``st.metric`` shows no arrow.
     """
     if is_empty(v):
@@ -150,7 +176,24 @@ def delta(v: Any, unit: str, lang: str, code: str = "EUR") -> str | None:
     mag = abs(x)
     if unit == "ratio":
         return t("fmt.pp", lang, sign=sign, n=number(mag * 100, lang, 1))
+    if unit == "currency" and not is_empty(beside):
+        return sign + currency(mag, lang, code, digits=money_digits(max(mag, abs(float(beside)))))
     return sign + value(mag, unit, lang, code)
+
+
+def setting(v: Any, unit: str, lang: str) -> str:
+    """A target as Settings' inputs show it: ratios in percent without needless decimals
+    (``40%`` / ``40 %`` next to a ``40.00`` input in %), other units as plain numbers
+    (``5``, ``2.5``); a band as ``70%–85%``."""
+    if isinstance(v, tuple):
+        return "–".join(setting(x, unit, lang) for x in v)
+    if is_empty(v):
+        return EMPTY
+    x = float(v) * (100 if unit == "ratio" else 1)
+    digits = next((d for d in (0, 1, 2) if math.isclose(x, round(x, d), abs_tol=1e-9)), 2)
+    if unit == "ratio":
+        return _percent_pattern(lang, digits).apply(x / 100, _babel_locale(lang))
+    return number(x, lang, digits)
 
 
 def date_(d: date | datetime | None, lang: str, style: str = "medium") -> str:
