@@ -442,8 +442,9 @@ def write_clean_tickets(folder: Path, out: Path) -> None:
         iso = f"strptime(\"{name}\", '{_GENERATED_DATE}')"
         return f"strftime({iso}, '%Y-%m-%d %H:%M:%S') AS \"{name}\""
 
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.sql(
             f"SELECT {', '.join(column(c) for c in CLEAN_COLUMNS)} "
             "FROM read_csv($src, all_varchar = true, header = true)",
