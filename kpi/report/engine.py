@@ -118,9 +118,11 @@ class Engine:
 
     def set_money(self, money: MoneyOptions | None) -> None:
         """Another report currency or other exchange rates (the money tables are made
-        again; the results kept are forgotten)."""
+        again; the results kept are forgotten: the engine takes a new cache, and leaves
+        one it was given, e.g. shared by engines over the same public data, to the
+        others)."""
         self.core.set_money(money)
-        self.results.clear()
+        self.results = ResultCache()
 
     def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
         """The notes about the amounts read by ``kpis`` (default: every money KPI):
