@@ -280,7 +280,11 @@ async def session(
         await page.get_by_role("combobox", name="Period", exact=True).first.click()
         await page.get_by_role("option", name=PERIODS[(who + i) % len(PERIODS)], exact=True).click()
 
-    done = int(await _step(page, who, "open", tally, lambda: page.goto(url)))
+    # the page's own load (its scripts, from this server) waits as long as a rerun may:
+    # Playwright's default of 30 s lost whole sessions on a busy machine
+    done = int(
+        await _step(page, who, "open", tally, lambda: page.goto(url, timeout=STEP_TIMEOUT_MS))
+    )
     loaded.set()
     i = 0
     while time.monotonic() < until:

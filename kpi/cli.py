@@ -373,7 +373,8 @@ def _note_lines(notes: list[str]) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     data, settings = _load(args, strict=True)
     opts = _report_options(args, settings)
-    engine = Engine(data, _money_options(args, data, settings))
+    # one report: the tables are not compressed for it (kpi.query.core.Core)
+    engine = Engine(data, _money_options(args, data, settings), compress=False)
     df = engine.report(opts)
     write_table(df, args.out, lang=args.lang, sheet="report")
     line = _span_line(engine, opts)

@@ -149,9 +149,7 @@ def test_every_page_in_each_language_theme_and_size(
         # one session a page, pictured at both sizes (a resize reruns nothing)
         page.set_viewport_size(DESKTOP)
         page.goto(f"{server}/{path}")
-        page.locator("h1", has_text=titles[1 if lang == "es" else 0]).first.wait_for(
-            timeout=60_000
-        )
+        page.locator("h1", has_text=titles[1 if lang == "es" else 0]).first.wait_for(timeout=60_000)
         _idle(page)
         for size_name, viewport in (("1600", DESKTOP), ("400", PHONE)):
             page.set_viewport_size(viewport)

@@ -165,3 +165,68 @@ def test_the_files_table_shows_a_runner_up_that_could_be_read_or_a_held_tables()
     assert alias.confidence == "high" and alias.runner_up is not None
     assert runner_up_shown(alias) is None  # tickets would lack ticket_id and created_at
     assert held.held and runner_up_shown(held) == held.runner_up == "devices"
+
+
+def _session(monkeypatch: pytest.MonkeyPatch, app: AppState) -> AppState:
+    """``app`` as the current session's state (the accessors read it)."""
+    monkeypatch.setattr(state, "app_state", lambda: app)
+    return app
+
+
+def test_the_sample_is_read_once_and_shared_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 23: the sample is read, typed and assembled once per process; each session
+    # gets its own containers and its own engine (DuckDB connection) over the same tables
+    shared = state.shared_sample()
+    assert shared is not None and state.shared_sample() is shared
+    reads: list[str] = []
+    real_read = state.read_file
+    monkeypatch.setattr(
+        state, "read_file", lambda n, *a, **k: reads.append(n) or real_read(n, *a, **k)
+    )
+    one = AppState(sources=state.sample_sources(), kind="sample")
+    two = AppState(sources=state.sample_sources(), kind="sample")
+    state.rebuild(one)
+    state.rebuild(two)
+    assert reads == []  # nothing read again
+    assert one.data is not None and two.data is not None
+    assert one.data is not two.data and one.data.problems is not two.data.problems
+    assert one.data.tables["tickets"] is two.data.tables["tickets"] is shared.data.tables["tickets"]
+    assert shared.holds(one.data) and shared.holds(two.data)
+    engines = []
+    for app in (one, two):
+        _session(monkeypatch, app)
+        engines.append(state.engine())
+    assert engines[0] is not engines[1] and engines[0].core.con is not engines[1].core.con
+    # the reports of the public sample are computed once for every session
+    assert engines[0].results is engines[1].results is shared.results
+    _session(monkeypatch, one)
+    first = state.report(state.report_options())
+    _session(monkeypatch, two)
+    assert state.report(state.report_options()) is first
+
+
+def test_a_session_reading_the_sample_otherwise_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shared = state.shared_sample()
+    assert shared is not None
+    # another reading language: every file read again for this session alone
+    spanish = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    spanish.read_lang = "es"
+    state.rebuild(spanish)
+    assert spanish.data is not None and not shared.holds(spanish.data)
+    assert state.engine().results is not shared.results
+    # the sample as shipped, then a report currency chosen: the engine leaves the shared
+    # results (kept for the others) for a cache of its own
+    plain = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    state.rebuild(plain)
+    assert state.engine().results is shared.results
+    kept = len(shared.results)
+    state.set_money("USD")
+    assert state.engine().results is not shared.results and len(shared.results) == kept
+    # uploads never meet the shared results
+    uploads = _session(
+        monkeypatch, AppState(sources=[Source("tickets.csv", tickets_csv(50))], kind="uploads")
+    )
+    state.rebuild(uploads)
+    assert state.engine().results is not shared.results

@@ -637,6 +637,58 @@ def test_fast_path_equals_general_path(
     assert fast.invalid.to_pylist() == general.invalid.to_pylist()
 
 
+# ISO texts, clean and not: bad days, 24:00, leap seconds, sentinels, lone hours,
+# fractions, zones, one-digit fields (year 0000: test_iso_path_takes_clean_columns_only)
+_ISO_TEXTS = st.builds(
+    lambda y, m, d, time: f"{y}-{m}-{d}{time}",
+    st.sampled_from(["2024", "2023", "0001", "1899", "1900", "0999"]),
+    st.sampled_from(["01", "02", "12", "13", "2", "00"]),
+    st.sampled_from(["01", "29", "30", "31", "00", "5"]),
+    st.sampled_from([
+        "", " 00:00", " 23:59:59", "T10:00", " 24:00:00", " 23:59:60", " 7:03", "T10:00:00Z",
+        " 14", " 14:30:00.5", "t09:15", " 12:60",
+    ]),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(_ISO_TEXTS | st.sampled_from(["", " ", "n/a"]), min_size=1, max_size=8),
+    kind=st.sampled_from(["ts", "date"]),
+)
+def test_iso_path_equals_the_other_paths(
+    texts: list[str], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue 23: a clean ISO column is typed by Arrow's parser in one cast; whatever a column
+    # holds, it reads exactly as without that path (a bad value sends the column the
+    # general way, where it is rejected with its reason)
+    column = arr(*texts)
+    monkeypatch.setattr(values_dates, "_DUCKDB_MIN_ROWS", 0)
+    iso = parse_column(column, kind, tz="Europe/Madrid")
+    monkeypatch.setattr(values_dates, "_iso_written", lambda t: None)
+    other = parse_column(column, kind, tz="Europe/Madrid")
+    assert iso.values.to_pylist() == other.values.to_pylist()
+    assert iso.invalid.to_pylist() == other.invalid.to_pylist()
+    assert (iso.reason, iso.note, iso.error, iso.order) == (
+        other.reason, other.note, other.error, other.order
+    )  # fmt: skip
+
+
+def test_iso_path_takes_clean_columns_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values_dates, "_DUCKDB_MIN_ROWS", 0)
+    for clean in (["2024-03-05", None], ["2024-03-05 14:30"], ["2024-03-05T14:30:00"] * 3):
+        assert values_dates._iso_written(arr(*clean)) is not None, clean
+    for messy in (
+        ["2024-03-05", "2024-03-05 14:30"],  # two lengths
+        ["2024-03-05 14:30:00", "2023-02-29 10:00:00"],  # one date that is not
+        ["2024-03-05 14:30:00.5"], ["2024-03-05 14"], ["2024-03-05T14:30:00Z"],
+        ["0000-01-01"], ["05/03/2024"], [None, None],
+    ):  # fmt: skip
+        assert values_dates._iso_written(arr(*messy)) is None, messy
+
+
 def _dm_text(first: int, first_pad: bool, second: int, sep: str, year: str, time: str) -> str:
     a = f"{first:02d}" if first_pad else str(first)
     return f"{a}{sep}{second}{sep}{year}{time}"

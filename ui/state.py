@@ -240,14 +240,92 @@ def app_state() -> AppState:
 
 
 def sample_sources() -> list[Source]:
-    """The built-in sample files (empty when the folder holds none)."""
+    """The built-in sample files (empty when the folder holds none): the shared ones
+    (:func:`shared_sample`), so that their reads are shared too."""
+    shared = shared_sample()
+    return list(shared.sources) if shared is not None else []
+
+
+@dataclass(frozen=True)
+class SharedSample:
+    """The built-in sample, read, typed and assembled once per server process and shared
+    read-only by every session that shows it (issue 23: ten sessions each reading it
+    took a median 42 s to open).
+
+    It is public data, the same for everyone: no user's data is ever put here (uploads
+    stay in their session's :class:`AppState`). Nothing in it is changed after it is
+    made: Arrow tables are immutable, a session reads the typed tables (``reads``) and
+    gets its own copy of the assembled data's containers (:meth:`session_data`), and
+    each session's engine has its own DuckDB connection over the shared Arrow tables
+    (registered without a copy). A session that reads the sample otherwise (another
+    reading language or time zone, a preset, a mapping changed) reads those files
+    itself, as it reads uploads; the files it did not change still come from here.
+    """
+
+    sources: tuple[Source, ...]
+    #: read key (:func:`_read_key`, with the default reading options) -> the file's reads
+    reads: dict[str, list[TableView]]
+    data: LoadedData
+    #: the engine results of the sample as shipped with the default money options,
+    #: shared by those sessions' engines (:func:`engine`): their reports, alerts and cubes
+    #: are the same for everyone (the options asked are in each key). An engine whose
+    #: money options change gets a cache of its own (``Engine.set_money``)
+    results: ResultCache = field(default_factory=ResultCache)
+
+    def holds(self, data: LoadedData) -> bool:
+        """True when ``data`` is this sample as shipped (:meth:`session_data`)."""
+        mine = self.data.tables
+        return data.tables.keys() == mine.keys() and all(
+            data.tables[n] is t for n, t in mine.items()
+        )
+
+    def session_data(self) -> LoadedData:
+        """The assembled sample for one session: the same tables and problems, in
+        containers of its own."""
+        d = self.data
+        return dataclasses.replace(
+            d, tables=dict(d.tables), present=dict(d.present),
+            files=[copy.copy(f) for f in d.files], problems=list(d.problems),
+            notes=list(d.notes), row_counts=dict(d.row_counts), summary=dict(d.summary),
+        )  # fmt: skip
+
+
+_SHARED_LOCK = threading.Lock()
+#: the sample folder as last seen (its path and each file's name, size and change time)
+#: -> its SharedSample (None without files): one entry, made again when the files change
+_SHARED: dict[tuple[object, ...], SharedSample | None] = {}
+
+
+def shared_sample() -> SharedSample | None:
+    """The process's :class:`SharedSample`, made on first use (one session makes it,
+    the others opening meanwhile wait for it) and again when the sample's files change
+    (``make sample``); None without sample files."""
+    paths = _sample_paths()
+    seen = (str(SAMPLE_DIR), *((n, p.stat().st_size, p.stat().st_mtime_ns) for n, p in paths))
+    with _SHARED_LOCK:
+        if seen not in _SHARED:
+            _SHARED.clear()
+            _SHARED[seen] = _read_sample(paths)
+        return _SHARED[seen]
+
+
+def _sample_paths() -> list[tuple[str, Path]]:
     if not SAMPLE_DIR.is_dir():
         return []
     try:
-        paths = expand_inputs([SAMPLE_DIR])
+        return expand_inputs([SAMPLE_DIR])
     except UnreadableFileError:
         return []
-    return [Source(name, p.read_bytes()) for name, p in paths]
+
+
+def _read_sample(paths: list[tuple[str, Path]]) -> SharedSample | None:
+    sources = tuple(Source(name, p.read_bytes()) for name, p in paths)
+    if not sources:
+        return None
+    state = AppState(sources=list(sources), kind="sample")
+    rebuild(state, share=False)
+    assert state.data is not None
+    return SharedSample(sources, state.read_cache, state.data)
 
 
 def loaded_data(progress: Callable[[int, int, str], None] | None = None) -> LoadedData:
@@ -266,7 +344,12 @@ def engine() -> Engine:
     state = app_state()
     data = loaded_data()
     if state.engine is None:
-        state.engine = Engine(data, money_options(state, found_in(data)))
+        found = found_in(data)
+        money = money_options(state, found)
+        state.engine = Engine(data, money)
+        shared = shared_sample() if state.kind == "sample" else None
+        if shared and shared.holds(data) and money == money_options(AppState(), found):
+            state.engine.results = shared.results  # the sample's results: public, alike
         if sum(data.rows(n) for n in data.tables) >= KEEP_READ_MAX_ROWS:
             # the rows live in the engine's database now: the session keeps one copy
             # (schemas, counts and file reports stay for the pages)
@@ -380,17 +463,21 @@ def _pack(sources: list[Source]) -> None:
     pa.default_memory_pool().release_unused()
 
 
-def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = None) -> None:
-    """Read every file (reusing unchanged reads) and assemble the session's data."""
+def rebuild(
+    state: AppState, progress: Callable[[int, int, str], None] | None = None, *, share: bool = True
+) -> None:
+    """Read every file (reusing unchanged reads, and the shared sample's: ``share``) and
+    assemble the session's data."""
     options = load_options(state)
     views: list[TableView] = []
     state.errors = {}
     fresh: dict[str, list[TableView]] = {}
+    shared = shared_sample() if share and state.kind == "sample" else None
     for i, src in enumerate(state.sources):
         if progress is not None:
             progress(i, len(state.sources), src.name)
         key = _read_key(state, src)
-        cached = state.read_cache.get(key)
+        cached = state.read_cache.get(key) or (shared.reads.get(key) if shared else None)
         if cached is None or not all(v.kept for v in cached):
             try:
                 results = _read(state, src, options)
@@ -402,10 +489,15 @@ def rebuild(state: AppState, progress: Callable[[int, int, str], None] | None = 
         views.extend(cached)
     if progress is not None:
         progress(len(state.sources), len(state.sources), "")
-    # assemble() updates the reports' counts (merged rows, warnings): give it copies
-    results = [dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views]
-    data = _assemble(state, results, views, options)
-    del results
+    if shared is not None and state.workspace is None and list(fresh) == list(shared.reads):
+        data = shared.session_data()  # the sample as shipped: assembled once
+    else:
+        # assemble() updates the reports' counts (merged rows, warnings): give it copies
+        results = [
+            dataclasses.replace(v.result, report=copy.deepcopy(v.result.report)) for v in views
+        ]
+        data = _assemble(state, results, views, options)
+        del results
     # the assembled tables are what the session needs; a big typed table of one file
     # is let go (and its bytes packed) rather than kept twice
     state.read_cache = {k: [_let_go(v) for v in vs] for k, vs in fresh.items()}

@@ -126,10 +126,16 @@ class Core:
         data: the loaded tables (see :mod:`kpi.model`).
         money: the report currency and exchange rates (default: the data's only
             currency, no rates); see :mod:`kpi.query.money` and :meth:`set_money`.
+        compress: compress the prepared tables (see the CHECKPOINT in ``__init__``);
+            False for an engine asked one report (the command line), where it costs more
+            than it saves.
     """
 
-    def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
+    def __init__(
+        self, data: LoadedData, money: MoneyOptions | None = None, *, compress: bool = True
+    ) -> None:
         self.data = data
+        self.compress = compress
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
         # the prepared tables live in a compressed in-memory database (see the CHECKPOINT
@@ -168,8 +174,10 @@ class Core:
         # compress the prepared tables (dictionaries for names, RLE for dates, ALP for
         # amounts): at 1M tickets DuckDB holds 41 MB instead of 325 MB, and grouping by
         # client and month reads dictionary codes (a full report about 15% faster); the
-        # checkpoint costs about 0.3 s. An in-memory database: nothing goes to disk.
-        self.con.execute("CHECKPOINT kpidb")
+        # checkpoint costs about 0.3 s (1-2 s on a busy machine), which one report does
+        # not win back. An in-memory database: nothing goes to disk.
+        if compress:
+            self.con.execute("CHECKPOINT kpidb")
         #: the rows live in the prepared tables now: the engine keeps the schemas, row
         #: counts and reports only, and the caller may let its copy go
         self.data = data.without_rows()
@@ -226,7 +234,8 @@ class Core:
         self.money = plan(self.found, money)
         self._write_fx()
         self._prepare(only=MONEY_TABLES)
-        self.con.execute("CHECKPOINT kpidb")
+        if self.compress:
+            self.con.execute("CHECKPOINT kpidb")
 
     def _prepare(self, only: frozenset[str] | None = None) -> None:
         """The prepared tables (``only``: just these ones, made again)."""

@@ -87,10 +87,15 @@ class Engine:
         data: the loaded tables (:class:`kpi.model.LoadedData`).
         money: the report currency and the user's exchange rates (default: the data's
             only currency, no rates; see :mod:`kpi.query.money`).
+        compress: keep the tables compressed (:class:`kpi.query.core.Core`): worth it
+            for an engine asked many reports (the app); the command line, which asks
+            one, passes False.
     """
 
-    def __init__(self, data: LoadedData, money: MoneyOptions | None = None) -> None:
-        self.core = Core(data, money)
+    def __init__(
+        self, data: LoadedData, money: MoneyOptions | None = None, *, compress: bool = True
+    ) -> None:
+        self.core = Core(data, money, compress=compress)
         self.data = self.core.data
         #: the results this engine keeps (see :mod:`kpi.report.cache`): its cubes under
         #: ``("cube", period, technicians, KPI ids)`` -> (monthly, the cube's rows, their
@@ -116,9 +121,11 @@ class Engine:
 
     def set_money(self, money: MoneyOptions | None) -> None:
         """Another report currency or other exchange rates (the money tables are made
-        again; the results kept are forgotten)."""
+        again; the results kept are forgotten: the engine takes a new cache, and leaves
+        one it was given, e.g. shared by engines over the same public data, to the
+        others)."""
         self.core.set_money(money)
-        self.results.clear()
+        self.results = ResultCache()
 
     def money_notes(self, lang: str = "en", kpis: Sequence[Kpi] | None = None) -> list[str]:
         """The notes about the amounts read by ``kpis`` (default: every money KPI):

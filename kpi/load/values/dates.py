@@ -300,6 +300,51 @@ def _numeric_dates(numbers: pa.Array) -> tuple[_Written, pa.Array, str | None]:
     return _Written(us, offset, ok), sentinel, mode
 
 
+#: a clean export's dates: ISO, no zone, one length per column: "2024-03-05" (10),
+#: "2024-03-05 14:30" (16), "2024-03-05T14:30:00" (19). Arrow's ISO parser refuses a
+#: zone or the basic forms ("1430") for a naive timestamp, and the lengths leave out its
+#: hour-only (13) and fraction (20+) forms: every value it reads at these lengths is one
+#: the general path reads the same
+_ISO_LENGTHS = frozenset([10, 16, 19])
+#: the general path's first year (0000-01-01 is not a date there)
+_ISO_MIN = pa.scalar(-62_135_596_800_000_000, pa.timestamp("us"))  # 0001-01-01 00:00
+_ISO_SAMPLE = 1_000
+
+
+def _iso_cast(t: pa.Array) -> pa.Array | None:
+    """``t`` as naive timestamps by Arrow's ISO parser; None when a value fails it."""
+    try:
+        return pc.cast(t, pa.timestamp("us"))
+    except pa.ArrowInvalid:
+        return None
+
+
+def _iso_written(t: pa.Array) -> _Written | None:
+    """The fast path of a clean column (issue 23): when every non-empty value is an ISO
+    date or timestamp of one of :data:`_ISO_LENGTHS`, all of one length, and Arrow's own
+    parser reads every one of them in one cast, the dates as written; else None, and the
+    column takes the paths of the module docstring, which reject each bad value with
+    its reason.
+
+    Arrow's cast is as strict as the general path: ``2023-02-29``, ``24:00`` and
+    ``23:59:60`` fail it, so one such value sends the whole column the general way.
+    Short columns skip it (:data:`_DUCKDB_MIN_ROWS`), as they skip the fast path."""
+    n = len(t)
+    if n < _DUCKDB_MIN_ROWS or t.null_count == n:
+        return None
+    # most columns of another shape stop at their first values
+    if _iso_cast(t.slice(0, _ISO_SAMPLE)) is None:
+        return None
+    lengths = pc.min_max(pc.utf8_length(t))  # NULL (empty) skipped
+    shortest, longest = lengths["min"].as_py(), lengths["max"].as_py()
+    if shortest != longest or shortest not in _ISO_LENGTHS:
+        return None
+    ts = _iso_cast(t)
+    if ts is None or pc.less(pc.min(ts), _ISO_MIN).as_py():
+        return None
+    return _Written(ts.cast(pa.int64()), pa.nulls(n, pa.int64()), pc.is_valid(ts))
+
+
 def _parse_dates(
     t: pa.Array,
     empty: pa.Array,
@@ -314,6 +359,10 @@ def _parse_dates(
     _check_tz(tz)
     n = len(t)
     nonempty = pc.invert(empty)
+    iso = _iso_written(t)
+    if iso is not None:  # a clean column: nothing to decide, nothing invalid
+        values, invalid = _values(iso, _falses(n), nonempty, kind, tz)
+        return ParsedColumn(values=values, invalid=invalid)
     # a bare number has no "/" (most date texts do: the regex runs on the rest only)
     maybe_number = pc.and_(nonempty, pc.invert(pc.fill_null(pc.match_substring(t, "/"), True)))
     numeric = _mask_where(t, maybe_number, lambda x: _match(x, _DATE_NUMBER_RE))
