@@ -285,7 +285,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
-    # CLI.md: an unrecognised dataset is unusable input, after the table is written; so
+    # docs/CLI.md: an unrecognised dataset is unusable input, after the table is written; so
     # is a table read with low confidence (a guess), until a preset confirms it
     return 2 if any(f.error or f.held for f in data.files) else 0
 
@@ -465,10 +465,12 @@ def _rows_line(got: RowsResult, lang: str) -> str:
     parts = []
     for report_col, col in got.sums.items():
         if got.kind == "median":
-            parts.append(f"{report_col} = {'mediana de' if es else 'median of'} {col}")
+            parts.append(texts.t("cli.rows.median", lang, col=report_col, src=col))
         else:
             total = float(table[col].sum()) if len(table) else 0.0
-            parts.append(f"{report_col} = {'suma de' if es else 'sum of'} {col} ({total:.12g})")
+            parts.append(
+                texts.t("cli.rows.sum", lang, col=report_col, src=col, total=f"{total:.12g}")
+            )
     return f"{got.kpi}: {n} {got.what}; " + ", ".join(parts)
 
 

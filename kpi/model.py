@@ -4,7 +4,7 @@
 loaded dataset is one Arrow table with *all* the canonical columns of its declaration
 in :mod:`kpi.schema` (mapped, derived, or all-NULL when no file had them), typed per
 ``schema.DUCKDB_TYPES``. ``present`` says which columns really came from a file, for
-the rules that depend on whether a column exists (KPIS.md section 3, DETAILS.md 15, 26).
+the rules that depend on whether a column exists (docs/KPIS.md section 3, docs/DETAILS.md 15, 26).
 
 Guarantees the engine can rely on:
 
@@ -98,7 +98,7 @@ class LoadedData:
     notes: list[str] = field(default_factory=list)
     tz: str = "UTC"
     lang: str = "en"
-    #: DETAILS.md 9: the latest event date, after event-log merge, before filters
+    #: docs/DETAILS.md 9: the latest event date, after event-log merge, before filters
     as_of: date | None = None
     #: the data's first date: the earliest event date of the same sources but devices
     #: (kpi.query.periods); comparisons that start before it are left empty

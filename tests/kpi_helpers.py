@@ -61,7 +61,7 @@ def explained_rows(engine: Any, ex: Any) -> pd.DataFrame:
     out = pd.DataFrame(
         {"grp": grp, "period": period, "value": value, "numerator": num, "denominator": den}
     )
-    if out.empty:  # DETAILS.md 4: a KPI without any group has its total row
+    if out.empty:  # docs/DETAILS.md 4: a KPI without any group has its total row
         empty = 0.0 if k.kind == "sum" and not k.nullable else np.nan
         fraction = 0.0 if k.has_fraction else np.nan
         out = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Alert rules (KPIS.md 9): each rule, its default threshold, overrides and messages."""
+"""Alert rules (docs/KPIS.md 9): each rule, its default threshold, overrides and messages."""
 
 from __future__ import annotations
 

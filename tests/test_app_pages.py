@@ -161,7 +161,7 @@ def test_a_client_filter_changes_the_numbers_as_the_engine_says(engine: Engine) 
     want = _expected(engine, "csat", ReportOptions(start=start, end=end, clients=[client]))
     assert _metric(at, "CSAT").value == fmt.value(want, "ratio", "en")
     assert _metric(at, "CSAT").value != before
-    # utilisation has no client dimension (DETAILS.md 8): not shown under a client filter
+    # utilisation has no client dimension (docs/DETAILS.md 8): not shown under a client filter
     assert _metric(at, get("utilization").label("en")).value == fmt.EMPTY
 
 
@@ -703,7 +703,7 @@ def _sample_tickets(sample_dir: Path) -> tuple[int, int]:
     final: dict[str, dict[str, str]] = {}
     for row in rows:
         best = final.get(row["Ticket #"])
-        # ties: the later row wins (DETAILS.md 14)
+        # ties: the later row wins (docs/DETAILS.md 14)
         if best is None or updated(row) >= updated(best):
             final[row["Ticket #"]] = row
     # the sample's README: 255 tickets appear twice

@@ -1,4 +1,4 @@
-"""``python -m kpi inspect`` (spec/CLI.md): columns, --problems, exit codes, unreadable input.
+"""``python -m kpi inspect`` (docs/CLI.md): columns, --problems, exit codes, unreadable input.
 
 Unreadable input must give exit status 2 and one line on stderr naming the file, never a
 traceback.
@@ -273,7 +273,7 @@ def test_report_without_start_prints_the_period_and_the_data_span(
     assert err.splitlines()[0] == (
         "periodo 2023-06-01..2024-05-05; los datos abarcan 2024-01-15..2024-05-05"
     )
-    # only --end: the 12 months ending there (DETAILS.md 3), Mar 2023 .. Feb 2024
+    # only --end: the 12 months ending there (docs/DETAILS.md 3), Mar 2023 .. Feb 2024
     code, _, err = run(["report", str(t), "--end", "2024-02-29"], capsys)
     assert err.splitlines()[0] == (
         "period 2023-03-01..2024-02-29; the data spans 2024-01-15..2024-05-05"

@@ -74,7 +74,7 @@ def test_rows_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and err.startswith("error: unknown KPI 'sla'")
     code, _, err = run(["rows", "sla_rate", SAMPLE, "--month", "feb"], capsys)
     assert code == 2 and "YYYY-MM" in err
-    # DETAILS.md 8: no utilisation under a client filter
+    # docs/DETAILS.md 8: no utilisation under a client filter
     code, _, err = run(["rows", "utilization", SAMPLE, "--client", "Northwind"], capsys)
     assert code == 2 and "utilization: not computed under this filter" in err
     code, _, err = run(["rows", "revenue", SAMPLE, "--client", "nobody"], capsys)

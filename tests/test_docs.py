@@ -3,8 +3,8 @@ it (``docs/DETAILS.md 14``, ``docs/DATA.md "Recognition"``) points at something 
 there (docs/README.md "How to cite").
 
 :func:`citations` finds the citations in a text and :func:`resolves` checks one against the
-docs. The docs and the README are checked here; the code's comments are to be checked the
-same way.
+docs. The docs, the README and the code (comments, docstrings and texts of kpi/, ui/,
+pages/, tests/, bench/ and app.py) are checked here, and the code names the docs/ file.
 """
 
 from __future__ import annotations
@@ -331,6 +331,36 @@ def test_the_docs_and_the_readme_cite_what_exists() -> None:
     assert not broken, broken
     # the README points at docs/ as the source of truth
     assert "docs/" in texts["README.md"] and "source of truth" in texts["README.md"]
+
+
+def _code_files() -> list[Path]:
+    """The project's Python files, but this one (its examples cite made-up things)."""
+    found = [ROOT / "app.py"]
+    for folder in ("kpi", "ui", "pages", "tests", "bench"):
+        found += sorted((ROOT / folder).rglob("*.py"))
+    return [p for p in found if p.name != Path(__file__).name]
+
+
+# a spec file named without its folder: "DETAILS.md 14", "DETAILS 25" (not "docs/DETAILS.md")
+_BARE = re.compile(r"(?<![\w./-])(?:(?:DATA|KPIS|DETAILS|CLI)\.md|DETAILS(?=[ \t]+\d))")
+
+
+def test_the_codes_citations_name_docs_and_resolve() -> None:
+    broken, bare = [], []
+    for path in _code_files():
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(ROOT)
+        broken += [f"{where}: {c.text}" for c in citations(text) if not resolves(c)]
+        bare += [f"{where}: {m.group(0)}" for m in _BARE.finditer(text)]
+    assert not broken, broken
+    assert not bare, f"cite docs/...: {bare}"
+
+
+def test_a_broken_citation_in_code_is_found(made_up_docs: Path) -> None:
+    # the check above can fail: a citation of an item the docs do not have
+    found = citations("x = 1  # docs/DETAILS.md 999: no such item")
+    assert found and not resolves(found[0])
+    assert _BARE.search("# see DETAILS.md 14") and not _BARE.search("# see docs/DETAILS.md 14")
 
 
 # --------------------------------------------------------------------------- the README

@@ -71,7 +71,7 @@ def load(*files: tuple[str, bytes]) -> LoadedData:
 
 
 def check_accounting(data: LoadedData) -> None:
-    """DATA.md "Nothing is lost", per table."""
+    """docs/DATA.md "Nothing is lost", per table."""
     for f in data.files:
         assert f.rows_read == f.rows_loaded + f.rows_merged + f.rows_rejected, f
         assert min(f.rows_loaded, f.rows_merged, f.rows_rejected) >= 0, f

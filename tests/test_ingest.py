@@ -1,6 +1,6 @@
-"""Parsing rules of DATA.md / DETAILS.md, end to end through :func:`kpi.load_files`.
+"""Parsing rules of docs/DATA.md / docs/DETAILS.md, end to end through :func:`kpi.load_files`.
 
-One test per rule, on small inline CSV files; then the accounting invariant of DATA.md
+One test per rule, on small inline CSV files; then the accounting invariant of docs/DATA.md
 ("Nothing is lost") as a Hypothesis property over generated ticket exports.
 """
 
@@ -176,7 +176,7 @@ def test_resolved_at_else_closed_at_and_early_resolutions_dropped() -> None:
         "R4,2025-03-05 10:00,2025-03-05 12:00,2025-03-07 08:00",  # row 5: resolved first
         "R5,2025-03-05 10:00,2025-03-04 12:00,2025-03-07 08:00",  # row 6: resolved < created
     )))  # fmt: skip
-    # DETAILS 13: per row, resolved_at else closed_at; an effective date earlier than
+    # docs/DETAILS.md 13: per row, resolved_at else closed_at; an effective date earlier than
     # created_at is dropped (R5 does not fall back to its closed date: it is unresolved)
     assert col(data, "tickets", "resolved") == [
         None, None, datetime(2025, 3, 6, 8, 0), datetime(2025, 3, 5, 12, 0), None]  # fmt: skip
@@ -450,7 +450,7 @@ def test_row_numbers_count_blank_lines_and_quoted_newlines() -> None:
         "",
         "T2,,blank line above",
     )))  # fmt: skip
-    # DATA.md: the row a user sees in a spreadsheet. The quoted record is one row (2), the
+    # docs/DATA.md: the row a user sees in a spreadsheet. The quoted record is one row (2), the
     # blank line is row 3, T2 is row 4
     assert rows_with(data, "rejected") == [4]
 

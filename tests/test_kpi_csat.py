@@ -1,4 +1,4 @@
-"""CSAT (KPIS.md 2): satisfied / responses by responded_at.
+"""CSAT (docs/KPIS.md 2): satisfied / responses by responded_at.
 
 Ingestion decides ``satisfied`` per response (scale, labels); these tests give it as the
 derived column does, and check the engine's counting.

@@ -1,4 +1,4 @@
-"""Devices not covered (KPIS.md 6): count-level and device-level coverage at D."""
+"""Devices not covered (docs/KPIS.md 6): count-level and device-level coverage at D."""
 
 from __future__ import annotations
 

@@ -28,20 +28,20 @@ def kpis_md_ids() -> list[str]:
     row (``| mrr @ | ... |``, ``| projects_late @, projects_over_budget @ | ... |``); the
     alert rules' table has three."""
     row = re.compile(r"^\| ((?:[a-z_]+(?: @)?)(?:, [a-z_]+(?: @)?)*) \| [^|]+ \|$", re.M)
-    text = (DOCS / "KPIS.md").read_text(encoding="utf-8")
+    text = (DOCS / "docs/KPIS.md").read_text(encoding="utf-8")
     ids = [i.strip().removesuffix(" @") for m in row.finditer(text) for i in m[1].split(",")]
     return [i for i in ids if i != "id"]
 
 
 def ratio_ids() -> set[str]:
     """The KPIs of unit ratio, as docs/DETAILS.md 6 lists them."""
-    text = (DOCS / "DETAILS.md").read_text(encoding="utf-8")
+    text = (DOCS / "docs/DETAILS.md").read_text(encoding="utf-8")
     found = re.search(r"^6\. \*\*Units\*\*: ratio for ([^;]+);", text, re.M)
-    assert found, "DETAILS.md 6 lists the ratio KPIs"
+    assert found, "docs/DETAILS.md 6 lists the ratio KPIs"
     return {i.strip() for i in found[1].split(",")}
 
 
-# Every id of KPIS.md, in its order, and the ratios of DETAILS.md 6.
+# Every id of docs/KPIS.md, in its order, and the ratios of docs/DETAILS.md 6.
 KPIS_MD_IDS = kpis_md_ids()
 RATIO_UNITS = ratio_ids()
 
@@ -135,9 +135,9 @@ def test_uncompressed_tables_report_the_same() -> None:
 
 
 def test_every_kpi_appears_even_when_nothing_happened() -> None:
-    # DETAILS.md 4: a filter that matches nothing still gives each KPI its total row
+    # docs/DETAILS.md 4: a filter that matches nothing still gives each KPI its total row
     df = Engine(full_data()).report(replace(MARCH, clients=["Nobody"]))
-    # (no utilisation/available hours under a client filter, DETAILS.md 8)
+    # (no utilisation/available hours under a client filter, docs/DETAILS.md 8)
     expected = [k for k in KPIS_MD_IDS if k not in ("available_hours", "utilization")]
     assert list(df["kpi"]) == expected
     sums = df[df["unit"].isin(["count", "currency", "hours"]) & ~df["kpi"].isin(
@@ -350,7 +350,7 @@ def test_durations_are_measured_on_absolute_time() -> None:
 
 
 def test_resolution_before_creation_is_no_resolution() -> None:
-    # DETAILS.md 13 (ingestion drops it; the engine does not trust it either)
+    # docs/DETAILS.md 13 (ingestion drops it; the engine does not trust it either)
     tickets = {"ticket_id": ["1"], "created_at": [T(2024, 3, 5)],
                "resolved": [T(2024, 3, 4)], "resolved_at": [T(2024, 3, 4)]}  # fmt: skip
     df = Engine(loaded_data({"tickets": tickets})).report(MARCH)

@@ -144,7 +144,7 @@ def test_a_pipeline_without_any_amount_is_empty_not_zero() -> None:
     assert pick(df, "pipeline_weighted") == pytest.approx(860.0)  # 1000 x 0.5 + 400 x 0.9
     assert "pipeline_amount: 2 of 4 open opportunities have no known amount" in notes(df)
     assert "pipeline_weighted: 1 of 3 open opportunities with a probability" in notes(df)
-    # nothing open at all (before the first deal): 0, as a group with no rows (DETAILS 4)
+    # nothing open at all (before the first deal): 0, as a group with no rows (docs/DETAILS.md 4)
     early = ReportOptions(start=date(2023, 12, 1), end=date(2023, 12, 31), as_of=date(2024, 3, 31))
     df = Engine(loaded_data({"opportunities": opps})).report(early)
     assert pick(df, "pipeline_amount") == 0.0
@@ -187,7 +187,7 @@ def test_invoices_in_two_currencies_are_not_added() -> None:
     by_client = eng.report(replace(Q1, by="client"))
     assert pick(by_client, "revenue", "Acme") == 1000.0
     assert math.isnan(pick(by_client, "revenue", "Beta"))  # USD only
-    # Beta's line has no cost at all: no direct cost, 0 (DETAILS.md 23), not unknown
+    # Beta's line has no cost at all: no direct cost, 0 (docs/DETAILS.md 23), not unknown
     assert pick(by_client, "direct_cost", "Beta") == 0.0
     by_month = eng.report(replace(Q1, by="month"))
     assert pick(by_month, "revenue", period="2024-01") == 1000.0

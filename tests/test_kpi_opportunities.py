@@ -1,4 +1,4 @@
-"""Pipeline (KPIS.md 9) and sales conversion (KPIS.md 10)."""
+"""Pipeline (docs/KPIS.md 9) and sales conversion (docs/KPIS.md 10)."""
 
 from __future__ import annotations
 

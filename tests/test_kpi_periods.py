@@ -1,4 +1,4 @@
-"""Periods, as_of and comparisons (KPIS.md "Periods", DETAILS.md 1-3, 9, 12)."""
+"""Periods, as_of and comparisons (docs/KPIS.md "Periods", docs/DETAILS.md 1-3, 9, 12)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_default_period_is_twelve_months_ending_at_as_of() -> None:
 
 
 def test_only_end_starts_eleven_months_earlier() -> None:
-    # DETAILS.md 3: only --end -> 1st of the month 11 months earlier; as_of stays
+    # docs/DETAILS.md 3: only --end -> 1st of the month 11 months earlier; as_of stays
     p = resolve_period(None, D(2024, 3, 31), None, D(2024, 6, 15))
     assert (p.start, p.end, p.as_of) == (D(2023, 4, 1), D(2024, 3, 31), D(2024, 6, 15))
 
@@ -134,7 +134,7 @@ def test_add_months_clips_to_month_end() -> None:
     assert add_months(D(2024, 3, 15), -14) == D(2023, 1, 15)
 
 
-# Default as_of (DETAILS.md 9): events move it, contract ends, due dates and expected close
+# Default as_of (docs/DETAILS.md 9): events move it, contract ends, due dates and expected close
 # dates of open deals do not.
 def test_default_as_of_from_events_only() -> None:
     data = loaded_data(
@@ -168,7 +168,7 @@ def test_ingestion_as_of_is_used_when_given() -> None:
     assert Engine(data).as_of == D(2024, 6, 1)
 
 
-# DETAILS.md 3: --end after as_of: flows use the period as given, point-in-time KPIs stop
+# docs/DETAILS.md 3: --end after as_of: flows use the period as given, point-in-time KPIs stop
 # at as_of.
 CONTRACTS = {
     "contract_id": ["K1", "K2"],
@@ -212,7 +212,7 @@ def test_monthly_rows_of_a_partial_first_month() -> None:
     assert pick(df, "revenue", period="2024-05") == 20.0
 
 
-# Comparison (DETAILS.md 12, made calendar-aligned by issue 18). The invoices of INVOICES
+# Comparison (docs/DETAILS.md 12, made calendar-aligned by issue 18). The invoices of INVOICES
 # with one of client B on Mar 1: the data begins on Mar 1, so that April and March can be
 # compared with (a comparison that starts before the data begins is empty, see below)
 COMPARED_INVOICES = {"client": ["B", "A", "A"], "date": [D(2024, 3, 1), D(2024, 4, 10),

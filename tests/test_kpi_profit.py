@@ -1,4 +1,4 @@
-"""Profitability KPIs (KPIS.md 1): MRR, its movements, revenue, costs and margins.
+"""Profitability KPIs (docs/KPIS.md 1): MRR, its movements, revenue, costs and margins.
 
 Every expected number is worked out by hand next to its assertion.
 """
@@ -232,7 +232,7 @@ def test_money_sums_to_the_cent() -> None:
 
 
 def test_mrr_under_a_technician_filter_is_not_produced() -> None:
-    # DETAILS.md 8: contracts have no technician
+    # docs/DETAILS.md 8: contracts have no technician
     df = full().report(replace(PERIOD, technicians=["Ann"]))
     kpis = set(df["kpi"])
     assert "mrr" not in kpis and "revenue" not in kpis

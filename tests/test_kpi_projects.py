@@ -1,4 +1,4 @@
-"""Project status (KPIS.md 8, DETAILS.md 28) at D = min(period end, as_of)."""
+"""Project status (docs/KPIS.md 8, docs/DETAILS.md 28) at D = min(period end, as_of)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract renewal (KPIS.md 7, DETAILS.md 27): due, renewed, upcoming."""
+"""Contract renewal (docs/KPIS.md 7, docs/DETAILS.md 27): due, renewed, upcoming."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def test_upcoming_renewals() -> None:
 
 
 def test_due_stops_at_as_of_when_end_is_later() -> None:
-    # DETAILS.md 3: as_of Jun 20 inside the period: R14 (Jun 30) is not due yet; the
+    # docs/DETAILS.md 3: as_of Jun 20 inside the period: R14 (Jun 30) is not due yet; the
     # upcoming window is Jun 21..Sep 18: R14 (not renewed) comes in, R11 (Sep 28) goes out
     opts = ReportOptions(start=D(2024, 1, 1), end=D(2024, 6, 30), as_of=D(2024, 6, 20))
     df = engine().report(opts)

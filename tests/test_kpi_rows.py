@@ -152,7 +152,7 @@ def test_unknown_kpi_and_bad_group(engine: Engine) -> None:
 
 
 def test_not_computed_under_a_filter_has_no_rows(engine: Engine) -> None:
-    # DETAILS.md 8: no utilisation under a client filter
+    # docs/DETAILS.md 8: no utilisation under a client filter
     got = engine.rows("utilization", ReportOptions(clients=[engine.clients()[0]]))
     assert got.unavailable and got.table.empty
 

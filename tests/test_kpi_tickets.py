@@ -1,4 +1,4 @@
-"""Ticket KPIs (KPIS.md 3 and 4): volumes, backlog, FCR, SLA, reopens, resolution times,
+"""Ticket KPIs (docs/KPIS.md 3 and 4): volumes, backlog, FCR, SLA, reopens, resolution times,
 escalations."""
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def test_without_resolution_columns_only_openings() -> None:
     assert set(df["kpi"]) == {"tickets_opened"}
 
 
-# reopen_rate (KPIS.md 3): resolved in the period and reopened at least once / resolved in
+# reopen_rate (docs/KPIS.md 3): resolved in the period and reopened at least once / resolved in
 # the period with a known reopen count (an empty count is unknown, left out). March-April:
 # R1  A  Mar01  resolved Mar02  reopen 0      known, not reopened
 # R2  A  Mar03  resolved Mar05  reopen 2      known, reopened

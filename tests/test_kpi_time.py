@@ -1,4 +1,4 @@
-"""Utilisation (KPIS.md 5): hours worked, billable, available, utilisation."""
+"""Utilisation (docs/KPIS.md 5): hours worked, billable, available, utilisation."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_utilisation_by_client_is_a_total_row_but_hours_are_by_client() -> None:
 
 
 def test_no_utilisation_under_a_client_filter() -> None:
-    # DETAILS.md 8
+    # docs/DETAILS.md 8
     df = engine().report(replace(MARCH, clients=["a"]))
     kpis = set(df["kpi"])
     assert "utilization" not in kpis and "available_hours" not in kpis
@@ -120,7 +120,7 @@ def test_utilisation_by_technician_and_month() -> None:
 
 
 def test_available_hours_use_the_period_as_given_after_as_of() -> None:
-    # DETAILS.md 3: flows use the period as given even when --end is after as_of
+    # docs/DETAILS.md 3: flows use the period as given even when --end is after as_of
     opts = ReportOptions(start=date(2024, 3, 1), end=date(2024, 4, 5), as_of=date(2024, 3, 31))
     df = engine().report(opts)
     # weekdays Mar 1..Apr 5: 21 + Apr 1-5 (5) = 26; Ann 8 x 26 + Bob 4 x 26 + Cid 8 x 26 = 520
@@ -137,5 +137,5 @@ def test_billable_column_absent_or_empty() -> None:
     with_empty = dict(ENTRIES)
     with_empty["billable"] = [True, None, None, True, True, True]
     df2 = Engine(loaded_data({"time_entries": with_empty})).report(MARCH)
-    # an empty value in a billable column is not billable (DETAILS.md 25): 8 + 10 + 5 = 23
+    # an empty value in a billable column is not billable (docs/DETAILS.md 25): 8 + 10 + 5 = 23
     assert pick(df2, "billable_hours") == 23.0

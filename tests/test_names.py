@@ -1,4 +1,4 @@
-"""Client and technician keys (DATA.md "Client names", DETAILS.md 34)."""
+"""Client and technician keys (docs/DATA.md "Client names", docs/DETAILS.md 34)."""
 
 import pyarrow as pa
 import pytest

@@ -1,4 +1,5 @@
-"""Mapping presets (CLI.md "Mapping preset", DETAILS.md 35): validation, matching, applying."""
+"""Mapping presets (docs/CLI.md "Mapping preset", docs/DETAILS.md 35): validation, matching,
+applying."""
 
 from __future__ import annotations
 
@@ -156,7 +157,7 @@ def test_preset_from_mapping_round_trips(tmp_path: Path) -> None:
 def test_preset_matches_only_when_all_its_source_columns_are_there() -> None:
     p = parse_preset(PRESET)
     assert p.matches(["Nro", "Abierta el", "Local", "Estado"])
-    # folded like recognition (DETAILS 35): case, accents, punctuation
+    # folded like recognition (docs/DETAILS.md 35): case, accents, punctuation
     assert p.matches(["NRO", "abierta_el", "LOCAL"])
     assert not p.matches(["Nro", "Abierta el"])  # no "Local"
 

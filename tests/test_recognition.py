@@ -43,7 +43,7 @@ WEEK = ReportOptions(start=date(2025, 3, 3), end=date(2025, 3, 7), as_of=date(20
 UTILISATION = 21 / 60
 
 # The Spanish projects sheet: 14 projects, report date D = 7 March 2025.
-#   completed (KPIS.md 8): PR-01 "Cerrado", PR-02 100 %, PR-03 closed 28/02 <= D,
+#   completed (docs/KPIS.md 8): PR-01 "Cerrado", PR-02 100 %, PR-03 closed 28/02 <= D,
 #                          PR-14 "Finalizado"                                   -> 4
 #   not started (start after D): PR-11, PR-12                                   -> 2
 #   active: PR-04..PR-10 and PR-13                                               -> 8

@@ -1,4 +1,4 @@
-"""Header recognition and column mapping (DATA.md "Recognition", DETAILS.md 18 and 35).
+"""Header recognition and column mapping (docs/DATA.md "Recognition", docs/DETAILS.md 18 and 35).
 
 These tests work on header lists only; test_tools.py runs whole exports end to end.
 """
@@ -77,7 +77,7 @@ def test_duplicate_headers_use_the_first_occurrence() -> None:
 
 def test_the_dataset_with_most_columns_wins() -> None:
     # Zendesk: surveys has all its required columns too (Created at + Satisfaction Score),
-    # but tickets finds more columns (DETAILS.md 18: not read as a survey)
+    # but tickets finds more columns (docs/DETAILS.md 18: not read as a survey)
     headers = ["ID", "Assignee", "Status", "Created at", "Updated at", "Organization",
                "Solved at", "Satisfaction Score"]  # fmt: skip
     cands = {c.dataset: c for c in candidates(headers)}
@@ -153,7 +153,7 @@ def test_inverted_alias_flips_billable() -> None:
 
 
 def test_time_entry_hours_may_come_from_start_and_end() -> None:
-    # DATA.md time_entries: hours absent but start and end times exist
+    # docs/DATA.md time_entries: hours absent but start and end times exist
     dataset, source = mapped(["Member", "Date Start", "Time Start", "Time End"])
     assert dataset == "time_entries"
     assert source == {"technician": "Member", "date": "Date Start", "start_at": "Time Start",
@@ -163,7 +163,7 @@ def test_time_entry_hours_may_come_from_start_and_end() -> None:
         recognize(["Member", "Date Start", "Time Start"], dataset="time_entries")
 
 
-# --------------------------------------------------------------------------- DETAILS 18 and 35
+# ---------------------------------------------------------------------- docs/DETAILS.md 18 and 35
 
 
 def test_headers_that_look_canonical_are_not_mapped() -> None:

@@ -1,4 +1,4 @@
-"""Output writers of reports and alerts (CLI.md number format, formula injection)."""
+"""Output writers of reports and alerts (docs/CLI.md number format, formula injection)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The files in sample_data/ are read here with plain pandas and explicit formats (not with
 the app's loader), so these tests check the data itself: that each story of
-sample_data/README.md is really in the numbers, computed the way KPIS.md defines it.
+sample_data/README.md is really in the numbers, computed the way docs/KPIS.md defines it.
 As-of date 2026-10-31; the default KPI period is 2025-11-01..2026-10-31.
 """
 
@@ -173,7 +173,7 @@ def active_at(c: pd.DataFrame, d: pd.Timestamp) -> pd.Series:
 
 
 def renewed(c: pd.DataFrame) -> pd.Series:
-    """KPIS.md 7 / DETAILS.md 27: auto_renew, else a successor within 30 days."""
+    """docs/KPIS.md 7 / docs/DETAILS.md 27: auto_renew, else a successor within 30 days."""
 
     def one(r: pd.Series) -> bool:
         if r["auto"]:
@@ -201,7 +201,7 @@ def test_headers_are_recognised_as_the_intended_dataset(name: str, dataset: str)
     assert mapping.dataset == dataset
     required = {c.name for c in DATASETS[dataset].required}
     assert required <= set(mapping.columns)
-    # DATA.md: the winner has strictly more columns than any other complete candidate
+    # docs/DATA.md: the winner has strictly more columns than any other complete candidate
     by_name = {c.dataset: c for c in candidates(hdrs)}
     rivals = [c.found for c in by_name.values() if not c.missing and c.dataset != dataset]
     assert all(found < by_name[dataset].found for found in rivals)
@@ -254,7 +254,7 @@ def test_client_names_differ_by_file_but_join_by_key() -> None:
 
 def test_day_month_order_is_decidable_in_every_date_column() -> None:
     # Each column has a value whose day is > 12, so day-first vs month-first is settled
-    # by the values (DETAILS.md 32), never by the language setting.
+    # by the values (docs/DETAILS.md 32), never by the language setting.
     day_first = {
         "encuestas_satisfaccion.csv": ["Fecha de respuesta"],
         "contratos.csv": ["Fecha inicio", "Fecha fin"],
@@ -280,7 +280,7 @@ def test_day_month_order_is_decidable_in_every_date_column() -> None:
 
 
 def test_nothing_happens_after_the_as_of_date() -> None:
-    # as-of defaults to the latest event (KPIS.md): it must come out as 2026-10-31.
+    # as-of defaults to the latest event (docs/KPIS.md): it must come out as 2026-10-31.
     t = tickets_raw()
     events = [t["Date Entered"].max(), t["Date Resolved"].max(), t["Last Updated"].max()]
     events.append(time_entries()["date"].max())
@@ -350,7 +350,7 @@ def test_a_client_with_low_satisfaction() -> None:
     labels = {"Muy satisfecho": 5, "Satisfecho": 4, "Regular": 3, "Malo": 2, "Insatisfecho": 1}
     score = s["Puntuación"].map(lambda v: labels.get(v, v)).astype(int)
     assert score.between(1, 5).all() and (s["Puntuación"] == "Muy satisfecho").any()
-    # client from the survey, else from the ticket (DATA.md surveys)
+    # client from the survey, else from the ticket (docs/DATA.md surveys)
     by_ticket = tickets().set_index("Ticket #")["client"]
     client = key(s["Cliente"]).where(s["Cliente"] != "", s["Nº ticket"].map(by_ticket))
     assert client.notna().all() and (s["Cliente"] == "").any()
@@ -369,7 +369,7 @@ def test_a_client_with_low_satisfaction() -> None:
 
 def test_one_loss_making_client() -> None:
     # Revenue = invoice LineAmount in the period; labour = all time entry hours in the
-    # period x the technician's hourly cost (KPIS.md 1). Only the hotel costs more in
+    # period x the technician's hourly cost (docs/KPIS.md 1). Only the hotel costs more in
     # labour than it is invoiced; everyone else keeps a healthy gross margin.
     e = time_entries()
     e = e[e["date"] >= PERIOD_START]
@@ -421,7 +421,7 @@ def test_contract_churn_and_renewals() -> None:
 
 
 def test_clients_with_uncovered_devices() -> None:
-    # Count-level coverage (KPIS.md 6): active = last contact within 30 days of as-of;
+    # Count-level coverage (docs/KPIS.md 6): active = last contact within 30 days of as-of;
     # capacity = covered devices of the client's contracts active at as-of.
     d = csv("devices.csv")
     last = pd.to_datetime(d["lastContact"].astype(int), unit="s").dt.normalize()
@@ -486,7 +486,7 @@ def test_stale_opportunities() -> None:
 
 
 def test_one_technician_over_90_percent_utilised() -> None:
-    # utilisation = billable hours / (weekly hours / 5 x weekdays), KPIS.md 5. José plans
+    # utilisation = billable hours / (weekly hours / 5 x weekdays), docs/KPIS.md 5. José plans
     # 102% of 8 h a day and takes 5 days off a year; the others plan 80-90% and take
     # three weeks, so they land at about 70-85%.
     e = time_entries()

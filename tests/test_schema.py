@@ -24,7 +24,7 @@ def test_fold_header_examples() -> None:
 
 
 def test_headers_that_look_canonical_are_not_aliases() -> None:
-    # DETAILS.md 35: live state, SLA stage, a user name, totals with tax
+    # docs/DETAILS.md 35: live state, SLA stage, a user name, totals with tax
     devices = _alias_index("devices")
     assert fold_header("offline") not in devices
     tickets = _alias_index("tickets")

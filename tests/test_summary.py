@@ -54,7 +54,7 @@ def test_tickets_rows_span_distinct_statuses_and_used_lines() -> None:
     # Closed T1 T3 T4, Open T2, empty T5; nothing left over
     assert s.statuses == (ValueCounts("status", (("Closed", 3), ("Open", 1), (None, 1)), 0, 0),)
     # resolved: T1 (resolved_at), T4 (closed_at); T3's resolution date is before its
-    # creation (no resolution, DETAILS.md 13), but its status is Closed and there is no
+    # creation (no resolution, docs/DETAILS.md 13), but its status is Closed and there is no
     # last update to date it: closed at an unknown time (issue 18); open: T2, T5
     assert used(s) == {
         "resolved": 2, "resolved_by_status": 0, "cancelled": 0, "closed_unknown": 1,
@@ -186,7 +186,7 @@ def test_time_entries_billable_and_non_billable_hours() -> None:
                 "Ana,2024-01-01,1.5,Yes,Acme",
                 "Ana,2024-01-02,2,No,Acme",
                 "Ben,2024-01-02,0.5,Yes,Beta",
-                "Ben,2024-01-03,1,,Beta",  # empty billable: not billable (DETAILS.md 25)
+                "Ben,2024-01-03,1,,Beta",  # empty billable: not billable (docs/DETAILS.md 25)
             ),
         )
     )
@@ -328,7 +328,7 @@ def test_projects_active_completed_and_not_started() -> None:
         as_of=d(2024, 6, 30),
     )  # fmt: skip
     s = summarize(data)["projects"]
-    # completed by 30 June (KPIS.md 8): P2 (status "Completádo" folded), P3 (100 %), P4
+    # completed by 30 June (docs/KPIS.md 8): P2 (status "Completádo" folded), P3 (100 %), P4
     # (closed that day); active: P1 and P5 (closed only in July); P6 starts in July
     assert used(s) == {"active": 2, "completed": 3, "not_started": 1}
     assert s.span == Span("start_date", "due_date", d(2024, 1, 1), d(2024, 12, 31), 0)

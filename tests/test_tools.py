@@ -63,7 +63,7 @@ def test_every_fixture_is_recognised_and_accounted_for(name: str) -> None:
     f = only(data)
     assert f.error is None
     assert f.dataset is not None
-    # DATA.md "Nothing is lost"
+    # docs/DATA.md "Nothing is lost"
     assert f.rows_read == f.rows_loaded + f.rows_merged + f.rows_rejected
     assert f.rows_loaded == data.tables[f.dataset].num_rows
     assert 2 <= f.rows_read <= 10  # small and hand-made
@@ -88,7 +88,7 @@ def test_connectwise_api_tickets_json() -> None:
     f = only(data)
     assert f.dataset == "tickets"
     # nested {id,name} references are read by their name; _info.dateEntered is the created
-    # date; escalationLevel is an SLA stage, not a tier (DETAILS 35)
+    # date; escalationLevel is an SLA stage, not a tier (docs/DETAILS.md 35)
     assert f.mapping == {
         "ticket_id": "id",
         "created_at": "_info.dateEntered",
@@ -248,7 +248,7 @@ def test_halopsa_feedback_needs_the_reverse_preset() -> None:
                                "ticket_id": "fbfaultid"}  # fmt: skip
     assert counts(surveys) == (4, 4, 0, 0)
     assert col(data, "surveys", "satisfied") == [True, False, False, False]
-    # client falls back to the ticket's (DETAILS 20): 2201, 2203 Globex; 2202 Initech
+    # client falls back to the ticket's (docs/DETAILS.md 20): 2201, 2203 Globex; 2202 Initech
     assert col(data, "surveys", "client") == ["Globex Corporation", "Globex Corporation",
                                               "Initech Inc", "Globex Corporation"]  # fmt: skip
 
@@ -309,7 +309,7 @@ def test_freshdesk_ticket_export() -> None:
         "sla_met": "Resolution status",
         "hours": "Time tracked",
     }
-    # the duplicated duration column "Resolution time (in hrs)" is not mapped (DETAILS 18)
+    # the duplicated duration column "Resolution time (in hrs)" is not mapped (docs/DETAILS.md 18)
     assert f.unmapped.count("Resolution time (in hrs)") == 2
     assert counts(f) == (3, 3, 0, 0)
     # Time tracked hh:mm:ss: 01:30:00 = 1.5; 00:20:00 = 1/3; 02:45:30 = 2 + 45/60 + 30/3600
@@ -374,7 +374,7 @@ def test_zendesk_csv_export_satisfaction_is_not_a_survey() -> None:
     assert f.dataset == "tickets"
     assert f.mapping == {**ZENDESK_MAPPING, "due_at": "Due date", "category": "Ticket type"}
     assert counts(f) == (3, 3, 0, 0)
-    # DETAILS 18: Satisfaction Score stays in the ticket file, unread; durations unmapped
+    # docs/DETAILS.md 18: Satisfaction Score stays in the ticket file, unread; durations unmapped
     assert "surveys" not in data.tables
     for header in ("Satisfaction Score", "Resolution time", "First reply time in minutes"):
         assert header in f.unmapped
@@ -542,7 +542,7 @@ def test_hubspot_deals_with_internal_stage_ids() -> None:
     f = only(data)
     assert f.mapping == HUBSPOT_MAPPING
     assert counts(f) == (3, 3, 0, 0)
-    # closedwon / closedlost / qualifiedtobuy (DETAILS 29)
+    # closedwon / closedlost / qualifiedtobuy (docs/DETAILS.md 29)
     assert col(data, "opportunities", "outcome") == ["won", "lost", "open"]
 
 
@@ -591,7 +591,7 @@ def test_ninjaone_devices_epoch_seconds_and_offline_not_active() -> None:
         "first_seen": "created",
         "last_seen": "lastContact",
     }
-    assert "offline" in f.unmapped  # a live state, not `active` (DETAILS 35)
+    assert "offline" in f.unmapped  # a live state, not `active` (docs/DETAILS.md 35)
     assert "active" not in data.present["devices"]
     assert counts(f) == (3, 3, 0, 0)
     # epoch seconds (UTC): 1735725600 = 2025-01-01 10:00 (20089 days + 10 h);
@@ -810,7 +810,7 @@ def test_spanish_timesheet_with_bom() -> None:
         "billable": "¿Facturable?",
     }
     assert counts(f) == (4, 4, 0, 0)
-    # Sí, Sí, No, empty -> an empty billable value is not billable (DETAILS 25)
+    # Sí, Sí, No, empty -> an empty billable value is not billable (docs/DETAILS.md 25)
     assert col(data, "time_entries", "billable") == [True, True, False, False]
     assert col(data, "time_entries", "hours") == [0.75, 3.5, 1.0, 2.25]
     assert col(data, "time_entries", "technician") == [

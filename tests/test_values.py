@@ -1,4 +1,5 @@
-"""Value coercion (kpi.load.values): DATA.md General rules, DETAILS.md 15, 19, 22, 25, 30-33.
+"""Value coercion (kpi.load.values): docs/DATA.md General rules, docs/DETAILS.md 15, 19, 22,
+25, 30-33.
 
 Expected values are worked out by hand in the comments next to them.
 """
@@ -210,7 +211,7 @@ def test_num_comma_examples(text: str, expected: float) -> None:
 
 
 def test_num_ambiguous_three_digits_follows_language_or_setting() -> None:
-    # "1,234" and "1.234" decide nothing (DETAILS 32): en -> point, es -> comma
+    # "1,234" and "1.234" decide nothing (docs/DETAILS.md 32): en -> point, es -> comma
     assert vals("num", "1,234", "1.234") == [1234.0, 1.234]
     es = parse("num", "1,234", "1.234", lang="es")
     assert es.values.to_pylist() == [1.234, 1234.0]

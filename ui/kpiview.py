@@ -1,7 +1,7 @@
 """How the dashboards show KPIs: labels, values, targets, cards, tables, explanations.
 
 Labels, units, directions and targets come from the declarations in :mod:`kpi.metrics`;
-numbers from the engine's report (columns of CLI.md). Pure helpers first (testable
+numbers from the engine's report (columns of docs/CLI.md). Pure helpers first (testable
 without a server), then the few functions that draw with Streamlit.
 """
 
@@ -33,7 +33,7 @@ PART_UNITS: dict[str, tuple[str, str]] = {
     "avg_sales_cycle_days": ("days", "count"),
 }
 
-#: KPIs shown under a headline card (KPIS.md "The ten headline KPIs")
+#: KPIs shown under a headline card (docs/KPIS.md "The ten headline KPIs")
 COMPANIONS: dict[str, tuple[str, ...]] = {
     "gross_margin_pct": ("mrr",),
     "fcr_rate": ("sla_rate",),

@@ -187,7 +187,7 @@ class AppState:
     kind: str = "none"
     overrides: dict[tuple[str, str | None], Override] = field(default_factory=dict)
     presets: list[Preset] = field(default_factory=list)
-    #: how ambiguous numbers and dates are read (DETAILS.md 32): the sample like the
+    #: how ambiguous numbers and dates are read (docs/DETAILS.md 32): the sample like the
     #: CLI's default (en); uploads in the UI language at upload time, unless chosen
     read_lang: str = "en"
     read_lang_chosen: bool = False

@@ -7,7 +7,7 @@ across datasets (:mod:`kpi.load.names`), derived columns and fallbacks
 (:mod:`kpi.load.derive`), the default as-of date, and each dataset's reconciliation
 (:mod:`kpi.load.reconcile`).
 
-Accounting (DATA.md "Nothing is lost"): every data row of every table is loaded, merged
+Accounting (docs/DATA.md "Nothing is lost"): every data row of every table is loaded, merged
 or rejected with a reason, and ``rows_read = rows_loaded + rows_merged + rows_rejected``
 per table. Lines that are not data (titles, totals, blank lines) are skipped and
 listed, outside ``rows_read``.
@@ -43,9 +43,9 @@ def assemble(results: Sequence[TableResult], options: LoadOptions | None = None)
 
     Tables of the same dataset are stacked in the given order (files in command-line
     order, a folder's files by relative path). Rows equal across tables and keys found
-    in several tables are kept once (:func:`kpi.load.merge.merge_across`). Then, per DATA.md and
-    DETAILS.md: ticket event logs are merged (greatest updated_at wins, empty loses,
-    ties go to the later row), staff listed twice in a table keeps the first row,
+    in several tables are kept once (:func:`kpi.load.merge.merge_across`). Then, per
+    docs/DATA.md and docs/DETAILS.md: ticket event logs are merged (greatest updated_at
+    wins, empty loses, ties go to the later row), staff listed twice in a table keeps the first row,
     devices listed twice in a table warn, client and technician names are joined by
     key and shown in their most frequent spelling (the client alias table applied
     first), surveys fall back to their ticket's client and technician, and derived
@@ -117,7 +117,7 @@ def _stack(ds: Dataset, parts: list[tuple[int, TableResult]]) -> pa.Table:
 def _event_span(
     con: duckdb.DuckDBPyConnection, data: LoadedData
 ) -> tuple[date | None, date | None]:
-    """The data's first date and its default as_of (DETAILS.md 9: the latest event date),
+    """The data's first date and its default as_of (docs/DETAILS.md 9: the latest event date),
     after the merge, before filters. The first date reads the same events but the
     devices' (first_seen, last_seen describe a device, not the history the export holds:
     a device enrolled in 2019 does not make a ticket export begin in 2019)."""

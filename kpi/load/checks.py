@@ -77,11 +77,11 @@ class Check:
 
 # The rules of kpi.metrics.conditions over the canonical columns, at D = $as_of (the
 # family queries read the same rules over the prepared columns).
-# KPIS.md 6: a device active at D
+# docs/KPIS.md 6: a device active at D
 _DEVICE_ACTIVE = device_active(
     "CAST(first_seen AS DATE)", "CAST(last_seen AS DATE)", "active", "$as_of"
 )
-# KPIS.md 8: completed at D: a completed status word, 100 % complete, or closed by D
+# docs/KPIS.md 8: completed at D: a completed status word, 100 % complete, or closed by D
 _PROJECT_DONE = (
     f"({project_completed(completed_status('status'), 'percent_complete', 'closed_at', '$as_of')})"
 )
@@ -94,7 +94,7 @@ _BY_STATUS = (
 # open: not resolved, not cancelled, not closed at an unknown time (the backlog of
 # kpi.query.families)
 _OPEN_TICKET = "resolved IS NULL AND cancelled_at IS NULL AND NOT coalesce(closed_unknown, FALSE)"
-# KPIS.md 1: a contract active at D
+# docs/KPIS.md 1: a contract active at D
 _CONTRACT_ACTIVE = contract_active("start_date", "end_date", "$as_of")
 
 # The lines are laid out by hand, one declaration each.
@@ -116,7 +116,7 @@ CHECKS: dict[str, Check] = {c.dataset: c for c in (
             Used("closed_unknown",
                  "coalesce(closed_unknown, FALSE)", hide_zero=True),
             Used("open", _OPEN_TICKET),
-            # DETAILS.md 13: a resolution earlier than the creation does not count
+            # docs/DETAILS.md 13: a resolution earlier than the creation does not count
             Used("resolved_before_created",
                  "coalesce(resolved_at, closed_at) < created_at", hide_zero=True),
         ),

@@ -286,7 +286,7 @@ def _settled_by_table(
     opts: dict[str, Any],
 ) -> list[values.ParsedColumn]:
     """A column whose own values do not decide the day/month order or the decimal mark is
-    read as the other columns of the same table decide it, when they agree (DETAILS.md 32
+    read as the other columns of the same table decide it, when they agree (docs/DETAILS.md 32
     goes on: the column's values, else the table's, else the language). An export is
     written in one locale: ``Fecha inicio`` holding only ``01/02/2024`` next to ``Fecha
     prevista fin`` with ``30/06/2024`` is day-first (1 February), whatever the reading
@@ -376,8 +376,8 @@ def _time_entry_hours(
     reasons: list[tuple[pa.Array, str, str, pa.Array]],
     reject: pa.Array,
 ) -> pa.Array:
-    """DATA.md time_entries: hours = end - start when there is no hours column; hours
-    <= 0 reject the row (DETAILS.md 25)."""
+    """docs/DATA.md time_entries: hours = end - start when there is no hours column; hours
+    <= 0 reject the row (docs/DETAILS.md 25)."""
     if "hours" not in columns:
         start, end = columns["start_at"], columns["end_at"]
         micros = pc.subtract(end.cast(pa.int64()), start.cast(pa.int64()))

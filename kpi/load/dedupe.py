@@ -1,6 +1,6 @@
 """Rows loaded more than once, merged: across tables (:mod:`kpi.load.merge`), the
-rows of a ticket event log (DETAILS 14), staff listed twice (DETAILS 25); devices listed
-twice warn (DETAILS 26). Every merged row is counted and listed.
+rows of a ticket event log (docs/DETAILS.md 14), staff listed twice (docs/DETAILS.md 25);
+devices listed twice warn (docs/DETAILS.md 26). Every merged row is counted and listed.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _event_log(
 ) -> pa.Table:
     """The tickets ``t`` with one row per ticket id: the other rows of its event log are
     merged (into ``merged``)."""
-    # DETAILS 14: greatest updated_at wins; empty updated_at loses; ties: the later row
+    # docs/DETAILS.md 14: greatest updated_at wins; empty updated_at loses; ties: the later row
     # (files in the order given, so across files the later file wins unless updated_at
     # says otherwise)
     keys = pa.table(
@@ -117,7 +117,7 @@ def _event_log(
 def _first_staff_rows(t: pa.Table, merged: list[pa.Table]) -> pa.Table:
     """The staff ``t`` with one row per technician key: the first (the others go into
     ``merged``)."""
-    # DETAILS 25: staff listed twice in one table, the first row wins (across tables
+    # docs/DETAILS.md 25: staff listed twice in one table, the first row wins (across tables
     # the later table's rows already won in merge_across)
     seen: set[str] = set()
     mask = []
@@ -142,7 +142,7 @@ def _first_staff_rows(t: pa.Table, merged: list[pa.Table]) -> pa.Table:
 
 def _repeated_devices(t: pa.Table, results: Sequence[TableResult], data: LoadedData) -> None:
     """A warning per row of a device listed more than once in the devices ``t``."""
-    # DETAILS 26: within one table a repeated device counts twice, with a warning
+    # docs/DETAILS.md 26: within one table a repeated device counts twice, with a warning
     counts = pc.value_counts(t.column("device_id"))
     dup_ids = [
         v["values"] for v in counts.to_pylist() if v["counts"] > 1 and v["values"] is not None

@@ -1,5 +1,5 @@
 """Derived columns and per-dataset fallbacks (:mod:`kpi.model` lists the guarantees):
-ticket resolution by date or status (DETAILS.md 13), survey client and technician from their
+ticket resolution by date or status (docs/DETAILS.md 13), survey client and technician from their
 ticket, billable hours, billing months, opportunity outcomes.
 """
 
@@ -77,7 +77,7 @@ def _problem_rows(
             rep.warnings += 1
 
 
-#: Ticket statuses that say a ticket is resolved (DETAILS.md 13), in English and Spanish,
+#: Ticket statuses that say a ticket is resolved (docs/DETAILS.md 13), in English and Spanish,
 #: compared folded (case, accents, spaces and punctuation: ``RESUELTA`` ~ ``resuelta``,
 #: ConnectWise ``>Closed`` ~ ``closed``) as whole values. A preset's
 #: ``resolved_statuses`` adds to them for its files.
@@ -148,7 +148,7 @@ def _status_words(t: pa.Table, options_of: Sequence[dict[str, Any]]) -> tuple[pa
 def _ticket_resolution(
     t: pa.Table, data: LoadedData, options_of: Sequence[dict[str, Any]]
 ) -> pa.Table:
-    """``resolved``, ``cancelled_at`` and ``closed_unknown`` of every ticket (DETAILS.md 13).
+    """``resolved``, ``cancelled_at`` and ``closed_unknown`` of every ticket (docs/DETAILS.md 13).
 
     A ticket's resolution date is resolved_at, else closed_at; one earlier than
     created_at is dropped (warning). Without a (usable) date the status decides: a
@@ -335,7 +335,7 @@ def _billable(t: pa.Table, data: LoadedData) -> pa.Table:
             pa.array(np.ones(t.num_rows, dtype=bool)),
         )
     else:
-        # DETAILS 25: an empty or unknown billable value is not billable
+        # docs/DETAILS.md 25: an empty or unknown billable value is not billable
         t = t.set_column(
             t.column_names.index("billable"),
             "billable",
@@ -346,7 +346,7 @@ def _billable(t: pa.Table, data: LoadedData) -> pa.Table:
 
 def _billing_months(t: pa.Table) -> pa.Table:
     """Contracts: the months of an empty billing period."""
-    # no billing period (no column, or an empty value): monthly (DETAILS.md 22); an
+    # no billing period (no column, or an empty value): monthly (docs/DETAILS.md 22); an
     # unknown period keeps NULL months (out of MRR), a one-time charge 0 (MRR 0)
     months = t.column("billing_months")
     t = t.set_column(
@@ -371,7 +371,7 @@ def _outcomes(t: pa.Table, data: LoadedData) -> pa.Table:
     problem_rows(
         t, undated, "closed_at", "won or lost without a close date; counted as open", "warning"
     )
-    # KPIS.md 10: a won deal closed before it was created (a date typed by hand, an
+    # docs/KPIS.md 10: a won deal closed before it was created (a date typed by hand, an
     # import) is still won, but its negative cycle would pull the mean down: left out
     # of avg_sales_cycle_days (the engine's cycle_days), one warning per deal
     early = pc.fill_null(

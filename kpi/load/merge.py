@@ -346,7 +346,7 @@ def _repeated_keys(con: duckdb.DuckDBPyConnection, ds: Dataset, t: pa.Table) -> 
     assert ds.key is not None
     key = t.column(ds.key)
     if ds.name == "staff":
-        key = _technician_keys(key)  # DETAILS 25: the same technician however spelt
+        key = _technician_keys(key)  # docs/DETAILS.md 25: the same technician however spelt
     order = t.column(ds.updated) if ds.updated else pa.nulls(t.num_rows, pa.timestamp("us"))
     con.register(
         "key_in",

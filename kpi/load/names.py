@@ -1,4 +1,4 @@
-"""Name keys that join clients and technicians across datasets (DATA.md, DETAILS.md 34).
+"""Name keys that join clients and technicians across datasets (docs/DATA.md, docs/DETAILS.md 34).
 
 The same client is ``ACME S.L.``, ``Acme, SL`` and ``acme`` in three tools; they share
 one key. The key is for joining only; the name shown is the most frequent spelling of a key
@@ -83,7 +83,7 @@ def keys_of(values: pa.Array | pa.ChunkedArray, key: str = "client") -> pa.Array
 
 
 def _technician_keys(col: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """The staff key of every row (DETAILS 25: case, accents and spaces folded); each
+    """The staff key of every row (docs/DETAILS.md 25: case, accents and spaces folded); each
     spelling is folded once."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     uniques = pc.unique(arr)
@@ -92,7 +92,7 @@ def _technician_keys(col: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def join_names(stacked: dict[str, pa.Table], data: LoadedData) -> dict[str, pa.Table]:
-    """Client and technician display names shared by every dataset (DETAILS 34)."""
+    """Client and technician display names shared by every dataset (docs/DETAILS.md 34)."""
     out = dict(stacked)
     # alias table: alias key -> the client's key and spelling
     alias_to: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""Mapping presets (CLI.md "Mapping preset"): load, match, apply, and make one.
+"""Mapping presets (docs/CLI.md "Mapping preset"): load, match, apply, and make one.
 
 A preset names a dataset, some canonical columns with the source header each comes
 from, and options::
@@ -12,10 +12,10 @@ Options: ``day_first``, ``decimal`` (``"."`` or ``","``), ``csat_scale``,
 ``csat_reverse``, ``sheet``; ``resolved_statuses`` (ticket statuses that also mean
 resolved, added to the built-in words of :data:`kpi.load.derive.RESOLVED_STATUSES`);
 ``billing_months`` (months of a contract billing period as written, ``{"Cada 4 meses":
-4}``, before the built-in words; DETAILS.md 22).
+4}``, before the built-in words; docs/DETAILS.md 22).
 
 It applies to every table whose headers contain all the source columns it names
-(headers folded like recognition, DETAILS.md 35).
+(headers folded like recognition, docs/DETAILS.md 35).
 """
 
 from __future__ import annotations

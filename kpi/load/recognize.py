@@ -1,9 +1,9 @@
 """Recognise which dataset a table is, and map its headers onto canonical columns.
 
-DATA.md "Recognition": headers are folded (:func:`kpi.schema.fold_header`) and matched
+docs/DATA.md "Recognition": headers are folded (:func:`kpi.schema.fold_header`) and matched
 against each dataset's aliases. The dataset whose required columns are all found, with
 the most columns found, wins; no winner or a tie is an error naming the candidates and
-what they lack. A preset (CLI.md) may name the dataset and some columns; its columns
+what they lack. A preset (docs/CLI.md) may name the dataset and some columns; its columns
 win over the automatic mapping and the rest is mapped automatically.
 
 Headers alone invent tables: ``Código de proyecto;Nombre;Cliente;...`` is a staff list

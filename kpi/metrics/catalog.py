@@ -1,4 +1,4 @@
-"""The KPIs: one frozen declaration per KPI id of KPIS.md, in the order of KPIS.md.
+"""The KPIs: one frozen declaration per KPI id of docs/KPIS.md, in the order of docs/KPIS.md.
 
 Each family of KPIs (those computed from the same rows) is declared in its module
 (:mod:`~kpi.metrics.profit`, :mod:`~kpi.metrics.csat`, :mod:`~kpi.metrics.tickets`,
@@ -19,7 +19,7 @@ from kpi.metrics.renewals import RENEWALS
 from kpi.metrics.tickets import TICKETS
 from kpi.metrics.utilisation import UTILISATION
 
-#: Every KPI, in the order of KPIS.md (the order of every report).
+#: Every KPI, in the order of docs/KPIS.md (the order of every report).
 KPIS: tuple[Kpi, ...] = (
     *PROFIT,
     *CSAT,
@@ -33,7 +33,7 @@ KPIS: tuple[Kpi, ...] = (
 
 KPI_BY_ID: dict[str, Kpi] = {k.id: k for k in KPIS}
 
-#: The ten headline KPIs, one per indicator (KPIS.md "Targets and status").
+#: The ten headline KPIs, one per indicator (docs/KPIS.md "Targets and status").
 HEADLINE: tuple[str, ...] = (
     "gross_margin_pct",
     "csat",

@@ -18,18 +18,18 @@ Example:
 
 from __future__ import annotations
 
-#: Project status words that mean completed (KPIS.md 8), compared folded: "Completádo "
+#: Project status words that mean completed (docs/KPIS.md 8), compared folded: "Completádo "
 #: -> "completado".
 COMPLETED_WORDS = ("closed", "completed", "complete", "done", "cerrado", "completado",
                    "finalizado")  # fmt: skip
 
-#: Days before D within which a device must have been seen to be active (KPIS.md 6).
+#: Days before D within which a device must have been seen to be active (docs/KPIS.md 6).
 DEVICE_SEEN_DAYS = 30
-#: Days without activity that make an open opportunity stale (KPIS.md 9).
+#: Days without activity that make an open opportunity stale (docs/KPIS.md 9).
 STALE_DAYS = 30
-#: Days after as_of in which an ending contract is an upcoming renewal (KPIS.md 7).
+#: Days after as_of in which an ending contract is an upcoming renewal (docs/KPIS.md 7).
 UPCOMING_DAYS = 90
-#: Days after a contract's end within which a successor contract renews it (DETAILS.md 27).
+#: Days after a contract's end within which a successor contract renews it (docs/DETAILS.md 27).
 SUCCESSOR_DAYS = 30
 
 #: The bound parameters of the client and technician filters (lists of loaded names).
@@ -38,13 +38,13 @@ TECHNICIANS_PARAM = "$techs"
 
 
 def contract_active(start: str, end: str, d: str) -> str:
-    """A contract active at D (KPIS.md 1): it has started by D and has no end or ends on
+    """A contract active at D (docs/KPIS.md 1): it has started by D and has no end or ends on
     or after D."""
     return f"{start} <= {d} AND ({end} IS NULL OR {end} >= {d})"
 
 
 def opportunity_open(created: str, outcome: str, closed: str, d: str) -> str:
-    """An opportunity open at D (KPIS.md 9): created by D and not won or lost by D (a
+    """An opportunity open at D (docs/KPIS.md 9): created by D and not won or lost by D (a
     won or lost one without a close date stays open)."""
     return (
         f"{created} <= {d}"
@@ -54,18 +54,18 @@ def opportunity_open(created: str, outcome: str, closed: str, d: str) -> str:
 
 def stale(activity: str, d: str, days: int | str = STALE_DAYS) -> str:
     """No activity in the ``days`` before D: the last activity is before ``D - days``
-    (an open opportunity's, KPIS.md 9). ``days``: a number or an SQL integer."""
+    (an open opportunity's, docs/KPIS.md 9). ``days``: a number or an SQL integer."""
     return f"{activity} < {d} - {days}"
 
 
 def upcoming_renewal(end: str, renewed: str, as_of: str, days: int | str = UPCOMING_DAYS) -> str:
-    """A contract up for renewal (KPIS.md 7): it ends in the window ``(as_of, as_of +
-    days]`` and is not already renewed (``renewed`` the effective flag, DETAILS.md 27)."""
+    """A contract up for renewal (docs/KPIS.md 7): it ends in the window ``(as_of, as_of +
+    days]`` and is not already renewed (``renewed`` the effective flag, docs/DETAILS.md 27)."""
     return f"{end} > {as_of} AND {end} <= {as_of} + {days} AND NOT {renewed}"
 
 
 def device_active(first_seen: str, last_seen: str, active: str, d: str) -> str:
-    """A device active at D (KPIS.md 6): first seen empty or on or before D, last seen
+    """A device active at D (docs/KPIS.md 6): first seen empty or on or before D, last seen
     empty or within :data:`DEVICE_SEEN_DAYS` days before D, and ``active`` not false.
     ``first_seen`` / ``last_seen``: dates (a timestamp column cast by the caller)."""
     return (
@@ -83,7 +83,7 @@ def completed_status(status: str) -> str:
 
 
 def project_completed(status_done: str, percent_complete: str, closed_at: str, d: str) -> str:
-    """A project completed at D (KPIS.md 8): a completed status (``status_done``: a
+    """A project completed at D (docs/KPIS.md 8): a completed status (``status_done``: a
     boolean, :func:`completed_status`), 100 % complete, or closed by D."""
     return (
         f"coalesce({status_done}, FALSE) OR coalesce({percent_complete} >= 1, FALSE)"

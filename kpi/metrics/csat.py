@@ -1,4 +1,4 @@
-"""Customer satisfaction KPIs (KPIS.md 2), the ``csat`` family."""
+"""Customer satisfaction KPIs (docs/KPIS.md 2), the ``csat`` family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The KPIs: one frozen declaration per KPI id of KPIS.md.
+"""The KPIs: one frozen declaration per KPI id of docs/KPIS.md.
 
 This module is data. :mod:`kpi.query` turns each *family* of KPIs (those computed from the
 same rows) into one SQL query per grouping: the family's rows are *contributions* (one row
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from kpi.schema import DATASETS
 from kpi.texts import t
 
-#: Units of the ``unit`` column (DETAILS.md 6).
+#: Units of the ``unit`` column (docs/DETAILS.md 6).
 UNITS = ("ratio", "currency", "hours", "days", "count")
 #: Grouping dimensions; ``total`` is the empty set and always allowed.
 DIMS = ("client", "technician", "month")
@@ -93,7 +93,7 @@ class Kpi:
         numerator, denominator: SQL aggregates over the family's contribution columns.
         direction: higher, lower or band: which way is better, for targets.
         target: default target (a number, or a ``(low, high)`` band), None when none.
-        groupings: dimensions the KPI may be grouped by (DETAILS.md 5).
+        groupings: dimensions the KPI may be grouped by (docs/DETAILS.md 5).
         needs: inputs, all required; a KPI missing one is left out of reports.
         flag: a ticket flag (:data:`kpi.metrics.FLAG_NEEDS`: escalated, fcr, sla_met,
             reopened) of which some ticket must be known.
@@ -102,7 +102,7 @@ class Kpi:
         known: ``(rows, value)`` contribution columns of a money KPI: the value is empty
             when the group has rows (``sum(rows) > 0``) but none with a known amount
             (``count(value) = 0``: no amount, or one in a currency without a rate). A group
-            with no rows stays 0 (DETAILS.md 4); a partly known one sums what is known and
+            with no rows stays 0 (docs/DETAILS.md 4); a partly known one sums what is known and
             the report notes how many rows lacked it.
 
     The texts are not declared here but in the catalogs of :mod:`kpi.texts`, by id:
@@ -164,7 +164,7 @@ class Kpi:
 
     @property
     def has_fraction(self) -> bool:
-        """True when numerator and denominator are written to the report (DETAILS.md 7)."""
+        """True when numerator and denominator are written to the report (docs/DETAILS.md 7)."""
         return self.kind in ("ratio", "mean")
 
 

@@ -1,4 +1,4 @@
-"""Device coverage KPIs (KPIS.md 6), the ``devices`` family."""
+"""Device coverage KPIs (docs/KPIS.md 6), the ``devices`` family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pipeline and sales KPIs (KPIS.md 9 and 10), the ``opportunities`` family."""
+"""Pipeline and sales KPIs (docs/KPIS.md 9 and 10), the ``opportunities`` family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Profitability KPIs (KPIS.md 1), the ``profit`` family: MRR and its movements, revenue,
+"""Profitability KPIs (docs/KPIS.md 1), the ``profit`` family: MRR and its movements, revenue,
 costs and margins.
 """
 

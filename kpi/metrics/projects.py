@@ -1,4 +1,4 @@
-"""Project KPIs (KPIS.md 8), the ``projects`` family: state at D and budget burn."""
+"""Project KPIs (docs/KPIS.md 8), the ``projects`` family: state at D and budget burn."""
 
 from __future__ import annotations
 

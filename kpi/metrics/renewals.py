@@ -1,4 +1,4 @@
-"""Contract renewal KPIs (KPIS.md 7), the ``renewals`` family."""
+"""Contract renewal KPIs (docs/KPIS.md 7), the ``renewals`` family."""
 
 from __future__ import annotations
 

@@ -12,86 +12,76 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kpi.texts import t
+
 
 @dataclass(frozen=True)
 class RowKind:
     """One kind of row behind KPIs.
 
     Attributes:
-        what_en, what_es: what the rows are, in words ("tickets").
         columns: the fields shown, in order (``"shown=field"`` renames one).
         order: the fields the rows are sorted by after their date (an id).
     """
 
-    what_en: str
-    what_es: str
     columns: tuple[str, ...]
     order: tuple[str, ...]
 
-    def what(self, lang: str = "en") -> str:
-        return self.what_es if lang == "es" else self.what_en
+
+def row_words(kind: str, lang: str = "en") -> str:
+    """What rows of ``kind`` are, in words ("tickets"): the catalog's ``rows.kind.<kind>``."""
+    return t(f"rows.kind.{kind}", lang)
 
 
 #: The kinds of rows, by the name a family part gives (``Part.entity``).
 ROW_KINDS: dict[str, RowKind] = {
     "ticket": RowKind(
-        "tickets", "tickets",
         ("ticket_id", "client", "technician", "created=created_d", "resolved=resolved_d",
          "status", "priority", "category"),
         ("ticket_id",),
     ),
     "survey": RowKind(
-        "CSAT responses", "respuestas CSAT",
         ("survey_id", "ticket_id", "client", "technician", "score", "satisfied"),
         ("survey_id", "ticket_id"),
     ),
     "time_entry": RowKind(
-        "time entries", "partes de horas",
         ("technician", "client", "hours", "billable", "hourly_cost", "ticket_id", "project_id",
          "work_type"),
         ("technician", "client"),
     ),
     "availability": RowKind(
-        "technicians' working months", "meses laborables de los técnicos",
         ("technician", "month", "weekly_hours", "working_days"),
         ("technician", "month"),
     ),
     "contract": RowKind(
-        "contracts", "contratos",
         ("contract_id", "client", "start_date", "end_date", "mrr=mrr_c", "covered_devices",
          "renewed=renewed_eff"),
         ("contract_id",),
     ),
     "client_month": RowKind(
-        "clients' months", "meses de los clientes",
         ("client", "mrr_before=prev", "mrr_after=cur"),
         ("client",),
     ),
     "invoice": RowKind(
-        "invoice lines", "líneas de factura",
         ("invoice_id", "client", "type", "amount", "cost"),
         ("invoice_id", "client"),
     ),
     "device": RowKind(
-        "devices", "equipos",
         ("device_id", "client", "hostname", "device_type", "first_seen=first_d",
          "last_seen=last_d", "contract_id", "covered"),
         ("device_id",),
     ),
     "client_devices": RowKind(
-        "clients' devices at D", "equipos de los clientes en D",
         ("client", "active_devices=active_n", "covered_devices=covered_n",
          "price_per_device=price"),
         ("client",),
     ),
     "project": RowKind(
-        "projects", "proyectos",
         ("project_id", "client", "name", "status", "state", "start_date", "due_date",
          "budget_hours", "actual_hours=ac", "percent_complete"),
         ("project_id",),
     ),
     "opportunity": RowKind(
-        "opportunities", "oportunidades",
         ("opportunity_id", "client", "stage", "outcome", "amount", "probability", "owner",
          "created=created_d", "closed=closed_d", "last_activity=activity_d"),
         ("opportunity_id",),

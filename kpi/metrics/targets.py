@@ -1,4 +1,4 @@
-"""Targets and status (KPIS.md "Targets and status", DETAILS.md 11).
+"""Targets and status (docs/KPIS.md "Targets and status", docs/DETAILS.md 11).
 
 * ``higher`` target t: ok when value >= t; warn when value >= t - 10% of |t|; else bad.
   csat target 0.90: 0.90 ok, 0.81 warn, 0.80 bad.

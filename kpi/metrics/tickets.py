@@ -1,5 +1,5 @@
-"""Service desk KPIs (KPIS.md 3 FCR, SLA and reopens, 4 escalations), the ``tickets`` family, and
-the ticket inputs the engine checks itself (:data:`RESOLVED_NEED`, :data:`FLAG_NEEDS`).
+"""Service desk KPIs (docs/KPIS.md 3 FCR, SLA and reopens, 4 escalations), the ``tickets``
+family, and the ticket inputs the engine checks itself (:data:`RESOLVED_NEED`, :data:`FLAG_NEEDS`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _SLA = need("tickets.sla_met", "tickets.due_at")
 
 _REOPENS = need("tickets.reopen_count")
 
-#: The ticket flags (KPIS.md 3), each a column of the prepared tickets
+#: The ticket flags (docs/KPIS.md 3), each a column of the prepared tickets
 #: (:mod:`kpi.query.prepared`: TRUE, FALSE or unknown), and the columns that can give it,
 #: for "what would enable it". A KPI naming a flag (``Kpi.flag``) is produced when some
 #: ticket's flag is known.

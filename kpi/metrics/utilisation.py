@@ -1,4 +1,4 @@
-"""Utilisation KPIs (KPIS.md 5), the ``time`` family: hours worked, billable and available."""
+"""Utilisation KPIs (docs/KPIS.md 5), the ``time`` family: hours worked, billable and available."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ class ClientReview:
         lang: ``en`` or ``es``.
         period: the period reviewed; ``compared`` the one it is compared with (None when it
             starts before the data: its numbers are then empty).
-        numbers: the report (CLI.md columns with ``previous`` and ``delta``) of
+        numbers: the report (docs/CLI.md columns with ``previous`` and ``delta``) of
             :data:`REVIEW_KPIS` for the client, one row per KPI.
         monthly: the report of the trend KPIs by month.
         by_category, by_priority: tickets created per category or priority (``grp``, ``n``).

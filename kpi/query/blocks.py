@@ -284,7 +284,7 @@ def _aggregates(sub: list[tuple[int, ...]], members: list[tuple[int, Kpi]]) -> l
     for i, k in members:
         if k.known:
             # issue 18: a money sum over rows none of which has a known amount is empty,
-            # not 0; a group without such rows keeps 0 (DETAILS.md 4)
+            # not 0; a group without such rows keeps 0 (docs/DETAILS.md 4)
             rows, value = k.known
             aggs.append(
                 f"CAST(CASE WHEN coalesce(sum({rows}), 0) > 0 AND count({value}) = 0 THEN NULL"

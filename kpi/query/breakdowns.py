@@ -80,7 +80,7 @@ def escalation_by(core: Queried, s: Scope, column: str) -> pd.DataFrame:
 
 
 def _upcoming(s: Scope) -> str:
-    """The contracts up for renewal in the longest bucket (KPIS.md 7's window and rule,
+    """The contracts up for renewal in the longest bucket (docs/KPIS.md 7's window and rule,
     :data:`RENEWAL_BUCKETS` days long)."""
     window = upcoming_renewal("end_date", "renewed_eff", AS_OF, RENEWAL_BUCKETS[-1])
     return f"FROM contracts_p WHERE {window}{scope_filters(s, technician=False)}"
@@ -88,7 +88,7 @@ def _upcoming(s: Scope) -> str:
 
 def upcoming_renewals(core: Queried, s: Scope) -> pd.DataFrame:
     """Contracts ending in the 120 days after as_of and not already renewed (the
-    renewal rule of KPIS.md 7), bucketed 30/60/90/120 days with their MRR.
+    renewal rule of docs/KPIS.md 7), bucketed 30/60/90/120 days with their MRR.
 
     Columns: ``bucket`` (upper bound in days), ``contracts``, ``mrr``; every bucket
     present, 0 when empty; the MRR is empty when none of its contracts has a known one
@@ -124,7 +124,7 @@ def upcoming_contracts(core: Queried, s: Scope, limit: int = 200) -> pd.DataFram
 
 def project_portfolio(core: Queried, s: Scope) -> pd.DataFrame:
     """Every project that has started by D = min(period end, as_of), with its state
-    (KPIS.md 8), planned share, burn, CPI and SPI; late and over budget first."""
+    (docs/KPIS.md 8), planned share, burn, CPI and SPI; late and over budget first."""
     if not core.has("projects"):
         return pd.DataFrame()
     sql = (
@@ -195,7 +195,7 @@ def tickets_by(core: Queried, s: Scope, column: str) -> pd.DataFrame:
 
 
 def active_contracts(core: Queried, s: Scope) -> pd.DataFrame:
-    """The contracts active at D = min(period end, as_of) (KPIS.md 7's rule), soonest end
+    """The contracts active at D = min(period end, as_of) (docs/KPIS.md 7's rule), soonest end
     first: ``contract_id``, ``client``, ``start_date``, ``end_date``, ``days`` (from as_of
     to the end; None for a contract without an end), ``mrr``, ``renewed``. Their MRR
     sums to the ``mrr`` KPI at D under the same filters."""

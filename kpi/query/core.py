@@ -161,7 +161,7 @@ class Core:
         self.money: MoneyPlan = plan(self.found, money)
         self._money_sources()
         self._prepare()
-        #: the default report date: ingestion's, else the latest event (DETAILS.md 9);
+        #: the default report date: ingestion's, else the latest event (docs/DETAILS.md 9);
         #: the data's first date likewise (kpi.query.periods: comparisons before it are empty)
         first, latest = data.data_start, data.as_of
         if first is None or latest is None:
@@ -206,7 +206,7 @@ class Core:
                 continue
             self.con.execute(f"CREATE TABLE src_{name} AS SELECT * FROM raw_{name}")
             converted = ", ".join(f"s.{c} * f.factor AS {c}" for c in columns)
-            # invoices: which lines have a cost at all (an empty cost is no cost, DETAILS.md
+            # invoices: which lines have a cost at all (an empty cost is no cost, docs/DETAILS.md
             # 23; a cost without a rate is an unknown one)
             has_cost = ", s.cost IS NOT NULL AS has_cost" if name == "invoices" else ""
             self.con.execute(
@@ -271,7 +271,7 @@ class Core:
         return int(undated) if dated == 0 else 0
 
     def _event_span(self) -> tuple[date | None, date | None]:
-        """The data's first and latest event dates (DETAILS.md 9; the first date leaves
+        """The data's first and latest event dates (docs/DETAILS.md 9; the first date leaves
         the devices out, see :func:`kpi.load.assemble._event_span`), for data whose ingestion did
         not set them."""
         d = self.data
@@ -366,7 +366,7 @@ class Core:
 
     def computes(self, kpi: Kpi, scope: Scope) -> bool:
         """The KPI is computed for ``scope``: its inputs are loaded and the scope's filters
-        allow it (DETAILS.md 8: no utilisation under a client filter, no MRR under a
+        allow it (docs/DETAILS.md 8: no utilisation under a client filter, no MRR under a
         technician filter)."""
         if self.missing(kpi) is not None:
             return False

@@ -1,4 +1,4 @@
-"""The contributions of each KPI family (KPIS.md): one builder per family
+"""The contributions of each KPI family (docs/KPIS.md): one builder per family
 (:data:`_BUILDERS`) gives the CTEs and the :class:`~kpi.query.scope.Part` SELECTs whose
 columns the family's KPI declarations aggregate.
 """
@@ -385,7 +385,7 @@ def _parts_renewals(core: Prepared, s: Scope) -> tuple[list[str], list[Part]]:
 
 
 def project_state_ctes(core: Prepared, s: Scope) -> list[str]:
-    """CTEs ``pj`` (projects with AC at D) and ``ps`` (state, active) of KPIS.md 8.
+    """CTEs ``pj`` (projects with AC at D) and ``ps`` (state, active) of docs/KPIS.md 8.
 
     D = min(period end, as_of). Used by the project KPIs and the project alerts.
     """

@@ -1,6 +1,6 @@
 """Report dates: as_of, the period, the dates D of point-in-time KPIs, comparisons.
 
-The rules (KPIS.md "Periods, grouping, as-of date"; DETAILS.md 1-3, 9, 12):
+The rules (docs/KPIS.md "Periods, grouping, as-of date"; docs/DETAILS.md 1-3, 9, 12):
 
 * as_of defaults to the latest event date of the loaded data; filters never move it.
 * The default period is the 12 calendar months ending with the month of as_of:
@@ -8,14 +8,14 @@ The rules (KPIS.md "Periods, grouping, as-of date"; DETAILS.md 1-3, 9, 12):
   there: end 2024-03-31 -> 2023-04-01..2024-03-31. With only a start, end = as_of.
 * D of a total / client / technician row is min(period end, as_of); of a monthly row
   min(month end, period end, as_of). Months that start after as_of have no D.
-* ``previous`` (issue 18; it replaces DETAILS.md 12's "same number of days" for whole
+* ``previous`` (issue 18; it replaces docs/DETAILS.md 12's "same number of days" for whole
   months): a period of k whole calendar months (it starts on a 1st and ends on a month's
   last day) -> the k months before: a quarter -> the quarter before (2024-07-01..2024-09-30
   -> 2024-04-01..2024-06-30), Jan..Jun -> Jul..Dec of the year before. Any other range ->
   the same number of days ending the day before start (2024-01-11..2024-01-20 ->
   2024-01-01..2024-01-10). as_of = the comparison period's end.
 * ``year``: every date one year earlier (29 February -> 28 February).
-* The data's span: its first date (the earliest event date: the events of DETAILS.md 9
+* The data's span: its first date (the earliest event date: the events of docs/DETAILS.md 9
   except devices, whose first_seen / last_seen describe a device, not the history the
   export holds) to its as_of. A comparison period that starts before the data's first
   date would compare with days the data has nothing for (0 tickets, a delta of the whole
@@ -44,7 +44,7 @@ class Period:
 
     @property
     def point(self) -> date:
-        """D of a non-monthly row: min(end, as_of) (DETAILS.md 2)."""
+        """D of a non-monthly row: min(end, as_of) (docs/DETAILS.md 2)."""
         return min(self.end, self.as_of)
 
     @property
@@ -94,13 +94,13 @@ def default_start(end: date) -> date:
 def resolve_period(
     start: date | None, end: date | None, as_of: date | None, data_as_of: date | None
 ) -> Period:
-    """Apply the defaults of KPIS.md and DETAILS.md 3 to the user's dates.
+    """Apply the defaults of docs/KPIS.md and docs/DETAILS.md 3 to the user's dates.
 
     Args:
         start: first day of the period, or None for the default.
         end: last day, or None for as_of.
         as_of: report date, or None for the data's as_of.
-        data_as_of: the latest event date of the loaded data (DETAILS.md 9); when it is
+        data_as_of: the latest event date of the loaded data (docs/DETAILS.md 9); when it is
             None too (nothing dated is loaded) today is used.
 
     Raises:

@@ -26,7 +26,7 @@ def statements(has: Has, tz: str) -> list[str]:
     """The statements that make the prepared tables of the loaded datasets, in the order
     they run (``staff_p`` before ``time_p``, which reads it). A statement holding ``$tz``
     takes the data's time zone as a bound parameter."""
-    # Durations are measured on absolute time (DETAILS.md 30): 01:30 -> 03:30 local on
+    # Durations are measured on absolute time (docs/DETAILS.md 30): 01:30 -> 03:30 local on
     # the night clocks go forward in Madrid is 1 hour. Naive UTC needs no conversion.
     abs_ts = "timezone($tz, {})" if tz.upper() != "UTC" else "{}"
 
@@ -49,7 +49,7 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
             CREATE TABLE tickets_p AS
             WITH r AS (
               SELECT *,
-                -- resolution earlier than creation is no resolution (DETAILS.md 13)
+                -- resolution earlier than creation is no resolution (docs/DETAILS.md 13)
                 CASE WHEN resolved >= created_at THEN resolved END AS res,
                 -- escalated: escalated; else tier > 1; else reassigned; else unknown
                 CASE WHEN escalated IS NOT NULL THEN escalated
@@ -81,7 +81,7 @@ def _tickets(has: Has, hours_between: HoursBetween) -> list[str]:
               CASE WHEN sla_met IS NOT NULL THEN sla_met
                    WHEN res IS NOT NULL AND due_at IS NOT NULL THEN res <= due_at
               END AS sla_met,
-              -- reopened at least once; unknown when the count is empty (KPIS.md 3)
+              -- reopened at least once; unknown when the count is empty (docs/KPIS.md 3)
               reopen_count >= 1 AS reopened,
               {hours_between("created_at", "res")} AS res_hours,
               CASE WHEN first_response_at >= created_at
@@ -129,8 +129,8 @@ def _time_entries(has: Has, hours_between: HoursBetween) -> list[str]:
     if not has("time_entries"):
         return []
     cost = "s.hourly_cost" if has("staff") else "CAST(NULL AS DOUBLE)"
-    # DATA.md: without a billable column every hour is billable; with one, an
-    # empty value is not billable (DETAILS.md 25)
+    # docs/DATA.md: without a billable column every hour is billable; with one, an
+    # empty value is not billable (docs/DETAILS.md 25)
     billable = "coalesce(t.billable, FALSE)" if has("time_entries", "billable") else "TRUE"
     join = "LEFT JOIN staff_p s ON s.technician = t.technician" if has("staff") else ""
     return [
@@ -142,7 +142,7 @@ def _time_entries(has: Has, hours_between: HoursBetween) -> list[str]:
               t.ticket_id, t.project_id, t.work_type
             FROM raw_time_entries t {join}""",
         # the hours booked on projects, apart: a project's actual cost at D reads
-        # these few rows, not every time entry (KPIS.md 8)
+        # these few rows, not every time entry (docs/KPIS.md 8)
         """
             CREATE TABLE project_time_p AS
             SELECT project_id, date AS d, hours
@@ -167,7 +167,7 @@ def _contracts(has: Has, hours_between: HoursBetween) -> list[str]:
               END AS mrr_c,
               c.billing_months IS DISTINCT FROM 0 AS recurring,
               c.covered_devices,
-              -- renewed (DETAILS.md 27): the flag decides; else auto_renew; else a successor
+              -- renewed (docs/DETAILS.md 27): the flag decides; else auto_renew; else a successor
               -- of the same client starting after this start, no later than end + 30 days,
               -- ending after this end or never
               CASE WHEN c.renewed IS NOT NULL THEN c.renewed
@@ -229,7 +229,7 @@ def _opportunities(has: Has, hours_between: HoursBetween) -> list[str]:
     """``opps_p``: one row per opportunity with its outcome and sales cycle (money)."""
     if not has("opportunities"):
         return []
-    # an empty amount is unknown, not 0 (issue 18 overrides DETAILS.md 29)
+    # an empty amount is unknown, not 0 (issue 18 overrides docs/DETAILS.md 29)
     return [
         f"""
             CREATE OR REPLACE TABLE opps_p AS

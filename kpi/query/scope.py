@@ -14,7 +14,7 @@ from kpi.metrics import DIMS, Kpi
 from kpi.metrics.conditions import client_filter, contract_active, technician_filter
 from kpi.query.periods import Period
 
-#: ``by`` values of CLI.md and the dimensions they group by.
+#: ``by`` values of docs/CLI.md and the dimensions they group by.
 GROUPINGS: dict[str, tuple[str, ...]] = {
     "total": (),
     "client": ("client",),
@@ -38,7 +38,7 @@ def parse_by(by: str) -> tuple[str, ...]:
     """The dimensions of a ``--by`` value: ``"month,client"`` -> ``("client", "month")``.
 
     Raises:
-        UsageError: a grouping CLI.md does not list.
+        UsageError: a grouping docs/CLI.md does not list.
     """
     parts = tuple(p.strip().lower() for p in (by or "total").split(",") if p.strip())
     dims = tuple(d for d in DIMS if d in parts)

@@ -6,7 +6,7 @@ Example:
     >>> df = engine.report(ReportOptions(by="client,month", compare="previous"))
     >>> write_table(df, "report.xlsx")
 
-The report has the columns of CLI.md, in order:
+The report has the columns of docs/CLI.md, in order:
 ``kpi, client, period, value, numerator, denominator, unit, target, status`` (``technician``
 instead of ``client`` when grouped by technician; ``previous, delta`` with a comparison).
 Undefined values are NaN (written empty); ``df.attrs["notes"]`` lists what the reader should
@@ -105,7 +105,7 @@ class Engine:
 
     @property
     def as_of(self) -> date | None:
-        """The default report date (DETAILS.md 9)."""
+        """The default report date (docs/DETAILS.md 9)."""
         return self.core.as_of
 
     @property
@@ -315,7 +315,7 @@ class Engine:
         return pd.concat(parts, ignore_index=True).astype(dtypes)  # the queries' types
 
     def report(self, opts: ReportOptions) -> pd.DataFrame:
-        """The KPI table of CLI.md for these options.
+        """The KPI table of docs/CLI.md for these options.
 
         Raises:
             UsageError: a bad grouping, comparison, target or period.

@@ -49,7 +49,7 @@ class Explanation:
     counts 0), value = numerator / denominator (empty when the denominator is 0). A sum:
     value = the numerator column, 0 when empty (except a ``nullable`` or money KPI's);
     a median: value = the numerator column. A KPI with no row at all gets a total row
-    (0 for counts and sums, DETAILS.md 4). A report filtered to one client may read the
+    (0 for counts and sums, docs/DETAILS.md 4). A report filtered to one client may read the
     KPI from the same statement run for every client by client (the engine's cube, the
     same numbers).
     """

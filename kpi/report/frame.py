@@ -59,7 +59,7 @@ def _count_text(n: int, lang: str) -> str:
 
 
 def _with_every_kpi(long: pd.DataFrame, kpis: list[Kpi]) -> pd.DataFrame:
-    """DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
+    """docs/DETAILS.md 4: every KPI appears at least once; a KPI without any group (nothing
     contributed) gets its total row: 0 for counts and sums, empty for the rest."""
     present = set(long["kpi"].unique())
     missing = [k for k in kpis if k.id not in present]

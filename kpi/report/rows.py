@@ -19,11 +19,12 @@ import pandas as pd
 
 from kpi.errors import UsageError
 from kpi.metrics import Kpi, get
-from kpi.metrics.rows import ROW_KINDS
+from kpi.metrics.rows import row_words
 from kpi.query.core import Core
 from kpi.query.periods import Period, month_end, month_start
 from kpi.query.rows import kpi_rows, row_parts
 from kpi.query.scope import Scope
+from kpi.texts import t
 
 #: The groups a row can be narrowed to, as the report's columns name them.
 GROUP_KEYS = ("client", "technician", "month")
@@ -111,11 +112,7 @@ def rows(
     )  # fmt: skip
     why = core.missing(k, lang)
     if why is None and not core.computes(k, scope):
-        why = (
-            "no se calcula con este filtro (DETAILS.md 8)"
-            if lang == "es"
-            else "not computed under this filter (DETAILS.md 8)"
-        )
+        why = t("report.rows.filter", lang)  # docs/DETAILS.md 8
     if why is not None:
         result.unavailable = why
         return result
@@ -126,11 +123,10 @@ def rows(
     found = row_parts(core, k, scope)
     table = kpi_rows(core, k, scope, month)
     if found is None or table is None:
-        result.unavailable = "sin filas propias" if lang == "es" else "not made of rows of its own"
+        result.unavailable = t("rows.own_none", lang)
         return result
     kinds = list(dict.fromkeys(p.entity[0] for p in found[1] if p.entity))
-    joiner = " y " if lang == "es" else " and "
-    result.what = joiner.join(ROW_KINDS[kd].what(lang) for kd in kinds)
+    result.what = t("rows.and", lang).join(row_words(kd, lang) for kd in kinds)
     result.table = table
     return result
 

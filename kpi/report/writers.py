@@ -1,4 +1,4 @@
-"""The output writers: CSV (CLI.md: ``.`` decimals, numbers unrounded, text cells
+"""The output writers: CSV (docs/CLI.md: ``.`` decimals, numbers unrounded, text cells
 guarded against formula injection), XLSX and JSON.
 """
 
@@ -68,7 +68,7 @@ def _other_text(v: object) -> str | None:
 
 
 def to_csv_text(df: pd.DataFrame) -> str:
-    """The CSV of CLI.md: ``.`` decimals, no thousands separator, empty for undefined,
+    """The CSV of docs/CLI.md: ``.`` decimals, no thousands separator, empty for undefined,
     numbers unrounded, text cells guarded against formula injection, quotes only where
     needed (``Acme, Inc`` -> ``"Acme, Inc"``)."""
     columns = [_column_text(df[c]).to_pylist() for c in df.columns]

@@ -7,7 +7,7 @@ kind      DuckDB type  accepted input
 ========  ===========  =========================================================
 text      VARCHAR      anything; trimmed; empties and sentinels become NULL
 id        VARCHAR      like text; ``1.03006E+13`` kept as written with a warning
-ts        TIMESTAMP    every date form of DATA.md, converted to the report zone
+ts        TIMESTAMP    every date form of docs/DATA.md, converted to the report zone
 date      DATE         the same forms; the time of day is dropped
 num       DOUBLE       ``1,234.5``, ``1.234,5``, ``(420.81)``, currency, ``%``
 hours     DOUBLE       like num, and durations ``h:mm`` / ``h:mm:ss``

@@ -23,7 +23,7 @@ them and the engine relies on them (see :mod:`kpi.load.derive`):
 * ``surveys.satisfied``: TRUE/FALSE per response; NULL for "offered"/"not offered"
   rows, which are loaded but are not responses.
 * ``contracts.billing_months``: months per billing period (1, 2, 3, 6, 12 or n).
-* ``opportunities.outcome``: ``won``, ``lost`` or ``open`` (DETAILS.md 29).
+* ``opportunities.outcome``: ``won``, ``lost`` or ``open`` (docs/DETAILS.md 29).
 
 The ``currency`` of contracts, invoices and opportunities is mapped from a currency column
 when there is one, else taken from the amount cells (``USD 1,200``, ``1.200,00 €``): an

@@ -1,4 +1,4 @@
-"""Billing periods of contracts (DETAILS.md 22): the months a period stands for, one-time
+"""Billing periods of contracts (docs/DETAILS.md 22): the months a period stands for, one-time
 charges, and the periods no built-in word knows (the Data page asks their months).
 """
 
@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _fold, _group
 
-# Billing periods (DETAILS.md 22), compared folded (case, accents, spaces, "-", "_", "."
+# Billing periods (docs/DETAILS.md 22), compared folded (case, accents, spaces, "-", "_", "."
 # dropped: "Semi-Annually" -> "semiannually", "Pago único" -> "pagounico"): the
 # spellings PSAs, ERPs and people write, in English and Spanish. "bimensual" (twice a
 # month or every two months) and "bianual" (twice a year or every two years) are
@@ -90,7 +90,7 @@ def _billing_months_of(
 def parse_billing_months(
     raw: pa.Array | pa.ChunkedArray, months: dict[str, int] | None = None
 ) -> ParsedColumn:
-    """Months per billing period (DETAILS.md 22).
+    """Months per billing period (docs/DETAILS.md 22).
 
     Compared case-, accent-, space- and hyphen-insensitively: ``monthly``/``mensual``/
     ``M`` = 1; ``bimonthly``/``bimestral`` = 2; ``quarterly``/``trimestral``/``Q``/``T``
@@ -125,7 +125,7 @@ def parse_billing_months(
     values = pc.take(d_values, enc.indices)
     one_time = pc.fill_null(pc.take(d_one_time, enc.indices), False)
     unknown = pc.and_(pc.and_(pc.is_valid(t), pc.is_null(values)), pc.invert(one_time))
-    # empty -> monthly (DETAILS.md 22); one-time -> 0 (not recurring); unknown stays NULL
+    # empty -> monthly (docs/DETAILS.md 22); one-time -> 0 (not recurring); unknown stays NULL
     values = pc.if_else(pc.is_null(t), pa.scalar(1, pa.int64()), values)
     values = pc.if_else(one_time, pa.scalar(0, pa.int64()), values)
     return ParsedColumn(

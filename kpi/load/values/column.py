@@ -1,6 +1,6 @@
 """One column of raw cell texts -> its canonical type (:func:`parse_column`).
 
-The rules are DATA.md "General rules" and DETAILS.md 15, 19, 22, 25, 30-33; the kinds are
+The rules are docs/DATA.md "General rules" and docs/DETAILS.md 15, 19, 22, 25, 30-33; the kinds are
 those of :mod:`kpi.schema`. Column-level decisions (decimal comma, day-first, epoch
 seconds, checkbox, percent scale) are taken once per call, i.e. once per column of one
 file, and reported in :attr:`ParsedColumn.note` so the user can see them.
@@ -38,7 +38,7 @@ def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 #: kinds a low-cardinality column of is parsed on its distinct values only; numbers
 #: are, with each distinct value's row count as its weight in the decimal-mark vote
-#: (a majority of rows, DETAILS.md 32)
+#: (a majority of rows, docs/DETAILS.md 32)
 _BY_DISTINCT = frozenset(["text", "id", "ts", "date", "bool", "tier", "num", "hours", "pct", "int"])
 _NUMBER_KINDS = frozenset(["num", "hours", "pct", "int"])
 #: columns at least this long are checked for low cardinality

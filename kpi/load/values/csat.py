@@ -1,4 +1,4 @@
-"""Survey scores (DETAILS.md 19): satisfied or not, from a numeric scale or from words."""
+"""Survey scores (docs/DETAILS.md 19): satisfied or not, from a numeric scale or from words."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ _CSAT_SCALES = (3, 4, 5, 7, 10)
 def parse_csat(
     raw: pa.Array | pa.ChunkedArray, *, scale: int | None = None, reverse: bool = False
 ) -> ParsedColumn:
-    """Satisfied or not per survey response (KPIS.md 2, DETAILS.md 19).
+    """Satisfied or not per survey response (docs/KPIS.md 2, docs/DETAILS.md 19).
 
     Numeric scores (``4``, ``4,5``) are on a scale S: ``scale`` when given, else the
     largest score rounded up to the next of 3, 4, 5, 7, 10. A score is satisfied when
@@ -49,7 +49,7 @@ def parse_csat(
     score = pc.cast(pc.replace_substring(_group(f, "n"), ",", "."), pa.float64())
     if scale is not None and scale < 1:
         raise ValueError(f"csat scale must be a positive number, not {scale!r}")
-    # 0-10 only (DETAILS 19), and no more than a preset scale
+    # 0-10 only (docs/DETAILS.md 19), and no more than a preset scale
     limit = float(min(scale, 10)) if scale is not None else 10.0
     in_range = pc.fill_null(
         pc.and_(pc.greater_equal(score, 0.0), pc.less_equal(score, limit)), False

@@ -1,4 +1,4 @@
-"""Day-first or month-first (DETAILS.md 32): decided once per column by its values
+"""Day-first or month-first (docs/DETAILS.md 32): decided once per column by its values
 (``25/03/2024`` settles day-first, ``03/25/2024`` month-first), else by the setting or the
 language.
 """
@@ -16,7 +16,7 @@ from kpi.load.values.date_shapes import _Shape
 from kpi.load.values.text import _count, _match
 from kpi.read.raw import text_buffers
 
-# Day-first / month-first evidence (DETAILS 32), any separator, 2- or 4-digit year:
+# Day-first / month-first evidence (docs/DETAILS.md 32), any separator, 2- or 4-digit year:
 # "25/03/2024" (first field 13-31, second 1-12) settles day-first,
 # "03/25/2024" settles month-first; "05/03/2024" is ambiguous.
 _DM_TAIL = r"[/.\-](?:\d{2}|\d{4})(?:[ Tt,].*)?"
@@ -27,7 +27,7 @@ _DM_ANY = r"\d{1,2}[/.\-]\d{1,2}" + _DM_TAIL
 
 @dataclass
 class _Order:
-    """The column's day/month order decision (DETAILS 32)."""
+    """The column's day/month order decision (docs/DETAILS.md 32)."""
 
     day_first: bool
     note: str | None = None
@@ -124,7 +124,7 @@ def _date_order(
     day_first: bool | None,
     why: str | None = None,
 ) -> _Order:
-    """Decide day-first once per column (DETAILS 32).
+    """Decide day-first once per column (docs/DETAILS.md 32).
 
     A first field > 12 in any value settles day-first (``25/03/2024``), a second field
     > 12 month-first (``03/25/2024``), both is an error; neither: the ``day_first``

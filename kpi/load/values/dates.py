@@ -1,4 +1,4 @@
-"""Dates and timestamps (DATA.md Dates, DETAILS.md 30, 32, 33).
+"""Dates and timestamps (docs/DATA.md Dates, docs/DETAILS.md 30, 32, 33).
 
 Dates go through two paths that give the same answers:
 
@@ -355,7 +355,7 @@ def _parse_dates(
     day_first: bool | None,
     why: str | None = None,
 ) -> ParsedColumn:
-    """ts / date columns (DATA.md Dates, DETAILS.md 30, 32, 33)."""
+    """ts / date columns (docs/DATA.md Dates, docs/DETAILS.md 30, 32, 33)."""
     _check_tz(tz)
     n = len(t)
     nonempty = pc.invert(empty)
@@ -468,16 +468,16 @@ def _values(
     w: _Written, sentinel: pa.Array, nonempty: pa.Array, kind: str, tz: str
 ) -> tuple[pa.Array, pa.Array]:
     """The column's values from its dates as written, and its invalid rows: sentinel
-    dates are empty (DETAILS 33), dates with an offset and epochs go to the report zone's
-    wall clock (DETAILS 30)."""
+    dates are empty (docs/DETAILS.md 33), dates with an offset and epochs go to the report zone's
+    wall clock (docs/DETAILS.md 30)."""
     us = pc.if_else(w.ok, w.us, pa.scalar(None, pa.int64()))
-    # sentinels by the date as written, before any zone conversion (DETAILS 33)
+    # sentinels by the date as written, before any zone conversion (docs/DETAILS.md 33)
     written_day = us.cast(pa.timestamp("us")).cast(pa.date32())  # floors: 23:59 -> same day
     sentinel_days = pa.array([-25_569, -25_567], pa.int32()).cast(
         pa.date32()
     )  # 1899-12-30, 1900-01-01
     sentinel = pc.or_(pc.fill_null(pc.is_in(written_day, value_set=sentinel_days), False), sentinel)
-    # offsets and epochs: to UTC, then to the report zone's wall clock (DETAILS 30)
+    # offsets and epochs: to UTC, then to the report zone's wall clock (docs/DETAILS.md 30)
     has_off = pc.and_(w.ok, pc.is_valid(w.offset))
     if _any(has_off):
         utc = pc.subtract(us, pc.multiply(w.offset, _US_PER_MINUTE))

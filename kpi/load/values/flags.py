@@ -1,4 +1,4 @@
-"""Yes/no values (DATA.md Booleans, DETAILS.md 25, 31): words in English and Spanish,
+"""Yes/no values (docs/DATA.md Booleans, docs/DETAILS.md 25, 31): words in English and Spanish,
 checkbox columns, inverted flags.
 """
 
@@ -18,7 +18,8 @@ _NULL_WORDS = ("nodefault",)
 
 
 def _parse_bool(t: pa.Array, empty: pa.Array, inverted: bool) -> ParsedColumn:
-    """bool columns on the dictionary of distinct values (DATA.md Booleans, DETAILS 25, 31)."""
+    """bool columns on the dictionary of distinct values (docs/DATA.md Booleans,
+    docs/DETAILS.md 25, 31)."""
     enc = pc.dictionary_encode(t)
     words = _fold(enc.dictionary)
     is_true = pc.is_in(words, value_set=pa.array(_TRUE_WORDS))
@@ -28,7 +29,7 @@ def _parse_bool(t: pa.Array, empty: pa.Array, inverted: bool) -> ParsedColumn:
     d_bad = pc.invert(pc.or_(pc.or_(is_true, is_false), is_null))
     values = pc.take(d_values, enc.indices)
     invalid = pc.fill_null(pc.take(d_bad, enc.indices), False)
-    # DETAILS 31: a column whose only non-empty value is x is a checkbox; empty is false
+    # docs/DETAILS.md 31: a column whose only non-empty value is x is a checkbox; empty is false
     checkbox = len(words) > 0 and bool(pc.all(pc.equal(words, "x")).as_py())
     note = None
     if checkbox:

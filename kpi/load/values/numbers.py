@@ -1,4 +1,4 @@
-"""Numbers (DATA.md Numbers, DETAILS.md 32): decimal point or comma decided by the
+"""Numbers (docs/DATA.md Numbers, docs/DETAILS.md 32): decimal point or comma decided by the
 column's values, thousands groups, signs and parentheses, durations as hours, percentages
 and whole numbers.
 """
@@ -76,7 +76,7 @@ def _parse_number(
     weights: pa.Array | None = None,
     setting_why: str | None = None,
 ) -> _Number:
-    """Numbers per DATA.md / DETAILS.md 32 on trimmed text (NULL where empty).
+    """Numbers per docs/DATA.md / docs/DETAILS.md 32 on trimmed text (NULL where empty).
 
     ``weights``: when ``t`` holds the distinct values of a column, the number of rows of
     each; the decimal mark is voted by rows, so 19,000 rows of ``1.5`` outvote 1,200

@@ -139,7 +139,7 @@ _EMPTY_CASED = {
 _EMPTY_TOKENS = pa.array(["", "?", "-", *sorted(_EMPTY_CASED)])
 _EMPTY_TOKEN_BYTES = max(len(x.encode()) for x in _EMPTY_TOKENS.to_pylist())
 
-# Sentinel "no date" values (DETAILS 33) in any written format and with any time:
+# Sentinel "no date" values (docs/DETAILS.md 33) in any written format and with any time:
 # 1899-12-30, 1899/12/30 10:00, 30/12/1899, 12/30/1899, 1900-01-01T00:00:00Z, 1/1/1900,
 # 01.01.1900, 30-Dec-1899, 30 dic 1899, Jan 1, 1900.
 _SENTINEL_RE = (
@@ -199,7 +199,7 @@ def _empty_of_trimmed(t: pa.Array) -> pa.Array:
 
 
 def empty_mask(raw: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """True where a raw value counts as empty (DATA.md Text, DETAILS.md 33).
+    """True where a raw value counts as empty (docs/DATA.md Text, docs/DETAILS.md 33).
 
     Empty after trimming: ``''``, a lone space, ``?``, ``-``, ``n/a``, ``null``, ``none``
     (any case), and the sentinel dates ``1899-12-30`` / ``1900-01-01`` in any format
