@@ -157,7 +157,7 @@ def test_kpis_md_writes_each_rules_estimate_as_declared() -> None:
     from kpi.metrics.alert_texts import describe
     from kpi.metrics.alerts import RULES_DECLARED
 
-    text = (ROOT / "docs" / "docs/KPIS.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "KPIS.md").read_text(encoding="utf-8")
     section = text[text.index("## 9.") : text.index("## 10.")]
     rows = {
         cells[0]: cells

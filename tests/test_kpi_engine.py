@@ -28,14 +28,14 @@ def kpis_md_ids() -> list[str]:
     row (``| mrr @ | ... |``, ``| projects_late @, projects_over_budget @ | ... |``); the
     alert rules' table has three."""
     row = re.compile(r"^\| ((?:[a-z_]+(?: @)?)(?:, [a-z_]+(?: @)?)*) \| [^|]+ \|$", re.M)
-    text = (DOCS / "docs/KPIS.md").read_text(encoding="utf-8")
+    text = (DOCS / "KPIS.md").read_text(encoding="utf-8")
     ids = [i.strip().removesuffix(" @") for m in row.finditer(text) for i in m[1].split(",")]
     return [i for i in ids if i != "id"]
 
 
 def ratio_ids() -> set[str]:
     """The KPIs of unit ratio, as docs/DETAILS.md 6 lists them."""
-    text = (DOCS / "docs/DETAILS.md").read_text(encoding="utf-8")
+    text = (DOCS / "DETAILS.md").read_text(encoding="utf-8")
     found = re.search(r"^6\. \*\*Units\*\*: ratio for ([^;]+);", text, re.M)
     assert found, "docs/DETAILS.md 6 lists the ratio KPIs"
     return {i.strip() for i in found[1].split(",")}

@@ -76,7 +76,7 @@ def kpis_md_targets() -> dict[str, tuple[object, str]]:
     """KPI id -> (default target, direction) as docs/KPIS.md "Targets and status" writes
     them: ``csat >= 0.90`` (higher), ``escalation_rate <= 0.20`` (lower),
     ``utilization in [0.70, 0.85]`` (a band)."""
-    text = (Path(__file__).resolve().parent.parent / "docs" / "docs/KPIS.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parent.parent / "docs" / "KPIS.md").read_text("utf-8")
     section = " ".join(text.split("## Targets and status", 1)[1].split("Status:", 1)[0].split())
     found: dict[str, tuple[object, str]] = {}
     for kpi_id, op, value in re.findall(r"(\w+) (>=|<=) (\d+(?:\.\d+)?)", section):
