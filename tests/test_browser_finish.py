@@ -216,7 +216,10 @@ def test_print_the_overview_to_pdf(browser: Any, server: str) -> None:
 
     page = _open(browser, server)
     page.get_by_text("Client health").first.wait_for()
+    _idle(page)  # a first run may rerun once the browser reports its theme
     page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    _idle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "overview_print.pdf"
     page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True)
