@@ -166,6 +166,7 @@ def test_overview_numbers_health_and_downloads(browser: Any, server: str) -> Non
     assert link == (f"{n} alert to review" if n == 1 else f"{n:,} alerts to review")
     # money on the cards: whole from 1,000 (the weighted pipeline), a change with the
     # card's cents
+    page.locator("[data-testid=stMetricValue]", has_text="€").first.wait_for(timeout=60_000)
     values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
     pipeline = next(v for v in values if v.startswith("€"))
     assert re.fullmatch(r"€\d{1,3}(,\d{3})+", pipeline), pipeline

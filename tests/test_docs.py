@@ -341,8 +341,9 @@ def _code_files() -> list[Path]:
     return [p for p in found if p.name != Path(__file__).name]
 
 
-# a spec file named without its folder: "DETAILS.md 14", "DETAILS 25" (not "docs/DETAILS.md")
-_BARE = re.compile(r"(?<![\w./-])(?:(?:DATA|KPIS|DETAILS|CLI)\.md|DETAILS(?=[ \t]+\d))")
+# a spec file named without its folder: "DETAILS.md 14", "DETAILS 25" (not "docs/DETAILS.md";
+# a quoted file name is a path: DOCS / "KPIS.md")
+_BARE = re.compile(r"""(?<![\w./'"-])(?:(?:DATA|KPIS|DETAILS|CLI)\.md|DETAILS(?=[ \t]+\d))""")
 
 
 def test_the_codes_citations_name_docs_and_resolve() -> None:
