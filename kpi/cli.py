@@ -432,7 +432,11 @@ def cmd_client_report(args: argparse.Namespace) -> int:
     """One client's review (``--out FILE.pdf``, default its own name in the current
     folder), or every client's into ``--out DIR`` (``--all``); each file written is named
     on stderr."""
-    from kpi.present.client_report import client_pdfs  # typst and altair: this command only
+    from kpi.present.client_report import client_pdfs  # typst: this command only
+
+    # the charts are the app's own builders (ui/charts.py: Altair, no Streamlit), drawn as
+    # SVG; the one command that reaches outside kpi/, so the engine never imports Altair
+    from ui.report_charts import chart_svgs
 
     if args.all and not args.out:
         raise UsageError("--all writes one PDF per client: give --out DIR")
@@ -447,7 +451,7 @@ def cmd_client_report(args: argparse.Namespace) -> int:
               "targets": dict(settings.get("targets", {})),
               "msp_name": args.msp_name or settings.get("msp_name", ""), "logo": logo}  # fmt: skip
     folder = Path(args.out) if args.all else None
-    for _, name, pdf in client_pdfs(engine, clients, **review):
+    for _, name, pdf in client_pdfs(engine, clients, chart_svgs, **review):
         path = folder / name if folder is not None else Path(args.out or name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts, fmt
+from kpi.present import fmt
 from kpi.query.breakdowns import RENEWAL_BUCKETS
 from kpi.report import Engine
-from ui import chartview, kpiview, page, rowsview, state
+from ui import charts, chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts
-from ui import chartview, kpiview, page, rowsview, state
+from ui import charts, chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("mrr", "mrr_net_change", "revenue", "gross_margin", "gross_margin_pct",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts, fmt
+from kpi.present import fmt
 from kpi.report import Engine
-from ui import chartview, downloads, kpiview, layout, page, state
+from ui import charts, chartview, downloads, kpiview, layout, page, state
 from ui.i18n import t
 
 KPIS = ("projects_active", "projects_on_track", "projects_on_track_rate", "projects_late",

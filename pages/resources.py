@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.present import charts, fmt
-from ui import chartview, kpiview, page, rowsview, state
+from kpi.present import fmt
+from ui import charts, chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("utilization", "hours_worked", "billable_hours", "available_hours", "labor_cost")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts, fmt
+from kpi.present import fmt
 from kpi.report import Engine
-from ui import chartview, kpiview, page, state
+from ui import charts, chartview, kpiview, page, state
 from ui.i18n import t
 
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kpi.present import charts, fmt
+from kpi.present import fmt
 from kpi.report import Engine
-from ui import chartview, kpiview, page, rowsview, state
+from ui import charts, chartview, kpiview, page, rowsview, state
 from ui.i18n import t
 
 # every KPI of the csat and tickets families (a new one appears here), the headline ones

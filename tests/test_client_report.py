@@ -23,7 +23,7 @@ from kpi import LoadOptions, load_files
 from kpi.cli import PASSPHRASE_ENV, main
 from kpi.metrics import get
 from kpi.present import fmt
-from kpi.present.client_report import chart_svgs, document, file_name, lit, render_pdf
+from kpi.present.client_report import document, file_name, lit, render_pdf
 from kpi.present.review import (
     CONTRACT_KPIS,
     DEVICE_KPIS,
@@ -33,6 +33,7 @@ from kpi.present.review import (
     last_complete_quarter,
 )
 from kpi.report import Engine, ReportOptions
+from ui.report_charts import chart_svgs
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -59,7 +60,7 @@ def norm(text: str) -> str:
 @pytest.fixture(scope="module", params=["en", "es"])
 def made(request: pytest.FixtureRequest, engine: Engine) -> tuple[ClientReview, str]:
     review = client_review(engine, CLIENT, lang=request.param, msp_name="Soporte Ñandú €")
-    return review, pdf_text(render_pdf(review))
+    return review, pdf_text(render_pdf(review, chart_svgs(review)))
 
 
 def test_the_default_period_is_the_last_complete_quarter_against_the_one_before(
@@ -142,7 +143,7 @@ def test_accents_and_the_euro_are_text_in_an_embedded_font(
     review, text = made
     assert "Soporte Ñandú €" in text and "Acme Logística S.L." in text
     assert "€" in fmt.currency(1, review.lang)  # the sample is in euros: amounts carry €
-    pdf = render_pdf(review)
+    pdf = render_pdf(review, chart_svgs(review))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     fonts = [f.get_object() for page in reader.pages for f in page["/Resources"]["/Font"].values()]
     assert fonts
@@ -162,7 +163,7 @@ def test_no_other_client_is_named_anywhere(engine: Engine, client: str) -> None:
     review = client_review(engine, client, lang="es")
     svgs = chart_svgs(review)
     source = document(review, svgs)
-    text = pdf_text(render_pdf(review))
+    text = pdf_text(render_pdf(review, chart_svgs(review)))
     assert client in text
     others = [c for c in engine.clients() if c != client and c not in client]
     assert others
@@ -180,7 +181,7 @@ def test_user_text_is_never_typst_markup(engine: Engine) -> None:
     assert text.strip() == norm(NASTY)
     review = client_review(engine, CLIENT, lang="en")
     odd = replace(review, client=NASTY.replace("\n", " "), msp_name="Tom & Jerry's $ #IT")
-    text = pdf_text(render_pdf(odd))
+    text = pdf_text(render_pdf(odd, chart_svgs(odd)))
     assert norm(odd.client) in text and "Tom & Jerry's $ #IT" in text
 
 
@@ -190,7 +191,7 @@ def test_the_logo_is_on_the_cover(engine: Engine) -> None:
     buf = io.BytesIO()
     Image.new("RGB", (40, 20), (31, 119, 180)).save(buf, format="PNG")
     review = client_review(engine, CLIENT, lang="en", logo=buf.getvalue())
-    reader = pypdf.PdfReader(io.BytesIO(render_pdf(review)))
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(review, chart_svgs(review))))
     (image,) = reader.pages[0].images  # the logo, on the cover
     assert Image.open(io.BytesIO(image.data)).size == (40, 20)
     assert not reader.pages[1].images

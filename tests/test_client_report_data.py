@@ -16,6 +16,7 @@ from kpi.model import loaded_data
 from kpi.present.client_report import render_pdf
 from kpi.present.review import client_review
 from kpi.report import Engine
+from ui.report_charts import chart_svgs
 
 # tickets created in March 2024 (t5 in February: out of the period):
 #   t1 A network P1, t2 A network P2, t3 A (no category) P2, t4 B email P3
@@ -80,7 +81,7 @@ def test_the_uncovered_devices_are_listed_by_name() -> None:
 def test_a_review_of_devices_and_contracts_only_lists_the_uncovered_by_name() -> None:
     eng = Engine(loaded_data({"devices": _device_level(), "contracts": CONTRACTS}))
     review = client_review(eng, "A", start=MARCH.start, end=MARCH.end, as_of=MARCH.as_of)
-    pages = pypdf.PdfReader(io.BytesIO(render_pdf(review))).pages
+    pages = pypdf.PdfReader(io.BytesIO(render_pdf(review, chart_svgs(review)))).pages
     text = " ".join(p.extract_text() for p in pages)
     assert "host-a6" in text and "host-a7" in text
     assert "host-b2" not in text and "host-c1" not in text

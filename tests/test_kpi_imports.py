@@ -1,6 +1,6 @@
-"""kpi/ is a plain package: it never imports streamlit, and altair only in kpi/present/ (the
-chart builders the app, the CLI and the client report share); the engine itself (every
-other subpackage) loads neither (STYLE.md)."""
+"""kpi/ is a plain package: it never imports streamlit or altair (STYLE.md). The charts are
+ui/charts.py's; the client report takes them drawn (ui/report_charts.py), and the one
+command that needs them, ``client-report``, imports them when it runs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from pathlib import Path
 
 KPI_DIR = Path(__file__).resolve().parent.parent / "kpi"
 FORBIDDEN = ("streamlit", "altair")
-#: the one subpackage that may import altair: what is shown, charts included
-PRESENT = KPI_DIR / "present"
 
 
 def test_no_module_of_kpi_imports_streamlit_or_altair() -> None:
@@ -20,7 +18,6 @@ def test_no_module_of_kpi_imports_streamlit_or_altair() -> None:
     files = sorted(KPI_DIR.rglob("*.py"))
     assert files, KPI_DIR
     for path in files:
-        forbidden = ("streamlit",) if path.is_relative_to(PRESENT) else FORBIDDEN
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names: list[str] = []
@@ -29,20 +26,16 @@ def test_no_module_of_kpi_imports_streamlit_or_altair() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             offenders += [
-                f"{path.relative_to(KPI_DIR)}: {n}" for n in names if n.split(".")[0] in forbidden
+                f"{path.relative_to(KPI_DIR)}: {n}" for n in names if n.split(".")[0] in FORBIDDEN
             ]
     assert offenders == []
 
 
-def _loaded_after_importing(skip_present: bool) -> set[str]:
-    """The forbidden top-level packages loaded after importing every module of kpi (but
-    kpi.present's when ``skip_present``)."""
+def test_importing_every_module_of_kpi_loads_neither() -> None:
     code = (
         "import importlib, pkgutil, sys, kpi\n"
         "for m in pkgutil.walk_packages(kpi.__path__, 'kpi.'):\n"
         "    if m.name == 'kpi.__main__':  # runs the command line\n"
-        "        continue\n"
-        f"    if {skip_present!r} and m.name.startswith('kpi.present'):\n"
         "        continue\n"
         "    importlib.import_module(m.name)\n"
         "bad = {m.split('.')[0] for m in sys.modules} & {'streamlit', 'altair'}\n"
@@ -52,12 +45,21 @@ def _loaded_after_importing(skip_present: bool) -> set[str]:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
         cwd=KPI_DIR.parent,
     )  # fmt: skip
-    return set(filter(None, out.stdout.strip().split(",")))
+    assert set(filter(None, out.stdout.strip().split(","))) == set()
 
 
-def test_importing_every_module_of_kpi_loads_neither() -> None:
-    assert _loaded_after_importing(skip_present=True) == set()
-
-
-def test_importing_kpi_present_loads_altair_not_streamlit() -> None:
-    assert _loaded_after_importing(skip_present=False) == {"altair"}
+def test_a_report_from_the_command_line_loads_neither() -> None:
+    # only client-report draws charts; a report never loads Altair or Streamlit
+    code = (
+        "import sys, contextlib, io\n"
+        "from kpi.cli import main\n"
+        "out, err = io.StringIO(), io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
+        "    main(['report', 'sample_data'])\n"
+        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & {'streamlit', 'altair'})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=KPI_DIR.parent,
+    )  # fmt: skip
+    assert out.stdout.strip() == ""

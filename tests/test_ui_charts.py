@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kpi.present import charts, fmt, placing
-from ui import chartview
+from kpi.present import fmt
+from ui import charts, chartview, placing
 
 
 def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:

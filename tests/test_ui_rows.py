@@ -8,10 +8,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from kpi.present import charts
 from kpi.query.periods import Period
 from kpi.report import RowsResult
-from ui import chartview, rowsview
+from ui import charts, chartview, rowsview
 
 BARS = pd.DataFrame({"client": ["A", "B"], "value": [0.8, 0.95], "status": ["bad", "ok"]})
 

@@ -1,6 +1,6 @@
 """Altair charts drawn in Streamlit: :func:`show` and the spec it sends (:func:`vega_spec`).
 
-The chart builders are :mod:`kpi.present.charts` (plain functions returning ``alt.Chart``,
+The chart builders are :mod:`ui.charts` (plain functions returning ``alt.Chart``,
 shared with the client report's PDF); this module is the Streamlit side of them.
 """
 
@@ -23,7 +23,7 @@ def show(chart: Any, **kwargs: Any) -> Any:
     """
     import streamlit as st
 
-    # with on_select="rerun": the chart's selection state (kpi.present.charts.selectable)
+    # with on_select="rerun": the chart's selection state (ui.charts.selectable)
     return st.vega_lite_chart(spec=vega_spec(chart), **kwargs)
 
 

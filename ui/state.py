@@ -776,8 +776,9 @@ def client_report(
     """A client's review (:mod:`kpi.present.client_report`) for the period, in the session's
     language, targets and MSP name and logo: its file name, the PDF and its pages as
     images, made once per session and choice (kept in the engine's results)."""
-    from kpi.present.client_report import chart_svgs, file_name, render_pages, render_pdf
+    from kpi.present.client_report import file_name, render_pages, render_pdf
     from kpi.present.review import client_review
+    from ui.report_charts import chart_svgs
 
     app = app_state()
     review_opts = {"start": start, "end": end, "as_of": app.as_of, "compare": compare,
@@ -804,12 +805,13 @@ def client_reports_zip(
     import zipfile
 
     from kpi.present.client_report import client_pdfs
+    from ui.report_charts import chart_svgs
 
     app = app_state()
     clients = engine().clients()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        pdfs = client_pdfs(engine(), clients, start=start, end=end, as_of=app.as_of,
+        pdfs = client_pdfs(engine(), clients, chart_svgs, start=start, end=end, as_of=app.as_of,
                            compare=compare, lang=lang(), targets=dict(app.targets),
                            msp_name=app.msp_name, logo=app.msp_logo)  # fmt: skip
         for i, (client, name, pdf) in enumerate(pdfs, start=1):

@@ -1,9 +1,9 @@
 """What the app, the command line and the client report show, the same way everywhere.
 
 :mod:`~kpi.present.fmt` formats numbers, money and dates per language (Babel);
-:mod:`~kpi.present.charts` builds the Altair charts (plain ``alt.Chart``; the app draws them
-with :mod:`ui.chartview`); :mod:`~kpi.present.client_report` makes a client's quarterly
-review as a PDF (typst), with those charts as vector images (vl-convert). The one place
-under ``kpi/`` that imports altair; nothing here imports streamlit. Texts come through
-the one catalog of each language, :mod:`kpi.texts`.
+:mod:`~kpi.present.review` gathers one client's review and
+:mod:`~kpi.present.client_report` lays it out as a PDF (typst), with its charts handed in
+drawn (the app's own Altair builders, :mod:`ui.charts`, drawn as SVG by
+:mod:`ui.report_charts`): like the rest of kpi/, nothing here imports altair or streamlit.
+Texts come through the one catalog of each language, :mod:`kpi.texts`.
 """

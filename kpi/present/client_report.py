@@ -1,9 +1,11 @@
 """The client review as a PDF: a :class:`~kpi.present.review.ClientReview` laid out by typst.
 
 Typst (a typesetting engine in one wheel, no TeX installation) makes the PDF with its own
-embedded fonts (Libertinus Serif: á, ñ and € are real text in the PDF). The charts are the
-app's own Altair builders (:mod:`kpi.present.charts`), drawn as SVG by vl-convert (Altair's
-renderer, no browser) and placed as vector images; nothing is fetched at run time.
+embedded fonts (Libertinus Serif: á, ñ and € are real text in the PDF). The charts come in
+drawn: SVG text made by the caller from the app's own Altair builders
+(:func:`ui.report_charts.chart_svgs`: vl-convert, Altair's renderer, no browser), placed as
+vector images; the engine imports neither Altair nor Streamlit. Nothing is fetched at run
+time.
 
 Every text that comes from the data (the client's name, a project's, an alert's message)
 and every formatted number enters the document as a typst *string literal* through
@@ -11,35 +13,29 @@ and every formatted number enters the document as a typst *string literal* throu
 
 Example:
     >>> review = client_review(engine, "Acme", lang="es")    # kpi.present.review
-    >>> pdf = render_pdf(review)                             # bytes of a PDF
+    >>> pdf = render_pdf(review, chart_svgs(review))         # ui.report_charts
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-import pandas as pd
-
 from kpi.metrics import get
-from kpi.present import charts, fmt
+from kpi.present import fmt
 from kpi.present.review import (
     CONTRACT_KPIS,
     CSAT_RESPONSES,
     DEVICE_KPIS,
     SERVICE_KPIS,
-    TRENDS,
     ClientReview,
 )
 from kpi.texts import t
 
 #: the font typst embeds in its wheel used for the whole document (SIL Open Font License)
 FONT = "Libertinus Serif"
-#: the width charts are drawn at, in CSS pixels (scaled to the text width in the PDF)
-CHART_WIDTH = 520
-CHART_HEIGHT = 200
 
 
 def lit(text: Any) -> str:
@@ -114,45 +110,6 @@ def service_rows(review: ClientReview) -> list[list[str]]:
             t(f"status.{status}", lang) if isinstance(status, str) and status else fmt.EMPTY,
         ])  # fmt: skip
     return out
-
-
-# -------------------------------------------------------------------------------- charts
-
-
-def trend_charts(review: ClientReview) -> list[tuple[str, Any]]:
-    """The monthly charts, (title, ``alt.Chart``), made by the app's builder
-    (:func:`kpi.present.charts.trend`), one line per KPI; a chart without data is left out."""
-    lang = review.lang
-    out = []
-    for key, ids in TRENDS:
-        rows = review.monthly[review.monthly["kpi"].isin(ids)].dropna(subset=["value"])
-        # the months' rows (a KPI without any month has one row for the whole period)
-        rows = rows[rows["period"].astype(str).str.fullmatch(r"\d{4}-\d{2}")]
-        if rows.empty:
-            continue
-        unit = get(ids[0]).unit
-        df = pd.DataFrame({
-            "period": rows["period"].astype(str),
-            "value": rows["value"].astype(float),
-            "kpi": [get(k).label(lang) for k in rows["kpi"]],
-        })  # fmt: skip
-        title = t(f"cr.trend.{key}", lang)
-        chart = charts.trend(df, unit=unit, lang=lang, y_title=t(f"cr.axis.{key}", lang),
-                             series="kpi", currency=review.currency)  # fmt: skip
-        chart.height = CHART_HEIGHT
-        chart.width = CHART_WIDTH
-        out.append((title, chart))
-    return out
-
-
-def chart_svgs(review: ClientReview) -> list[tuple[str, str]]:
-    """The monthly charts as SVG text (vl-convert, no browser), with their titles."""
-    import vl_convert
-
-    return [
-        (title, vl_convert.vegalite_to_svg(chart.to_dict(validate=False)))
-        for title, chart in trend_charts(review)
-    ]
 
 
 # ------------------------------------------------------------------------------ document
@@ -350,10 +307,13 @@ def document(review: ClientReview, svgs: Sequence[tuple[str, str]]) -> str:
     ])  # fmt: skip
 
 
-def _compile(review: ClientReview, svgs: Sequence[tuple[str, str]] | None, **how: Any) -> Any:
+#: draws a review's charts: (title, SVG text) each (:func:`ui.report_charts.chart_svgs`)
+Draw = Callable[[ClientReview], Sequence[tuple[str, str]]]
+
+
+def _compile(review: ClientReview, svgs: Sequence[tuple[str, str]], **how: Any) -> Any:
     import typst
 
-    svgs = chart_svgs(review) if svgs is None else svgs
     inputs = {f"chart{i}": svg for i, (_, svg) in enumerate(svgs)}
     if review.logo:
         # an image's bytes reach typst as a JSON list of byte values (its inputs are text)
@@ -363,16 +323,16 @@ def _compile(review: ClientReview, svgs: Sequence[tuple[str, str]] | None, **how
                          **how)  # fmt: skip
 
 
-def render_pdf(review: ClientReview, svgs: Sequence[tuple[str, str]] | None = None) -> bytes:
-    """The review as PDF bytes (typst, fonts embedded, charts as vectors); ``svgs``: the
-    charts already drawn (:func:`chart_svgs`), else drawn here."""
+def render_pdf(review: ClientReview, svgs: Sequence[tuple[str, str]]) -> bytes:
+    """The review as PDF bytes (typst, fonts embedded, charts as vectors); ``svgs``: its
+    charts, drawn (:data:`Draw`)."""
     pdf = _compile(review, svgs, format="pdf")
     assert isinstance(pdf, bytes)
     return pdf
 
 
 def render_pages(
-    review: ClientReview, svgs: Sequence[tuple[str, str]] | None = None, ppi: int = 96
+    review: ClientReview, svgs: Sequence[tuple[str, str]], ppi: int = 96
 ) -> list[bytes]:
     """The review's pages as PNG images, from the same typst source as :func:`render_pdf`
     (the app shows the report as it will print)."""
@@ -381,7 +341,7 @@ def render_pages(
 
 
 def client_pdfs(
-    engine: Any, clients: Sequence[str], **review: Any
+    engine: Any, clients: Sequence[str], draw: Draw, **review: Any
 ) -> Iterator[tuple[str, str, bytes]]:
     """(client, file name, PDF bytes) of each client's review, in order, made one at a
     time (a caller shows progress between them).
@@ -389,6 +349,7 @@ def client_pdfs(
     Args:
         engine: the :class:`~kpi.report.Engine` of the data.
         clients: client names (:func:`kpi.present.review.match_client` matches each).
+        draw: draws a review's charts (:func:`ui.report_charts.chart_svgs`).
         review: the options of :func:`kpi.present.review.client_review` (period,
             comparison, language, targets, the MSP's name and logo).
 
@@ -404,4 +365,4 @@ def client_pdfs(
         shared["every_alert"] = engine.alerts(opts)
     for client in clients:
         r = client_review(engine, client, **review, **shared)
-        yield r.client, file_name(r.client, r.period.label), render_pdf(r)
+        yield r.client, file_name(r.client, r.period.label), render_pdf(r, draw(r))

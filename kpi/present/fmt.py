@@ -240,7 +240,7 @@ def escape_md(text: str) -> str:
 
 
 #: Vega-Lite's number and month names per language (chart axis labels, not only tooltips;
-#: :mod:`kpi.present.charts`); English is Vega-Lite's own
+#: :mod:`ui.charts`); English is Vega-Lite's own
 VEGA_LOCALES: dict[str, dict[str, Any]] = {
     "es": {
         "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},

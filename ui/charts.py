@@ -6,10 +6,10 @@ returns a chart; none touches Streamlit, so tests inspect ``chart.to_dict()``, t
 app draws them (:mod:`ui.chartview`) and the client report renders them to SVG
 (:mod:`kpi.present.client_report`): the same specs everywhere.
 
-Colours, axes and sizes are shared by every page (:mod:`kpi.present.style`): the status
+Colours, axes and sizes are shared by every page (:mod:`ui.chartstyle`): the status
 colours for target status (ok, warn, bad, none) and the movement colours for MRR
 movements, so green means the same thing everywhere; where a scatter's names go is
-:mod:`kpi.present.placing`.
+:mod:`ui.placing`.
 
 Light and dark themes: axis labels, titles and legends take the theme's colours, which
 Streamlit sets per theme; no builder writes text black or white. Text marks, which
@@ -29,8 +29,8 @@ import altair as alt
 import pandas as pd
 
 from kpi.present import fmt
-from kpi.present.placing import PLACES, domain, label_places, short
-from kpi.present.style import (
+from kpi.texts import t
+from ui.chartstyle import (
     AXES,
     CATEGORY_AXIS,
     CELL_COLORS,
@@ -52,7 +52,7 @@ from kpi.present.style import (
     STATUS_ORDER,
     TARGET,
 )
-from kpi.texts import t
+from ui.placing import PLACES, domain, label_places, short
 
 
 def rows_height(n: int, per_row: int = 28, most: int = 1000) -> int:

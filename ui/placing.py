@@ -1,5 +1,5 @@
 """Where a scatter's names go: beside their points, inside the plot, overlapping least
-(:func:`label_places`), for :func:`kpi.present.charts.scatter`.
+(:func:`label_places`), for :func:`ui.charts.scatter`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.present.style import AXES, HEIGHT
+from ui.chartstyle import AXES, HEIGHT
 
 #: where a scatter's name goes from its point: right, left, above, below
 PLACES: dict[str, dict[str, Any]] = {

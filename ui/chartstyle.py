@@ -1,4 +1,4 @@
-"""The charts' colours, axes and sizes, shared by every builder of :mod:`kpi.present.charts`
+"""The charts' colours, axes and sizes, shared by every builder of :mod:`ui.charts`
 and by the pages that colour tables the same way: green means the same thing everywhere.
 """
 
