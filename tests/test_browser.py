@@ -10,6 +10,7 @@ Run with ``pytest -m browser``; skipped when /usr/bin/chromium is missing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -91,15 +92,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextlib.contextmanager
+def app_server(env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app on a free port of the loopback (``env`` added to this process's), its URL
+    once it answers; stopped on leaving. The browser tests' one way to start it."""
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ)
-    )
-    url = f"http://127.0.0.1:{port}"
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -111,13 +114,19 @@ def server() -> Iterator[str]:
             time.sleep(0.3)
         else:
             raise RuntimeError("streamlit did not start within 60 s")
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with app_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.test_browser import app_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts" / "finish"
@@ -50,38 +47,10 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ)
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stdout.read() if proc.stdout else ''}")
-            time.sleep(0.3)
-        else:
-            raise RuntimeError("streamlit did not start within 60 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with app_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -242,6 +211,13 @@ def test_print_the_overview_to_pdf(browser: Any, server: str) -> None:
 
 def test_a_phone_shows_two_cards_a_row_and_scrolls_wide_tables(browser: Any, server: str) -> None:
     page = _open(browser, server, viewport=PHONE)
+    # the narrow layout's CSS may land a moment after the first drawing (a busy machine)
+    page.wait_for_function(
+        "() => { const c = document.querySelectorAll('[data-testid=stMetric]');"
+        " return c.length > 2 && Math.abs(c[0].getBoundingClientRect().y"
+        " - c[1].getBoundingClientRect().y) < 2; }",
+        timeout=30_000,
+    )
     cards = page.locator("[data-testid=stMetric]")
     first, second, third = (cards.nth(i).bounding_box() for i in range(3))
     assert first is not None and second is not None and third is not None

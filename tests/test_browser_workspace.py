@@ -9,10 +9,6 @@ The server's workspaces' folder is a temp folder (``MSPKPI_WORKSPACES``). Run wi
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -20,7 +16,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from kpi.workspace.folder import FOLDER_ENV
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, idle, nav, shoot
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, app_server, idle, nav, shoot
 from tests.workspace_helpers import FEB_INVOICES, FEB_TICKETS, JAN_INVOICES, JAN_TICKETS
 
 pytestmark = [
@@ -39,34 +35,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(folder: Path) -> Iterator[str]:
     """The app on a free port of the loopback, its workspaces in ``folder``."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
-    env = {**os.environ, FOLDER_ENV: str(folder)}
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import socket
-
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {proc.stdout.read() if proc.stdout else ''}")
-            time.sleep(0.3)
-        else:
-            raise RuntimeError("streamlit did not start within 60 s")
+    with app_server({FOLDER_ENV: str(folder)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
