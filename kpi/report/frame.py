@@ -27,16 +27,24 @@ def _unknown_amount_notes(
     months are the same entities again)."""
     if "rows_n" not in long.columns:
         return []
+    # the KPIs' rows picked by their integer index: a text comparison per KPI over
+    # every row cost a filter click tens of milliseconds
+    kpi_i = long["kpi_i"].to_numpy(dtype=np.int64)
+    rows_n = long["rows_n"].to_numpy(dtype=float)
+    known_n = long["known_n"].to_numpy(dtype=float)
+    month = long["month"].to_numpy(dtype=object)
     out = []
     for k in kpis:
         noun = k.rows_word(lang)
         if k.known is None or noun is None:
             continue
-        rows = long[long["kpi"] == k.id]
-        if monthly and k.time == "@D" and rows["month"].notna().any():
-            rows = rows[rows["month"] == rows["month"].max()]
-        total = float(np.nansum(rows["rows_n"].to_numpy(dtype=float)))
-        known = float(np.nansum(rows["known_n"].to_numpy(dtype=float)))
+        at = np.flatnonzero(kpi_i == KPI_INDEX[k.id])
+        if monthly and k.time == "@D":
+            months = [m for m in month[at] if isinstance(m, str)]
+            if months:
+                at = at[month[at] == max(months)]
+        total = float(np.nansum(rows_n[at]))
+        known = float(np.nansum(known_n[at]))
         missing = round(total - known)
         if missing <= 0:
             continue
