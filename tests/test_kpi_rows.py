@@ -194,3 +194,35 @@ def test_the_rows_are_selected_by_the_family_querys_own_parts(engine: Engine) ->
             assert body in built[0], k.id
             if not part.rows_only:
                 assert body in ex.sql, k.id
+
+
+def test_rows_show_each_rows_own_ids_and_status() -> None:
+    """The ids and statuses a ticket's or a time entry's row shows are kept beside the
+    prepared tables (kpi.query.prepared.DISPLAY) and joined back by the row's position:
+    each row shows its own, as loaded."""
+    data = load_files([ROOT / "sample_data"], LoadOptions())
+    tickets = data.tables["tickets"].to_pandas()
+    entries = data.tables["time_entries"].to_pandas()
+    eng = Engine(data)
+    opts = ReportOptions(**Q1_2026)  # type: ignore[arg-type]
+
+    shown = eng.rows("tickets_opened", opts).table
+    created = tickets["created_at"].dt.date
+    want = tickets[(created >= Q1_2026["start"]) & (created <= Q1_2026["end"])]
+    assert len(shown) == len(want) > 0
+    got = sorted(zip(shown["ticket_id"], shown["status"], shown["created"], strict=True))
+    assert got == sorted(
+        zip(want["ticket_id"], want["status"], want["created_at"].dt.date, strict=True)
+    )
+
+    shown = eng.rows("hours_worked", opts).table
+    day = pd.to_datetime(entries["date"]).dt.date
+    want = entries[(day >= Q1_2026["start"]) & (day <= Q1_2026["end"])]
+    assert len(shown) == len(want) > 0
+    assert want["ticket_id"].notna().any() and want["project_id"].notna().any()
+
+    def key(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+        cols = ["technician", "ticket_id", "project_id", "work_type", "hours"]
+        return sorted(tuple(map(str, r)) for r in frame[cols].itertuples(index=False))
+
+    assert key(shown) == key(want)

@@ -22,10 +22,12 @@ class RowKind:
     Attributes:
         columns: the fields shown, in order (``"shown=field"`` renames one).
         order: the fields the rows are sorted by after their date (an id).
+        display: the side table holding some of its fields (``kpi.query.prepared.DISPLAY``).
     """
 
     columns: tuple[str, ...]
     order: tuple[str, ...]
+    display: str | None = None
 
 
 def row_words(kind: str, lang: str = "en") -> str:
@@ -39,6 +41,7 @@ ROW_KINDS: dict[str, RowKind] = {
         ("ticket_id", "client", "technician", "created=created_d", "resolved=resolved_d",
          "status", "priority", "category"),
         ("ticket_id",),
+        "tickets_x",
     ),
     "survey": RowKind(
         ("survey_id", "ticket_id", "client", "technician", "score", "satisfied"),
@@ -48,6 +51,7 @@ ROW_KINDS: dict[str, RowKind] = {
         ("technician", "client", "hours", "billable", "hourly_cost", "ticket_id", "project_id",
          "work_type"),
         ("technician", "client"),
+        "time_x",
     ),
     "availability": RowKind(
         ("technician", "month", "weekly_hours", "working_days"),

@@ -48,7 +48,7 @@ from kpi.model import LoadedData
 from kpi.query.blocks import _block_sql, _Rows, _unpivot, _wide_select
 from kpi.query.families import _BUILDERS
 from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
-from kpi.query.prepared import _MADE_TABLE, MONEY_TABLES, statements
+from kpi.query.prepared import _MADE_TABLE, MONEY_TABLES, indexed, statements
 from kpi.query.scope import (
     _MONTHS_CTE,
     END,
@@ -150,11 +150,16 @@ class Core:
         #: family statements parsed, by SQL text (see :meth:`_statement`)
         self._parsed: dict[str, duckdb.Statement] = {}
         self._parsed_lock = threading.Lock()
+        raw, sides = indexed(data.tables)
+        for name, side in sides.items():  # read by the rows behind a number
+            self.con.register(name, side)
         for _ in range(QUERY_THREADS):
             cur = self.con.cursor()
             cur.execute("USE kpidb")
+            for name, side in sides.items():
+                cur.register(name, side)
             self._cursors.put(cur)
-        for name, table in data.tables.items():
+        for name, table in raw.items():
             self.con.register(f"raw_{name}", table)
         #: the amounts of each money dataset by currency, and how they are read
         self.found = found_in(data)

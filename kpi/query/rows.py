@@ -25,6 +25,7 @@ import pandas as pd
 from kpi.metrics import Kpi
 from kpi.metrics.rows import KPI_ROW_COLUMNS, ROW_KINDS
 from kpi.query.core import Core
+from kpi.query.prepared import DISPLAY, ROW_INDEX
 from kpi.query.scope import Part, Scope, kpi_columns
 
 #: an aggregate of one contribution column: ``fsum(rev)``, ``count(res_hours)``,
@@ -116,9 +117,19 @@ def rows_sql(core: Core, k: Kpi, scope: Scope, month: date | None) -> tuple[str,
         shown = _shown(kind, k)
         names += [n for n, _ in shown if n not in names]
         inner = f"SELECT {entity} AS row_, " + p.sql.removeprefix("SELECT ")
-        cols = ", ".join(f"row_.{field} AS {name}" for name, field in shown)
-        contrib = "".join(f", {c} AS {PREFIX}{c}" for c in sorted(p.columns & used))
-        selects.append(f"(SELECT {cols}, d AS date{contrib} FROM ({inner}))")
+        # fields of the side table (kpi.query.prepared.DISPLAY) come from it
+        side = ROW_KINDS[kind].display
+        apart = set(DISPLAY[side][1]) if side else set()
+        cols = ", ".join(
+            f"{'x_' if field in apart else 'q_.row_'}.{field} AS {name}" for name, field in shown
+        )
+        join = (
+            f" LEFT JOIN {side} x_ ON x_.{ROW_INDEX} = q_.row_.{ROW_INDEX}"
+            if any(field in apart for _, field in shown)
+            else ""
+        )
+        contrib = "".join(f", q_.{c} AS {PREFIX}{c}" for c in sorted(p.columns & used))
+        selects.append(f"(SELECT {cols}, q_.d AS date{contrib} FROM ({inner}) q_{join})")
     missing = sorted(used - set().union(*(p.columns for p in parts)))
     fill = "".join(f", CAST(NULL AS DOUBLE) AS {PREFIX}{c}" for c in missing)
     num = row_contribution(k.numerator)
