@@ -74,10 +74,6 @@ def _event_log(
     # docs/DETAILS.md 14: greatest updated_at wins; empty updated_at loses; ties: the later row
     # (files in the order given, so across files the later file wins unless updated_at
     # says otherwise)
-    if len(pc.unique(t.column("ticket_id"))) == t.num_rows:  # an empty id counts once
-        # one row per ticket (an export, not an event log): nothing to merge; one hash
-        # pass instead of ranking every ticket (at 1M tickets 0.2 s instead of 1-2 s)
-        return t
     keys = pa.table(
         {
             "ticket_id": t.column("ticket_id"),
@@ -94,7 +90,11 @@ def _event_log(
             SELECT *, row_number() OVER w AS _rank,
                 first_value(_file) OVER w AS _win_file,
                 first_value(_row) OVER w AS _win_row
-            FROM t_in
+            -- only the ids that repeat are ranked: one hash pass finds them (at 1M
+            -- tickets sorting them all cost 1 s of CPU)
+            FROM t_in SEMI JOIN (
+                SELECT ticket_id AS id FROM t_in GROUP BY ticket_id HAVING count(*) > 1
+            ) ON ticket_id IS NOT DISTINCT FROM id
             WINDOW w AS (PARTITION BY ticket_id
                 ORDER BY updated_at DESC NULLS LAST, _file DESC, _row DESC))
         WHERE _rank > 1
