@@ -344,9 +344,11 @@ def peak_rss_mb(folder: Path) -> float:
     ``VmHWM``, not ``ru_maxrss``: Linux carries the parent's peak over into a child's
     ``ru_maxrss`` at exec, so that would report this process (which holds the data too)."""
     code = (
-        "from kpi.load import load_files\n"
+        "from kpi.load import LoadOptions, load_files\n"
+        "from kpi.load.presets import Preset\n"
         "from kpi.report import Engine, ReportOptions\n"
-        f"d = load_files([{str(folder)!r}])\n"
+        "o = LoadOptions(presets=[Preset('staff', options={'sheet': 'Técnicos'})])\n"
+        f"d = load_files([{str(folder)!r}], o)\n"
         "Engine(d).report(ReportOptions(by='client,month'))\n"
         "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
     )
