@@ -24,6 +24,7 @@ line (``python -m kpi report|alerts|inspect|workspace``) is :mod:`kpi.cli`.
 from kpi.errors import KpiError, UnreadableFileError, UnrecognisedDatasetError
 from kpi.load import LoadOptions, Override, load_files
 from kpi.load.presets import Preset, load_preset, preset_from_mapping
+from kpi.memory import use_returning_pool
 from kpi.model import FileReport, LoadedData
 from kpi.report import (
     Engine,
@@ -53,3 +54,5 @@ __all__ = [
     "preset_from_mapping",
     "write_table",
 ]
+
+use_returning_pool()  # before any table is read (kpi.memory says why)

@@ -69,13 +69,28 @@ def read_file(
     Raises:
         UnreadableFileError: the file cannot be read as a table at all.
     """
+    return map_tables(read_raw(name, data), options, overrides)
+
+
+def read_raw(name: str, data: bytes) -> list[RawTable]:
+    """The first half of :func:`read_file`: the file's tables as text (the bytes are not
+    needed after it).
+
+    Raises:
+        UnreadableFileError: the file cannot be read as a table at all.
+    """
+    return read_bytes(name, data, header_score=header_score)
+
+
+def map_tables(
+    raws: list[RawTable],
+    options: LoadOptions | None = None,
+    overrides: dict[str | None, Override] | None = None,
+) -> list[TableResult]:
+    """The second half of :func:`read_file`: each text table recognised, mapped and
+    typed (:func:`map_table`)."""
     options = options or LoadOptions()
-    raws = read_bytes(name, data, header_score=header_score)
-    out = []
-    for raw in raws:
-        override = (overrides or {}).get(raw.sheet)
-        out.append(map_table(raw, options, override))
-    return out
+    return [map_table(raw, options, (overrides or {}).get(raw.sheet)) for raw in raws]
 
 
 def map_table(raw: RawTable, options: LoadOptions, override: Override | None = None) -> TableResult:

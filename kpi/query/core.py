@@ -48,7 +48,7 @@ from kpi.model import LoadedData
 from kpi.query.blocks import _block_sql, _Rows, _unpivot, _wide_select
 from kpi.query.families import _BUILDERS
 from kpi.query.money import MoneyOptions, MoneyPlan, found_in, plan
-from kpi.query.prepared import _MADE_TABLE, MONEY_TABLES, indexed, statements
+from kpi.query.prepared import _MADE_TABLE, LARGE_TABLES, MONEY_TABLES, indexed, statements
 from kpi.query.scope import (
     _MONTHS_CTE,
     END,
@@ -176,11 +176,12 @@ class Core:
         self.data_start: date | None = first
         for name in data.tables:
             self.con.unregister(f"raw_{name}")
-        # compress the prepared tables (dictionaries for names, RLE for dates, ALP for
-        # amounts): at 1M tickets DuckDB holds 41 MB instead of 325 MB, and grouping by
-        # client and month reads dictionary codes (a full report about 15% faster); the
-        # checkpoint costs about 0.3 s (1-2 s on a busy machine), which one report does
-        # not win back. An in-memory database: nothing goes to disk.
+        # compress the prepared tables (the large ones were as they were made, see
+        # :meth:`_prepare`): dictionaries for names, RLE for dates, ALP for amounts; at
+        # 1M tickets DuckDB holds 41 MB instead of 325 MB, and grouping by client and
+        # month reads dictionary codes (a full report about 15% faster); the checkpoints
+        # cost about 1 s of CPU, which one report does not win back (the CLI's engine
+        # skips them). An in-memory database: nothing goes to disk.
         if compress:
             self.con.execute("CHECKPOINT kpidb")
         #: the rows live in the prepared tables now: the engine keeps the schemas, row
@@ -243,7 +244,10 @@ class Core:
             self.con.execute("CHECKPOINT kpidb")
 
     def _prepare(self, only: frozenset[str] | None = None) -> None:
-        """The prepared tables (``only``: just these ones, made again)."""
+        """The prepared tables (``only``: just these ones, made again); with
+        ``compress``, the large ones (:data:`LARGE_TABLES`) are compressed as soon as
+        they are made, so their uncompressed copies never coexist (at 1M tickets they
+        raised the engine's peak above loading's, by about 100 MB)."""
         tz = self.data.tz or "UTC"
         stmts = statements(self.has, tz)
         for sql in stmts:
@@ -254,6 +258,8 @@ class Core:
                 self.con.execute(sql, {"tz": tz})
             else:
                 self.con.execute(sql)
+            if self.compress and made is not None and made.group(1) in LARGE_TABLES:
+                self.con.execute("CHECKPOINT kpidb")
 
     def _known_flags(self) -> dict[str, bool]:
         """Ticket flag (:data:`kpi.metrics.FLAG_NEEDS`, a column of ``tickets_p``) ->

@@ -16,6 +16,9 @@ from kpi.schema import NO_CLIENT
 
 #: the prepared tables holding amounts (made again when the money options change)
 MONEY_TABLES = frozenset({"contracts_p", "invoices_p", "opps_p"})
+#: the prepared tables with a row per ticket or time entry: compressed one by one as they
+#: are made (:meth:`kpi.query.core.Core._prepare`)
+LARGE_TABLES = frozenset({"tickets_p", "time_p"})
 #: the table a preparing statement makes
 _MADE_TABLE = re.compile(r"CREATE (?:OR REPLACE )?TABLE (\w+)")
 
