@@ -111,23 +111,73 @@ def rss_mb(pid: int) -> float:
     return sum(_status_kb(p, "VmRSS") for p in _tree(pid)) / 1024
 
 
+def _cpu_s(pid: int) -> tuple[str, float]:
+    """The command name of ``pid`` and the CPU seconds it has used (user + system, from
+    /proc/PID/stat); ("", 0.0) when the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "", 0.0
+    comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+    # the fields after "(comm)": state is the 3rd field, utime and stime the 14th and 15th
+    fields = stat.rsplit(")", 1)[1].split()
+    return comm, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+#: /proc's CPU times are in clock ticks
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 class Sampler:
-    """Samples :func:`rss_mb` every ``every`` seconds in a thread; keeps the peak."""
+    """Samples :func:`rss_mb` every ``every`` seconds in a thread; keeps the peak. Also
+    the CPU seconds used by the server's processes and by the bench's own (Chromium's,
+    Playwright's driver, this script): each process's latest figure is kept, so that one
+    that ended (a closed tab's renderer) still counts, up to its last sample."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         self.pid = pid
         self.every = every
         self.peak = 0.0
         self.samples: list[tuple[float, float]] = []
+        #: pid -> (who: server, browser, driver or bench; CPU seconds at the last sample)
+        self.cpu: dict[int, tuple[str, float]] = {}
+        self._cpu_before: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._t0 = time.monotonic()
 
+    def _sample_cpu(self) -> dict[str, float]:
+        server = set(_tree(self.pid))
+        for p in _tree(os.getpid()):
+            comm, seconds = _cpu_s(p)
+            if not comm:
+                continue
+            who = (
+                "server" if p in server
+                else "bench" if p == os.getpid()
+                else "browser" if "chrom" in comm.lower()
+                else "driver"
+            )  # fmt: skip
+            self.cpu[p] = (who, seconds)
+        totals: dict[str, float] = {}
+        for who, seconds in self.cpu.values():
+            totals[who] = totals.get(who, 0.0) + seconds
+        return totals
+
+    def cpu_used(self) -> dict[str, float]:
+        """CPU seconds used by each kind of process since the sampler started."""
+        totals = self._sample_cpu()
+        return {
+            who: round(s - self._cpu_before.get(who, 0.0), 1) for who, s in sorted(totals.items())
+        }
+
     def _run(self) -> None:
+        self._cpu_before = self._sample_cpu()
         while not self._stop.is_set():
             mb = rss_mb(self.pid)
             self.peak = max(self.peak, mb)
             self.samples.append((time.monotonic() - self._t0, mb))
+            self._sample_cpu()
             self._stop.wait(self.every)
 
     def __enter__(self) -> Sampler:
@@ -329,6 +379,7 @@ async def run_sessions(
             tally.listening = False
             out["duration_s"] = round(time.monotonic() - t0, 1)
             out["rss_peak_mb"] = sampler.peak
+            out["cpu_s"] = sampler.cpu_used()
         # every session closed its browser context: the server keeps them (disconnected)
         # for the TTL; Streamlit's session store drops expired ones lazily, when a session
         # is next added, so a new visitor opens the app once the TTL has passed
@@ -411,6 +462,10 @@ def run(sessions: int, seconds: float, ttl: int) -> dict[str, Any]:
         "marginal_per_session_mb": round(
             (peak - res["rss_one_session_mb"]) / max(1, sessions - 1), 1
         ),
+        # CPU seconds used while the sessions worked, by the server (its script runs) and
+        # by the visitors' side, on the same cores: Chromium (drawing the pages, the
+        # charts), Playwright's driver and this script
+        "cpu_s": res["cpu_s"],
         "interactions": {
             "total": len(all_times),
             "per_session": res["interactions_per_session"],
