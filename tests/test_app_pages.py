@@ -592,6 +592,9 @@ def test_a_breakdown_is_queried_once_per_filter(
         return real(self, opts)
 
     monkeypatch.setattr(Engine, "resolution_by_priority", counted)
+    # the first session on the sample in this process: the earlier tests' sessions shared
+    # their results with it (ui/state.py SharedSample)
+    monkeypatch.setattr(ui.state, "_SHARED", {})
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/service_desk.py").run()
     at.run()
