@@ -24,6 +24,10 @@ browser closed, and once the closed sessions expired (the run sets
 per-session figure is (peak - idle) / sessions; the marginal one (peak - one session) /
 (sessions - 1) leaves out the first session's one-time imports.
 
+CPU: the seconds used by the server's processes and by the visitors' side (Chromium's
+processes, Playwright's driver, this script), from /proc/PID/stat, while the sessions
+work: on one machine the browsers' drawing competes with the server for the same cores.
+
 Output: JSON on stdout and in ``--out`` (``bench/load_results.json``). It stops by itself
 (the loop ends after ``--seconds``; the interactions under way then finish, each bounded
 by a timeout). Only 127.0.0.1 is contacted. This is a benchmark, not a test: nothing is
@@ -466,6 +470,10 @@ def run(sessions: int, seconds: float, ttl: int) -> dict[str, Any]:
         # by the visitors' side, on the same cores: Chromium (drawing the pages, the
         # charts), Playwright's driver and this script
         "cpu_s": res["cpu_s"],
+        # the same per completed interaction (an opening counts as one)
+        "cpu_s_per_interaction": {
+            who: round(seconds / max(1, len(all_times)), 2) for who, seconds in res["cpu_s"].items()
+        },
         "interactions": {
             "total": len(all_times),
             "per_session": res["interactions_per_session"],
