@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from streamlit.material_icon_names import ALL_MATERIAL_ICONS
 from streamlit.runtime.pages_manager import PagesManager
@@ -147,6 +148,32 @@ def test_overview_shows_the_ten_headline_kpis_as_the_engine_computes_them(
         card = _metric(at, get(kpi_id).label("en"))
         want = fmt.value(_expected(engine, kpi_id, opts), get(kpi_id).unit, "en")
         assert card.value == want, kpi_id
+
+
+def _overview(at: AppTest) -> tuple[list[tuple[str, str, str | None]], pd.DataFrame]:
+    return [(m.label, m.value, m.delta) for m in at.metric], at.dataframe[0].value
+
+
+def test_two_sessions_on_the_sample_see_the_same_overview_from_shared_results() -> None:
+    # issue 23: the sessions on the sample as shipped share its results and rendered
+    # pieces (ui/state.py SharedSample); each keeps its own engine, filters and numbers
+    one = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    two = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _no_errors(one)
+    _no_errors(two)
+    cards, health = _overview(one)
+    assert len(cards) == len(HEADLINE) and len(health) > 1
+    assert _overview(two)[0] == cards and _overview(two)[1].equals(health)
+    first, second = (at.session_state[ui.state._STATE_KEY] for at in (one, two))
+    assert first.engine is not second.engine and first.engine.core.con is not second.engine.core.con
+    assert first.engine.results is second.engine.results and first.shown is second.shown
+    # one session's filter is its own
+    client = str(health.iloc[0, 0])
+    one.multiselect(key=ui.state.K_CLIENTS).set_value([client]).run()
+    _no_errors(one)
+    assert _overview(one)[0] != cards
+    two.run()
+    assert _overview(two)[0] == cards and _overview(two)[1].equals(health)
 
 
 def test_a_client_filter_changes_the_numbers_as_the_engine_says(engine: Engine) -> None:
@@ -565,6 +592,9 @@ def test_a_breakdown_is_queried_once_per_filter(
         return real(self, opts)
 
     monkeypatch.setattr(Engine, "resolution_by_priority", counted)
+    # the first session on the sample in this process: the earlier tests' sessions shared
+    # their results with it (ui/state.py SharedSample)
+    monkeypatch.setattr(ui.state, "_SHARED", {})
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page("pages/service_desk.py").run()
     at.run()

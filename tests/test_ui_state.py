@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -230,3 +231,70 @@ def test_a_session_reading_the_sample_otherwise_keeps_its_own(
     )
     state.rebuild(uploads)
     assert state.engine().results is not shared.results
+
+
+def test_the_sample_sessions_share_what_is_rendered_and_never_change_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # issue 23: the pieces made from a shared report (where each KPI's rows are, wide
+    # tables, formatted texts, the sidebar's names) are made once for every session on
+    # the sample as shipped
+    from kpi.metrics import HEADLINE
+    from ui import kpiview
+
+    shared = state.shared_sample()
+    assert shared is not None
+    one = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    state.rebuild(one)
+    by_client = state.report(state.report_options("client"))
+    wide = kpiview.wide(by_client, HEADLINE, "en")
+    names = state.dimension_values("client")
+    assert state.shares_sample(one) and one.shown is shared.shown
+    # what a session does with what it is given does not reach the kept pieces
+    wide.iloc[0, 0] = -1.0
+    two = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    state.rebuild(two)
+    calls: list[str] = []
+    real_wide = kpiview._wide
+    monkeypatch.setattr(kpiview, "_wide", lambda *a: calls.append("wide") or real_wide(*a))
+    assert state.report(state.report_options("client")) is by_client
+    again = kpiview.wide(by_client, HEADLINE, "en")
+    assert state.shares_sample(two) and two.shown is shared.shown
+    assert calls == []  # made by the first session
+    assert again.iloc[0, 0] != -1.0
+    assert again.equals(real_wide(by_client, HEADLINE, "en", False))
+    assert state.dimension_values("client") == names
+
+
+def test_a_session_leaving_the_sample_as_shipped_renders_for_itself(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.workspace_helpers import create
+
+    shared = state.shared_sample()
+    assert shared is not None
+    plain = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    state.rebuild(plain)
+    state.dimension_values("client")
+    assert state.shares_sample(plain)
+    kept = shared.shown.keys()
+    # another report currency: a cache of its own; the shared one is not emptied
+    state.set_money("USD")
+    state.dimension_values("client")
+    assert not state.shares_sample(plain) and plain.shown is not shared.shown
+    assert shared.shown.keys() == kept
+    # uploads: their names and pieces stay in their session
+    uploads = _session(
+        monkeypatch, AppState(sources=[Source("tickets.csv", tickets_csv(50))], kind="uploads")
+    )
+    state.rebuild(uploads)
+    assert state.dimension_values("client") == [f"Client {i}" for i in range(7)]
+    assert not state.shares_sample(uploads) and uploads.shown is not shared.shown
+    # a workspace open over the sample's files: its own results and pieces
+    opened = _session(monkeypatch, AppState(sources=state.sample_sources(), kind="sample"))
+    opened.workspace = create(tmp_path / "acme.duckdb")
+    state.rebuild(opened)
+    state.dimension_values("client")
+    assert state.engine().results is not shared.results and opened.shown is not shared.shown
+    assert shared.shown.keys() == kept
+    assert "Client 1" not in shared.shown.get(("names", "client"))

@@ -18,6 +18,10 @@ A session has two caches, both bounded and both forgotten with its data:
 * the rendered pieces (``app_state().shown``, a :class:`RenderCache`): what the pages
   make from those results to show them (where each KPI's rows are in a report, wide
   tables, formatted cell texts, the problems table, the sidebar's names).
+
+The sessions on the sample as shipped share both with each other (public data, the same
+for everyone: :class:`SharedSample`, :func:`shares_sample`); any other session's are its
+own.
 """
 
 from __future__ import annotations
@@ -77,6 +81,11 @@ RENDERED_KEPT = 64
 #: rows kept in all: those of the reports whose pieces are kept (each entry holds its
 #: report) and of the problems table
 RENDERED_KEPT_ROWS = 1_000_000
+#: entries kept in the caches the sample's sessions share (:class:`SharedSample`): ten
+#: sessions on as many filter states and pages at once would push each other's entries
+#: out of a session's :data:`RENDERED_KEPT`; the sample's reports are small (a few
+#: thousand rows), and the row bounds still hold
+SHARED_KEPT = 256
 #: rows kept per table for the mapping editor's preview
 PREVIEW_ROWS = 5
 #: files at least this big are kept compressed once read (:meth:`Source.pack`)
@@ -140,13 +149,15 @@ class RenderCache(ResultCache):
     rows are monthly, its wide tables and the texts of its formatted cells
     (:mod:`ui.kpiview`); and the problems table, the problem counts and the sidebar's
     client and technician names. At most :data:`RENDERED_KEPT` entries and
-    :data:`RENDERED_KEPT_ROWS` rows, the least recently used going first; emptied when the
-    data, the currency or the rates change. Kept in the session's :class:`AppState`, never
-    on a library object (a frame, a chart) nor in a module global.
+    :data:`RENDERED_KEPT_ROWS` rows, the least recently used going first; a new one when
+    the data, the currency or the rates change. Kept in the session's :class:`AppState`,
+    never on a library object (a frame, a chart) nor in a module global; the sessions on
+    the sample as shipped share the :class:`SharedSample`'s (``entries``:
+    :data:`SHARED_KEPT`).
     """
 
-    def __init__(self) -> None:
-        super().__init__(RENDERED_KEPT, RENDERED_KEPT_ROWS)
+    def __init__(self, entries: int = RENDERED_KEPT) -> None:
+        super().__init__(entries, RENDERED_KEPT_ROWS)
 
     def of_frame(self, frame: pd.DataFrame) -> dict[str, Any]:
         """The pieces made from ``frame`` so far, by name (fill it in place).
@@ -260,6 +271,13 @@ class SharedSample:
     (registered without a copy). A session that reads the sample otherwise (another
     reading language or time zone, a preset, a mapping changed) reads those files
     itself, as it reads uploads; the files it did not change still come from here.
+
+    The sessions on the sample as shipped, with the default money options, also share
+    what is computed and rendered from it (:func:`shares_sample`): the engine's results
+    and the rendered pieces. What they hold depends only on the options in their keys
+    (and on the frames they were made from, themselves shared results); a session that
+    leaves the sample, or changes its money options, gets caches of its own and never
+    empties these.
     """
 
     sources: tuple[Source, ...]
@@ -270,7 +288,11 @@ class SharedSample:
     #: shared by those sessions' engines (:func:`engine`): their reports, alerts and cubes
     #: are the same for everyone (the options asked are in each key). An engine whose
     #: money options change gets a cache of its own (``Engine.set_money``)
-    results: ResultCache = field(default_factory=ResultCache)
+    results: ResultCache = field(default_factory=lambda: ResultCache(SHARED_KEPT))
+    #: the rendered pieces (:class:`RenderCache`) of those sessions: the wide tables, the
+    #: formatted texts, where each KPI's rows are in a shared report, the sidebar's names,
+    #: the problems table (issue 23: each session made them again for the same reports)
+    shown: RenderCache = field(default_factory=lambda: RenderCache(SHARED_KEPT))
 
     def holds(self, data: LoadedData) -> bool:
         """True when ``data`` is this sample as shipped (:meth:`session_data`)."""
@@ -349,7 +371,9 @@ def engine() -> Engine:
         state.engine = Engine(data, money)
         shared = shared_sample() if state.kind == "sample" else None
         if shared and shared.holds(data) and money == money_options(AppState(), found):
-            state.engine.results = shared.results  # the sample's results: public, alike
+            # the sample's results and what is rendered from them: public, alike
+            state.engine.results = shared.results
+            state.shown = shared.shown
         if sum(data.rows(n) for n in data.tables) >= KEEP_READ_MAX_ROWS:
             # the rows live in the engine's database now: the session keeps one copy
             # (schemas, counts and file reports stay for the pages)
@@ -357,6 +381,19 @@ def engine() -> Engine:
             del data
             pa.default_memory_pool().release_unused()
     return state.engine
+
+
+def shares_sample(state: AppState) -> bool:
+    """True when the session's engine results and rendered pieces are the shared
+    sample's (:class:`SharedSample`): its data is the sample as shipped, with the
+    default money options."""
+    shared = shared_sample() if state.kind == "sample" else None
+    return (
+        shared is not None
+        and state.engine is not None
+        and state.engine.results is shared.results
+        and state.shown is shared.shown
+    )
 
 
 def money_options(state: AppState, found: Found) -> MoneyOptions:
@@ -391,14 +428,14 @@ def set_money(
     # the options pick the rates kept for the (possibly new) report currency (the
     # engine forgets its results)
     eng.set_money(money_options(state, eng.core.found))
-    state.shown.clear()
+    state.shown = RenderCache()  # a cache of its own (the one it had may be shared)
 
 
 def invalidate(state: AppState) -> None:
     """Forget the loaded data (not the per-file reads) after files or mappings change."""
     state.data = None
     state.engine = None
-    state.shown.clear()
+    state.shown = RenderCache()  # (the one it had may be the shared sample's)
     state.version += 1
 
 
@@ -507,7 +544,7 @@ def rebuild(
         threading.Thread(target=_pack, args=(big,), name="pack-uploads", daemon=True).start()
     state.data = data
     state.engine = None
-    state.shown.clear()
+    state.shown = RenderCache()  # (the one it had may be the shared sample's)
     state.version += 1
 
 
