@@ -32,7 +32,7 @@ def _unknown_amount_notes(
     kpi_i = long["kpi_i"].to_numpy(dtype=np.int64)
     rows_n = long["rows_n"].to_numpy(dtype=float)
     known_n = long["known_n"].to_numpy(dtype=float)
-    month = long["month"].to_numpy(dtype=object)
+    month = long["month"]  # texts: only the few rows of a money KPI are read
     out = []
     for k in kpis:
         noun = k.rows_word(lang)
@@ -40,9 +40,10 @@ def _unknown_amount_notes(
             continue
         at = np.flatnonzero(kpi_i == KPI_INDEX[k.id])
         if monthly and k.time == "@D":
-            months = [m for m in month[at] if isinstance(m, str)]
+            mine = month.iloc[at].to_numpy(dtype=object)
+            months = [m for m in mine if isinstance(m, str)]
             if months:
-                at = at[month[at] == max(months)]
+                at = at[mine == max(months)]
         total = float(np.nansum(rows_n[at]))
         known = float(np.nansum(known_n[at]))
         missing = round(total - known)
