@@ -14,6 +14,7 @@ from kpi.load.reasons import held_message
 from kpi.present import fmt
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
+from kpi.texts.messages import translate
 from kpi.workspace import TOKEN_TTL
 from ui import dataview, downloads, page, state
 from ui import workspace as workspaces
@@ -230,7 +231,7 @@ if data.files:
         with st.expander(t("dt.datasets_loaded", lang)):
             st.dataframe(dataview.datasets_frame(data, lang), hide_index=True)
     for note in data.notes:
-        st.caption(note)
+        st.caption(fmt.escape_md(translate(note, lang)))
 
 # ------------------------------------------------------------------ check the numbers
 if data.summary:
@@ -288,7 +289,7 @@ for vi, view in enumerate(app.views):
     with st.expander(title, expanded=report.dataset is None or report.held):
         if report.error:
             # the message quotes headers: shown as written, never as markup
-            st.error(t("dt.not_recognised", lang, why=fmt.escape_md(report.error)))
+            st.error(t("dt.not_recognised", lang, why=fmt.escape_md(translate(report.error, lang))))
         if report.held and report.dataset:
             # a guess feeds no KPI until confirmed: the button stores the dataset as the
             # table's choice, like choosing it below (the table's other choices are kept)
@@ -407,7 +408,8 @@ for vi, view in enumerate(app.views):
             if report.unmapped:
                 st.caption(t("dt.unmapped", lang, cols=", ".join(report.unmapped)))
             for note in report.notes:
-                st.caption(note)
+                # a note quotes headers and values: shown as written, never as markup
+                st.caption(fmt.escape_md(translate(note, lang)))
             if report.mapping:
                 preset = dataview.preset_of(dataset, report.mapping, opts)
                 st.download_button(
