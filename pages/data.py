@@ -16,7 +16,7 @@ from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
 from kpi.texts.messages import translate
 from kpi.workspace import TOKEN_TTL
-from ui import dataview, downloads, page, state
+from ui import dataview, downloads, page, state, upload
 from ui import workspace as workspaces
 from ui.i18n import t
 
@@ -127,11 +127,12 @@ else:
 
 # ------------------------------------------------------------------ upload
 upload_key = f"data_upload_{st.session_state.get('upload_round', 0)}"
-uploaded = st.file_uploader(
+uploaded = upload.file_uploader(
     t("ws.upload", lang) if ws is not None else t("dt.upload", lang),
-    type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
-    accept_multiple_files=True,
+    [e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
+    multiple=True,
     key=upload_key,
+    lang=lang,
     help=t("dt.upload_help", lang),
 )
 if uploaded:
@@ -426,8 +427,8 @@ for vi, view in enumerate(app.views):
 st.subheader(t("dt.presets", lang))
 st.caption(t("dt.presets_help", lang))
 preset_key = f"preset_upload_{st.session_state.get('preset_round', 0)}"
-preset_files = st.file_uploader(
-    t("dt.preset_load", lang), type=["json"], accept_multiple_files=True, key=preset_key
+preset_files = upload.file_uploader(
+    t("dt.preset_load", lang), ["json"], multiple=True, key=preset_key, lang=lang
 )
 if preset_files:
     for f in preset_files:
