@@ -212,7 +212,7 @@ with st.expander(t("dt.read_options", lang)):
         st.rerun()
 
 for name, why in app.errors.items():
-    st.error(t("dt.unreadable", lang, file=name, why=why))
+    st.error(t("dt.unreadable", lang, file=name, why=translate(why, lang)))
 
 # ------------------------------------------------------------------ summary
 if data.files:

@@ -157,3 +157,51 @@ def test_every_message_entry_is_a_text_of_its_own_in_spanish() -> None:
     # an entry left in English would pass the checks above without translating anything
     same = [k for k in message_keys() if CATALOGS["es"][k] == CATALOGS["en"][k]]
     assert same == ["load.msg.column_note"]  # "{column} ({header}): {note}" in both
+
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+def _refused(name: str, blob: bytes) -> str | None:
+    """Why the engine refuses a file (``UnreadableFileError.why``), None if it reads it."""
+    from kpi.errors import UnreadableFileError
+
+    try:
+        load_files([(name, blob)], LoadOptions())
+    except UnreadableFileError as e:
+        return e.why
+    return None
+
+
+@pytest.mark.parametrize(
+    ("name", "blob"),
+    [
+        ("empty.csv", b""),
+        ("image.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("report.xlsx", b"%PDF-1.7\n" + b"x" * 64),
+        ("export.json", b"{not json"),
+        ("export.json", b'{"name": "x", "id": 1}'),
+        ("export.json", b"[1, 2, 3]"),
+        ("page.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>"),
+        ("data.xml", b'<?xml version="1.0"?><rows><row a="1"/></rows>'),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_why_a_file_cannot_be_read_has_a_spanish_text(name: str, blob: bytes) -> None:
+    why = _refused(name, blob)
+    assert why is not None, name
+    assert translate(why, "es") != why, why
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in HOSTILE.iterdir() if p.suffix != ".md"), ids=lambda p: p.name
+)
+def test_what_the_hostile_files_make_the_engine_say_has_a_spanish_text(path: Path) -> None:
+    # tests/hostile/: refused (why), or read with problems and notes
+    from kpi.errors import UnreadableFileError
+
+    try:
+        said = _texts(load_files([(path.name, path.read_bytes())], LoadOptions()))
+    except UnreadableFileError as e:
+        said = {e.why}
+    assert [m for m in sorted(said) if translate(m, "es") == m] == []

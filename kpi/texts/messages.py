@@ -9,8 +9,8 @@ recognises the English text by its entry and writes the same entry in another la
 with the values it carried (``blank row`` -> ``fila en blanco``; ``not a date (expected
 mm/dd/yyyy); left empty`` -> ``no es una fecha (se esperaba mm/dd/yyyy); se deja vacío``).
 
-A value named ``why``, ``note``, ``mode``, ``no_date``, ``lacks`` or ``how`` is a message
-too, translated in turn; a text that is several messages joined by ``"; "`` (the reasons
+A value named ``why``, ``note``, ``mode``, ``no_date``, ``lacks``, ``how`` or ``what`` is a
+message too, translated in turn; a text that is several messages joined by ``"; "`` (the reasons
 of a table held for confirmation) is translated part by part. A text no entry matches is
 returned as written (a message a test has not seen yet stays readable, in English).
 """
@@ -26,7 +26,7 @@ from kpi.texts import CATALOGS, LANGS, t
 #: the catalog entries that are engine messages, by key prefix
 PREFIXES = ("load.msg.", "load.reason.", "load.held")
 #: placeholders whose value is itself a message
-NESTED = frozenset({"why", "note", "mode", "no_date", "lacks", "how"})
+NESTED = frozenset({"why", "note", "mode", "no_date", "lacks", "how", "what"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
