@@ -436,13 +436,16 @@ if preset_files:
             obj = json.loads(f.getvalue().decode("utf-8-sig"))
             state.add_preset(parse_preset(obj, f.name))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            st.session_state.setdefault("preset_errors", []).append(f"{f.name}: {e}")
+            # as kpi.load.presets.load_preset says it (load.msg.preset.json)
+            st.session_state.setdefault("preset_errors", []).append(
+                f"{f.name}: not valid JSON ({e})"
+            )
         except PresetError as e:
             st.session_state.setdefault("preset_errors", []).append(str(e))
     st.session_state["preset_round"] = st.session_state.get("preset_round", 0) + 1
     st.rerun()
 for err in st.session_state.pop("preset_errors", []):
-    st.error(t("dt.preset_error", lang, why=err))
+    st.error(t("dt.preset_error", lang, why=fmt.escape_md(translate(err, lang))))
 if app.presets:
     st.caption(t("dt.presets_active", lang, names=", ".join(p.name or "?" for p in app.presets)))
     if st.button(t("dt.presets_clear", lang), key="data_presets_clear"):

@@ -205,3 +205,31 @@ def test_what_the_hostile_files_make_the_engine_say_has_a_spanish_text(path: Pat
     except UnreadableFileError as e:
         said = {e.why}
     assert [m for m in sorted(said) if translate(m, "es") == m] == []
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [
+        [],
+        {"dataset": "tickets", "colour": 1},
+        {"dataset": "ticketz"},
+        {"dataset": "tickets", "columns": ["ticket_id"]},
+        {"columns": {"ticket_id": "Id"}},
+        {"dataset": "tickets", "columns": {"nope": "Id"}},
+        {"dataset": "tickets", "options": []},
+        {"dataset": "tickets", "options": {"nope": 1}},
+        {"dataset": "tickets", "options": {"day_first": "yes"}},
+        {"dataset": "tickets", "options": {"decimal": ";"}},
+        {"dataset": "surveys", "options": {"csat_scale": 6}},
+        {"dataset": "tickets", "options": {"resolved_statuses": [""]}},
+        {"dataset": "contracts", "options": {"billing_months": {"Bienal": 0}}},
+    ],
+)
+def test_why_a_preset_is_refused_has_a_spanish_text(preset: object) -> None:
+    from kpi.errors import PresetError
+    from kpi.load.presets import parse_preset
+
+    with pytest.raises(PresetError) as refused:
+        parse_preset(preset, "p.json")
+    why = str(refused.value)
+    assert translate(why, "es") != why, why
