@@ -1,4 +1,5 @@
-"""The page's own CSS, sent once a run from ``app.py``: print and narrow screens.
+"""The page's own CSS, sent once a run from ``app.py``: print, narrow screens and
+Streamlit's fixed English (the uploader's box and button, a table's column menu).
 
 Print (a browser's "Print" or "Save as PDF"): no sidebar, header or toolbar, no "How
 is this calculated?" popovers and no download buttons; A4 landscape with charts as wide
