@@ -128,3 +128,10 @@ def translate_all(texts: Iterable[str], lang: str) -> dict[str, str]:
     """Each distinct text of ``texts`` -> :func:`translate` of it (a problems table
     repeats a few texts over many rows: each is matched once)."""
     return {text: translate(text, lang) for text in set(texts)}
+
+
+def english(key: str, /, **values: object) -> str:
+    """A message as the engine writes and keeps it (in English), from its catalog entry:
+    ``english("load.msg.left_empty", why="not a number")`` -> ``not a number; left empty``.
+    """
+    return t(key, LANGS[0]).format(**values) if values else t(key, LANGS[0])
