@@ -233,3 +233,21 @@ def test_why_a_preset_is_refused_has_a_spanish_text(preset: object) -> None:
         parse_preset(preset, "p.json")
     why = str(refused.value)
     assert translate(why, "es") != why, why
+
+
+def test_every_entry_is_read_back_as_itself() -> None:
+    # each entry, filled in, is recognised as that entry and no other (an entry that
+    # another one's text also matches would be shown with the wrong words)
+    import re
+
+    from kpi.texts import t
+    from kpi.texts.messages import english
+
+    wrong = []
+    for key in message_keys():
+        names = dict.fromkeys(re.findall(r"\{(\w+)\}", CATALOGS["en"][key]))
+        values = {name: f"v{i}" for i, name in enumerate(names)}
+        written = english(key, **values)
+        if translate(written, "es") != t(key, "es").format(**values):
+            wrong.append(key)
+    assert wrong == []
