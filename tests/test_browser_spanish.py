@@ -26,12 +26,15 @@ PATHS = (
     "sales", "alerts", "client_report", "data", "settings", "definitions",
 )  # fmt: skip
 #: the visible text of the page, without the names of Material icons (a ligature such as
-#: "upload" or "home" is drawn as an icon, not read)
+#: "upload" or "home" is drawn as an icon, not read) and without code (the SQL a KPI runs,
+#: on the Definitions page: its comments are code, in English)
 VISIBLE_TEXT = """() => {
   const icons = new Set([...document.querySelectorAll(
     '[data-testid=stIconMaterial], [translate=no]')].map(e => e.textContent.trim()));
+  const code = new Set([...document.querySelectorAll('[data-testid=stCode]')]
+    .flatMap(e => e.innerText.split('\\n').map(s => s.trim())));
   return document.body.innerText.split('\\n').map(s => s.trim())
-    .filter(s => s && !icons.has(s));
+    .filter(s => s && !icons.has(s) && !code.has(s));
 }"""
 
 pytestmark = [
