@@ -51,11 +51,12 @@ f1, f2 = st.columns(2)
 rules_present = [r for r in RULES if r in set(alerts["rule"])] if not alerts.empty else []
 chosen_rules = f1.multiselect(t("al.filter_rule", lang), rules_present,
                               format_func=lambda r: t(f"rule.{r}", lang), key=f"al_rules_{lang}",
-                              placeholder=t("al.all", lang))  # fmt: skip
+                              placeholder=t("al.all", lang), select_all=False)  # fmt: skip
 sevs = [s for s in ("bad", "warn") if not alerts.empty and s in set(alerts["severity"])]
 chosen_sev = f2.multiselect(t("al.filter_severity", lang), sevs,
                             format_func=lambda s: t(f"sev.{s}", lang), key=f"al_sev_{lang}",
-                            placeholder=t("al.all", lang))  # fmt: skip
+                            placeholder=t("al.all", lang), select_all=False)  # fmt: skip
+# none chosen is all (the boxes' "Select all" is Streamlit's English: not offered)
 shown = alerts
 if chosen_rules:
     shown = shown[shown["rule"].isin(chosen_rules)]

@@ -9,7 +9,7 @@ import streamlit as st
 from kpi.present import fmt
 from kpi.present.review import COMPARES, last_complete_quarter
 from ui import page, state
-from ui.i18n import t
+from ui.i18n import DATE_INPUT_FORMATS, t
 
 page.frame_guard()
 lang = state.lang()
@@ -31,8 +31,8 @@ c1, c2, c3 = st.columns([2, 2, 1])
 chosen = state.selected_clients()
 first = clients.index(chosen[0]) if len(chosen) == 1 and chosen[0] in clients else 0
 client = c1.selectbox(t("cr.client", lang), clients, index=first, key="cr_client")
-picked = c2.date_input(t("cr.period", lang), value=(q_start, q_end), format="YYYY-MM-DD",
-                       key=f"cr_period_{app.version}")  # fmt: skip
+picked = c2.date_input(t("cr.period", lang), value=(q_start, q_end),
+                       format=DATE_INPUT_FORMATS[lang], key=f"cr_period_{app.version}")  # fmt: skip
 compare = c3.selectbox(t("cr.compare", lang), COMPARES, key="cr_compare",
                        format_func=lambda c: t(f"cr.compare.{c}", lang))  # fmt: skip
 if not isinstance(picked, tuple) or len(picked) != 2:

@@ -9,7 +9,7 @@ import streamlit as st
 from kpi.present import fmt
 from kpi.query.breakdowns import RENEWAL_BUCKETS
 from kpi.report import Engine
-from ui import charts, chartview, kpiview, page, rowsview, state
+from ui import charts, chartview, kpiview, layout, page, rowsview, state
 from ui.i18n import t
 
 KPIS = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
@@ -90,6 +90,7 @@ if not buckets.empty:
             "MRR": [fmt.currency(v, lang, cur) for v in upcoming["mrr"]],
         })  # fmt: skip
         st.dataframe(shown, hide_index=True, key="ct_upcoming", placeholder=fmt.EMPTY)
+        layout.print_copy(shown.style)  # printed in full, not the rows scrolled to
 
 table_ids = ("active_devices", "uncovered_devices", "device_coverage_rate", "uncovered_mrr",
              "contracts_due", "contracts_renewed", "renewal_rate", "renewals_upcoming",

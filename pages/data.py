@@ -14,8 +14,9 @@ from kpi.load.reasons import held_message
 from kpi.present import fmt
 from kpi.read import SUPPORTED_EXTENSIONS
 from kpi.schema import DATASETS
+from kpi.texts.messages import translate
 from kpi.workspace import TOKEN_TTL
-from ui import dataview, downloads, page, state
+from ui import dataview, downloads, page, state, upload
 from ui import workspace as workspaces
 from ui.i18n import t
 
@@ -126,11 +127,12 @@ else:
 
 # ------------------------------------------------------------------ upload
 upload_key = f"data_upload_{st.session_state.get('upload_round', 0)}"
-uploaded = st.file_uploader(
+uploaded = upload.file_uploader(
     t("ws.upload", lang) if ws is not None else t("dt.upload", lang),
-    type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
-    accept_multiple_files=True,
+    [e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
+    multiple=True,
     key=upload_key,
+    lang=lang,
     help=t("dt.upload_help", lang),
 )
 if uploaded:
@@ -210,7 +212,7 @@ with st.expander(t("dt.read_options", lang)):
         st.rerun()
 
 for name, why in app.errors.items():
-    st.error(t("dt.unreadable", lang, file=name, why=why))
+    st.error(t("dt.unreadable", lang, file=name, why=translate(why, lang)))
 
 # ------------------------------------------------------------------ summary
 if data.files:
@@ -230,7 +232,7 @@ if data.files:
         with st.expander(t("dt.datasets_loaded", lang)):
             st.dataframe(dataview.datasets_frame(data, lang), hide_index=True)
     for note in data.notes:
-        st.caption(note)
+        st.caption(fmt.escape_md(translate(note, lang)))
 
 # ------------------------------------------------------------------ check the numbers
 if data.summary:
@@ -288,7 +290,7 @@ for vi, view in enumerate(app.views):
     with st.expander(title, expanded=report.dataset is None or report.held):
         if report.error:
             # the message quotes headers: shown as written, never as markup
-            st.error(t("dt.not_recognised", lang, why=fmt.escape_md(report.error)))
+            st.error(t("dt.not_recognised", lang, why=fmt.escape_md(translate(report.error, lang))))
         if report.held and report.dataset:
             # a guess feeds no KPI until confirmed: the button stores the dataset as the
             # table's choice, like choosing it below (the table's other choices are kept)
@@ -407,7 +409,8 @@ for vi, view in enumerate(app.views):
             if report.unmapped:
                 st.caption(t("dt.unmapped", lang, cols=", ".join(report.unmapped)))
             for note in report.notes:
-                st.caption(note)
+                # a note quotes headers and values: shown as written, never as markup
+                st.caption(fmt.escape_md(translate(note, lang)))
             if report.mapping:
                 preset = dataview.preset_of(dataset, report.mapping, opts)
                 st.download_button(
@@ -424,8 +427,8 @@ for vi, view in enumerate(app.views):
 st.subheader(t("dt.presets", lang))
 st.caption(t("dt.presets_help", lang))
 preset_key = f"preset_upload_{st.session_state.get('preset_round', 0)}"
-preset_files = st.file_uploader(
-    t("dt.preset_load", lang), type=["json"], accept_multiple_files=True, key=preset_key
+preset_files = upload.file_uploader(
+    t("dt.preset_load", lang), ["json"], multiple=True, key=preset_key, lang=lang
 )
 if preset_files:
     for f in preset_files:
@@ -433,13 +436,16 @@ if preset_files:
             obj = json.loads(f.getvalue().decode("utf-8-sig"))
             state.add_preset(parse_preset(obj, f.name))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            st.session_state.setdefault("preset_errors", []).append(f"{f.name}: {e}")
+            # as kpi.load.presets.load_preset says it (load.msg.preset.json)
+            st.session_state.setdefault("preset_errors", []).append(
+                f"{f.name}: not valid JSON ({e})"
+            )
         except PresetError as e:
             st.session_state.setdefault("preset_errors", []).append(str(e))
     st.session_state["preset_round"] = st.session_state.get("preset_round", 0) + 1
     st.rerun()
 for err in st.session_state.pop("preset_errors", []):
-    st.error(t("dt.preset_error", lang, why=err))
+    st.error(t("dt.preset_error", lang, why=fmt.escape_md(translate(err, lang))))
 if app.presets:
     st.caption(t("dt.presets_active", lang, names=", ".join(p.name or "?" for p in app.presets)))
     if st.button(t("dt.presets_clear", lang), key="data_presets_clear"):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from kpi.present import fmt
 from kpi.report import Engine
-from ui import charts, chartview, kpiview, page, state
+from ui import charts, chartview, kpiview, layout, page, state
 from ui.i18n import t
 
 KPIS = ("pipeline_count", "pipeline_amount", "pipeline_weighted", "stale_opportunities",
@@ -72,18 +72,15 @@ st.subheader(t("sl.stale", lang))
 if stale.empty:
     st.caption(t("common.empty", lang))
 else:
-    st.dataframe(
-        pd.DataFrame({
-            "ID": stale["opportunity_id"],
-            t("common.client", lang): stale["client"],
-            t("sl.stage", lang): stale["stage"],
-            kpiview.label("pipeline_amount", lang): [fmt.currency(a, lang, cur)
-                                                     for a in stale["amount"]],
-            t("sl.last_activity", lang): [fmt.date_(d, lang) for d in stale["last_activity"]],
-            t("sl.days_idle", lang): stale["days_idle"],
-        }),
-        hide_index=True,
-        key="sl_stale",
-        placeholder=fmt.EMPTY,
-    )  # fmt: skip
+    stale_shown = pd.DataFrame({
+        "ID": stale["opportunity_id"],
+        t("common.client", lang): stale["client"],
+        t("sl.stage", lang): stale["stage"],
+        kpiview.label("pipeline_amount", lang): [fmt.currency(a, lang, cur)
+                                                 for a in stale["amount"]],
+        t("sl.last_activity", lang): [fmt.date_(d, lang) for d in stale["last_activity"]],
+        t("sl.days_idle", lang): stale["days_idle"],
+    })  # fmt: skip
+    st.dataframe(stale_shown, hide_index=True, key="sl_stale", placeholder=fmt.EMPTY)
+    layout.print_copy(stale_shown.style)  # printed in full, not the rows scrolled to
 page.downloads_section(ctx, summary, "sales")

@@ -13,8 +13,8 @@ from kpi.load.values import DOLLAR_SIGN, currency_code
 from kpi.present import fmt
 from kpi.present.fmt import CURRENCIES
 from kpi.query.money import MoneyOptions, plan
-from ui import downloads, kpiview, page, state
-from ui.i18n import LANG_NAMES, LANGS, t
+from ui import downloads, kpiview, page, state, upload
+from ui.i18n import DATE_INPUT_FORMATS, LANG_NAMES, LANGS, t
 
 page.frame_guard()
 lang = state.lang()
@@ -88,7 +88,7 @@ with c2:
     else:
         chosen = st.date_input(
             t("st.as_of", lang), value=app.as_of or data_as_of, key="settings_as_of",
-            format="DD/MM/YYYY" if lang == "es" else "YYYY-MM-DD",
+            format=DATE_INPUT_FORMATS[lang],
         )  # fmt: skip
         if chosen != app.as_of:
             app.as_of = chosen
@@ -98,8 +98,8 @@ st.subheader(t("st.msp", lang))
 m1, m2 = st.columns(2)
 app.msp_name = m1.text_input(t("st.msp_name", lang), value=app.msp_name,
                              key="settings_msp_name").strip()  # fmt: skip
-logo = m2.file_uploader(t("st.msp_logo", lang), type=["png", "jpg", "jpeg", "svg"],
-                        key="settings_msp_logo")  # fmt: skip
+logo = upload.file_uploader(t("st.msp_logo", lang), ["png", "jpg", "jpeg", "svg"],
+                            key="settings_msp_logo", lang=lang, where=m2)  # fmt: skip
 if logo is not None:
     app.msp_logo = logo.getvalue()
 if app.msp_logo:

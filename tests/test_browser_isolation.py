@@ -416,6 +416,7 @@ CACHE_ALLOWLIST = {
     ("kpi/present/fmt.py", "_pattern"): "argument: a number pattern built from digits",
     ("kpi/present/fmt.py", "_percent_pattern"): "arguments: a UI language code and a digit count",
     ("kpi/present/fmt.py", "_currency_pattern"): "arguments: a UI language code and a digit count",
+    ("kpi/texts/messages.py", "_matcher"): "no arguments: the catalogs' message entries as a regex",
 }
 #: what caches across calls, by its full dotted name (after resolving the imports)
 _CACHES = {

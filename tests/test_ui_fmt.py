@@ -146,3 +146,20 @@ def test_exact_money_keeps_every_cent_for_reconciling() -> None:
     # the Data page's totals are checked against the exporting tool's: every cent
     assert fmt.currency(1234.5, "en", exact=True) == "€1,234.50"
     assert fmt.currency(1234.5, "es", "CLP", exact=True) == f"1.234{NBSP}CLP"  # no cents
+
+
+def test_dates_in_digits_as_each_language_writes_them() -> None:
+    # an alert's "ends on ..." and the date pickers (ui.i18n.DATE_INPUT_FORMATS)
+    assert fmt.date_digits(date(2026, 3, 31), "es") == "31/03/2026"
+    assert fmt.date_digits(date(2026, 3, 31), "en") == "2026-03-31"
+    assert fmt.date_digits("2026-03-31", "es") == "31/03/2026"  # a query's ISO text
+
+
+def test_the_date_pickers_write_dates_like_the_texts() -> None:
+    from ui.i18n import DATE_INPUT_FORMATS
+
+    picker = {"YYYY": "%Y", "MM": "%m", "DD": "%d"}
+    for lang, form in DATE_INPUT_FORMATS.items():
+        for token, code in picker.items():
+            form = form.replace(token, code)
+        assert form == fmt.DATE_DIGITS[lang], lang

@@ -15,6 +15,7 @@ from kpi.model import FileReport
 from kpi.present import fmt
 from kpi.problems import Problem
 from kpi.schema import DATASETS
+from kpi.texts.messages import translate, translate_all
 from kpi.workspace import DatasetChange, StoredTable
 from ui.i18n import t
 
@@ -71,7 +72,7 @@ def files_frame(data: LoadedData, lang: str) -> pd.DataFrame:
             t("dt.file", lang): f.file,
             t("dt.sheet", lang): f.sheet or "",
             t("dt.dataset", lang): dataset_label(f.dataset, lang)
-            or t("dt.not_recognised", lang, why=f.error or ""),
+            or t("dt.not_recognised", lang, why=translate(f.error or "", lang)),
             t("dt.confidence", lang): confidence_label(f, lang),
             t("dt.runner_up", lang): dataset_label(runner_up_shown(f), lang),
             t("dt.read", lang): f.rows_read,
@@ -100,9 +101,11 @@ def problems_frame(problems: list[Problem], lang: str | None = None) -> pd.DataF
     """Every problem, CLI column names (file, sheet, row, column, value, problem, severity).
 
     Column names stay the CLI's (``inspect --problems``) so that files are comparable;
-    ``lang`` only translates the severity words.
+    ``lang`` translates the severity words and the problems (the engine writes them in
+    English: :func:`kpi.texts.messages.translate`).
     """
     sev = {s: t(f"dt.sev.{s}", lang) for s in ("rejected", "warning", "skipped", "info")}
+    words = translate_all((p.problem for p in problems), lang or "en")
     return pd.DataFrame(
         {
             "file": [p.file for p in problems],
@@ -110,7 +113,7 @@ def problems_frame(problems: list[Problem], lang: str | None = None) -> pd.DataF
             "row": pd.array([p.row for p in problems], dtype="Int64"),
             "column": [p.column or "" for p in problems],
             "value": [p.value if p.value is not None else "" for p in problems],
-            "problem": [p.problem for p in problems],
+            "problem": [words[p.problem] for p in problems],
             "severity": [sev.get(p.severity, p.severity) for p in problems],
         }
     )
@@ -315,7 +318,7 @@ def counts_frame(files: Sequence[FileReport], lang: str) -> pd.DataFrame:
             t("dt.file", lang): f.file,
             t("dt.sheet", lang): f.sheet or "",
             t("dt.dataset", lang): dataset_label(f.dataset, lang)
-            or t("dt.not_recognised", lang, why=f.error or ""),
+            or t("dt.not_recognised", lang, why=translate(f.error or "", lang)),
             t("dt.confidence", lang): confidence_label(f, lang),
             t("dt.read", lang): f.rows_read,
             t("dt.loaded_rows", lang): f.rows_loaded,

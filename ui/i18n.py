@@ -14,7 +14,19 @@ from typing import Any
 from kpi import texts
 from kpi.texts import LANG_NAMES, LANGS
 
-__all__ = ["LANGS", "LANG_NAMES", "current_lang", "lang_from_locale", "t", "tn"]
+__all__ = [
+    "DATE_INPUT_FORMATS",
+    "LANGS",
+    "LANG_NAMES",
+    "current_lang",
+    "lang_from_locale",
+    "t",
+    "tn",
+]
+
+#: how a date picker (``st.date_input(format=...)``) writes dates in each language: as
+#: :data:`kpi.present.fmt.DATE_DIGITS` (an alert's "ends on 31/03/2026")
+DATE_INPUT_FORMATS: dict[str, str] = {"en": "YYYY-MM-DD", "es": "DD/MM/YYYY"}
 
 
 def t(key: str, lang: str | None = None, **kwargs: Any) -> str:

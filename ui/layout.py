@@ -1,4 +1,5 @@
-"""The page's own CSS, sent once a run from ``app.py``: print and narrow screens.
+"""The page's own CSS, sent once a run from ``app.py``: print, narrow screens and
+Streamlit's fixed English (the uploader's box and button, a table's column menu).
 
 Print (a browser's "Print" or "Save as PDF"): no sidebar, header or toolbar, no "How
 is this calculated?" popovers and no download buttons; A4 landscape with charts as wide
@@ -14,6 +15,7 @@ Selectors are Streamlit's ``data-testid`` attributes (stable, used by its own te
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -55,6 +57,14 @@ CSS = """
   .msp-print-only th, .msp-print-only td { border: 1px solid #ccc; padding: 1px 4px; }
   .msp-print-only tr { break-inside: avoid; }
 }
+/* --------------------------------------------------------------- file uploaders */
+/* Streamlit's fixed English in the box ("300MB per file • CSV, ...", "Drag and drop files
+   here") gives way to the caption below it (ui/upload.py); the button's "Upload" or
+   "Browse files" to the catalog's label (UPLOADER_CSS) */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {
+  display: none !important;
+}
 /* --------------------------------------------------------------- narrow screens */
 @media (max-width: 640px) {
   /* a row of KPI cards: two per row (Streamlit makes each column the full width) */
@@ -77,9 +87,42 @@ CSS = """
 """
 
 
-def inject() -> None:
-    """The CSS above, once a run (a style-only ``st.html`` takes no room on the page)."""
-    st.html(CSS)
+#: the uploader button's label in the chosen language (its own is hidden by CSS)
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] button > div > span::after { content: %s; }
+</style>
+"""
+#: a table's "Show/hide columns" menu: its "Select all" (Streamlit's English) in the
+#: chosen language
+COLUMN_MENU_CSS = """
+<style>
+[data-testid="stDataFrameColumnVisibilityMenu"] > div > label:first-child > span:last-child {
+  display: none;
+}
+[data-testid="stDataFrameColumnVisibilityMenu"] > div > label:first-child::after {
+  content: %s;
+}
+</style>
+"""
+
+
+def inject(lang: str | None = None) -> None:
+    """The CSS above, with the uploader button's label and the column menu's "Select all"
+    in ``lang`` (default: the session's language), once a run (a style-only ``st.html``
+    takes no room on the page)."""
+    from ui.i18n import current_lang, t
+
+    lang = lang or current_lang()
+
+    def quoted(key: str) -> str:  # a CSS string
+        return json.dumps(t(key, lang), ensure_ascii=False)
+
+    st.html(
+        CSS
+        + UPLOADER_CSS % quoted("dt.upload_button")
+        + COLUMN_MENU_CSS % quoted("common.all_columns")
+    )
 
 
 def print_copy(styled: Any, rows: int = PRINT_ROWS) -> None:

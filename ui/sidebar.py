@@ -14,7 +14,7 @@ import streamlit as st
 
 from kpi.present import fmt
 from ui import page, periods, state
-from ui.i18n import LANG_NAMES, LANGS, lang_from_locale, t
+from ui.i18n import DATE_INPUT_FORMATS, LANG_NAMES, LANGS, lang_from_locale, t
 
 
 def init_language() -> None:
@@ -48,6 +48,7 @@ def render(technician_applies: bool) -> None:
             clients,
             key=state.K_CLIENTS,
             placeholder=t("sb.clients_all", lang),
+            select_all=False,  # none chosen is all; its "Select all" is English
             help=t("sb.clients_help", lang),
         )
         translated_select(
@@ -57,12 +58,17 @@ def render(technician_applies: bool) -> None:
         as_of = state.as_of()
         if st.session_state.get(state.K_PERIOD) == "custom":
             widget = state.K_RANGE + ".w"
+            drawn_in = widget + ".lang"
+            if st.session_state.get(drawn_in) != lang:
+                # dates as the language writes them: Streamlit resets a keyed date picker
+                # whose format changes, so it starts again from the range chosen
+                st.session_state.pop(widget, None)
+                st.session_state[drawn_in] = lang
             if widget not in st.session_state:
                 st.session_state[widget] = st.session_state.get(
                     state.K_RANGE, periods.period_range(periods.DEFAULT_PRESET, as_of)
                 )
-            # ISO dates in both languages: a format change would make a new widget
-            st.date_input(t("sb.custom_range", lang), key=widget, format="YYYY-MM-DD")
+            st.date_input(t("sb.custom_range", lang), key=widget, format=DATE_INPUT_FORMATS[lang])
             st.session_state[state.K_RANGE] = st.session_state[widget]
         start, end = state.period()
         st.caption(
@@ -86,6 +92,7 @@ def render(technician_applies: bool) -> None:
             technicians,
             key=state.K_TECHS,
             placeholder=t("sb.technicians_all", lang),
+            select_all=False,  # none chosen is all; its "Select all" is English
             help=t("sb.technicians_help", lang),
             disabled=not technician_applies or not technicians,
         )

@@ -20,6 +20,7 @@ from kpi.load.values import DOLLAR_CURRENCIES, DOLLAR_SIGN
 from kpi.problems import Problem, Severity
 from kpi.read import RawTable, per_column
 from kpi.schema import DATASETS, MONEY_COLUMNS, Dataset
+from kpi.texts.messages import english
 
 
 def coerce(
@@ -162,20 +163,24 @@ def _typed_columns(
         if parsed is None:
             continue
         if parsed.note:
-            notes.append(f"{col_name} ({header}): {parsed.note}")
+            notes.append(english("load.msg.column_note", column=col_name, header=header,
+                                 note=parsed.note))  # fmt: skip
         if parsed.error:
-            notes.append(f"{col_name} ({header}): {parsed.error}")
-        why = parsed.error or parsed.reason or f"not a valid {col.kind}"
+            notes.append(english("load.msg.column_note", column=col_name, header=header,
+                                 note=parsed.error))  # fmt: skip
+        why = parsed.error or parsed.reason or english("load.msg.not_valid", kind=col.kind)
         if col.required:
             # empty (or a sentinel): NULL without being invalid; a survey score that
             # is "not a response" is NULL in `satisfied` but not empty
             kept = columns["score"] if col_name == "score" else parsed.values
             missing = pc.and_(pc.is_null(kept), pc.invert(parsed.invalid))
             reasons.append((parsed.invalid, header, why, raw_col))
-            reasons.append((missing, header, "required value is empty", raw_col))
+            reasons.append((missing, header, english("load.msg.required_empty"), raw_col))
             reject = pc.or_(reject, pc.or_(parsed.invalid, missing))
         else:
-            warn_rows(parsed.invalid, col_name, header, f"{why}; left empty", raw_col)
+            warn_rows(
+                parsed.invalid, col_name, header, english("load.msg.left_empty", why=why), raw_col
+            )
         if parsed.warnings is not None and parsed.warning_reason:
             warn_rows(parsed.warnings, col_name, header, parsed.warning_reason, raw_col)
     return columns, notes, reasons, reject
@@ -246,18 +251,16 @@ def _row_currency(
         dollars = pc.sum(pc.cast(pc.fill_null(pc.equal(written, DOLLAR_SIGN), False), pa.int64()))
         n = dollars.as_py() or 0
         if n:
+            said = english("load.msg.bare_dollar.one" if n == 1 else "load.msg.bare_dollar", n=n)
             notes.append(
-                f"{name} ({raw.headers[pos]}): {n} amount{'s' if n > 1 else ''} written with a "
-                "bare $, "
-                "read as USD unless the data or the report currency names another currency "
-                "written with $ (MXN, COP, CAD...)"
+                english("load.msg.column_note", column=name, header=raw.headers[pos], note=said)
             )
         if cell is None:
             cell, first = written, name
             continue
         warn_rows(
             clash(cell, written), name, raw.headers[pos],
-            f"written in another currency than the {first}; the {first}'s currency is used",
+            english("load.msg.other_currency", first=first),
             raw.data.column(pos),
         )  # fmt: skip
         cell = named(cell, written)
@@ -266,7 +269,7 @@ def _row_currency(
         pos = mapping.columns[first]
         warn_rows(
             clash(column, cell), first, raw.headers[pos],
-            "written in another currency than the currency column says; the column's is used",
+            english("load.msg.other_currency_column"),
             raw.data.column(pos),
         )  # fmt: skip
         columns["currency"] = named(column, cell)
@@ -319,8 +322,8 @@ def _settled_by_table(
 
 
 #: why a column was read by the other columns of its table (a column note)
-_BY_OTHER_DATES = "as the other date columns of the file"
-_BY_OTHER_NUMBERS = "as the other number columns of the file"
+_BY_OTHER_DATES = english("load.msg.by_other_dates")
+_BY_OTHER_NUMBERS = english("load.msg.by_other_numbers")
 
 
 def _filtered(table: pa.Table, keep: pa.Array) -> pa.Table:
@@ -354,8 +357,7 @@ def _first_events(
     key_header = raw.headers[mapping.columns[rule.key]]
     change_header = raw.headers[mapping.columns[rule.change]]
     notes.append(
-        f"{rule.fills}: the first {change_header} of each {key_header} (an event log "
-        f"without a {rule.fills} column)"
+        english("load.msg.first_event", fills=rule.fills, change=change_header, key=key_header)
     )
     none = pc.and_(pc.is_null(columns[rule.fills]), pc.invert(reject))
     reasons.append(
@@ -390,7 +392,7 @@ def _time_entry_hours(
             (
                 no_span,
                 header,
-                "no hours and no start and end time",
+                english("load.msg.no_hours"),
                 raw.data.column(mapping.columns["start_at"]),
             )
         )
@@ -400,5 +402,5 @@ def _time_entry_hours(
         header = raw.headers[mapping.columns["hours"]]
         hours_raw = raw.data.column(mapping.columns["hours"])
     not_positive = pc.fill_null(pc.less_equal(columns["hours"], 0), False)
-    reasons.append((not_positive, header, "hours must be more than 0", hours_raw))
+    reasons.append((not_positive, header, english("load.msg.hours_positive"), hours_raw))
     return pc.or_(reject, not_positive)

@@ -19,6 +19,7 @@ from kpi.load.table import TableResult
 from kpi.model import LoadedData
 from kpi.problems import Problem
 from kpi.schema import DATASETS
+from kpi.texts.messages import english
 
 
 def dedupe(
@@ -135,7 +136,7 @@ def _first_staff_rows(t: pa.Table, merged: list[pa.Table]) -> pa.Table:
             _merged(
                 again.column("_file"),
                 again.column("_row"),
-                "technician listed twice in staff; the first row wins",
+                english("load.msg.staff_twice"),
                 "technician",
                 again.column("technician"),
             )
@@ -168,7 +169,7 @@ def _repeated_devices(t: pa.Table, results: Sequence[TableResult], data: LoadedD
                     r,
                     "device_id",
                     dev,
-                    "device listed more than once; each row counts",
+                    english("load.msg.device_twice"),
                     "warning",
                 )
             )

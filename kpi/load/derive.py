@@ -18,6 +18,7 @@ from kpi.load.names import technician_key
 from kpi.model import LoadedData
 from kpi.problems import Problem, Severity
 from kpi.schema import NO_CLIENT, fold_header
+from kpi.texts.messages import english
 
 WON = frozenset(["won", "closed won", "closedwon", "ganada", "ganado", "win", "cerrada ganada"])
 LOST = frozenset(["lost", "closed lost", "closedlost", "perdida", "perdido", "cerrada perdida"])
@@ -90,20 +91,16 @@ RESOLVED_STATUSES = (
 #: Statuses of a ticket closed without a resolution: out of the backlog, never resolved.
 CANCELLED_STATUSES = ("Cancelled", "Canceled", "Cancelado", "Cancelada", "Anulado", "Anulada")
 
-#: the warnings of the status rule, by (resolved, not cancelled; dated by its last
-#: update); ``{no_date}`` says why the ticket's own date is not used
+#: the warnings of the status rule (their catalog keys), by (resolved, not cancelled; dated
+#: by its last update); ``{no_date}`` says why the ticket's own date is not used
 _STATUS_RULE = {
-    (True, True): "status says resolved but {no_date}; resolved at its last update (updated_at)",
-    (True, False): "status says resolved but {no_date} and there is no last update "
-    "(updated_at) to date it; resolved at an unknown time: out of the backlog, the resolved "
-    "counts, FCR, SLA and the resolution times",
-    (False, True): "status says cancelled (closed, not resolved) but {no_date}; out of the "
-    "backlog from its last update (updated_at), never counted as resolved",
-    (False, False): "status says cancelled (closed, not resolved) but {no_date} and there "
-    "is no last update (updated_at); out of the backlog, never counted as resolved",
+    (True, True): "load.msg.status_resolved",
+    (True, False): "load.msg.status_resolved_unknown",
+    (False, True): "load.msg.status_cancelled",
+    (False, False): "load.msg.status_cancelled_unknown",
 }
-_NO_DATE = "there is no resolution date"
-_EARLY_DATE = "its resolution date is earlier than created_at"
+_NO_DATE = english("load.msg.no_resolution_date")
+_EARLY_DATE = english("load.msg.resolution_before_created")
 
 
 def _falses(n: int) -> pa.Array:
@@ -186,7 +183,7 @@ def _ticket_resolution(
         t,
         pc.and_(early, pc.invert(by_status)),
         "resolved_at",
-        "resolution date earlier than created_at; the ticket counts as unresolved",
+        english("load.msg.resolved_early"),
         "warning",
     )
     if _any_true(by_status):
@@ -194,10 +191,14 @@ def _ticket_resolution(
     for f, n_dated, n_unknown in _counts_per_file(t, at_update, unknown):
         rep = data.files[f]
         rep.notes.append(
-            f"status ({rep.mapping.get('status', 'status')}): {n_dated + n_unknown} tickets "
-            f"resolved or cancelled by their status without a date: {n_dated} dated by "
-            f"their last update, {n_unknown} at an unknown time"
-        )
+            english(
+                "load.msg.column_note",
+                column="status",
+                header=rep.mapping.get("status", "status"),
+                note=english("load.msg.by_status_dates", n=n_dated + n_unknown, dated=n_dated,
+                             unknown=n_unknown),
+            )
+        )  # fmt: skip
     # what the resolution KPIs can use (kpi.metrics: tickets.resolved for the dated ones,
     # cancelled_at and closed_unknown for the backlog)
     present = set(data.present.get("tickets", frozenset()))
@@ -248,14 +249,14 @@ def _warn_by_status(
     upd_ok: pa.Array,
 ) -> None:
     """A warning per ticket resolved or cancelled by its status (:data:`_STATUS_RULE`)."""
-    for (is_resolved, is_dated), why in _STATUS_RULE.items():
+    for (is_resolved, is_dated), key in _STATUS_RULE.items():
         rule = pc.and_(
             pc.and_(by_status, res_word if is_resolved else cancel_word),
             upd_ok if is_dated else pc.invert(upd_ok),
         )
         # a date earlier than created_at is no date: the warning says it was there
         for mask, no_date in ((pc.invert(early), _NO_DATE), (early, _EARLY_DATE)):
-            text = why.format(no_date=no_date)
+            text = english(key, no_date=no_date)
             hit = pc.and_(rule, mask)
             _problem_rows(data, t, hit, "status", text, "warning", t.column("status"))
 
@@ -328,7 +329,7 @@ def _billable(t: pa.Table, data: LoadedData) -> pa.Table:
     an empty or unknown value not billable."""
     present = data.present.get("time_entries", frozenset())
     if "billable" not in present:
-        data.notes.append("time entries: no billable column, so every hour counts as billable")
+        data.notes.append(english("load.msg.no_billable"))
         t = t.set_column(
             t.column_names.index("billable"),
             "billable",
@@ -368,9 +369,7 @@ def _outcomes(t: pa.Table, data: LoadedData) -> pa.Table:
     lost = pc.fill_null(pc.is_in(word, value_set=pa.array(sorted(LOST))), False)
     closed = pc.is_valid(t.column("closed_at"))
     undated = pc.and_(pc.or_(won, lost), pc.invert(closed))
-    problem_rows(
-        t, undated, "closed_at", "won or lost without a close date; counted as open", "warning"
-    )
+    problem_rows(t, undated, "closed_at", english("load.msg.won_lost_undated"), "warning")
     # docs/KPIS.md 10: a won deal closed before it was created (a date typed by hand, an
     # import) is still won, but its negative cycle would pull the mean down: left out
     # of avg_sales_cycle_days (the engine's cycle_days), one warning per deal
@@ -382,7 +381,7 @@ def _outcomes(t: pa.Table, data: LoadedData) -> pa.Table:
         t,
         early,
         "closed_at",
-        "won deal closed before it was created; counted as won, left out of the sales cycle",
+        english("load.msg.won_before_created"),
         "warning",
         value=pc.binary_join_element_wise(
             "closed ",

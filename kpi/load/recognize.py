@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 from kpi.errors import UnrecognisedDatasetError
 from kpi.load.reasons import Reason, _reason, preset_json
 from kpi.schema import DATASETS, Dataset, EventLog, Roster, fold_header
+from kpi.texts.messages import english
 
 #: rows of a table looked at for a date and time per row (the check of a roster)
 TIMESTAMP_SAMPLE = 200
@@ -398,10 +399,13 @@ def _best_fit(fits: list[_Fit], headers: list[str], file: str) -> tuple[_Fit, li
     complete = sorted((f for f in fits if not f.missing), key=lambda f: -f.found)
     if not complete:
         closest = sorted(fits, key=lambda f: (len(f.missing), -f.found))[:3]
-        detail = "; ".join(f"{f.ds.name} lacks {', '.join(f.missing)}" for f in closest)
+        detail = "; ".join(
+            english("load.msg.lacks", dataset=f.ds.name, columns=", ".join(f.missing))
+            for f in closest
+        )
         raise UnrecognisedDatasetError(
             file,
-            f"not recognised as any dataset ({detail}). Rename the columns or map them by hand",
+            english("load.msg.not_any_dataset", lacks=detail),
             [f.ds.name for f in closest],
         )
     best = complete[0]
@@ -411,12 +415,17 @@ def _best_fit(fits: list[_Fit], headers: list[str], file: str) -> tuple[_Fit, li
         r = richer[0]
         raise UnrecognisedDatasetError(
             file,
-            f"not recognised: it looks like {r.ds.name} ({r.found} columns found: "
-            f"{_columns(r.ds, r.mapping, headers)}) but no column was found for "
-            f"{', '.join(r.missing)}; as {best.ds.name} it would use only {best.found} "
-            f"({_columns(best.ds, best.mapping, headers)}). Map {', '.join(r.missing)} by "
-            f"hand or with a preset "
-            f"({preset_json(r.ds.name, dict.fromkeys(r.missing, 'YOUR HEADER'))})",
+            english(
+                "load.msg.looks_like",
+                dataset=r.ds.name,
+                found=r.found,
+                columns=_columns(r.ds, r.mapping, headers),
+                missing=", ".join(r.missing),
+                other=best.ds.name,
+                used=best.found,
+                used_columns=_columns(best.ds, best.mapping, headers),
+                preset=preset_json(r.ds.name, dict.fromkeys(r.missing, "YOUR HEADER")),
+            ),
             [r.ds.name, best.ds.name],
         )
     tied = [f for f in complete if f.found == best.found]
@@ -507,8 +516,7 @@ def _forced(
     if missing:
         raise UnrecognisedDatasetError(
             file,
-            f"read as {dataset}, but no column was found for {', '.join(missing)}; "
-            "map those columns by hand",
+            english("load.msg.chosen_lacks", dataset=dataset, columns=", ".join(missing)),
             [dataset],
         )
     return _mapping(dataset, mapping, inv | inverted, fixed, reasons=tuple(reasons), event_log=rule)

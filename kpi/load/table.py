@@ -25,6 +25,7 @@ from kpi.load.recognize import Mapping, header_score, recognize
 from kpi.model import FileReport
 from kpi.problems import Problem
 from kpi.read import RawTable, read_bytes
+from kpi.texts.messages import english
 
 #: Datasets where an empty client is allowed and becomes ``(none)``.
 OPTIONAL_CLIENT = ("tickets", "surveys", "time_entries", "projects", "opportunities")
@@ -157,7 +158,7 @@ def map_table(raw: RawTable, options: LoadOptions, override: Override | None = N
     if n_read == 0:
         # a header and nothing under it (an export of an empty filter, a template): it is
         # recognised and loads 0 rows, but "Tickets, 0 rows" alone reads like data
-        why = "no data rows under the headers"
+        why = english("load.msg.no_data_rows")
         all_problems.append(Problem(raw.file, raw.sheet, None, None, None, why, "warning"))
     report.rows_rejected = len(raw.rejected) + sum(1 for p in problems if p.severity == "rejected")
     report.warnings = sum(1 for p in all_problems if p.severity == "warning")

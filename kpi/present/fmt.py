@@ -205,6 +205,19 @@ def date_(d: date | datetime | None, lang: str, style: str = "medium") -> str:
     return bdates.format_date(d, style, locale=_locale(lang))
 
 
+#: a date in digits per language: what a sentence names (an alert's "ends on ...") and
+#: the date pickers show (``ui.i18n.DATE_INPUT_FORMATS``)
+DATE_DIGITS = {"en": "%Y-%m-%d", "es": "%d/%m/%Y"}
+
+
+def date_digits(d: date | datetime | str, lang: str) -> str:
+    """A date in digits as the language writes it: ``2026-03-31`` / ``31/03/2026``; an
+    ISO text (``"2026-03-31"``, a query's ``CAST(date AS VARCHAR)``) is read first."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return d.strftime(DATE_DIGITS.get(lang, DATE_DIGITS["en"]))
+
+
 def month(d: date, lang: str) -> str:
     """A month: ``Mar 2024`` / ``mar 2024``."""
     return bdates.format_date(d, "MMM y", locale=_locale(lang))

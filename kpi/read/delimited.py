@@ -41,6 +41,7 @@ from kpi.read.raw import (
     _limit_headers,
 )
 from kpi.read.rows import _choose_header, _finish, _modal, _Parts, _strip_marks
+from kpi.texts.messages import english
 
 #: candidate delimiters, in the order that wins a tie
 DELIMITERS = (",", ";", "\t", "|")
@@ -194,7 +195,7 @@ def _read_text(
                     None,
                     None,
                     None,
-                    "the file has bytes that are not valid UTF-16; replaced by \ufffd",
+                    english("load.msg.utf16_bad"),
                 )
             )
         if "\x00" in text:
@@ -226,7 +227,7 @@ def _read_text(
                 None,
                 None,
                 None,
-                f"{len(data) - len(stripped):,} NUL bytes at the end of the file ignored",
+                english("load.msg.nul_tail", n=f"{len(data) - len(stripped):,}"),
             )
         )
     body, encoding = stripped, "utf-8"
@@ -287,9 +288,9 @@ def _title_lines(name: str, rows: list[list[str]], h: int, sep: str | None) -> l
     skipped: list[Problem] = []
     for i in range(h):
         value = next((c for c in rows[i] if c), "")
-        why = "title line before the header" if value else "blank row"
+        why = english("load.msg.title_line" if value else "load.msg.blank_row")
         if i == 0 and sep:
-            why, value = "delimiter line for Excel", sep
+            why, value = english("load.msg.excel_sep_line"), sep
         skipped.append(Problem(name, None, i + 1, None, _cut(value), why, "skipped"))
     return skipped
 
@@ -519,7 +520,11 @@ def _invalid_rows(
         elif k > n:
             rest = fields[n]
             more = len(_split_fields(rest, delim)) if len(rest) <= 100_000 else None
-            count = f"{n + more}" if more is not None else f"more than {n}"
+            why = (
+                english("load.msg.fields", count=n + more, n=n)
+                if more is not None
+                else english("load.msg.fields_more", count=n, n=n)
+            )
             rejected.append(
                 Problem(
                     name,
@@ -527,7 +532,7 @@ def _invalid_rows(
                     num,
                     None,
                     shown,
-                    f"has {count} fields, the header has {n}",
+                    why,
                     "rejected",
                 )
             )
@@ -540,7 +545,7 @@ def _invalid_rows(
                     num,
                     None,
                     shown,
-                    f"has {k} fields, the header has {n}; the missing cells are read as empty",
+                    english("load.msg.fields_missing", count=k, n=n),
                 )
             )
             fields = fields + [""] * (n - k)

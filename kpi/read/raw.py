@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from kpi.errors import UnreadableFileError
 from kpi.problems import Problem
+from kpi.texts.messages import english
 
 HeaderScore = Callable[[list[str]], int]
 #: zip bomb guard: total declared uncompressed size and compression ratio
@@ -40,10 +41,10 @@ MAX_TABLE_ROWS = 10_000_000
 #: inserted before every stretch of bytes that were not valid UTF-8, to find their rows
 #: after parsing (a Unicode noncharacter: never part of real text); removed afterwards
 _MARK = "\ufdd0"
-_BAD_UTF8_WARNING = "row contains bytes that are not valid UTF-8 (read as cp1252)"
+_BAD_UTF8_WARNING = english("load.msg.cp1252_row")
 #: replaces every NUL byte of a text file, to find their rows after parsing; removed after
 _NUL_MARK = "\ufdd1"
-_NUL_WARNING = "row contains NUL bytes (removed)"
+_NUL_WARNING = english("load.msg.nul_row")
 _MARKS = ((_MARK, _BAD_UTF8_WARNING), (_NUL_MARK, _NUL_WARNING))
 
 
@@ -151,8 +152,12 @@ def _limit_headers(
                 row,
                 None,
                 _cut(headers[i]),
-                f"header of column {i + 1} has {len(headers[i]):,} characters; "
-                f"cut to {MAX_HEADER_CHARS:,}",
+                english(
+                    "load.msg.header_cut",
+                    n=i + 1,
+                    length=f"{len(headers[i]):,}",
+                    max=f"{MAX_HEADER_CHARS:,}",
+                ),
             )
         )
         out[i] = headers[i][:MAX_HEADER_CHARS].strip()

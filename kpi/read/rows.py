@@ -36,6 +36,7 @@ from kpi.read.raw import (
     per_column,
     text_buffers,
 )
+from kpi.texts.messages import english
 
 #: the header is looked for among the first rows of a file
 HEADER_SEARCH_ROWS = 30
@@ -111,10 +112,10 @@ _FOOTER_RE = (
 
 _DATA, _BLANK, _TOTALS, _HEADING, _FOOTER, _BROKEN = range(6)
 _WHY = {
-    _BLANK: "blank row",
-    _TOTALS: "totals row, not data",
-    _HEADING: "group heading (only cells under unnamed columns), not data",
-    _FOOTER: "footer line after the data",
+    _BLANK: english("load.msg.blank_row"),
+    _TOTALS: english("load.msg.totals_row"),
+    _HEADING: english("load.msg.group_heading"),
+    _FOOTER: english("load.msg.footer_line"),
 }
 
 
@@ -299,7 +300,7 @@ def _finish(p: _Parts) -> RawTable:
                         row,
                         None,
                         _cut(value or ""),
-                        f"has 1 field, the header has {n}",
+                        english("load.msg.fields_one", n=n),
                         "rejected",
                     )
                 )

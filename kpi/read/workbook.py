@@ -39,6 +39,7 @@ from kpi.read.raw import (
     per_column,
 )
 from kpi.read.rows import HEADER_SEARCH_ROWS, _choose_header, _empty_masks, _finish, _Parts, _width
+from kpi.texts.messages import english
 
 #: a password-protected xlsx is an OLE container with a stream named "EncryptedPackage"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -369,7 +370,7 @@ def _grid_table(
             i + 1,
             None,
             _cut(next((c for c in rows[i] if c), "")),
-            "title line before the header" if _width(rows[i]) else "blank row",
+            english("load.msg.title_line" if _width(rows[i]) else "load.msg.blank_row"),
             "skipped",
         )
         for i in range(h)

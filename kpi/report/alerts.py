@@ -30,6 +30,7 @@ from kpi.errors import UsageError
 from kpi.metrics import get
 from kpi.metrics.alert_texts import alert_text
 from kpi.metrics.alerts import DEFAULT_THRESHOLDS, RULES, RULES_DECLARED, AlertRule
+from kpi.present.fmt import date_digits
 from kpi.query import Core, Scope
 from kpi.query.alert_queries import ALERT_QUERIES, threshold_param
 from kpi.query.core import QUERY_THREADS
@@ -77,12 +78,15 @@ def _fmt(value: float, lang: str, percent: bool = False) -> str:
 
 def message(rule: AlertRule, lang: str, **kw: object) -> str:
     """The message of one alert of ``rule``: what happened and the suggested action, its
-    numbers in ``lang`` (value and threshold as percentages for a ratio rule)."""
+    numbers in ``lang`` (value and threshold as percentages for a ratio rule) and its date
+    (``when``, an ISO text from the query) as the language writes it: ``31/03/2026``."""
     percent = rule.unit == "ratio"
     args = {
         k: _fmt(v, lang, percent=percent and k in ("v", "t")) if isinstance(v, int | float) else v
         for k, v in kw.items()
     }
+    if isinstance(kw.get("when"), str):
+        args["when"] = date_digits(str(kw["when"]), lang)
     text = alert_text(rule.message, lang) + " " + alert_text(rule.action, lang)
     return text.format(**args)
 

@@ -16,7 +16,10 @@ Keys are namespaced by who shows them:
   ``kpi.<id>.numerator`` and, for a ratio or a mean, ``kpi.<id>.denominator`` (what they
   count, in words), ``kpi.<id>.rows`` for a money KPI with ``known`` rows;
   ``dataset.<name>`` (a dataset's title) and ``dataset.<name>.words`` (its name in a sentence);
-* the engine and the CLI: ``load.*``, ``metrics.*``, ``query.*``, ``report.*``, ``cli.*``.
+* the engine and the CLI: ``load.*``, ``metrics.*``, ``query.*``, ``report.*``, ``cli.*``;
+  ``load.msg.*`` are the English texts reading and loading write (a row's problem, a
+  column's note, why a file or preset is refused), which :mod:`kpi.texts.messages` shows
+  in another language.
 
 A key ending in ``.one`` is the singular of the key without it, where some language's
 differs (``load.check.tickets.open.one``: ``{n} abierto``); :func:`has` tells whether there

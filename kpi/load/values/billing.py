@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _fold, _group
+from kpi.texts.messages import english
 
 # Billing periods (docs/DETAILS.md 22), compared folded (case, accents, spaces, "-", "_", "."
 # dropped: "Semi-Annually" -> "semiannually", "Pago único" -> "pagounico"): the
@@ -139,12 +140,9 @@ def parse_billing_months(
 
 
 #: the problem of a contract whose billing period is not known
-UNKNOWN_BILLING_PERIOD = (
-    "unknown billing period; left out of MRR (the contract stays loaded): set its months "
-    "on the Data page or in a preset (billing_months)"
-)
+UNKNOWN_BILLING_PERIOD = english("load.msg.billing_unknown")
 #: the note of a one-time contract
-ONE_TIME_BILLING = "one-time charge, not recurring; left out of MRR"
+ONE_TIME_BILLING = english("load.msg.one_time")
 
 
 def unknown_billing_periods(

@@ -18,6 +18,7 @@ from kpi.load.values.dates import _parse_dates
 from kpi.load.values.flags import _parse_bool
 from kpi.load.values.numbers import _parse_numeric
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _match, _may_contain
+from kpi.texts.messages import english
 
 
 def _first_int(t: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -169,7 +170,5 @@ def _parse_id(t: pa.Array) -> ParsedColumn:
         values=t,
         invalid=_falses(n),
         warnings=sci,
-        warning_reason="looks destroyed by Excel (scientific notation); export ids as text"
-        if _any(sci)
-        else None,
+        warning_reason=english("load.msg.excel_sci") if _any(sci) else None,
     )

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _fold, _group
+from kpi.texts.messages import english
 
 _CSAT_GOOD = (
     "good", "positive", "satisfied", "verysatisfied", "happy", "great", "awesome", "excellent",
@@ -57,15 +58,17 @@ def parse_csat(
     score = pc.if_else(in_range, score, pa.scalar(None, pa.float64()))
     top = pc.max(score).as_py()
     if scale is not None:
-        s, why = scale, "setting"
+        s, why = scale, english("load.msg.by_setting")
     elif top is not None:
         # largest 4.5 -> 5, 6 -> 7, 8 -> 10, 2 -> 3
-        s, why = next(x for x in _CSAT_SCALES if x >= top), f"from the largest score {top:g}"
+        s = next(x for x in _CSAT_SCALES if x >= top)
+        why = english("load.msg.csat_largest", top=f"{top:g}")
     else:
         s, why = 5, ""  # labels only: no scale needed
     note = None
     if top is not None:
-        note = f"scale of {s} ({why})" + ("; 1 is best" if reverse else "")
+        key = "load.msg.csat_scale_reversed" if reverse else "load.msg.csat_scale"
+        note = english(key, scale=s, why=why)
     if reverse:
         score = pc.subtract(float(s + 1), score)  # 1 of 4 -> 4, 4 of 4 -> 1
     threshold = (4 * s + 4) // 5  # ceil(0.8 * S) in integers: 5 -> 4, 10 -> 8, 3 -> 3, 7 -> 6
@@ -80,6 +83,6 @@ def parse_csat(
     return ParsedColumn(
         values=values,
         invalid=invalid,
-        reason="not a satisfaction score (0-10) or a known label" if _any(invalid) else None,
+        reason=english("load.msg.not_score") if _any(invalid) else None,
         note=note,
     )

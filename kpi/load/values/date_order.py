@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from kpi.load.values.date_shapes import _Shape
 from kpi.load.values.text import _count, _match
 from kpi.read.raw import text_buffers
+from kpi.texts.messages import english
 
 # Day-first / month-first evidence (docs/DETAILS.md 32), any separator, 2- or 4-digit year:
 # "25/03/2024" (first field 13-31, second 1-12) settles day-first,
@@ -136,17 +137,21 @@ def _date_order(
         df_ex, mf_ex = t[df_row].as_py(), t[mf_row].as_py()
         return _Order(
             fallback,
-            error=f"dates mix day-first ({df_ex}) and month-first ({mf_ex}) values; "
-            "export the column in one format (best yyyy-mm-dd)",
+            error=english("load.msg.dates_mix", day_first=df_ex, month_first=mf_ex),
         )
     if df_row is not None:
-        return _Order(True, f"day-first (decided by values like {t[df_row].as_py()})", None, True)
+        note = english("load.msg.day_first_by", example=t[df_row].as_py())
+        return _Order(True, note, None, True)
     if mf_row is not None:
-        return _Order(
-            False, f"month-first (decided by values like {t[mf_row].as_py()})", None, True
-        )
+        note = english("load.msg.month_first_by", example=t[mf_row].as_py())
+        return _Order(False, note, None, True)
     if not n_dm:
         return _Order(fallback)
-    why = (why or "setting") if day_first is not None else f"language {lang}"
-    note = f"{'day-first' if fallback else 'month-first'} (ambiguous; {why})"
+    why = (
+        (why or english("load.msg.by_setting"))
+        if day_first is not None
+        else english("load.msg.by_language", lang=lang)
+    )
+    key = "load.msg.day_first_ambiguous" if fallback else "load.msg.month_first_ambiguous"
+    note = english(key, why=why)
     return _Order(fallback, note, None, False)

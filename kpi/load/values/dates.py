@@ -32,6 +32,7 @@ from kpi.load.values.date_order import (
 )
 from kpi.load.values.date_shapes import _connection, _fast_dates, _pick_shape, _Shape, _Written
 from kpi.load.values.text import ParsedColumn, _any, _count, _falses, _mask_where, _match, _scatter
+from kpi.texts.messages import english
 
 _US_PER_SECOND = 1_000_000
 _US_PER_MINUTE = 60 * _US_PER_SECOND
@@ -268,6 +269,7 @@ def _numeric_dates(numbers: pa.Array) -> tuple[_Written, pa.Array, str | None]:
     whole = pc.floor(v)
     frac = pc.subtract(v, whole)
     ip = pc.cast(whole, pa.int64())
+    # the modes are their column notes too (load.msg.excel_serial, load.msg.epoch_*)
     classes = {
         # 45356.5 -> 2024-03-05 12:00 (days since 1899-12-30, local time)
         "Excel serial dates": pc.and_(pc.greater_equal(v, 20_000), pc.less_equal(v, 80_000)),
@@ -495,7 +497,7 @@ def _invalid_reason(
 ) -> str:
     """Why the invalid values of a date column are invalid: what the column holds."""
     if mode is not None and not _any(text_rows):
-        return f"not a date (the column holds {mode})"
+        return english("load.msg.not_date_holds", mode=mode)
     # the shape most values have, also for short columns that skip the fast path:
     # "2025-02-30" among ISO dates is "expected yyyy-mm-dd", whatever the length
     like = shape if shape is not None else _pick_shape(t, text_rows)
@@ -503,4 +505,4 @@ def _invalid_reason(
         label = like.day_first_label if order.day_first else like.month_first_label
     else:
         label = "dd/mm/yyyy" if order.day_first else "mm/dd/yyyy"
-    return f"not a date (expected {label})"
+    return english("load.msg.not_date", shape=label)

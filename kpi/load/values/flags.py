@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _fold
+from kpi.texts.messages import english
 
 _TRUE_WORDS = ("true", "yes", "y", "1", "si", "verdadero", "t", "billable", "withinsla", "x")
 _FALSE_WORDS = (
@@ -34,12 +35,12 @@ def _parse_bool(t: pa.Array, empty: pa.Array, inverted: bool) -> ParsedColumn:
     note = None
     if checkbox:
         values = pc.fill_null(values, False)
-        note = "checkbox column"
+        note = english("load.msg.checkbox")
     if inverted:
         values = pc.invert(values)
     return ParsedColumn(
         values=values,
         invalid=invalid,
-        reason="not a yes/no value" if _any(invalid) else None,
+        reason=english("load.msg.not_yes_no") if _any(invalid) else None,
         note=note,
     )

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 
 from kpi.load.values.column import parse_column
 from kpi.load.values.text import ParsedColumn, _any, _blanked, _falses, _match, _scatter
+from kpi.texts.messages import english
 
 #: How ingestion stores a bare dollar sign in the ``currency`` column.
 DOLLAR_SIGN = "$"
@@ -133,10 +134,7 @@ def parse_currency(raw: pa.Array | pa.ChunkedArray) -> ParsedColumn:
         values=pc.coalesce(codes, t),
         invalid=_falses(len(t)),
         warnings=unknown,
-        warning_reason="not a currency code (e.g. EUR, USD, MXN); kept as written: its "
-        "amounts count only with an exchange rate for it"
-        if _any(unknown)
-        else None,
+        warning_reason=english("load.msg.not_currency") if _any(unknown) else None,
     )
 
 

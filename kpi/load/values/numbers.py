@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.load.values.text import ParsedColumn, _any, _count, _falses, _match, _scatter
+from kpi.texts.messages import english
 
 # Decorations stripped from numbers: spaces (also no-break and narrow no-break), the
 # apostrophe thousands separator, %, currency symbols and codes.
@@ -51,10 +52,10 @@ def _decimal_default(lang: str, decimal: str | None, why: str | None = None) -> 
     """(separator, why) when no value decides: the ``decimal`` setting (``why`` says where
     it comes from, default "setting"), else the language."""
     if decimal in (".", ","):
-        return decimal, why or "setting"
+        return decimal, why or english("load.msg.by_setting")
     if decimal is not None:
         raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
-    return ("," if lang == "es" else "."), f"language {lang}"
+    return ("," if lang == "es" else "."), english("load.msg.by_language", lang=lang)
 
 
 def _weighted_count(mask: pa.Array, weights: pa.Array | None) -> int:
@@ -246,7 +247,11 @@ def _plain_numbers(
     if has_sep:
         mark = (sep, points != commas)
     if sep == "," and has_sep:
-        note = "decimal comma" + (f" (ambiguous; {why})" if why else "")
+        note = (
+            english("load.msg.decimal_comma_ambiguous", why=why)
+            if why
+            else english("load.msg.decimal_comma")
+        )
     # Both marks as decimals when no value can hold a thousands group: no value with
     # both marks ("1.234,5"), none with a repeated mark ("1,234,567") and no single
     # mark before exactly 3 digits ("1,234", "2.500"; "0,125" is no group). Then
@@ -258,10 +263,8 @@ def _plain_numbers(
         valid = plain
         minority = comma_votes if sep == "." else point_votes
         warnings = pc.fill_null(minority, False)
-        warning_reason = (
-            "decimal comma in a column of decimal points; read as a decimal comma"
-            if sep == "."
-            else "decimal point in a column of decimal commas; read as a decimal point"
+        warning_reason = english(
+            "load.msg.comma_among_points" if sep == "." else "load.msg.point_among_commas"
         )
     else:
         valid = pc.and_(
@@ -304,16 +307,18 @@ def _parse_numeric(
         setting_why=why,
     )
     values, invalid, notes = num.values, num.invalid, [num.note] if num.note else []
-    reason = {
-        "num": "not a number",
-        "hours": "not a number of hours (expected e.g. 1.5 or 1:30)",
-        "pct": "not a percentage",
-        "int": "not a whole number",
-    }[kind]
+    reason = english(
+        {
+            "num": "load.msg.not_number",
+            "hours": "load.msg.not_hours",
+            "pct": "load.msg.not_percentage",
+            "int": "load.msg.not_whole",
+        }[kind]
+    )
     if kind == "pct" and _any(pc.greater(values, 1.0)):
         # 0-100 column: 85 -> 0.85 (and 0.5 in the same column -> 0.005)
         values = pc.divide(values, 100.0)
-        notes.append("percent 0-100 divided by 100")
+        notes.append(english("load.msg.percent_100"))
     if kind == "int":
         whole = pc.and_(pc.equal(values, pc.floor(values)), pc.less(pc.abs(values), 9.2e18))
         whole = pc.fill_null(whole, False)
